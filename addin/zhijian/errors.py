@@ -1,0 +1,32 @@
+"""What stops work. A bad score in a sheet is a Finding, never one of these."""
+
+from __future__ import annotations
+
+
+class ZhijianError(Exception):
+    """Base of every error the CLI and the ribbon turn into a Chinese message."""
+
+    exit_code = 1
+
+
+class RubricError(ZhijianError):
+    """A rubric file that cannot be used; holds every problem found, each with its line."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[tuple[str, int | None, str]]):
+        self.problems = problems  # (file, line, message)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        out = []
+        for file, line, message in self.problems:
+            where = f"{file}:{line}" if line else file
+            out.append(f"评分标准文件错误 {where}: {message}")
+        return out
+
+
+class InputFileError(ZhijianError):
+    """An input file that cannot be read at all (missing, corrupt, encrypted, wrong format)."""
+
+    exit_code = 2

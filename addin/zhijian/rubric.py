@@ -1,0 +1,444 @@
+"""Rubrics (评分标准): the YAML schema, its loader and the semantic checks.
+
+A rubric is data. Structure and types are checked by pydantic; the cross-references (a bonus on
+a missing item, weights that do not reach full marks, ...) by `_semantic_problems`. Every problem
+is reported with the file and line it comes from, and a rubric with any problem never loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import RubricError
+
+Severity = Literal["一般", "严重"]
+ItemClass = Literal["服务素质", "服务能力"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ScoreRange(_Model):
+    min: float = 0
+    max: float
+    step: float = 1
+
+
+class Item(_Model):
+    """评分项: one scored item. `levels` or `range` say which values are allowed."""
+
+    name: str
+    max: float
+    levels: list[float] | None = None
+    range: ScoreRange | None = None
+    na: Literal["full", "forbidden"] = "full"
+    severity: Severity = "一般"
+    item_class: ItemClass = Field("服务能力", alias="class")
+    points: list[str] = []  # 评分点: the checklist behind the score, recorded as remarks
+    aliases: list[str] = []
+    note: str | None = None
+
+    def allowed(self, value: float) -> bool:
+        if self.levels is not None:
+            return any(math.isclose(value, lv) for lv in self.levels)
+        r = self.range or ScoreRange(min=0, max=self.max, step=1)
+        if value < r.min - 1e-9 or value > r.max + 1e-9:
+            return False
+        k = (value - r.min) / r.step
+        return math.isclose(k, round(k), abs_tol=1e-9)
+
+    def allowed_values(self) -> list[float]:
+        """Every allowed value, highest first (for dropdowns and messages)."""
+        if self.levels is not None:
+            return sorted(self.levels, reverse=True)
+        r = self.range or ScoreRange(min=0, max=self.max, step=1)
+        n = int(round((r.max - r.min) / r.step))
+        return [r.max - i * r.step for i in range(n + 1)]
+
+    def describe_allowed(self) -> str:
+        if self.levels is not None or self.range is None:
+            return "/".join(_fmt(v) for v in self.allowed_values())
+        return f"{_fmt(self.range.min)}–{_fmt(self.range.max)}(步长 {_fmt(self.range.step)})"
+
+
+class Category(_Model):
+    """类别 / 评分单项: a group of items with its own maximum."""
+
+    name: str
+    max: float | None = None
+    items: list[Item]
+    note: str | None = None
+
+    @property
+    def max_points(self) -> float:
+        return self.max if self.max is not None else sum(i.max for i in self.items)
+
+
+class Bonus(_Model):
+    """加分: points added to an item, `max_times` at most per call."""
+
+    id: str
+    name: str
+    item: str
+    points: float = 1
+    max_times: int = 1
+    # How far a bonus may lift: none = not above the item's max; item = the item may exceed its
+    # max but not its category's; category = the category may exceed its max. The call never
+    # exceeds full marks.
+    lift: Literal["none", "item", "category"] = "none"
+    aliases: list[str] = []
+    note: str | None = None
+
+
+class Deduction(_Model):
+    """减分: points taken from an item (never below 0), `max_times` at most per call."""
+
+    id: str
+    name: str
+    item: str
+    points: float = 1
+    max_times: int = 1
+    aliases: list[str] = []
+    note: str | None = None
+
+
+class ZeroOut(_Model):
+    """A rule that, when it fires, sets an item, a category or the whole call to 0."""
+
+    id: str
+    name: str
+    scope: Literal["item", "category", "call"]
+    target: str | None = None
+    aliases: list[str] = []
+    note: str | None = None
+
+
+class FatalErrors(_Model):
+    """致命性错误: counted separately; zero the call when `zero_call`."""
+
+    enabled: bool = False
+    zero_call: bool = False
+    aliases: list[str] = []
+    note: str | None = None
+
+
+class ErrorDeduction(_Model):
+    """差错扣分: serious errors scored outside the items, subtracted from the call score."""
+
+    enabled: bool = False
+    min: float = 0
+    max: float = 10
+    aliases: list[str] = []
+    note: str | None = None
+
+
+class Offence(_Model):
+    """A per-occurrence deduction (base-100 forms): `points` off for each time it happened,
+    doubled (`multiplier`) for each occurrence that caused a complaint, when `doubled_when` is set."""
+
+    id: str
+    name: str
+    points: float
+    doubled_when: str | None = None
+    multiplier: float = 2
+    severity: Severity = "一般"
+    item_class: ItemClass = Field("服务能力", alias="class")
+    aliases: list[str] = []
+    note: str | None = None
+
+
+class Grade(_Model):
+    name: str
+    min: float
+
+
+class Marks(_Model):
+    full: float = 100
+    good: float = 80
+    pass_: float = Field(60, alias="pass")
+
+
+class AnalysisBands(_Model):
+    """The analysis bands of the 服务质量分析表 (DOMAIN.md)."""
+
+    bin_width: float = 5
+    excellent_above: float = 90  # 优良: score > 90
+    slight: tuple[float, float] = (85, 90)  # 轻微不良: 85 <= score <= 90
+    general: tuple[float, float] = (80, 85)  # 一般不良: 80 <= score < 85
+    calibration_band: float = 5  # 一致率: within ±5 of the benchmark
+
+
+class Rubric(_Model):
+    """评分标准: one scoring form."""
+
+    id: str
+    name: str
+    version: str
+    source: str | None = None
+    assumptions: list[str] = []
+    marks: Marks = Marks()
+    scale: float = 1  # call score = scale × Σ category points (item rubrics)
+    base: float | None = None  # offence-only rubrics start here (default: full marks)
+    categories: list[Category] = []
+    bonuses: list[Bonus] = []
+    deductions: list[Deduction] = []
+    zero_outs: list[ZeroOut] = []
+    fatal_errors: FatalErrors = FatalErrors()
+    error_deduction: ErrorDeduction = ErrorDeduction()
+    offences: list[Offence] = []
+    grades: list[Grade] = []
+    analysis: AnalysisBands = AnalysisBands()
+    field_aliases: dict[str, list[str]] = {}
+
+    # Filled in by the loader, not part of the file.
+    path: str | None = Field(None, exclude=True)
+    content_hash: str | None = Field(None, exclude=True)
+
+    @cached_property
+    def items(self) -> list[Item]:
+        return [i for c in self.categories for i in c.items]
+
+    @cached_property
+    def item_by_name(self) -> dict[str, Item]:
+        return {i.name: i for i in self.items}
+
+    @cached_property
+    def category_of(self) -> dict[str, Category]:
+        return {i.name: c for c in self.categories for i in c.items}
+
+    @property
+    def full_marks(self) -> float:
+        return self.marks.full
+
+    @property
+    def start_score(self) -> float:
+        return self.base if self.base is not None else self.marks.full
+
+    def grade_for(self, score: float) -> str:
+        for g in sorted(self.grades, key=lambda g: -g.min):
+            if score >= g.min - 1e-9:
+                return g.name
+        return ""
+
+
+# --- loading --------------------------------------------------------------------------------
+
+_PYDANTIC_ZH = {
+    "missing": "缺少必填字段",
+    "extra_forbidden": "未知字段(拼写错误?)",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "dict_type": "应为键值表",
+    "model_type": "应为键值表",
+    "bool_parsing": "应为 true/false",
+    "bool_type": "应为 true/false",
+    "literal_error": "取值不允许",
+    "tuple_type": "应为两个数的列表",
+    "too_short": "元素太少",
+    "too_long": "元素太多",
+}
+
+
+def _line_map(text: str) -> dict[tuple, int]:
+    """Map each path in the YAML document (keys and list indexes) to its 1-based line."""
+    lines: dict[tuple, int] = {}
+
+    def walk(node: yaml.Node, path: tuple) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value
+                lines[path + (key,)] = k.start_mark.line + 1
+                walk(v, path + (key,))
+                lines[path + (key,)] = k.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, path + (i,))
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
+    loc = tuple(loc)
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def _loc_text(loc: tuple) -> str:
+    out = ""
+    for p in loc:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
+    probs: list[tuple[tuple, str]] = []
+    if not r.categories and not r.offences:
+        probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
+    names: dict[str, tuple] = {}
+    for ci, c in enumerate(r.categories):
+        cpath = ("categories", ci)
+        if c.name in names:
+            probs.append((cpath + ("name",), f"名称“{c.name}”重复"))
+        names[c.name] = cpath
+        if not c.items:
+            probs.append((cpath + ("items",), f"类别“{c.name}”没有评分项"))
+        items_sum = sum(i.max for i in c.items)
+        if c.max is not None and not math.isclose(c.max, items_sum):
+            probs.append((cpath + ("max",),
+                          f"类别“{c.name}”满分 {_fmt(c.max)} 与其评分项满分之和 {_fmt(items_sum)} 不符"))
+        for ii, it in enumerate(c.items):
+            ipath = cpath + ("items", ii)
+            if it.name in names:
+                probs.append((ipath + ("name",), f"名称“{it.name}”重复"))
+            names[it.name] = ipath
+            if it.max <= 0:
+                probs.append((ipath + ("max",), f"评分项“{it.name}”满分必须大于 0"))
+            if it.levels is not None and it.range is not None:
+                probs.append((ipath + ("range",), f"评分项“{it.name}”不能同时有 levels 和 range"))
+            if it.levels is not None:
+                if not it.levels:
+                    probs.append((ipath + ("levels",), f"评分项“{it.name}”的 levels 为空"))
+                elif not any(math.isclose(v, it.max) for v in it.levels):
+                    probs.append((ipath + ("levels",),
+                                  f"评分项“{it.name}”的等级 {'/'.join(_fmt(v) for v in it.levels)} 中没有满分 {_fmt(it.max)}"))
+                for li, v in enumerate(it.levels):
+                    if v < 0 or v > it.max + 1e-9:
+                        probs.append((ipath + ("levels", li),
+                                      f"评分项“{it.name}”的等级 {_fmt(v)} 不在 0–{_fmt(it.max)} 之内"))
+            if it.range is not None:
+                rg = it.range
+                if not math.isclose(rg.max, it.max) or rg.min < 0 or rg.step <= 0 or rg.min > rg.max:
+                    probs.append((ipath + ("range",),
+                                  f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {_fmt(it.max)},步长大于 0"))
+    # Weights: the items, scaled, must reach full marks exactly.
+    if r.categories:
+        raw = sum(c.max_points for c in r.categories)
+        if not math.isclose(r.scale * raw, r.marks.full):
+            probs.append((("scale",) if "scale" in r.model_fields_set else ("categories",),
+                          f"权重不合计: scale {_fmt(r.scale)} × 评分项满分之和 {_fmt(raw)} = "
+                          f"{_fmt(r.scale * raw)},不等于满分 {_fmt(r.marks.full)}"))
+    elif r.base is not None and not math.isclose(r.base, r.marks.full):
+        probs.append((("base",), f"基准分 {_fmt(r.base)} 应等于满分 {_fmt(r.marks.full)}"))
+    if not (0 <= r.marks.pass_ <= r.marks.good <= r.marks.full):
+        probs.append((("marks",), "应满足 0 ≤ pass(最低允许) ≤ good(良好水平) ≤ full(最高期望)"))
+    ids: set[str] = set()
+    for kind, rules in (("bonuses", r.bonuses), ("deductions", r.deductions),
+                        ("zero_outs", r.zero_outs), ("offences", r.offences)):
+        for k, rule in enumerate(rules):
+            path = (kind, k)
+            if rule.id in ids:
+                probs.append((path + ("id",), f"规则编号“{rule.id}”重复"))
+            ids.add(rule.id)
+            label = {"bonuses": "加分项", "deductions": "减分项"}.get(kind)
+            if label and rule.item not in r.item_by_name:
+                probs.append((path + ("item",), f"{label}“{rule.name}”指向不存在的评分项“{rule.item}”"))
+            if label and (rule.points <= 0 or rule.max_times < 1):
+                probs.append((path + ("points",), f"{label}“{rule.name}”的分值和次数必须大于 0"))
+            if kind == "zero_outs":
+                cats = {c.name for c in r.categories}
+                if rule.scope == "item" and rule.target not in r.item_by_name:
+                    probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的评分项“{rule.target}”"))
+                if rule.scope == "category" and rule.target not in cats:
+                    probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的类别“{rule.target}”"))
+                if rule.scope == "call" and rule.target is not None:
+                    probs.append((path + ("target",), f"整通清零规则“{rule.name}”不应有 target"))
+            if kind == "offences" and (rule.points <= 0 or rule.multiplier < 1):
+                probs.append((path + ("points",), f"扣分条款“{rule.name}”的分值必须大于 0,倍数不小于 1"))
+    ed = r.error_deduction
+    if ed.enabled and not (0 <= ed.min <= ed.max):
+        probs.append((("error_deduction",), "差错扣分应满足 0 ≤ min ≤ max"))
+    if r.grades:
+        mins = [g.min for g in r.grades]
+        if mins != sorted(mins, reverse=True):
+            probs.append((("grades",), "等级应按 min 从高到低排列"))
+        if min(mins) > 0:
+            probs.append((("grades",), "最低等级的 min 应为 0,否则低分没有等级"))
+    a = r.analysis
+    if a.bin_width <= 0 or r.marks.full % a.bin_width:
+        probs.append((("analysis", "bin_width"), f"分组宽度 {_fmt(a.bin_width)} 应能整除满分"))
+    return probs
+
+
+def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
+    """Parse and check a rubric; raise RubricError listing every problem with its line."""
+    try:
+        data = yaml.safe_load(text)
+        lines = _line_map(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(e, "problem", None) or str(e)
+        raise RubricError([(file, line, f"YAML 格式错误: {problem}")]) from None
+    if not isinstance(data, dict):
+        raise RubricError([(file, 1, "文件内容应为键值表(YAML mapping)")])
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            msg = _PYDANTIC_ZH.get(err["type"], err["msg"])
+            if err["type"] == "literal_error":
+                msg += f",应为 {err.get('ctx', {}).get('expected', '')}"
+            value = err.get("input")
+            shown = "" if err["type"] == "missing" or isinstance(value, (dict, list)) else f"(值: {value!r})"
+            problems.append((file, _line_for(lines, loc), f"{_loc_text(loc)}: {msg}{shown}"))
+        raise RubricError(problems) from None
+    problems = [(file, _line_for(lines, p), m) for p, m in _semantic_problems(rubric)]
+    if problems:
+        raise RubricError(problems)
+    return rubric.model_copy(update={
+        "path": file, "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+
+
+def bundled_rubric_names() -> list[str]:
+    return sorted(p.name[:-5] for p in resources.files("zhijian.bundled_rubrics").iterdir()
+                  if p.name.endswith(".yaml"))
+
+
+def load_rubric(name_or_path: str | Path) -> Rubric:
+    """Load a rubric by file path, or by the name of a bundled rubric (e.g. ``listening-10x4``)."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.is_file():
+            raise RubricError([(str(p), None, "找不到评分标准文件")])
+        try:
+            text = p.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise RubricError([(str(p), None, "文件不是 UTF-8 编码的文本")]) from None
+        return parse_rubric(text, str(p))
+    res = resources.files("zhijian.bundled_rubrics") / f"{name_or_path}.yaml"
+    if not res.is_file():
+        known = "、".join(bundled_rubric_names())
+        raise RubricError([(str(name_or_path), None, f"没有这个评分标准;内置的有: {known}")])
+    return parse_rubric(res.read_text(encoding="utf-8"), f"rubrics/{name_or_path}.yaml")
+
+
+def rubric_as_dict(r: Rubric) -> dict[str, Any]:
+    return r.model_dump(by_alias=True, exclude_none=True)

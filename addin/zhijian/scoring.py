@@ -1,0 +1,271 @@
+"""The scoring engine: a rubric and one call's recorded values give the call's final score.
+
+Order of the rules, for item rubrics (the same in `score_call`, `score_frame` and the Excel
+formula of the generated 评分表):
+  1. each item: its recorded value, or its maximum when N/A (不涉及的小项默认为满分);
+     + bonuses − deductions, never below 0, capped at the item's maximum unless a bonus may lift it;
+     an item zero-out sets it to 0;
+  2. each category: the sum of its items, capped at its maximum unless a bonus may lift it;
+     a category zero-out sets it to 0;
+  3. call score = scale × Σ categories (or the base, for offence-only rubrics), − per-occurrence
+     offences, within [0, full marks]; a call zero-out, or a fatal error when the rubric says so,
+     sets it to 0;
+  4. final score (最终得分) = max(0, call score − 差错扣分).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .rubric import Rubric, _fmt
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One call's recorded values. An item absent or None is N/A (不涉及)."""
+
+    items: Mapping[str, float | None]
+    bonuses: Mapping[str, int] = field(default_factory=dict)
+    deductions: Mapping[str, int] = field(default_factory=dict)
+    zero_outs: frozenset[str] = frozenset()
+    fatal_errors: int = 0
+    error_deduction: float = 0
+    offences: Mapping[str, int] = field(default_factory=dict)
+    complaints: Mapping[str, int] = field(default_factory=dict)  # occurrences that caused a complaint
+
+
+@dataclass(frozen=True)
+class CallScore:
+    """One call's result: every intermediate figure, and the rules that fired (in Chinese)."""
+
+    item_points: dict[str, float]
+    category_points: dict[str, float]
+    na_items: tuple[str, ...]
+    bonuses_applied: dict[str, float]
+    deductions_applied: dict[str, float]
+    offence_points: dict[str, float]
+    rules_fired: tuple[str, ...]
+    call_score: float
+    error_deduction: float
+    fatal_errors: int
+    final_score: float
+    grade: str
+
+
+def _clean(x: float) -> float:
+    # Round away binary noise so that 0.1-steps add up the way a person adds them.
+    return round(float(x), 6) + 0.0
+
+
+def _lifts(rubric: Rubric) -> tuple[set[str], set[str]]:
+    """Items whose maximum a bonus may exceed, and categories whose maximum it may exceed."""
+    items = {b.item for b in rubric.bonuses if b.lift in ("item", "category")}
+    cats = {rubric.category_of[b.item].name for b in rubric.bonuses if b.lift == "category"}
+    return items, cats
+
+
+def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
+    """Score one call (单通评分) by the rules in the module docstring."""
+    fired: list[str] = []
+    lift_items, lift_cats = _lifts(rubric)
+    bonus_by_item: dict[str, float] = {}
+    bonuses_applied: dict[str, float] = {}
+    for b in rubric.bonuses:
+        n = min(int(record.bonuses.get(b.id, 0) or 0), b.max_times)
+        if n > 0:
+            bonuses_applied[b.id] = n * b.points
+            bonus_by_item[b.item] = bonus_by_item.get(b.item, 0) + n * b.points
+            fired.append(f"加分: {b.name} +{_fmt(n * b.points)}({b.item})")
+    ded_by_item: dict[str, float] = {}
+    deductions_applied: dict[str, float] = {}
+    for d in rubric.deductions:
+        n = min(int(record.deductions.get(d.id, 0) or 0), d.max_times)
+        if n > 0:
+            deductions_applied[d.id] = n * d.points
+            ded_by_item[d.item] = ded_by_item.get(d.item, 0) + n * d.points
+            fired.append(f"减分: {d.name} -{_fmt(n * d.points)}({d.item})")
+    zeros = {z.id: z for z in rubric.zero_outs if z.id in record.zero_outs}
+    zero_items = {z.target for z in zeros.values() if z.scope == "item"}
+    zero_cats = {z.target for z in zeros.values() if z.scope == "category"}
+    zero_call = any(z.scope == "call" for z in zeros.values())
+
+    item_points: dict[str, float] = {}
+    category_points: dict[str, float] = {}
+    na_items: list[str] = []
+    for cat in rubric.categories:
+        total = 0.0
+        for it in cat.items:
+            raw = record.items.get(it.name)
+            if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+                raw = it.max
+                na_items.append(it.name)
+            pts = max(0.0, raw + bonus_by_item.get(it.name, 0) - ded_by_item.get(it.name, 0))
+            if it.name not in lift_items:
+                pts = min(pts, it.max)
+            if it.name in zero_items:
+                pts = 0.0
+            item_points[it.name] = _clean(pts)
+            total += pts
+        if cat.name not in lift_cats:
+            total = min(total, cat.max_points)
+        if cat.name in zero_cats:
+            total = 0.0
+        category_points[cat.name] = _clean(total)
+    for z in zeros.values():
+        target = f"({z.target} = 0)" if z.target else "(整通 = 0)"
+        fired.append(f"清零: {z.name}{target}")
+
+    score = rubric.scale * sum(category_points.values()) if rubric.categories else rubric.start_score
+    offence_points: dict[str, float] = {}
+    for o in rubric.offences:
+        n = max(0, int(record.offences.get(o.id, 0) or 0))
+        m = min(n, max(0, int(record.complaints.get(o.id, 0) or 0))) if o.doubled_when else 0
+        if n:
+            pts = o.points * ((n - m) + m * o.multiplier)
+            offence_points[o.id] = pts
+            score -= pts
+            extra = f",其中 {m} 次{o.doubled_when}加倍" if m else ""
+            fired.append(f"扣分: {o.name} {n} 次{extra} -{_fmt(pts)}")
+    score = min(max(score, 0.0), rubric.full_marks)
+    fatal = max(0, int(record.fatal_errors or 0)) if rubric.fatal_errors.enabled else 0
+    if zero_call:
+        score = 0.0
+    if fatal and rubric.fatal_errors.zero_call:
+        score = 0.0
+        fired.append(f"致命性错误 {fatal} 起: 整通 = 0")
+    error_deduction = max(0.0, float(record.error_deduction or 0)) if rubric.error_deduction.enabled else 0.0
+    if error_deduction:
+        fired.append(f"差错扣分 -{_fmt(error_deduction)}")
+    final = _clean(max(0.0, score - error_deduction))
+    return CallScore(
+        item_points=item_points, category_points=category_points, na_items=tuple(na_items),
+        bonuses_applied=bonuses_applied, deductions_applied=deductions_applied,
+        offence_points=offence_points, rules_fired=tuple(fired), call_score=_clean(score),
+        error_deduction=_clean(error_deduction), fatal_errors=fatal, final_score=final,
+        grade=rubric.grade_for(final))
+
+
+# --- the vectorised path ----------------------------------------------------------------------
+# Input columns: one per item (NaN = N/A), and for the rules "bonus:<id>", "deduction:<id>",
+# "zero:<id>", "offence:<id>", "complaint:<id>", "fatal_errors", "error_deduction" (absent = 0).
+# Output columns: "points:<item>", "category:<name>", "call_score", "error_deduction",
+# "fatal_errors", "final_score", "grade".
+
+
+def bonus_col(rule_id: str) -> str:
+    return f"bonus:{rule_id}"
+
+
+def deduction_col(rule_id: str) -> str:
+    return f"deduction:{rule_id}"
+
+
+def zero_col(rule_id: str) -> str:
+    return f"zero:{rule_id}"
+
+
+def offence_col(rule_id: str) -> str:
+    return f"offence:{rule_id}"
+
+
+def complaint_col(rule_id: str) -> str:
+    return f"complaint:{rule_id}"
+
+
+def _num(df: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in df.columns:
+        return np.zeros(len(df))
+    return pd.to_numeric(df[col], errors="coerce").fillna(0).to_numpy(dtype=float)
+
+
+def score_frame(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
+    """Score every call of a DataFrame at once; gives exactly what `score_call` gives per row."""
+    n = len(calls)
+    out: dict[str, np.ndarray] = {}
+    lift_items, lift_cats = _lifts(rubric)
+    bonus_by_item = {it.name: np.zeros(n) for it in rubric.items}
+    ded_by_item = {it.name: np.zeros(n) for it in rubric.items}
+    for b in rubric.bonuses:
+        bonus_by_item[b.item] += np.clip(np.floor(_num(calls, bonus_col(b.id))), 0, b.max_times) * b.points
+    for d in rubric.deductions:
+        ded_by_item[d.item] += np.clip(np.floor(_num(calls, deduction_col(d.id))), 0, d.max_times) * d.points
+    zero_item = {it.name: np.zeros(n, dtype=bool) for it in rubric.items}
+    zero_cat = {c.name: np.zeros(n, dtype=bool) for c in rubric.categories}
+    zero_call = np.zeros(n, dtype=bool)
+    for z in rubric.zero_outs:
+        fired = _num(calls, zero_col(z.id)) != 0
+        if z.scope == "item":
+            zero_item[z.target] |= fired
+        elif z.scope == "category":
+            zero_cat[z.target] |= fired
+        else:
+            zero_call |= fired
+    cat_sum = np.zeros(n)
+    for cat in rubric.categories:
+        total = np.zeros(n)
+        for it in cat.items:
+            raw = pd.to_numeric(calls[it.name], errors="coerce").to_numpy(dtype=float) \
+                if it.name in calls.columns else np.full(n, np.nan)
+            raw = np.where(np.isnan(raw), it.max, raw)
+            pts = np.maximum(0.0, raw + bonus_by_item[it.name] - ded_by_item[it.name])
+            if it.name not in lift_items:
+                pts = np.minimum(pts, it.max)
+            pts = np.where(zero_item[it.name], 0.0, pts)
+            out[f"points:{it.name}"] = pts
+            total = total + pts
+        if cat.name not in lift_cats:
+            total = np.minimum(total, cat.max_points)
+        total = np.where(zero_cat[cat.name], 0.0, total)
+        out[f"category:{cat.name}"] = total
+        cat_sum = cat_sum + total
+    score = rubric.scale * cat_sum if rubric.categories else np.full(n, float(rubric.start_score))
+    for o in rubric.offences:
+        cnt = np.maximum(0, np.floor(_num(calls, offence_col(o.id))))
+        comp = np.minimum(cnt, np.maximum(0, np.floor(_num(calls, complaint_col(o.id))))) \
+            if o.doubled_when else np.zeros(n)
+        score = score - o.points * ((cnt - comp) + comp * o.multiplier)
+    score = np.clip(score, 0.0, rubric.full_marks)
+    fatal = np.maximum(0, np.floor(_num(calls, "fatal_errors"))) if rubric.fatal_errors.enabled else np.zeros(n)
+    score = np.where(zero_call, 0.0, score)
+    if rubric.fatal_errors.zero_call:
+        score = np.where(fatal > 0, 0.0, score)
+    err = np.maximum(0.0, _num(calls, "error_deduction")) if rubric.error_deduction.enabled else np.zeros(n)
+    final = np.maximum(0.0, score - err)
+    result = pd.DataFrame({k: np.round(v, 6) + 0.0 for k, v in out.items()}, index=calls.index)
+    result["call_score"] = np.round(score, 6) + 0.0
+    result["error_deduction"] = np.round(err, 6) + 0.0
+    result["fatal_errors"] = fatal.astype(int)
+    result["final_score"] = np.round(final, 6) + 0.0
+    result["grade"] = _grades(rubric, result["final_score"].to_numpy())
+    return result
+
+
+def _grades(rubric: Rubric, scores: np.ndarray) -> np.ndarray:
+    grades = np.full(len(scores), "", dtype=object)
+    for g in sorted(rubric.grades, key=lambda g: g.min):  # higher bands overwrite lower ones
+        grades[scores >= g.min - _EPS] = g.name
+    return grades
+
+
+def records_frame(rubric: Rubric, records: list[CallRecord]) -> pd.DataFrame:
+    """The vectorised input for a list of records (used by tests and small callers)."""
+    rows = []
+    for r in records:
+        row: dict[str, float] = {it.name: (np.nan if r.items.get(it.name) is None else r.items[it.name])
+                                 for it in rubric.items}
+        row.update({bonus_col(k): v for k, v in r.bonuses.items()})
+        row.update({deduction_col(k): v for k, v in r.deductions.items()})
+        row.update({zero_col(k): 1 for k in r.zero_outs})
+        row.update({offence_col(k): v for k, v in r.offences.items()})
+        row.update({complaint_col(k): v for k, v in r.complaints.items()})
+        row["fatal_errors"] = r.fatal_errors
+        row["error_deduction"] = r.error_deduction
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+# Makes the bundled rubrics importable as zhijian.bundled_rubrics (see pyproject.toml).
