@@ -67,6 +67,8 @@ class Item(_Model):
     def describe_allowed(self) -> str:
         if self.levels is not None or self.range is None:
             return "/".join(_fmt(v) for v in self.allowed_values())
+        if self.range.step == 1 and float(self.range.min).is_integer():
+            return f"{_fmt(self.range.min)}–{_fmt(self.range.max)} 的整数"
         return f"{_fmt(self.range.min)}–{_fmt(self.range.max)}(步长 {_fmt(self.range.step)})"
 
 

@@ -1,0 +1,310 @@
+"""The command line: each command parses arguments, calls one library function, prints the result
+(a rich table, or JSON with --json). Errors become one Chinese line and an exit code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import ZhijianError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def _log_path() -> Path:
+    import tempfile
+    return Path(tempfile.gettempdir()) / "zhijian-error.log"
+
+
+def handle_errors(fn):
+    """Turn what stops work into a Chinese message and an exit code; never show a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ZhijianError as e:
+            err_console.print(f"[red]{e}[/red]")
+            sys.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception:  # noqa: BLE001 - the last line of defence for users
+            log = _log_path()
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            err_console.print(f"[red]内部错误,请把日志文件 {log} 发给开发人员[/red]")
+            sys.exit(3)
+
+    return wrapper
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")(fn)
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zhijian")
+def cli():
+    """质检 zhijian: 评分表校验、计分、汇总分析。"""
+
+
+# --- rubric -----------------------------------------------------------------------------------
+
+@cli.group()
+def rubric():
+    """评分标准: 检查、查看。"""
+
+
+@rubric.command("check")
+@click.argument("file")
+@json_option
+@handle_errors
+def rubric_check(file, as_json):
+    """检查评分标准文件,例如: zhijian rubric check rubrics/listening-10x4.yaml"""
+    from .errors import RubricError
+    from .rubric import load_rubric
+
+    try:
+        r = load_rubric(file)
+    except RubricError as e:
+        if as_json:
+            print_json({"ok": False, "problems": [
+                {"file": f, "line": line, "message": m} for f, line, m in e.problems]})
+        else:
+            for line in e.lines():
+                err_console.print(f"[red]{line}[/red]")
+        sys.exit(e.exit_code)
+    if as_json:
+        print_json({"ok": True, "id": r.id, "version": r.version, "items": len(r.items),
+                    "offences": len(r.offences), "content_hash": r.content_hash})
+    else:
+        n = f"{len(r.items)} 个评分项" if r.items else f"{len(r.offences)} 条扣分条款"
+        console.print(f"评分标准《{r.name}》({r.id} v{r.version}) 检查通过: {n},满分 {r.full_marks:g}")
+
+
+@rubric.command("list")
+@handle_errors
+def rubric_list():
+    """列出内置的评分标准。"""
+    from .rubric import bundled_rubric_names, load_rubric
+
+    for name in bundled_rubric_names():
+        r = load_rubric(name)
+        console.print(f"{name}\t{r.name} v{r.version}")
+
+
+@rubric.command("show")
+@click.argument("name")
+@json_option
+@handle_errors
+def rubric_show(name, as_json):
+    """以表格显示评分标准,例如: zhijian rubric show qc-v3.1"""
+    from .rubric import load_rubric, rubric_as_dict
+
+    r = load_rubric(name)
+    if as_json:
+        print_json(rubric_as_dict(r))
+        return
+    console.print(f"[bold]《{r.name}》[/bold] {r.id} v{r.version}  满分 {r.full_marks:g} / "
+                  f"良好 {r.marks.good:g} / 最低允许 {r.marks.pass_:g}")
+    if r.categories:
+        t = Table("类别", "评分项", "满分", "允许分值", "不涉及", "严重程度", "分类", title="评分项")
+        for c in r.categories:
+            for i, it in enumerate(c.items):
+                t.add_row(f"{c.name}({c.max_points:g})" if i == 0 else "", it.name, f"{it.max:g}",
+                          it.describe_allowed(), "按满分" if it.na == "full" else "不允许",
+                          it.severity, it.item_class)
+        console.print(t)
+        console.print(f"整通得分 = {r.scale:g} × 各类别得分之和")
+    if r.offences:
+        t = Table("编号", "扣分条款", "每次扣分", "加倍情形", title=f"扣分条款(基准分 {r.start_score:g})")
+        for o in r.offences:
+            t.add_row(o.id, o.name, f"{o.points:g}", o.doubled_when or "")
+        console.print(t)
+    rules = Table("类型", "规则", "作用于", "分值", title="加分、减分、清零")
+    for b in r.bonuses:
+        rules.add_row("加分", b.name, b.item, f"+{b.points:g}")
+    for d in r.deductions:
+        rules.add_row("减分", d.name, d.item, f"-{d.points:g}")
+    for z in r.zero_outs:
+        scope = {"item": "评分项", "category": "类别", "call": "整通"}[z.scope]
+        rules.add_row("清零", z.name, f"{scope} {z.target or ''}".strip(), "0")
+    if r.fatal_errors.enabled:
+        rules.add_row("致命性错误", "单独统计", "整通", "清零" if r.fatal_errors.zero_call else "不清零")
+    if r.error_deduction.enabled:
+        ed = r.error_deduction
+        rules.add_row("差错扣分", "从整通得分中扣除,最终得分不低于 0", "整通", f"{ed.min:g}–{ed.max:g}")
+    if rules.row_count:
+        console.print(rules)
+    if r.grades:
+        console.print("等级: " + ",".join(f"{g.name} ≥ {g.min:g}" for g in r.grades))
+    for a in r.assumptions:
+        console.print(f"· {a}")
+
+
+# --- sheets -----------------------------------------------------------------------------------
+
+def _other_rubrics(current):
+    from .rubric import bundled_rubric_names, load_rubric
+    return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
+
+
+def _check(inputs, rubric_name, roster=None, period=None):
+    from .errors import InputFileError
+    from .rubric import load_rubric
+    from .validate import parse_period
+    from .workbooks import check_files, expand_inputs, read_roster
+
+    r = load_rubric(rubric_name)
+    files, notes = expand_inputs(list(inputs))
+    for n in notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    if not files:
+        raise InputFileError("没有可读取的评分表文件")
+    per = None
+    if period:
+        try:
+            per = parse_period(period)
+        except ValueError:
+            raise InputFileError(f"无法识别的统计期“{period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
+    ros = read_roster(Path(roster)) if roster else None
+    return r, files, check_files(r, files, roster=ros, period=per, other_rubrics=_other_rubrics(r))
+
+
+def _findings_table(report) -> Table:
+    from .findings import SEVERITY_ZH
+    t = Table("级别", "文件", "工作表", "单元格", "说明", title=f"校验结果: {report.errors} 个错误,{report.warnings} 个警告")
+    for f in report.findings:
+        colour = "red" if f.severity == "error" else "yellow"
+        t.add_row(f"[{colour}]{SEVERITY_ZH[f.severity]}[/{colour}]", Path(f.file).name, f.sheet, f.cell, f.message)
+    return t
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--roster", type=click.Path(), help="人员名单(含“工号”列的 .xlsx 或 .csv)")
+@click.option("--period", help="统计期: 2026-11、2026-W47、2026-11-02 或 起..止")
+@click.option("--write", is_flag=True, help="在源文件旁写一份标出问题单元格的副本(*.checked.xlsx)")
+@json_option
+@handle_errors
+def validate(inputs, rubric_name, roster, period, write, as_json):
+    """校验评分表,例如: zhijian validate 评分表/*.xlsx --rubric listening-10x4 --period 2026-11
+
+    有错误时退出码为 1。"""
+    from .workbooks import write_checked_copy
+
+    r, files, checked = _check(inputs, rubric_name, roster, period)
+    written = []
+    if write:
+        for f in files:
+            if any(x.file == str(f) and x.rule != "file.unreadable" for x in checked.report.findings) or \
+                    any(s.file == str(f) for s in checked.sheets):
+                written.append(str(write_checked_copy(f, checked.report.findings)))
+    if as_json:
+        data = checked.report.to_dict()
+        if write:
+            data["written"] = written
+        print_json(data)
+    else:
+        if checked.report.findings:
+            console.print(_findings_table(checked.report))
+        console.print(f"共读取 {len(files)} 个文件、{checked.report.rows} 行评分;"
+                      f"{checked.report.errors} 个错误,{checked.report.warnings} 个警告。")
+        for w in written:
+            console.print(f"已写出标注副本: {w}")
+    sys.exit(1 if checked.report.errors else 0)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--write", is_flag=True, help="在源文件旁写一份填好“最终得分”列的副本(*.scored.xlsx)")
+@json_option
+@handle_errors
+def score(inputs, rubric_name, write, as_json):
+    """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
+    from .workbooks import write_scored_copy
+
+    r, files, checked = _check(inputs, rubric_name)
+    fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
+                                                               "sheet.other_rubric")]
+    if fatal and checked.calls.empty:
+        for f in fatal:
+            err_console.print(f"[red]{f.file} {f.sheet} {f.cell}: {f.message}[/red]")
+        sys.exit(2)
+    calls = checked.calls
+    written = [str(write_scored_copy(f, checked.sheets, calls)) for f in files if write]
+    if as_json:
+        out = [{"file": c.file, "sheet": c.sheet, "row": int(c.row), "recording_id": c.recording_id,
+                "agent_id": c.agent_id, "inspector": c.inspector,
+                "date": c.date.isoformat() if hasattr(c.date, "isoformat") else None,
+                "final_score": float(c.final_score)} for c in calls.itertuples()]
+        data = {"calls": out}
+        if write:
+            data["written"] = written
+        print_json(data)
+        return
+    t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "整通得分", "差错扣分", "最终得分", "等级",
+              title=f"《{r.name}》计分结果")
+    for c in calls.head(50).itertuples():
+        t.add_row(Path(c.file).name, str(c.row), c.recording_id, c.agent_id, c.inspector,
+                  str(c.date or ""), f"{c.call_score:g}", f"{c.error_deduction:g}", f"{c.final_score:g}", c.grade)
+    console.print(t)
+    if len(calls) > 50:
+        console.print(f"……共 {len(calls)} 通,只显示前 50 通(完整结果请用 --json 或 --write)")
+    if len(calls):
+        console.print(f"{len(calls)} 通录音,平均最终得分 {calls['final_score'].mean():.1f}")
+    if checked.report.errors:
+        console.print(f"[yellow]有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看[/yellow]")
+    for w in written:
+        console.print(f"已写出计分副本: {w}")
+
+
+@cli.command()
+@click.argument("rubric_name")
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的 .xlsx 文件")
+@click.option("--rows", default=300, show_default=True, help="预置公式的行数")
+@handle_errors
+def template(rubric_name, output, rows):
+    """按评分标准生成空白评分表,例如: zhijian template listening-10x4 -o 评分表.xlsx"""
+    from .rubric import load_rubric
+    from .template import write_template
+
+    r = load_rubric(rubric_name)
+    path = write_template(r, Path(output), rows=rows)
+    console.print(f"已生成《{r.name}》评分表: {path}")
+
+
+@cli.command()
+@click.option("--out", "out_dir", default="zhijian-demo", show_default=True, type=click.Path())
+@click.option("--month", default="2026-10", show_default=True, help="模拟数据的月份")
+@click.option("--seed", default=20261022, show_default=True, help="随机种子(同一种子结果相同)")
+@handle_errors
+def demo(out_dir, month, seed):
+    """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分。"""
+    from .demo import run_demo
+
+    summary = run_demo(Path(out_dir), month=month, seed=seed, console=console)
+    for line in summary.lines():
+        console.print(line)
+
+
+def main():
+    cli(prog_name="zhijian")
+
+
+if __name__ == "__main__":
+    main()

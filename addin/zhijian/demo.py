@@ -1,0 +1,220 @@
+"""`zhijian demo`: a realistic synthetic month for a small team, then every step of the product
+that exists so far run over it. Deterministic for a given seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .columns import column_specs
+from .rubric import Rubric, load_rubric
+from .scoring import CallRecord, score_call
+from .validate import parse_period
+from .workbooks import atomic_path, check_files, expand_inputs, write_checked_copy
+
+RUBRIC = "listening-10x4"
+INSPECTORS = [("王丽", "wangli"), ("陈静", "chenjing"), ("刘洋", "liuyang")]
+SURNAMES = "张李赵孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施"
+GIVEN = ["晓明", "丽娟", "志强", "海燕", "建华", "秀英", "俊杰", "雪梅", "文博", "佳琪",
+         "子涵", "欣怡", "浩然", "梦瑶", "宇航", "静怡", "思远", "雅婷", "国强", "慧敏"]
+# How often each item is 不良 for an average agent: 业务能力 and 主动推介 are the team's weak spots.
+ITEM_DEFECT = {"开场白及挂机": 0.12, "服务态度": 0.10, "服务用语": 0.16, "语速音量": 0.08,
+               "表达能力": 0.28, "主动推介": 0.42, "灵活处理": 0.25, "双向沟通": 0.22,
+               "聆听能力": 0.15, "业务能力": 0.48}
+REMARKS = {"开场白及挂机": "挂机语句不规范", "服务态度": "语气生硬,耐心不足", "服务用语": "出现生活口语",
+           "语速音量": "语速偏快", "表达能力": "表达不够简练", "主动推介": "未主动介绍优惠套餐",
+           "灵活处理": "客户情绪激动时引导不足", "双向沟通": "未确认客户意思", "聆听能力": "打断客户",
+           "业务能力": "资费解释不完整"}
+CALLS_PER_AGENT_PER_DAY = 5
+
+
+@dataclass
+class DemoSummary:
+    out_dir: Path
+    files: int = 0
+    calls: int = 0
+    valid_calls: int = 0
+    mean_score: float = 0.0
+    errors: int = 0
+    warnings: int = 0
+    by_rule: Counter = field(default_factory=Counter)
+    grades: Counter = field(default_factory=Counter)
+    written: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"演示数据已生成在 {self.out_dir}/",
+               f"  评分表 {self.files} 个文件,共 {self.calls} 通录音评分;"
+               f"校验发现 {self.errors} 个错误、{self.warnings} 个警告(演示数据中故意放入的)",
+               "  " + ",".join(f"{k} {v}" for k, v in sorted(self.by_rule.items())),
+               f"  有效评分 {self.valid_calls} 通,平均最终得分 {self.mean_score:.2f}",
+               "  等级分布: " + ",".join(f"{k} {v}" for k, v in self.grades.most_common())]
+        out += [f"  已写出 {p}" for p in self.written]
+        return out
+
+
+def working_days(month: str) -> list[dt.date]:
+    """Monday–Friday of the month (the calendar of holidays comes with the weekly reports)."""
+    period = parse_period(month)
+    days, d = [], period.start
+    while d <= period.end:
+        if d.weekday() < 5:
+            days.append(d)
+        d += dt.timedelta(days=1)
+    return days
+
+
+def make_roster(rng: random.Random) -> pd.DataFrame:
+    names = []
+    for i in range(20):
+        names.append(SURNAMES[i] + GIVEN[(i * 7) % len(GIVEN)])
+    return pd.DataFrame({"工号": [f"A{i + 1:03d}" for i in range(20)], "姓名": names,
+                         "班组": ["一组" if i < 10 else "二组" for i in range(20)],
+                         "质检员": [INSPECTORS[i % 3][0] for i in range(20)]})
+
+
+def _item_score(rng: random.Random, p_defect: float) -> float | str:
+    if rng.random() >= p_defect:
+        return 5
+    return rng.choices([4, 3, 2, 1, 0], weights=[55, 25, 12, 5, 3])[0]
+
+
+def generate_month(rubric: Rubric, month: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The calls of the month as the inspectors would type them (one row per scored recording)."""
+    rng = random.Random(seed)
+    roster = make_roster(rng)
+    skill = {a: rng.uniform(0.6, 1.5) for a in roster["工号"]}
+    rows = []
+    for day in working_days(month):
+        for agent in roster.itertuples():
+            for k in range(CALLS_PER_AGENT_PER_DAY):
+                row = {"date": day, "inspector": agent.质检员, "agent_id": agent.工号,
+                       "agent_name": agent.姓名, "team": agent.班组,
+                       "recording_id": f"R{day:%Y%m%d}{agent.工号[1:]}{k + 1}",
+                       "call_type": rng.choice(["呼入", "呼入", "呼出"])}
+                bad = []
+                for it in rubric.items:
+                    v = _item_score(rng, min(0.9, ITEM_DEFECT[it.name] * skill[agent.工号]))
+                    if it.name == "主动推介" and row["call_type"] == "呼入" and rng.random() < 0.05:
+                        v = "不涉及"
+                    row[it.name] = v
+                    if isinstance(v, int) and v < 5:
+                        bad.append(f"{it.name}: {REMARKS[it.name]}")
+                row["error_deduction"] = rng.choice([2, 3, 5]) if rng.random() < 0.03 else None
+                row["fatal_errors"] = 1 if rng.random() < 0.004 else None
+                remark = ";".join(bad[:2])
+                if rng.random() < 0.01:
+                    remark += f";客户要求回电 1{rng.randint(30, 89)}{rng.randint(10000000, 99999999)}"
+                row["remarks"] = remark
+                rows.append(row)
+    return pd.DataFrame(rows), roster
+
+
+def _record(rubric: Rubric, row: dict) -> CallRecord:
+    items = {it.name: (row[it.name] if isinstance(row[it.name], (int, float)) else None) for it in rubric.items}
+    return CallRecord(items=items, fatal_errors=int(row.get("fatal_errors") or 0),
+                      error_deduction=float(row.get("error_deduction") or 0))
+
+
+def _plant_errors(sheets: dict[tuple[dt.date, str], list[dict]], rng: random.Random) -> None:
+    """A few mistakes inspectors really make, each in a different sheet."""
+    keys = sorted(sheets)
+    picks = [keys[i] for i in rng.sample(range(len(keys)), 7)]
+    s = sheets[picks[0]]; s[3]["服务态度"] = 6                      # not a 0–5 score
+    s = sheets[picks[1]]; s[5]["业务能力"] = None                   # forgot a score
+    s = sheets[picks[2]]; s.append(dict(s[2]))                      # pasted the same call twice
+    s = sheets[picks[3]]; s[7]["date"] = s[7]["date"].replace(day=1) + dt.timedelta(days=40)  # wrong month
+    s = sheets[picks[4]]; s[4]["total"] = (s[4]["total"] or 0) - 10  # total typed by hand, wrong
+    s = sheets[picks[5]]; s[6]["agent_id"] = "A099"                 # not on the roster
+    s = sheets[picks[6]]; s[8]["error_deduction"] = 15              # 差错扣分 is 0–10
+    # Valid but awkward ways of typing scores the reader must accept.
+    s = sheets[keys[0]]; s[0]["表达能力"] = "４"; s[1]["聆听能力"] = "5分"
+
+
+def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> None:
+    """One inspector's daily 评分表, laid out like the generated template (title, categories, headers)."""
+    import xlsxwriter
+
+    specs = [s for s in column_specs(rubric)]
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        ws = wb.add_worksheet("评分表")
+        bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
+                              "border": 1, "bg_color": "#DDEBF7"})
+        date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+        ws.merge_range(0, 0, 0, len(specs) - 1, title, wb.add_format({"bold": True, "font_size": 14}))
+        col = {s.key: i for i, s in enumerate(specs)}
+        for cat in rubric.categories:
+            first, last = col[cat.items[0].name], col[cat.items[-1].name]
+            ws.merge_range(1, first, 1, last, cat.name, bold)
+        for i, s in enumerate(specs):
+            ws.write(2, i, s.header, bold)
+            ws.set_column(i, i, 30 if s.key == "remarks" else 12 if s.kind == "field" else 8)
+        for r, row in enumerate(rows, start=3):
+            for key, c in col.items():
+                v = row.get(key)
+                if v is None or v == "":
+                    continue
+                if isinstance(v, dt.date):
+                    ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), date_fmt)
+                elif isinstance(v, str):
+                    ws.write_string(r, c, v)
+                else:
+                    ws.write_number(r, c, v)
+        ws.freeze_panes(3, col["recording_id"] + 1)
+        wb.close()
+
+
+def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022, console=None) -> DemoSummary:
+    rubric = load_rubric(RUBRIC)
+    rng = random.Random(seed + 1)
+    calls, roster = generate_month(rubric, month, seed)
+    sheets_dir = out_dir / "sheets"
+    sheets_dir.mkdir(parents=True, exist_ok=True)
+    for old in sheets_dir.glob("*.xlsx"):
+        old.unlink()
+    with atomic_path(out_dir / "roster.xlsx") as tmp:
+        roster.to_excel(tmp, index=False, sheet_name="人员名单")
+    sheets: dict[tuple[dt.date, str], list[dict]] = {}
+    for row in calls.to_dict("records"):
+        row = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+        row["total"] = score_call(rubric, _record(rubric, row)).final_score
+        sheets.setdefault((row["date"], row["inspector"]), []).append(row)
+    _plant_errors(sheets, rng)
+    pinyin = dict(INSPECTORS)
+    for (day, inspector), rows in sorted(sheets.items()):
+        path = sheets_dir / f"{day:%Y-%m-%d}_{pinyin[inspector]}.xlsx"
+        write_sheet(rubric, path, f"质检监听评分表 {day:%Y-%m-%d} 质检员: {inspector}", rows)
+    files, _ = expand_inputs([str(sheets_dir)])
+    from .workbooks import read_roster
+    checked = check_files(rubric, files, roster=read_roster(out_dir / "roster.xlsx"),
+                          period=parse_period(month))
+    summary = DemoSummary(out_dir=out_dir, files=len(files), calls=len(checked.calls),
+                          errors=checked.report.errors, warnings=checked.report.warnings,
+                          by_rule=checked.report.counts_by_rule())
+    valid = checked.valid_calls
+    summary.valid_calls = len(valid)
+    summary.mean_score = float(valid["final_score"].mean()) if len(valid) else 0.0
+    summary.grades = Counter(valid["grade"])
+    with atomic_path(out_dir / "validation.json") as tmp:
+        tmp.write_text(json.dumps(checked.report.to_dict(), ensure_ascii=False, indent=2, default=str),
+                       encoding="utf-8")
+    summary.written.append(out_dir / "validation.json")
+    detail_cols = ["file", "sheet", "row", "date", "inspector", "agent_id", "agent_name", "team",
+                   "recording_id"] + [it.name for it in rubric.items] + \
+                  ["fatal_errors", "error_deduction", "call_score", "final_score", "grade", "has_error"]
+    detail = checked.calls[detail_cols].copy()
+    detail["file"] = detail["file"].map(lambda p: Path(p).name)
+    with atomic_path(out_dir / "scored_calls.csv") as tmp:
+        detail.to_csv(tmp, index=False, encoding="utf-8-sig")
+    summary.written.append(out_dir / "scored_calls.csv")
+    bad_files = sorted({Path(f.file) for f in checked.report.findings if f.cell})
+    for f in bad_files:
+        summary.written.append(write_checked_copy(f, checked.report.findings,
+                                                  out_dir / "checked" / f.name))
+    return summary

@@ -1,0 +1,406 @@
+"""Reading the 评分表 teams already use, from a sheet's values held in memory.
+
+The input is a `Grid`: rows of cell values with the address of the top-left cell, as a file
+reader or the Excel ribbon (the used range of the open sheet) hands it over. The reader finds the
+header rows, maps columns to the rubric's items and fields, normalises what inspectors type
+("５", "5分", "不涉及", "/") and returns a table of calls with the findings of every cell it could
+not accept. Nothing here touches a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .columns import (FIELD_ZH, REQUIRED_FIELDS, RULE_PREFIXES, ColumnSpec, column_specs,
+                      header_lookup, normalise_header)
+from .findings import Finding, Rule, Severity
+from .rubric import Rubric, _fmt
+
+NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "-", "—", "／"}
+TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×"}
+FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0"}
+TOTAL_ROW_WORDS = ("合计", "总计", "平均", "小计", "均分", "汇总")
+EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+                "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
+HEADER_SCAN_ROWS = 15
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
+META_COLUMNS = ["file", "sheet", "row", "date", "inspector", "agent_id", "agent_name", "team",
+                "recording_id", "call_type", "remarks", "recorded_total"]
+
+
+def col_letter(col: int) -> str:
+    """1-based column number -> Excel letters."""
+    s = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class Grid:
+    """A sheet's values in memory: `rows[0][0]` is the cell at (`first_row`, `first_col`), 1-based."""
+
+    file: str
+    sheet: str
+    rows: Sequence[Sequence[Any]]
+    first_row: int = 1
+    first_col: int = 1
+
+    def cell(self, r: int, c: int) -> str:
+        """Excel address of rows[r][c]."""
+        return f"{col_letter(self.first_col + c)}{self.first_row + r}"
+
+
+@dataclass
+class SheetRead:
+    """What the reader made of one sheet."""
+
+    file: str
+    sheet: str
+    header_row: int | None = None  # Excel row of the item headers
+    columns: dict[str, str] = field(default_factory=dict)  # key -> column letter
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header text as found
+    extra_columns: dict[str, str] = field(default_factory=dict)  # column letter -> unknown header
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, key) -> address
+    findings: list[Finding] = field(default_factory=list)
+    mapped: bool = False
+
+    def cell_ref(self, excel_row: int, key: str) -> str:
+        """Address of column `key` on an Excel row ("" when the column is absent)."""
+        letter = self.columns.get(key)
+        return f"{letter}{excel_row}" if letter else ""
+
+    def mapping_report(self) -> list[tuple[str, str, str]]:
+        """(key, column letter, header) for every mapped column, in sheet order."""
+        return sorted(((k, c, self.headers[k]) for k, c in self.columns.items()),
+                      key=lambda t: (len(t[1]), t[1]))
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    return unicodedata.normalize("NFKC", str(v)).strip()
+
+
+def parse_number(v: Any) -> tuple[str, float | None]:
+    """('num', x) | ('na', None) | ('blank', None) | ('bad', None) for what a person typed."""
+    if isinstance(v, bool):
+        return "bad", None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        if isinstance(v, float) and math.isnan(v):
+            return "blank", None
+        return "num", float(v)
+    s = _text(v).replace(" ", "")
+    if s == "":
+        return "blank", None
+    if s.lower() in NA_WORDS:
+        return "na", None
+    m = _NUMBER.match(s)
+    if m:
+        return "num", float(m.group(1))
+    return "bad", None
+
+
+def parse_flag(v: Any) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)):
+        return v != 0
+    s = _text(v).lower()
+    if s in TRUE_WORDS:
+        return True
+    if s in FALSE_WORDS:
+        return False
+    return None
+
+
+def parse_date(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
+    s = _text(v)
+    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$", s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def _id_text(v: Any) -> str:
+    """Agent ids and recording ids typed as numbers keep no trailing '.0'."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return _text(v)
+
+
+def _match(word: str, lookup: dict[str, ColumnSpec], items: dict[str, ColumnSpec]) -> ColumnSpec | None:
+    if not word:
+        return None
+    spec = lookup.get(word)
+    if spec is not None:
+        return spec
+    # A header that contains exactly one item name ("问候语评分", "开场白及挂机得分").
+    hits = [s for w, s in items.items() if w and w in word]
+    if len({h.key for h in hits}) == 1:
+        return hits[0]
+    return None
+
+
+def _item_words(rubric: Rubric) -> dict[str, ColumnSpec]:
+    out = {}
+    for spec in column_specs(rubric):
+        if spec.kind in ("item", "offence"):
+            for w in spec.aliases:
+                out[normalise_header(w)[0]] = spec
+    return out
+
+
+def _find_header_row(rows: Sequence[Sequence[Any]], lookup, items) -> tuple[int | None, int]:
+    best, best_hits = None, 0
+    for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        keys = set()
+        for v in rows[r]:
+            spec = _match(normalise_header(v)[0], lookup, items) if isinstance(v, str) else None
+            if spec is not None and spec.kind in ("item", "offence"):
+                keys.add(spec.key)
+        if len(keys) > best_hits:
+            best, best_hits = r, len(keys)
+    return best, best_hits
+
+
+def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
+    """Find the header rows and map each column; returns the read (no calls yet) and the index
+    in grid.rows of the header row."""
+    read = SheetRead(grid.file, grid.sheet)
+    lookup, items = header_lookup(rubric), _item_words(rubric)
+    hr, _ = _find_header_row(grid.rows, lookup, items)
+    if hr is None:
+        return read, None
+    read.header_row = grid.first_row + hr
+    header = list(grid.rows[hr])
+    above = list(grid.rows[hr - 1]) if hr > 0 else []
+    width = max(len(header), len(above))
+    for c in range(width):
+        texts = [header[c] if c < len(header) else None, above[c] if c < len(above) else None]
+        chosen = None
+        for t in texts:
+            word, _ = normalise_header(t)
+            spec = _match(word, lookup, items)
+            if spec is not None and spec.key not in read.columns:
+                chosen = (spec, _text(t))
+                break
+        letter = col_letter(grid.first_col + c)
+        if chosen:
+            spec, shown = chosen
+            read.columns[spec.key] = letter
+            read.headers[spec.key] = shown
+            continue
+        word = normalise_header(header[c] if c < len(header) else None)[0]
+        if word:
+            read.extra_columns[letter] = _text(header[c])
+            for kind, prefix in RULE_PREFIXES.items():
+                if word.startswith(prefix):
+                    read.findings.append(Finding(
+                        Rule.COLUMN_UNKNOWN_RULE, Severity.ERROR, grid.file, grid.sheet,
+                        grid.cell(hr, c), f"列“{_text(header[c])}”: 评分标准《{rubric.name}》中没有这个{prefix}项,"
+                        f"该列不计分", _text(header[c])))
+                    break
+    return read, hr
+
+
+def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = ()) -> SheetRead:
+    """Read one sheet: map its columns, then every data row into the calls table."""
+    read, hr = map_columns(rubric, grid)
+    specs = {s.key: s for s in column_specs(rubric)}
+    item_keys = [it.name for it in rubric.items] + [f"offence:{o.id}" for o in rubric.offences]
+    missing_items = [k for k in item_keys if k not in read.columns]
+    missing_fields = [k for k in REQUIRED_FIELDS if k not in read.columns]
+    if hr is None or missing_items or missing_fields:
+        read.findings.append(_unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields,
+                                               other_rubrics))
+        return read
+    read.mapped = True
+    col_index = {k: _col_number(letter) - grid.first_col for k, letter in read.columns.items()}
+    extra_index = {letter: _col_number(letter) - grid.first_col for letter in read.extra_columns}
+    records: list[dict[str, Any]] = []
+    for r in range(hr + 1, len(grid.rows)):
+        row = grid.rows[r]
+        get = (lambda k, row=row: row[col_index[k]] if col_index[k] < len(row) else None)
+        if _is_blank_or_total(row, col_index, read):
+            continue
+        excel_row = grid.first_row + r
+        rec: dict[str, Any] = {"file": grid.file, "sheet": grid.sheet, "row": excel_row}
+        findings = read.findings
+
+        def add(rule, key, message, value, severity=Severity.ERROR, c_idx=None):
+            cell = grid.cell(r, col_index[key] if c_idx is None else c_idx)
+            findings.append(Finding(rule, severity, grid.file, grid.sheet, cell, message, value, excel_row))
+
+        for key, idx in col_index.items():
+            v = get(key)
+            if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+                add(Rule.FORMULA_ERROR, key, f"“{read.headers[key]}”单元格是公式错误 {v.strip()}", v.strip())
+        for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
+            rec[key] = _text(get(key)) if key in col_index else ""
+        for key in ("agent_id", "recording_id"):
+            rec[key] = _id_text(get(key))
+            if not rec[key]:
+                add(Rule.FIELD_MISSING, key, f"必填字段“{FIELD_ZH[key]}”为空", None)
+        dv = get("date")
+        rec["date"] = parse_date(dv)
+        if rec["date"] is None:
+            if _text(dv) == "":
+                add(Rule.FIELD_MISSING, "date", "必填字段“日期”为空", None)
+            elif _text(dv) not in EXCEL_ERRORS:
+                add(Rule.DATE_UNREADABLE, "date", f"无法识别的日期“{_text(dv)}”,请写成 2026-11-02", _text(dv))
+        for it in rubric.items:
+            kind, x = parse_number(get(it.name))
+            raw = get(it.name)
+            if kind == "num":
+                if not it.allowed(x):
+                    add(Rule.SCORE_NOT_ALLOWED, it.name,
+                        f"“{it.name}”得分 {_fmt(x)} 不在允许的分值内(允许: {it.describe_allowed()})", raw)
+                rec[it.name] = x
+            elif kind == "na":
+                if it.na == "forbidden":
+                    add(Rule.SCORE_NA_FORBIDDEN, it.name, f"“{it.name}”不允许标为不涉及", raw)
+                rec[it.name] = np.nan
+            elif kind == "blank":
+                add(Rule.SCORE_MISSING, it.name, f"“{it.name}”没有评分(不涉及请写“不涉及”)", None)
+                rec[it.name] = np.nan
+            elif _text(raw) not in EXCEL_ERRORS:
+                add(Rule.SCORE_UNREADABLE, it.name, f"“{it.name}”的分数“{_text(raw)}”无法识别", _text(raw))
+                rec[it.name] = np.nan
+            else:
+                rec[it.name] = np.nan
+        for key, spec in specs.items():
+            if key not in col_index or spec.kind in ("field", "item", "total"):
+                continue
+            raw = get(key)
+            rec[key] = _read_rule_value(rubric, spec, raw, lambda rule, msg, v, k=key: add(rule, k, msg, v))
+        if "total" in col_index:
+            kind, x = parse_number(get("total"))
+            rec["recorded_total"] = x if kind == "num" else np.nan
+        else:
+            rec["recorded_total"] = np.nan
+        for letter, idx in extra_index.items():
+            rec[f"extra:{read.extra_columns[letter]}"] = row[idx] if idx < len(row) else None
+        for key in col_index:
+            read.cells[(excel_row, key)] = grid.cell(r, col_index[key])
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=META_COLUMNS + item_keys)
+    for c in META_COLUMNS:
+        if c not in frame.columns:
+            frame[c] = np.nan if c == "recorded_total" else ""
+    read.calls = frame
+    return read
+
+
+def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
+    head = spec.header
+    if spec.kind == "zero":
+        flag = parse_flag(raw)
+        if flag is None:
+            add(Rule.FLAG_UNREADABLE, f"“{head}”应填“是”或留空,而不是“{_text(raw)}”", _text(raw))
+            return 0.0
+        return 1.0 if flag else 0.0
+    kind, x = parse_number(raw)
+    if kind in ("blank",):
+        return 0.0
+    if spec.kind in ("bonus", "deduction"):
+        flag = parse_flag(raw) if kind != "num" else None
+        if flag is not None:
+            return 1.0 if flag else 0.0
+        rule = next(r for r in (rubric.bonuses if spec.kind == "bonus" else rubric.deductions)
+                    if spec.key.endswith(":" + r.id))
+        rid = Rule.BONUS_NOT_ALLOWED if spec.kind == "bonus" else Rule.DEDUCTION_NOT_ALLOWED
+        word = "加分" if spec.kind == "bonus" else "减分"
+        if kind != "num" or x < 0 or not float(x).is_integer():
+            add(rid, f"“{head}”应为次数(0–{rule.max_times}),而不是“{_text(raw)}”", _text(raw))
+            return 0.0
+        if x > rule.max_times:
+            add(rid, f"{word}“{rule.name}”每通最多 {rule.max_times} 次,这里填了 {_fmt(x)} 次", raw)
+            return float(rule.max_times)
+        return x
+    if spec.kind == "error_deduction":
+        ed = rubric.error_deduction
+        if kind != "num" or not (ed.min <= x <= ed.max):
+            add(Rule.ERROR_DEDUCTION_INVALID,
+                f"差错扣分应在 {_fmt(ed.min)}–{_fmt(ed.max)} 之间,而不是“{_text(raw)}”", raw)
+            return min(max(x, ed.min), ed.max) if kind == "num" else 0.0
+        return x
+    if spec.kind == "fatal":
+        if kind != "num" or x < 0 or not float(x).is_integer():
+            flag = parse_flag(raw)
+            if flag is not None:
+                return 1.0 if flag else 0.0
+            add(Rule.FATAL_INVALID, f"致命性错误应为起数(0、1、2…),而不是“{_text(raw)}”", _text(raw))
+            return 0.0
+        return x
+    # offences and complaints: occurrence counts
+    if kind != "num" or x < 0 or not float(x).is_integer():
+        add(Rule.OFFENCE_INVALID, f"“{head}”应为次数(0、1、2…),而不是“{_text(raw)}”", _text(raw))
+        return 0.0
+    return x
+
+
+def _col_number(letter: str) -> int:
+    n = 0
+    for ch in letter:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _is_blank_or_total(row: Sequence[Any], col_index: dict[str, int], read: SheetRead) -> bool:
+    values = [row[i] if i < len(row) else None for i in col_index.values()]
+    if all(_text(v) == "" for v in values):
+        return True
+    remarks = col_index.get("remarks")
+    for i, v in enumerate(row[:max(col_index.values()) + 1]):
+        if i != remarks and isinstance(v, str) and _text(v).startswith(TOTAL_ROW_WORDS):
+            return True
+    return False
+
+
+def _unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields, other_rubrics) -> Finding:
+    cell = f"A{read.header_row}" if read.header_row else ""
+    for other in other_rubrics:
+        if other.id == rubric.id:
+            continue
+        probe, _ = map_columns(other, grid)
+        needed = [it.name for it in other.items] + [f"offence:{o.id}" for o in other.offences]
+        if probe.header_row is not None and all(k in probe.columns for k in needed):
+            return Finding(Rule.SHEET_OTHER_RUBRIC, Severity.ERROR, grid.file, grid.sheet,
+                           f"A{probe.header_row}",
+                           f"此表看起来是《{other.name}》({other.id})的评分表,不是《{rubric.name}》"
+                           f"({rubric.id});请用 --rubric {other.id}", other.id)
+    if hr is None:
+        return Finding(Rule.SHEET_UNMAPPED, Severity.ERROR, grid.file, grid.sheet, "",
+                       f"在前 {HEADER_SCAN_ROWS} 行找不到《{rubric.name}》的评分项表头,无法读取此表", None)
+    names = {k: (k.split(":", 1)[1] if k.startswith("offence:") else k) for k in missing_items}
+    for o in rubric.offences:
+        names[f"offence:{o.id}"] = o.name
+    parts = []
+    if missing_items:
+        parts.append("找不到评分项列: " + "、".join(names[k] for k in missing_items))
+    if missing_fields:
+        parts.append("找不到必填列: " + "、".join(FIELD_ZH[k] for k in missing_fields))
+    return Finding(Rule.SHEET_UNMAPPED, Severity.ERROR, grid.file, grid.sheet, cell,
+                   ";".join(parts) + "。请把表头改成评分标准中的名称或别名", None)

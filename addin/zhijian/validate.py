@@ -1,0 +1,176 @@
+"""Validation (校验) and scoring of sheets held in memory.
+
+`check_grids` is what both doors call: the CLI after reading files, the ribbon after reading the
+open workbook's used range. It reads each sheet, adds the checks that need several rows
+(duplicates, roster, period, recorded totals) and scores every call with the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .findings import Finding, Rule, Severity, ValidationReport
+from .reader import Grid, SheetRead, read_grid
+from .rubric import Rubric, _fmt
+from .scoring import score_frame
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates a sheet may hold, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __contains__(self, d: dt.date) -> bool:
+        return self.start <= d <= self.end
+
+    def describe(self) -> str:
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+
+@dataclass
+class Checked:
+    """Every sheet read, the scored calls of all of them, and the findings."""
+
+    sheets: list[SheetRead] = field(default_factory=list)
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+    @property
+    def valid_calls(self) -> pd.DataFrame:
+        """Calls without an error finding: the ones that count in the figures."""
+        if self.calls.empty:
+            return self.calls
+        return self.calls[~self.calls["has_error"]]
+
+
+def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | None = None,
+                period: Period | None = None, other_rubrics: Sequence[Rubric] = ()) -> Checked:
+    """Read, validate and score sheets. Sheets of a workbook that have no item headers at all are
+    skipped when another sheet of the same file maps; a file none of whose sheets maps gets the
+    finding of its first sheet."""
+    out = Checked()
+    by_file: dict[str, list[SheetRead]] = {}
+    for grid in grids:
+        by_file.setdefault(grid.file, []).append(read_grid(rubric, grid, other_rubrics=other_rubrics))
+    frames = []
+    for file, reads in by_file.items():
+        mapped = [r for r in reads if r.mapped]
+        if not mapped:
+            unmapped = next((r for r in reads if r.header_row is not None), reads[0])
+            out.sheets.append(unmapped)
+            out.report.extend(unmapped.findings)
+            continue
+        for read in mapped:
+            out.sheets.append(read)
+            out.report.extend(read.findings)
+            frames.append((read, read.calls))
+        out.report.extend(_duplicates(mapped))
+    for read, calls in frames:
+        out.report.extend(_row_checks(rubric, read, roster, period))
+    calls = [c for _, c in frames if not c.empty]
+    if calls:
+        all_calls = pd.concat(calls, ignore_index=True)
+        scored = score_frame(rubric, all_calls)
+        all_calls = pd.concat([all_calls, scored], axis=1)
+        # A wrong score already explains a wrong total: report the cause, not its echo.
+        score_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
+                      if f.row is not None and str(f.rule).startswith(("score.", "formula.", "bonus.",
+                                                                      "deduction.", "flag.", "fatal.",
+                                                                      "error_deduction.", "offence."))}
+        out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r, _ in frames}, score_rows))
+        error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
+                      if f.severity == Severity.ERROR and f.row is not None}
+        keys = list(zip(all_calls["file"], all_calls["sheet"], all_calls["row"]))
+        all_calls["has_error"] = np.array([k in error_rows for k in keys], dtype=bool)
+        out.calls = all_calls
+    out.report.rows = len(out.calls)
+    out.report.findings.sort(key=_finding_order)
+    return out
+
+
+def _finding_order(f: Finding):
+    import re
+    m = re.match(r"([A-Z]+)(\d+)", f.cell or "")
+    row, col = (int(m.group(2)), (len(m.group(1)), m.group(1))) if m else (0, (0, ""))
+    return (f.file, f.sheet, row, col, str(f.rule))
+
+
+def _duplicates(reads: list[SheetRead]) -> list[Finding]:
+    """The same recording twice by the same inspector in one file is a duplicate; scored by
+    different inspectors it is a calibration case (质检校正), not a mistake."""
+    seen: dict[tuple[str, str], tuple[SheetRead, int]] = {}
+    out = []
+    for read in reads:
+        if read.calls.empty:
+            continue
+        for rid, insp, row in zip(read.calls["recording_id"], read.calls["inspector"], read.calls["row"]):
+            if not rid:
+                continue
+            key = (rid, insp)
+            if key in seen:
+                first, first_row = seen[key]
+                where = f"{first.cell_ref(first_row, 'recording_id')}" if first is read else \
+                    f"{first.sheet}!{first.cell_ref(first_row, 'recording_id')}"
+                out.append(Finding(Rule.RECORDING_DUPLICATE, Severity.ERROR, read.file, read.sheet,
+                                   read.cell_ref(row, "recording_id"),
+                                   f"录音“{rid}”在本文件中重复评分(首次在 {where}),重复的这一行不计入统计", rid, row))
+            else:
+                seen[key] = (read, row)
+    return out
+
+
+def _row_checks(rubric: Rubric, read: SheetRead, roster: set[str] | None, period: Period | None) -> list[Finding]:
+    out = []
+    if read.calls.empty:
+        return out
+    for row, agent, date in zip(read.calls["row"], read.calls["agent_id"], read.calls["date"]):
+        if roster is not None and agent and agent not in roster:
+            out.append(Finding(Rule.AGENT_UNKNOWN, Severity.ERROR, read.file, read.sheet,
+                               read.cell_ref(row, "agent_id"), f"工号“{agent}”不在人员名单中", agent, row))
+        if period is not None and isinstance(date, dt.date) and date not in period:
+            out.append(Finding(Rule.DATE_OUT_OF_PERIOD, Severity.ERROR, read.file, read.sheet,
+                               read.cell_ref(row, "date"),
+                               f"日期 {date:%Y-%m-%d} 不在统计期 {period.describe()} 内", f"{date:%Y-%m-%d}", row))
+    return out
+
+
+def _total_checks(calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
+                  skip: set[tuple[str, str, int]]) -> list[Finding]:
+    out = []
+    recorded = calls["recorded_total"].to_numpy(dtype=float)
+    final = calls["final_score"].to_numpy(dtype=float)
+    bad = ~np.isnan(recorded) & (np.abs(recorded - final) > 0.005)
+    for i in np.flatnonzero(bad):
+        read = reads[(calls["file"].iat[i], calls["sheet"].iat[i])]
+        row = int(calls["row"].iat[i])
+        if (read.file, read.sheet, row) in skip:
+            continue
+        out.append(Finding(Rule.TOTAL_MISMATCH, Severity.ERROR, read.file, read.sheet,
+                           read.cell_ref(row, "total"),
+                           f"表中总分 {_fmt(recorded[i])} 与按评分标准计算的 {_fmt(final[i])} 不符", recorded[i], row))
+    return out
+
+
+def parse_period(text: str) -> Period:
+    """'2026-11' (a month), '2026-W47' (an ISO week), '2026-11-02' (a day) or 'A..B'."""
+    import re
+    text = text.strip()
+    if ".." in text:
+        a, b = text.split("..", 1)
+        return Period(parse_period(a).start, parse_period(b).end)
+    if m := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, re.I):
+        start = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        return Period(start, start + dt.timedelta(days=6))
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        y, mo = int(m.group(1)), int(m.group(2))
+        nxt = dt.date(y + (mo == 12), mo % 12 + 1, 1)
+        return Period(dt.date(y, mo, 1), nxt - dt.timedelta(days=1))
+    d = dt.date.fromisoformat(text)
+    return Period(d, d)
