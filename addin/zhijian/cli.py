@@ -274,6 +274,65 @@ def score(inputs, rubric_name, write, as_json):
 
 
 @cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--period", "period_kind", type=click.Choice(["day", "week", "month"]), default="month",
+              show_default=True, help="统计周期")
+@click.option("--date", "date_text", help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
+@click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准(默认取各评分项中位数)")
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的服务质量分析表 .xlsx")
+@json_option
+@handle_errors
+def consolidate(inputs, rubric_name, period_kind, date_text, lead, output, as_json):
+    """把各质检员的评分表汇总成服务质量分析表,例如:
+
+    zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month -o 分析表.xlsx
+    """
+    import datetime as dt
+
+    from rich.progress import Progress
+
+    from .consolidate import consolidate as run, write_consolidation
+    from .errors import InputFileError
+    from .rubric import load_rubric
+
+    r = load_rubric(rubric_name)
+    day = None
+    if date_text:
+        try:
+            day = dt.date.fromisoformat(date_text)
+        except ValueError:
+            raise InputFileError(f"无法识别的日期“{date_text}”,请写成 2026-11-02") from None
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("读取评分表", total=None)
+        result = run(r, list(inputs), period_kind=period_kind, date=day, lead=lead,
+                     other_rubrics=_other_rubrics(r),
+                     on_files=lambda n: bar.update(task, total=n),
+                     progress=lambda p: bar.advance(task))
+    for n in result.notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    out = write_consolidation(result, Path(output))
+    a = result.analysis
+    if as_json:
+        data = a.to_dict()
+        data["output"] = str(out)
+        print_json(data)
+        return
+    o = a.overall
+    console.print(f"《{r.name}》服务质量分析表 {a.period_label}: 读取 {len(result.files)} 个文件")
+    console.print(f"  有效评分 {o.n} 通;有错误而排除 {a.excluded_rows} 行;重复录音 {len(a.duplicates)} 行;"
+                  f"校正录音 {len(a.calibration.benchmark_calls)} 条")
+    if o.n:
+        console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},轻微不良 {o.slight_defect_rate:.1%},"
+                      f"一般不良 {o.general_defect_rate:.1%},80分以下 {o.below_80_rate:.1%}")
+        console.print(f"  平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level});"
+                      f"建议质检主题: {'、'.join(a.topics) or '无'}")
+    if result.findings:
+        console.print(f"  [yellow]{len(result.findings)} 个校验问题,详见输出的“排除与重复”工作表[/yellow]")
+    console.print(f"已写出: {out}")
+
+
+@cli.command()
 @click.argument("rubric_name")
 @click.option("-o", "--output", required=True, type=click.Path(), help="输出的 .xlsx 文件")
 @click.option("--rows", default=300, show_default=True, help="预置公式的行数")

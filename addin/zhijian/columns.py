@@ -3,6 +3,7 @@ the sheets teams already use. One vocabulary, so templates and the reader never 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,9 +38,14 @@ _NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)[.、)]\s*")
 
 def normalise_header(text: object) -> tuple[str, float | None]:
     """Header text without spaces, numbering, full-width forms and a "(N分)" suffix; and that N."""
-    if text is None:
+    if text is None or text == "":
         return "", None
-    s = unicodedata.normalize("NFKC", str(text))
+    return _normalise_header(str(text))
+
+
+@functools.lru_cache(maxsize=8192)  # the same few hundred header words recur in every file
+def _normalise_header(text: str) -> tuple[str, float | None]:
+    s = unicodedata.normalize("NFKC", text)
     s = re.sub(r"\s+", "", s).strip("*")
     s = _NUMBERING.sub("", s)
     m = _SCORE_SUFFIX.search(s)

@@ -71,7 +71,6 @@ class SheetRead:
     headers: dict[str, str] = field(default_factory=dict)  # key -> header text as found
     extra_columns: dict[str, str] = field(default_factory=dict)  # column letter -> unknown header
     calls: pd.DataFrame = field(default_factory=pd.DataFrame)
-    cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, key) -> address
     findings: list[Finding] = field(default_factory=list)
     mapped: bool = False
 
@@ -172,6 +171,17 @@ def _item_words(rubric: Rubric) -> dict[str, ColumnSpec]:
     return out
 
 
+_VOCAB: dict[int, tuple[Rubric, dict, dict]] = {}
+
+
+def _vocabulary(rubric: Rubric) -> tuple[dict, dict]:
+    """Header words of a rubric, built once per rubric object (a folder has hundreds of sheets)."""
+    hit = _VOCAB.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        hit = _VOCAB[id(rubric)] = (rubric, header_lookup(rubric), _item_words(rubric))
+    return hit[1], hit[2]
+
+
 def _find_header_row(rows: Sequence[Sequence[Any]], lookup, items) -> tuple[int | None, int]:
     best, best_hits = None, 0
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
@@ -189,7 +199,7 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
     """Find the header rows and map each column; returns the read (no calls yet) and the index
     in grid.rows of the header row."""
     read = SheetRead(grid.file, grid.sheet)
-    lookup, items = header_lookup(rubric), _item_words(rubric)
+    lookup, items = _vocabulary(rubric)
     hr, _ = _find_header_row(grid.rows, lookup, items)
     if hr is None:
         return read, None
@@ -226,7 +236,10 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
 
 
 def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = ()) -> SheetRead:
-    """Read one sheet: map its columns, then every data row into the calls table."""
+    """Read one sheet: map its columns, then every data row into the calls table.
+
+    Works column by column: numbers (what almost every cell holds) take a fast path, and only
+    the odd cell pays for normalisation and a finding."""
     read, hr = map_columns(rubric, grid)
     specs = {s.key: s for s in column_specs(rubric)}
     item_keys = [it.name for it in rubric.items] + [f"offence:{o.id}" for o in rubric.offences]
@@ -238,77 +251,101 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
         return read
     read.mapped = True
     col_index = {k: _col_number(letter) - grid.first_col for k, letter in read.columns.items()}
-    extra_index = {letter: _col_number(letter) - grid.first_col for letter in read.extra_columns}
-    records: list[dict[str, Any]] = []
+    used = sorted(col_index.values())
+    remarks_idx = col_index.get("remarks")
+    rid_idx = col_index["recording_id"]
+    idxs, rows = [], []
     for r in range(hr + 1, len(grid.rows)):
         row = grid.rows[r]
-        get = (lambda k, row=row: row[col_index[k]] if col_index[k] < len(row) else None)
-        if _is_blank_or_total(row, col_index, read):
+        rid = row[rid_idx] if rid_idx < len(row) else None
+        # A row with a recording id is a call; only the others can be blank or 合计 rows.
+        if (rid is None or rid == "" or (type(rid) is str and rid.strip().startswith(TOTAL_ROW_WORDS))) \
+                and _is_blank_or_total(row, used, remarks_idx):
             continue
-        excel_row = grid.first_row + r
-        rec: dict[str, Any] = {"file": grid.file, "sheet": grid.sheet, "row": excel_row}
-        findings = read.findings
+        idxs.append(r)
+        rows.append(row)
+    excel_rows = [grid.first_row + r for r in idxs]
+    findings = read.findings
 
-        def add(rule, key, message, value, severity=Severity.ERROR, c_idx=None):
-            cell = grid.cell(r, col_index[key] if c_idx is None else c_idx)
-            findings.append(Finding(rule, severity, grid.file, grid.sheet, cell, message, value, excel_row))
+    def column(key: str) -> list[Any]:
+        i = col_index[key]
+        return [row[i] if i < len(row) else None for row in rows]
 
-        for key, idx in col_index.items():
-            v = get(key)
-            if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
-                add(Rule.FORMULA_ERROR, key, f"“{read.headers[key]}”单元格是公式错误 {v.strip()}", v.strip())
-        for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
-            rec[key] = _text(get(key)) if key in col_index else ""
-        for key in ("agent_id", "recording_id"):
-            rec[key] = _id_text(get(key))
-            if not rec[key]:
-                add(Rule.FIELD_MISSING, key, f"必填字段“{FIELD_ZH[key]}”为空", None)
-        dv = get("date")
-        rec["date"] = parse_date(dv)
-        if rec["date"] is None:
-            if _text(dv) == "":
-                add(Rule.FIELD_MISSING, "date", "必填字段“日期”为空", None)
-            elif _text(dv) not in EXCEL_ERRORS:
-                add(Rule.DATE_UNREADABLE, "date", f"无法识别的日期“{_text(dv)}”,请写成 2026-11-02", _text(dv))
-        for it in rubric.items:
-            kind, x = parse_number(get(it.name))
-            raw = get(it.name)
+    def add(rule, key, j, message, value, severity=Severity.ERROR):
+        findings.append(Finding(rule, severity, grid.file, grid.sheet, f"{read.columns[key]}{excel_rows[j]}",
+                                message, value, excel_rows[j]))
+
+    data: dict[str, Any] = {"file": [grid.file] * len(rows), "sheet": [grid.sheet] * len(rows),
+                            "row": excel_rows}
+    cols = {key: column(key) for key in col_index}
+    for key, values in cols.items():
+        for j, v in enumerate(values):
+            if type(v) is str and v.strip() in EXCEL_ERRORS:
+                add(Rule.FORMULA_ERROR, key, j, f"“{read.headers[key]}”单元格是公式错误 {v.strip()}", v.strip())
+    for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
+        data[key] = [_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
+    for key in ("agent_id", "recording_id"):
+        data[key] = [_id_text(v) for v in cols[key]]
+        for j, v in enumerate(data[key]):
+            if not v:
+                add(Rule.FIELD_MISSING, key, j, f"必填字段“{FIELD_ZH[key]}”为空", None)
+    dates = []
+    for j, v in enumerate(cols["date"]):
+        d = parse_date(v)
+        dates.append(d)
+        if d is None:
+            t = _text(v)
+            if t == "":
+                add(Rule.FIELD_MISSING, "date", j, "必填字段“日期”为空", None)
+            elif t not in EXCEL_ERRORS:
+                add(Rule.DATE_UNREADABLE, "date", j, f"无法识别的日期“{t}”,请写成 2026-11-02", t)
+    data["date"] = dates
+    for it in rubric.items:
+        out = []
+        levels = set(it.allowed_values())
+        for j, raw in enumerate(cols[it.name]):
+            if type(raw) is float and raw in levels:  # the common case: a valid number
+                out.append(raw)
+                continue
+            kind, x = parse_number(raw)
             if kind == "num":
                 if not it.allowed(x):
-                    add(Rule.SCORE_NOT_ALLOWED, it.name,
+                    add(Rule.SCORE_NOT_ALLOWED, it.name, j,
                         f"“{it.name}”得分 {_fmt(x)} 不在允许的分值内(允许: {it.describe_allowed()})", raw)
-                rec[it.name] = x
-            elif kind == "na":
-                if it.na == "forbidden":
-                    add(Rule.SCORE_NA_FORBIDDEN, it.name, f"“{it.name}”不允许标为不涉及", raw)
-                rec[it.name] = np.nan
-            elif kind == "blank":
-                add(Rule.SCORE_MISSING, it.name, f"“{it.name}”没有评分(不涉及请写“不涉及”)", None)
-                rec[it.name] = np.nan
-            elif _text(raw) not in EXCEL_ERRORS:
-                add(Rule.SCORE_UNREADABLE, it.name, f"“{it.name}”的分数“{_text(raw)}”无法识别", _text(raw))
-                rec[it.name] = np.nan
-            else:
-                rec[it.name] = np.nan
-        for key, spec in specs.items():
-            if key not in col_index or spec.kind in ("field", "item", "total"):
+                out.append(x)
                 continue
-            raw = get(key)
-            rec[key] = _read_rule_value(rubric, spec, raw, lambda rule, msg, v, k=key: add(rule, k, msg, v))
-        if "total" in col_index:
-            kind, x = parse_number(get("total"))
-            rec["recorded_total"] = x if kind == "num" else np.nan
-        else:
-            rec["recorded_total"] = np.nan
-        for letter, idx in extra_index.items():
-            rec[f"extra:{read.extra_columns[letter]}"] = row[idx] if idx < len(row) else None
-        for key in col_index:
-            read.cells[(excel_row, key)] = grid.cell(r, col_index[key])
-        records.append(rec)
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=META_COLUMNS + item_keys)
-    for c in META_COLUMNS:
+            out.append(np.nan)
+            if kind == "na":
+                if it.na == "forbidden":
+                    add(Rule.SCORE_NA_FORBIDDEN, it.name, j, f"“{it.name}”不允许标为不涉及", raw)
+            elif kind == "blank":
+                add(Rule.SCORE_MISSING, it.name, j, f"“{it.name}”没有评分(不涉及请写“不涉及”)", None)
+            elif _text(raw) not in EXCEL_ERRORS:
+                add(Rule.SCORE_UNREADABLE, it.name, j, f"“{it.name}”的分数“{_text(raw)}”无法识别", _text(raw))
+        data[it.name] = out
+    for key, spec in specs.items():
+        if key not in cols or spec.kind in ("field", "item", "total"):
+            continue
+        out = []
+        for j, raw in enumerate(cols[key]):
+            if raw is None or raw == "":
+                out.append(0.0)
+                continue
+            out.append(_read_rule_value(rubric, spec, raw,
+                                        lambda rule, msg, v, k=key, j=j: add(rule, k, j, msg, v)))
+        data[key] = out
+    if "total" in cols:
+        data["recorded_total"] = [x if kind == "num" else np.nan
+                                  for kind, x in map(parse_number, cols["total"])]
+    else:
+        data["recorded_total"] = [np.nan] * len(rows)
+    for letter, header in read.extra_columns.items():
+        i = _col_number(letter) - grid.first_col
+        data[f"extra:{header}"] = [row[i] if i < len(row) else None for row in rows]
+    frame = pd.DataFrame(data)
+    for c in META_COLUMNS + item_keys:
         if c not in frame.columns:
-            frame[c] = np.nan if c == "recorded_total" else ""
+            frame[c] = np.nan if c in item_keys or c == "recorded_total" else ""
     read.calls = frame
     return read
 
@@ -368,13 +405,14 @@ def _col_number(letter: str) -> int:
     return n
 
 
-def _is_blank_or_total(row: Sequence[Any], col_index: dict[str, int], read: SheetRead) -> bool:
-    values = [row[i] if i < len(row) else None for i in col_index.values()]
-    if all(_text(v) == "" for v in values):
+def _is_blank_or_total(row: Sequence[Any], used: list[int], remarks: int | None) -> bool:
+    """A row with nothing in the mapped columns, or a 合计/平均 row (not a call)."""
+    n = len(row)
+    if all(i >= n or row[i] is None or row[i] == "" or (type(row[i]) is str and not row[i].strip())
+           for i in used):
         return True
-    remarks = col_index.get("remarks")
-    for i, v in enumerate(row[:max(col_index.values()) + 1]):
-        if i != remarks and isinstance(v, str) and _text(v).startswith(TOTAL_ROW_WORDS):
+    for i, v in enumerate(row):
+        if i != remarks and type(v) is str and v.strip().startswith(TOTAL_ROW_WORDS):
             return True
     return False
 

@@ -364,9 +364,11 @@ def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
                 probs.append((path + ("points",), f"{label}“{rule.name}”的分值和次数必须大于 0"))
             if kind == "zero_outs":
                 cats = {c.name for c in r.categories}
-                if rule.scope == "item" and rule.target not in r.item_by_name:
+                if rule.scope in ("item", "category") and rule.target is None:
+                    probs.append((path, f"清零规则“{rule.name}”缺少 target(要清零的评分项或类别)"))
+                elif rule.scope == "item" and rule.target not in r.item_by_name:
                     probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的评分项“{rule.target}”"))
-                if rule.scope == "category" and rule.target not in cats:
+                elif rule.scope == "category" and rule.target not in cats:
                     probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的类别“{rule.target}”"))
                 if rule.scope == "call" and rule.target is not None:
                     probs.append((path + ("target",), f"整通清零规则“{rule.name}”不应有 target"))
@@ -394,6 +396,9 @@ def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
         lines = _line_map(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        context = getattr(e, "context", None) or ""
+        if context.startswith("while parsing a flow") and getattr(e, "context_mark", None):
+            mark = e.context_mark  # an unclosed [ or {: the line that opened it is at fault
         line = mark.line + 1 if mark else None
         problem = getattr(e, "problem", None) or str(e)
         raise RubricError([(file, line, f"YAML 格式错误: {problem}")]) from None

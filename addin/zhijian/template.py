@@ -16,6 +16,8 @@ Sheet 说明: the rubric in words (items, levels, rules, grades, assumptions, id
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,6 +200,16 @@ def _group_label(spec: ColumnSpec, rubric: Rubric) -> str:
     return _GROUP_OF_KIND.get(spec.kind, "")
 
 
+def _display_width(text: str) -> int:
+    """Width in Excel column units: a CJK (wide) character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _item_width(header: str) -> float:
+    """An item column 7–11 wide: its header "名称(N分)" on one line when it is short."""
+    return round(min(11.0, max(7.0, 0.85 * _display_width(header) + 1.5)), 1)
+
+
 def _list_source(values: list[str]) -> list[str] | None:
     """A dropdown list, or None when it would not fit Excel's 255-character limit."""
     return values if len(",".join(values)) <= 255 else None
@@ -251,15 +263,17 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300) -> Path:
     ws = wb.add_worksheet(SHEET)
 
     # Column widths and default formats.
+    widths = []
     for i, s in enumerate(specs):
         if s.kind == "item":
-            width, fmt = max(7, min(9, len(s.header) * 0.9)), f_cell
+            width, fmt = _item_width(s.header), f_cell
         elif s.kind == "field" or s.kind == "total":
             width = _FIELD_WIDTHS.get(s.key, 12)
             fmt = {"date": f_date, "remarks": f_remarks, "total": f_total,
                    "agent_id": f_id, "recording_id": f_id}.get(s.key, f_text)
         else:
-            width, fmt = 10, f_cell
+            width, fmt = 12, f_cell
+        widths.append(width)
         ws.set_column(i, i, width, fmt)
 
     # Row 1: the title.
@@ -283,8 +297,9 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300) -> Path:
             start = i
 
     # Row 3: headers.
-    longest = max(len(s.header) for s in specs)
-    ws.set_row(HEADER_ROW - 1, min(120, max(42, 14 * (1 + longest // 5))))
+    lines = max(math.ceil(0.85 * _display_width(s.header) / max(1.0, w - 1.5))
+                for s, w in zip(specs, widths))
+    ws.set_row(HEADER_ROW - 1, min(120, max(30, 13.5 * lines + 4)))
     for i, s in enumerate(specs):
         fmt = f_head
         if s.kind == "item" and rubric.item_by_name[s.key].severity == "严重":
@@ -374,57 +389,85 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
     return None
 
 
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes, wrapped in a column `width` units wide (a rough estimate)."""
+    return sum(max(1, math.ceil(0.9 * _display_width(part) / max(1.0, width - 1)))
+               for part in str(text).split("\n"))
+
+
 def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -> None:
     ws = wb.add_worksheet(NOTES_SHEET)
     font = {"font_name": "等线", "font_size": 10}
     f_title = wb.add_format({**font, "bold": True, "font_size": 13})
     f_sec = wb.add_format({**font, "bold": True, "font_size": 11, "bg_color": "#D9E1F2"})
     f_head = wb.add_format({**font, "bold": True, "bg_color": "#F2F2F2", "border": 1,
-                            "text_wrap": True, "valign": "top"})
-    f_text = wb.add_format({**font, "text_wrap": True, "valign": "top", "border": 1})
-    f_plain = wb.add_format({**font, "text_wrap": True, "valign": "top"})
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 2, 8)
-    ws.set_column(3, 3, 24)
-    ws.set_column(4, 6, 10)
-    ws.set_column(7, 7, 44)
+                            "text_wrap": True, "valign": "top", "align": "left"})
+    f_text = wb.add_format({**font, "text_wrap": True, "valign": "top", "border": 1,
+                            "align": "left"})
+    f_plain = wb.add_format({**font, "text_wrap": True, "valign": "top", "align": "left"})
+    f_key = wb.add_format({**font, "bold": True, "valign": "top", "align": "left"})
+    widths = [18, 34, 8, 22, 12, 10, 10, 46]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    last_col = len(widths) - 1
+    full_width = sum(widths) - 10
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
 
     r = 0
 
     def line(*cells, fmt=f_text) -> None:
         nonlocal r
+        n = 1
         for c, v in enumerate(cells):
-            ws.write(r, c, "" if v is None else v, fmt)
+            text = "" if v is None else v
+            ws.write(r, c, text, fmt)
+            n = max(n, _lines(str(text), widths[c]))
+        if n > 1:
+            ws.set_row(r, 13.5 * n + 2)
+        r += 1
+
+    def wide(text: str, fmt=f_plain) -> None:
+        nonlocal r
+        ws.merge_range(r, 0, r, last_col, text, fmt)
+        n = _lines(text, full_width)
+        if n > 1:
+            ws.set_row(r, 13.5 * n + 2)
+        r += 1
+
+    def info(key: str, value: str) -> None:
+        nonlocal r
+        ws.write(r, 0, key, f_key)
+        ws.merge_range(r, 1, r, last_col, value, f_plain)
         r += 1
 
     def section(title: str) -> None:
         nonlocal r
         r += 1
-        ws.merge_range(r, 0, r, 7, title, f_sec)
+        ws.merge_range(r, 0, r, last_col, title, f_sec)
         r += 1
 
+    ws.set_row(r, 22)
     ws.write(r, 0, f"《{rubric.name}》评分标准说明", f_title)
     r += 1
-    line("评分标准编号", rubric.id, fmt=f_plain)
-    line("版本", str(rubric.version), fmt=f_plain)
-    line("内容校验码", rubric.content_hash or "", fmt=f_plain)
+    info("评分标准编号", rubric.id)
+    info("版本", str(rubric.version))
+    info("内容校验码", rubric.content_hash or "")
     if rubric.source:
-        line("来源", rubric.source, fmt=f_plain)
+        info("来源", rubric.source)
     m = rubric.marks
-    line("满分 / 良好 / 合格", f"{_fmt(m.full)} / {_fmt(m.good)} / {_fmt(m.pass_)}", fmt=f_plain)
+    info("最高期望 / 良好水平 / 最低允许", f"{_fmt(m.full)} / {_fmt(m.good)} / {_fmt(m.pass_)}")
     if rubric.categories:
         raw = sum(c.max_points for c in rubric.categories)
-        line("计分方式", f"整通得分 = {_fmt(rubric.scale)} × 各类别得分之和(评分项满分合计 {_fmt(raw)})"
-             if rubric.scale != 1 else "整通得分 = 各类别得分之和", fmt=f_plain)
+        info("计分方式", f"整通得分 = {_fmt(rubric.scale)} × 各类别得分之和(评分项满分合计 {_fmt(raw)})"
+             if rubric.scale != 1 else "整通得分 = 各类别得分之和")
     else:
-        line("计分方式", f"基准分 {_fmt(rubric.start_score)},按条款每发生一次扣分", fmt=f_plain)
+        info("计分方式", f"基准分 {_fmt(rubric.start_score)},考核条款每发生一次扣相应分值")
 
     if rubric.categories:
-        section("评分项")
+        section("评分项(在评分表中填分数;不涉及的填“不涉及”或留空)")
         line("类别", "评分项", "满分", "允许取值", "不涉及", "严重程度", "分类", "评分点 / 说明",
              fmt=f_head)
         for cat in rubric.categories:
@@ -440,14 +483,14 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
         line("列", "加分项", "每次", "最多次数", "计入评分项", "可超满分", None, "说明", fmt=f_head)
         lift = {"none": "否", "item": "可超评分项满分", "category": "可超类别满分"}
         for b in rubric.bonuses:
-            line(lay.columns[f"bonus:{b.id}"], b.name, f"+{_fmt(b.points)}", b.max_times, b.item,
-                 lift[b.lift], None, b.note)
+            line(lay.columns[f"bonus:{b.id}"], b.name, f"+{_fmt(b.points)}", str(b.max_times),
+                 b.item, lift[b.lift], None, b.note)
     if rubric.deductions:
-        section("减分(填次数,评分项最低 0 分)")
+        section("减分(填次数;评分项最低 0 分)")
         line("列", "减分项", "每次", "最多次数", "计入评分项", None, None, "说明", fmt=f_head)
         for d in rubric.deductions:
-            line(lay.columns[f"deduction:{d.id}"], d.name, f"-{_fmt(d.points)}", d.max_times, d.item,
-                 None, None, d.note)
+            line(lay.columns[f"deduction:{d.id}"], d.name, f"-{_fmt(d.points)}", str(d.max_times),
+                 d.item, None, None, d.note)
     if rubric.zero_outs:
         section(f"清零(发生时填“{YES_TEXT}”)")
         line("列", "清零规则", "范围", "对象", None, None, None, "说明", fmt=f_head)
@@ -456,10 +499,13 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
             line(lay.columns[f"zero:{z.id}"], z.name, scope[z.scope], z.target or "整通电话",
                  None, None, None, z.note)
     if rubric.offences:
-        section("考核条款(填发生次数)")
+        section("考核条款(填发生次数;加倍列填其中需加倍扣罚的次数)")
         line("列", "条款", "每次扣分", "加倍条件", "倍数", "严重程度", "分类", "说明", fmt=f_head)
         for o in rubric.offences:
-            line(lay.columns[f"offence:{o.id}"], o.name, _fmt(o.points), o.doubled_when or "",
+            col = lay.columns[f"offence:{o.id}"]
+            if o.doubled_when:
+                col += f"(加倍: {lay.columns[f'complaint:{o.id}']})"
+            line(col, o.name, _fmt(o.points), o.doubled_when or "",
                  _fmt(o.multiplier) if o.doubled_when else "", o.severity, o.item_class, o.note)
     fe, ed = rubric.fatal_errors, rubric.error_deduction
     if fe.enabled or ed.enabled:
@@ -476,22 +522,18 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
         line("等级", "最低分", fmt=f_head)
         for g in rubric.grades:
             line(g.name, f"≥ {_fmt(g.min)}")
-    section("最终得分的计算顺序(与“最终得分”列公式一致)")
-    steps = [
-        "1. 评分项: 填写的分数;不涉及或留空按满分计;加上加分、减去减分,最低 0 分,"
-        "不超过该项满分(除非加分规则允许);该项清零时为 0。",
-        "2. 类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。",
-        "3. 整通得分: 各类别之和 × 权重(或基准分)减去考核条款扣分,在 0 与满分之间;"
-        "整通清零" + (",或有致命性错误" if fe.enabled and fe.zero_call else "") + "时为 0。",
-        "4. 最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"),
-        "“最终得分”列为公式,请勿改写;录音编号和评分都为空的行显示为空。",
-    ]
-    for s in steps:
-        ws.merge_range(r, 0, r, 7, s, f_plain)
-        r += 1
+    section("最终得分的计算顺序(与“最终得分”列的公式一致)")
+    wide("1. 评分项: 填写的分数;不涉及或留空按满分计;加上加分、减去减分,最低 0 分,"
+         "不超过该项满分(除非加分规则允许);该项清零时为 0。")
+    wide("2. 类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。")
+    wide("3. 整通得分: " + ("各类别之和" + (f" × {_fmt(rubric.scale)}" if rubric.scale != 1 else "")
+                         if rubric.categories else f"基准分 {_fmt(rubric.start_score)}")
+         + ("减去考核条款扣分" if rubric.offences else "")
+         + f",在 0 与满分 {_fmt(rubric.full_marks)} 之间;整通清零"
+         + (",或有致命性错误" if fe.enabled and fe.zero_call else "") + "时为 0。")
+    wide("4. 最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"))
+    wide("“最终得分”列为公式,请勿改写;录音编号和评分都为空的行显示为空。")
     if rubric.assumptions:
         section("评分标准的假设与说明")
         for a in rubric.assumptions:
-            ws.merge_range(r, 0, r, 7, a, f_plain)
-            ws.set_row(r, 15 * (1 + len(a) // 80))
-            r += 1
+            wide(a)

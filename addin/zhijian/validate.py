@@ -87,7 +87,7 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
         out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r, _ in frames}, score_rows))
         error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
                       if f.severity == Severity.ERROR and f.row is not None}
-        keys = list(zip(all_calls["file"], all_calls["sheet"], all_calls["row"]))
+        keys = list(zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist()))
         all_calls["has_error"] = np.array([k in error_rows for k in keys], dtype=bool)
         out.calls = all_calls
     out.report.rows = len(out.calls)
@@ -110,7 +110,8 @@ def _duplicates(reads: list[SheetRead]) -> list[Finding]:
     for read in reads:
         if read.calls.empty:
             continue
-        for rid, insp, row in zip(read.calls["recording_id"], read.calls["inspector"], read.calls["row"]):
+        for rid, insp, row in zip(read.calls["recording_id"].tolist(), read.calls["inspector"].tolist(),
+                                  read.calls["row"].tolist()):
             if not rid:
                 continue
             key = (rid, insp)
@@ -130,7 +131,8 @@ def _row_checks(rubric: Rubric, read: SheetRead, roster: set[str] | None, period
     out = []
     if read.calls.empty:
         return out
-    for row, agent, date in zip(read.calls["row"], read.calls["agent_id"], read.calls["date"]):
+    for row, agent, date in zip(read.calls["row"].tolist(), read.calls["agent_id"].tolist(),
+                                 read.calls["date"].tolist()):
         if roster is not None and agent and agent not in roster:
             out.append(Finding(Rule.AGENT_UNKNOWN, Severity.ERROR, read.file, read.sheet,
                                read.cell_ref(row, "agent_id"), f"工号“{agent}”不在人员名单中", agent, row))
