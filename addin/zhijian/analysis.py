@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,8 @@ class Figures:
     n: int
     mean_score: float | None
     marks: tuple[float, float, float]  # 最高期望, 良好水平, 最低允许
-    distribution: pd.DataFrame  # 组号, 下限值, 上限值, 中间值, 个数, 占比
+    scores: np.ndarray = field(repr=False)
+    rubric: Rubric = field(repr=False)
     items: list[ItemFigures]
     mean_defect_rate: float
     mean_defect_level: str
@@ -72,6 +74,11 @@ class Figures:
     below_80_rate: float  # 80 分以下
     min_score: float | None = None
     max_score: float | None = None
+
+    @cached_property
+    def distribution(self) -> pd.DataFrame:
+        """组号, 下限值, 上限值, 中间值, 个数, 占比 of the final scores."""
+        return distribution(self.rubric, self.scores)
 
     def item_pareto(self) -> pd.DataFrame:
         """Items by 不良占比, with the cumulative share (80/20)."""
@@ -118,25 +125,36 @@ def distribution(rubric: Rubric, scores: np.ndarray) -> pd.DataFrame:
                          "占比": counts / n if n else np.zeros(k)})
 
 
-def figures(rubric: Rubric, calls: pd.DataFrame, defects: np.ndarray | None = None) -> Figures:
-    """Every figure of the 服务质量分析表 for the calls given (all of them count). `defects` is
-    their `defect_matrix`, when the caller already has it."""
+def figure_arrays(rubric: Rubric, calls: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(final scores, defect matrix, points matrix) of the calls: what `figures` needs, computed
+    once so that breakdowns can slice it by group."""
     n = len(calls)
-    scores = calls["final_score"].to_numpy(dtype=float) if n else np.array([])
-    if defects is None:
-        defects = defect_matrix(rubric, calls)
-    per_item = defects.sum(axis=0) if n else np.zeros(len(item_keys(rubric)), int)
+    scores = calls["final_score"].to_numpy(dtype=float) if n else np.zeros(0)
+    points = np.column_stack([
+        pd.to_numeric(calls[col], errors="coerce").fillna(0).to_numpy(dtype=float)
+        if col in calls.columns else np.zeros(n) for _, col, _, _ in item_keys(rubric)]) \
+        if item_keys(rubric) else np.zeros((n, 0))
+    return scores, defect_matrix(rubric, calls), points
+
+
+def figures(rubric: Rubric, calls: pd.DataFrame | None = None, *,
+            arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Figures:
+    """Every figure of the 服务质量分析表 for the calls given (all of them count); or for the
+    `figure_arrays` of them, when the caller already has those."""
+    scores, defects, points = arrays if arrays is not None else figure_arrays(rubric, calls)
+    n = len(scores)
+    keys = item_keys(rubric)
+    per_item = defects.sum(axis=0) if n else np.zeros(len(keys), int)
     total_defects = int(per_item.sum())
     items = []
-    for j, (name, col, cls, mx) in enumerate(item_keys(rubric)):
+    for j, (name, col, cls, mx) in enumerate(keys):
         rate = per_item[j] / n if n else 0.0
         by_class: dict[str, int] = {}
-        if n and not col.startswith("offence:"):
-            pts = calls[col].to_numpy(dtype=float)[defects[:, j]]
-            five = mx == 5
-            for v in sorted(set(pts)):
-                label = "ABCDE"[int(v)] if five and float(v).is_integer() else f"{v:g}分"
-                by_class[label] = int((pts == v).sum())
+        if per_item[j] and not col.startswith("offence:"):
+            values, counts = np.unique(points[defects[:, j], j], return_counts=True)
+            for v, c in zip(values.tolist(), counts.tolist()):
+                label = "ABCDE"[int(v)] if mx == 5 and float(v).is_integer() else f"{v:g}分"
+                by_class[label] = int(c)
         items.append(ItemFigures(name, cls, mx, int(per_item[j]), float(rate),
                                  float(per_item[j] / total_defects) if total_defects else 0.0,
                                  warning_level(rate), by_class))
@@ -149,7 +167,7 @@ def figures(rubric: Rubric, calls: pd.DataFrame, defects: np.ndarray | None = No
     return Figures(
         n=n, mean_score=float(scores.mean()) if n else None,
         marks=(rubric.marks.full, rubric.marks.good, rubric.marks.pass_),
-        distribution=distribution(rubric, scores), items=items,
+        scores=scores, rubric=rubric, items=items,
         mean_defect_rate=mean_rate, mean_defect_level=warning_level(mean_rate, mean=True),
         excellent_rate=share(scores > a.excellent_above + 1e-9),
         slight_defect_rate=share((scores >= a.slight[0] - 1e-9) & (scores <= a.slight[1] + 1e-9)),
@@ -347,12 +365,12 @@ def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead
     overall = figures(rubric, counted)
     a = Analysis(rubric, period_label, overall, counted, dups, cal, excluded_rows=excluded_rows)
     if not counted.empty:
-        defects = defect_matrix(rubric, counted)
+        arrays = figure_arrays(rubric, counted)
 
-        def per(key: str, frame: pd.DataFrame = counted, d: np.ndarray = defects):
+        def per(key: str, frame: pd.DataFrame = counted, arr=arrays):
             for value, pos in sorted(frame.groupby(key, sort=False).indices.items(),
                                      key=lambda kv: str(kv[0])):
-                yield value, pos, figures(rubric, frame.iloc[pos], d[pos])
+                yield value, pos, figures(rubric, arrays=tuple(x[pos] for x in arr))
 
         a.by_day = [(d, f) for d, _, f in per("date")]
         a.by_team = [(t, f) for t, _, f in per("team")]
@@ -360,7 +378,7 @@ def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead
         # Inspectors are judged on what they scored themselves, calibration copies included.
         own, _ = split_duplicates(calls)
         own = own.reset_index(drop=True)
-        a.by_inspector = [(i, f) for i, _, f in per("inspector", own, defect_matrix(rubric, own))]
+        a.by_inspector = [(i, f) for i, _, f in per("inspector", own, figure_arrays(rubric, own))]
     a.topics = topics(rubric, overall, first_week=first_week)
     a.agent_pareto = agent_pareto(rubric, counted)
     return a

@@ -70,9 +70,19 @@ class SheetRead:
     columns: dict[str, str] = field(default_factory=dict)  # key -> column letter
     headers: dict[str, str] = field(default_factory=dict)  # key -> header text as found
     extra_columns: dict[str, str] = field(default_factory=dict)  # column letter -> unknown header
-    calls: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data: dict[str, list] = field(default_factory=dict)  # column -> values, one per call
     findings: list[Finding] = field(default_factory=list)
     mapped: bool = False
+
+    @property
+    def n_calls(self) -> int:
+        return len(self.data.get("row", ()))
+
+    @property
+    def calls(self) -> pd.DataFrame:
+        """The calls of this sheet as a table (built on demand: a folder has hundreds of sheets,
+        and `validate.check_grids` builds one table for all of them)."""
+        return calls_frame([self])
 
     def cell_ref(self, excel_row: int, key: str) -> str:
         """Address of column `key` on an Excel row ("" when the column is absent)."""
@@ -151,6 +161,8 @@ def _id_text(v: Any) -> str:
 
 def _match(word: str, lookup: dict[str, ColumnSpec], items: dict[str, ColumnSpec]) -> ColumnSpec | None:
     if not word:
+        return None
+    if len(word) > 40:  # remarks and titles, not headers
         return None
     spec = lookup.get(word)
     if spec is not None:
@@ -342,12 +354,31 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     for letter, header in read.extra_columns.items():
         i = _col_number(letter) - grid.first_col
         data[f"extra:{header}"] = [row[i] if i < len(row) else None for row in rows]
-    frame = pd.DataFrame(data)
-    for c in META_COLUMNS + item_keys:
-        if c not in frame.columns:
-            frame[c] = np.nan if c in item_keys or c == "recorded_total" else ""
-    read.calls = frame
+    read.data = data
     return read
+
+
+def calls_frame(reads: Sequence[SheetRead]) -> pd.DataFrame:
+    """One table of the calls of several sheets, columns in a stable order."""
+    keys: dict[str, None] = dict.fromkeys(META_COLUMNS)
+    for r in reads:
+        keys.update(dict.fromkeys(r.data))
+    columns = {}
+    for k in keys:
+        values: list = []
+        for r in reads:
+            n = r.n_calls
+            if k in r.data:
+                values.extend(r.data[k])
+            else:
+                # Every sheet has the META columns; what one lacks is a rule column (absent = 0,
+                # as the engine reads NaN) or a team's own extra column.
+                values.extend([None if k.startswith("extra:") else np.nan] * n)
+        columns[k] = values
+    frame = pd.DataFrame(columns)
+    if frame.empty:
+        frame = pd.DataFrame({k: pd.Series(dtype=object) for k in keys})
+    return frame
 
 
 def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:

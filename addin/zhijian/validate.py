@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .findings import Finding, Rule, Severity, ValidationReport
-from .reader import Grid, SheetRead, read_grid
+from .reader import Grid, SheetRead, calls_frame, read_grid
 from .rubric import Rubric, _fmt
 from .scoring import score_frame
 
@@ -70,13 +70,13 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
         for read in mapped:
             out.sheets.append(read)
             out.report.extend(read.findings)
-            frames.append((read, read.calls))
+            frames.append((read, None))
         out.report.extend(_duplicates(mapped))
     for read, calls in frames:
         out.report.extend(_row_checks(rubric, read, roster, period))
-    calls = [c for _, c in frames if not c.empty]
-    if calls:
-        all_calls = pd.concat(calls, ignore_index=True)
+    reads = [r for r, _ in frames if r.n_calls]
+    if reads:
+        all_calls = calls_frame(reads)
         scored = score_frame(rubric, all_calls)
         all_calls = pd.concat([all_calls, scored], axis=1)
         # A wrong score already explains a wrong total: report the cause, not its echo.
@@ -108,10 +108,8 @@ def _duplicates(reads: list[SheetRead]) -> list[Finding]:
     seen: dict[tuple[str, str], tuple[SheetRead, int]] = {}
     out = []
     for read in reads:
-        if read.calls.empty:
-            continue
-        for rid, insp, row in zip(read.calls["recording_id"].tolist(), read.calls["inspector"].tolist(),
-                                  read.calls["row"].tolist()):
+        for rid, insp, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                  read.data.get("row", [])):
             if not rid:
                 continue
             key = (rid, insp)
@@ -129,10 +127,8 @@ def _duplicates(reads: list[SheetRead]) -> list[Finding]:
 
 def _row_checks(rubric: Rubric, read: SheetRead, roster: set[str] | None, period: Period | None) -> list[Finding]:
     out = []
-    if read.calls.empty:
-        return out
-    for row, agent, date in zip(read.calls["row"].tolist(), read.calls["agent_id"].tolist(),
-                                 read.calls["date"].tolist()):
+    for row, agent, date in zip(read.data.get("row", []), read.data.get("agent_id", []),
+                                 read.data.get("date", [])):
         if roster is not None and agent and agent not in roster:
             out.append(Finding(Rule.AGENT_UNKNOWN, Severity.ERROR, read.file, read.sheet,
                                read.cell_ref(row, "agent_id"), f"工号“{agent}”不在人员名单中", agent, row))
