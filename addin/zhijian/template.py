@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,6 +223,22 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300) -> Path:
         raise ValueError("rows must be at least 1")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Written next to the target and renamed into place: never a half-written template.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _write_workbook(rubric, tmp, rows)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a template is an ordinary file
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _write_workbook(rubric: Rubric, path: Path, rows: int) -> None:
     lay = template_layout(rubric)
     specs = lay.specs
     ncols = len(specs)
@@ -332,7 +350,6 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300) -> Path:
 
     _write_notes(wb, rubric, lay)
     wb.close()
-    return path
 
 
 def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
@@ -391,7 +408,7 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
 
 def _lines(text: str, width: float) -> int:
     """How many lines `text` takes, wrapped in a column `width` units wide (a rough estimate)."""
-    return sum(max(1, math.ceil(0.9 * _display_width(part) / max(1.0, width - 1)))
+    return sum(max(1, math.ceil(0.8 * _display_width(part) / max(1.0, width - 1)))
                for part in str(text).split("\n"))
 
 
@@ -458,7 +475,7 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
     if rubric.source:
         info("来源", rubric.source)
     m = rubric.marks
-    info("最高期望 / 良好水平 / 最低允许", f"{_fmt(m.full)} / {_fmt(m.good)} / {_fmt(m.pass_)}")
+    info("分数线", f"最高期望 {_fmt(m.full)} / 良好水平 {_fmt(m.good)} / 最低允许 {_fmt(m.pass_)}")
     if rubric.categories:
         raw = sum(c.max_points for c in rubric.categories)
         info("计分方式", f"整通得分 = {_fmt(rubric.scale)} × 各类别得分之和(评分项满分合计 {_fmt(raw)})"
@@ -523,15 +540,20 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
         for g in rubric.grades:
             line(g.name, f"≥ {_fmt(g.min)}")
     section("最终得分的计算顺序(与“最终得分”列的公式一致)")
-    wide("1. 评分项: 填写的分数;不涉及或留空按满分计;加上加分、减去减分,最低 0 分,"
-         "不超过该项满分(除非加分规则允许);该项清零时为 0。")
-    wide("2. 类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。")
-    wide("3. 整通得分: " + ("各类别之和" + (f" × {_fmt(rubric.scale)}" if rubric.scale != 1 else "")
-                         if rubric.categories else f"基准分 {_fmt(rubric.start_score)}")
-         + ("减去考核条款扣分" if rubric.offences else "")
-         + f",在 0 与满分 {_fmt(rubric.full_marks)} 之间;整通清零"
-         + (",或有致命性错误" if fe.enabled and fe.zero_call else "") + "时为 0。")
-    wide("4. 最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"))
+    steps = []
+    if rubric.categories:
+        steps += ["评分项: 填写的分数;不涉及或留空按满分计;加上加分、减去减分,最低 0 分,"
+                  "不超过该项满分(除非加分规则允许);该项清零时为 0。",
+                  "类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。"]
+    start = ("各类别之和" + (f" × {_fmt(rubric.scale)}" if rubric.scale != 1 else "")
+             if rubric.categories else f"基准分 {_fmt(rubric.start_score)}")
+    steps.append(f"整通得分: {start}" + (" 减去考核条款扣分" if rubric.offences else "")
+                 + f",在 0 与满分 {_fmt(rubric.full_marks)} 之间"
+                 + (";整通清零时为 0" if any(z.scope == "call" for z in rubric.zero_outs) else "")
+                 + (";有致命性错误时为 0" if fe.enabled and fe.zero_call else "") + "。")
+    steps.append("最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"))
+    for k, step in enumerate(steps, 1):
+        wide(f"{k}. {step}")
     wide("“最终得分”列为公式,请勿改写;录音编号和评分都为空的行显示为空。")
     if rubric.assumptions:
         section("评分标准的假设与说明")

@@ -1,0 +1,376 @@
+"""The 评分表 template: layout, validations, and the 最终得分 formula against the scoring engine.
+
+The formula test fills each shipped rubric's template with 200 random valid rows (openpyxl),
+recalculates every workbook in ONE LibreOffice run, and compares the formula's value with
+`score_call(...).final_score` row for row. LibreOffice is required: without it these tests fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from zhijian import libreoffice
+from zhijian.columns import column_specs
+from zhijian.libreoffice import LibreOfficeError, recalculate_many
+from zhijian.rubric import Rubric, _fmt, load_rubric, parse_rubric
+from zhijian.scoring import CallRecord, score_call
+from zhijian.template import NA_TEXT, YES_TEXT, template_layout, total_formula, write_template
+
+SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
+N_ROWS = 200
+TEMPLATE_ROWS = 300
+
+# A rubric made up for the formula branches the shipped ones do not use: a bonus that may lift
+# its item, one that may lift its category, half-point steps and bonuses, several deductions,
+# item/category/call zero-outs, a fatal error that zeroes the call, a scale that is not 1,
+# per-occurrence offences in an item rubric with a multiplier of 1.5, and an item without N/A.
+SYNTHETIC_YAML = """
+id: synthetic-lifts
+name: 合成测试评分表
+version: "0.1"
+assumptions: ["仅用于测试公式的各个分支。"]
+marks: {full: 100, good: 80, pass: 60}
+scale: 2.5
+categories:
+  - name: 甲类
+    max: 20
+    items:
+      - {name: 甲一, max: 10, range: {min: 0, max: 10, step: 0.5}}
+      - {name: 甲二, max: 10, levels: [10, 7, 3, 0], na: forbidden, severity: 严重}
+  - name: 乙类
+    items:
+      - {name: 乙一, max: 8, levels: [8, 4, 0]}
+      - {name: 乙二, max: 12, levels: [12, 6, 0]}
+bonuses:
+  - {id: b1, name: 甲一加分, item: 甲一, points: 0.5, max_times: 3, lift: item}
+  - {id: b2, name: 乙一加分, item: 乙一, points: 2, max_times: 2, lift: category}
+  - {id: b3, name: 乙二加分, item: 乙二, points: 1}
+deductions:
+  - {id: d1, name: 甲二减分, item: 甲二, points: 1.5, max_times: 4}
+  - {id: d2, name: 甲一减分, item: 甲一, points: 1, max_times: 2}
+zero_outs:
+  - {id: z1, name: 甲二清零, scope: item, target: 甲二}
+  - {id: z2, name: 乙类清零, scope: category, target: 乙类}
+  - {id: z3, name: 整通清零, scope: call}
+fatal_errors: {enabled: true, zero_call: true}
+error_deduction: {enabled: true, min: 0, max: 10}
+offences:
+  - {id: o1, name: 条款一, points: 3}
+  - {id: o2, name: 条款二, points: 4, doubled_when: 引起投诉, multiplier: 1.5}
+grades:
+  - {name: 好, min: 80}
+  - {name: 差, min: 0}
+"""
+RUBRICS = [*SHIPPED, "synthetic-lifts"]
+
+
+def get_rubric(name: str) -> Rubric:
+    if name == "synthetic-lifts":
+        return parse_rubric(SYNTHETIC_YAML, "synthetic-lifts.yaml")
+    return load_rubric(name)
+
+
+# --- random valid rows ------------------------------------------------------------------------
+
+
+def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, object], CallRecord]:
+    """One random valid row: the cell values by column key (None = left blank) and the same
+    values as a CallRecord."""
+    cells: dict[str, object] = {
+        "date": dt.date(2024, 6, 1) + dt.timedelta(days=rng.randrange(30)),
+        "inspector": rng.choice(["张敏", "李娜", "王强"]),
+        "agent_id": f"A{rng.randrange(1, 40):03d}",
+        "agent_name": rng.choice(["赵一", "钱二", "孙三", "李四"]),
+        "team": rng.choice(["一组", "二组"]),
+        # a few rows without 录音编号: the formula must still score them (they have inputs)
+        "recording_id": None if i % 37 == 5 else f"R{20240600000 + i}",
+        "call_type": rng.choice(["呼入", "呼出", None]),
+        "remarks": rng.choice([None, None, "客户电话 13800138000 已核实", "语速偏快"]),
+    }
+    items: dict[str, float | None] = {}
+    blank_row = i % 41 == 7  # rows with a 录音编号 and nothing scored: every item N/A, full marks
+    for it in rubric.items:
+        p = rng.random()
+        if blank_row or (p < 0.10 and it.na == "full"):
+            value = None
+        elif p < 0.20 and it.na == "full":
+            value = NA_TEXT
+        else:
+            levels = it.allowed_values()
+            # mostly full or near-full marks, like real sheets, with every level reachable
+            value = levels[0] if rng.random() < 0.5 else rng.choice(levels)
+        cells[it.name] = value
+        items[it.name] = value if isinstance(value, (int, float)) else None
+    bonuses, deductions, zero_outs = {}, {}, set()
+    for b in rubric.bonuses:
+        n = rng.randint(0, b.max_times) if not blank_row and rng.random() < 0.35 else None
+        cells[f"bonus:{b.id}"] = n
+        if n:
+            bonuses[b.id] = n
+    for d in rubric.deductions:
+        n = rng.randint(0, d.max_times) if not blank_row and rng.random() < 0.35 else None
+        cells[f"deduction:{d.id}"] = n
+        if n:
+            deductions[d.id] = n
+    for z in rubric.zero_outs:
+        fired = not blank_row and rng.random() < (0.04 if z.scope == "call" else 0.10)
+        cells[f"zero:{z.id}"] = YES_TEXT if fired else None
+        if fired:
+            zero_outs.add(z.id)
+    offences, complaints = {}, {}
+    for o in rubric.offences:
+        n = rng.choice([1, 1, 2, 3]) if not blank_row and rng.random() < 0.15 else None
+        if n is None and rng.random() < 0.1 and not blank_row:
+            n = 0
+        cells[f"offence:{o.id}"] = n
+        if n:
+            offences[o.id] = n
+        if o.doubled_when:
+            # complaints may exceed the count (the engine and the formula cap them at the count)
+            c = rng.randint(0, n + 1) if n and rng.random() < 0.6 else None
+            cells[f"complaint:{o.id}"] = c
+            if c:
+                complaints[o.id] = c
+    fatal = 0
+    if rubric.fatal_errors.enabled:
+        fatal = rng.choice([0, 0, 0, 1, 2]) if not blank_row and rng.random() < 0.5 else 0
+        cells["fatal_errors"] = fatal if fatal or rng.random() < 0.5 else None
+    err = 0.0
+    if rubric.error_deduction.enabled:
+        ed = rubric.error_deduction
+        if not blank_row and rng.random() < 0.4:
+            steps = int((ed.max - ed.min) / 0.5)
+            err = ed.min + 0.5 * rng.randint(0, steps)
+            cells["error_deduction"] = int(err) if float(err).is_integer() else err
+        else:
+            cells["error_deduction"] = None
+    record = CallRecord(items=items, bonuses=bonuses, deductions=deductions,
+                        zero_outs=frozenset(zero_outs), fatal_errors=fatal, error_deduction=err,
+                        offences=offences, complaints=complaints)
+    return cells, record
+
+
+def fill(rubric: Rubric, template: Path, out: Path, seed: int) -> list[tuple[dict, CallRecord]]:
+    lay = template_layout(rubric)
+    rng = random.Random(seed)
+    wb = openpyxl.load_workbook(template)
+    ws = wb[lay.sheet]
+    rows = []
+    for i in range(N_ROWS):
+        cells, record = random_row(rubric, rng, i)
+        r = lay.data_row(i)
+        for key, value in cells.items():
+            if value is not None:
+                ws.cell(row=r, column=lay.column_number(key), value=value)
+        rows.append((cells, record))
+    wb.save(out)
+    return rows
+
+
+# --- one LibreOffice run for the whole module ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    """Per rubric: the filled rows, the recalculated filled workbook and the recalculated empty
+    template — all converted by a single soffice call."""
+    tmp = tmp_path_factory.mktemp("templates")
+    srcs, filled = [], {}
+    for k, name in enumerate(RUBRICS):
+        rubric = get_rubric(name)
+        empty = write_template(rubric, tmp / f"empty-{name}.xlsx", rows=TEMPLATE_ROWS)
+        rows = fill(rubric, empty, tmp / f"filled-{name}.xlsx", seed=20240618 + k)
+        filled[name] = rows
+        srcs += [tmp / f"filled-{name}.xlsx", empty]
+    outs = recalculate_many(srcs, tmp / "recalculated")
+    out = {}
+    for k, name in enumerate(RUBRICS):
+        out[name] = {"rows": filled[name], "filled": outs[2 * k], "empty": outs[2 * k + 1],
+                     "template": srcs[2 * k + 1]}
+    return out
+
+
+@pytest.mark.parametrize("name", RUBRICS)
+def test_formula_matches_engine(recalculated, name):
+    rubric = get_rubric(name)
+    lay = template_layout(rubric)
+    data = recalculated[name]
+    wb = openpyxl.load_workbook(data["filled"], data_only=True)
+    ws = wb[lay.sheet]
+    tcol = lay.column_number("total")
+    mismatches = []
+    scores = []
+    for i, (cells, record) in enumerate(data["rows"]):
+        got = ws.cell(row=lay.data_row(i), column=tcol).value
+        want = score_call(rubric, record).final_score
+        scores.append(want)
+        if not isinstance(got, (int, float)) or got != pytest.approx(want, abs=1e-6):
+            mismatches.append((lay.data_row(i), got, want, {k: v for k, v in cells.items()
+                                                             if v is not None}))
+    assert not mismatches, f"{len(mismatches)} rows differ, first: {mismatches[:3]}"
+    # the random rows really exercise the rules: a spread of scores, zeros included where possible
+    assert len(set(scores)) > 10
+    assert max(scores) == rubric.full_marks
+    # rows past the filled ones stay blank
+    for r in range(lay.data_row(N_ROWS), lay.data_row(TEMPLATE_ROWS)):
+        assert ws.cell(row=r, column=tcol).value in (None, "")
+
+
+@pytest.mark.parametrize("name", RUBRICS)
+def test_random_rows_cover_the_rules(recalculated, name):
+    """Guard for the test data itself: every rule of the rubric fires in some row."""
+    rubric = get_rubric(name)
+    records = [rec for _, rec in recalculated[name]["rows"]]
+    fired = set()
+    for rec in records:
+        fired |= {f"bonus:{k}" for k in rec.bonuses} | {f"deduction:{k}" for k in rec.deductions}
+        fired |= {f"zero:{k}" for k in rec.zero_outs} | {f"offence:{k}" for k in rec.offences}
+        fired |= {f"complaint:{k}" for k in rec.complaints}
+        if rec.fatal_errors:
+            fired.add("fatal_errors")
+        if rec.error_deduction:
+            fired.add("error_deduction")
+        fired |= {it for it, v in rec.items.items() if v is None}
+    rule_keys = {s.key for s in column_specs(rubric)
+                 if s.kind in ("bonus", "deduction", "zero", "offence", "complaint", "fatal",
+                               "error_deduction")}
+    assert rule_keys <= fired
+    assert any(it.name in fired for it in rubric.items) or not rubric.items
+    if rubric.error_deduction.enabled:
+        halves = {rec.error_deduction % 1 for rec in records}
+        assert 0.5 in halves
+
+
+@pytest.mark.parametrize("name", RUBRICS)
+def test_empty_template_shows_blank_total(recalculated, name):
+    rubric = get_rubric(name)
+    lay = template_layout(rubric)
+    path = recalculated[name]["empty"]
+    tcol = lay.column_number("total")
+    ws = openpyxl.load_workbook(path, data_only=True)[lay.sheet]
+    values = [ws.cell(row=r, column=tcol).value
+              for r in range(lay.first_data_row, lay.data_row(TEMPLATE_ROWS))]
+    assert all(v in (None, "") for v in values), sorted({repr(v) for v in values})
+    # the formulas are still there, and calamine reads "" too (not 0, not an error)
+    wf = openpyxl.load_workbook(path)[lay.sheet]
+    assert str(wf.cell(row=lay.first_data_row, column=tcol).value).startswith("=IF(")
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(lay.sheet).to_python()
+    cal = [row[tcol - 1] if len(row) >= tcol else "" for row in sheet[lay.first_data_row - 1:]]
+    assert len(cal) >= 1 and all(v == "" for v in cal), sorted({repr(v) for v in cal})
+
+
+# --- layout, without LibreOffice -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", RUBRICS)
+def test_layout_headers_validations_and_notes(tmp_path, name):
+    rubric = get_rubric(name)
+    lay = template_layout(rubric)
+    path = write_template(rubric, tmp_path / "t.xlsx", rows=25)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [lay.sheet, lay.notes_sheet]
+    ws = wb[lay.sheet]
+    specs = column_specs(rubric)
+    headers = [ws.cell(row=lay.header_row, column=c).value for c in range(1, ws.max_column + 1)]
+    assert headers == [s.header for s in specs]
+    assert lay.headers == headers
+    assert [lay.columns[s.key] for s in specs] == [
+        openpyxl.utils.get_column_letter(c) for c in range(1, len(specs) + 1)]
+    assert ws.cell(row=1, column=1).value == f"《{rubric.name}》评分表 (v{rubric.version})"
+    assert any(str(m) == f"A1:{lay.columns[specs[-1].key]}1" for m in ws.merged_cells.ranges)
+    assert ws.freeze_panes == f"{openpyxl.utils.get_column_letter(lay.column_number('recording_id') + 1)}4"
+
+    # row 2: each category's name over its items
+    for cat in rubric.categories:
+        first_col = lay.column_number(cat.items[0].name)
+        assert ws.cell(row=lay.group_row, column=first_col).value == cat.name
+
+    first = lay.first_data_row
+
+    def validation_for(key: str):
+        cell = lay.cell(key, first)
+        last = lay.cell(key, lay.data_row(24))
+        found = [dv for dv in ws.data_validations.dataValidation if cell in dv.sqref]
+        assert found, f"no validation on {key} ({cell})"
+        assert last in found[0].sqref
+        return found[0]
+
+    for it in rubric.items:
+        dv = validation_for(it.name)
+        assert dv.type == "list"
+        listed = dv.formula1.strip('"').split(",")
+        expected = [_fmt(v) for v in it.allowed_values()] + ([NA_TEXT] if it.na == "full" else [])
+        assert listed == expected
+    for b in rubric.bonuses:
+        dv = validation_for(f"bonus:{b.id}")
+        assert dv.type == "list" and dv.formula1.strip('"').split(",") == [
+            str(k) for k in range(b.max_times + 1)]
+    for z in rubric.zero_outs:
+        dv = validation_for(f"zero:{z.id}")
+        assert dv.type == "list" and dv.formula1.strip('"') == YES_TEXT
+    for o in rubric.offences:
+        assert validation_for(f"offence:{o.id}").type == "whole"
+    if rubric.fatal_errors.enabled:
+        dv = validation_for("fatal_errors")
+        assert dv.type == "whole" and dv.operator == "greaterThanOrEqual"
+    if rubric.error_deduction.enabled:
+        dv = validation_for("error_deduction")
+        assert dv.type == "decimal" and float(dv.formula1) == rubric.error_deduction.min
+        assert float(dv.formula2) == rubric.error_deduction.max
+    assert validation_for("date").type == "date"
+
+    # one live formula per data row, the same as total_formula gives
+    tcol = lay.column_number("total")
+    for i in range(25):
+        r = lay.data_row(i)
+        assert ws.cell(row=r, column=tcol).value == total_formula(rubric, r)
+    assert ws.cell(row=lay.data_row(25), column=tcol).value is None
+
+    # print setup
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$1:$3"
+
+    # 说明: the rubric in words, with its id, version and hash
+    notes = wb[lay.notes_sheet]
+    text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value is not None)
+    for must in (rubric.id, rubric.version, rubric.content_hash, *rubric.assumptions,
+                 *(it.name for it in rubric.items), *(b.name for b in rubric.bonuses),
+                 *(d.name for d in rubric.deductions), *(z.name for z in rubric.zero_outs),
+                 *(o.name for o in rubric.offences), *(g.name for g in rubric.grades)):
+        assert must in text
+    if rubric.error_deduction.enabled:
+        assert "差错扣分" in text
+
+    props = wb.properties
+    assert props.subject == f"{rubric.id} v{rubric.version}"
+    assert props.description == rubric.content_hash  # xlsxwriter "comments"
+    assert rubric.name in props.title
+
+
+def test_formula_references_only_its_own_row():
+    rubric = load_rubric("qc-v3.1")
+    f = total_formula(rubric, 57)
+    rows = {int(m) for m in re.findall(r"\b[A-Z]{1,3}(\d+)\b", f)}
+    assert rows == {57}
+    assert f.startswith('=IF(COUNTA(') and "ROUND(" in f
+
+
+def test_missing_libreoffice_is_an_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(libreoffice.shutil, "which", lambda name: None)
+    monkeypatch.setattr(libreoffice.os.path, "isfile", lambda p: False)
+    src = tmp_path / "x.xlsx"
+    src.write_bytes(b"")
+    with pytest.raises(LibreOfficeError, match="LibreOffice"):
+        libreoffice.recalculate(src, tmp_path / "out")
+
+
+def test_libreoffice_is_installed():
+    """The formula tests need LibreOffice; say so plainly when it is missing."""
+    assert Path(libreoffice.find_soffice()).exists()
