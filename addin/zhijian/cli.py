@@ -16,8 +16,11 @@ from rich.table import Table
 from . import __version__
 from .errors import ZhijianError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# soft_wrap: messages are never broken mid-line (a file path must stay whole); off a terminal,
+# tables get room enough for Chinese columns.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 
 def _log_path() -> Path:
@@ -102,7 +105,7 @@ def rubric_list():
 
     for name in bundled_rubric_names():
         r = load_rubric(name)
-        console.print(f"{name}\t{r.name} v{r.version}")
+        click.echo(f"{name}\t{r.name} v{r.version}")
 
 
 @rubric.command("show")
@@ -336,27 +339,35 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, output, as_js
 @click.argument("rubric_name")
 @click.option("-o", "--output", required=True, type=click.Path(), help="输出的 .xlsx 文件")
 @click.option("--rows", default=300, show_default=True, help="预置公式的行数")
+@json_option
 @handle_errors
-def template(rubric_name, output, rows):
+def template(rubric_name, output, rows, as_json):
     """按评分标准生成空白评分表,例如: zhijian template listening-10x4 -o 评分表.xlsx"""
     from .rubric import load_rubric
     from .template import write_template
 
     r = load_rubric(rubric_name)
     path = write_template(r, Path(output), rows=rows)
-    console.print(f"已生成《{r.name}》评分表: {path}")
+    if as_json:
+        print_json({"rubric": r.id, "version": r.version, "output": str(path), "rows": rows})
+    else:
+        console.print(f"已生成《{r.name}》评分表: {path}")
 
 
 @cli.command()
 @click.option("--out", "out_dir", default="zhijian-demo", show_default=True, type=click.Path())
 @click.option("--month", default="2026-10", show_default=True, help="模拟数据的月份")
 @click.option("--seed", default=20261022, show_default=True, help="随机种子(同一种子结果相同)")
+@json_option
 @handle_errors
-def demo(out_dir, month, seed):
+def demo(out_dir, month, seed, as_json):
     """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分。"""
     from .demo import run_demo
 
-    summary = run_demo(Path(out_dir), month=month, seed=seed, console=console)
+    summary = run_demo(Path(out_dir), month=month, seed=seed, console=None if as_json else console)
+    if as_json:
+        print_json(summary.to_dict())
+        return
     for line in summary.lines():
         console.print(line)
 

@@ -47,6 +47,12 @@ class DemoSummary:
     grades: Counter = field(default_factory=Counter)
     written: list[Path] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        return {"out_dir": str(self.out_dir), "files": self.files, "calls": self.calls,
+                "valid_calls": self.valid_calls, "mean_score": round(self.mean_score, 6),
+                "errors": self.errors, "warnings": self.warnings, "findings_by_rule": dict(self.by_rule),
+                "grades": dict(self.grades), "written": [str(p) for p in self.written]}
+
     def lines(self) -> list[str]:
         out = [f"演示数据已生成在 {self.out_dir}/",
                f"  评分表 {self.files} 个文件,共 {self.calls} 通录音评分;"

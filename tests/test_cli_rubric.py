@@ -1,0 +1,75 @@
+"""The rubric commands as a user runs them: exit codes and the exact one-line messages."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from zhijian.cli import cli
+
+RUBRICS = Path(__file__).parent.parent / "rubrics"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_check_a_shipped_rubric():
+    r = run("rubric", "check", str(RUBRICS / "listening-10x4.yaml"))
+    assert r.exit_code == 0
+    assert r.output.strip() == "评分标准《质检监听评分表》(listening-10x4 v1.0) 检查通过: 10 个评分项,满分 100"
+
+
+def test_check_json():
+    r = run("rubric", "check", str(RUBRICS / "deduction-base100.yaml"), "--json")
+    data = json.loads(r.output)
+    assert r.exit_code == 0
+    assert data["ok"] is True and data["offences"] == 17 and len(data["content_hash"]) == 64
+
+
+def test_broken_rubric_is_one_chinese_line_with_file_and_line_and_exit_2(tmp_path):
+    text = (RUBRICS / "listening-10x4.yaml").read_text(encoding="utf-8")
+    text = text.replace("scale: 2 ", "scale: 3 ")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    line = next(i + 1 for i, s in enumerate(text.splitlines()) if s.startswith("scale:"))
+    r = run("rubric", "check", str(bad))
+    assert r.exit_code == 2
+    assert r.output.strip() == (f"评分标准文件错误 {bad}:{line}: 权重不合计: scale 3 × 评分项满分之和 50 = 150,"
+                                f"不等于满分 100")
+
+
+def test_yaml_typo_exit_2(tmp_path):
+    bad = tmp_path / "typo.yaml"
+    bad.write_text("id: x\nname: [unclosed\nversion: '1'\n", encoding="utf-8")
+    r = run("rubric", "check", str(bad))
+    assert r.exit_code == 2
+    assert r.output.startswith(f"评分标准文件错误 {bad}:2: YAML 格式错误")
+    assert "Traceback" not in r.output
+
+
+def test_unknown_rubric_name_lists_the_bundled_ones():
+    r = run("rubric", "show", "no-such-rubric")
+    assert r.exit_code == 2
+    assert "内置的有: deduction-base100、listening-10x4、qc-v3.1" in r.output
+
+
+def test_show_lists_items_rules_and_assumptions():
+    r = run("rubric", "show", "qc-v3.1")
+    assert r.exit_code == 0
+    for word in ("服务责任", "15/12/10/8/6/4/2/0", "问候语热情、亲切", "出现服务禁语", "整通", "猜测"):
+        assert word in r.output, word
+
+
+def test_show_json_round_trips_the_rubric():
+    r = run("rubric", "show", "listening-10x4", "--json")
+    data = json.loads(r.output)
+    assert [i["name"] for c in data["categories"] for i in c["items"]][:2] == ["开场白及挂机", "服务态度"]
+    assert data["scale"] == 2 and data["error_deduction"]["max"] == 10
+
+
+def test_list():
+    r = run("rubric", "list")
+    assert r.exit_code == 0
+    assert [line.split("\t")[0] for line in r.output.strip().splitlines()] == [
+        "deduction-base100", "listening-10x4", "qc-v3.1"]

@@ -1,0 +1,51 @@
+"""`zhijian demo` as the README's first command runs it."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from zhijian.cli import cli
+
+PLANTED = {"score.not_allowed", "score.missing", "recording.duplicate", "date.out_of_period",
+           "total.mismatch", "agent.unknown", "error_deduction.invalid"}
+
+
+def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
+    out = tmp_path / "zhijian-demo"
+    r = CliRunner().invoke(cli, ["demo", "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    # 3 inspectors × 22 working days of October 2026 = 66 daily sheets;
+    # 20 agents × 5 calls × 22 days = 2,200 calls, plus the one pasted twice.
+    assert summary["files"] == 66
+    assert summary["calls"] == 2201
+    assert summary["findings_by_rule"] == {rule: 1 for rule in PLANTED}
+    # Each mistake excludes its own row; the duplicate's first copy still counts.
+    assert summary["valid_calls"] == 2201 - len(PLANTED)
+    for name in ("roster.xlsx", "validation.json", "scored_calls.csv"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "sheets").glob("*.xlsx"))) == 66
+    assert len(list((out / "checked").glob("*.xlsx"))) == len(PLANTED)
+    detail = pd.read_csv(out / "scored_calls.csv")
+    assert len(detail) == 2201 and detail["final_score"].between(0, 100).all()
+
+
+def test_demo_is_deterministic(tmp_path):
+    a = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "a"), "--json"])
+    b = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "b"), "--json"])
+    da, db = json.loads(a.output), json.loads(b.output)
+    for d in (da, db):
+        d.pop("out_dir"), d.pop("written")
+    assert da == db
+    ca = (tmp_path / "a" / "scored_calls.csv").read_text(encoding="utf-8-sig")
+    cb = (tmp_path / "b" / "scored_calls.csv").read_text(encoding="utf-8-sig")
+    assert ca == cb
+
+
+def test_demo_prints_a_short_summary_in_chinese(tmp_path):
+    r = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
+    assert r.exit_code == 0
+    assert "评分表 66 个文件,共 2201 通录音评分" in r.output
+    assert "平均最终得分" in r.output
