@@ -75,21 +75,25 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
     for read, calls in frames:
         out.report.extend(_row_checks(rubric, read, roster, period))
     reads = [r for r, _ in frames if r.n_calls]
-    if reads:
-        all_calls = calls_frame(reads)
-        scored = score_frame(rubric, all_calls)
-        all_calls = pd.concat([all_calls, scored], axis=1)
-        # A wrong score already explains a wrong total: report the cause, not its echo.
-        score_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
-                      if f.row is not None and str(f.rule).startswith(("score.", "formula.", "bonus.",
-                                                                      "deduction.", "flag.", "fatal.",
-                                                                      "error_deduction.", "offence."))}
-        out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r, _ in frames}, score_rows))
-        error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
-                      if f.severity == Severity.ERROR and f.row is not None}
-        keys = list(zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist()))
-        all_calls["has_error"] = np.array([k in error_rows for k in keys], dtype=bool)
-        out.calls = all_calls
+    # Always a full table (every column, possibly no row), so callers never special-case "empty".
+    all_calls = calls_frame(reads)
+    for it in rubric.items:
+        if it.name not in all_calls.columns:
+            all_calls[it.name] = pd.Series(dtype=float)
+    scored = score_frame(rubric, all_calls)
+    # The engine's error_deduction/fatal_errors (as applied) replace the values as read.
+    all_calls = pd.concat([all_calls.drop(columns=scored.columns, errors="ignore"), scored], axis=1)
+    # A wrong score already explains a wrong total: report the cause, not its echo.
+    score_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
+                  if f.row is not None and str(f.rule).startswith(("score.", "formula.", "bonus.",
+                                                                  "deduction.", "flag.", "fatal.",
+                                                                  "error_deduction.", "offence."))}
+    out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r, _ in frames}, score_rows))
+    error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
+                  if f.severity == Severity.ERROR and f.row is not None}
+    keys = zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist())
+    all_calls["has_error"] = np.array([k in error_rows for k in keys], dtype=bool)
+    out.calls = all_calls
     out.report.rows = len(out.calls)
     out.report.findings.sort(key=_finding_order)
     return out
