@@ -179,7 +179,9 @@ def figures(rubric: Rubric, calls: pd.DataFrame | None = None, *,
 def topics(rubric: Rubric, figs: Figures, *, first_week: bool = False, limit: int = 2) -> list[str]:
     """阶段性质检主题: at most 2 服务能力 items with the highest 不良比率 (first week: 业务能力)."""
     capability = [f for f in figs.items if f.item_class == "服务能力"]
-    if first_week or figs.n == 0:
+    if figs.n == 0 and not first_week:
+        return []  # nothing scored: nothing to suggest
+    if first_week:
         names = [f.item for f in capability]
         return ["业务能力"] if "业务能力" in names else names[-1:]
     ranked = sorted((f for f in capability if f.defect_count > 0), key=lambda f: -f.defect_rate)
@@ -246,13 +248,13 @@ def calibrate(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None,
         else:
             bench_items = {}
             for n in item_names:
-                vals = grp[n].astype(float)
                 # N/A counts as full marks when taking the median.
-                vals = vals.fillna(rubric.item_by_name[n].max)
-                bench_items[n] = float(np.median(vals))
+                it = rubric.item_by_name[n]
+                bench_items[n] = _on_scale(it, float(np.median(grp[n].astype(float).fillna(it.max))))
             bench_err = float(np.median(grp["error_deduction"].astype(float).fillna(0))) \
                 if "error_deduction" in grp else 0.0
-            bench_fatal = int(np.median(grp["fatal_errors"].astype(float).fillna(0))) if "fatal_errors" in grp else 0
+            bench_fatal = int(np.median(grp["fatal_errors"].astype(float).fillna(0))) \
+                if "fatal_errors" in grp else 0
             source = "各评分项中位数"
         bench = score_call(rubric, CallRecord(items=bench_items, fatal_errors=bench_fatal,
                                               error_deduction=bench_err))
@@ -291,6 +293,15 @@ def calibrate(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None,
         per_item = g[[f"偏差:{n}" for n in item_names]].mean().reset_index()
         per_item.columns = ["质检员", *item_names]
     return CalibrationResult(cases_df, per_insp, per_item, pd.DataFrame(bench_rows))
+
+
+def _on_scale(item, value: float) -> float:
+    """A median between two levels (4 and 3 give 3.5) is rounded down to the item's scale, so the
+    benchmark is a score an inspector could have given."""
+    if item.allowed(value):
+        return value
+    below = [v for v in item.allowed_values() if v <= value]
+    return max(below) if below else min(item.allowed_values())
 
 
 def counted_calls(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None

@@ -63,7 +63,7 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
     calls = checked.calls
     dated = calls[[isinstance(d, dt.date) for d in calls["date"].tolist()]] if not calls.empty else calls
     if date is None:
-        date = max(dated["date"]) if not dated.empty else dt.date.today()
+        date = _main_period_date(period_kind, dated["date"].tolist()) if not dated.empty else dt.date.today()
     period, label = period_of(period_kind, date)
     if calls.empty:
         in_period = calls
@@ -79,6 +79,17 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
     analysis = analyse(rubric, valid.reset_index(drop=True), period_label=label, lead=lead,
                        excluded_rows=excluded, first_week=first_week)
     return Consolidation(analysis, findings, files, notes, out_of_period=out_of_period)
+
+
+def _main_period_date(kind: str, dates: list[dt.date]) -> dt.date:
+    """The latest day of the most recent period holding at least half as many calls as the
+    busiest one: a single mistyped date (next month, next year) never becomes the period."""
+    from collections import Counter
+
+    per = Counter(period_of(kind, d)[0] for d in dates)
+    busiest = max(per.values())
+    chosen = max((p for p, n in per.items() if n * 2 >= busiest), key=lambda p: p.start)
+    return max(d for d in dates if d in chosen)
 
 
 def write_consolidation(result: Consolidation, output: Path) -> Path:

@@ -1,0 +1,720 @@
+"""The 服务质量分析表 workbook: an `analysis.Analysis` written to .xlsx with XlsxWriter.
+
+Every figure is written as a value (rates as fractions 0–1 with a percent format), so reading the
+workbook back gives exactly the numbers of `Analysis.to_dict()` (the `--json` figures). Text is
+always written with `write_string`, so a remark such as "=1+1" stays text. The workbook is
+deterministic: the same analysis gives the same bytes (no "generated at" time anywhere, the
+document's creation time is fixed).
+
+Sheets: 服务质量分析表, 每日分析, 班组, 坐席, 质检员, 坐席80-20, 质检校正, 明细, 排除与重复, 数据来源.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .analysis import WARNING_LEVELS, Analysis, Figures, warning_colour, warning_fill
+from .workbooks import atomic_path
+
+SHEET_OVERVIEW = "服务质量分析表"
+SHEET_DAYS = "每日分析"
+SHEET_TEAMS = "班组"
+SHEET_AGENTS = "坐席"
+SHEET_INSPECTORS = "质检员"
+SHEET_AGENT_PARETO = "坐席80-20"
+SHEET_CALIBRATION = "质检校正"
+SHEET_DETAIL = "明细"
+SHEET_EXCLUDED = "排除与重复"
+SHEET_SOURCES = "数据来源"
+SHEETS = [SHEET_OVERVIEW, SHEET_DAYS, SHEET_TEAMS, SHEET_AGENTS, SHEET_INSPECTORS, SHEET_AGENT_PARETO,
+          SHEET_CALIBRATION, SHEET_DETAIL, SHEET_EXCLUDED, SHEET_SOURCES]
+
+# Fixed document creation time: XlsxWriter would write the current time and make every run's
+# bytes differ.
+CREATED = dt.datetime(2000, 1, 1)
+NONE_TEXT = "—"  # a figure that does not exist (the mean score of no calls)
+NA_TEXT = "不涉及"
+FIVE_CLASSES = [("A", "A类(0分)"), ("B", "B类(1分)"), ("C", "C类(2分)"), ("D", "D类(3分)"), ("E", "E类(4分)")]
+SEVERITY_FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
+
+PCT = "0.0%"
+SCORE = "0.0"
+INT = "0"
+DATE = "yyyy-mm-dd"
+SIGNED = "+0.0;-0.0;0.0"
+SIGNED2 = "+0.00;-0.00;0.00"
+
+
+def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | None = None,
+                            sources: list[str] | None = None) -> Path:
+    """Write the 服务质量分析表 workbook of `analysis` to `path` (atomically); returns `path`.
+
+    `findings` (validation findings of the period) explain the rows that were excluded;
+    `sources` are the input files, listed on the 数据来源 sheet.
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+        wb.set_properties({"title": f"{analysis.rubric.name} 服务质量分析表 {analysis.period_label}".strip(),
+                           "subject": "服务质量分析表", "author": "zhijian", "created": CREATED})
+        w = _Writer(wb)
+        _overview(w, analysis)
+        _days(w, analysis)
+        _breakdown(w, SHEET_TEAMS, ["班组"], [((t,), f) for t, f in analysis.by_team])
+        _breakdown(w, SHEET_AGENTS, ["工号", "姓名"], [((a, n), f) for (a, n), f in analysis.by_agent])
+        _breakdown(w, SHEET_INSPECTORS, ["质检员"], [((i,), f) for i, f in analysis.by_inspector])
+        _agent_pareto(w, analysis)
+        _calibration(w, analysis)
+        _detail(w, analysis)
+        _excluded(w, analysis, findings or [])
+        _sources(w, analysis, sources or [])
+        wb.close()
+    return path
+
+
+# --- writing helpers ---------------------------------------------------------------------------
+
+def _display_width(text: str) -> float:
+    """Column width of a text in Excel units: CJK (wide) characters count two."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+class _Writer:
+    """The workbook with its formats, made once and shared by every sheet."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self._formats: dict[tuple, Any] = {}
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.section = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
+        self.header = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
+                                     "border": 1, "bg_color": "#DDEBF7"})
+        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+
+    def fmt(self, num_format: str | None = None, level: str | None = None, fill: str | None = None,
+            bold: bool = False):
+        """A (cached) format: a number format, optionally filled with a warning level's colour."""
+        key = (num_format, level, fill, bold)
+        if key not in self._formats:
+            props: dict[str, Any] = {}
+            if num_format:
+                props["num_format"] = num_format
+            colour = warning_fill(level) if level else fill
+            if colour:
+                props.update({"bg_color": colour, "pattern": 1, "border": 1, "border_color": "#BFBFBF"})
+                if colour.upper() == "#000000":
+                    props["font_color"] = "#FFFFFF"
+                if level:
+                    props["align"] = "center"
+            if bold:
+                props["bold"] = True
+            self._formats[key] = self.wb.add_format(props) if props else None
+        return self._formats[key]
+
+    def sheet(self, name: str) -> "_Sheet":
+        return _Sheet(self, self.wb.add_worksheet(name))
+
+
+class _Sheet:
+    """A worksheet that writes every value by type and remembers how wide each column must be."""
+
+    def __init__(self, w: _Writer, ws):
+        self.w, self.ws = w, ws
+        self.widths: dict[int, float] = {}
+        ws.set_paper(9)  # A4
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+
+    def _grow(self, c: int, text: str, cap: float = 60) -> None:
+        self.widths[c] = max(self.widths.get(c, 0), min(_display_width(text) + 2, cap))
+
+    def put(self, r: int, c: int, v: Any, fmt=None, *, width: bool = True) -> None:
+        """Write one value as what it is: text, number or date; nothing (a blank) for missing."""
+        ws = self.ws
+        if _missing(v):
+            if fmt is not None:
+                ws.write_blank(r, c, None, fmt)
+            return
+        if isinstance(v, (bool, np.bool_)):
+            text = "是" if v else "否"
+            ws.write_string(r, c, text, fmt)
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            x = float(v)
+            if math.isinf(x):
+                ws.write_string(r, c, NONE_TEXT, fmt)
+                text = NONE_TEXT
+            else:
+                ws.write_number(r, c, x, fmt)
+                text = f"{x:,.1f}%"
+        elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
+            d = v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
+            if not isinstance(d, dt.datetime):
+                d = dt.datetime.combine(d, dt.time())
+            ws.write_datetime(r, c, d, fmt if fmt is not None else self.w.fmt(DATE))
+            text = "2026-10-01"
+        else:
+            text = str(v)
+            ws.write_string(r, c, text, fmt)
+        if width:
+            self._grow(c, text if len(text) < 60 else text[:60])
+
+    def headers(self, r: int, c: int, names: Sequence[str], *, wrap_at: float = 16) -> None:
+        for i, name in enumerate(names):
+            self.ws.write_string(r, c + i, name, self.w.header)
+            self._grow(c + i, name, cap=wrap_at)
+
+    def text(self, r: int, c: int, text: str, fmt=None) -> None:
+        """A title or a note: does not widen its column."""
+        self.ws.write_string(r, c, text, fmt)
+
+    def finish(self, *, min_width: float = 8) -> None:
+        for c, wdt in sorted(self.widths.items()):
+            self.ws.set_column(c, c, max(wdt, min_width))
+
+
+def _level_cell(s: _Sheet, r: int, c: int, level: str) -> None:
+    s.put(r, c, level, s.w.fmt(level=level))
+
+
+def _rate_with_level(s: _Sheet, r: int, c: int, rate: float, level: str, *, fill_quiet: bool = False) -> None:
+    """A rate filled with its warning colour (关注, white, only when `fill_quiet`)."""
+    s.put(r, c, rate, s.w.fmt(PCT, level=level) if (fill_quiet or level != "关注") else s.w.fmt(PCT))
+
+
+def _class_columns(analysis: Analysis) -> list[tuple[str, str]]:
+    """(by_class key, header) of the 不良 class columns: A–E for 5-point items, then any other
+    score seen (items of other maxima)."""
+    items = analysis.rubric.items
+    cols = list(FIVE_CLASSES) if any(it.max == 5 for it in items) else []
+    known = {k for k, _ in cols}
+    others = sorted({k for f in analysis.overall.items for k in f.by_class if k not in known},
+                    key=lambda k: float(k.rstrip("分")) if k.rstrip("分").replace(".", "", 1).isdigit() else 1e9)
+    return cols + [(k, f"{k}") for k in others]
+
+
+def _class_applies(key: str, item_max: float) -> bool:
+    """Whether a 不良 class column is one of the item's possible 不良 scores (a count of 0 is
+    written there; other cells stay blank)."""
+    if item_max <= 0:
+        return False
+    if key in dict(FIVE_CLASSES):
+        return item_max == 5
+    try:
+        return item_max != 5 and float(key.rstrip("分")) < item_max
+    except ValueError:
+        return False
+
+
+# --- 1. 服务质量分析表 ----------------------------------------------------------------------------
+
+def _overview(w: _Writer, a: Analysis) -> None:
+    s = w.sheet(SHEET_OVERVIEW)
+    ws, o, r_ = s.ws, a.overall, a.rubric
+    bands = r_.analysis
+    title = f"《{r_.name}》服务质量分析表" + (f"  {a.period_label}" if a.period_label else "")
+    s.text(0, 0, title, w.title)
+    ws.set_row(0, 24)
+    s.text(1, 0, f"评分标准 {r_.id} 版本 {r_.version};比率为占有效通数的比例", w.note)
+    ws.freeze_panes(2, 0)
+
+    row = 3
+    s.text(row, 0, "一、关键指标", w.section)
+    row += 1
+    s.headers(row, 0, ["指标", "数值", "警示级别", "说明"])
+    row += 1
+    g0, g1 = bands.general
+    s0, s1 = bands.slight
+    figures: list[tuple[str, Any, str, str]] = [
+        ("有效通数", o.n, INT, "计入统计的评分通数(重复已剔除,校正录音按基准计一次)"),
+        ("排除行数", a.excluded_rows, INT, "有校验错误而未计入的行,见“排除与重复”"),
+        ("重复录音", len(a.duplicates), INT, "同一质检员重复评分的录音行,只计第一次"),
+        ("校正录音", len(a.calibration.benchmark_calls), INT, "被多名质检员评分的录音,见“质检校正”"),
+        ("平均分", o.mean_score, SCORE, "最终得分的平均值"),
+        ("最高期望", o.marks[0], SCORE, "评分标准的满分"),
+        ("良好水平", o.marks[1], SCORE, ""),
+        ("最低允许", o.marks[2], SCORE, ""),
+        ("最高分", o.max_score, SCORE, ""),
+        ("最低分", o.min_score, SCORE, ""),
+        ("优良率", o.excellent_rate, PCT, f"最终得分 > {bands.excellent_above:g}"),
+        ("轻微不良", o.slight_defect_rate, PCT, f"{s0:g} ≤ 最终得分 ≤ {s1:g}"),
+        ("一般不良", o.general_defect_rate, PCT, f"{g0:g} ≤ 最终得分 < {g1:g}"),
+        (f"{g0:g}分以下", o.below_80_rate, PCT, f"最终得分 < {g0:g}"),
+    ]
+    for label, value, nf, note in figures:
+        s.put(row, 0, label)
+        s.put(row, 1, NONE_TEXT if value is None else value, w.fmt(nf))
+        if note:
+            s.text(row, 3, note, w.note)
+        row += 1
+    s.put(row, 0, "平均不良比率")
+    s.put(row, 1, o.mean_defect_rate, w.fmt(PCT, level=o.mean_defect_level))
+    _level_cell(s, row, 2, o.mean_defect_level)
+    s.text(row, 3, f"各评分项不良比率的平均值;警示色: {warning_colour(o.mean_defect_level)}", w.note)
+    row += 1
+    s.put(row, 0, "质检主题")
+    s.put(row, 1, "、".join(a.topics) if a.topics else "无")
+    s.text(row, 3, "阶段性质检主题: 服务能力项中不良比率最高的至多 2 项", w.note)
+    row += 1
+    if o.n == 0:
+        row += 1
+        s.text(row, 0, "本期没有有效评分记录,以下各表为空。", w.note)
+        row += 1
+
+    # Score distribution.
+    row += 1
+    s.text(row, 0, "二、分数分布", w.section)
+    row += 1
+    s.headers(row, 0, ["组号", "下限值", "上限值", "中间值", "个数", "占比", "分数段"])
+    row += 1
+    dist = o.distribution
+    dist_first = row
+    for rec in dist.itertuples(index=False):
+        lo, hi = float(rec.下限值), float(rec.上限值)
+        s.put(row, 0, int(rec.组号), w.fmt(INT))
+        s.put(row, 1, lo, w.fmt("0.##"))
+        s.put(row, 2, hi, w.fmt("0.##"))
+        s.put(row, 3, float(rec.中间值), w.fmt("0.0#"))
+        s.put(row, 4, int(rec.个数), w.fmt(INT))
+        s.put(row, 5, float(rec.占比), w.fmt(PCT))
+        s.put(row, 6, f"{lo:g}–{hi:g}")
+        row += 1
+    dist_last = row - 1
+    s.text(row, 0, f"下限值含、上限值不含,最高一组含满分 {r_.full_marks:g}", w.note)
+    row += 1
+
+    # Items.
+    row += 1
+    s.text(row, 0, "三、评分项不良统计", w.section)
+    row += 1
+    classes = _class_columns(a)
+    s.headers(row, 0, ["评分项", "分类", "满分", "不良数", "不良比率", "不良占比", "警示级别"]
+              + [h for _, h in classes])
+    row += 1
+    for f in o.items:
+        s.put(row, 0, f.item)
+        s.put(row, 1, f.item_class)
+        s.put(row, 2, f.max if f.max > 0 else None, w.fmt("0.##"))  # offences have no maximum
+        s.put(row, 3, f.defect_count, w.fmt(INT))
+        _rate_with_level(s, row, 4, f.defect_rate, f.warning_level)
+        s.put(row, 5, f.defect_share, w.fmt(PCT))
+        _level_cell(s, row, 6, f.warning_level)
+        for j, (key, _) in enumerate(classes):
+            if key in f.by_class or _class_applies(key, f.max):
+                s.put(row, 7 + j, f.by_class.get(key, 0), w.fmt(INT))
+        row += 1
+    s.text(row, 0, "不良: 评分低于该项满分(不涉及不算不良);不良比率 = 不良数 / 有效通数;"
+                   "不良占比 = 该项不良数 / 各项不良数之和", w.note)
+    row += 1
+
+    # Item Pareto (80/20).
+    row += 1
+    s.text(row, 0, "四、评分项80/20(按不良数排序)", w.section)
+    row += 1
+    s.headers(row, 0, ["评分项", "不良数", "不良占比", "累计占比"])
+    row += 1
+    pareto = o.item_pareto()
+    par_first = row
+    for rec in pareto.itertuples(index=False):
+        s.put(row, 0, rec.评分项)
+        s.put(row, 1, int(rec.不良数), w.fmt(INT))
+        s.put(row, 2, float(rec.不良占比), w.fmt(PCT))
+        s.put(row, 3, float(rec.累计占比), w.fmt(PCT))
+        row += 1
+    par_last = row - 1
+
+    # Warning levels legend.
+    row += 1
+    s.text(row, 0, "五、警示级别", w.section)
+    row += 1
+    s.headers(row, 0, ["警示级别", "警示色", "评分项不良比率 ≥", "平均不良比率 ≥"])
+    row += 1
+    for name, colour, _, item_low, mean_low in WARNING_LEVELS:
+        _level_cell(s, row, 0, name)
+        s.put(row, 1, colour)
+        s.put(row, 2, item_low, w.fmt(PCT))
+        s.put(row, 3, mean_low, w.fmt(PCT))
+        row += 1
+
+    s.finish(min_width=10)
+    ws.set_column(3, 3, max(s.widths.get(3, 0), 12))
+
+    if o.n:
+        # Below the tables, so that the sheet prints at a readable size (fit to one page wide),
+        # on a page of their own.
+        chart_row = row + 1
+        ws.set_h_pagebreaks([chart_row])
+        s.text(chart_row, 0, "六、图表", w.section)
+        dist_chart = w.wb.add_chart({"type": "column"})
+        dist_chart.add_series({
+            "name": "个数",
+            "categories": [SHEET_OVERVIEW, dist_first, 6, dist_last, 6],
+            "values": [SHEET_OVERVIEW, dist_first, 4, dist_last, 4],
+            "fill": {"color": "#5B9BD5"}, "gap": 30,
+            "data_labels": {"value": True},
+        })
+        dist_chart.set_title({"name": "分数分布"})
+        dist_chart.set_x_axis({"name": "分数段", "num_font": {"rotation": -45}})
+        dist_chart.set_y_axis({"name": "通数", "major_gridlines": {"visible": True}})
+        dist_chart.set_legend({"none": True})
+        dist_chart.set_size({"width": 720, "height": 320})
+        ws.insert_chart(chart_row + 1, 0, dist_chart)
+
+        bars = w.wb.add_chart({"type": "column"})
+        bars.add_series({
+            "name": "不良数",
+            "categories": [SHEET_OVERVIEW, par_first, 0, par_last, 0],
+            "values": [SHEET_OVERVIEW, par_first, 1, par_last, 1],
+            "fill": {"color": "#ED7D31"}, "gap": 50,
+        })
+        line = w.wb.add_chart({"type": "line"})
+        line.add_series({
+            "name": "累计占比",
+            "categories": [SHEET_OVERVIEW, par_first, 0, par_last, 0],
+            "values": [SHEET_OVERVIEW, par_first, 3, par_last, 3],
+            "y2_axis": True, "marker": {"type": "circle"}, "line": {"color": "#1F4E78"},
+        })
+        bars.combine(line)
+        bars.set_title({"name": "评分项不良柏拉图(80/20)"})
+        bars.set_x_axis({"name": "评分项"})
+        bars.set_y_axis({"name": "不良数"})
+        line.set_y2_axis({"name": "累计占比", "min": 0, "max": 1, "num_format": "0%"})
+        bars.set_legend({"position": "bottom"})
+        bars.set_size({"width": 720, "height": 340})
+        ws.insert_chart(chart_row + 18, 0, bars)
+
+
+# --- 2. 每日分析 ---------------------------------------------------------------------------------
+
+def _days(w: _Writer, a: Analysis) -> None:
+    s = w.sheet(SHEET_DAYS)
+    ws = s.ws
+    items = [f.item for f in a.overall.items]
+    base = ["日期", "通数", "平均分", "最低分", "优良率", "平均不良比率", "警示级别", "警示色"]
+    head = base + [f"{n}不良比率" for n in items]
+    s.headers(0, 0, base)
+    s.headers(0, len(base), head[len(base):], wrap_at=12)
+    ws.set_row(0, 32)
+    ws.freeze_panes(1, 1)
+    row = 1
+    for day, f in a.by_day:
+        s.put(row, 0, day)
+        s.put(row, 1, f.n, w.fmt(INT))
+        s.put(row, 2, f.mean_score, w.fmt(SCORE))
+        s.put(row, 3, f.min_score, w.fmt(SCORE))
+        s.put(row, 4, f.excellent_rate, w.fmt(PCT))
+        s.put(row, 5, f.mean_defect_rate, w.fmt(PCT))
+        _level_cell(s, row, 6, f.mean_defect_level)
+        s.put(row, 7, warning_colour(f.mean_defect_level), w.fmt(level=f.mean_defect_level))
+        for j, it in enumerate(f.items):
+            _rate_with_level(s, row, 8 + j, it.defect_rate, it.warning_level)
+        row += 1
+    if not a.by_day:
+        s.text(row, 0, "本期没有有效评分记录", w.note)
+        row += 1
+    else:
+        ws.autofilter(0, 0, row - 1, len(head) - 1)
+
+    row += 1
+    s.text(row, 0, "警示色天数", w.section)
+    row += 1
+    s.headers(row, 0, ["警示色", "警示级别", "天数"])
+    row += 1
+    days = a.colour_days()
+    for name, colour, _, _, _ in WARNING_LEVELS:
+        s.put(row, 0, colour, w.fmt(level=name))
+        s.put(row, 1, name)
+        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
+        row += 1
+    s.put(row, 1, "合计")
+    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
+    row += 1
+    s.text(row, 0, "每天取当天平均不良比率的警示色", w.note)
+    s.finish(min_width=9)
+
+
+# --- 3. 班组 / 坐席 / 质检员 ------------------------------------------------------------------------
+
+def _breakdown(w: _Writer, name: str, keys: list[str], rows: list[tuple[tuple, Figures]]) -> None:
+    s = w.sheet(name)
+    ws = s.ws
+    item_names = [f.item for f in rows[0][1].items] if rows else []
+    base = keys + ["通数", "平均分", "最低分", "优良率", "轻微不良", "一般不良", "80分以下", "平均不良比率",
+                   "警示级别"]
+    head = base + [f"{n}不良比率" for n in item_names]
+    s.headers(0, 0, base)
+    s.headers(0, len(base), head[len(base):], wrap_at=12)
+    ws.set_row(0, 32)
+    ws.freeze_panes(1, len(keys))
+    r = 1
+    k = len(keys)
+    for key, f in rows:
+        for i, v in enumerate(key):
+            s.put(r, i, str(v))
+        s.put(r, k, f.n, w.fmt(INT))
+        s.put(r, k + 1, f.mean_score, w.fmt(SCORE))
+        s.put(r, k + 2, f.min_score, w.fmt(SCORE))
+        s.put(r, k + 3, f.excellent_rate, w.fmt(PCT))
+        s.put(r, k + 4, f.slight_defect_rate, w.fmt(PCT))
+        s.put(r, k + 5, f.general_defect_rate, w.fmt(PCT))
+        s.put(r, k + 6, f.below_80_rate, w.fmt(PCT))
+        s.put(r, k + 7, f.mean_defect_rate, w.fmt(PCT, level=f.mean_defect_level))
+        _level_cell(s, r, k + 8, f.mean_defect_level)
+        for j, it in enumerate(f.items):
+            _rate_with_level(s, r, k + 9 + j, it.defect_rate, it.warning_level)
+        r += 1
+    if rows:
+        ws.autofilter(0, 0, r - 1, len(head) - 1)
+    else:
+        s.text(r, 0, "本期没有有效评分记录", w.note)
+    if name == SHEET_INSPECTORS and rows:
+        s.text(r + 1, 0, "质检员按其本人评分的录音统计(含校正录音的本人评分,不含重复行)", w.note)
+    s.finish(min_width=9)
+
+
+# --- 4. 坐席80-20 --------------------------------------------------------------------------------
+
+def _agent_pareto(w: _Writer, a: Analysis) -> None:
+    s = w.sheet(SHEET_AGENT_PARETO)
+    ws = s.ws
+    head = ["工号", "姓名", "通数", "不良数", "不良占比", "累计占比"]
+    s.headers(0, 0, head)
+    ws.freeze_panes(1, 0)
+    r = 1
+    p = a.agent_pareto
+    if p is not None and not p.empty:
+        for rec in p.itertuples(index=False):
+            s.put(r, 0, str(rec.工号))
+            s.put(r, 1, str(rec.姓名))
+            s.put(r, 2, int(rec.通数), w.fmt(INT))
+            s.put(r, 3, int(rec.不良数), w.fmt(INT))
+            s.put(r, 4, float(rec.不良占比), w.fmt(PCT))
+            s.put(r, 5, float(rec.累计占比), w.fmt(PCT))
+            r += 1
+        ws.autofilter(0, 0, r - 1, len(head) - 1)
+        s.text(r + 1, 0, "按不良数(各评分项不良次数之和)从多到少排序;累计占比约 80% 以内的坐席为重点辅导对象", w.note)
+    else:
+        s.text(r, 0, "本期没有有效评分记录", w.note)
+    s.finish(min_width=9)
+
+
+# --- 5. 质检校正 ---------------------------------------------------------------------------------
+
+def _calibration(w: _Writer, a: Analysis) -> None:
+    s = w.sheet(SHEET_CALIBRATION)
+    ws = s.ws
+    cal = a.calibration
+    band = a.rubric.analysis.calibration_band
+    s.text(0, 0, "质检校正(同一录音由多名质检员评分)", w.title)
+    ws.freeze_panes(1, 0)
+    if cal.cases is None or cal.cases.empty:
+        s.put(2, 0, "无校正录音")
+        s.text(3, 0, "本期没有被多名质检员评分的录音", w.note)
+        s.finish(min_width=10)
+        return
+    row = 2
+    s.text(row, 0, "一、各质检员", w.section)
+    row += 1
+    s.headers(row, 0, ["质检员", "校正通数", "平均偏差", "对齐分", "一致率"])
+    row += 1
+    for rec in cal.per_inspector.itertuples(index=False):
+        s.put(row, 0, str(rec.质检员))
+        s.put(row, 1, int(rec.校正通数), w.fmt(INT))
+        s.put(row, 2, float(rec.平均偏差), w.fmt(SIGNED))
+        s.put(row, 3, float(rec.对齐分), w.fmt(PCT))
+        s.put(row, 4, float(rec.一致率), w.fmt(PCT))
+        row += 1
+    s.text(row, 0, "平均偏差 = 质检员最终得分 − 基准得分 的平均值: + 偏松(给分偏高),− 偏严(给分偏低)", w.note)
+    row += 1
+    s.text(row, 0, f"对齐分 = Σ(该项满分/各项满分之和)×(1 − |得分−基准|/该项满分);"
+                   f"一致率 = 与基准最终得分相差不超过 ±{band:g} 分的比例", w.note)
+    row += 2
+
+    items = [it.name for it in a.rubric.items]
+    s.text(row, 0, "二、各评分项平均偏差(分)", w.section)
+    row += 1
+    s.headers(row, 0, ["质检员", *items])
+    row += 1
+    for rec in cal.per_item.to_dict("records"):
+        s.put(row, 0, str(rec["质检员"]))
+        for j, n in enumerate(items):
+            s.put(row, 1 + j, rec.get(n), w.fmt(SIGNED2))
+        row += 1
+    row += 1
+
+    s.text(row, 0, "三、校正录音明细", w.section)
+    row += 1
+    dev_cols = [c for c in cal.cases.columns if str(c).startswith("偏差:")]
+    s.headers(row, 0, ["录音编号", "质检员", "最终得分", "基准得分", "基准来源", "偏差", "对齐分", "一致"]
+              + [c.split(":", 1)[1] + "偏差" for c in dev_cols])
+    row += 1
+    for rec in cal.cases.to_dict("records"):
+        s.put(row, 0, str(rec["录音编号"]))
+        s.put(row, 1, str(rec["质检员"]))
+        s.put(row, 2, rec["最终得分"], w.fmt(SCORE))
+        s.put(row, 3, rec["基准得分"], w.fmt(SCORE))
+        s.put(row, 4, str(rec["基准来源"]))
+        s.put(row, 5, rec["偏差"], w.fmt(SIGNED))
+        s.put(row, 6, rec["对齐分"], w.fmt(PCT))
+        s.put(row, 7, "是" if rec["一致"] else "否")
+        for j, c in enumerate(dev_cols):
+            s.put(row, 8 + j, rec[c], w.fmt(SIGNED))
+        row += 1
+    s.finish(min_width=10)
+
+
+# --- 6. 明细 ------------------------------------------------------------------------------------
+
+def _detail(w: _Writer, a: Analysis) -> None:
+    s = w.sheet(SHEET_DETAIL)
+    ws = s.ws
+    items = [it.name for it in a.rubric.items]
+    head = ["文件", "工作表", "行", "日期", "质检员", "工号", "姓名", "班组", "录音编号", *items,
+            "致命性错误", "差错扣分", "整通得分", "最终得分", "等级", "备注"]
+    s.headers(0, 0, head)
+    ws.freeze_panes(1, 0)
+    calls = a.counted
+    n_items = len(items)
+    r = 1
+    if calls is not None and not calls.empty:
+        for rec in calls.to_dict("records"):
+            f = rec.get("file")
+            s.put(r, 0, "" if _missing(f) else Path(str(f)).name)
+            s.put(r, 1, _text(rec.get("sheet")))
+            row_no = rec.get("row")
+            s.put(r, 2, None if _missing(row_no) else int(row_no), w.fmt(INT))
+            d = rec.get("date")
+            s.put(r, 3, d if isinstance(d, (dt.date, pd.Timestamp)) else _text(d))
+            for c, key in enumerate(("inspector", "agent_id", "agent_name", "team", "recording_id"), start=4):
+                s.put(r, c, _text(rec.get(key)))
+            for j, n in enumerate(items):
+                v = rec.get(n)
+                if _missing(v):
+                    s.put(r, 9 + j, NA_TEXT)
+                elif isinstance(v, (int, float, np.integer, np.floating)):
+                    s.put(r, 9 + j, float(v), w.fmt("0.##"))
+                else:
+                    s.put(r, 9 + j, str(v))
+            c = 9 + n_items
+            s.put(r, c, _num(rec.get("fatal_errors")), w.fmt("0.##"))
+            s.put(r, c + 1, _num(rec.get("error_deduction")), w.fmt("0.##"))
+            s.put(r, c + 2, _num(rec.get("call_score")), w.fmt(SCORE))
+            s.put(r, c + 3, _num(rec.get("final_score")), w.fmt(SCORE))
+            s.put(r, c + 4, _text(rec.get("grade")))
+            s.put(r, c + 5, _text(rec.get("remarks")))
+            r += 1
+    ws.autofilter(0, 0, max(r - 1, 0), len(head) - 1)
+    if r == 1:
+        s.text(1, 0, "本期没有有效评分记录", w.note)
+    s.finish(min_width=6)
+
+
+def _text(v: Any) -> str:
+    return "" if _missing(v) else str(v)
+
+
+def _num(v: Any) -> float | None:
+    if _missing(v):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- 7. 排除与重复 -------------------------------------------------------------------------------
+
+def _excluded(w: _Writer, a: Analysis, findings: list) -> None:
+    from .findings import SEVERITY_ZH, Severity
+
+    s = w.sheet(SHEET_EXCLUDED)
+    ws = s.ws
+    s.text(0, 0, f"校验问题(有错误的行未计入统计,共排除 {a.excluded_rows} 行)", w.section)
+    ws.freeze_panes(2, 0)
+    row = 1
+    s.headers(row, 0, ["级别", "规则", "文件", "工作表", "单元格", "说明"], wrap_at=80)
+    row += 1
+    for f in findings:
+        sev = Severity(str(f.severity)) if str(f.severity) in ("error", "warning") else None
+        s.put(row, 0, SEVERITY_ZH.get(sev, str(f.severity)), w.fmt(fill=SEVERITY_FILL.get(str(f.severity))))
+        s.put(row, 1, str(f.rule))
+        s.put(row, 2, Path(f.file).name if f.file else "")
+        s.put(row, 3, f.sheet or "")
+        s.put(row, 4, f.cell or "")
+        s.put(row, 5, f.message or "")
+        row += 1
+    if not findings:
+        s.put(row, 0, "无")
+        s.text(row, 5, "未发现校验问题")
+        row += 1
+
+    row += 1
+    s.text(row, 0, f"重复录音(同一质检员重复评分,只计第一次;共 {len(a.duplicates)} 行)", w.section)
+    row += 1
+    s.headers(row, 0, ["文件", "工作表", "行", "录音编号", "质检员", "工号", "日期", "最终得分"])
+    row += 1
+    dups = a.duplicates
+    if dups is not None and not dups.empty:
+        for rec in dups.to_dict("records"):
+            s.put(row, 0, Path(_text(rec.get("file"))).name)
+            s.put(row, 1, _text(rec.get("sheet")))
+            s.put(row, 2, None if _missing(rec.get("row")) else int(rec["row"]), w.fmt(INT))
+            s.put(row, 3, _text(rec.get("recording_id")))
+            s.put(row, 4, _text(rec.get("inspector")))
+            s.put(row, 5, _text(rec.get("agent_id")))
+            d = rec.get("date")
+            s.put(row, 6, d if isinstance(d, (dt.date, pd.Timestamp)) else _text(d))
+            s.put(row, 7, _num(rec.get("final_score")), w.fmt(SCORE))
+            row += 1
+    else:
+        s.put(row, 0, "无")
+        row += 1
+    s.finish(min_width=8)
+
+
+# --- 8. 数据来源 ---------------------------------------------------------------------------------
+
+def _sources(w: _Writer, a: Analysis, sources: list[str]) -> None:
+    from . import __version__
+
+    s = w.sheet(SHEET_SOURCES)
+    ws = s.ws
+    r_ = a.rubric
+    s.headers(0, 0, ["项目", "内容"], wrap_at=100)
+    ws.freeze_panes(1, 0)
+    rows = [("评分标准", r_.name), ("评分标准编号", r_.id), ("评分标准版本", r_.version),
+            ("评分标准内容哈希(SHA-256)", r_.content_hash or ""), ("统计周期", a.period_label or ""),
+            ("zhijian 版本", __version__), ("输入文件数", len(sources))]
+    r = 1
+    for k, v in rows:
+        s.put(r, 0, k)
+        s.put(r, 1, v, w.fmt(INT) if isinstance(v, int) else None)
+        r += 1
+    r += 1
+    s.headers(r, 0, ["序号", "输入文件"], wrap_at=100)
+    r += 1
+    for i, src in enumerate(sources, start=1):
+        s.put(r, 0, i, w.fmt(INT))
+        s.put(r, 1, str(src))
+        r += 1
+    if not sources:
+        s.put(r, 1, "(未提供)")
+    s.finish(min_width=10)
