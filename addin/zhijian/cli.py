@@ -364,7 +364,11 @@ def demo(out_dir, month, seed, as_json):
     """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分。"""
     from .demo import run_demo
 
-    summary = run_demo(Path(out_dir), month=month, seed=seed, console=None if as_json else console)
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("汇总分析: 读取评分表", total=None)
+        summary = run_demo(Path(out_dir), month=month, seed=seed, progress=lambda p: bar.advance(task))
     if as_json:
         print_json(summary.to_dict())
         return

@@ -9,6 +9,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -24,9 +25,9 @@ SURNAMES = "张李赵孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施"
 GIVEN = ["晓明", "丽娟", "志强", "海燕", "建华", "秀英", "俊杰", "雪梅", "文博", "佳琪",
          "子涵", "欣怡", "浩然", "梦瑶", "宇航", "静怡", "思远", "雅婷", "国强", "慧敏"]
 # How often each item is 不良 for an average agent: 业务能力 and 主动推介 are the team's weak spots.
-ITEM_DEFECT = {"开场白及挂机": 0.12, "服务态度": 0.10, "服务用语": 0.16, "语速音量": 0.08,
-               "表达能力": 0.28, "主动推介": 0.42, "灵活处理": 0.25, "双向沟通": 0.22,
-               "聆听能力": 0.15, "业务能力": 0.48}
+ITEM_DEFECT = {"开场白及挂机": 0.18, "服务态度": 0.15, "服务用语": 0.25, "语速音量": 0.13,
+               "表达能力": 0.42, "主动推介": 0.60, "灵活处理": 0.38, "双向沟通": 0.33,
+               "聆听能力": 0.23, "业务能力": 0.66}
 REMARKS = {"开场白及挂机": "挂机语句不规范", "服务态度": "语气生硬,耐心不足", "服务用语": "出现生活口语",
            "语速音量": "语速偏快", "表达能力": "表达不够简练", "主动推介": "未主动介绍优惠套餐",
            "灵活处理": "客户情绪激动时引导不足", "双向沟通": "未确认客户意思", "聆听能力": "打断客户",
@@ -46,12 +47,14 @@ class DemoSummary:
     by_rule: Counter = field(default_factory=Counter)
     grades: Counter = field(default_factory=Counter)
     written: list[Path] = field(default_factory=list)
+    analysis: Any = None  # the month's analysis.Analysis
 
     def to_dict(self) -> dict:
         return {"out_dir": str(self.out_dir), "files": self.files, "calls": self.calls,
                 "valid_calls": self.valid_calls, "mean_score": round(self.mean_score, 6),
                 "errors": self.errors, "warnings": self.warnings, "findings_by_rule": dict(self.by_rule),
-                "grades": dict(self.grades), "written": [str(p) for p in self.written]}
+                "grades": dict(self.grades), "written": [str(p) for p in self.written],
+                "analysis": self.analysis.to_dict() if self.analysis is not None else None}
 
     def lines(self) -> list[str]:
         out = [f"演示数据已生成在 {self.out_dir}/",
@@ -60,6 +63,11 @@ class DemoSummary:
                "  " + ",".join(f"{k} {v}" for k, v in sorted(self.by_rule.items())),
                f"  有效评分 {self.valid_calls} 通,平均最终得分 {self.mean_score:.2f}",
                "  等级分布: " + ",".join(f"{k} {v}" for k, v in self.grades.most_common())]
+        if self.analysis is not None:
+            o = self.analysis.overall
+            out.append(f"  服务质量分析表 {self.analysis.period_label}: 有效 {o.n} 通(校正录音按基准计一次),"
+                       f"优良率 {o.excellent_rate:.1%},平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level}),"
+                       f"建议质检主题 {'、'.join(self.analysis.topics)}")
         out += [f"  已写出 {p}" for p in self.written]
         return out
 
@@ -118,7 +126,29 @@ def generate_month(rubric: Rubric, month: str, seed: int) -> tuple[pd.DataFrame,
                     remark += f";客户要求回电 1{rng.randint(30, 89)}{rng.randint(10000000, 99999999)}"
                 row["remarks"] = remark
                 rows.append(row)
+    rows += _calibration_copies(rubric, rows, rng)
     return pd.DataFrame(rows), roster
+
+
+def _calibration_copies(rubric: Rubric, rows: list[dict], rng: random.Random) -> list[dict]:
+    """质检校正: each week, two recordings are scored again by the two other inspectors, who
+    judge a little differently (one point up or down on a few items)."""
+    weeks: dict[tuple[int, int], list[dict]] = {}
+    for row in rows:
+        weeks.setdefault(row["date"].isocalendar()[:2], []).append(row)
+    copies = []
+    for _, week_rows in sorted(weeks.items()):
+        for original in rng.sample(week_rows, 2):
+            for name, _ in INSPECTORS:
+                if name == original["inspector"]:
+                    continue
+                copy = dict(original, inspector=name, remarks="校正录音")
+                for it in rubric.items:
+                    v = copy[it.name]
+                    if isinstance(v, int) and rng.random() < 0.3:
+                        copy[it.name] = min(5, max(0, v + rng.choice([-1, 1])))
+                copies.append(copy)
+    return copies
 
 
 def _record(rubric: Rubric, row: dict) -> CallRecord:
@@ -138,8 +168,11 @@ def _plant_errors(sheets: dict[tuple[dt.date, str], list[dict]], rng: random.Ran
     s = sheets[picks[4]]; s[4]["total"] = (s[4]["total"] or 0) - 10  # total typed by hand, wrong
     s = sheets[picks[5]]; s[6]["agent_id"] = "A099"                 # not on the roster
     s = sheets[picks[6]]; s[8]["error_deduction"] = 15              # 差错扣分 is 0–10
-    # Valid but awkward ways of typing scores the reader must accept.
-    s = sheets[keys[0]]; s[0]["表达能力"] = "４"; s[1]["聆听能力"] = "5分"
+    # Valid but awkward ways of typing the same scores, which the reader must accept.
+    s = sheets[keys[0]]
+    for row, item in ((s[0], "表达能力"), (s[1], "聆听能力")):
+        if isinstance(row[item], int):
+            row[item] = chr(0xFF10 + row[item]) if item == "表达能力" else f"{row[item]}分"
 
 
 def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> None:
@@ -176,7 +209,8 @@ def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> Non
         wb.close()
 
 
-def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022, console=None) -> DemoSummary:
+def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
+             progress: Callable[[Path], None] | None = None) -> DemoSummary:
     rubric = load_rubric(RUBRIC)
     rng = random.Random(seed + 1)
     calls, roster = generate_month(rubric, month, seed)
@@ -223,4 +257,11 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022, consol
     for f in bad_files:
         summary.written.append(write_checked_copy(f, checked.report.findings,
                                                   out_dir / "checked" / f.name))
+    # 汇总分析: the month's 服务质量分析表, from the same sheets.
+    from .consolidate import consolidate, write_consolidation
+
+    result = consolidate(rubric, [str(sheets_dir)], period_kind="month", date=parse_period(month).start,
+                         progress=progress)
+    summary.analysis = result.analysis
+    summary.written.append(write_consolidation(result, out_dir / f"analysis-{month}.xlsx"))
     return summary

@@ -258,8 +258,9 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     missing_items = [k for k in item_keys if k not in read.columns]
     missing_fields = [k for k in REQUIRED_FIELDS if k not in read.columns]
     if hr is None or missing_items or missing_fields:
-        read.findings.append(_unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields,
-                                               other_rubrics))
+        # One sheet-level finding: column findings made against the wrong rubric would mislead.
+        read.findings = [_unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields,
+                                           other_rubrics)]
         return read
     read.mapped = True
     col_index = {k: _col_number(letter) - grid.first_col for k, letter in read.columns.items()}
@@ -271,7 +272,7 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
         row = grid.rows[r]
         rid = row[rid_idx] if rid_idx < len(row) else None
         # A row with a recording id is a call; only the others can be blank or 合计 rows.
-        if (rid is None or rid == "" or (type(rid) is str and rid.strip().startswith(TOTAL_ROW_WORDS))) \
+        if (rid is None or rid == "" or (type(rid) is str and _is_total_word(rid))) \
                 and _is_blank_or_total(row, used, remarks_idx):
             continue
         idxs.append(r)
@@ -340,8 +341,8 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             continue
         out = []
         for j, raw in enumerate(cols[key]):
-            if raw is None or raw == "":
-                out.append(0.0)
+            if raw is None or raw == "" or (type(raw) is str and raw.strip() in EXCEL_ERRORS):
+                out.append(0.0)  # blank, or a formula error already reported
                 continue
             out.append(_read_rule_value(rubric, spec, raw,
                                         lambda rule, msg, v, k=key, j=j: add(rule, k, j, msg, v)))
@@ -436,6 +437,11 @@ def _col_number(letter: str) -> int:
     return n
 
 
+def _is_total_word(text: str) -> bool:
+    """"合计", "合  计", "平　均": the label of a total or average row."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).startswith(TOTAL_ROW_WORDS)
+
+
 def _is_blank_or_total(row: Sequence[Any], used: list[int], remarks: int | None) -> bool:
     """A row with nothing in the mapped columns, or a 合计/平均 row (not a call)."""
     n = len(row)
@@ -443,7 +449,7 @@ def _is_blank_or_total(row: Sequence[Any], used: list[int], remarks: int | None)
            for i in used):
         return True
     for i, v in enumerate(row):
-        if i != remarks and type(v) is str and v.strip().startswith(TOTAL_ROW_WORDS):
+        if i != remarks and type(v) is str and _is_total_word(v):
             return True
     return False
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import os
 import tempfile
 import zipfile
@@ -85,9 +86,48 @@ def read_grids(path: Path) -> list[Grid]:
             start = sheet.start or (0, 0)
             grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1))
         wb.close()
+        if _has_error_cells(path):
+            _restore_error_cells(path, grids)
     except Exception as e:  # calamine raises its own types for broken parts of the zip
         raise InputFileError(f"{path}: 工作簿已损坏,无法读取({type(e).__name__}: {e})") from None
     return grids
+
+
+def _has_error_cells(path: Path) -> bool:
+    """Whether any worksheet holds an error cell (#REF!, #DIV/0!…), which calamine reads as ''."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with z.open(name) as f:
+                    if b't="e"' in f.read():
+                        return True
+    return False
+
+
+def _restore_error_cells(path: Path, grids: list[Grid]) -> None:
+    """Put the error text back where calamine left '' (a rare, slower openpyxl pass)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for grid in grids:
+            if grid.sheet not in wb.sheetnames:
+                continue
+            rows = [list(r) for r in grid.rows]
+            for row in wb[grid.sheet].iter_rows():
+                for cell in row:
+                    if getattr(cell, "data_type", None) != "e":
+                        continue
+                    r, c = cell.row - grid.first_row, cell.column - grid.first_col
+                    if r < 0 or c < 0:
+                        continue
+                    while len(rows) <= r:
+                        rows.append([])
+                    rows[r].extend([""] * (c + 1 - len(rows[r])))
+                    rows[r][c] = str(cell.value)
+            grid.rows = rows
+    finally:
+        wb.close()
 
 
 def _read_csv(path: Path) -> Grid:
@@ -100,7 +140,7 @@ def _read_csv(path: Path) -> Grid:
             continue
     else:
         raise InputFileError(f"{path}: 无法识别 CSV 的文字编码(应为 UTF-8 或 GBK)")
-    rows = list(csv.reader(text.splitlines()))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     return Grid(str(path), path.stem, rows)
 
 
@@ -119,9 +159,27 @@ def read_roster(path: Path) -> set[str]:
 
 
 def output_beside(source: Path, tag: str) -> Path:
-    """`scores.xlsx` -> `scores.<tag>.xlsx` in the same folder (ASCII, for Excel on Windows)."""
+    """`scores.xlsx` -> `scores.<tag>.xlsx` in the same folder (ASCII, for Excel on Windows);
+    a CSV source gets an .xlsx copy, since highlights and comments need a workbook."""
     source = Path(source)
-    return source.with_name(f"{source.stem}.{tag}{source.suffix}")
+    suffix = ".xlsx" if source.suffix.lower() == ".csv" else source.suffix
+    return source.with_name(f"{source.stem}.{tag}{suffix}")
+
+
+def _load_for_copy(source: Path):
+    """The source as an openpyxl workbook to copy from (a CSV becomes a one-sheet workbook whose
+    sheet has the name the reader gave it, so findings' cells land where they point)."""
+    from openpyxl import Workbook, load_workbook
+
+    if source.suffix.lower() == ".csv":
+        grid = _read_csv(source)
+        wb = Workbook()
+        ws = wb.active
+        ws.title = grid.sheet[:31]
+        for row in grid.rows:
+            ws.append(list(row))
+        return wb
+    return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
 
 
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
@@ -135,7 +193,7 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "checked")
-    wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+    wb = _load_for_copy(source)
     mine = [f for f in findings if Path(f.file) == source]
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in mine:
@@ -143,6 +201,10 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
     for (sheet, cell), fs in by_cell.items():
         ws = wb[sheet]
+        for merged in ws.merged_cells.ranges:  # a merged cell takes its comment at the top-left
+            if cell in merged:
+                cell = merged.start_cell.coordinate
+                break
         worst = Severity.ERROR if any(f.severity == Severity.ERROR for f in fs) else Severity.WARNING
         ws[cell].fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
         text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs)
@@ -184,7 +246,7 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "scored")
-    wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+    wb = _load_for_copy(source)
     for read in sheets:
         if Path(read.file) != source or not read.mapped or read.sheet not in wb.sheetnames:
             continue

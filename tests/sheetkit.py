@@ -1,0 +1,162 @@
+"""Building small 评分表 workbooks in tests, with openpyxl, the way teams lay them out.
+
+A `SheetSpec` is the rows of values of one worksheet as a person would type them, starting at
+(`first_row`, `first_col`), with the merged ranges and hidden columns of the layout. The same
+spec is written to a file (`write_xlsx`, `write_csv`) and turned into the in-memory `Grid` the
+ribbon would hand over (`grid_of`), so both doors can be compared.
+
+Strings are always written as text cells (openpyxl would otherwise turn "#DIV/0!" into an
+error cell and "=…" into a formula); `ExcelError("#DIV/0!")` writes a real error cell, the
+way Excel saves the cached value of a formula that failed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import openpyxl
+
+from zhijian.reader import Grid
+
+LISTENING_ITEMS = ["开场白及挂机", "服务态度", "服务用语", "语速音量", "表达能力",
+                   "主动推介", "灵活处理", "双向沟通", "聆听能力", "业务能力"]
+
+# 服务质量评分标准v3.1: item -> maximum, in rubric order (9 + 10 + 37 + 30 + 14 = 100).
+QC_ITEMS = {
+    "问候语": 2, "结束语": 2, "称呼语": 1, "响应语": 2, "礼貌用语": 2,
+    "吐字清晰": 2, "语调适当起伏": 2, "声音修饰": 1, "是否拖音": 2, "语速适中": 2, "停顿适当": 1,
+    "服务热情": 6, "服务耐心": 6, "服务主动性": 6, "服务责任": 15, "致歉语": 4,
+    "等待时长": 10, "理解能力": 10, "表达能力": 10,
+    "基本要求1": 6, "基本要求2": 5, "产品版本确认": 2, "非技术解答": 1,
+}
+QC_BONUS_GREETING = "加分:问候语热情、亲切"
+QC_DEDUCTION_IDENTITY = "减分:为客户派单、需回电、分配时未核实客户身份"
+QC_ZERO_FORBIDDEN = "清零:出现服务禁语"
+
+
+class ExcelError(str):
+    """A cell holding an Excel error value (t="e"), e.g. the cached result of a broken formula."""
+
+
+class Formula(str):
+    """A cell holding a formula, e.g. Formula("=SUM(R2:R3)") (openpyxl stores no cached value)."""
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    rows: list[list[Any]]
+    first_row: int = 1
+    first_col: int = 1
+    merges: Sequence[str] = ()
+    hidden_cols: Sequence[str] = ()
+
+    def __post_init__(self):
+        self.rows = [list(r) for r in self.rows]  # never share a row (e.g. a header) between specs
+
+    def grid(self, file: str) -> Grid:
+        """The Grid the ribbon would hand over for this sheet (error cells as their text, formulas
+        without a cached value as empty)."""
+        rows = [[str(v) if isinstance(v, ExcelError) else None if isinstance(v, Formula) else v
+                 for v in row] for row in self.rows]
+        return Grid(str(file), self.name, rows, self.first_row, self.first_col)
+
+
+def write_xlsx(path: Path, sheets: Sequence[SheetSpec]) -> Path:
+    """Write the sheets into a new workbook at `path` (.xlsx or .xlsm), in order."""
+    path = Path(path)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(spec.name)
+        for r, row in enumerate(spec.rows):
+            for c, v in enumerate(row):
+                if v is None:
+                    continue
+                cell = ws.cell(spec.first_row + r, spec.first_col + c)
+                cell.value = v
+                if isinstance(v, ExcelError):
+                    cell.data_type = "e"
+                elif isinstance(v, Formula):
+                    cell.data_type = "f"
+                elif isinstance(v, str):
+                    cell.data_type = "s"
+                elif isinstance(v, (dt.date, dt.datetime)):
+                    cell.number_format = "yyyy-mm-dd"
+        for rng in spec.merges:
+            ws.merge_cells(rng)
+        for letter in spec.hidden_cols:
+            ws.column_dimensions[letter].hidden = True
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8-sig") -> Path:
+    """Write rows as a CSV file in `encoding` ("utf-8-sig" has the BOM Excel writes; "gbk")."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    for row in rows:
+        w.writerow(["" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for v in row])
+    Path(path).write_bytes(buf.getvalue().encode(encoding))
+    return Path(path)
+
+
+# --- the usual listening-10x4 sheet ---------------------------------------------------------
+
+LISTENING_HEADER = ["日期", "质检员", "坐席工号", "坐席姓名", "录音编号",
+                    *(f"{n}(5分)" for n in LISTENING_ITEMS), "致命性错误", "差错扣分", "最终得分", "备注"]
+
+
+def listening_row(date, inspector, agent_id, agent_name, recording_id, scores, fatal=0,
+                  error_deduction=0, total=None, remarks=None) -> list[Any]:
+    """One data row in LISTENING_HEADER order (`scores`: the 10 item scores)."""
+    assert len(scores) == 10
+    return [date, inspector, agent_id, agent_name, recording_id, *scores, fatal, error_deduction,
+            total, remarks]
+
+
+def qc_header() -> list[str]:
+    return ["日期", "质检员", "工号", "录音编号", *(f"{n}({m}分)" for n, m in QC_ITEMS.items()),
+            QC_BONUS_GREETING, QC_DEDUCTION_IDENTITY, QC_ZERO_FORBIDDEN, "最终得分"]
+
+
+def qc_row(date, inspector, agent_id, recording_id, changes=None, bonus=None, deduction=None,
+           zero=None, total=None) -> list[Any]:
+    """One qc-v3.1 row in qc_header() order: every item at full marks except `changes`."""
+    items = dict(QC_ITEMS)
+    items.update(changes or {})
+    return [date, inspector, agent_id, recording_id, *items.values(), bonus, deduction, zero, total]
+
+
+def set_cell(spec: SheetSpec, ref: str, value: Any) -> None:
+    """Set the value at an Excel address of the sheet (the spec grows to hold it)."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    letters, row = coordinate_from_string(ref)
+    r, c = row - spec.first_row, column_index_from_string(letters) - spec.first_col
+    while len(spec.rows) <= r:
+        spec.rows.append([])
+    while len(spec.rows[r]) <= c:
+        spec.rows[r].append(None)
+    spec.rows[r][c] = value
+
+
+def delete_column(spec: SheetSpec, letter: str) -> None:
+    """Remove a whole column (the columns to its right move left)."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    c = column_index_from_string(letter) - spec.first_col
+    for row in spec.rows:
+        if c < len(row):
+            del row[c]
+
+
+def col(n: int) -> str:
+    """1-based column number -> letters."""
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(n)
