@@ -1,0 +1,88 @@
+"""`zhijian consolidate` as a QA lead runs it over a folder of inspectors' sheets."""
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from test_report_analysis import read_back_figures
+from zhijian.cli import cli
+from zhijian.demo import generate_month, write_sheet
+from zhijian.rubric import load_rubric
+from zhijian.scoring import CallRecord, score_call
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """Two weeks of October 2026 by 3 inspectors, a lock file and a note that are not sheets,
+    and one sheet with a score of 6 (its row is excluded)."""
+    rubric = load_rubric("listening-10x4")
+    month, _ = generate_month(rubric, "2026-10", seed=5)
+    month = month[month["date"] <= dt.date(2026, 10, 9)]
+    d = tmp_path_factory.mktemp("sheets")
+    for (day, inspector), g in month.groupby(["date", "inspector"]):
+        rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                for r in g.to_dict("records")]
+        for r in rows:
+            items = {it.name: r[it.name] if isinstance(r[it.name], int) else None for it in rubric.items}
+            r["total"] = score_call(rubric, CallRecord(items=items, error_deduction=r["error_deduction"] or 0,
+                                                       fatal_errors=r["fatal_errors"] or 0)).final_score
+        if day == dt.date(2026, 10, 8) and inspector == "王丽":
+            rows[0]["服务态度"] = 6
+        write_sheet(rubric, d / f"{day:%Y-%m-%d}_{hash(inspector) % 1000:03d}.xlsx", "评分表", rows)
+    (d / "~$2026-10-08_lock.xlsx").write_bytes(b"lock")
+    (d / "说明.txt").write_text("不是评分表", encoding="utf-8")
+    return d
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_json_figures_equal_the_workbook(folder, tmp_path):
+    out = tmp_path / "分析表.xlsx"
+    r = run("consolidate", folder, "--rubric", "listening-10x4", "--period", "week", "--date", "2026-10-08",
+            "-o", out, "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output[r.output.index("{"):])
+    # Week 41 = 5–11 October: 5 working days × 20 agents × 5 calls, and this week's calibration
+    # recordings, each counted once; the row with the 6 is excluded.
+    assert data["excluded_rows"] == 1
+    assert data["n"] == 5 * 20 * 5 - 1
+    assert [d["date"] for d in data["days"]] == [f"2026-10-{d:02d}" for d in (5, 6, 7, 8, 9)]
+    back = read_back_figures(out)
+    for key, value in back.items():
+        assert value == data[key], key
+
+
+def test_skips_lock_files_and_non_workbooks_with_a_note(folder, tmp_path):
+    r = run("consolidate", folder, "--rubric", "listening-10x4", "-o", tmp_path / "a.xlsx")
+    assert r.exit_code == 0
+    assert "跳过 Excel 锁文件" in r.output and "跳过非工作簿文件" in r.output
+    assert "有错误而排除 1 行" in r.output
+
+
+def test_without_date_takes_the_latest_period(folder, tmp_path):
+    r = run("consolidate", folder, "--rubric", "listening-10x4", "--period", "day", "-o", tmp_path / "d.xlsx",
+            "--json")
+    data = json.loads(r.output[r.output.index("{"):])
+    assert [d["date"] for d in data["days"]] == ["2026-10-09"]
+
+
+def test_sources_are_not_modified_and_rerun_is_identical(folder, tmp_path):
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    run("consolidate", folder, "--rubric", "listening-10x4", "-o", tmp_path / "1.xlsx")
+    run("consolidate", folder, "--rubric", "listening-10x4", "-o", tmp_path / "2.xlsx")
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    assert before == after
+    assert (tmp_path / "1.xlsx").read_bytes() == (tmp_path / "2.xlsx").read_bytes()
+
+
+def test_a_folder_with_no_sheets_is_a_clear_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    r = run("consolidate", tmp_path / "empty", "--rubric", "listening-10x4", "-o", tmp_path / "x.xlsx")
+    assert r.exit_code == 2
+    assert "没有找到可读取的评分表文件" in r.output and "Traceback" not in r.output
