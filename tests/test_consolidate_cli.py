@@ -17,11 +17,11 @@ from zhijian.scoring import CallRecord, score_call
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    """Two weeks of October 2026 by 3 inspectors, a lock file and a note that are not sheets,
+    """8–16 October 2026 by 3 inspectors, a lock file and a note that are not sheets,
     and one sheet with a score of 6 (its row is excluded)."""
     rubric = load_rubric("listening-10x4")
     month, _ = generate_month(rubric, "2026-10", seed=5)
-    month = month[month["date"] <= dt.date(2026, 10, 9)]
+    month = month[month["date"] <= dt.date(2026, 10, 16)]
     d = tmp_path_factory.mktemp("sheets")
     for (day, inspector), g in month.groupby(["date", "inspector"]):
         rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
@@ -30,7 +30,7 @@ def folder(tmp_path_factory):
             items = {it.name: r[it.name] if isinstance(r[it.name], int) else None for it in rubric.items}
             r["total"] = score_call(rubric, CallRecord(items=items, error_deduction=r["error_deduction"] or 0,
                                                        fatal_errors=r["fatal_errors"] or 0)).final_score
-        if day == dt.date(2026, 10, 8) and inspector == "王丽":
+        if day == dt.date(2026, 10, 14) and inspector == "王丽":
             rows[0]["服务态度"] = 6
         write_sheet(rubric, d / f"{day:%Y-%m-%d}_{hash(inspector) % 1000:03d}.xlsx", "评分表", rows)
     (d / "~$2026-10-08_lock.xlsx").write_bytes(b"lock")
@@ -44,15 +44,15 @@ def run(*args):
 
 def test_json_figures_equal_the_workbook(folder, tmp_path):
     out = tmp_path / "分析表.xlsx"
-    r = run("consolidate", folder, "--rubric", "listening-10x4", "--period", "week", "--date", "2026-10-08",
+    r = run("consolidate", folder, "--rubric", "listening-10x4", "--period", "week", "--date", "2026-10-14",
             "-o", out, "--json")
     assert r.exit_code == 0, r.output
     data = json.loads(r.output[r.output.index("{"):])
-    # Week 41 = 5–11 October: 5 working days × 20 agents × 5 calls, and this week's calibration
+    # Week 42 = 12–18 October: 5 working days × 20 agents × 5 calls, and this week's calibration
     # recordings, each counted once; the row with the 6 is excluded.
     assert data["excluded_rows"] == 1
     assert data["n"] == 5 * 20 * 5 - 1
-    assert [d["date"] for d in data["days"]] == [f"2026-10-{d:02d}" for d in (5, 6, 7, 8, 9)]
+    assert [d["date"] for d in data["days"]] == [f"2026-10-{d:02d}" for d in (12, 13, 14, 15, 16)]
     back = read_back_figures(out)
     for key, value in back.items():
         assert value == data[key], key
@@ -69,7 +69,7 @@ def test_without_date_takes_the_latest_period(folder, tmp_path):
     r = run("consolidate", folder, "--rubric", "listening-10x4", "--period", "day", "-o", tmp_path / "d.xlsx",
             "--json")
     data = json.loads(r.output[r.output.index("{"):])
-    assert [d["date"] for d in data["days"]] == ["2026-10-09"]
+    assert [d["date"] for d in data["days"]] == ["2026-10-16"]
 
 
 def test_sources_are_not_modified_and_rerun_is_identical(folder, tmp_path):

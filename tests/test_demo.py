@@ -17,25 +17,26 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     r = CliRunner().invoke(cli, ["demo", "--out", str(out), "--json"])
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output)
-    # 3 inspectors × 22 working days of October 2026 = 66 daily sheets;
-    # 20 agents × 5 calls × 22 days = 2,200 calls, plus the one pasted twice, plus the calibration
-    # copies: 5 ISO weeks touch October, 2 recordings a week re-scored by 2 other inspectors = 20.
-    assert summary["files"] == 66
-    assert summary["calls"] == 2221
+    # October 2026 has 18 working days (1–7 October is the National Day holiday; Saturday
+    # 10 October is an adjusted working day): 3 inspectors × 18 = 54 daily sheets;
+    # 20 agents × 5 calls × 18 days = 1,800 calls, plus the one pasted twice, plus the calibration
+    # copies: 4 ISO weeks hold those days, 2 recordings a week re-scored by 2 other inspectors = 16.
+    assert summary["files"] == 54
+    assert summary["calls"] == 1817
     assert summary["findings_by_rule"] == {rule: 1 for rule in PLANTED}
     # Each mistake excludes its own row; the duplicate's first copy still counts.
-    assert summary["valid_calls"] == 2221 - len(PLANTED)
+    assert summary["valid_calls"] == 1817 - len(PLANTED)
     for name in ("roster.xlsx", "validation.json", "scored_calls.csv"):
         assert (out / name).is_file(), name
-    assert len(list((out / "sheets").glob("*.xlsx"))) == 66
+    assert len(list((out / "sheets").glob("*.xlsx"))) == 54
     assert len(list((out / "checked").glob("*.xlsx"))) == len(PLANTED)
     detail = pd.read_csv(out / "scored_calls.csv")
-    assert len(detail) == 2221 and detail["final_score"].between(0, 100).all()
+    assert len(detail) == 1817 and detail["final_score"].between(0, 100).all()
     # The month's 服务质量分析表: each calibration recording counted once, the wrong-month row
     # outside October, the 5 other mistakes excluded (the unknown agent is a roster finding,
     # which consolidation without a roster does not make).
     analysis = summary["analysis"]
-    assert analysis["n"] == 2221 - 20 - 1 - 5
+    assert analysis["n"] == 1817 - 16 - 1 - 5
     assert analysis["excluded_rows"] == 5
     assert (out / "analysis-2026-10.xlsx").is_file()
 
@@ -55,6 +56,6 @@ def test_demo_is_deterministic(tmp_path):
 def test_demo_prints_a_short_summary_in_chinese(tmp_path):
     r = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d")])
     assert r.exit_code == 0
-    assert "评分表 66 个文件,共 2221 通录音评分" in r.output
+    assert "评分表 54 个文件,共 1817 通录音评分" in r.output
     assert "服务质量分析表 2026年10月" in r.output
     assert "平均最终得分" in r.output

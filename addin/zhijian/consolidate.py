@@ -39,49 +39,67 @@ def period_of(kind: str, day: dt.date) -> tuple[Period, str]:
 
 
 @dataclass
-class Consolidation:
-    analysis: Analysis
+class Loaded:
+    """Every call read from the inputs (errors included, flagged `has_error`) and the findings."""
+
+    calls: pd.DataFrame
     findings: list[Finding]
     files: list[Path]
     notes: list[str] = field(default_factory=list)
-    output: Path | None = None
-    out_of_period: int = 0
+
+    def dates(self) -> list[dt.date]:
+        return [d for d in self.calls["date"].tolist() if isinstance(d, dt.date)]
+
+    def select(self, period: Period) -> tuple[pd.DataFrame, list[Finding], int]:
+        """(valid calls of the period, the findings of its rows and of whole sheets, the number
+        of its rows excluded for errors)."""
+        calls = self.calls
+        in_period = calls[[isinstance(d, dt.date) and d in period for d in calls["date"].tolist()]]
+        keys = set(zip(in_period["file"].tolist(), in_period["sheet"].tolist(), in_period["row"].tolist()))
+        findings = [f for f in self.findings if f.row is None or (f.file, f.sheet, f.row) in keys]
+        valid = in_period[~in_period["has_error"].astype(bool)]
+        return valid.reset_index(drop=True), findings, len(in_period) - len(valid)
 
 
-def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month",
-                date: dt.date | None = None, lead: str | None = None, other_rubrics=(),
-                progress: Callable[[Path], None] | None = None,
-                on_files: Callable[[int], None] | None = None) -> Consolidation:
-    """Read every input and analyse the valid calls of the period. Without `date`, the period is
-    the one holding the latest date found in the sheets."""
+def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
+               progress: Callable[[Path], None] | None = None,
+               on_files: Callable[[int], None] | None = None) -> Loaded:
+    """Read and check every sheet of the inputs (files, folders, globs)."""
     files, notes = expand_inputs(inputs)
     if not files:
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
     if on_files:
         on_files(len(files))
     checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress)
-    calls = checked.calls
-    dated = calls[[isinstance(d, dt.date) for d in calls["date"].tolist()]] if not calls.empty else calls
+    return Loaded(checked.calls, checked.report.findings, files, notes)
+
+
+@dataclass
+class Consolidation:
+    analysis: Analysis
+    findings: list[Finding]
+    files: list[Path]
+    notes: list[str] = field(default_factory=list)
+    output: Path | None = None
+
+
+def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month",
+                date: dt.date | None = None, lead: str | None = None, other_rubrics=(),
+                progress: Callable[[Path], None] | None = None,
+                on_files: Callable[[int], None] | None = None) -> Consolidation:
+    """Read every input and analyse the valid calls of the period (`period_kind` holding `date`;
+    without `date`, see `main_period_date`)."""
+    loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files)
+    dates = loaded.dates()
     if date is None:
-        date = _main_period_date(period_kind, dated["date"].tolist()) if not dated.empty else dt.date.today()
+        date = main_period_date(period_kind, dates) if dates else dt.date.today()
     period, label = period_of(period_kind, date)
-    if calls.empty:
-        in_period = calls
-    else:
-        in_period = calls[[isinstance(d, dt.date) and d in period for d in calls["date"].tolist()]]
-    out_of_period = len(calls) - len(in_period)
-    keys = set(zip(in_period["file"].tolist(), in_period["sheet"].tolist(), in_period["row"].tolist())) if len(in_period) else set()
-    findings = [f for f in checked.report.findings
-                if f.row is None or (f.file, f.sheet, f.row) in keys]
-    excluded = int(in_period["has_error"].sum()) if len(in_period) else 0
-    valid = in_period[~in_period["has_error"]] if len(in_period) else in_period
-    first_week = False
-    analysis = analyse(rubric, valid.reset_index(drop=True), period_label=label, lead=lead,
-                       excluded_rows=excluded, first_week=first_week)
-    return Consolidation(analysis, findings, files, notes, out_of_period=out_of_period)
+    valid, findings, excluded = loaded.select(period)
+    analysis = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
+    return Consolidation(analysis, findings, loaded.files, loaded.notes)
 
 
-def _main_period_date(kind: str, dates: list[dt.date]) -> dt.date:
+def main_period_date(kind: str, dates: list[dt.date]) -> dt.date:
     """The latest day of the most recent period holding at least half as many calls as the
     busiest one: a single mistyped date (next month, next year) never becomes the period."""
     from collections import Counter

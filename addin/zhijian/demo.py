@@ -73,14 +73,11 @@ class DemoSummary:
 
 
 def working_days(month: str) -> list[dt.date]:
-    """Monday–Friday of the month (the calendar of holidays comes with the weekly reports)."""
+    """The month's working days (the Chinese statutory calendar where known)."""
+    from .workdays import working_days as wd
+
     period = parse_period(month)
-    days, d = [], period.start
-    while d <= period.end:
-        if d.weekday() < 5:
-            days.append(d)
-        d += dt.timedelta(days=1)
-    return days
+    return list(wd(period.start, period.end).days)
 
 
 def make_roster(rng: random.Random) -> pd.DataFrame:
