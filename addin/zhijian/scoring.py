@@ -71,26 +71,26 @@ def _lifts(rubric: Rubric) -> tuple[set[str], set[str]]:
     return items, cats
 
 
+def _per_item(rules, counts: Mapping[str, int], word: str, sign: str,
+              fired: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Points of bonuses (or deductions) by rule id and by item, at most `max_times` each."""
+    by_rule: dict[str, float] = {}
+    by_item: dict[str, float] = {}
+    for rule in rules:
+        n = min(int(counts.get(rule.id, 0) or 0), rule.max_times)
+        if n > 0:
+            by_rule[rule.id] = n * rule.points
+            by_item[rule.item] = by_item.get(rule.item, 0) + n * rule.points
+            fired.append(f"{word}: {rule.name} {sign}{_fmt(n * rule.points)}({rule.item})")
+    return by_rule, by_item
+
+
 def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
     """Score one call (单通评分) by the rules in the module docstring."""
     fired: list[str] = []
     lift_items, lift_cats = _lifts(rubric)
-    bonus_by_item: dict[str, float] = {}
-    bonuses_applied: dict[str, float] = {}
-    for b in rubric.bonuses:
-        n = min(int(record.bonuses.get(b.id, 0) or 0), b.max_times)
-        if n > 0:
-            bonuses_applied[b.id] = n * b.points
-            bonus_by_item[b.item] = bonus_by_item.get(b.item, 0) + n * b.points
-            fired.append(f"加分: {b.name} +{_fmt(n * b.points)}({b.item})")
-    ded_by_item: dict[str, float] = {}
-    deductions_applied: dict[str, float] = {}
-    for d in rubric.deductions:
-        n = min(int(record.deductions.get(d.id, 0) or 0), d.max_times)
-        if n > 0:
-            deductions_applied[d.id] = n * d.points
-            ded_by_item[d.item] = ded_by_item.get(d.item, 0) + n * d.points
-            fired.append(f"减分: {d.name} -{_fmt(n * d.points)}({d.item})")
+    bonuses_applied, bonus_by_item = _per_item(rubric.bonuses, record.bonuses, "加分", "+", fired)
+    deductions_applied, ded_by_item = _per_item(rubric.deductions, record.deductions, "减分", "-", fired)
     zeros = {z.id: z for z in rubric.zero_outs if z.id in record.zero_outs}
     zero_items = {z.target for z in zeros.values() if z.scope == "item"}
     zero_cats = {z.target for z in zeros.values() if z.scope == "category"}
