@@ -49,6 +49,17 @@ def handle_errors(fn):
     return wrapper
 
 
+def appeals_options(fn):
+    fn = click.option("--window-hours", default=48.0, show_default=True,
+                      help="申诉时限: 成绩公布(评分日次日 10:00)后的小时数")(fn)
+    return click.option("--appeals", type=click.Path(), help="申诉登记表 .xlsx: 改判的申诉替换原分数")(fn)
+
+
+def _policy(window_hours: float):
+    from .appeals import AppealPolicy
+    return AppealPolicy(window_hours=window_hours)
+
+
 def json_option(fn):
     return click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")(fn)
 
@@ -283,10 +294,11 @@ def score(inputs, rubric_name, write, as_json):
               show_default=True, help="统计周期")
 @click.option("--date", "date_text", help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准(默认取各评分项中位数)")
+@appeals_options
 @click.option("-o", "--output", required=True, type=click.Path(), help="输出的服务质量分析表 .xlsx")
 @json_option
 @handle_errors
-def consolidate(inputs, rubric_name, period_kind, date_text, lead, output, as_json):
+def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, window_hours, output, as_json):
     """把各质检员的评分表汇总成服务质量分析表,例如:
 
     zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month -o 分析表.xlsx
@@ -309,7 +321,8 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, output, as_js
     with Progress(console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = run(r, list(inputs), period_kind=period_kind, date=day, lead=lead,
-                     other_rubrics=_other_rubrics(r),
+                     other_rubrics=_other_rubrics(r), appeals=appeals, policy=_policy(window_hours),
+                     rubric_source=rubric_name,
                      on_files=lambda n: bar.update(task, total=n),
                      progress=lambda p: bar.advance(task))
     for n in result.notes:
@@ -332,7 +345,92 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, output, as_js
                       f"建议质检主题: {'、'.join(a.topics) or '无'}")
     if result.findings:
         console.print(f"  [yellow]{len(result.findings)} 个校验问题,详见输出的“排除与重复”工作表[/yellow]")
+    _print_appeals(result.appeals)
     console.print(f"已写出: {out}")
+
+
+def _print_appeals(outcomes) -> None:
+    if outcomes is None:
+        return
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    text = ",".join(f"{k} {v}" for k, v in counts.items()) or "无"
+    console.print(f"  申诉: {text}(详见“申诉处理”工作表)")
+
+
+@cli.group()
+def appeals():
+    """申诉: 登记表模板、校验。"""
+
+
+@appeals.command("template")
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的申诉登记表 .xlsx")
+@handle_errors
+def appeals_template(rubric_name, output):
+    """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""
+    from .rubric import load_rubric
+    from .template import write_appeals_template
+
+    r = load_rubric(rubric_name)
+    console.print(f"已生成申诉登记表: {write_appeals_template(r, Path(output))}")
+
+
+@appeals.command("check")
+@click.argument("register", type=click.Path())
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
+@click.option("--window-hours", default=48.0, show_default=True, help="申诉时限(小时)")
+@json_option
+@handle_errors
+def appeals_check(register, inputs, rubric_name, window_hours, as_json):
+    """校验申诉登记表并显示每条申诉的处理结果,例如:
+
+    zhijian appeals check 申诉登记表.xlsx 评分表/ --rubric listening-10x4
+    """
+    from .consolidate import load_calls
+    from .rubric import load_rubric
+
+    r = load_rubric(rubric_name)
+    loaded = load_calls(r, list(inputs), appeals=register, policy=_policy(window_hours))
+    mine = [f for f in loaded.findings if f.file == str(register)]
+    if as_json:
+        print_json({"appeals": [o.to_dict() for o in loaded.appeals],
+                    "findings": [f.to_dict() for f in mine]})
+    else:
+        t = Table("行", "录音编号", "工号", "结果", "原得分", "新得分", "说明", title="申诉处理")
+        for o in loaded.appeals:
+            t.add_row(str(o.appeal.row), o.appeal.recording_id, o.appeal.agent_id, o.status,
+                      "" if o.old_final is None else f"{o.old_final:g}",
+                      "" if o.new_final is None else f"{o.new_final:g}", o.note)
+        console.print(t)
+        if mine:
+            from .findings import ValidationReport
+            console.print(_findings_table(ValidationReport(mine)))
+    sys.exit(1 if any(f.severity == "error" for f in mine) else 0)
+
+
+@cli.command()
+@click.argument("output", type=click.Path())
+@click.argument("inputs", nargs=-1, required=True)
+@json_option
+@handle_errors
+def audit(output, inputs, as_json):
+    """复核报表: 按报表记录的评分标准和参数重新计算,检查每个数字是否一致,例如:
+
+    zhijian audit 分析表.xlsx 评分表/
+
+    一致时退出码为 0,不一致为 1。"""
+    from .audit import audit as run
+
+    result = run(Path(output), list(inputs))
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        for line in result.lines():
+            console.print(line)
+    sys.exit(0 if result.identical else 1)
 
 
 @cli.command()

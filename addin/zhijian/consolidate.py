@@ -7,6 +7,7 @@ validation step, keeps the rows of the period without error findings, and hands 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,10 @@ from typing import Callable
 import pandas as pd
 
 from .analysis import Analysis, analyse
+from .appeals import AppealOutcome, AppealPolicy
 from .errors import InputFileError
 from .findings import Finding, Severity
+from .provenance import Provenance
 from .rubric import Rubric
 from .validate import Period, parse_period
 from .workbooks import check_files, expand_inputs
@@ -40,12 +43,23 @@ def period_of(kind: str, day: dt.date) -> tuple[Period, str]:
 
 @dataclass
 class Loaded:
-    """Every call read from the inputs (errors included, flagged `has_error`) and the findings."""
+    """Every call read from the inputs (errors included, flagged `has_error`) and the findings;
+    with appeals applied when a register was given."""
 
     calls: pd.DataFrame
     findings: list[Finding]
     files: list[Path]
     notes: list[str] = field(default_factory=list)
+    appeals: list[AppealOutcome] | None = None  # None: no register given
+
+    def appeals_of(self, period: Period) -> list[AppealOutcome] | None:
+        """The appeals on calls of the period (and those naming no known call)."""
+        if self.appeals is None:
+            return None
+        dates = dict(zip(self.calls["recording_id"].tolist(), self.calls["date"].tolist()))
+        return [o for o in self.appeals
+                if not isinstance(dates.get(o.appeal.recording_id), dt.date)
+                or dates[o.appeal.recording_id] in period]
 
     def dates(self) -> list[dt.date]:
         return [d for d in self.calls["date"].tolist() if isinstance(d, dt.date)]
@@ -63,15 +77,41 @@ class Loaded:
 
 def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
                progress: Callable[[Path], None] | None = None,
-               on_files: Callable[[int], None] | None = None) -> Loaded:
-    """Read and check every sheet of the inputs (files, folders, globs)."""
+               on_files: Callable[[int], None] | None = None,
+               appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy()) -> Loaded:
+    """Read and check every sheet of the inputs (files, folders, globs); apply the decided
+    appeals of the register `appeals` (申诉登记表) when given."""
     files, notes = expand_inputs(inputs)
     if not files:
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
     if on_files:
         on_files(len(files))
     checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress)
-    return Loaded(checked.calls, checked.report.findings, files, notes)
+    loaded = Loaded(checked.calls, checked.report.findings, files, notes)
+    if appeals is not None:
+        register_appeals(rubric, loaded, Path(appeals), policy)
+    return loaded
+
+
+def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:
+    """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
+    from .appeals import apply_appeals, read_register
+    from .workbooks import read_grids
+
+    appeals, findings, sheet = [], [], ""
+    for grid in read_grids(register):
+        found, problems = read_register(rubric, grid)
+        if found or not appeals:
+            appeals, findings, sheet = found, problems, grid.sheet
+        if found:
+            break
+    invalid = {f.row for f in findings if f.severity == Severity.ERROR and f.row is not None}
+    applied = apply_appeals(rubric, loaded.calls, appeals, policy=policy, invalid_rows=invalid,
+                            register=str(register), sheet=sheet)
+    loaded.calls = applied.calls
+    loaded.appeals = applied.outcomes
+    # Register findings have no calls row: they must not exclude any call from the figures.
+    loaded.findings = loaded.findings + [dataclasses.replace(f, row=None) for f in findings + applied.findings]
 
 
 @dataclass
@@ -81,22 +121,38 @@ class Consolidation:
     files: list[Path]
     notes: list[str] = field(default_factory=list)
     output: Path | None = None
+    appeals: list[AppealOutcome] | None = None
+    provenance: Provenance | None = None
 
 
 def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month",
                 date: dt.date | None = None, lead: str | None = None, other_rubrics=(),
                 progress: Callable[[Path], None] | None = None,
-                on_files: Callable[[int], None] | None = None) -> Consolidation:
+                on_files: Callable[[int], None] | None = None, appeals: str | Path | None = None,
+                policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None) -> Consolidation:
     """Read every input and analyse the valid calls of the period (`period_kind` holding `date`;
     without `date`, see `main_period_date`)."""
-    loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files)
+    loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
+                        appeals=appeals, policy=policy)
     dates = loaded.dates()
     if date is None:
         date = main_period_date(period_kind, dates) if dates else dt.date.today()
     period, label = period_of(period_kind, date)
     valid, findings, excluded = loaded.select(period)
     analysis = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
-    return Consolidation(analysis, findings, loaded.files, loaded.notes)
+    prov = Provenance.of("consolidate", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
+                         options={"period": period_kind, "date": date.isoformat(), "lead": lead,
+                                  **policy_options(policy, appeals)})
+    return Consolidation(analysis, findings, loaded.files, loaded.notes, appeals=loaded.appeals_of(period),
+                         provenance=prov)
+
+
+def policy_options(policy: AppealPolicy, appeals) -> dict:
+    """The appeal policy as recorded options (only when a register was used)."""
+    if not appeals:
+        return {}
+    return {"window_hours": policy.window_hours, "publish_days_after": policy.publish_days_after,
+            "publish_time": policy.publish_time.strftime("%H:%M")}
 
 
 def main_period_date(kind: str, dates: list[dt.date]) -> dt.date:
@@ -114,5 +170,6 @@ def write_consolidation(result: Consolidation, output: Path) -> Path:
     from .report_analysis import write_analysis_workbook
 
     result.output = write_analysis_workbook(result.analysis, Path(output), findings=result.findings,
-                                            sources=[str(f) for f in result.files])
+                                            sources=[str(f) for f in result.files], appeals=result.appeals,
+                                            provenance=result.provenance)
     return result.output

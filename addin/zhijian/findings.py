@@ -36,6 +36,11 @@ class Rule(StrEnum):
     SHEET_UNMAPPED = "sheet.unmapped"
     SHEET_OTHER_RUBRIC = "sheet.other_rubric"
     FILE_UNREADABLE = "file.unreadable"
+    APPEAL_UNKNOWN_RECORDING = "appeal.unknown_recording"
+    APPEAL_LATE = "appeal.late"
+    APPEAL_SCORE_NOT_ALLOWED = "appeal.score_not_allowed"
+    APPEAL_NO_DECIDER = "appeal.no_decider"
+    APPEAL_INVALID = "appeal.invalid"
 
 
 class Severity(StrEnum):

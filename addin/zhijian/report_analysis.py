@@ -53,11 +53,13 @@ SIGNED2 = "+0.00;-0.00;0.00"
 
 
 def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | None = None,
-                            sources: list[str] | None = None) -> Path:
+                            sources: list[str] | None = None, appeals: list | None = None,
+                            provenance=None) -> Path:
     """Write the 服务质量分析表 workbook of `analysis` to `path` (atomically); returns `path`.
 
     `findings` (validation findings of the period) explain the rows that were excluded;
-    `sources` are the input files, listed on the 数据来源 sheet.
+    `sources` are the input files, listed on the 数据来源 sheet (or, fuller, `provenance`);
+    `appeals` (appeals.AppealOutcome) fill a 申诉处理 sheet.
     """
     import xlsxwriter
 
@@ -77,7 +79,12 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
         _calibration(w, analysis)
         _detail(w, analysis)
         _excluded(w, analysis, findings or [])
-        _sources(w, analysis, sources or [])
+        if appeals is not None:
+            write_appeals_sheet(w, appeals)
+        _sources(w, analysis, sources or [], provenance)
+        if provenance is not None:
+            from .provenance import write_provenance
+            write_provenance(wb, provenance)
         wb.close()
     return path
 
@@ -705,13 +712,60 @@ def _excluded(w: _Writer, a: Analysis, findings: list) -> None:
     s.finish(min_width=8)
 
 
+# --- 申诉处理 (shared by every report) ------------------------------------------------------
+
+SHEET_APPEALS = "申诉处理"
+
+
+def write_appeals_sheet(w: _Writer, outcomes: list) -> None:
+    """申诉处理: every appeal of the register, its outcome, old and new final score, and each
+    changed field (who decided, when)."""
+    s = w.sheet(SHEET_APPEALS)
+    ws = s.ws
+    head = ["登记表行", "录音编号", "坐席工号", "申诉时间", "申诉理由", "处理结果", "决定人", "决定时间",
+            "原最终得分", "新最终得分", "更正内容", "说明"]
+    s.headers(0, 0, head)
+    ws.freeze_panes(1, 0)
+    r = 1
+    for o in outcomes:
+        a = o.appeal
+        changes = ";".join(f"{f}: {_fmt_value(old)} → {_fmt_value(new)}" for f, old, new in o.changes)
+        values = [a.row, a.recording_id, a.agent_id, a.filed_at, a.reason, o.status, a.decided_by,
+                  a.decided_at, o.old_final, o.new_final, changes, o.note]
+        for c, v in enumerate(values):
+            if isinstance(v, dt.datetime):
+                ws.write_datetime(r, c, v, w.fmt("yyyy-mm-dd hh:mm"))
+                s._grow(c, "2026-10-13 15:30")
+            elif c in (8, 9):
+                s.put(r, c, v, w.fmt(SCORE))
+            else:
+                s.put(r, c, v if not isinstance(v, int) else v, w.fmt(INT) if isinstance(v, int) else None)
+        r += 1
+    if not outcomes:
+        s.text(1, 0, "本期没有申诉", w.note)
+    s.finish(min_width=8)
+
+
+def _fmt_value(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "不涉及"
+    return f"{float(v):g}" if isinstance(v, (int, float, np.integer, np.floating)) else str(v)
+
+
 # --- 8. 数据来源 ---------------------------------------------------------------------------------
 
-def _sources(w: _Writer, a: Analysis, sources: list[str]) -> None:
+def _sources(w: _Writer, a: Analysis, sources: list[str], provenance=None) -> None:
     from . import __version__
 
     s = w.sheet(SHEET_SOURCES)
     ws = s.ws
+    if provenance is not None:
+        from .provenance import write_sources_rows
+
+        ws.freeze_panes(1, 0)
+        write_sources_rows(s, provenance)
+        s.finish(min_width=10)
+        return
     r_ = a.rubric
     s.headers(0, 0, ["项目", "内容"], wrap_at=100)
     ws.freeze_panes(1, 0)

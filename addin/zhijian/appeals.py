@@ -1,0 +1,329 @@
+"""Appeals (申诉 / 仲裁): the register, its validation, and the decided scores applied to calls.
+
+An agent appeals a call within 48 hours of the score's publication; the lead re-checks (复核);
+a disagreement goes to arbitration (仲裁). The decision is the arbitration result when there is
+one, else the re-check result unless it sent the appeal to arbitration. 改判 (upheld) replaces
+the call's scores with the corrected ones; 维持原判 (rejected) keeps them. Decided appeals apply
+in the order they were decided, so the figures use the latest decided version. Nothing here
+reads files: the register comes in as a `Grid`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .columns import normalise_header
+from .findings import Finding, Rule, Severity
+from .reader import Grid, _id_text, _text, parse_number
+from .rubric import Rubric, _fmt
+from .scoring import score_frame
+
+UPHELD, REJECTED, TO_ARBITRATION = "改判", "维持原判", "提交仲裁"
+RECHECK_CHOICES = (UPHELD, REJECTED, TO_ARBITRATION)
+ARBITRATION_CHOICES = (UPHELD, REJECTED)
+CORRECTED = "更正:"
+
+# Register columns: key -> header (the first word is what the template writes).
+REGISTER_FIELDS: dict[str, list[str]] = {
+    "recording_id": ["录音编号", "录音ID", "流水号"],
+    "agent_id": ["坐席工号", "工号"],
+    "agent_name": ["坐席姓名", "姓名"],
+    "filed_at": ["申诉时间", "申诉日期", "提交时间"],
+    "reason": ["申诉理由", "申诉原因", "理由"],
+    "recheck_result": ["复核结果", "复核意见"],
+    "recheck_by": ["复核人", "复核质检"],
+    "arbitration_result": ["仲裁结果", "仲裁意见"],
+    "arbitration_by": ["仲裁人", "仲裁组"],
+    "decided_at": ["决定时间", "裁决时间", "处理时间"],
+}
+REGISTER_ZH = {k: v[0] for k, v in REGISTER_FIELDS.items()}
+
+
+@dataclass(frozen=True)
+class AppealPolicy:
+    """When an appeal is in time: within `window_hours` of the score's publication, which is
+    `publish_days_after` days after the call's date at `publish_time` (SOP-8: the daily sheets
+    go out by 10:00 the next day)."""
+
+    window_hours: float = 48
+    publish_days_after: int = 1
+    publish_time: dt.time = dt.time(10, 0)
+
+    def published_at(self, call_date: dt.date) -> dt.datetime:
+        return dt.datetime.combine(call_date + dt.timedelta(days=self.publish_days_after), self.publish_time)
+
+    def deadline(self, call_date: dt.date) -> dt.datetime:
+        return self.published_at(call_date) + dt.timedelta(hours=self.window_hours)
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """One row of the 申诉登记表."""
+
+    row: int
+    cell: str  # the recording id's cell, where findings about the whole appeal point
+    recording_id: str
+    agent_id: str
+    agent_name: str
+    filed_at: dt.datetime | None
+    reason: str
+    recheck_result: str
+    recheck_by: str
+    arbitration_result: str
+    arbitration_by: str
+    decided_at: dt.datetime | None
+    corrected: dict[str, float | None]  # item -> corrected score (None = 不涉及); "error_deduction"
+
+    @property
+    def decision(self) -> str:
+        """改判, 维持原判, or "" while pending (not yet re-checked, or waiting for arbitration)."""
+        if self.arbitration_result:
+            return self.arbitration_result
+        if self.recheck_result in (UPHELD, REJECTED):
+            return self.recheck_result
+        return ""
+
+    @property
+    def decided_by(self) -> str:
+        return self.arbitration_by if self.arbitration_result else self.recheck_by
+
+
+@dataclass
+class AppealOutcome:
+    """What became of one appeal: 改判 / 维持原判 / 待处理 / 逾期 / 无效, with old and new scores."""
+
+    appeal: Appeal
+    status: str
+    note: str = ""
+    old_final: float | None = None
+    new_final: float | None = None
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, old, new)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.appeal
+        return {"row": a.row, "recording_id": a.recording_id, "agent_id": a.agent_id, "status": self.status,
+                "decided_by": a.decided_by, "decided_at": a.decided_at.isoformat(sep=" ") if a.decided_at else None,
+                "old_final_score": self.old_final, "new_final_score": self.new_final, "note": self.note,
+                "changes": [{"field": f, "old": _plain(o), "new": _plain(n)} for f, o, n in self.changes]}
+
+
+def _plain(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return float(v) if isinstance(v, (int, float, np.floating)) else v
+
+
+@dataclass
+class AppealsApplied:
+    calls: pd.DataFrame  # the calls with upheld appeals applied (columns "appeal_changed")
+    outcomes: list[AppealOutcome]
+    findings: list[Finding]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.status] = out.get(o.status, 0) + 1
+        return out
+
+
+def parse_datetime(v: Any) -> dt.datetime | None:
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime.combine(v, dt.time())
+    if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date-time
+        return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))
+    s = _text(v)
+    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2}))?", s)
+    if not m:
+        return None
+    try:
+        return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)),
+                           int(m.group(4) or 0), int(m.group(5) or 0))
+    except ValueError:
+        return None
+
+
+def register_headers(rubric: Rubric) -> list[str]:
+    """The register's header row, as the template writes it."""
+    heads = [REGISTER_ZH[k] for k in REGISTER_FIELDS]
+    heads += [f"{CORRECTED}{it.name}" for it in rubric.items]
+    if rubric.error_deduction.enabled:
+        heads.append(f"{CORRECTED}差错扣分")
+    return heads
+
+
+def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Finding]]:
+    """Appeals from a register sheet (header row among the first 10 rows)."""
+    findings: list[Finding] = []
+    words = {normalise_header(w)[0]: k for k, ws in REGISTER_FIELDS.items() for w in ws}
+    for it in rubric.items:
+        for w in (it.name, *it.aliases):
+            words[normalise_header(CORRECTED + w)[0]] = f"item:{it.name}"
+    words[normalise_header(CORRECTED + "差错扣分")[0]] = "error_deduction"
+    header, cols = None, {}
+    for r, row in enumerate(grid.rows[:10]):
+        found = {words[normalise_header(v)[0]]: c for c, v in enumerate(row)
+                 if isinstance(v, str) and normalise_header(v)[0] in words}
+        if "recording_id" in found and len(found) > len(cols):
+            header, cols = r, found
+    if header is None:
+        findings.append(Finding(Rule.SHEET_UNMAPPED, Severity.ERROR, grid.file, grid.sheet, "",
+                                "找不到申诉登记表的表头(至少需要“录音编号”列)"))
+        return [], findings
+    appeals = []
+    for r in range(header + 1, len(grid.rows)):
+        row = grid.rows[r]
+
+        def get(key, row=row):
+            c = cols.get(key)
+            return row[c] if c is not None and c < len(row) else None
+
+        if all(_text(get(k)) == "" for k in cols):
+            continue
+        excel_row = grid.first_row + r
+
+        def cell(key, r=r):
+            return grid.cell(r, cols[key]) if key in cols else ""
+
+        def add(rule, key, msg, value, severity=Severity.ERROR, excel_row=excel_row):
+            findings.append(Finding(rule, severity, grid.file, grid.sheet, cell(key), msg, value, excel_row))
+
+        corrected: dict[str, float | None] = {}
+        for key in cols:
+            if not (key.startswith("item:") or key == "error_deduction"):
+                continue
+            raw = get(key)
+            kind, x = parse_number(raw)
+            if kind == "blank":
+                continue
+            name = key[5:] if key.startswith("item:") else "error_deduction"
+            if key == "error_deduction":
+                ed = rubric.error_deduction
+                if kind != "num" or not ed.min <= x <= ed.max:
+                    add(Rule.APPEAL_SCORE_NOT_ALLOWED, key,
+                        f"更正的差错扣分“{_text(raw)}”不在 {_fmt(ed.min)}–{_fmt(ed.max)} 之内", _text(raw))
+                    continue
+                corrected[name] = x
+                continue
+            it = rubric.item_by_name[name]
+            if kind == "na" and it.na == "full":
+                corrected[name] = None
+            elif kind == "num" and it.allowed(x):
+                corrected[name] = x
+            else:
+                add(Rule.APPEAL_SCORE_NOT_ALLOWED, key,
+                    f"更正的“{name}”得分“{_text(raw)}”不在允许的分值内(允许: {it.describe_allowed()})", _text(raw))
+        recheck, arbitration = _text(get("recheck_result")), _text(get("arbitration_result"))
+        for key, value, choices in (("recheck_result", recheck, RECHECK_CHOICES),
+                                    ("arbitration_result", arbitration, ARBITRATION_CHOICES)):
+            if value and value not in choices:
+                add(Rule.APPEAL_INVALID, key, f"“{REGISTER_ZH[key]}”应为 {'/'.join(choices)},而不是“{value}”", value)
+        appeal = Appeal(
+            row=excel_row, cell=cell("recording_id"), recording_id=_id_text(get("recording_id")), agent_id=_id_text(get("agent_id")),
+            agent_name=_text(get("agent_name")), filed_at=parse_datetime(get("filed_at")),
+            reason=_text(get("reason")), recheck_result=recheck if recheck in RECHECK_CHOICES else "",
+            recheck_by=_text(get("recheck_by")),
+            arbitration_result=arbitration if arbitration in ARBITRATION_CHOICES else "",
+            arbitration_by=_text(get("arbitration_by")), decided_at=parse_datetime(get("decided_at")),
+            corrected=corrected)
+        if not appeal.recording_id:
+            add(Rule.APPEAL_INVALID, "recording_id", "申诉没有录音编号", None)
+            continue
+        if appeal.filed_at is None:
+            add(Rule.APPEAL_INVALID, "filed_at", "申诉时间为空或无法识别(请写成 2026-10-13 15:30)",
+                _text(get("filed_at")) or None)
+        if appeal.recheck_result and not appeal.recheck_by:
+            add(Rule.APPEAL_NO_DECIDER, "recheck_by", "有复核结果但没有复核人", None)
+        if appeal.arbitration_result and not appeal.arbitration_by:
+            add(Rule.APPEAL_NO_DECIDER, "arbitration_by", "有仲裁结果但没有仲裁人", None)
+        if appeal.arbitration_result and appeal.recheck_result != TO_ARBITRATION:
+            add(Rule.APPEAL_INVALID, "arbitration_result", "只有复核结果为“提交仲裁”的申诉才有仲裁结果",
+                appeal.arbitration_result, Severity.WARNING)
+        if appeal.decision and appeal.decided_at is None:
+            add(Rule.APPEAL_INVALID, "decided_at", "已有决定但决定时间为空或无法识别", _text(get("decided_at")) or None)
+        row_has_bad_score = any(f.row == excel_row and f.rule == Rule.APPEAL_SCORE_NOT_ALLOWED for f in findings)
+        if appeal.decision == UPHELD and not appeal.corrected and not row_has_bad_score:
+            add(Rule.APPEAL_INVALID, "recheck_result", "改判的申诉没有填写任何更正分数", None)
+        appeals.append(appeal)
+    return appeals, findings
+
+
+def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
+                  policy: AppealPolicy = AppealPolicy(), invalid_rows: set[int] = frozenset(),
+                  register: str = "", sheet: str = "") -> AppealsApplied:
+    """Apply decided appeals to the calls (every scoring of the recording), in the order they
+    were decided; return the new calls, what became of each appeal, and the findings."""
+    calls = calls.copy()
+    calls["appeal_changed"] = False
+    findings: list[Finding] = []
+    outcomes: list[AppealOutcome] = []
+    by_recording = {rid: idx.tolist() for rid, idx in calls.groupby("recording_id", sort=False).groups.items()} \
+        if len(calls) else {}
+    decided: list[tuple[dt.datetime, int, AppealOutcome]] = []
+    for a in appeals:
+        rows = by_recording.get(a.recording_id)
+        out = AppealOutcome(a, "")
+        outcomes.append(out)
+        if not rows:
+            out.status, out.note = "无效", "评分表中没有这条录音"
+            findings.append(Finding(Rule.APPEAL_UNKNOWN_RECORDING, Severity.ERROR, register, sheet, a.cell,
+                                    f"申诉的录音“{a.recording_id}”不在任何评分表中", a.recording_id, a.row))
+            continue
+        first = calls.loc[rows[0]]
+        out.old_final = float(first["final_score"])
+        call_date = first["date"]
+        if a.filed_at is not None and isinstance(call_date, dt.date) and a.filed_at > policy.deadline(call_date):
+            deadline = policy.deadline(call_date)
+            out.status = "逾期"
+            out.note = (f"申诉时间 {a.filed_at:%Y-%m-%d %H:%M} 晚于截止时间 {deadline:%Y-%m-%d %H:%M}"
+                        f"(成绩公布后 {_fmt(policy.window_hours)} 小时),不予受理")
+            findings.append(Finding(Rule.APPEAL_LATE, Severity.WARNING, register, sheet, a.cell,
+                                    out.note, a.filed_at.isoformat(sep=" "), a.row))
+            continue
+        if a.row in invalid_rows:
+            out.status, out.note = "无效", "登记表此行有错误,未处理"
+            continue
+        if not a.decision:
+            out.status = "待处理"
+            out.note = "等待仲裁" if a.recheck_result == TO_ARBITRATION else "等待复核"
+            continue
+        decided.append((a.decided_at or dt.datetime.max, a.row, out))
+    changed_rows: set[int] = set()
+    for _, _, out in sorted(decided, key=lambda t: (t[0], t[1])):
+        a = out.appeal
+        rows = by_recording[a.recording_id]
+        out.old_final = float(calls.loc[rows[0], "final_score"])
+        if a.decision == REJECTED:
+            out.status, out.new_final = "维持原判", out.old_final
+            continue
+        out.status = "改判"
+        for name, value in a.corrected.items():
+            col = name
+            old = calls.loc[rows[0], col] if col in calls.columns else None
+            new = np.nan if value is None else float(value)
+            if not (_same(old, new)):
+                out.changes.append(("差错扣分" if name == "error_deduction" else name, old, value))
+            calls.loc[rows, col] = new
+        rescored = score_frame(rubric, calls.loc[rows])
+        for c in rescored.columns:
+            calls.loc[rows, c] = rescored[c].to_numpy()
+        calls.loc[rows, "appeal_changed"] = True
+        changed_rows.update(rows)
+        out.new_final = float(calls.loc[rows[0], "final_score"])
+    return AppealsApplied(calls, outcomes, findings)
+
+
+def _same(a: Any, b: Any) -> bool:
+    na = a is None or (isinstance(a, float) and math.isnan(a))
+    nb = b is None or (isinstance(b, float) and math.isnan(b))
+    if na or nb:
+        return na and nb
+    return math.isclose(float(a), float(b))

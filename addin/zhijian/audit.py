@@ -1,0 +1,198 @@
+"""`zhijian audit`: recompute an output workbook from its recorded inputs and say whether every
+figure is identical, naming the first difference.
+
+The output's provenance (provenance.py) says which command made it, with which rubric and
+options; the inputs given now are hashed and matched with the recorded ones by file name; the
+command is run again into a temporary file and the two workbooks are compared cell by cell
+(the 数据来源 sheet aside: it lists paths, which may differ between machines).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import InputFileError
+from .provenance import HIDDEN_SHEET, Provenance, file_sha256, read_provenance
+
+SKIP_SHEETS = {HIDDEN_SHEET, "数据来源"}
+
+
+@dataclass
+class AuditResult:
+    provenance: Provenance
+    identical: bool
+    changed_inputs: list[str] = field(default_factory=list)
+    missing_inputs: list[str] = field(default_factory=list)
+    extra_inputs: list[str] = field(default_factory=list)
+    rubric_changed: bool = False
+    differences: int = 0
+    first_difference: str = ""
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.rubric_changed:
+            out.append("评分标准文件的内容与生成报表时不同(哈希不一致)")
+        out += [f"输入文件在报表生成后被修改: {p}" for p in self.changed_inputs]
+        out += [f"缺少报表记录的输入文件: {p}" for p in self.missing_inputs]
+        out += [f"报表未使用过的输入文件: {p}" for p in self.extra_inputs]
+        if self.identical:
+            out.append("复核通过: 按记录的输入重新计算,所有数字完全一致")
+        else:
+            out.append(f"复核不一致: 共 {self.differences} 处不同;第一处: {self.first_difference}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"identical": self.identical, "differences": self.differences,
+                "first_difference": self.first_difference or None, "changed_inputs": self.changed_inputs,
+                "missing_inputs": self.missing_inputs, "extra_inputs": self.extra_inputs,
+                "rubric_changed": self.rubric_changed, "command": self.provenance.command}
+
+
+Recompute = Callable[[Provenance, list[str], Path], Path]
+RECOMPUTERS: dict[str, Recompute] = {}
+
+
+def recomputer(command: str):
+    def register(fn: Recompute) -> Recompute:
+        RECOMPUTERS[command] = fn
+        return fn
+    return register
+
+
+@recomputer("consolidate")
+def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    from .consolidate import consolidate, write_consolidation
+    from .rubric import load_rubric
+
+    o = prov.options
+    result = consolidate(load_rubric(prov.rubric_source), inputs, period_kind=o["period"],
+                         date=dt.date.fromisoformat(o["date"]), lead=o.get("lead"),
+                         appeals=_appeals_path(prov), policy=policy_from(o),
+                         rubric_source=prov.rubric_source)
+    return write_consolidation(result, out)
+
+
+def policy_from(options: dict):
+    from .appeals import AppealPolicy
+
+    if "window_hours" not in options:
+        return AppealPolicy()
+    return AppealPolicy(window_hours=float(options["window_hours"]),
+                        publish_days_after=int(options["publish_days_after"]),
+                        publish_time=dt.time.fromisoformat(options["publish_time"]))
+
+
+def _appeals_path(prov: Provenance) -> str | None:
+    if not prov.appeals:
+        return None
+    path = Path(prov.appeals[0])
+    if not path.is_file():
+        raise InputFileError(f"找不到报表记录的申诉登记表 {path}")
+    return str(path)
+
+
+def audit(output: Path, inputs: list[str]) -> AuditResult:
+    """Recompute `output` from `inputs` and compare."""
+    from .rubric import load_rubric
+    from .workbooks import expand_inputs
+
+    output = Path(output)
+    if not output.is_file():
+        raise InputFileError(f"{output}: 文件不存在")
+    prov = read_provenance(output)
+    if prov is None:
+        raise InputFileError(f"{output}: 此工作簿没有记录数据来源(不是 zhijian 生成的报表,或版本过旧),无法复核")
+    if prov.command not in RECOMPUTERS:
+        _load_recomputers()
+    if prov.command not in RECOMPUTERS:
+        raise InputFileError(f"{output}: 无法复核“{prov.command}”生成的报表")
+    files, _ = expand_inputs(inputs)
+    given = {p.name: p for p in files}
+    recorded = {Path(p).name: h for p, h in prov.inputs}
+    result = AuditResult(prov, identical=False)
+    result.changed_inputs = sorted(str(given[n]) for n in recorded if n in given and file_sha256(given[n]) != recorded[n])
+    result.missing_inputs = sorted(n for n in recorded if n not in given)
+    result.extra_inputs = sorted(str(given[n]) for n in given if n not in recorded)
+    result.rubric_changed = (load_rubric(prov.rubric_source).content_hash or "") != prov.rubric_hash
+    with tempfile.TemporaryDirectory() as d:
+        again = RECOMPUTERS[prov.command](prov, [str(p) for p in files], Path(d) / output.name)
+        result.differences, result.first_difference = compare_workbooks(output, again)
+    result.identical = result.differences == 0 and not result.rubric_changed
+    return result
+
+
+def _load_recomputers() -> None:
+    """Weekly and monthly register themselves when their modules are imported."""
+    import importlib
+
+    for module in ("zhijian.weekly", "zhijian.monthly"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            pass
+
+
+def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:
+    """(number of differing cells, the first one described in Chinese)."""
+    from openpyxl import load_workbook
+
+    a = load_workbook(original, read_only=True, data_only=True)
+    b = load_workbook(recomputed, read_only=True, data_only=True)
+    try:
+        count, first = 0, ""
+        names = [n for n in a.sheetnames if n not in SKIP_SHEETS]
+        for name in names:
+            if name not in b.sheetnames:
+                count += 1
+                first = first or f"重新计算的结果没有工作表“{name}”"
+                continue
+            ra = [list(r) for r in a[name].iter_rows(values_only=True)]
+            rb = [list(r) for r in b[name].iter_rows(values_only=True)]
+            for i in range(max(len(ra), len(rb))):
+                row_a = ra[i] if i < len(ra) else []
+                row_b = rb[i] if i < len(rb) else []
+                for j in range(max(len(row_a), len(row_b))):
+                    va = row_a[j] if j < len(row_a) else None
+                    vb = row_b[j] if j < len(row_b) else None
+                    if _same(va, vb):
+                        continue
+                    count += 1
+                    if not first:
+                        first = _describe(name, ra, i, j, va, vb)
+        return count, first
+    finally:
+        a.close()
+        b.close()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, (int, float)) or isinstance(b, float) and isinstance(a, (int, float)):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return a == b
+
+
+def _describe(sheet: str, rows: list[list], i: int, j: int, old: Any, new: Any) -> str:
+    from openpyxl.utils import get_column_letter
+
+    label = rows[i][0] if rows[i] and j > 0 and isinstance(rows[i][0], (str, dt.date)) else None
+    header = None
+    for k in range(i - 1, -1, -1):  # the nearest text above in the same column: its header
+        v = rows[k][j] if j < len(rows[k]) else None
+        if isinstance(v, str) and v:
+            header = v
+            break
+    what = "、".join(str(x) for x in (label, header) if x)
+    where = f"工作表“{sheet}” {get_column_letter(j + 1)}{i + 1}" + (f"({what})" if what else "")
+    return f"{where}: 报表中为 {_show(old)},重新计算为 {_show(new)}"
+
+
+def _show(v: Any) -> str:
+    if v is None:
+        return "空"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
