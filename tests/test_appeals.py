@@ -218,3 +218,24 @@ def test_output_records_rubric_and_inputs(files, tmp_path):
     assert prov.inputs == [(str(src), file_sha256(src))]
     props = openpyxl.load_workbook(out).custom_doc_props
     assert props["zhijian_rubric_hash"].value == RUBRIC.content_hash
+
+
+def test_monthly_score_counts_calls_changed_by_appeal_and_weekly_lists_appeals(files, tmp_path):
+    # R1 upheld (94 → 100): 张三's monthly score (100 + 94 + 100) / 3 = 98, one call changed.
+    reg = register(files[1] / "申诉.xlsx", upheld("R1", "A001", T(2026, 10, 13, 15, 0), T(2026, 10, 14, 9, 0),
+                                                  业务能力=5, 差错扣分=0))
+    src = str(files[0])
+    r = CliRunner().invoke(cli, ["monthly", src, "--rubric", "listening-10x4", "--month", "2026-10",
+                                 "--appeals", str(reg), "-o", str(tmp_path / "m.xlsx"), "--json"])
+    assert r.exit_code == 0, r.output
+    agents = {a["agent_id"]: a for a in json.loads(r.output)["agents"]}
+    assert agents["A001"]["monthly_score"] == 98 and agents["A001"]["changed_by_appeal"] == 1
+    assert agents["A002"]["changed_by_appeal"] == 0
+    assert openpyxl.load_workbook(tmp_path / "m.xlsx")["申诉处理"]["F2"].value == "改判"
+    r = CliRunner().invoke(cli, ["weekly", src, "--rubric", "listening-10x4", "--week", "2026-W42",
+                                 "--appeals", str(reg), "-o", str(tmp_path / "w.xlsx"), "--json"])
+    assert r.exit_code == 0, r.output
+    assert openpyxl.load_workbook(tmp_path / "w.xlsx")["申诉处理"]["B2"].value == "R1"
+    for out in ("m.xlsx", "w.xlsx"):
+        r = CliRunner().invoke(cli, ["audit", str(tmp_path / out), src])
+        assert r.exit_code == 0 and "所有数字完全一致" in r.output, (out, r.output)

@@ -39,6 +39,11 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     assert analysis["n"] == 1817 - 16 - 1 - 5
     assert analysis["excluded_rows"] == 5
     assert (out / "analysis-2026-10.xlsx").is_file()
+    # The appeals register: one of each outcome, applied to the reports.
+    assert summary["appeals"] == {"改判": 1, "维持原判": 1, "逾期": 1, "待处理": 1}
+    for name in ("appeals.xlsx", "weekly-2026-W42.xlsx", "monthly-2026-10.xlsx", "weekly-2026-W42.eml"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "sheets-2026-09").glob("*.xlsx"))) == 3 * 22  # September: 22 working days
 
 
 def test_demo_is_deterministic(tmp_path):

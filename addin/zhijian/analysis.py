@@ -264,8 +264,8 @@ def calibrate(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None,
         row.update({f"points:{k}": v for k, v in bench.item_points.items()})
         row.update({f"category:{k}": v for k, v in bench.category_points.items()})
         row.update({"inspector": f"校正基准({source})", "call_score": bench.call_score,
-                    "error_deduction": bench.error_deduction, "final_score": bench.final_score,
-                    "grade": bench.grade})
+                    "error_deduction": bench.error_deduction, "fatal_errors": bench.fatal_errors,
+                    "final_score": bench.final_score, "grade": bench.grade})
         bench_rows.append(row)
         for _, c in grp.iterrows():
             if lead and c["inspector"] == lead and source.startswith(lead):

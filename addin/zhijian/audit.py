@@ -76,6 +76,31 @@ def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Pa
     return write_consolidation(result, out)
 
 
+@recomputer("weekly")
+def _recompute_weekly(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    from .consolidate import weekly_report, write_periodic
+    from .rubric import load_rubric
+
+    o = prov.options
+    result = weekly_report(load_rubric(prov.rubric_source), inputs, week=o["week"], lead=o.get("lead"),
+                           quota_per_day=int(o.get("quota_per_day", 60)), appeals=_appeals_path(prov),
+                           policy=policy_from(o), rubric_source=prov.rubric_source)
+    return write_periodic(result, out)
+
+
+@recomputer("monthly")
+def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    from .consolidate import monthly_report, write_periodic
+    from .rubric import load_rubric
+
+    o = prov.options
+    previous = [p for p, _ in prov.previous if Path(p).is_file()] or None
+    result = monthly_report(load_rubric(prov.rubric_source), inputs, month=o["month"], previous=previous,
+                            lead=o.get("lead"), sampling_target=int(o.get("sampling_target", 5)),
+                            appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source)
+    return write_periodic(result, out)
+
+
 def policy_from(options: dict):
     from .appeals import AppealPolicy
 
@@ -107,8 +132,6 @@ def audit(output: Path, inputs: list[str]) -> AuditResult:
     if prov is None:
         raise InputFileError(f"{output}: 此工作簿没有记录数据来源(不是 zhijian 生成的报表,或版本过旧),无法复核")
     if prov.command not in RECOMPUTERS:
-        _load_recomputers()
-    if prov.command not in RECOMPUTERS:
         raise InputFileError(f"{output}: 无法复核“{prov.command}”生成的报表")
     files, _ = expand_inputs(inputs)
     given = {p.name: p for p in files}
@@ -123,17 +146,6 @@ def audit(output: Path, inputs: list[str]) -> AuditResult:
         result.differences, result.first_difference = compare_workbooks(output, again)
     result.identical = result.differences == 0 and not result.rubric_changed
     return result
-
-
-def _load_recomputers() -> None:
-    """Weekly and monthly register themselves when their modules are imported."""
-    import importlib
-
-    for module in ("zhijian.weekly", "zhijian.monthly"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass
 
 
 def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:

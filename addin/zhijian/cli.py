@@ -359,6 +359,102 @@ def _print_appeals(outcomes) -> None:
     console.print(f"  申诉: {text}(详见“申诉处理”工作表)")
 
 
+def _run_with_progress(as_json, fn, **kwargs):
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("读取评分表", total=None)
+        result = fn(on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task), **kwargs)
+    for n in result.notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    return result
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--week", help="ISO 周,如 2026-W42(默认: 评分表中最近的一周)")
+@click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
+@click.option("--quota", default=60, show_default=True, help="每名质检员每个工作日的监听定额")
+@appeals_options
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的质检周报 .xlsx")
+@json_option
+@handle_errors
+def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output, as_json):
+    """生成质检周报(周一至周日),例如:
+
+    zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42 -o 质检周报.xlsx
+    """
+    from .consolidate import weekly_report, write_periodic
+    from .errors import InputFileError
+    from .rubric import load_rubric
+
+    if week and not __import__("re").fullmatch(r"\d{4}-W\d{1,2}", week, flags=2):
+        raise InputFileError(f"无法识别的周“{week}”,请写成 2026-W42")
+    r = load_rubric(rubric_name)
+    result = _run_with_progress(as_json, weekly_report, rubric=r, inputs=list(inputs), week=week, lead=lead,
+                                quota_per_day=quota, appeals=appeals, policy=_policy(window_hours),
+                                rubric_source=rubric_name, other_rubrics=_other_rubrics(r))
+    out = write_periodic(result, Path(output))
+    rep = result.report
+    if as_json:
+        print_json({**rep.to_dict(), "output": str(out)})
+        return
+    d = rep.to_dict()
+    console.print(f"《{r.name}》质检周报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
+    if d["n"]:
+        console.print(f"  平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
+                      f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})")
+    console.print(f"  本周质检主题: {'、'.join(d['topics_this_week']) or '无'};"
+                  f"下周建议: {'、'.join(d['topics_next_week']) or '无'}")
+    _print_appeals(result.appeals)
+    console.print(f"已写出: {out}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--month", help="月份,如 2026-10(默认: 评分表中最近的月份)")
+@click.option("--previous", multiple=True, help="上月的评分表(文件、文件夹或通配符,可多次指定)")
+@click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
+@click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
+@appeals_options
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的质检月报 .xlsx")
+@json_option
+@handle_errors
+def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_hours, output, as_json):
+    """生成质检月报,例如:
+
+    zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10 -o 质检月报.xlsx
+    """
+    from .consolidate import monthly_report, write_periodic
+    from .errors import InputFileError
+    from .rubric import load_rubric
+
+    if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
+        raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
+    r = load_rubric(rubric_name)
+    result = _run_with_progress(as_json, monthly_report, rubric=r, inputs=list(inputs), month=month,
+                                previous=list(previous) or None, lead=lead, sampling_target=target,
+                                appeals=appeals, policy=_policy(window_hours), rubric_source=rubric_name,
+                                other_rubrics=_other_rubrics(r))
+    out = write_periodic(result, Path(output))
+    d = result.report.to_dict()
+    if as_json:
+        print_json({**d, "output": str(out)})
+        return
+    console.print(f"《{r.name}》质检月报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
+    if d["n"]:
+        console.print(f"  平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
+                      f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})")
+    status = {}
+    for a in d["sampling"]:
+        status[a["status"]] = status.get(a["status"], 0) + 1
+    console.print("  轮回抽检: " + (",".join(f"{k} {v} 人" for k, v in status.items()) or "无"))
+    _print_appeals(result.appeals)
+    console.print(f"已写出: {out}")
+
+
 @cli.group()
 def appeals():
     """申诉: 登记表模板、校验。"""
@@ -472,6 +568,11 @@ def demo(out_dir, month, seed, as_json):
         return
     for line in summary.lines():
         console.print(line)
+
+
+from .cli_email import email_command  # noqa: E402 - registered after the core commands
+
+cli.add_command(email_command, "email")
 
 
 def main():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from .analysis import Analysis, analyse
@@ -68,7 +69,8 @@ class Loaded:
         """(valid calls of the period, the findings of its rows and of whole sheets, the number
         of its rows excluded for errors)."""
         calls = self.calls
-        in_period = calls[[isinstance(d, dt.date) and d in period for d in calls["date"].tolist()]]
+        in_period = calls[np.array([isinstance(d, dt.date) and d in period for d in calls["date"].tolist()],
+                                   dtype=bool)]
         keys = set(zip(in_period["file"].tolist(), in_period["sheet"].tolist(), in_period["row"].tolist()))
         findings = [f for f in self.findings if f.row is None or (f.file, f.sheet, f.row) in keys]
         valid = in_period[~in_period["has_error"].astype(bool)]
@@ -172,4 +174,77 @@ def write_consolidation(result: Consolidation, output: Path) -> Path:
     result.output = write_analysis_workbook(result.analysis, Path(output), findings=result.findings,
                                             sources=[str(f) for f in result.files], appeals=result.appeals,
                                             provenance=result.provenance)
+    return result.output
+
+
+# --- weekly and monthly reports: the same reading, a different period and workbook ---------------
+
+@dataclass
+class PeriodicReport:
+    report: object  # weekly.WeeklyReport | monthly.MonthlyReport
+    findings: list[Finding]
+    files: list[Path]
+    notes: list[str]
+    appeals: list[AppealOutcome] | None
+    provenance: Provenance
+    output: Path | None = None
+
+
+def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None, lead: str | None = None,
+                  quota_per_day: int = 60, appeals: str | Path | None = None,
+                  policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
+                  other_rubrics=(), progress=None, on_files=None) -> PeriodicReport:
+    """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
+    from .weekly import build_weekly, latest_week
+
+    loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
+                        appeals=appeals, policy=policy)
+    period = parse_period(week) if week else latest_week(loaded)
+    report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day)
+    _, findings, _ = loaded.select(period)
+    key = f"{period.start.isocalendar()[0]}-W{period.start.isocalendar()[1]:02d}"
+    prov = Provenance.of("weekly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
+                         options={"week": key, "lead": lead, "quota_per_day": quota_per_day,
+                                  **policy_options(policy, appeals)})
+    return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
+
+
+def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = None,
+                   previous: list[str] | None = None, lead: str | None = None, sampling_target: int = 5,
+                   appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
+                   rubric_source: str | None = None, other_rubrics=(), progress=None,
+                   on_files=None) -> PeriodicReport:
+    """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
+    previous month from `previous` inputs when given, else from the same inputs."""
+    from .monthly import build_monthly
+
+    loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
+                        appeals=appeals, policy=policy)
+    if month:
+        period = parse_period(month)
+    else:
+        dates = loaded.dates()
+        period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
+    prev = load_calls(rubric, previous, other_rubrics=other_rubrics, appeals=appeals, policy=policy) \
+        if previous else None
+    report = build_monthly(rubric, loaded, period, previous=prev, lead=lead, sampling_target=sampling_target)
+    _, findings, _ = loaded.select(period)
+    prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
+                         previous=prev.files if prev else (),
+                         options={"month": f"{period.start:%Y-%m}", "lead": lead,
+                                  "sampling_target": sampling_target, **policy_options(policy, appeals)})
+    return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
+
+
+def write_periodic(result: PeriodicReport, output: Path) -> Path:
+    """Write the weekly or monthly workbook of `result`."""
+    from .monthly import MonthlyReport
+
+    if isinstance(result.report, MonthlyReport):
+        from .report_monthly import write_monthly_workbook as write
+    else:
+        from .report_weekly import write_weekly_workbook as write
+    result.output = write(result.report, Path(output), findings=result.findings,
+                          sources=[str(f) for f in result.files], appeals=result.appeals,
+                          provenance=result.provenance)
     return result.output

@@ -48,13 +48,15 @@ class DemoSummary:
     grades: Counter = field(default_factory=Counter)
     written: list[Path] = field(default_factory=list)
     analysis: Any = None  # the month's analysis.Analysis
+    appeals: dict[str, int] = field(default_factory=dict)  # status -> count
 
     def to_dict(self) -> dict:
         return {"out_dir": str(self.out_dir), "files": self.files, "calls": self.calls,
                 "valid_calls": self.valid_calls, "mean_score": round(self.mean_score, 6),
                 "errors": self.errors, "warnings": self.warnings, "findings_by_rule": dict(self.by_rule),
                 "grades": dict(self.grades), "written": [str(p) for p in self.written],
-                "analysis": self.analysis.to_dict() if self.analysis is not None else None}
+                "analysis": self.analysis.to_dict() if self.analysis is not None else None,
+                "appeals": self.appeals}
 
     def lines(self) -> list[str]:
         out = [f"演示数据已生成在 {self.out_dir}/",
@@ -68,6 +70,8 @@ class DemoSummary:
             out.append(f"  服务质量分析表 {self.analysis.period_label}: 有效 {o.n} 通(校正录音按基准计一次),"
                        f"优良率 {o.excellent_rate:.1%},平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level}),"
                        f"建议质检主题 {'、'.join(self.analysis.topics)}")
+        if self.appeals:
+            out.append("  申诉: " + ",".join(f"{k} {v}" for k, v in self.appeals.items()))
         out += [f"  已写出 {p}" for p in self.written]
         return out
 
@@ -206,27 +210,81 @@ def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> Non
         wb.close()
 
 
-def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
-             progress: Callable[[Path], None] | None = None) -> DemoSummary:
-    rubric = load_rubric(RUBRIC)
-    rng = random.Random(seed + 1)
+def write_month(rubric: Rubric, month: str, seed: int, folder: Path, *, plant_errors: bool):
+    """One inspector's sheet per working day of the month into `folder`; returns the roster."""
     calls, roster = generate_month(rubric, month, seed)
-    sheets_dir = out_dir / "sheets"
-    sheets_dir.mkdir(parents=True, exist_ok=True)
-    for old in sheets_dir.glob("*.xlsx"):
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xlsx"):
         old.unlink()
-    with atomic_path(out_dir / "roster.xlsx") as tmp:
-        roster.to_excel(tmp, index=False, sheet_name="人员名单")
     sheets: dict[tuple[dt.date, str], list[dict]] = {}
     for row in calls.to_dict("records"):
         row = {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
         row["total"] = score_call(rubric, _record(rubric, row)).final_score
         sheets.setdefault((row["date"], row["inspector"]), []).append(row)
-    _plant_errors(sheets, rng)
+    if plant_errors:
+        _plant_errors(sheets, random.Random(seed + 1))
     pinyin = dict(INSPECTORS)
     for (day, inspector), rows in sorted(sheets.items()):
-        path = sheets_dir / f"{day:%Y-%m-%d}_{pinyin[inspector]}.xlsx"
+        path = folder / f"{day:%Y-%m-%d}_{pinyin[inspector]}.xlsx"
         write_sheet(rubric, path, f"质检监听评分表 {day:%Y-%m-%d} 质检员: {inspector}", rows)
+    return roster
+
+
+def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
+    """Four appeals on low-scored calls of the second full week: one upheld, one rejected, one
+    filed too late, one waiting for arbitration."""
+    import openpyxl
+
+    from .appeals import register_headers
+    from .template import write_appeals_template
+
+    week = calls[[isinstance(d, dt.date) and dt.date(d.year, d.month, 12) <= d <= dt.date(d.year, d.month, 16)
+                  for d in calls["date"].tolist()] & ~calls["has_error"].to_numpy(dtype=bool)]
+    low = week[week["业务能力"] <= 2].sort_values(["date", "recording_id"]).drop_duplicates("recording_id")
+    picks = low.head(4).to_dict("records")
+    heads = register_headers(rubric)
+    write_appeals_template(rubric, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["申诉登记表"]
+
+    def at(call, days, hour):
+        return dt.datetime.combine(call["date"] + dt.timedelta(days=days), dt.time(hour))
+
+    rows = []
+    if len(picks) == 4:
+        a, b, c, d = picks
+        rows = [
+            {"录音编号": a["recording_id"], "坐席工号": a["agent_id"], "坐席姓名": a["agent_name"],
+             "申诉时间": at(a, 1, 15), "申诉理由": "已按流程介绍套餐,业务能力评分过严", "复核结果": "改判",
+             "复核人": "赵班长", "决定时间": at(a, 2, 9), "更正:业务能力": 4},
+            {"录音编号": b["recording_id"], "坐席工号": b["agent_id"], "坐席姓名": b["agent_name"],
+             "申诉时间": at(b, 1, 16), "申诉理由": "客户未要求办理", "复核结果": "维持原判",
+             "复核人": "赵班长", "决定时间": at(b, 2, 11)},
+            {"录音编号": c["recording_id"], "坐席工号": c["agent_id"], "坐席姓名": c["agent_name"],
+             "申诉时间": at(c, 4, 9), "申诉理由": "休假回来才看到成绩", "复核结果": "改判",
+             "复核人": "赵班长", "决定时间": at(c, 4, 15), "更正:业务能力": 5},
+            {"录音编号": d["recording_id"], "坐席工号": d["agent_id"], "坐席姓名": d["agent_name"],
+             "申诉时间": at(d, 1, 10), "申诉理由": "系统故障导致等待", "复核结果": "提交仲裁", "复核人": "赵班长"},
+        ]
+    for r, values in enumerate(rows, start=3):
+        for key, value in values.items():
+            ws.cell(r, heads.index(key) + 1, value)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
+             progress: Callable[[Path], None] | None = None) -> DemoSummary:
+    rubric = load_rubric(RUBRIC)
+    sheets_dir = out_dir / "sheets"
+    roster = write_month(rubric, month, seed, sheets_dir, plant_errors=True)
+    with atomic_path(out_dir / "roster.xlsx") as tmp:
+        roster.to_excel(tmp, index=False, sheet_name="人员名单")
+    # The month before, for the 质检月报's month-over-month comparison.
+    period = parse_period(month)
+    previous = f"{period.start - dt.timedelta(days=1):%Y-%m}"
+    write_month(rubric, previous, seed - 100, out_dir / f"sheets-{previous}", plant_errors=False)
     files, _ = expand_inputs([str(sheets_dir)])
     from .workbooks import read_roster
     checked = check_files(rubric, files, roster=read_roster(out_dir / "roster.xlsx"),
@@ -254,11 +312,43 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     for f in bad_files:
         summary.written.append(write_checked_copy(f, checked.report.findings,
                                                   out_dir / "checked" / f.name))
-    # 汇总分析: the month's 服务质量分析表, from the same sheets.
-    from .consolidate import consolidate, write_consolidation
+    # 申诉: a register with an upheld, a rejected, a late and a pending appeal.
+    register = write_demo_appeals(rubric, checked.calls, out_dir / "appeals.xlsx")
+    summary.written.append(register)
+    # 汇总分析, 周报, 月报 from the same sheets, with the appeals applied.
+    from .consolidate import (consolidate, monthly_report, weekly_report, write_consolidation,
+                              write_periodic)
 
-    result = consolidate(rubric, [str(sheets_dir)], period_kind="month", date=parse_period(month).start,
-                         progress=progress)
+    result = consolidate(rubric, [str(sheets_dir)], period_kind="month", date=period.start,
+                         progress=progress, appeals=register)
     summary.analysis = result.analysis
+    summary.appeals = {o.status: sum(x.status == o.status for x in result.appeals) for o in result.appeals}
     summary.written.append(write_consolidation(result, out_dir / f"analysis-{month}.xlsx"))
+    week = f"{period.start.year}-W{dt.date(period.start.year, period.start.month, 12).isocalendar()[1]:02d}"
+    weekly = weekly_report(rubric, [str(sheets_dir)], week=week, appeals=register)
+    summary.written.append(write_periodic(weekly, out_dir / f"weekly-{week}.xlsx"))
+    monthly = monthly_report(rubric, [str(sheets_dir)], month=month, previous=[str(out_dir / f"sheets-{previous}")],
+                             appeals=register)
+    summary.written.append(write_periodic(monthly, out_dir / f"monthly-{month}.xlsx"))
+    # 发送: the weekly report's e-mail as a draft (phone numbers in remarks masked in the copy).
+    from .mail import build_outgoing, parse_config, write_eml
+
+    config_path = out_dir / "zhijian-delivery.yaml"
+    with atomic_path(config_path) as tmp:
+        tmp.write_text(DEMO_DELIVERY, encoding="utf-8")
+    outgoing = build_outgoing(weekly.output, parse_config(DEMO_DELIVERY, str(config_path)), "weekly")
+    summary.written.append(write_eml(outgoing, out_dir / f"weekly-{week}.eml"))
     return summary
+
+
+# The demo's delivery configuration (a real one starts from workbook_templates/delivery.example.yaml).
+DEMO_DELIVERY = """\
+smtp: {host: smtp.example.com, port: 587, security: starttls, username: qa-lead@example.com}
+sender: {address: qa-lead@example.com, name: 客服中心质检组}
+reports:
+  weekly:
+    to: [项目经理 <pm@example.com>, 班长 <team-lead@example.com>]
+    cc: [部门经理 <manager@example.com>]
+    bcc: [wangli@example.com, chenjing@example.com, liuyang@example.com]
+    subject: "{report} {period}"
+"""

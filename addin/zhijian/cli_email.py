@@ -1,0 +1,116 @@
+"""`zhijian email`: send a report workbook by e-mail (or show what would be sent, or write a draft).
+
+cli.py registers the command: `cli.add_command(email_command, "email")`. This module imports
+cli.py only when the command runs, so either module may be imported first.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+KIND_CHOICES = ["daily", "weekly", "monthly"]  # mail.KINDS; mail.py is imported only when the command runs
+
+
+def _handled(fn):
+    """cli.handle_errors, looked up when the command runs (no import cycle with cli.py)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .cli import handle_errors
+        return handle_errors(fn)(*args, **kwargs)
+
+    return wrapper
+
+
+def _size(n: int) -> str:
+    from .mail import _size_text
+    return _size_text(n)
+
+
+def _plan_lines(out, config, password_source: str | None) -> list[str]:
+    s = config.smtp
+    lines = [f"主题: {out.subject}",
+             f"发件人: {out.message['From']}",
+             f"收件人(to): {'、'.join(out.to)}",
+             f"抄送(cc): {'、'.join(out.cc) or '无'}",
+             f"密送(bcc): {'、'.join(out.bcc) or '无'}",
+             f"附件: {out.attachment_name}({_size(out.attachment_size)},上限 {config.max_attachment_mb:g} MB)",
+             "个人信息: " + (out.masking.describe() if out.masking else "未遮蔽(--no-mask)"),
+             f"服务器: {s.where}({s.security})" + (f",登录用户 {s.username},密码来源: {password_source}"
+                                                   if s.username else ",不登录")]
+    return lines
+
+
+@click.command("email")
+@click.argument("report", type=click.Path())
+@click.option("--kind", type=click.Choice(KIND_CHOICES), required=True,
+              help="报表类型: daily 日报、weekly 周报、monthly 月报(决定收件人与邮件模板)")
+@click.option("--config", "config_path", type=click.Path(),
+              help="发送配置文件(默认: 当前文件夹的 zhijian-delivery.yaml)")
+@click.option("--dry-run", is_flag=True, help="只列出将发给谁、主题和附件,不连接服务器、不发送")
+@click.option("--eml", "eml_path", type=click.Path(),
+              help="写出邮件草稿 .eml(Outlook、Thunderbird 可打开后发送),不发送")
+@click.option("--no-mask", is_flag=True, help="附件中的手机号、身份证号不遮蔽(默认遮蔽)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+@_handled
+def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json):
+    """用邮件发送报表,例如: zhijian email 质检周报.xlsx --kind weekly --dry-run
+
+    收件人、主题和正文模板在发送配置文件中(示例: workbook_templates/delivery.example.yaml);
+    正文中的关键指标(有效通数、平均分、优良率、平均不良比率、质检主题)取自报表的第一个工作表。
+
+    附件是报表的副本,其中的手机号和身份证号已遮蔽(--no-mask 不遮蔽);磁盘上的报表不变。
+
+    密码不写在配置文件里: 放在环境变量 ZHIJIAN_SMTP_PASSWORD(名称可配置)或系统钥匙串
+    (keyring,服务名 zhijian)。
+
+    所有收件人在同一次投递中发送: 只要有一个收件人被拒收,谁也不发。
+    """
+    from .cli import console, err_console, print_json
+    from .mail import KINDS, build_outgoing, check_size, find_password, load_config, send, write_eml
+
+    config = load_config(config_path)
+    out = build_outgoing(report, config, kind, mask=not no_mask)
+    data = out.to_dict()
+    data["attachment"]["limit"] = config.max_attachment_bytes
+    data["attachment"]["over_limit"] = out.attachment_size > config.max_attachment_bytes
+    data["server"] = config.smtp.where
+    password_source = find_password(config.smtp)[1] if config.smtp.username else None
+
+    if eml_path:
+        path = write_eml(out, eml_path)
+        if as_json:
+            print_json(data | {"sent": False, "eml": str(path)})
+            return
+        for line in _plan_lines(out, config, password_source):
+            console.print(line)
+        console.print(f"已写出邮件草稿(未发送): {path}")
+        if data["attachment"]["over_limit"]:
+            err_console.print(f"[yellow]注意: 附件超过配置的上限 {config.max_attachment_mb:g} MB,"
+                              "邮件服务器可能拒收[/yellow]")
+        return
+
+    if dry_run:
+        if as_json:
+            print_json(data | {"sent": False, "dry_run": True, "password_source": password_source})
+        else:
+            console.print(f"试运行,不发送: {Path(report).name} 作为{KINDS[kind]}")
+            for line in _plan_lines(out, config, password_source):
+                console.print(f"  {line}")
+            console.print("  正文:")
+            for line in out.body.rstrip().splitlines():
+                console.print(f"    {line}")
+        check_size(out, config)  # an attachment over the limit fails the dry run too
+        return
+
+    result = send(out, config)
+    if as_json:
+        print_json(data | {"sent": True} | result.to_dict())
+        return
+    tries = f",第 {result.attempts} 次尝试成功" if result.attempts > 1 else ""
+    console.print(f"已发送《{out.subject}》给 {len(result.recipients)} 个地址(经 {result.server}{tries})")
+    for line in _plan_lines(out, config, password_source)[2:7]:
+        console.print(f"  {line}")
