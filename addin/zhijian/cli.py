@@ -573,6 +573,9 @@ def demo(out_dir, month, seed, as_json):
 from .cli_email import email_command  # noqa: E402 - registered after the core commands
 
 cli.add_command(email_command, "email")
+from .cli_addin import addin_group  # noqa: E402
+
+cli.add_command(addin_group, "addin")
 
 
 def main():

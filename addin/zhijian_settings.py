@@ -1,0 +1,7 @@
+"""Excel add-in zhijian_settings.xlam (质检 → 设置 → 配置): its button runs
+`import zhijian_settings; zhijian_settings.main()` (see macros/ribbon.yaml)."""
+
+
+def main():
+    from zhijian import ribbon
+    ribbon.settings()

@@ -1,0 +1,1 @@
+# Makes the ribbon source importable as zhijian.macros (see pyproject.toml).
