@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from zhijian.analysis import (Analysis, agent_pareto, analyse, calibrate, counted_calls, distribution,

@@ -3,7 +3,6 @@
 import datetime as dt
 import hashlib
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

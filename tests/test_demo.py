@@ -1,7 +1,6 @@
 """`zhijian demo` as the README's first command runs it."""
 
 import json
-from pathlib import Path
 
 import pandas as pd
 from click.testing import CliRunner

@@ -9,10 +9,11 @@ class ZhijianError(Exception):
     exit_code = 1
 
 
-class RubricError(ZhijianError):
-    """A rubric file that cannot be used; holds every problem found, each with its line."""
+class FileProblemsError(ZhijianError):
+    """A file people edit (YAML) that cannot be used; holds every problem, each with its line."""
 
     exit_code = 2
+    label = "文件错误"
 
     def __init__(self, problems: list[tuple[str, int | None, str]]):
         self.problems = problems  # (file, line, message)
@@ -22,8 +23,14 @@ class RubricError(ZhijianError):
         out = []
         for file, line, message in self.problems:
             where = f"{file}:{line}" if line else file
-            out.append(f"评分标准文件错误 {where}: {message}")
+            out.append(f"{self.label} {where}: {message}")
         return out
+
+
+class RubricError(FileProblemsError):
+    """A rubric file that cannot be used."""
+
+    label = "评分标准文件错误"
 
 
 class InputFileError(ZhijianError):

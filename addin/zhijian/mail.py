@@ -41,10 +41,9 @@ from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .errors import ZhijianError
+from .errors import FileProblemsError, ZhijianError
 
 DEFAULT_CONFIG = "zhijian-delivery.yaml"
 EXAMPLE_CONFIG = "workbook_templates/delivery.example.yaml"
@@ -96,21 +95,10 @@ class DeliveryError(ZhijianError):
     exit_code = 1
 
 
-class DeliveryConfigError(ZhijianError):
+class DeliveryConfigError(FileProblemsError):
     """A delivery configuration file that cannot be used; every problem with its line."""
 
-    exit_code = 2
-
-    def __init__(self, problems: list[tuple[str, int | None, str]]):
-        self.problems = problems  # (file, line, message)
-        super().__init__("\n".join(self.lines()))
-
-    def lines(self) -> list[str]:
-        out = []
-        for file, line, message in self.problems:
-            where = f"{file}:{line}" if line else file
-            out.append(f"发送配置文件错误 {where}: {message}")
-        return out
+    label = "发送配置文件错误"
 
 
 # --- configuration --------------------------------------------------------------------------------
@@ -267,17 +255,9 @@ def _password_keys(data: Any, path: tuple = ()) -> list[tuple]:
 
 def parse_config(text: str, file: str = "<config>") -> DeliveryConfig:
     """Parse and check a delivery configuration; raise DeliveryConfigError with every problem."""
-    from .rubric import _PYDANTIC_ZH, _line_for, _line_map, _loc_text
+    from .yamldoc import line_for as _line_for, loc_text as _loc_text, read_mapping, validation_problems
 
-    try:
-        data = yaml.safe_load(text)
-        lines = _line_map(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        raise DeliveryConfigError([(file, mark.line + 1 if mark else None,
-                                    f"YAML 格式错误: {getattr(e, 'problem', None) or e}")]) from None
-    if not isinstance(data, dict):
-        raise DeliveryConfigError([(file, 1, "文件内容应为键值表(YAML mapping)")])
+    data, lines = read_mapping(text, file, DeliveryConfigError)
     problems = []
     env = (data.get("smtp") or {}).get("password_env", DEFAULT_PASSWORD_ENV) \
         if isinstance(data.get("smtp"), dict) else DEFAULT_PASSWORD_ENV
@@ -291,18 +271,7 @@ def parse_config(text: str, file: str = "<config>") -> DeliveryConfig:
     try:
         config = DeliveryConfig.model_validate(data)
     except ValidationError as e:
-        for err in e.errors():
-            loc = tuple(err["loc"])
-            msg = _PYDANTIC_ZH.get(err["type"], err["msg"])
-            if err["type"] == "extra_forbidden":
-                msg = "不认识的设置项"
-            if err["type"] == "literal_error":
-                msg += f",应为 {err.get('ctx', {}).get('expected', '')}"
-            value = err.get("input")
-            shown = "" if err["type"] in ("missing", "extra_forbidden") or isinstance(value, (dict, list)) \
-                else f"(值: {value!r})"
-            problems.append((file, _line_for(lines, loc), f"{_loc_text(loc)}: {msg}{shown}"))
-        raise DeliveryConfigError(problems) from None
+        raise DeliveryConfigError(problems + validation_problems(e, lines, file, unknown="不认识的设置项")) from None
     base = Path(file).parent if file != "<config>" else Path.cwd()
     problems += [(file, _line_for(lines, p), f"{_loc_text(p)}: {m}" if p else m)
                  for p, m in _semantic_problems(config, base)]

@@ -14,10 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import RubricError
+from .yamldoc import line_for, read_mapping, validation_problems
 
 Severity = Literal["一般", "严重"]
 ItemClass = Literal["服务素质", "服务能力"]
@@ -234,67 +234,8 @@ class Rubric(_Model):
 
 # --- loading --------------------------------------------------------------------------------
 
-_PYDANTIC_ZH = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "未知字段(拼写错误?)",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-    "dict_type": "应为键值表",
-    "model_type": "应为键值表",
-    "bool_parsing": "应为 true/false",
-    "bool_type": "应为 true/false",
-    "literal_error": "取值不允许",
-    "tuple_type": "应为两个数的列表",
-    "too_short": "元素太少",
-    "too_long": "元素太多",
-}
-
-
-def _line_map(text: str) -> dict[tuple, int]:
-    """Map each path in the YAML document (keys and list indexes) to its 1-based line."""
-    lines: dict[tuple, int] = {}
-
-    def walk(node: yaml.Node, path: tuple) -> None:
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                key = k.value
-                lines[path + (key,)] = k.start_mark.line + 1
-                walk(v, path + (key,))
-                lines[path + (key,)] = k.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                walk(v, path + (i,))
-
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    if root is not None:
-        walk(root, ())
-    return lines
-
-
-def _line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return lines.get(())
-
-
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
-
-def _loc_text(loc: tuple) -> str:
-    out = ""
-    for p in loc:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out
 
 
 def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
@@ -391,33 +332,12 @@ def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
 
 def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
     """Parse and check a rubric; raise RubricError listing every problem with its line."""
-    try:
-        data = yaml.safe_load(text)
-        lines = _line_map(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-        context = getattr(e, "context", None) or ""
-        if context.startswith("while parsing a flow") and getattr(e, "context_mark", None):
-            mark = e.context_mark  # an unclosed [ or {: the line that opened it is at fault
-        line = mark.line + 1 if mark else None
-        problem = getattr(e, "problem", None) or str(e)
-        raise RubricError([(file, line, f"YAML 格式错误: {problem}")]) from None
-    if not isinstance(data, dict):
-        raise RubricError([(file, 1, "文件内容应为键值表(YAML mapping)")])
+    data, lines = read_mapping(text, file, RubricError)
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as e:
-        problems = []
-        for err in e.errors():
-            loc = tuple(err["loc"])
-            msg = _PYDANTIC_ZH.get(err["type"], err["msg"])
-            if err["type"] == "literal_error":
-                msg += f",应为 {err.get('ctx', {}).get('expected', '')}"
-            value = err.get("input")
-            shown = "" if err["type"] == "missing" or isinstance(value, (dict, list)) else f"(值: {value!r})"
-            problems.append((file, _line_for(lines, loc), f"{_loc_text(loc)}: {msg}{shown}"))
-        raise RubricError(problems) from None
-    problems = [(file, _line_for(lines, p), m) for p, m in _semantic_problems(rubric)]
+        raise RubricError(validation_problems(e, lines, file)) from None
+    problems = [(file, line_for(lines, p), m) for p, m in _semantic_problems(rubric)]
     if problems:
         raise RubricError(problems)
     return rubric.model_copy(update={

@@ -187,9 +187,8 @@ FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
 
 def write_checked_copy(source: Path, findings: list[Finding], target: Path | None = None) -> Path:
     """A copy of `source` with every finding's cell filled and commented, and a 校验结果 sheet."""
-    from openpyxl import load_workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import PatternFill
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "checked")
@@ -241,7 +240,6 @@ def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果
 def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path | None = None) -> Path:
     """A copy of `source` whose total column (最终得分) holds the engine's final scores; the column
     is added after the last one where the sheet has none."""
-    from openpyxl import load_workbook
     from openpyxl.styles import Font
 
     source = Path(source)
