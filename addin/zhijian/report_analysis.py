@@ -448,17 +448,7 @@ def _days(w: _Writer, a: Analysis) -> None:
     row += 1
     s.text(row, 0, "警示色天数", w.section)
     row += 1
-    s.headers(row, 0, ["警示色", "警示级别", "天数"])
-    row += 1
-    days = a.colour_days()
-    for name, colour, _, _, _ in WARNING_LEVELS:
-        s.put(row, 0, colour, w.fmt(level=name))
-        s.put(row, 1, name)
-        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
-        row += 1
-    s.put(row, 1, "合计")
-    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
-    row += 1
+    row = colour_days_table(s, row, a.colour_days())
     s.text(row, 0, "每天取当天平均不良比率的警示色", w.note)
     s.finish(min_width=9)
 
@@ -710,6 +700,21 @@ def _excluded(w: _Writer, a: Analysis, findings: list) -> None:
         s.put(row, 0, "无")
         row += 1
     s.finish(min_width=8)
+
+
+def colour_days_table(s: _Sheet, row: int, days: dict[str, int]) -> int:
+    """警示色天数: one filled row per colour and the total; returns the next free row."""
+    w = s.w
+    s.headers(row, 0, ["警示色", "警示级别", "天数"])
+    row += 1
+    for name, colour, _, _, _ in WARNING_LEVELS:
+        s.put(row, 0, colour, w.fmt(level=name))
+        s.put(row, 1, name, w.fmt())
+        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
+        row += 1
+    s.put(row, 1, "合计")
+    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
+    return row + 1
 
 
 # --- 申诉处理 (shared by every report) ------------------------------------------------------

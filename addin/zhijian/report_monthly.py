@@ -24,7 +24,7 @@ from .monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_BOTH, STATUS_OK, STATUS_
                       UNIT_PER_100, MonthlyReport)
 from .provenance import write_provenance, write_sources_rows
 from .report_analysis import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _level_cell, _Sheet, _Writer,
-                              write_appeals_sheet)
+                              colour_days_table, write_appeals_sheet)
 from .workbooks import atomic_path
 
 SHEET_OVERVIEW = "月报概览"
@@ -499,16 +499,7 @@ def _trend(s: _Sheet, rep: MonthlyReport) -> tuple | None:
     row += 1
     s.text(row, 0, "三、警示色天数", w.section)
     row += 1
-    s.headers(row, 0, ["警示色", "警示级别", "天数"])
-    row += 1
-    days = rep.colour_days()
-    for name, colour, _, _, _ in WARNING_LEVELS:
-        s.put(row, 0, colour, w.fmt(level=name))
-        s.put(row, 1, name, w.fmt())
-        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
-        row += 1
-    s.put(row, 1, "合计")
-    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
+    colour_days_table(s, row, rep.colour_days())
     s.finish(min_width=9)
     if not rep.has_data or last < first:
         return None
