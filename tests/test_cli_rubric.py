@@ -73,3 +73,28 @@ def test_list():
     assert r.exit_code == 0
     assert [line.split("\t")[0] for line in r.output.strip().splitlines()] == [
         "deduction-base100", "listening-10x4", "qc-v3.1"]
+
+
+def test_list_json():
+    data = json.loads(run("rubric", "list", "--json").output)
+    assert [d["id"] for d in data] == ["deduction-base100", "listening-10x4", "qc-v3.1"]
+
+
+def test_validate_reports_how_it_mapped_the_columns(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["十月评分"])
+    ws.append(["日期", "工号", "录音ID", "1、开头白及挂机", "服务态度(5分)", "服务用语", "语速音量", "表达能力",
+               "主动推介", "灵活处理", "双向沟通", "聆听能力", "业务能力", "差错", "我们自己的列"])
+    path = tmp_path / "s.xlsx"
+    wb.save(path)
+    r = run("validate", str(path), "--rubric", "listening-10x4", "--mapping")
+    assert "表头在第 2 行" in r.output
+    for line in ("│ D  │ 1、开头白及挂机", "评分项 开场白及挂机", "│ N  │ 差错", "差错扣分", "我们自己的列", "未使用(保留)"):
+        assert line in r.output, line
+    data = json.loads(run("validate", str(path), "--rubric", "listening-10x4", "--mapping", "--json").output)
+    [sheet] = data["sheets"]
+    assert sheet["header_row"] == 2 and sheet["columns"]["开场白及挂机"] == "D"
+    assert sheet["columns"]["error_deduction"] == "N" and sheet["extra_columns"] == {"O": "我们自己的列"}

@@ -109,14 +109,19 @@ def rubric_check(file, as_json):
 
 
 @rubric.command("list")
+@json_option
 @handle_errors
-def rubric_list():
+def rubric_list(as_json):
     """列出内置的评分标准。"""
     from .rubric import bundled_rubric_names, load_rubric
 
-    for name in bundled_rubric_names():
-        r = load_rubric(name)
-        click.echo(f"{name}\t{r.name} v{r.version}")
+    rubrics = [load_rubric(name) for name in bundled_rubric_names()]
+    if as_json:
+        print_json([{"id": r.id, "name": r.name, "version": r.version, "content_hash": r.content_hash}
+                    for r in rubrics])
+        return
+    for r in rubrics:
+        click.echo(f"{r.id}\t{r.name} v{r.version}")
 
 
 @rubric.command("show")
@@ -197,6 +202,23 @@ def _check(inputs, rubric_name, roster=None, period=None):
     return r, files, check_files(r, files, roster=ros, period=per, other_rubrics=_other_rubrics(r))
 
 
+def _mapping_table(sheet, rubric) -> Table:
+    """How the reader mapped a sheet's columns (列映射)."""
+    from .columns import column_specs
+
+    meanings = {sp.key: (f"评分项 {sp.key}" if sp.kind == "item" else sp.header) for sp in column_specs(rubric)}
+
+    where = f"{Path(sheet.file).name} / {sheet.sheet}"
+    if sheet.header_row is None:
+        return Table(title=f"{where}: 找不到表头")
+    t = Table("列", "表头", "对应", title=f"{where}: 表头在第 {sheet.header_row} 行")
+    for key, letter, header in sheet.mapping_report():
+        t.add_row(letter, header, meanings.get(key, key))
+    for letter, header in sorted(sheet.extra_columns.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        t.add_row(letter, header, "[dim]未使用(保留)[/dim]")
+    return t
+
+
 def _findings_table(report) -> Table:
     from .findings import SEVERITY_ZH
     t = Table("级别", "文件", "工作表", "单元格", "说明", title=f"校验结果: {report.errors} 个错误,{report.warnings} 个警告")
@@ -212,9 +234,10 @@ def _findings_table(report) -> Table:
 @click.option("--roster", type=click.Path(), help="人员名单(含“工号”列的 .xlsx 或 .csv)")
 @click.option("--period", help="统计期: 2026-11、2026-W47、2026-11-02 或 起..止")
 @click.option("--write", is_flag=True, help="在源文件旁写一份标出问题单元格的副本(*.checked.xlsx)")
+@click.option("--mapping", is_flag=True, help="显示每个工作表的表头行和各列对应的评分项、字段")
 @json_option
 @handle_errors
-def validate(inputs, rubric_name, roster, period, write, as_json):
+def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
     """校验评分表,例如: zhijian validate 评分表/*.xlsx --rubric listening-10x4 --period 2026-11
 
     有错误时退出码为 1。"""
@@ -231,8 +254,15 @@ def validate(inputs, rubric_name, roster, period, write, as_json):
         data = checked.report.to_dict()
         if write:
             data["written"] = written
+        if mapping:
+            data["sheets"] = [{"file": s.file, "sheet": s.sheet, "header_row": s.header_row,
+                               "columns": dict(s.columns), "extra_columns": dict(s.extra_columns)}
+                              for s in checked.sheets]
         print_json(data)
     else:
+        if mapping:
+            for sheet in checked.sheets:
+                console.print(_mapping_table(sheet, r))
         if checked.report.findings:
             console.print(_findings_table(checked.report))
         console.print(f"共读取 {len(files)} 个文件、{checked.report.rows} 行评分;"
