@@ -98,3 +98,16 @@ def test_validate_reports_how_it_mapped_the_columns(tmp_path):
     [sheet] = data["sheets"]
     assert sheet["header_row"] == 2 and sheet["columns"]["开场白及挂机"] == "D"
     assert sheet["columns"]["error_deduction"] == "N" and sheet["extra_columns"] == {"O": "我们自己的列"}
+
+
+def test_score_a_simple_csv_of_item_scores(tmp_path):
+    # No 日期/工号/录音编号 columns: scoring needs only the items (validation still asks for them).
+    path = tmp_path / "simple.csv"
+    path.write_text("开场白及挂机,服务态度,服务用语,语速音量,表达能力,主动推介,灵活处理,双向沟通,聆听能力,业务能力,差错扣分\n"
+                    "5,5,5,5,4,5,5,5,5,3,2\n"            # 2 × (8 × 5 + 4 + 3) = 94, − 差错扣分 2 = 92
+                    "５,5分,不涉及,5,5,5,5,5,5,5,\n",    # full-width, "5分", N/A = 5: 100
+                    encoding="utf-8")
+    data = json.loads(run("score", str(path), "--rubric", "listening-10x4", "--json").output)
+    assert [c["final_score"] for c in data["calls"]] == [92, 100]
+    r = run("validate", str(path), "--rubric", "listening-10x4")
+    assert r.exit_code == 1 and "找不到必填列: 日期、坐席工号、录音编号" in r.output

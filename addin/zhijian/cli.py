@@ -180,7 +180,7 @@ def _other_rubrics(current):
     return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
 
 
-def _check(inputs, rubric_name, roster=None, period=None):
+def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
     from .errors import InputFileError
     from .rubric import load_rubric
     from .validate import parse_period
@@ -199,7 +199,8 @@ def _check(inputs, rubric_name, roster=None, period=None):
         except ValueError:
             raise InputFileError(f"无法识别的统计期“{period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
     ros = read_roster(Path(roster)) if roster else None
-    return r, files, check_files(r, files, roster=ros, period=per, other_rubrics=_other_rubrics(r))
+    return r, files, check_files(r, files, roster=ros, period=per, other_rubrics=_other_rubrics(r),
+                                 require_fields=require_fields)
 
 
 def _mapping_table(sheet, rubric) -> Table:
@@ -282,7 +283,7 @@ def score(inputs, rubric_name, write, as_json):
     """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
     from .workbooks import write_scored_copy
 
-    r, files, checked = _check(inputs, rubric_name)
+    r, files, checked = _check(inputs, rubric_name, require_fields=False)
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
                                                                "sheet.other_rubric")]
     if fatal and checked.calls.empty:

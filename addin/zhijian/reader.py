@@ -247,7 +247,8 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
     return read, hr
 
 
-def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = ()) -> SheetRead:
+def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (),
+              require_fields: bool = True) -> SheetRead:
     """Read one sheet: map its columns, then every data row into the calls table.
 
     Works column by column: numbers (what almost every cell holds) take a fast path, and only
@@ -256,7 +257,8 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     specs = {s.key: s for s in column_specs(rubric)}
     item_keys = [it.name for it in rubric.items] + [f"offence:{o.id}" for o in rubric.offences]
     missing_items = [k for k in item_keys if k not in read.columns]
-    missing_fields = [k for k in REQUIRED_FIELDS if k not in read.columns]
+    # Scoring alone needs only the items; validation and the reports need who, when and which call.
+    missing_fields = [k for k in REQUIRED_FIELDS if k not in read.columns] if require_fields else []
     if hr is None or missing_items or missing_fields:
         # One sheet-level finding: column findings made against the wrong rubric would mislead.
         read.findings = [_unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields,
@@ -266,7 +268,7 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     col_index = {k: _col_number(letter) - grid.first_col for k, letter in read.columns.items()}
     used = sorted(col_index.values())
     remarks_idx = col_index.get("remarks")
-    rid_idx = col_index["recording_id"]
+    rid_idx = col_index.get("recording_id", len(grid.rows[hr]) + 10**6)
     idxs, rows = [], []
     for r in range(hr + 1, len(grid.rows)):
         row = grid.rows[r]
@@ -298,15 +300,14 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
         data[key] = [_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
     for key in ("agent_id", "recording_id"):
-        data[key] = [_id_text(v) for v in cols[key]]
-        for j, v in enumerate(data[key]):
+        data[key] = [_id_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
+        for j, v in enumerate(data[key] if key in cols else ()):
             if not v:
                 add(Rule.FIELD_MISSING, key, j, f"必填字段“{FIELD_ZH[key]}”为空", None)
-    dates = []
-    for j, v in enumerate(cols["date"]):
-        d = parse_date(v)
-        dates.append(d)
-        if d is None:
+    dates: list[dt.date | None] = [None] * len(rows)
+    for j, v in enumerate(cols.get("date", ())):
+        dates[j] = parse_date(v)
+        if dates[j] is None:
             t = _text(v)
             if t == "":
                 add(Rule.FIELD_MISSING, "date", j, "必填字段“日期”为空", None)

@@ -51,14 +51,17 @@ class Checked:
 
 
 def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | None = None,
-                period: Period | None = None, other_rubrics: Sequence[Rubric] = ()) -> Checked:
-    """Read, validate and score sheets. Sheets of a workbook that have no item headers at all are
+                period: Period | None = None, other_rubrics: Sequence[Rubric] = (),
+                require_fields: bool = True) -> Checked:
+    """Read, validate and score sheets (`require_fields=False` for scoring alone: a sheet of item
+    scores without 日期/工号/录音编号 columns). Sheets of a workbook that have no item headers at all are
     skipped when another sheet of the same file maps; a file none of whose sheets maps gets the
     finding of its first sheet."""
     out = Checked()
     by_file: dict[str, list[SheetRead]] = {}
     for grid in grids:
-        by_file.setdefault(grid.file, []).append(read_grid(rubric, grid, other_rubrics=other_rubrics))
+        by_file.setdefault(grid.file, []).append(read_grid(rubric, grid, other_rubrics=other_rubrics,
+                                                           require_fields=require_fields))
     frames = []
     for file, reads in by_file.items():
         mapped = [r for r in reads if r.mapped]

@@ -293,7 +293,7 @@ def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_rubrics=(),
-                progress=None):
+                progress=None, require_fields: bool = True):
     """Read every file and check all their sheets together (the file-based door onto
     `validate.check_grids`). A file that cannot be read becomes a file.unreadable finding."""
     from .findings import Rule
@@ -307,6 +307,7 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
             unreadable.append(Finding(Rule.FILE_UNREADABLE, Severity.ERROR, str(p), "", "", str(e), None))
         if progress:
             progress(p)
-    checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics)
+    checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics,
+                          require_fields=require_fields)
     checked.report.findings[:0] = unreadable
     return checked
