@@ -8,6 +8,7 @@ open workbook's used range. It reads each sheet, adds the checks that need sever
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -62,8 +63,8 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
     for grid in grids:
         by_file.setdefault(grid.file, []).append(read_grid(rubric, grid, other_rubrics=other_rubrics,
                                                            require_fields=require_fields))
-    frames = []
-    for file, reads in by_file.items():
+    mapped_reads: list[SheetRead] = []
+    for reads in by_file.values():
         mapped = [r for r in reads if r.mapped]
         if not mapped:
             unmapped = next((r for r in reads if r.header_row is not None), reads[0])
@@ -73,11 +74,11 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
         for read in mapped:
             out.sheets.append(read)
             out.report.extend(read.findings)
-            frames.append((read, None))
+        mapped_reads += mapped
         out.report.extend(_duplicates(mapped))
-    for read, calls in frames:
+    for read in mapped_reads:
         out.report.extend(_row_checks(rubric, read, roster, period))
-    reads = [r for r, _ in frames if r.n_calls]
+    reads = [r for r in mapped_reads if r.n_calls]
     # Always a full table (every column, possibly no row), so callers never special-case "empty".
     all_calls = calls_frame(reads)
     for it in rubric.items:
@@ -91,7 +92,7 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
                   if f.row is not None and str(f.rule).startswith(("score.", "formula.", "bonus.",
                                                                   "deduction.", "flag.", "fatal.",
                                                                   "error_deduction.", "offence."))}
-    out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r, _ in frames}, score_rows))
+    out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r in mapped_reads}, score_rows))
     error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
                   if f.severity == Severity.ERROR and f.row is not None}
     keys = zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist())
@@ -103,7 +104,6 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
 
 
 def _finding_order(f: Finding):
-    import re
     m = re.match(r"([A-Z]+)(\d+)", f.cell or "")
     row, col = (int(m.group(2)), (len(m.group(1)), m.group(1))) if m else (0, (0, ""))
     return (f.file, f.sheet, row, col, str(f.rule))
@@ -165,7 +165,6 @@ def _total_checks(calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
 
 def parse_period(text: str) -> Period:
     """'2026-11' (a month), '2026-W47' (an ISO week), '2026-11-02' (a day) or 'A..B'."""
-    import re
     text = text.strip()
     if ".." in text:
         a, b = text.split("..", 1)
