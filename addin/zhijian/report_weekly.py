@@ -432,12 +432,7 @@ def _agent_scores(w: _WeeklyWriter, report: WeeklyReport) -> None:
     ws.repeat_rows(2)
     r = 3
     for rec in df.to_dict("records"):
-        s.put(r, 0, rec["工号"], w.cell())
-        s.put(r, 1, rec["姓名"], w.cell())
-        s.put(r, 2, rec["班组"], w.cell())
-        s.put(r, 3, rec["通数"], w.cell(INT))
-        s.put(r, 4, rec["周平均分"], w.cell(SCORE, bold=True, fill=_score_fill(report, rec["周平均分"])))
-        s.put(r, 5, rec["最低分"], w.cell(SCORE, fill=_score_fill(report, rec["最低分"])))
+        _agent_cells(w, s, report, r, rec, "周平均分")
         s.put(r, 6, rec["等级"], w.cell(center=True))
         for j, col in enumerate(day_cols):
             v = rec[col]
@@ -466,6 +461,16 @@ def _agent_scores(w: _WeeklyWriter, report: WeeklyReport) -> None:
     s.finish(min_width=9)
 
 
+def _agent_cells(w: _WeeklyWriter, s: _Sheet, report: WeeklyReport, r: int, rec: dict, mean_key: str) -> None:
+    """工号, 姓名, 班组, 通数, the mean and the lowest score (filled below 良好水平 / 最低允许)."""
+    s.put(r, 0, rec["工号"], w.cell())
+    s.put(r, 1, rec["姓名"], w.cell())
+    s.put(r, 2, rec["班组"], w.cell())
+    s.put(r, 3, rec["通数"], w.cell(INT))
+    s.put(r, 4, rec[mean_key], w.cell(SCORE, bold=True, fill=_score_fill(report, rec[mean_key])))
+    s.put(r, 5, rec["最低分"], w.cell(SCORE, fill=_score_fill(report, rec["最低分"])))
+
+
 # --- 3. 员工服务质量反馈表 -------------------------------------------------------------------------
 
 def _feedback(w: _WeeklyWriter, report: WeeklyReport) -> None:
@@ -481,12 +486,7 @@ def _feedback(w: _WeeklyWriter, report: WeeklyReport) -> None:
     ws.repeat_rows(2)
     r = 3
     for rec in df.to_dict("records"):
-        s.put(r, 0, rec["工号"], w.cell())
-        s.put(r, 1, rec["姓名"], w.cell())
-        s.put(r, 2, rec["班组"], w.cell())
-        s.put(r, 3, rec["通数"], w.cell(INT))
-        s.put(r, 4, rec["平均分"], w.cell(SCORE, bold=True, fill=_score_fill(report, rec["平均分"])))
-        s.put(r, 5, rec["最低分"], w.cell(SCORE, fill=_score_fill(report, rec["最低分"])))
+        _agent_cells(w, s, report, r, rec, "平均分")
         s.put(r, 6, rec["主要不良项"], w.cell(wrap=True), width=False)
         s.put(r, 7, rec["最低分录音的质检员备注"], w.cell(wrap=True), width=False)
         lines = max(_lines(rec["最低分录音的质检员备注"], REMARK_WIDTH), _lines(rec["主要不良项"], WORST_WIDTH))
