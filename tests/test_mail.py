@@ -275,10 +275,9 @@ def test_config_problems_each_name_file_and_line():
         "{mean_defect_level}、{topics}、{next_topics}、{figures}、{file}、{sender}"]
 
 
-def test_no_config_points_to_the_example(report):
-    runner = CliRunner()
-    with runner.isolated_filesystem():
-        r = runner.invoke(email_command, [str(report), "--kind", "weekly", "--dry-run"])
+def test_no_config_points_to_the_example(report, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a folder without zhijian-delivery.yaml
+    r = CliRunner().invoke(email_command, [str(report), "--kind", "weekly", "--dry-run"])
     assert r.exit_code == 2
     assert r.output.startswith("发送配置文件错误 zhijian-delivery.yaml: 找不到发送配置文件")
     assert "delivery.example.yaml" in r.output
