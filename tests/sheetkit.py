@@ -160,3 +160,20 @@ def col(n: int) -> str:
     """1-based column number -> letters."""
     from openpyxl.utils import get_column_letter
     return get_column_letter(n)
+
+
+def sheet_with_mistakes(folder: Path, name: str = "一组-李娜.xlsx") -> Path:
+    """A listening-10x4 sheet with two mistakes: title row 1, header row 2, calls in rows 3–5
+    (columns as LISTENING_HEADER: F–O the items, Q 差错扣分, R 最终得分)."""
+    d1, d2 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_xlsx(folder / name, [SheetSpec("评分表", [
+        ["质检监听评分表 2026年11月"],
+        LISTENING_HEADER,
+        # row 3: 2 × 50 = 100 (clean)
+        listening_row(d1, "李娜", 1001, "王芳", "LY001", [5] * 10, total=100),
+        # row 4: 服务态度 6 is not a 0–5 score → score.not_allowed at G4
+        listening_row(d1, "李娜", 1002, "赵磊", "LY002", [5, 6, 5, 5, 5, 5, 5, 5, 5, 5], total=100),
+        # row 5: 10 × 4 = 40; 2 × 40 − 2 = 78, but 88 recorded → total.mismatch at R5
+        listening_row(d2, "李娜", 1003, "孙丽", "LY003", [4] * 10, error_deduction=2, total=88),
+    ], merges=["A1:S1"])])

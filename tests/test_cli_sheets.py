@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheetkit import (LISTENING_HEADER, LISTENING_ITEMS, QC_ITEMS, Formula, SheetSpec, listening_row,
+from sheetkit import (sheet_with_mistakes, LISTENING_HEADER, LISTENING_ITEMS, QC_ITEMS, Formula, SheetSpec, listening_row,
                       write_csv, write_xlsx)
 from zhijian.cli import cli
 
@@ -44,21 +44,6 @@ def squash(text: str) -> str:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def sheet_with_mistakes(folder: Path, name="一组-李娜.xlsx") -> Path:
-    """Title row 1, header row 2, calls in rows 3–5 (columns as LISTENING_HEADER: F–O the items,
-    Q 差错扣分, R 最终得分)."""
-    return write_xlsx(folder / name, [SheetSpec("评分表", [
-        ["质检监听评分表 2026年11月"],
-        LISTENING_HEADER,
-        # row 3: 2 × 50 = 100 (clean)
-        listening_row(D1, "李娜", 1001, "王芳", "LY001", [5] * 10, total=100),
-        # row 4: 服务态度 6 is not a 0–5 score → score.not_allowed at G4
-        listening_row(D1, "李娜", 1002, "赵磊", "LY002", [5, 6, 5, 5, 5, 5, 5, 5, 5, 5], total=100),
-        # row 5: 10 × 4 = 40; 2 × 40 − 2 = 78, but 88 recorded → total.mismatch at R5
-        listening_row(D2, "李娜", 1003, "孙丽", "LY003", [4] * 10, error_deduction=2, total=88),
-    ], merges=["A1:S1"])])
 
 
 def clean_sheet(folder: Path, name="一组-王敏.xlsx", with_total=True) -> Path:

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 import yaml
 
-from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
+from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
 from zhijian import ribbon
 from zhijian.errors import InputFileError
 from zhijian.findings import Finding, Rule, Severity
@@ -45,20 +45,6 @@ def user_config(tmp_path, monkeypatch):
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def sheet_with_mistakes(folder: Path, name="一组-李娜.xlsx") -> Path:
-    """Title row 1, header row 2, calls in rows 3–5 (F–O the items, Q 差错扣分, R 最终得分)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return write_xlsx(folder / name, [SheetSpec("评分表", [
-        ["质检监听评分表 2026年11月"],
-        LISTENING_HEADER,
-        listening_row(D1, "李娜", 1001, "王芳", "LY001", [5] * 10, total=100),
-        # 服务态度 6 is not a 0–5 score -> score.not_allowed at G4
-        listening_row(D1, "李娜", 1002, "赵磊", "LY002", [5, 6, 5, 5, 5, 5, 5, 5, 5, 5], total=100),
-        # 2 × 40 − 2 = 78, 88 recorded -> total.mismatch at R5
-        listening_row(D2, "李娜", 1003, "孙丽", "LY003", [4] * 10, error_deduction=2, total=88),
-    ], merges=["A1:S1"])])
 
 
 def sheet_without_total(folder: Path, name="二组-王敏.xlsx", inspector="王敏", day=D2) -> Path:

@@ -78,14 +78,9 @@ def install(target, interpreter, as_json):
     """安装加载项到 Excel 启动文件夹(仅 Windows 与 macOS),例如: zhijian addin install
 
     安装前请先退出 Excel;安装后重新打开 Excel,功能区出现“质检”选项卡。"""
-    from .addin_build import UnsupportedPlatform, install as run, startup_dir
+    from .addin_build import install as run
 
-    if target is None:
-        try:
-            startup_dir()
-        except UnsupportedPlatform as e:
-            click.echo(str(e), err=True)
-            sys.exit(2)
+    _require_excel_platform(target)
     written = run(target, interpreter=interpreter)
     exe = interpreter or sys.executable
     if as_json:
@@ -98,13 +93,9 @@ def install(target, interpreter, as_json):
                f"使用的 Python: {exe}。请重新打开 Excel。")
 
 
-@addin_group.command("uninstall")
-@click.option("--target", type=click.Path(), help="从这个文件夹卸载(默认: Excel 的启动文件夹 XLSTART)")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-@_handled
-def uninstall(target, as_json):
-    """从 Excel 启动文件夹删除本项目的加载项(仅 Windows 与 macOS),例如: zhijian addin uninstall"""
-    from .addin_build import UnsupportedPlatform, startup_dir, uninstall as run
+def _require_excel_platform(target) -> None:
+    """Without --target, installing needs Excel's startup folder: on Linux, say so and stop."""
+    from .addin_build import UnsupportedPlatform, startup_dir
 
     if target is None:
         try:
@@ -112,6 +103,17 @@ def uninstall(target, as_json):
         except UnsupportedPlatform as e:
             click.echo(str(e), err=True)
             sys.exit(2)
+
+
+@addin_group.command("uninstall")
+@click.option("--target", type=click.Path(), help="从这个文件夹卸载(默认: Excel 的启动文件夹 XLSTART)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+@_handled
+def uninstall(target, as_json):
+    """从 Excel 启动文件夹删除本项目的加载项(仅 Windows 与 macOS),例如: zhijian addin uninstall"""
+    from .addin_build import uninstall as run
+
+    _require_excel_platform(target)
     removed = run(target)
     if as_json:
         _echo_json({"removed": [str(p) for p in removed]})

@@ -183,14 +183,14 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     if sampling_target < 1:
         raise ValueError("sampling_target must be at least 1")
     _, label = period_of("month", month.start)
-    valid, excluded = _select(loaded, month)
+    valid, _, excluded = loaded.select(month)
     analysis = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
 
     notes: list[str] = []
     prev_period = previous_month(month)
     _, prev_label = period_of("month", prev_period.start)
     source = previous if previous is not None else loaded
-    pvalid, pexcluded = _select(source, prev_period)
+    pvalid, _, pexcluded = source.select(prev_period)
     prev = analyse(rubric, pvalid, period_label=prev_label, lead=lead, excluded_rows=pexcluded) \
         if len(pvalid) else None
     if prev is None:
@@ -219,15 +219,6 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
         item_pareto=analysis.overall.item_pareto(), agent_pareto=analysis.agent_pareto,
         trend=_trend(weeks), sampling=sampling, sampling_days=sampling_days, non_working_calls=off_days,
         notes=notes)
-
-
-def _select(loaded: Loaded, period: Period) -> tuple[pd.DataFrame, int]:
-    """`Loaded.select` (valid calls of the period, rows excluded); inputs without any call give
-    no call (`select` itself needs at least one row)."""
-    if loaded.calls.empty:
-        return loaded.calls.iloc[0:0], 0
-    valid, _, excluded = loaded.select(period)
-    return valid, excluded
 
 
 def _group_positions(values: list) -> dict[Any, np.ndarray]:
