@@ -3,5 +3,5 @@
 
 
 def main():
-    from zhijian import ribbon
+    from zhijian.excel import ribbon
     ribbon.rubric()

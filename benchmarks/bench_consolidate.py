@@ -28,9 +28,9 @@ mode, folder, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 t0 = time.perf_counter()
 if mode == "baseline":
     from python_calamine import CalamineWorkbook
-    from zhijian.analysis import analyse
-    from zhijian.report_analysis import write_analysis_workbook
-    from zhijian.rubric import load_rubric
+    from zhijian.engine.analysis import analyse
+    from zhijian.reports.analysis_workbook import write_analysis_workbook
+    from zhijian.engine.rubric import load_rubric
     import pandas as pd
     rows = 0
     for p in sorted(folder.glob("*.xlsx")):
@@ -44,8 +44,8 @@ if mode == "baseline":
     write_analysis_workbook(analysis, out)
     info = {"rows": rows}
 else:
-    from zhijian.consolidate import consolidate, write_consolidation
-    from zhijian.rubric import load_rubric
+    from zhijian.pipeline.jobs import consolidate, write_consolidation
+    from zhijian.engine.rubric import load_rubric
     r = load_rubric("listening-10x4")
     res = consolidate(r, [str(folder)], period_kind="month")
     t1 = time.perf_counter()
@@ -61,8 +61,8 @@ print(json.dumps(info))
 
 
 def generate(folder: Path) -> None:
-    from zhijian.demo import _item_score, ITEM_DEFECT, write_sheet
-    from zhijian.rubric import load_rubric
+    from zhijian.pipeline.demo import _item_score, ITEM_DEFECT, write_sheet
+    from zhijian.engine.rubric import load_rubric
 
     rubric = load_rubric("listening-10x4")
     rng = random.Random(2026)

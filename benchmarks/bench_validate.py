@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from zhijian.demo import generate_month, write_sheet
-from zhijian.rubric import load_rubric
-from zhijian.validate import check_grids, parse_period
-from zhijian.workbooks import read_grids
+from zhijian.pipeline.demo import generate_month, write_sheet
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import check_grids, parse_period
+from zhijian.files.workbooks import read_grids
 
 ROWS = 1500
 TARGET_S = 1.0

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 import openpyxl
 
-from zhijian.reader import Grid
+from zhijian.engine.reader import Grid
 
 LISTENING_ITEMS = ["开场白及挂机", "服务态度", "服务用语", "语速音量", "表达能力",
                    "主动推介", "灵活处理", "双向沟通", "聆听能力", "业务能力"]

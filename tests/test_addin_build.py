@@ -28,9 +28,10 @@ with warnings.catch_warnings():  # oletools uses pyparsing names deprecated in p
     warnings.simplefilter("ignore")
     from oletools.olevba import VBA_Parser
 
-from zhijian import addin_build, ribbon
-from zhijian.addin_build import (CUSTOMUI_NS, AddinError, load_ribbon, startup_dir, template_path)
-from zhijian.cli_addin import addin_group
+from zhijian.excel import addin_build
+from zhijian.excel import ribbon
+from zhijian.excel.addin_build import (CUSTOMUI_NS, AddinError, load_ribbon, startup_dir, template_path)
+from zhijian.cli.addin import addin_group
 
 ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
 RIBBON = load_ribbon()
@@ -185,7 +186,7 @@ def test_file_name_maps_to_a_module_whose_main_calls_the_button(button, monkeypa
 
 
 def test_libreoffice_opens_every_addin(built, tmp_path):
-    from zhijian.libreoffice import find_soffice
+    from zhijian.files.libreoffice import find_soffice
 
     soffice = find_soffice()
     profile = Path(tempfile.mkdtemp(prefix="zhijian-lo-", dir=tmp_path))

@@ -26,11 +26,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from zhijian.analysis import (Analysis, agent_pareto, analyse, calibrate, counted_calls, distribution,
+from zhijian.engine.analysis import (Analysis, agent_pareto, analyse, calibrate, counted_calls, distribution,
                               figures, split_duplicates, topics, warning_colour, warning_level)
-from zhijian.reader import Grid
-from zhijian.rubric import load_rubric
-from zhijian.validate import check_grids
+from zhijian.engine.reader import Grid
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import check_grids
 
 ITEMS = ["开场白及挂机", "服务态度", "服务用语", "语速音量",  # 服务素质
          "表达能力", "主动推介", "灵活处理", "双向沟通", "聆听能力", "业务能力"]  # 服务能力

@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from zhijian.appeals import register_headers
-from zhijian.cli import cli
-from zhijian.consolidate import consolidate, load_calls
-from zhijian.rubric import load_rubric
-from zhijian.template import write_appeals_template
+from zhijian.engine.appeals import register_headers
+from zhijian.cli.main import cli
+from zhijian.pipeline.jobs import consolidate, load_calls
+from zhijian.engine.rubric import load_rubric
+from zhijian.reports.template import write_appeals_template
 
 RUBRIC = load_rubric("listening-10x4")
 ITEMS = [it.name for it in RUBRIC.items]
@@ -208,7 +208,7 @@ def test_audit_identical_then_names_the_figure_after_an_edit(files, tmp_path):
 
 
 def test_output_records_rubric_and_inputs(files, tmp_path):
-    from zhijian.provenance import file_sha256, read_provenance
+    from zhijian.files.provenance import file_sha256, read_provenance
 
     src, _ = files
     out = tmp_path / "out.xlsx"

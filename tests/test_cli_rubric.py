@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from zhijian.cli import cli
+from zhijian.cli.main import cli
 
 RUBRICS = Path(__file__).parent.parent / "rubrics"
 

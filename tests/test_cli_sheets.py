@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from sheetkit import (sheet_with_mistakes, LISTENING_HEADER, LISTENING_ITEMS, QC_ITEMS, Formula, SheetSpec, listening_row,
                       write_csv, write_xlsx)
-from zhijian.cli import cli
+from zhijian.cli.main import cli
 
 D1, D2 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
 ENV = {"COLUMNS": "1000"}  # wide enough that rich never wraps a message in the table

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from test_report_analysis import read_back_figures
-from zhijian.cli import cli
-from zhijian.demo import generate_month, write_sheet
-from zhijian.rubric import load_rubric
-from zhijian.scoring import CallRecord, score_call
+from zhijian.cli.main import cli
+from zhijian.pipeline.demo import generate_month, write_sheet
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.scoring import CallRecord, score_call
 
 
 @pytest.fixture(scope="module")

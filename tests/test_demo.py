@@ -5,7 +5,7 @@ import json
 import pandas as pd
 from click.testing import CliRunner
 
-from zhijian.cli import cli
+from zhijian.cli.main import cli
 
 PLANTED = {"score.not_allowed", "score.missing", "recording.duplicate", "date.out_of_period",
            "total.mismatch", "agent.unknown", "error_deduction.invalid"}

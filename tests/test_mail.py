@@ -31,8 +31,8 @@ from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 from openpyxl.styles import Font, PatternFill
 
-from zhijian.cli_email import email_command
-from zhijian.mail import (DeliveryConfigError, DeliveryError, build_outgoing, load_config, mask_text,
+from zhijian.cli.email import email_command
+from zhijian.delivery.mail import (DeliveryConfigError, DeliveryError, build_outgoing, load_config, mask_text,
                           mask_workbook, parse_config, read_key_figures, send)
 
 
@@ -393,14 +393,14 @@ def test_missing_figures_are_tolerated(tmp_path):
 
 
 def test_key_figures_of_a_real_analysis_workbook(tmp_path):
-    from zhijian.analysis import analyse
-    from zhijian.columns import column_specs
-    from zhijian.consolidate import period_of
-    from zhijian.demo import generate_month
-    from zhijian.reader import Grid
-    from zhijian.report_analysis import write_analysis_workbook
-    from zhijian.rubric import load_rubric
-    from zhijian.validate import check_grids
+    from zhijian.engine.analysis import analyse
+    from zhijian.engine.columns import column_specs
+    from zhijian.pipeline.jobs import period_of
+    from zhijian.pipeline.demo import generate_month
+    from zhijian.engine.reader import Grid
+    from zhijian.reports.analysis_workbook import write_analysis_workbook
+    from zhijian.engine.rubric import load_rubric
+    from zhijian.engine.validate import check_grids
 
     rubric = load_rubric("listening-10x4")
     month, _ = generate_month(rubric, "2026-10", seed=5)

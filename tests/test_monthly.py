@@ -25,15 +25,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from zhijian.analysis import analyse
-from zhijian.columns import column_specs
-from zhijian.consolidate import Loaded
-from zhijian.demo import generate_month
-from zhijian.monthly import MonthlyReport, build_monthly
-from zhijian.reader import Grid
-from zhijian.report_monthly import SHEETS, write_monthly_workbook
-from zhijian.rubric import load_rubric
-from zhijian.validate import check_grids, parse_period
+from zhijian.engine.analysis import analyse
+from zhijian.engine.columns import column_specs
+from zhijian.pipeline.jobs import Loaded
+from zhijian.pipeline.demo import generate_month
+from zhijian.engine.monthly import MonthlyReport, build_monthly
+from zhijian.engine.reader import Grid
+from zhijian.reports.monthly_workbook import SHEETS, write_monthly_workbook
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import check_grids, parse_period
 
 OCT, SEP, NOV = parse_period("2026-10"), parse_period("2026-09"), parse_period("2026-11")
 HOLIDAY = dt.date(2026, 10, 1)
@@ -403,7 +403,7 @@ def test_offence_only_rubric(tmp_path):
 # --- LibreOffice prints it -------------------------------------------------------------------------
 
 def test_libreoffice_pdf_has_text_and_embedded_cjk_font(workbook, tmp_path, report):
-    from zhijian.libreoffice import convert_to_pdf
+    from zhijian.files.libreoffice import convert_to_pdf
 
     for tool in ("pdfinfo", "pdftotext", "pdffonts"):
         assert shutil.which(tool), f"{tool} (poppler-utils) is required for this test"

@@ -15,7 +15,7 @@ import pytest
 from openpyxl.packaging.custom import StringProperty
 
 from sheetkit import ExcelError, SheetSpec, write_xlsx
-from zhijian.port import (FolderPickerUnavailable, OpenpyxlPort, WorkbookPort, XlwingsPort, cell_name,
+from zhijian.excel.port import (FolderPickerUnavailable, OpenpyxlPort, WorkbookPort, XlwingsPort, cell_name,
                           split_cell)
 
 

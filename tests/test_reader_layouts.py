@@ -23,10 +23,10 @@ import pytest
 
 from sheetkit import (LISTENING_HEADER, LISTENING_ITEMS, SheetSpec, listening_row, qc_header, qc_row,
                       write_csv, write_xlsx)
-from zhijian.reader import Grid
-from zhijian.rubric import load_rubric
-from zhijian.validate import check_grids
-from zhijian.workbooks import read_grids
+from zhijian.engine.reader import Grid
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import check_grids
+from zhijian.files.workbooks import read_grids
 
 D1, D2, D3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
 FIVES = [5] * 10

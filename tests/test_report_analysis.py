@@ -23,13 +23,13 @@ import pandas as pd
 import pytest
 
 import zhijian
-from zhijian.analysis import Analysis, analyse, warning_colour, warning_fill
-from zhijian.columns import column_specs
-from zhijian.demo import generate_month
-from zhijian.reader import Grid
-from zhijian.report_analysis import SHEETS, write_analysis_workbook
-from zhijian.rubric import load_rubric
-from zhijian.validate import check_grids
+from zhijian.engine.analysis import Analysis, analyse, warning_colour, warning_fill
+from zhijian.engine.columns import column_specs
+from zhijian.pipeline.demo import generate_month
+from zhijian.engine.reader import Grid
+from zhijian.reports.analysis_workbook import SHEETS, write_analysis_workbook
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import check_grids
 
 RUBRIC = "listening-10x4"
 FORMULA_REMARK = "=1+1"
@@ -349,7 +349,7 @@ def test_empty_analysis(tmp_path, rubric, data):
 
 def _pdf(src: Path, out_dir: Path) -> Path:
     try:
-        from zhijian.libreoffice import convert_to_pdf
+        from zhijian.files.libreoffice import convert_to_pdf
     except ImportError:  # the LibreOffice module is not there yet: call soffice directly
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         assert soffice, "LibreOffice (soffice) is required for this test"

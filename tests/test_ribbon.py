@@ -21,12 +21,12 @@ import pytest
 import yaml
 
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
-from zhijian import ribbon
+from zhijian.excel import ribbon
 from zhijian.errors import InputFileError
-from zhijian.findings import Finding, Rule, Severity
-from zhijian.port import OpenpyxlPort
-from zhijian.rubric import load_rubric
-from zhijian.workbooks import check_files, read_grids
+from zhijian.engine.findings import Finding, Rule, Severity
+from zhijian.excel.port import OpenpyxlPort
+from zhijian.engine.rubric import load_rubric
+from zhijian.files.workbooks import check_files, read_grids
 
 ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
 D1, D2, D3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
@@ -141,7 +141,7 @@ def test_validate_clean_sheet_says_so(tmp_path):
 
 
 def test_warnings_are_yellow_and_errors_win_a_shared_cell(tmp_path, monkeypatch):
-    import zhijian.validate as validate
+    import zhijian.engine.validate as validate
 
     real = validate.check_grids
 
@@ -228,7 +228,7 @@ def test_new_sheet_writes_the_rubric_template_beside_the_workbook(tmp_path):
 
 
 def test_new_sheet_follows_the_workbooks_rubric_property(tmp_path):
-    from zhijian.template import write_template
+    from zhijian.reports.template import write_template
 
     qc = write_template(load_rubric("qc-v3.1"), tmp_path / "qc.xlsx", rows=5)
     port = OpenpyxlPort(qc)
@@ -248,7 +248,7 @@ def _sheets_folder(tmp_path: Path) -> Path:
 
 
 def test_consolidate_writes_the_analysis_like_the_cli(tmp_path):
-    from zhijian.consolidate import consolidate
+    from zhijian.pipeline.jobs import consolidate
 
     folder = _sheets_folder(tmp_path)
     port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
@@ -287,7 +287,7 @@ def test_cancelled_folder_picker_stops_quietly(tmp_path):
 
 
 def test_weekly_report_like_the_cli(tmp_path):
-    from zhijian.consolidate import weekly_report
+    from zhijian.pipeline.jobs import weekly_report
 
     folder = _sheets_folder(tmp_path)
     port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
@@ -302,7 +302,7 @@ def test_weekly_report_like_the_cli(tmp_path):
 
 
 def test_monthly_report_like_the_cli(tmp_path):
-    from zhijian.consolidate import monthly_report
+    from zhijian.pipeline.jobs import monthly_report
 
     folder = _sheets_folder(tmp_path)
     port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
@@ -327,7 +327,7 @@ reports:
 
 @pytest.fixture
 def outbox(monkeypatch):
-    import zhijian.mail as mail
+    import zhijian.delivery.mail as mail
 
     sent = []
 
@@ -412,7 +412,7 @@ def test_settings_with_mistakes_are_not_saved(tmp_path, user_config):
 
 
 def test_settings_order_sheet_then_property_then_user_file(tmp_path, user_config):
-    from zhijian.template import write_template
+    from zhijian.reports.template import write_template
 
     user_config.write_text("rubric: deduction-base100\nlead: 张班长\n汇总周期: 周\n", encoding="utf-8")
     qc = write_template(load_rubric("qc-v3.1"), tmp_path / "qc.xlsx", rows=5)
@@ -478,7 +478,7 @@ class _Note:
 
 class _Range:
     def __init__(self, sheet, refs):
-        from zhijian.port import split_cell
+        from zhijian.excel.port import split_cell
         self.sheet, self.refs = sheet, [split_cell(r) for r in refs]
         self.row, self.column = self.refs[0]
         self.font = types.SimpleNamespace(bold=False)
@@ -538,7 +538,7 @@ class _Sheet:
 
     @property
     def used_range(self):
-        from zhijian.port import cell_name
+        from zhijian.excel.port import cell_name
         if not self.values:
             return _Range(self, ["A1"])
         rows = [r for r, _ in self.values]
@@ -546,7 +546,7 @@ class _Sheet:
         return _Range(self, [cell_name(min(rows), min(cols)), cell_name(max(rows), max(cols))])
 
     def range(self, a, b=None):
-        from zhijian.port import cell_name
+        from zhijian.excel.port import cell_name
         if isinstance(a, tuple):
             return _Range(self, [cell_name(*a), cell_name(*b)])
         return _Range(self, a.split(","))

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhijian.rubric import load_rubric
-from zhijian.scoring import CallRecord, score_call
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.scoring import CallRecord, score_call
 
 
 @pytest.fixture(scope="module")

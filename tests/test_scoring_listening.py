@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhijian.rubric import load_rubric
-from zhijian.scoring import CallRecord, score_call
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.scoring import CallRecord, score_call
 
 ITEMS = ["开场白及挂机", "服务态度", "服务用语", "语速音量",  # 服务素质
          "表达能力", "主动推介", "灵活处理", "双向沟通", "聆听能力", "业务能力"]  # 服务能力

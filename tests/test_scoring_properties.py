@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhijian.rubric import Rubric, load_rubric, parse_rubric
-from zhijian.scoring import CallRecord, records_frame, score_call, score_frame
+from zhijian.engine.rubric import Rubric, load_rubric, parse_rubric
+from zhijian.engine.scoring import CallRecord, records_frame, score_call, score_frame
 
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
 

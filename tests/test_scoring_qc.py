@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhijian.rubric import load_rubric
-from zhijian.scoring import CallRecord, score_call
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.scoring import CallRecord, score_call
 
 FULL = {
     "问候语": 2, "结束语": 2, "称呼语": 1, "响应语": 2, "礼貌用语": 2,
@@ -217,7 +217,7 @@ grades:
 
 
 def lift_rubric(lift: str):
-    from zhijian.rubric import parse_rubric
+    from zhijian.engine.rubric import parse_rubric
     return parse_rubric(LIFT_RUBRIC.format(lift=lift), "t.yaml")
 
 

@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from zhijian import libreoffice
-from zhijian.columns import column_specs
-from zhijian.libreoffice import LibreOfficeError, recalculate_many
-from zhijian.rubric import Rubric, _fmt, load_rubric, parse_rubric
-from zhijian.scoring import CallRecord, score_call
-from zhijian.template import NA_TEXT, YES_TEXT, template_layout, total_formula, write_template
+from zhijian.files import libreoffice
+from zhijian.engine.columns import column_specs
+from zhijian.files.libreoffice import LibreOfficeError, recalculate_many
+from zhijian.engine.rubric import Rubric, _fmt, load_rubric, parse_rubric
+from zhijian.engine.scoring import CallRecord, score_call
+from zhijian.reports.template import NA_TEXT, YES_TEXT, template_layout, total_formula, write_template
 
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
 N_ROWS = 200

@@ -23,10 +23,10 @@ import pytest
 
 from sheetkit import (LISTENING_HEADER, ExcelError, SheetSpec, delete_column, listening_row, qc_header,
                       qc_row, set_cell, write_xlsx)
-from zhijian.findings import Rule, Severity
-from zhijian.rubric import load_rubric
-from zhijian.validate import check_grids, parse_period
-from zhijian.workbooks import read_grids
+from zhijian.engine.findings import Rule, Severity
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import check_grids, parse_period
+from zhijian.files.workbooks import read_grids
 
 D1, D2 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
 ROSTER = {"1001", "1002", "1003", "1004"}

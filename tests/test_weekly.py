@@ -25,15 +25,15 @@ import numpy as np
 import openpyxl
 import pytest
 
-from zhijian.analysis import analyse, defect_matrix, split_duplicates, topics, warning_colour, warning_fill
-from zhijian.consolidate import consolidate, load_calls
-from zhijian.demo import generate_month, write_sheet
+from zhijian.engine.analysis import analyse, defect_matrix, split_duplicates, topics, warning_colour, warning_fill
+from zhijian.pipeline.jobs import consolidate, load_calls
+from zhijian.pipeline.demo import generate_month, write_sheet
 from zhijian.errors import InputFileError
-from zhijian.report_weekly import EMPTY_WEEK, SHEETS, write_weekly_workbook
-from zhijian.rubric import load_rubric
-from zhijian.validate import parse_period
-from zhijian.weekly import WeeklyReport, build_weekly, day_label
-from zhijian.workdays import CALENDAR_CN
+from zhijian.reports.weekly_workbook import EMPTY_WEEK, SHEETS, write_weekly_workbook
+from zhijian.engine.rubric import load_rubric
+from zhijian.engine.validate import parse_period
+from zhijian.engine.weekly import WeeklyReport, build_weekly, day_label
+from zhijian.engine.workdays import CALENDAR_CN
 
 RUBRIC = "listening-10x4"
 W41, W42, W43, W45 = (parse_period(f"2026-W{n}") for n in (41, 42, 43, 45))
@@ -443,7 +443,7 @@ def test_empty_week(tmp_path, reports):
 
 
 def test_libreoffice_prints_the_report(workbook, reports, tmp_path):
-    from zhijian.libreoffice import convert_to_pdf
+    from zhijian.files.libreoffice import convert_to_pdf
 
     for tool in ("pdftotext", "pdffonts"):
         assert shutil.which(tool), f"{tool} (poppler-utils) is required for this test"

@@ -13,8 +13,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .errors import ZhijianError
+from zhijian import __version__
+from zhijian.errors import ZhijianError
 
 # soft_wrap: messages are never broken mid-line (a file path must stay whole); off a terminal,
 # tables get room enough for Chinese columns.
@@ -56,7 +56,7 @@ def appeals_options(fn):
 
 
 def _policy(window_hours: float):
-    from .appeals import AppealPolicy
+    from zhijian.engine.appeals import AppealPolicy
     return AppealPolicy(window_hours=window_hours)
 
 
@@ -87,8 +87,8 @@ def rubric():
 @handle_errors
 def rubric_check(file, as_json):
     """检查评分标准文件,例如: zhijian rubric check rubrics/listening-10x4.yaml"""
-    from .errors import RubricError
-    from .rubric import load_rubric
+    from zhijian.errors import RubricError
+    from zhijian.engine.rubric import load_rubric
 
     try:
         r = load_rubric(file)
@@ -113,7 +113,7 @@ def rubric_check(file, as_json):
 @handle_errors
 def rubric_list(as_json):
     """列出内置的评分标准。"""
-    from .rubric import bundled_rubric_names, load_rubric
+    from zhijian.engine.rubric import bundled_rubric_names, load_rubric
 
     rubrics = [load_rubric(name) for name in bundled_rubric_names()]
     if as_json:
@@ -130,7 +130,7 @@ def rubric_list(as_json):
 @handle_errors
 def rubric_show(name, as_json):
     """以表格显示评分标准,例如: zhijian rubric show qc-v3.1"""
-    from .rubric import load_rubric, rubric_as_dict
+    from zhijian.engine.rubric import load_rubric, rubric_as_dict
 
     r = load_rubric(name)
     if as_json:
@@ -176,15 +176,15 @@ def rubric_show(name, as_json):
 # --- sheets -----------------------------------------------------------------------------------
 
 def _other_rubrics(current):
-    from .rubric import bundled_rubric_names, load_rubric
+    from zhijian.engine.rubric import bundled_rubric_names, load_rubric
     return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
 
 
 def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
-    from .errors import InputFileError
-    from .rubric import load_rubric
-    from .validate import parse_period
-    from .workbooks import check_files, expand_inputs, read_roster
+    from zhijian.errors import InputFileError
+    from zhijian.engine.rubric import load_rubric
+    from zhijian.engine.validate import parse_period
+    from zhijian.files.workbooks import check_files, expand_inputs, read_roster
 
     r = load_rubric(rubric_name)
     files, notes = expand_inputs(list(inputs))
@@ -205,7 +205,7 @@ def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
 
 def _mapping_table(sheet, rubric) -> Table:
     """How the reader mapped a sheet's columns (列映射)."""
-    from .columns import column_specs
+    from zhijian.engine.columns import column_specs
 
     meanings = {sp.key: (f"评分项 {sp.key}" if sp.kind == "item" else sp.header) for sp in column_specs(rubric)}
 
@@ -221,7 +221,7 @@ def _mapping_table(sheet, rubric) -> Table:
 
 
 def _findings_table(report) -> Table:
-    from .findings import SEVERITY_ZH
+    from zhijian.engine.findings import SEVERITY_ZH
     t = Table("级别", "文件", "工作表", "单元格", "说明", title=f"校验结果: {report.errors} 个错误,{report.warnings} 个警告")
     for f in report.findings:
         colour = "red" if f.severity == "error" else "yellow"
@@ -242,7 +242,7 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
     """校验评分表,例如: zhijian validate 评分表/*.xlsx --rubric listening-10x4 --period 2026-11
 
     有错误时退出码为 1。"""
-    from .workbooks import write_checked_copy
+    from zhijian.files.workbooks import write_checked_copy
 
     r, files, checked = _check(inputs, rubric_name, roster, period)
     written = []
@@ -281,7 +281,7 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
 @handle_errors
 def score(inputs, rubric_name, write, as_json):
     """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
-    from .workbooks import write_scored_copy
+    from zhijian.files.workbooks import write_scored_copy
 
     r, files, checked = _check(inputs, rubric_name, require_fields=False)
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
@@ -338,9 +338,9 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
 
     from rich.progress import Progress
 
-    from .consolidate import consolidate as run, write_consolidation
-    from .errors import InputFileError
-    from .rubric import load_rubric
+    from zhijian.pipeline.jobs import consolidate as run, write_consolidation
+    from zhijian.errors import InputFileError
+    from zhijian.engine.rubric import load_rubric
 
     r = load_rubric(rubric_name)
     day = None
@@ -416,9 +416,9 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
 
     zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42 -o 质检周报.xlsx
     """
-    from .consolidate import weekly_report, write_periodic
-    from .errors import InputFileError
-    from .rubric import load_rubric
+    from zhijian.pipeline.jobs import weekly_report, write_periodic
+    from zhijian.errors import InputFileError
+    from zhijian.engine.rubric import load_rubric
 
     if week and not __import__("re").fullmatch(r"\d{4}-W\d{1,2}", week, flags=2):
         raise InputFileError(f"无法识别的周“{week}”,请写成 2026-W42")
@@ -458,9 +458,9 @@ def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_
 
     zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10 -o 质检月报.xlsx
     """
-    from .consolidate import monthly_report, write_periodic
-    from .errors import InputFileError
-    from .rubric import load_rubric
+    from zhijian.pipeline.jobs import monthly_report, write_periodic
+    from zhijian.errors import InputFileError
+    from zhijian.engine.rubric import load_rubric
 
     if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
         raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
@@ -497,8 +497,8 @@ def appeals():
 @handle_errors
 def appeals_template(rubric_name, output):
     """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""
-    from .rubric import load_rubric
-    from .template import write_appeals_template
+    from zhijian.engine.rubric import load_rubric
+    from zhijian.reports.template import write_appeals_template
 
     r = load_rubric(rubric_name)
     console.print(f"已生成申诉登记表: {write_appeals_template(r, Path(output))}")
@@ -516,8 +516,8 @@ def appeals_check(register, inputs, rubric_name, window_hours, as_json):
 
     zhijian appeals check 申诉登记表.xlsx 评分表/ --rubric listening-10x4
     """
-    from .consolidate import load_calls
-    from .rubric import load_rubric
+    from zhijian.pipeline.jobs import load_calls
+    from zhijian.engine.rubric import load_rubric
 
     r = load_rubric(rubric_name)
     loaded = load_calls(r, list(inputs), appeals=register, policy=_policy(window_hours))
@@ -533,7 +533,7 @@ def appeals_check(register, inputs, rubric_name, window_hours, as_json):
                       "" if o.new_final is None else f"{o.new_final:g}", o.note)
         console.print(t)
         if mine:
-            from .findings import ValidationReport
+            from zhijian.engine.findings import ValidationReport
             console.print(_findings_table(ValidationReport(mine)))
     sys.exit(1 if any(f.severity == "error" for f in mine) else 0)
 
@@ -549,7 +549,7 @@ def audit(output, inputs, as_json):
     zhijian audit 分析表.xlsx 评分表/
 
     一致时退出码为 0,不一致为 1。"""
-    from .audit import audit as run
+    from zhijian.pipeline.audit import audit as run
 
     result = run(Path(output), list(inputs))
     if as_json:
@@ -568,8 +568,8 @@ def audit(output, inputs, as_json):
 @handle_errors
 def template(rubric_name, output, rows, as_json):
     """按评分标准生成空白评分表,例如: zhijian template listening-10x4 -o 评分表.xlsx"""
-    from .rubric import load_rubric
-    from .template import write_template
+    from zhijian.engine.rubric import load_rubric
+    from zhijian.reports.template import write_template
 
     r = load_rubric(rubric_name)
     path = write_template(r, Path(output), rows=rows)
@@ -587,7 +587,7 @@ def template(rubric_name, output, rows, as_json):
 @handle_errors
 def demo(out_dir, month, seed, as_json):
     """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分。"""
-    from .demo import run_demo
+    from zhijian.pipeline.demo import run_demo
 
     from rich.progress import Progress
 
@@ -601,10 +601,10 @@ def demo(out_dir, month, seed, as_json):
         console.print(line)
 
 
-from .cli_email import email_command  # noqa: E402 - registered after the core commands
+from .email import email_command  # noqa: E402 - registered after the core commands
 
 cli.add_command(email_command, "email")
-from .cli_addin import addin_group  # noqa: E402
+from .addin import addin_group  # noqa: E402
 
 cli.add_command(addin_group, "addin")
 

@@ -26,8 +26,8 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from .columns import ColumnSpec, column_specs
-from .rubric import Rubric, _fmt
+from zhijian.engine.columns import ColumnSpec, column_specs
+from zhijian.engine.rubric import Rubric, _fmt
 
 SHEET = "评分表"
 NOTES_SHEET = "说明"
@@ -564,9 +564,9 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
 def write_appeals_template(rubric: Rubric, path: str | Path, rows: int = 200) -> Path:
     """The 申诉登记表 for a rubric: one row per appeal, dropdowns for the outcomes and for the
     corrected scores, and a 说明 sheet with the rules (48 h window, 复核 → 仲裁)."""
-    from .appeals import (ARBITRATION_CHOICES, CORRECTED, RECHECK_CHOICES, REGISTER_FIELDS,
+    from zhijian.engine.appeals import (ARBITRATION_CHOICES, CORRECTED, RECHECK_CHOICES, REGISTER_FIELDS,
                           register_headers)
-    from .workbooks import atomic_path
+    from zhijian.files.workbooks import atomic_path
 
     path = Path(path)
     heads = register_headers(rubric)

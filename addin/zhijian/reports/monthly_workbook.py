@@ -19,13 +19,13 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis import WARNING_LEVELS, warning_fill
-from .monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_BOTH, STATUS_OK, STATUS_OVER, STATUS_UNDER,
+from zhijian.engine.analysis import WARNING_LEVELS, warning_fill
+from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_BOTH, STATUS_OK, STATUS_OVER, STATUS_UNDER,
                       UNIT_PER_100, MonthlyReport)
-from .provenance import write_provenance, write_sources_rows
-from .report_analysis import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _level_cell, _Sheet, _Writer,
+from zhijian.files.provenance import write_provenance, write_sources_rows
+from .analysis_workbook import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _level_cell, _Sheet, _Writer,
                               colour_days_table, write_appeals_sheet)
-from .workbooks import atomic_path
+from zhijian.files.workbooks import atomic_path
 
 SHEET_OVERVIEW = "月报概览"
 SHEET_SCORES = "每月监听评分表(月平均分)"
@@ -620,7 +620,7 @@ def _sampling(s: _Sheet, rep: MonthlyReport) -> None:
 # --- 数据来源 -----------------------------------------------------------------------------------
 
 def _sources(s: _Sheet, rep: MonthlyReport, findings: list, sources: list[str], provenance=None) -> None:
-    from . import __version__
+    from zhijian import __version__
 
     r_ = rep.rubric
     s.headers(0, 0, ["项目", "内容"], wrap_at=100)

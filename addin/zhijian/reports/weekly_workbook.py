@@ -17,11 +17,11 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .analysis import WARNING_LEVELS, warning_colour, warning_fill
-from .report_analysis import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _display_width, _excluded, _missing,
+from zhijian.engine.analysis import WARNING_LEVELS, warning_colour, warning_fill
+from .analysis_workbook import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _display_width, _excluded, _missing,
                               _Sheet, _sources, _Writer, write_appeals_sheet)
-from .weekly import WeeklyReport, day_label
-from .workbooks import atomic_path
+from zhijian.engine.weekly import WeeklyReport, day_label
+from zhijian.files.workbooks import atomic_path
 
 SHEET_OVERVIEW = "周报概览"
 SHEET_AGENT_SCORES = "监听评分表(周平均分)"
@@ -91,7 +91,7 @@ def write_weekly_workbook(report: WeeklyReport, path: Path, *, findings: list | 
         _sources(w, report.analysis, sources or [], provenance)
         _chart_data(w, report)  # charts resolve their ranges when the workbook closes
         if provenance is not None:
-            from .provenance import write_provenance
+            from zhijian.files.provenance import write_provenance
             write_provenance(wb, provenance)
         wb.close()
     return path

@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import RubricError
-from .yamldoc import line_for, read_mapping, validation_problems
+from zhijian.errors import RubricError
+from zhijian.files.yamldoc import line_for, read_mapping, validation_problems
 
 Severity = Literal["一般", "严重"]
 ItemClass = Literal["服务素质", "服务能力"]

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import InputFileError, ZhijianError
-from .findings import SEVERITY_ZH, Finding, Severity
+from zhijian.errors import InputFileError, ZhijianError
+from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity
 from .port import FolderPickerUnavailable, WorkbookPort, split_cell
 
 TITLE = "质检"
@@ -182,12 +182,12 @@ def load_settings(port: WorkbookPort) -> Settings:
 
 
 def _rubric(settings: Settings):
-    from .rubric import load_rubric
+    from zhijian.engine.rubric import load_rubric
     return load_rubric(settings.rubric)
 
 
 def _other_rubrics(current):
-    from .rubric import bundled_rubric_names, load_rubric
+    from zhijian.engine.rubric import bundled_rubric_names, load_rubric
     return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
 
 
@@ -195,7 +195,7 @@ def _other_rubrics(current):
 
 def _grids(port: WorkbookPort):
     """Every sheet of the workbook except ours, as reader Grids (one used-range read each)."""
-    from .reader import Grid
+    from zhijian.engine.reader import Grid
 
     file = str(port.path) if port.path else port.name
     grids = []
@@ -210,14 +210,14 @@ def _grids(port: WorkbookPort):
 
 
 def _check(port: WorkbookPort, settings: Settings):
-    from .validate import check_grids, parse_period
+    from zhijian.engine.validate import check_grids, parse_period
 
     rubric = _rubric(settings)
     port.status(f"{TITLE}: 正在读取工作簿……")
     grids = _grids(port)
     roster = period = None
     if settings.roster:
-        from .workbooks import read_roster
+        from zhijian.files.workbooks import read_roster
         roster = read_roster(settings.roster)
     if settings.period:
         try:
@@ -337,7 +337,7 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
         if letter is None:
             rows, _, c0 = port.used_range(read.sheet)
             width = max((len(r) for r in rows), default=0)
-            from .reader import col_letter
+            from zhijian.engine.reader import col_letter
             letter = col_letter(c0 + width)
             port.write_block(read.sheet, f"{letter}{read.header_row}", [[TOTAL_HEADER]])
         columns[read.sheet] = letter
@@ -378,7 +378,7 @@ def _runs(by_row: dict[int, Any]) -> list[tuple[int, list[Any]]]:
 def new_sheet_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResult:
     """新建评分表: the rubric's blank 评分表 (`template.write_template`) next to this workbook (or in
     `folder`, the output folder, the home folder), then opened."""
-    from .template import write_template
+    from zhijian.reports.template import write_template
 
     settings = load_settings(port)
     rubric = _rubric(settings)
@@ -461,7 +461,7 @@ class _Progress:
 def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResult:
     """汇总分析: the 服务质量分析表 (`consolidate.consolidate` + `write_consolidation`) of the folder's
     sheets, for the configured period kind (default: the month), opened in Excel."""
-    from .consolidate import consolidate, write_consolidation
+    from zhijian.pipeline.jobs import consolidate, write_consolidation
 
     settings = load_settings(port)
     rubric = _rubric(settings)
@@ -524,7 +524,7 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
     folder = _choose_folder(port, settings, f"选择各质检员评分表所在的文件夹({what})", folder)
     progress = _Progress(port, what)
     try:
-        from . import consolidate as engine
+        from zhijian.pipeline import jobs as engine
         build = engine.weekly_report if kind == "weekly" else engine.monthly_report
     except (ImportError, AttributeError):
         raise _missing(what, kind) from None
@@ -555,7 +555,7 @@ def _missing(what: str, module: str) -> ZhijianError:
 
 def _write_periodic(result, path: Path, what: str):
     try:
-        from .consolidate import write_periodic
+        from zhijian.pipeline.jobs import write_periodic
         return write_periodic(result, path)
     except ImportError as e:  # the report writer of this kind is not installed
         raise _missing(what, getattr(e, "name", None) or "report") from None
@@ -576,7 +576,7 @@ def send_mail_on_port(port: WorkbookPort) -> ButtonResult:
         raise InputFileError("请先保存这个工作簿,再发送邮件")
     settings = load_settings(port)
     try:
-        from . import mail
+        from zhijian.delivery import mail
     except ImportError:
         raise _missing("发送邮件", "mail") from None
     kind = report_kind(port)
@@ -611,7 +611,7 @@ def report_kind(port: WorkbookPort) -> str:
         return _KIND_OF_COMMAND[command]
     if command == "consolidate" and "_zhijian" in port.sheet_names():
         try:
-            from .provenance import Provenance
+            from zhijian.files.provenance import Provenance
             rows, _, _ = port.used_range("_zhijian")
             prov = Provenance.from_json("".join(str(r[0]) for r in rows if r and r[0]))
             return _KIND_OF_PERIOD.get(str(prov.options.get("period")), "daily")
@@ -655,7 +655,7 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
 
 def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
     """The rubric as table rows (the same content as `zhijian rubric show`)."""
-    from .rubric import bundled_rubric_names
+    from zhijian.engine.rubric import bundled_rubric_names
 
     rows: list[list[Any]] = [["评分标准", rubric.name, "", "", "", "", ""],
                              ["编号 / 版本", f"{rubric.id} v{rubric.version}", "", "", "", "", ""],
@@ -739,7 +739,7 @@ def save_user_config(settings: Settings) -> Path:
     """Write the settings given in the 配置 sheet into the user's file (other keys are kept)."""
     import yaml
 
-    from .workbooks import atomic_path
+    from zhijian.files.workbooks import atomic_path
 
     path = user_config_path()
     data: dict[str, Any] = {}

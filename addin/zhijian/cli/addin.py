@@ -16,7 +16,7 @@ import click
 def _handled(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .cli import handle_errors
+        from .main import handle_errors
         return handle_errors(fn)(*args, **kwargs)
     return wrapper
 
@@ -55,7 +55,7 @@ def addin_group():
 @_handled
 def build(out_dir, ribbon, template, pairs, as_json):
     """生成 Excel 加载项,例如: zhijian addin build -o dist/"""
-    from .addin_build import build_all, load_ribbon
+    from zhijian.excel.addin_build import build_all, load_ribbon
 
     written = build_all(out_dir, template=template, ribbon=ribbon, config=_settings(pairs))
     r = load_ribbon(ribbon)
@@ -78,7 +78,7 @@ def install(target, interpreter, as_json):
     """安装加载项到 Excel 启动文件夹(仅 Windows 与 macOS),例如: zhijian addin install
 
     安装前请先退出 Excel;安装后重新打开 Excel,功能区出现“质检”选项卡。"""
-    from .addin_build import install as run
+    from zhijian.excel.addin_build import install as run
 
     _require_excel_platform(target)
     written = run(target, interpreter=interpreter)
@@ -95,7 +95,7 @@ def install(target, interpreter, as_json):
 
 def _require_excel_platform(target) -> None:
     """Without --target, installing needs Excel's startup folder: on Linux, say so and stop."""
-    from .addin_build import UnsupportedPlatform, startup_dir
+    from zhijian.excel.addin_build import UnsupportedPlatform, startup_dir
 
     if target is None:
         try:
@@ -111,7 +111,7 @@ def _require_excel_platform(target) -> None:
 @_handled
 def uninstall(target, as_json):
     """从 Excel 启动文件夹删除本项目的加载项(仅 Windows 与 macOS),例如: zhijian addin uninstall"""
-    from .addin_build import uninstall as run
+    from zhijian.excel.addin_build import uninstall as run
 
     _require_excel_platform(target)
     removed = run(target)

@@ -43,7 +43,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .errors import FileProblemsError, ZhijianError
+from zhijian.errors import FileProblemsError, ZhijianError
 
 DEFAULT_CONFIG = "zhijian-delivery.yaml"
 EXAMPLE_CONFIG = "workbook_templates/delivery.example.yaml"
@@ -255,7 +255,7 @@ def _password_keys(data: Any, path: tuple = ()) -> list[tuple]:
 
 def parse_config(text: str, file: str = "<config>") -> DeliveryConfig:
     """Parse and check a delivery configuration; raise DeliveryConfigError with every problem."""
-    from .yamldoc import line_for as _line_for, loc_text as _loc_text, read_mapping, validation_problems
+    from zhijian.files.yamldoc import line_for as _line_for, loc_text as _loc_text, read_mapping, validation_problems
 
     data, lines = read_mapping(text, file, DeliveryConfigError)
     problems = []
@@ -285,7 +285,9 @@ def parse_config(text: str, file: str = "<config>") -> DeliveryConfig:
 
 def example_config_path() -> Path:
     """Where the documented example configuration is (in a source checkout)."""
-    here = Path(__file__).resolve().parents[2] / EXAMPLE_CONFIG
+    import zhijian
+
+    here = Path(zhijian.__file__).resolve().parents[2] / EXAMPLE_CONFIG
     return here if here.exists() else Path(EXAMPLE_CONFIG)
 
 
@@ -679,7 +681,7 @@ def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, Mas
 
 def mask_workbook(source: Path, target: Path) -> MaskReport:
     """Write a masked copy of `source` to `target` (atomically); `source` is only read."""
-    from .workbooks import atomic_path
+    from zhijian.files.workbooks import atomic_path
 
     data, report = mask_workbook_bytes(Path(source).read_bytes(), str(source))
     with atomic_path(Path(target)) as tmp:
@@ -768,8 +770,8 @@ def render(template: str, values: dict[str, str], what: str) -> str:
 def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mask: bool = True,
                    attachment_name: str | None = None) -> Outgoing:
     """The message for `report` (a workbook) as report `kind`, addressed per `config`."""
-    from . import __version__
-    from .workbooks import check_readable
+    from zhijian import __version__
+    from zhijian.files.workbooks import check_readable
 
     report = Path(report)
     check_readable(report)
@@ -821,7 +823,7 @@ def check_size(out: Outgoing, config: DeliveryConfig) -> None:
 
 def write_eml(out: Outgoing, path: str | Path) -> Path:
     """Write the draft (RFC 5322, CRLF) to `path` atomically; Outlook and Thunderbird open it."""
-    from .workbooks import atomic_path
+    from zhijian.files.workbooks import atomic_path
 
     path = Path(path)
     with atomic_path(path) as tmp:

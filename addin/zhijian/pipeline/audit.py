@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import InputFileError
-from .provenance import HIDDEN_SHEET, Provenance, file_sha256, read_provenance
+from zhijian.errors import InputFileError
+from zhijian.files.provenance import HIDDEN_SHEET, Provenance, file_sha256, read_provenance
 
 SKIP_SHEETS = {HIDDEN_SHEET, "数据来源"}
 
@@ -65,8 +65,8 @@ def recomputer(command: str):
 
 @recomputer("consolidate")
 def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Path:
-    from .consolidate import consolidate, write_consolidation
-    from .rubric import load_rubric
+    from .jobs import consolidate, write_consolidation
+    from zhijian.engine.rubric import load_rubric
 
     o = prov.options
     result = consolidate(load_rubric(prov.rubric_source), inputs, period_kind=o["period"],
@@ -78,8 +78,8 @@ def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Pa
 
 @recomputer("weekly")
 def _recompute_weekly(prov: Provenance, inputs: list[str], out: Path) -> Path:
-    from .consolidate import weekly_report, write_periodic
-    from .rubric import load_rubric
+    from .jobs import weekly_report, write_periodic
+    from zhijian.engine.rubric import load_rubric
 
     o = prov.options
     result = weekly_report(load_rubric(prov.rubric_source), inputs, week=o["week"], lead=o.get("lead"),
@@ -90,8 +90,8 @@ def _recompute_weekly(prov: Provenance, inputs: list[str], out: Path) -> Path:
 
 @recomputer("monthly")
 def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
-    from .consolidate import monthly_report, write_periodic
-    from .rubric import load_rubric
+    from .jobs import monthly_report, write_periodic
+    from zhijian.engine.rubric import load_rubric
 
     o = prov.options
     previous = [p for p, _ in prov.previous if Path(p).is_file()] or None
@@ -102,7 +102,7 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
 
 
 def policy_from(options: dict):
-    from .appeals import AppealPolicy
+    from zhijian.engine.appeals import AppealPolicy
 
     if "window_hours" not in options:
         return AppealPolicy()
@@ -122,8 +122,8 @@ def _appeals_path(prov: Provenance) -> str | None:
 
 def audit(output: Path, inputs: list[str]) -> AuditResult:
     """Recompute `output` from `inputs` and compare."""
-    from .rubric import load_rubric
-    from .workbooks import expand_inputs
+    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.workbooks import expand_inputs
 
     output = Path(output)
     if not output.is_file():

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .errors import FileProblemsError
+from zhijian.errors import FileProblemsError
 
 _PYDANTIC_ZH = {
     "missing": "缺少必填字段",

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .errors import ZhijianError
+from zhijian.errors import ZhijianError
 
 DEFAULT_TIMEOUT = 180.0  # seconds, for one soffice run (a fresh profile costs a few seconds)
 

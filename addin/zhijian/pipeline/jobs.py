@@ -16,14 +16,14 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .analysis import Analysis, analyse
-from .appeals import AppealOutcome, AppealPolicy
-from .errors import InputFileError
-from .findings import Finding, Severity
-from .provenance import Provenance
-from .rubric import Rubric
-from .validate import Period, parse_period
-from .workbooks import check_files, expand_inputs
+from zhijian.engine.analysis import Analysis, analyse
+from zhijian.engine.appeals import AppealOutcome, AppealPolicy
+from zhijian.errors import InputFileError
+from zhijian.engine.findings import Finding, Severity
+from zhijian.files.provenance import Provenance
+from zhijian.engine.rubric import Rubric
+from zhijian.engine.validate import Period, parse_period
+from zhijian.files.workbooks import check_files, expand_inputs
 
 PERIOD_KINDS = ("day", "week", "month")
 PERIOD_ZH = {"day": "日", "week": "周", "month": "月"}
@@ -97,8 +97,8 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
 
 def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:
     """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
-    from .appeals import apply_appeals, read_register
-    from .workbooks import read_grids
+    from zhijian.engine.appeals import apply_appeals, read_register
+    from zhijian.files.workbooks import read_grids
 
     appeals, findings, sheet = [], [], ""
     for grid in read_grids(register):
@@ -169,7 +169,7 @@ def main_period_date(kind: str, dates: list[dt.date]) -> dt.date:
 
 
 def write_consolidation(result: Consolidation, output: Path) -> Path:
-    from .report_analysis import write_analysis_workbook
+    from zhijian.reports.analysis_workbook import write_analysis_workbook
 
     result.output = write_analysis_workbook(result.analysis, Path(output), findings=result.findings,
                                             sources=[str(f) for f in result.files], appeals=result.appeals,
@@ -195,7 +195,7 @@ def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
                   other_rubrics=(), progress=None, on_files=None) -> PeriodicReport:
     """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
-    from .weekly import build_weekly, latest_week
+    from zhijian.engine.weekly import build_weekly, latest_week
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy)
@@ -216,7 +216,7 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    on_files=None) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
     previous month from `previous` inputs when given, else from the same inputs."""
-    from .monthly import build_monthly
+    from zhijian.engine.monthly import build_monthly
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy)
@@ -238,12 +238,12 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
 
 def write_periodic(result: PeriodicReport, output: Path) -> Path:
     """Write the weekly or monthly workbook of `result`."""
-    from .monthly import MonthlyReport
+    from zhijian.engine.monthly import MonthlyReport
 
     if isinstance(result.report, MonthlyReport):
-        from .report_monthly import write_monthly_workbook as write
+        from zhijian.reports.monthly_workbook import write_monthly_workbook as write
     else:
-        from .report_weekly import write_weekly_workbook as write
+        from zhijian.reports.weekly_workbook import write_weekly_workbook as write
     result.output = write(result.report, Path(output), findings=result.findings,
                           sources=[str(f) for f in result.files], appeals=result.appeals,
                           provenance=result.provenance)

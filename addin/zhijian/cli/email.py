@@ -19,14 +19,14 @@ def _handled(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from .cli import handle_errors
+        from .main import handle_errors
         return handle_errors(fn)(*args, **kwargs)
 
     return wrapper
 
 
 def _size(n: int) -> str:
-    from .mail import _size_text
+    from zhijian.delivery.mail import _size_text
     return _size_text(n)
 
 
@@ -69,8 +69,8 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
 
     所有收件人在同一次投递中发送: 只要有一个收件人被拒收,谁也不发。
     """
-    from .cli import console, err_console, print_json
-    from .mail import KINDS, build_outgoing, check_size, find_password, load_config, send, write_eml
+    from .main import console, err_console, print_json
+    from zhijian.delivery.mail import KINDS, build_outgoing, check_size, find_password, load_config, send, write_eml
 
     config = load_config(config_path)
     out = build_outgoing(report, config, kind, mask=not no_mask)

@@ -15,9 +15,9 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import InputFileError
-from .findings import Finding, SEVERITY_ZH, Severity
-from .reader import Grid, SheetRead
+from zhijian.errors import InputFileError
+from zhijian.engine.findings import Finding, SEVERITY_ZH, Severity
+from zhijian.engine.reader import Grid, SheetRead
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -146,8 +146,8 @@ def _read_csv(path: Path) -> Grid:
 
 def read_roster(path: Path) -> set[str]:
     """Agent ids (工号) from a roster file: the column headed 工号 (or 坐席工号…), else the first."""
-    from .columns import FIELD_ALIASES, normalise_header
-    from .reader import _id_text
+    from zhijian.engine.columns import FIELD_ALIASES, normalise_header
+    from zhijian.engine.reader import _id_text
 
     words = {normalise_header(w)[0] for w in FIELD_ALIASES["agent_id"]}
     for grid in read_grids(Path(path)):
@@ -296,8 +296,8 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
                 progress=None, require_fields: bool = True):
     """Read every file and check all their sheets together (the file-based door onto
     `validate.check_grids`). A file that cannot be read becomes a file.unreadable finding."""
-    from .findings import Rule
-    from .validate import check_grids
+    from zhijian.engine.findings import Rule
+    from zhijian.engine.validate import check_grids
 
     grids, unreadable = [], []
     for p in paths:

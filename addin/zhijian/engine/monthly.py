@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis, Figures, _r, analyse, figure_arrays, figures, warning_colour
-from .consolidate import Loaded, period_of
+from zhijian.pipeline.jobs import Loaded, period_of
 from .rubric import Rubric
 from .validate import Period, parse_period
 from .workdays import WorkingDays, working_days

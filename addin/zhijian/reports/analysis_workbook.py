@@ -20,8 +20,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .analysis import WARNING_LEVELS, Analysis, Figures, warning_colour, warning_fill
-from .workbooks import atomic_path
+from zhijian.engine.analysis import WARNING_LEVELS, Analysis, Figures, warning_colour, warning_fill
+from zhijian.files.workbooks import atomic_path
 
 SHEET_OVERVIEW = "服务质量分析表"
 SHEET_DAYS = "每日分析"
@@ -83,7 +83,7 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
             write_appeals_sheet(w, appeals)
         _sources(w, analysis, sources or [], provenance)
         if provenance is not None:
-            from .provenance import write_provenance
+            from zhijian.files.provenance import write_provenance
             write_provenance(wb, provenance)
         wb.close()
     return path
@@ -655,7 +655,7 @@ def _num(v: Any) -> float | None:
 # --- 7. 排除与重复 -------------------------------------------------------------------------------
 
 def _excluded(w: _Writer, a: Analysis, findings: list) -> None:
-    from .findings import SEVERITY_ZH, Severity
+    from zhijian.engine.findings import SEVERITY_ZH, Severity
 
     s = w.sheet(SHEET_EXCLUDED)
     ws = s.ws
@@ -760,12 +760,12 @@ def _fmt_value(v: Any) -> str:
 # --- 8. 数据来源 ---------------------------------------------------------------------------------
 
 def _sources(w: _Writer, a: Analysis, sources: list[str], provenance=None) -> None:
-    from . import __version__
+    from zhijian import __version__
 
     s = w.sheet(SHEET_SOURCES)
     ws = s.ws
     if provenance is not None:
-        from .provenance import write_sources_rows
+        from zhijian.files.provenance import write_sources_rows
 
         ws.freeze_panes(1, 0)
         write_sources_rows(s, provenance)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from zhijian import __version__
 
 HIDDEN_SHEET = "_zhijian"
 _CHUNK = 30000  # an Excel cell holds at most 32,767 characters

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from .errors import ZhijianError
+from zhijian.errors import ZhijianError
 
 TEMPLATE_NAME = "quickstart_addin_ribbon.xlam"
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
@@ -142,7 +142,7 @@ def load_ribbon(path: str | Path | None = None) -> Ribbon:
     tab_idq = need(tab, "idQ", "tab", _ID)
     tab_label = need(tab, "label", "tab")
     groups = []
-    from . import ribbon as ribbon_module
+    from zhijian.excel import ribbon as ribbon_module
     for gi, g in enumerate(data.get("groups") or []):
         gwhere = f"groups[{gi}]"
         idq = need(g, "idQ", gwhere, _ID)
@@ -344,7 +344,7 @@ def config_rows(config: dict[str, str | bool] | None) -> list[tuple[str, str | b
 def build_addin(button: Button, ribbon: Ribbon, target: Path, *, template: _Template,
                 config: dict[str, str | bool] | None = None) -> Path:
     """Write the add-in of `button` to `target` (atomically), from the template package."""
-    from .workbooks import atomic_path
+    from zhijian.files.workbooks import atomic_path
 
     rows = config_rows(config)
     strings: list[str] = []
@@ -428,7 +428,9 @@ def interpreter_keys(platform: str | None = None) -> list[str]:
 
 def entry_modules_dir() -> Path:
     """The folder holding zhijian_*.py (the add-ins' modules): beside the zhijian package."""
-    return Path(__file__).resolve().parent.parent
+    import zhijian
+
+    return Path(zhijian.__file__).resolve().parent.parent
 
 
 def install_config(interpreter: str | None = None, platform: str | None = None) -> dict[str, str | bool]:

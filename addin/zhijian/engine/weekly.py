@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis, Figures, analyse, figure_arrays, figures, topics, warning_colour
-from .consolidate import Loaded, main_period_date, period_of
-from .errors import InputFileError
-from .mail import mask_text
+from zhijian.pipeline.jobs import Loaded, main_period_date, period_of
+from zhijian.errors import InputFileError
+from zhijian.delivery.mail import mask_text
 from .rubric import Rubric
 from .validate import Period
 from .workdays import WorkingDays, working_days

@@ -13,11 +13,11 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .columns import column_specs
-from .rubric import Rubric, load_rubric
-from .scoring import CallRecord, score_call
-from .validate import parse_period
-from .workbooks import atomic_path, check_files, expand_inputs, write_checked_copy
+from zhijian.engine.columns import column_specs
+from zhijian.engine.rubric import Rubric, load_rubric
+from zhijian.engine.scoring import CallRecord, score_call
+from zhijian.engine.validate import parse_period
+from zhijian.files.workbooks import atomic_path, check_files, expand_inputs, write_checked_copy
 
 RUBRIC = "listening-10x4"
 INSPECTORS = [("王丽", "wangli"), ("陈静", "chenjing"), ("刘洋", "liuyang")]
@@ -78,7 +78,7 @@ class DemoSummary:
 
 def working_days(month: str) -> list[dt.date]:
     """The month's working days (the Chinese statutory calendar where known)."""
-    from .workdays import working_days as wd
+    from zhijian.engine.workdays import working_days as wd
 
     period = parse_period(month)
     return list(wd(period.start, period.end).days)
@@ -235,8 +235,8 @@ def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
     filed too late, one waiting for arbitration."""
     import openpyxl
 
-    from .appeals import register_headers
-    from .template import write_appeals_template
+    from zhijian.engine.appeals import register_headers
+    from zhijian.reports.template import write_appeals_template
 
     week = calls[[isinstance(d, dt.date) and dt.date(d.year, d.month, 12) <= d <= dt.date(d.year, d.month, 16)
                   for d in calls["date"].tolist()] & ~calls["has_error"].to_numpy(dtype=bool)]
@@ -286,7 +286,7 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     previous = f"{period.start - dt.timedelta(days=1):%Y-%m}"
     write_month(rubric, previous, seed - 100, out_dir / f"sheets-{previous}", plant_errors=False)
     files, _ = expand_inputs([str(sheets_dir)])
-    from .workbooks import read_roster
+    from zhijian.files.workbooks import read_roster
     checked = check_files(rubric, files, roster=read_roster(out_dir / "roster.xlsx"),
                           period=parse_period(month))
     summary = DemoSummary(out_dir=out_dir, files=len(files), calls=len(checked.calls),
@@ -316,7 +316,7 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     register = write_demo_appeals(rubric, checked.calls, out_dir / "appeals.xlsx")
     summary.written.append(register)
     # 汇总分析, 周报, 月报 from the same sheets, with the appeals applied.
-    from .consolidate import (consolidate, monthly_report, weekly_report, write_consolidation,
+    from .jobs import (consolidate, monthly_report, weekly_report, write_consolidation,
                               write_periodic)
 
     result = consolidate(rubric, [str(sheets_dir)], period_kind="month", date=period.start,
@@ -331,7 +331,7 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
                              appeals=register)
     summary.written.append(write_periodic(monthly, out_dir / f"monthly-{month}.xlsx"))
     # 发送: the weekly report's e-mail as a draft (phone numbers in remarks masked in the copy).
-    from .mail import build_outgoing, parse_config, write_eml
+    from zhijian.delivery.mail import build_outgoing, parse_config, write_eml
 
     config_path = out_dir / "zhijian-delivery.yaml"
     with atomic_path(config_path) as tmp:

@@ -1,0 +1,1 @@
+"""zhijian.files."""
