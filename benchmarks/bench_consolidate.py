@@ -30,7 +30,7 @@ if mode == "baseline":
     from python_calamine import CalamineWorkbook
     from zhijian.engine.analysis import analyse
     from zhijian.reports.analysis_workbook import write_analysis_workbook
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
     import pandas as pd
     rows = 0
     for p in sorted(folder.glob("*.xlsx")):
@@ -45,7 +45,7 @@ if mode == "baseline":
     info = {"rows": rows}
 else:
     from zhijian.pipeline.jobs import consolidate, write_consolidation
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
     r = load_rubric("listening-10x4")
     res = consolidate(r, [str(folder)], period_kind="month")
     t1 = time.perf_counter()
@@ -62,7 +62,7 @@ print(json.dumps(info))
 
 def generate(folder: Path) -> None:
     from zhijian.pipeline.demo import _item_score, ITEM_DEFECT, write_sheet
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     rubric = load_rubric("listening-10x4")
     rng = random.Random(2026)

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 from zhijian.pipeline.demo import generate_month, write_sheet
-from zhijian.engine.rubric import load_rubric
-from zhijian.engine.validate import check_grids, parse_period
+from zhijian.files.rubrics import load_rubric
+from zhijian.engine.validate import check_grids
+from zhijian.engine.periods import parse_period
 from zhijian.files.workbooks import read_grids
 
 ROWS = 1500

@@ -29,7 +29,7 @@ import pytest
 from zhijian.engine.analysis import (Analysis, agent_pareto, analyse, calibrate, counted_calls, distribution,
                               figures, split_duplicates, topics, warning_colour, warning_level)
 from zhijian.engine.reader import Grid
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.validate import check_grids
 
 ITEMS = ["开场白及挂机", "服务态度", "服务用语", "语速音量",  # 服务素质

@@ -20,8 +20,9 @@ from click.testing import CliRunner
 
 from zhijian.engine.appeals import register_headers
 from zhijian.cli.main import cli
-from zhijian.pipeline.jobs import consolidate, load_calls
-from zhijian.engine.rubric import load_rubric
+from zhijian.pipeline.jobs import consolidate
+from zhijian.pipeline.load import load_calls
+from zhijian.files.rubrics import load_rubric
 from zhijian.reports.template import write_appeals_template
 
 RUBRIC = load_rubric("listening-10x4")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from test_report_analysis import read_back_figures
 from zhijian.cli.main import cli
 from zhijian.pipeline.demo import generate_month, write_sheet
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 
 

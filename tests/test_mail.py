@@ -1,4 +1,4 @@
-"""E-mailing a report (zhijian.mail, `zhijian email`) against real SMTP servers on loopback.
+"""E-mailing a report (zhijian.delivery, `zhijian email`) against real SMTP servers on loopback.
 
 Every server is an aiosmtpd Controller on 127.0.0.1 with a handler that records what it was given
 (envelope sender, envelope recipients, the raw message) and can answer MAIL, RCPT or DATA with a
@@ -32,8 +32,12 @@ from click.testing import CliRunner
 from openpyxl.styles import Font, PatternFill
 
 from zhijian.cli.email import email_command
-from zhijian.delivery.mail import (DeliveryConfigError, DeliveryError, build_outgoing, load_config, mask_text,
-                          mask_workbook, parse_config, read_key_figures, send)
+from zhijian.delivery.config import DeliveryConfigError, DeliveryError, load_config, parse_config
+from zhijian.delivery.message import build_outgoing
+from zhijian.engine.masking import mask_text
+from zhijian.delivery.workbook_mask import mask_workbook
+from zhijian.delivery.figures import read_key_figures
+from zhijian.delivery.smtp import send
 
 
 EXAMPLE = Path(__file__).parent.parent / "workbook_templates" / "delivery.example.yaml"
@@ -395,11 +399,11 @@ def test_missing_figures_are_tolerated(tmp_path):
 def test_key_figures_of_a_real_analysis_workbook(tmp_path):
     from zhijian.engine.analysis import analyse
     from zhijian.engine.columns import column_specs
-    from zhijian.pipeline.jobs import period_of
+    from zhijian.engine.periods import period_of
     from zhijian.pipeline.demo import generate_month
     from zhijian.engine.reader import Grid
     from zhijian.reports.analysis_workbook import write_analysis_workbook
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
     from zhijian.engine.validate import check_grids
 
     rubric = load_rubric("listening-10x4")

@@ -27,13 +27,14 @@ import pytest
 
 from zhijian.engine.analysis import analyse
 from zhijian.engine.columns import column_specs
-from zhijian.pipeline.jobs import Loaded
+from zhijian.engine.loaded import Loaded
 from zhijian.pipeline.demo import generate_month
 from zhijian.engine.monthly import MonthlyReport, build_monthly
 from zhijian.engine.reader import Grid
 from zhijian.reports.monthly_workbook import SHEETS, write_monthly_workbook
-from zhijian.engine.rubric import load_rubric
-from zhijian.engine.validate import check_grids, parse_period
+from zhijian.files.rubrics import load_rubric
+from zhijian.engine.validate import check_grids
+from zhijian.engine.periods import parse_period
 
 OCT, SEP, NOV = parse_period("2026-10"), parse_period("2026-09"), parse_period("2026-11")
 HOLIDAY = dt.date(2026, 10, 1)

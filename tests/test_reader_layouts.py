@@ -24,7 +24,7 @@ import pytest
 from sheetkit import (LISTENING_HEADER, LISTENING_ITEMS, SheetSpec, listening_row, qc_header, qc_row,
                       write_csv, write_xlsx)
 from zhijian.engine.reader import Grid
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.validate import check_grids
 from zhijian.files.workbooks import read_grids
 

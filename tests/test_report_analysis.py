@@ -28,7 +28,7 @@ from zhijian.engine.columns import column_specs
 from zhijian.pipeline.demo import generate_month
 from zhijian.engine.reader import Grid
 from zhijian.reports.analysis_workbook import SHEETS, write_analysis_workbook
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.validate import check_grids
 
 RUBRIC = "listening-10x4"

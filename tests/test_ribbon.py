@@ -25,8 +25,9 @@ from zhijian.excel import ribbon
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.excel.port import OpenpyxlPort
-from zhijian.engine.rubric import load_rubric
-from zhijian.files.workbooks import check_files, read_grids
+from zhijian.files.rubrics import load_rubric
+from zhijian.pipeline.load import check_files
+from zhijian.files.workbooks import read_grids
 
 ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
 D1, D2, D3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
@@ -327,15 +328,15 @@ reports:
 
 @pytest.fixture
 def outbox(monkeypatch):
-    import zhijian.delivery.mail as mail
+    import zhijian.delivery.smtp as smtp
 
     sent = []
 
     def send(out, config, **kw):
         sent.append(out)
-        return mail.SendResult(config.smtp.where, 1, out.recipients)
+        return smtp.SendResult(config.smtp.where, 1, out.recipients)
 
-    monkeypatch.setattr(mail, "send", send)
+    monkeypatch.setattr(smtp, "send", send)
     return sent
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from zhijian.errors import RubricError
-from zhijian.engine.rubric import bundled_rubric_names, load_rubric, parse_rubric
+from zhijian.files.rubrics import bundled_rubric_names, load_rubric, parse_rubric
 
 RUBRICS_DIR = Path(__file__).resolve().parents[1] / "rubrics"
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]

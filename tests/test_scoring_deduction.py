@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 
 ITEMS = ["开场白及挂机", "服务态度", "服务用语", "语速音量",  # 服务素质

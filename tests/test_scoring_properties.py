@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zhijian.engine.rubric import Rubric, load_rubric, parse_rubric
+from zhijian.engine.rubric import Rubric
+from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, records_frame, score_call, score_frame
 
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhijian.engine.rubric import load_rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 
 FULL = {
@@ -217,7 +217,7 @@ grades:
 
 
 def lift_rubric(lift: str):
-    from zhijian.engine.rubric import parse_rubric
+    from zhijian.files.rubrics import parse_rubric
     return parse_rubric(LIFT_RUBRIC.format(lift=lift), "t.yaml")
 
 

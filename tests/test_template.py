@@ -19,7 +19,8 @@ from python_calamine import CalamineWorkbook
 from zhijian.files import libreoffice
 from zhijian.engine.columns import column_specs
 from zhijian.files.libreoffice import LibreOfficeError, recalculate_many
-from zhijian.engine.rubric import Rubric, _fmt, load_rubric, parse_rubric
+from zhijian.engine.rubric import Rubric, fmt_number
+from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 from zhijian.reports.template import NA_TEXT, YES_TEXT, template_layout, total_formula, write_template
 
@@ -306,7 +307,7 @@ def test_layout_headers_validations_and_notes(tmp_path, name):
         dv = validation_for(it.name)
         assert dv.type == "list"
         listed = dv.formula1.strip('"').split(",")
-        expected = [_fmt(v) for v in it.allowed_values()] + ([NA_TEXT] if it.na == "full" else [])
+        expected = [fmt_number(v) for v in it.allowed_values()] + ([NA_TEXT] if it.na == "full" else [])
         assert listed == expected
     for b in rubric.bonuses:
         dv = validation_for(f"bonus:{b.id}")

@@ -24,8 +24,9 @@ import pytest
 from sheetkit import (LISTENING_HEADER, ExcelError, SheetSpec, delete_column, listening_row, qc_header,
                       qc_row, set_cell, write_xlsx)
 from zhijian.engine.findings import Rule, Severity
-from zhijian.engine.rubric import load_rubric
-from zhijian.engine.validate import check_grids, parse_period
+from zhijian.files.rubrics import load_rubric
+from zhijian.engine.validate import check_grids
+from zhijian.engine.periods import parse_period
 from zhijian.files.workbooks import read_grids
 
 D1, D2 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)

@@ -26,12 +26,13 @@ import openpyxl
 import pytest
 
 from zhijian.engine.analysis import analyse, defect_matrix, split_duplicates, topics, warning_colour, warning_fill
-from zhijian.pipeline.jobs import consolidate, load_calls
+from zhijian.pipeline.jobs import consolidate
+from zhijian.pipeline.load import load_calls
 from zhijian.pipeline.demo import generate_month, write_sheet
 from zhijian.errors import InputFileError
 from zhijian.reports.weekly_workbook import EMPTY_WEEK, SHEETS, write_weekly_workbook
-from zhijian.engine.rubric import load_rubric
-from zhijian.engine.validate import parse_period
+from zhijian.files.rubrics import load_rubric
+from zhijian.engine.periods import parse_period
 from zhijian.engine.weekly import WeeklyReport, build_weekly, day_label
 from zhijian.engine.workdays import CALENDAR_CN
 

@@ -26,8 +26,8 @@ def _handled(fn):
 
 
 def _size(n: int) -> str:
-    from zhijian.delivery.mail import _size_text
-    return _size_text(n)
+    from zhijian.delivery.message import size_text
+    return size_text(n)
 
 
 def _plan_lines(out, config, password_source: str | None) -> list[str]:
@@ -70,7 +70,9 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
     所有收件人在同一次投递中发送: 只要有一个收件人被拒收,谁也不发。
     """
     from .main import console, err_console, print_json
-    from zhijian.delivery.mail import KINDS, build_outgoing, check_size, find_password, load_config, send, write_eml
+    from zhijian.delivery.config import KINDS, find_password, load_config
+    from zhijian.delivery.message import build_outgoing, check_size, write_eml
+    from zhijian.delivery.smtp import send
 
     config = load_config(config_path)
     out = build_outgoing(report, config, kind, mask=not no_mask)

@@ -88,7 +88,7 @@ def rubric():
 def rubric_check(file, as_json):
     """检查评分标准文件,例如: zhijian rubric check rubrics/listening-10x4.yaml"""
     from zhijian.errors import RubricError
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     try:
         r = load_rubric(file)
@@ -113,7 +113,7 @@ def rubric_check(file, as_json):
 @handle_errors
 def rubric_list(as_json):
     """列出内置的评分标准。"""
-    from zhijian.engine.rubric import bundled_rubric_names, load_rubric
+    from zhijian.files.rubrics import bundled_rubric_names, load_rubric
 
     rubrics = [load_rubric(name) for name in bundled_rubric_names()]
     if as_json:
@@ -130,7 +130,8 @@ def rubric_list(as_json):
 @handle_errors
 def rubric_show(name, as_json):
     """以表格显示评分标准,例如: zhijian rubric show qc-v3.1"""
-    from zhijian.engine.rubric import load_rubric, rubric_as_dict
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.engine.rubric import rubric_as_dict
 
     r = load_rubric(name)
     if as_json:
@@ -176,15 +177,17 @@ def rubric_show(name, as_json):
 # --- sheets -----------------------------------------------------------------------------------
 
 def _other_rubrics(current):
-    from zhijian.engine.rubric import bundled_rubric_names, load_rubric
+    from zhijian.files.rubrics import bundled_rubric_names, load_rubric
     return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
 
 
 def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
     from zhijian.errors import InputFileError
-    from zhijian.engine.rubric import load_rubric
-    from zhijian.engine.validate import parse_period
-    from zhijian.files.workbooks import check_files, expand_inputs, read_roster
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.engine.periods import parse_period
+    from zhijian.pipeline.load import check_files
+    from zhijian.files.inputs import expand_inputs
+    from zhijian.files.workbooks import read_roster
 
     r = load_rubric(rubric_name)
     files, notes = expand_inputs(list(inputs))
@@ -242,7 +245,7 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
     """校验评分表,例如: zhijian validate 评分表/*.xlsx --rubric listening-10x4 --period 2026-11
 
     有错误时退出码为 1。"""
-    from zhijian.files.workbooks import write_checked_copy
+    from zhijian.files.copies import write_checked_copy
 
     r, files, checked = _check(inputs, rubric_name, roster, period)
     written = []
@@ -281,7 +284,7 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
 @handle_errors
 def score(inputs, rubric_name, write, as_json):
     """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
-    from zhijian.files.workbooks import write_scored_copy
+    from zhijian.files.copies import write_scored_copy
 
     r, files, checked = _check(inputs, rubric_name, require_fields=False)
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
@@ -340,7 +343,7 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
 
     from zhijian.pipeline.jobs import consolidate as run, write_consolidation
     from zhijian.errors import InputFileError
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     r = load_rubric(rubric_name)
     day = None
@@ -418,7 +421,7 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
     """
     from zhijian.pipeline.jobs import weekly_report, write_periodic
     from zhijian.errors import InputFileError
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     if week and not __import__("re").fullmatch(r"\d{4}-W\d{1,2}", week, flags=2):
         raise InputFileError(f"无法识别的周“{week}”,请写成 2026-W42")
@@ -460,7 +463,7 @@ def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_
     """
     from zhijian.pipeline.jobs import monthly_report, write_periodic
     from zhijian.errors import InputFileError
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
         raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
@@ -497,7 +500,7 @@ def appeals():
 @handle_errors
 def appeals_template(rubric_name, output):
     """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
     from zhijian.reports.template import write_appeals_template
 
     r = load_rubric(rubric_name)
@@ -516,8 +519,8 @@ def appeals_check(register, inputs, rubric_name, window_hours, as_json):
 
     zhijian appeals check 申诉登记表.xlsx 评分表/ --rubric listening-10x4
     """
-    from zhijian.pipeline.jobs import load_calls
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.pipeline.load import load_calls
+    from zhijian.files.rubrics import load_rubric
 
     r = load_rubric(rubric_name)
     loaded = load_calls(r, list(inputs), appeals=register, policy=_policy(window_hours))
@@ -568,7 +571,7 @@ def audit(output, inputs, as_json):
 @handle_errors
 def template(rubric_name, output, rows, as_json):
     """按评分标准生成空白评分表,例如: zhijian template listening-10x4 -o 评分表.xlsx"""
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
     from zhijian.reports.template import write_template
 
     r = load_rubric(rubric_name)

@@ -352,20 +352,20 @@ class Analysis:
         return {
             "n": o.n, "excluded_rows": self.excluded_rows,
             "duplicates": len(self.duplicates),
-            "mean_score": _r(o.mean_score), "excellent_rate": _r(o.excellent_rate),
-            "slight_defect_rate": _r(o.slight_defect_rate), "general_defect_rate": _r(o.general_defect_rate),
-            "below_80_rate": _r(o.below_80_rate), "mean_defect_rate": _r(o.mean_defect_rate),
+            "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
+            "slight_defect_rate": rounded(o.slight_defect_rate), "general_defect_rate": rounded(o.general_defect_rate),
+            "below_80_rate": rounded(o.below_80_rate), "mean_defect_rate": rounded(o.mean_defect_rate),
             "mean_defect_level": o.mean_defect_level,
-            "items": [{"item": f.item, "defect_count": f.defect_count, "defect_rate": _r(f.defect_rate),
-                       "defect_share": _r(f.defect_share), "warning_level": f.warning_level}
+            "items": [{"item": f.item, "defect_count": f.defect_count, "defect_rate": rounded(f.defect_rate),
+                       "defect_share": rounded(f.defect_share), "warning_level": f.warning_level}
                       for f in o.items],
-            "days": [{"date": d.isoformat(), "n": f.n, "mean_defect_rate": _r(f.mean_defect_rate),
+            "days": [{"date": d.isoformat(), "n": f.n, "mean_defect_rate": rounded(f.mean_defect_rate),
                       "warning_colour": warning_colour(f.mean_defect_level)} for d, f in self.by_day],
             "topics": self.topics,
         }
 
 
-def _r(x: float | None) -> float | None:
+def rounded(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
 

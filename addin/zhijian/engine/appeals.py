@@ -21,8 +21,8 @@ import pandas as pd
 
 from .columns import normalise_header
 from .findings import Finding, Rule, Severity
-from .reader import Grid, _id_text, _text, parse_number
-from .rubric import Rubric, _fmt
+from .reader import Grid, id_text, cell_text, parse_number
+from .rubric import Rubric, fmt_number
 from .scoring import score_frame
 
 UPHELD, REJECTED, TO_ARBITRATION = "改判", "维持原判", "提交仲裁"
@@ -140,7 +140,7 @@ def parse_datetime(v: Any) -> dt.datetime | None:
         return dt.datetime.combine(v, dt.time())
     if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date-time
         return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))
-    s = _text(v)
+    s = cell_text(v)
     m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2}))?", s)
     if not m:
         return None
@@ -186,7 +186,7 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
             c = cols.get(key)
             return row[c] if c is not None and c < len(row) else None
 
-        if all(_text(get(k)) == "" for k in cols):
+        if all(cell_text(get(k)) == "" for k in cols):
             continue
         excel_row = grid.first_row + r
 
@@ -209,7 +209,7 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
                 ed = rubric.error_deduction
                 if kind != "num" or not ed.min <= x <= ed.max:
                     add(Rule.APPEAL_SCORE_NOT_ALLOWED, key,
-                        f"更正的差错扣分“{_text(raw)}”不在 {_fmt(ed.min)}–{_fmt(ed.max)} 之内", _text(raw))
+                        f"更正的差错扣分“{cell_text(raw)}”不在 {fmt_number(ed.min)}–{fmt_number(ed.max)} 之内", cell_text(raw))
                     continue
                 corrected[name] = x
                 continue
@@ -220,26 +220,26 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
                 corrected[name] = x
             else:
                 add(Rule.APPEAL_SCORE_NOT_ALLOWED, key,
-                    f"更正的“{name}”得分“{_text(raw)}”不在允许的分值内(允许: {it.describe_allowed()})", _text(raw))
-        recheck, arbitration = _text(get("recheck_result")), _text(get("arbitration_result"))
+                    f"更正的“{name}”得分“{cell_text(raw)}”不在允许的分值内(允许: {it.describe_allowed()})", cell_text(raw))
+        recheck, arbitration = cell_text(get("recheck_result")), cell_text(get("arbitration_result"))
         for key, value, choices in (("recheck_result", recheck, RECHECK_CHOICES),
                                     ("arbitration_result", arbitration, ARBITRATION_CHOICES)):
             if value and value not in choices:
                 add(Rule.APPEAL_INVALID, key, f"“{REGISTER_ZH[key]}”应为 {'/'.join(choices)},而不是“{value}”", value)
         appeal = Appeal(
-            row=excel_row, cell=cell("recording_id"), recording_id=_id_text(get("recording_id")), agent_id=_id_text(get("agent_id")),
-            agent_name=_text(get("agent_name")), filed_at=parse_datetime(get("filed_at")),
-            reason=_text(get("reason")), recheck_result=recheck if recheck in RECHECK_CHOICES else "",
-            recheck_by=_text(get("recheck_by")),
+            row=excel_row, cell=cell("recording_id"), recording_id=id_text(get("recording_id")), agent_id=id_text(get("agent_id")),
+            agent_name=cell_text(get("agent_name")), filed_at=parse_datetime(get("filed_at")),
+            reason=cell_text(get("reason")), recheck_result=recheck if recheck in RECHECK_CHOICES else "",
+            recheck_by=cell_text(get("recheck_by")),
             arbitration_result=arbitration if arbitration in ARBITRATION_CHOICES else "",
-            arbitration_by=_text(get("arbitration_by")), decided_at=parse_datetime(get("decided_at")),
+            arbitration_by=cell_text(get("arbitration_by")), decided_at=parse_datetime(get("decided_at")),
             corrected=corrected)
         if not appeal.recording_id:
             add(Rule.APPEAL_INVALID, "recording_id", "申诉没有录音编号", None)
             continue
         if appeal.filed_at is None:
             add(Rule.APPEAL_INVALID, "filed_at", "申诉时间为空或无法识别(请写成 2026-10-13 15:30)",
-                _text(get("filed_at")) or None)
+                cell_text(get("filed_at")) or None)
         if appeal.recheck_result and not appeal.recheck_by:
             add(Rule.APPEAL_NO_DECIDER, "recheck_by", "有复核结果但没有复核人", None)
         if appeal.arbitration_result and not appeal.arbitration_by:
@@ -248,7 +248,7 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
             add(Rule.APPEAL_INVALID, "arbitration_result", "只有复核结果为“提交仲裁”的申诉才有仲裁结果",
                 appeal.arbitration_result, Severity.WARNING)
         if appeal.decision and appeal.decided_at is None:
-            add(Rule.APPEAL_INVALID, "decided_at", "已有决定但决定时间为空或无法识别", _text(get("decided_at")) or None)
+            add(Rule.APPEAL_INVALID, "decided_at", "已有决定但决定时间为空或无法识别", cell_text(get("decided_at")) or None)
         row_has_bad_score = any(f.row == excel_row and f.rule == Rule.APPEAL_SCORE_NOT_ALLOWED for f in findings)
         if appeal.decision == UPHELD and not appeal.corrected and not row_has_bad_score:
             add(Rule.APPEAL_INVALID, "recheck_result", "改判的申诉没有填写任何更正分数", None)
@@ -284,7 +284,7 @@ def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
             deadline = policy.deadline(call_date)
             out.status = "逾期"
             out.note = (f"申诉时间 {a.filed_at:%Y-%m-%d %H:%M} 晚于截止时间 {deadline:%Y-%m-%d %H:%M}"
-                        f"(成绩公布后 {_fmt(policy.window_hours)} 小时),不予受理")
+                        f"(成绩公布后 {fmt_number(policy.window_hours)} 小时),不予受理")
             findings.append(Finding(Rule.APPEAL_LATE, Severity.WARNING, register, sheet, a.cell,
                                     out.note, a.filed_at.isoformat(sep=" "), a.row))
             continue

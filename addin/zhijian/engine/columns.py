@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from .rubric import Rubric, _fmt
+from .rubric import Rubric, fmt_number
 
 Kind = Literal["field", "item", "bonus", "deduction", "zero", "fatal", "error_deduction",
                "offence", "complaint", "total"]
@@ -73,7 +73,7 @@ def column_specs(rubric: Rubric) -> list[ColumnSpec]:
     specs = [ColumnSpec(k, FIELD_ZH[k], "field", tuple(fa[k]))
              for k in ("date", "inspector", "agent_id", "agent_name", "team", "recording_id", "call_type")]
     for it in rubric.items:
-        specs.append(ColumnSpec(it.name, f"{it.name}({_fmt(it.max)}分)", "item", tuple([it.name, *it.aliases])))
+        specs.append(ColumnSpec(it.name, f"{it.name}({fmt_number(it.max)}分)", "item", tuple([it.name, *it.aliases])))
     for b in rubric.bonuses:
         specs.append(ColumnSpec(f"bonus:{b.id}", f"加分:{b.name}", "bonus", _prefixed("加分", b.name, b.aliases)))
     for d in rubric.deductions:

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .analysis import Analysis, Figures, _r, analyse, figure_arrays, figures, warning_colour
-from zhijian.pipeline.jobs import Loaded, period_of
+from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
+from .loaded import Loaded
+from .periods import Period, parse_period, period_of
 from .rubric import Rubric
-from .validate import Period, parse_period
 from .workdays import WorkingDays, working_days
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -127,26 +127,26 @@ class MonthlyReport:
             "working_days": len(self.working),
             "sampling_target": self.sampling_target,
             "n": o.n, "excluded_rows": self.analysis.excluded_rows,
-            "mean_score": _r(o.mean_score), "excellent_rate": _r(o.excellent_rate),
-            "mean_defect_rate": _r(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
-            "error_deduction_total": _r(self.error_deduction_total()),
+            "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
+            "mean_defect_rate": rounded(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
+            "error_deduction_total": rounded(self.error_deduction_total()),
             "fatal_errors": self.fatal_errors_total(),
             "previous": None if p is None else {
-                "n": p.overall.n, "mean_score": _r(p.overall.mean_score),
-                "excellent_rate": _r(p.overall.excellent_rate),
-                "mean_defect_rate": _r(p.overall.mean_defect_rate)},
+                "n": p.overall.n, "mean_score": rounded(p.overall.mean_score),
+                "excellent_rate": rounded(p.overall.excellent_rate),
+                "mean_defect_rate": rounded(p.overall.mean_defect_rate)},
             "colour_days": self.colour_days(),
             "agents": [{"agent_id": r.工号, "agent_name": r.姓名, "team": r.班组, "calls": int(r.通数),
-                        "monthly_score": _r(r.月度评分), "error_deduction_total": _r(r.差错扣分),
+                        "monthly_score": rounded(r.月度评分), "error_deduction_total": rounded(r.差错扣分),
                         "fatal_errors": int(r.致命性错误), "changed_by_appeal": int(r.申诉改判通数),
                         "grade": r.等级, "rank": int(r.排名)}
                        for r in self.assessment.itertuples(index=False)],
-            "categories": [{"name": r.指标, "level": r.层级, "unit": r.单位, "previous": _r(_none(r.上月)),
-                            "current": _r(_none(r.本月)), "change": _r(_none(r.变化))}
+            "categories": [{"name": r.指标, "level": r.层级, "unit": r.单位, "previous": rounded(_none(r.上月)),
+                            "current": rounded(_none(r.本月)), "change": rounded(_none(r.变化))}
                            for r in self.comparison.itertuples(index=False)],
             "weeks": [{"week": w.key, "start": w.start.isoformat(), "end": w.end.isoformat(), "n": w.figures.n,
-                       "mean_score": _r(w.figures.mean_score), "excellent_rate": _r(w.figures.excellent_rate),
-                       "mean_defect_rate": _r(w.figures.mean_defect_rate),
+                       "mean_score": rounded(w.figures.mean_score), "excellent_rate": rounded(w.figures.excellent_rate),
+                       "mean_defect_rate": rounded(w.figures.mean_defect_rate),
                        "mean_defect_level": w.figures.mean_defect_level} for w in self.weeks],
             "sampling": [{"agent_id": r.工号, "calls": int(r.合计通数), "working_day_calls": int(r.工作日通数),
                           "non_working_day_calls": int(r.非工作日通数), "expected": int(r.应抽通数),

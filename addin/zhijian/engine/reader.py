@@ -22,7 +22,7 @@ import pandas as pd
 from .columns import (FIELD_ZH, REQUIRED_FIELDS, RULE_PREFIXES, ColumnSpec, column_specs,
                       header_lookup, normalise_header)
 from .findings import Finding, Rule, Severity
-from .rubric import Rubric, _fmt
+from .rubric import Rubric, fmt_number
 
 NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "-", "—", "／"}
 TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×"}
@@ -95,7 +95,7 @@ class SheetRead:
                       key=lambda t: (len(t[1]), t[1]))
 
 
-def _text(v: Any) -> str:
+def cell_text(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and math.isnan(v):
@@ -111,7 +111,7 @@ def parse_number(v: Any) -> tuple[str, float | None]:
         if isinstance(v, float) and math.isnan(v):
             return "blank", None
         return "num", float(v)
-    s = _text(v).replace(" ", "")
+    s = cell_text(v).replace(" ", "")
     if s == "":
         return "blank", None
     if s.lower() in NA_WORDS:
@@ -127,7 +127,7 @@ def parse_flag(v: Any) -> bool | None:
         return v
     if isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)):
         return v != 0
-    s = _text(v).lower()
+    s = cell_text(v).lower()
     if s in TRUE_WORDS:
         return True
     if s in FALSE_WORDS:
@@ -142,7 +142,7 @@ def parse_date(v: Any) -> dt.date | None:
         return v
     if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
         return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
-    s = _text(v)
+    s = cell_text(v)
     m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$", s)
     if m:
         try:
@@ -152,11 +152,11 @@ def parse_date(v: Any) -> dt.date | None:
     return None
 
 
-def _id_text(v: Any) -> str:
+def id_text(v: Any) -> str:
     """Agent ids and recording ids typed as numbers keep no trailing '.0'."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return _text(v)
+    return cell_text(v)
 
 
 def _match(word: str, lookup: dict[str, ColumnSpec], items: dict[str, ColumnSpec]) -> ColumnSpec | None:
@@ -226,7 +226,7 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
             word, _ = normalise_header(t)
             spec = _match(word, lookup, items)
             if spec is not None and spec.key not in read.columns:
-                chosen = (spec, _text(t))
+                chosen = (spec, cell_text(t))
                 break
         letter = col_letter(grid.first_col + c)
         if chosen:
@@ -236,13 +236,13 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
             continue
         word = normalise_header(header[c] if c < len(header) else None)[0]
         if word:
-            read.extra_columns[letter] = _text(header[c])
+            read.extra_columns[letter] = cell_text(header[c])
             for kind, prefix in RULE_PREFIXES.items():
                 if word.startswith(prefix):
                     read.findings.append(Finding(
                         Rule.COLUMN_UNKNOWN_RULE, Severity.ERROR, grid.file, grid.sheet,
-                        grid.cell(hr, c), f"列“{_text(header[c])}”: 评分标准《{rubric.name}》中没有这个{prefix}项,"
-                        f"该列不计分", _text(header[c])))
+                        grid.cell(hr, c), f"列“{cell_text(header[c])}”: 评分标准《{rubric.name}》中没有这个{prefix}项,"
+                        f"该列不计分", cell_text(header[c])))
                     break
     return read, hr
 
@@ -298,9 +298,9 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             if type(v) is str and v.strip() in EXCEL_ERRORS:
                 add(Rule.FORMULA_ERROR, key, j, f"“{read.headers[key]}”单元格是公式错误 {v.strip()}", v.strip())
     for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
-        data[key] = [_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
+        data[key] = [cell_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
     for key in ("agent_id", "recording_id"):
-        data[key] = [_id_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
+        data[key] = [id_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
         for j, v in enumerate(data[key] if key in cols else ()):
             if not v:
                 add(Rule.FIELD_MISSING, key, j, f"必填字段“{FIELD_ZH[key]}”为空", None)
@@ -308,7 +308,7 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     for j, v in enumerate(cols.get("date", ())):
         dates[j] = parse_date(v)
         if dates[j] is None:
-            t = _text(v)
+            t = cell_text(v)
             if t == "":
                 add(Rule.FIELD_MISSING, "date", j, "必填字段“日期”为空", None)
             elif t not in EXCEL_ERRORS:
@@ -325,7 +325,7 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             if kind == "num":
                 if not it.allowed(x):
                     add(Rule.SCORE_NOT_ALLOWED, it.name, j,
-                        f"“{it.name}”得分 {_fmt(x)} 不在允许的分值内(允许: {it.describe_allowed()})", raw)
+                        f"“{it.name}”得分 {fmt_number(x)} 不在允许的分值内(允许: {it.describe_allowed()})", raw)
                 out.append(x)
                 continue
             out.append(np.nan)
@@ -334,8 +334,8 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
                     add(Rule.SCORE_NA_FORBIDDEN, it.name, j, f"“{it.name}”不允许标为不涉及", raw)
             elif kind == "blank":
                 add(Rule.SCORE_MISSING, it.name, j, f"“{it.name}”没有评分(不涉及请写“不涉及”)", None)
-            elif _text(raw) not in EXCEL_ERRORS:
-                add(Rule.SCORE_UNREADABLE, it.name, j, f"“{it.name}”的分数“{_text(raw)}”无法识别", _text(raw))
+            elif cell_text(raw) not in EXCEL_ERRORS:
+                add(Rule.SCORE_UNREADABLE, it.name, j, f"“{it.name}”的分数“{cell_text(raw)}”无法识别", cell_text(raw))
         data[it.name] = out
     for key, spec in specs.items():
         if key not in cols or spec.kind in ("field", "item", "total"):
@@ -388,7 +388,7 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
     if spec.kind == "zero":
         flag = parse_flag(raw)
         if flag is None:
-            add(Rule.FLAG_UNREADABLE, f"“{head}”应填“是”或留空,而不是“{_text(raw)}”", _text(raw))
+            add(Rule.FLAG_UNREADABLE, f"“{head}”应填“是”或留空,而不是“{cell_text(raw)}”", cell_text(raw))
             return 0.0
         return 1.0 if flag else 0.0
     kind, x = parse_number(raw)
@@ -403,17 +403,17 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
         rid = Rule.BONUS_NOT_ALLOWED if spec.kind == "bonus" else Rule.DEDUCTION_NOT_ALLOWED
         word = "加分" if spec.kind == "bonus" else "减分"
         if kind != "num" or x < 0 or not float(x).is_integer():
-            add(rid, f"“{head}”应为次数(0–{rule.max_times}),而不是“{_text(raw)}”", _text(raw))
+            add(rid, f"“{head}”应为次数(0–{rule.max_times}),而不是“{cell_text(raw)}”", cell_text(raw))
             return 0.0
         if x > rule.max_times:
-            add(rid, f"{word}“{rule.name}”每通最多 {rule.max_times} 次,这里填了 {_fmt(x)} 次", raw)
+            add(rid, f"{word}“{rule.name}”每通最多 {rule.max_times} 次,这里填了 {fmt_number(x)} 次", raw)
             return float(rule.max_times)
         return x
     if spec.kind == "error_deduction":
         ed = rubric.error_deduction
         if kind != "num" or not (ed.min <= x <= ed.max):
             add(Rule.ERROR_DEDUCTION_INVALID,
-                f"差错扣分应在 {_fmt(ed.min)}–{_fmt(ed.max)} 之间,而不是“{_text(raw)}”", raw)
+                f"差错扣分应在 {fmt_number(ed.min)}–{fmt_number(ed.max)} 之间,而不是“{cell_text(raw)}”", raw)
             return min(max(x, ed.min), ed.max) if kind == "num" else 0.0
         return x
     if spec.kind == "fatal":
@@ -421,12 +421,12 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
             flag = parse_flag(raw)
             if flag is not None:
                 return 1.0 if flag else 0.0
-            add(Rule.FATAL_INVALID, f"致命性错误应为起数(0、1、2…),而不是“{_text(raw)}”", _text(raw))
+            add(Rule.FATAL_INVALID, f"致命性错误应为起数(0、1、2…),而不是“{cell_text(raw)}”", cell_text(raw))
             return 0.0
         return x
     # offences and complaints: occurrence counts
     if kind != "num" or x < 0 or not float(x).is_integer():
-        add(Rule.OFFENCE_INVALID, f"“{head}”应为次数(0、1、2…),而不是“{_text(raw)}”", _text(raw))
+        add(Rule.OFFENCE_INVALID, f"“{head}”应为次数(0、1、2…),而不是“{cell_text(raw)}”", cell_text(raw))
         return 0.0
     return x
 

@@ -1,23 +1,18 @@
-"""Rubrics (评分标准): the YAML schema, its loader and the semantic checks.
+"""Rubrics (评分标准): the model of one scoring form and the checks of its cross-references.
 
 A rubric is data. Structure and types are checked by pydantic; the cross-references (a bonus on
-a missing item, weights that do not reach full marks, ...) by `_semantic_problems`. Every problem
-is reported with the file and line it comes from, and a rubric with any problem never loads.
+a missing item, weights that do not reach full marks, ...) by `rubric_problems`, which gives each
+problem with its path in the document, so that the loader (`zhijian.files.rubrics`, which reads
+the YAML) can point every problem at its line. Nothing here reads a file or knows YAML.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from zhijian.errors import RubricError
-from zhijian.files.yamldoc import line_for, read_mapping, validation_problems
+from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["一般", "严重"]
 ItemClass = Literal["服务素质", "服务能力"]
@@ -66,10 +61,10 @@ class Item(_Model):
 
     def describe_allowed(self) -> str:
         if self.levels is not None or self.range is None:
-            return "/".join(_fmt(v) for v in self.allowed_values())
+            return "/".join(fmt_number(v) for v in self.allowed_values())
         if self.range.step == 1 and float(self.range.min).is_integer():
-            return f"{_fmt(self.range.min)}–{_fmt(self.range.max)} 的整数"
-        return f"{_fmt(self.range.min)}–{_fmt(self.range.max)}(步长 {_fmt(self.range.step)})"
+            return f"{fmt_number(self.range.min)}–{fmt_number(self.range.max)} 的整数"
+        return f"{fmt_number(self.range.min)}–{fmt_number(self.range.max)}(步长 {fmt_number(self.range.step)})"
 
 
 class Category(_Model):
@@ -232,13 +227,13 @@ class Rubric(_Model):
         return ""
 
 
-# --- loading --------------------------------------------------------------------------------
+# --- checks pydantic cannot express ------------------------------------------------------------
 
-def _fmt(v: float) -> str:
+def fmt_number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 
-def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
+def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
     probs: list[tuple[tuple, str]] = []
     if not r.categories and not r.offences:
@@ -254,7 +249,7 @@ def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
         items_sum = sum(i.max for i in c.items)
         if c.max is not None and not math.isclose(c.max, items_sum):
             probs.append((cpath + ("max",),
-                          f"类别“{c.name}”满分 {_fmt(c.max)} 与其评分项满分之和 {_fmt(items_sum)} 不符"))
+                          f"类别“{c.name}”满分 {fmt_number(c.max)} 与其评分项满分之和 {fmt_number(items_sum)} 不符"))
         for ii, it in enumerate(c.items):
             ipath = cpath + ("items", ii)
             if it.name in names:
@@ -269,25 +264,25 @@ def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
                     probs.append((ipath + ("levels",), f"评分项“{it.name}”的 levels 为空"))
                 elif not any(math.isclose(v, it.max) for v in it.levels):
                     probs.append((ipath + ("levels",),
-                                  f"评分项“{it.name}”的等级 {'/'.join(_fmt(v) for v in it.levels)} 中没有满分 {_fmt(it.max)}"))
+                                  f"评分项“{it.name}”的等级 {'/'.join(fmt_number(v) for v in it.levels)} 中没有满分 {fmt_number(it.max)}"))
                 for li, v in enumerate(it.levels):
                     if v < 0 or v > it.max + 1e-9:
                         probs.append((ipath + ("levels", li),
-                                      f"评分项“{it.name}”的等级 {_fmt(v)} 不在 0–{_fmt(it.max)} 之内"))
+                                      f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
             if it.range is not None:
                 rg = it.range
                 if not math.isclose(rg.max, it.max) or rg.min < 0 or rg.step <= 0 or rg.min > rg.max:
                     probs.append((ipath + ("range",),
-                                  f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {_fmt(it.max)},步长大于 0"))
+                                  f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
     # Weights: the items, scaled, must reach full marks exactly.
     if r.categories:
         raw = sum(c.max_points for c in r.categories)
         if not math.isclose(r.scale * raw, r.marks.full):
             probs.append((("scale",) if "scale" in r.model_fields_set else ("categories",),
-                          f"权重不合计: scale {_fmt(r.scale)} × 评分项满分之和 {_fmt(raw)} = "
-                          f"{_fmt(r.scale * raw)},不等于满分 {_fmt(r.marks.full)}"))
+                          f"权重不合计: scale {fmt_number(r.scale)} × 评分项满分之和 {fmt_number(raw)} = "
+                          f"{fmt_number(r.scale * raw)},不等于满分 {fmt_number(r.marks.full)}"))
     elif r.base is not None and not math.isclose(r.base, r.marks.full):
-        probs.append((("base",), f"基准分 {_fmt(r.base)} 应等于满分 {_fmt(r.marks.full)}"))
+        probs.append((("base",), f"基准分 {fmt_number(r.base)} 应等于满分 {fmt_number(r.marks.full)}"))
     if not (0 <= r.marks.pass_ <= r.marks.good <= r.marks.full):
         probs.append((("marks",), "应满足 0 ≤ pass(最低允许) ≤ good(良好水平) ≤ full(最高期望)"))
     ids: set[str] = set()
@@ -326,45 +321,8 @@ def _semantic_problems(r: Rubric) -> list[tuple[tuple, str]]:
             probs.append((("grades",), "最低等级的 min 应为 0,否则低分没有等级"))
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
-        probs.append((("analysis", "bin_width"), f"分组宽度 {_fmt(a.bin_width)} 应能整除满分"))
+        probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
     return probs
-
-
-def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
-    """Parse and check a rubric; raise RubricError listing every problem with its line."""
-    data, lines = read_mapping(text, file, RubricError)
-    try:
-        rubric = Rubric.model_validate(data)
-    except ValidationError as e:
-        raise RubricError(validation_problems(e, lines, file)) from None
-    problems = [(file, line_for(lines, p), m) for p, m in _semantic_problems(rubric)]
-    if problems:
-        raise RubricError(problems)
-    return rubric.model_copy(update={
-        "path": file, "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest()})
-
-
-def bundled_rubric_names() -> list[str]:
-    return sorted(p.name[:-5] for p in resources.files("zhijian.bundled_rubrics").iterdir()
-                  if p.name.endswith(".yaml"))
-
-
-def load_rubric(name_or_path: str | Path) -> Rubric:
-    """Load a rubric by file path, or by the name of a bundled rubric (e.g. ``listening-10x4``)."""
-    p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists():
-        if not p.is_file():
-            raise RubricError([(str(p), None, "找不到评分标准文件")])
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise RubricError([(str(p), None, "文件不是 UTF-8 编码的文本")]) from None
-        return parse_rubric(text, str(p))
-    res = resources.files("zhijian.bundled_rubrics") / f"{name_or_path}.yaml"
-    if not res.is_file():
-        known = "、".join(bundled_rubric_names())
-        raise RubricError([(str(name_or_path), None, f"没有这个评分标准;内置的有: {known}")])
-    return parse_rubric(res.read_text(encoding="utf-8"), f"rubrics/{name_or_path}.yaml")
 
 
 def rubric_as_dict(r: Rubric) -> dict[str, Any]:

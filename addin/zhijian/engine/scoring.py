@@ -22,7 +22,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .rubric import Rubric, _fmt
+from .rubric import Rubric, fmt_number
 
 _EPS = 1e-9
 
@@ -81,7 +81,7 @@ def _per_item(rules, counts: Mapping[str, int], word: str, sign: str,
         if n > 0:
             by_rule[rule.id] = n * rule.points
             by_item[rule.item] = by_item.get(rule.item, 0) + n * rule.points
-            fired.append(f"{word}: {rule.name} {sign}{_fmt(n * rule.points)}({rule.item})")
+            fired.append(f"{word}: {rule.name} {sign}{fmt_number(n * rule.points)}({rule.item})")
     return by_rule, by_item
 
 
@@ -132,7 +132,7 @@ def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
             offence_points[o.id] = pts
             score -= pts
             extra = f",其中 {m} 次{o.doubled_when}加倍" if m else ""
-            fired.append(f"扣分: {o.name} {n} 次{extra} -{_fmt(pts)}")
+            fired.append(f"扣分: {o.name} {n} 次{extra} -{fmt_number(pts)}")
     score = min(max(score, 0.0), rubric.full_marks)
     fatal = max(0, int(record.fatal_errors or 0)) if rubric.fatal_errors.enabled else 0
     if zero_call:
@@ -142,7 +142,7 @@ def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
         fired.append(f"致命性错误 {fatal} 起: 整通 = 0")
     error_deduction = max(0.0, float(record.error_deduction or 0)) if rubric.error_deduction.enabled else 0.0
     if error_deduction:
-        fired.append(f"差错扣分 -{_fmt(error_deduction)}")
+        fired.append(f"差错扣分 -{fmt_number(error_deduction)}")
     final = _clean(max(0.0, score - error_deduction))
     return CallScore(
         item_points=item_points, category_points=category_points, na_items=tuple(na_items),

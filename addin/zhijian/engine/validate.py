@@ -16,23 +16,11 @@ import numpy as np
 import pandas as pd
 
 from .findings import Finding, Rule, Severity, ValidationReport
+from .periods import Period
 from .reader import Grid, SheetRead, calls_frame, read_grid
-from .rubric import Rubric, _fmt
+from .rubric import Rubric, fmt_number
 from .scoring import score_frame
 
-
-@dataclass(frozen=True)
-class Period:
-    """The dates a sheet may hold, both ends included."""
-
-    start: dt.date
-    end: dt.date
-
-    def __contains__(self, d: dt.date) -> bool:
-        return self.start <= d <= self.end
-
-    def describe(self) -> str:
-        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
 
 @dataclass
@@ -159,22 +147,5 @@ def _total_checks(calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
             continue
         out.append(Finding(Rule.TOTAL_MISMATCH, Severity.ERROR, read.file, read.sheet,
                            read.cell_ref(row, "total"),
-                           f"表中总分 {_fmt(recorded[i])} 与按评分标准计算的 {_fmt(final[i])} 不符", recorded[i], row))
+                           f"表中总分 {fmt_number(recorded[i])} 与按评分标准计算的 {fmt_number(final[i])} 不符", recorded[i], row))
     return out
-
-
-def parse_period(text: str) -> Period:
-    """'2026-11' (a month), '2026-W47' (an ISO week), '2026-11-02' (a day) or 'A..B'."""
-    text = text.strip()
-    if ".." in text:
-        a, b = text.split("..", 1)
-        return Period(parse_period(a).start, parse_period(b).end)
-    if m := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, re.I):
-        start = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-        return Period(start, start + dt.timedelta(days=6))
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        y, mo = int(m.group(1)), int(m.group(2))
-        nxt = dt.date(y + (mo == 12), mo % 12 + 1, 1)
-        return Period(dt.date(y, mo, 1), nxt - dt.timedelta(days=1))
-    d = dt.date.fromisoformat(text)
-    return Period(d, d)

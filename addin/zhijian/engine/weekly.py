@@ -8,7 +8,7 @@ per group exactly as `analyse` slices them. Nothing is computed a second way.
 - 监听评分表(周平均分): per agent, the week's mean final score (calibration cases once, at the
   benchmark: the rows of `Analysis.counted`), lowest, grade of the mean, and each day's mean.
 - 员工服务质量反馈表: per agent, the items most often 不良 and the inspectors' remarks on the
-  agent's lowest calls (mobile and ID numbers masked with `mail.mask_text`: the report is
+  agent's lowest calls (mobile and ID numbers masked with `masking.mask_text`: the report is
   e-mailed).
 - 质检组评分周报: per inspector, calls scored (their own scorings, duplicates dropped) against the
   quota (per working day × working days of the week), mean score given, calibration deviation.
@@ -26,12 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .analysis import Analysis, Figures, analyse, figure_arrays, figures, topics, warning_colour
-from zhijian.pipeline.jobs import Loaded, main_period_date, period_of
 from zhijian.errors import InputFileError
-from zhijian.delivery.mail import mask_text
+
+from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, topics, warning_colour
+from .loaded import Loaded
+from .masking import mask_text
+from .periods import Period, main_period_date, period_of
 from .rubric import Rubric
-from .validate import Period
 from .workdays import WorkingDays, working_days
 
 QUOTA_PER_DAY = 60  # recordings an inspector scores on a working day (DOMAIN.md)
@@ -132,29 +133,25 @@ class WeeklyReport:
             "calendar": self.calendar, "working_days": len(self.working_days),
             "working_day_dates": [d.isoformat() for d in self.working_days.days],
             "n": o.n, "excluded_rows": self.analysis.excluded_rows,
-            "mean_score": _r(o.mean_score), "excellent_rate": _r(o.excellent_rate),
-            "slight_defect_rate": _r(o.slight_defect_rate), "general_defect_rate": _r(o.general_defect_rate),
-            "below_80_rate": _r(o.below_80_rate),
-            "mean_defect_rate": _r(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
+            "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
+            "slight_defect_rate": rounded(o.slight_defect_rate), "general_defect_rate": rounded(o.general_defect_rate),
+            "below_80_rate": rounded(o.below_80_rate),
+            "mean_defect_rate": rounded(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
             "topics_this_week": list(self.topics_this_week), "topics_basis": self.topics_basis,
             "topics_next_week": list(self.topics_next_week),
-            "days": [{"date": d.isoformat(), "n": f.n, "mean_score": _r(f.mean_score),
-                      "mean_defect_rate": _r(f.mean_defect_rate),
+            "days": [{"date": d.isoformat(), "n": f.n, "mean_score": rounded(f.mean_score),
+                      "mean_defect_rate": rounded(f.mean_defect_rate),
                       "warning_colour": warning_colour(f.mean_defect_level)}
                      for d, f in self.analysis.by_day],
             "colour_days": self.colour_days(),
             "agents": [{"agent_id": str(aid), "agent_name": name, "calls": f.n,
-                        "mean_score": _r(f.mean_score), "min_score": _r(f.min_score)}
+                        "mean_score": rounded(f.mean_score), "min_score": rounded(f.min_score)}
                        for (aid, name), f in self.analysis.by_agent],
             "inspectors": [{"inspector": rec["质检员"], "calls": int(rec["评分通数"]), "quota": int(rec["定额"]),
-                            "completion_rate": _r(_num(rec["完成率"])), "mean_score": _r(_num(rec["平均给分"])),
-                            "calibration_deviation": _r(_num(rec["平均偏差"]))}
+                            "completion_rate": rounded(_num(rec["完成率"])), "mean_score": rounded(_num(rec["平均给分"])),
+                            "calibration_deviation": rounded(_num(rec["平均偏差"]))}
                            for rec in self.inspectors.to_dict("records")],
         }
-
-
-def _r(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 6)
 
 
 def _num(v: Any) -> float | None:

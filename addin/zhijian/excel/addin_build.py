@@ -344,7 +344,7 @@ def config_rows(config: dict[str, str | bool] | None) -> list[tuple[str, str | b
 def build_addin(button: Button, ribbon: Ribbon, target: Path, *, template: _Template,
                 config: dict[str, str | bool] | None = None) -> Path:
     """Write the add-in of `button` to `target` (atomically), from the template package."""
-    from zhijian.files.workbooks import atomic_path
+    from zhijian.files.atomic import atomic_path
 
     rows = config_rows(config)
     strings: list[str] = []

@@ -340,7 +340,7 @@ class OpenpyxlPort:
         return self.folder
 
     def save(self) -> Path:
-        from zhijian.files.workbooks import atomic_path
+        from zhijian.files.atomic import atomic_path
 
         target = self.save_to or self.path
         with atomic_path(target) as tmp:

@@ -182,12 +182,12 @@ def load_settings(port: WorkbookPort) -> Settings:
 
 
 def _rubric(settings: Settings):
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
     return load_rubric(settings.rubric)
 
 
 def _other_rubrics(current):
-    from zhijian.engine.rubric import bundled_rubric_names, load_rubric
+    from zhijian.files.rubrics import bundled_rubric_names, load_rubric
     return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
 
 
@@ -210,7 +210,8 @@ def _grids(port: WorkbookPort):
 
 
 def _check(port: WorkbookPort, settings: Settings):
-    from zhijian.engine.validate import check_grids, parse_period
+    from zhijian.engine.validate import check_grids
+    from zhijian.engine.periods import parse_period
 
     rubric = _rubric(settings)
     port.status(f"{TITLE}: 正在读取工作簿……")
@@ -569,22 +570,24 @@ _KIND_OF_PERIOD = {"day": "daily", "week": "weekly", "month": "monthly"}
 
 
 def send_mail_on_port(port: WorkbookPort) -> ButtonResult:
-    """发送邮件: the open report (as last saved) by e-mail with `zhijian.mail`, as `zhijian email`:
+    """发送邮件: the open report (as last saved) by e-mail with `zhijian.delivery`, as `zhijian email`:
     its kind (日报/周报/月报) from the report's provenance, the recipients from the delivery
     configuration, after the user confirms who gets it."""
     if port.path is None:
         raise InputFileError("请先保存这个工作簿,再发送邮件")
     settings = load_settings(port)
     try:
-        from zhijian.delivery import mail
+        from zhijian.delivery.config import KINDS, load_config
+        from zhijian.delivery.message import build_outgoing, check_size
+        from zhijian.delivery.smtp import send
     except ImportError:
         raise _missing("发送邮件", "mail") from None
     kind = report_kind(port)
-    config = mail.load_config(_mail_config_path(port, settings))
+    config = load_config(_mail_config_path(port, settings))
     port.status(f"{TITLE}: 正在准备邮件……")
-    out = mail.build_outgoing(port.path, config, kind)
-    mail.check_size(out, config)
-    lines = [f"将把 {out.attachment_name}(已保存的版本)作为{mail.KINDS[kind]}发送:",
+    out = build_outgoing(port.path, config, kind)
+    check_size(out, config)
+    lines = [f"将把 {out.attachment_name}(已保存的版本)作为{KINDS[kind]}发送:",
              f"主题: {out.subject}", f"收件人: {'、'.join(out.to) or '无'}"]
     if out.cc:
         lines.append(f"抄送: {'、'.join(out.cc)}")
@@ -596,7 +599,7 @@ def send_mail_on_port(port: WorkbookPort) -> ButtonResult:
     if not port.confirm("\n".join(lines)):
         raise ButtonCancelled()
     port.status(f"{TITLE}: 正在发送邮件(经 {config.smtp.where})……")
-    result = mail.send(out, config)
+    result = send(out, config)
     message = f"已发送《{out.subject}》给 {len(result.recipients)} 个地址(经 {result.server})。"
     port.status(None)
     port.alert(message)
@@ -655,7 +658,7 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
 
 def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
     """The rubric as table rows (the same content as `zhijian rubric show`)."""
-    from zhijian.engine.rubric import bundled_rubric_names
+    from zhijian.files.rubrics import bundled_rubric_names
 
     rows: list[list[Any]] = [["评分标准", rubric.name, "", "", "", "", ""],
                              ["编号 / 版本", f"{rubric.id} v{rubric.version}", "", "", "", "", ""],
@@ -739,7 +742,7 @@ def save_user_config(settings: Settings) -> Path:
     """Write the settings given in the 配置 sheet into the user's file (other keys are kept)."""
     import yaml
 
-    from zhijian.files.workbooks import atomic_path
+    from zhijian.files.atomic import atomic_path
 
     path = user_config_path()
     data: dict[str, Any] = {}

@@ -66,7 +66,7 @@ def recomputer(command: str):
 @recomputer("consolidate")
 def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Path:
     from .jobs import consolidate, write_consolidation
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     o = prov.options
     result = consolidate(load_rubric(prov.rubric_source), inputs, period_kind=o["period"],
@@ -79,7 +79,7 @@ def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Pa
 @recomputer("weekly")
 def _recompute_weekly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     from .jobs import weekly_report, write_periodic
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     o = prov.options
     result = weekly_report(load_rubric(prov.rubric_source), inputs, week=o["week"], lead=o.get("lead"),
@@ -91,7 +91,7 @@ def _recompute_weekly(prov: Provenance, inputs: list[str], out: Path) -> Path:
 @recomputer("monthly")
 def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     from .jobs import monthly_report, write_periodic
-    from zhijian.engine.rubric import load_rubric
+    from zhijian.files.rubrics import load_rubric
 
     o = prov.options
     previous = [p for p, _ in prov.previous if Path(p).is_file()] or None
@@ -122,8 +122,8 @@ def _appeals_path(prov: Provenance) -> str | None:
 
 def audit(output: Path, inputs: list[str]) -> AuditResult:
     """Recompute `output` from `inputs` and compare."""
-    from zhijian.engine.rubric import load_rubric
-    from zhijian.files.workbooks import expand_inputs
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.files.inputs import expand_inputs
 
     output = Path(output)
     if not output.is_file():

@@ -14,10 +14,14 @@ from typing import Any, Callable
 import pandas as pd
 
 from zhijian.engine.columns import column_specs
-from zhijian.engine.rubric import Rubric, load_rubric
+from zhijian.engine.rubric import Rubric
+from zhijian.files.rubrics import load_rubric
 from zhijian.engine.scoring import CallRecord, score_call
-from zhijian.engine.validate import parse_period
-from zhijian.files.workbooks import atomic_path, check_files, expand_inputs, write_checked_copy
+from zhijian.engine.periods import parse_period
+from zhijian.files.atomic import atomic_path
+from zhijian.pipeline.load import check_files
+from zhijian.files.inputs import expand_inputs
+from zhijian.files.copies import write_checked_copy
 
 RUBRIC = "listening-10x4"
 INSPECTORS = [("王丽", "wangli"), ("陈静", "chenjing"), ("刘洋", "liuyang")]
@@ -316,8 +320,7 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     register = write_demo_appeals(rubric, checked.calls, out_dir / "appeals.xlsx")
     summary.written.append(register)
     # 汇总分析, 周报, 月报 from the same sheets, with the appeals applied.
-    from .jobs import (consolidate, monthly_report, weekly_report, write_consolidation,
-                              write_periodic)
+    from .jobs import consolidate, monthly_report, weekly_report, write_consolidation, write_periodic
 
     result = consolidate(rubric, [str(sheets_dir)], period_kind="month", date=period.start,
                          progress=progress, appeals=register)
@@ -331,7 +334,8 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
                              appeals=register)
     summary.written.append(write_periodic(monthly, out_dir / f"monthly-{month}.xlsx"))
     # 发送: the weekly report's e-mail as a draft (phone numbers in remarks masked in the copy).
-    from zhijian.delivery.mail import build_outgoing, parse_config, write_eml
+    from zhijian.delivery.message import build_outgoing, write_eml
+    from zhijian.delivery.config import parse_config
 
     config_path = out_dir / "zhijian-delivery.yaml"
     with atomic_path(config_path) as tmp:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from zhijian.engine.analysis import WARNING_LEVELS, Analysis, Figures, warning_colour, warning_fill
-from zhijian.files.workbooks import atomic_path
+from zhijian.files.atomic import atomic_path
 
 SHEET_OVERVIEW = "服务质量分析表"
 SHEET_DAYS = "每日分析"

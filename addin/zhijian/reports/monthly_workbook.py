@@ -25,7 +25,7 @@ from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_BOTH, STAT
 from zhijian.files.provenance import write_provenance, write_sources_rows
 from .analysis_workbook import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _level_cell, _Sheet, _Writer,
                               colour_days_table, write_appeals_sheet)
-from zhijian.files.workbooks import atomic_path
+from zhijian.files.atomic import atomic_path
 
 SHEET_OVERVIEW = "月报概览"
 SHEET_SCORES = "每月监听评分表(月平均分)"

@@ -27,7 +27,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from zhijian.engine.columns import ColumnSpec, column_specs
-from zhijian.engine.rubric import Rubric, _fmt
+from zhijian.engine.rubric import Rubric, fmt_number
 
 SHEET = "评分表"
 NOTES_SHEET = "说明"
@@ -89,7 +89,7 @@ def template_layout(rubric: Rubric) -> TemplateLayout:
 
 
 def _num(x: float) -> str:
-    return _fmt(round(float(x), 10))
+    return fmt_number(round(float(x), 10))
 
 
 def _count(ref: str) -> str:
@@ -356,12 +356,12 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
     err = {"error_type": "stop", "error_title": "输入不符合评分标准"}
     if s.kind == "item":
         it = rubric.item_by_name[s.key]
-        values = [_fmt(v) for v in it.allowed_values()]
+        values = [fmt_number(v) for v in it.allowed_values()]
         if it.na == "full":
             values.append(NA_TEXT)
         src = _list_source(values)
         na = f";{NA_TEXT} 按满分计" if it.na == "full" else ""
-        msg = f"满分 {_fmt(it.max)};允许: {it.describe_allowed()}{na}"
+        msg = f"满分 {fmt_number(it.max)};允许: {it.describe_allowed()}{na}"
         if src is None:  # too many levels for a dropdown: a number range instead
             lo = it.range.min if it.range else 0
             return {"validate": "decimal", "criteria": "between", "minimum": lo,
@@ -372,7 +372,7 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
         rule = next(r for r in (rubric.bonuses if s.kind == "bonus" else rubric.deductions)
                     if f"{s.kind}:{r.id}" == s.key)
         sign = "+" if s.kind == "bonus" else "-"
-        msg = (f"次数 0–{rule.max_times};每次 {sign}{_fmt(rule.points)} 分(计入“{rule.item}”)")
+        msg = (f"次数 0–{rule.max_times};每次 {sign}{fmt_number(rule.points)} 分(计入“{rule.item}”)")
         return {"validate": "list", "source": [str(k) for k in range(rule.max_times + 1)],
                 **err, "error_message": msg, "input_title": ("加分" if s.kind == "bonus" else "减分"),
                 "input_message": msg}
@@ -389,15 +389,15 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
                 "input_title": "致命性错误", "input_message": msg}
     if s.kind == "error_deduction":
         ed = rubric.error_deduction
-        msg = f"差错扣分 {_fmt(ed.min)}–{_fmt(ed.max)} 分,从整通得分中扣除"
+        msg = f"差错扣分 {fmt_number(ed.min)}–{fmt_number(ed.max)} 分,从整通得分中扣除"
         return {"validate": "decimal", "criteria": "between", "minimum": ed.min, "maximum": ed.max,
                 **err, "error_message": msg, "input_title": "差错扣分", "input_message": msg}
     if s.kind in ("offence", "complaint"):
         o = next(o for o in rubric.offences if s.key.endswith(":" + o.id))
         if s.kind == "offence":
-            msg = f"发生次数(0 或正整数),每次扣 {_fmt(o.points)} 分"
+            msg = f"发生次数(0 或正整数),每次扣 {fmt_number(o.points)} 分"
         else:
-            msg = f"其中{o.doubled_when}的次数,按 {_fmt(o.multiplier)} 倍扣分"
+            msg = f"其中{o.doubled_when}的次数,按 {fmt_number(o.multiplier)} 倍扣分"
         return {"validate": "integer", "criteria": ">=", "value": 0, **err,
                 "error_message": msg[:255], "input_message": msg[:255]}
     if s.key == "date":
@@ -475,13 +475,13 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
     if rubric.source:
         info("来源", rubric.source)
     m = rubric.marks
-    info("分数线", f"最高期望 {_fmt(m.full)} / 良好水平 {_fmt(m.good)} / 最低允许 {_fmt(m.pass_)}")
+    info("分数线", f"最高期望 {fmt_number(m.full)} / 良好水平 {fmt_number(m.good)} / 最低允许 {fmt_number(m.pass_)}")
     if rubric.categories:
         raw = sum(c.max_points for c in rubric.categories)
-        info("计分方式", f"整通得分 = {_fmt(rubric.scale)} × 各类别得分之和(评分项满分合计 {_fmt(raw)})"
+        info("计分方式", f"整通得分 = {fmt_number(rubric.scale)} × 各类别得分之和(评分项满分合计 {fmt_number(raw)})"
              if rubric.scale != 1 else "整通得分 = 各类别得分之和")
     else:
-        info("计分方式", f"基准分 {_fmt(rubric.start_score)},考核条款每发生一次扣相应分值")
+        info("计分方式", f"基准分 {fmt_number(rubric.start_score)},考核条款每发生一次扣相应分值")
 
     if rubric.categories:
         section("评分项(在评分表中填分数;不涉及的填“不涉及”或留空)")
@@ -493,20 +493,20 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
                 extra = "、".join(it.points)
                 if it.note:
                     extra = f"{extra};{it.note}" if extra else it.note
-                line(f"{cat.name}({_fmt(cat.max_points)}分)", it.name, _fmt(it.max),
+                line(f"{cat.name}({fmt_number(cat.max_points)}分)", it.name, fmt_number(it.max),
                      it.describe_allowed(), na, it.severity, it.item_class, extra)
     if rubric.bonuses:
         section("加分(填次数)")
         line("列", "加分项", "每次", "最多次数", "计入评分项", "可超满分", None, "说明", fmt=f_head)
         lift = {"none": "否", "item": "可超评分项满分", "category": "可超类别满分"}
         for b in rubric.bonuses:
-            line(lay.columns[f"bonus:{b.id}"], b.name, f"+{_fmt(b.points)}", str(b.max_times),
+            line(lay.columns[f"bonus:{b.id}"], b.name, f"+{fmt_number(b.points)}", str(b.max_times),
                  b.item, lift[b.lift], None, b.note)
     if rubric.deductions:
         section("减分(填次数;评分项最低 0 分)")
         line("列", "减分项", "每次", "最多次数", "计入评分项", None, None, "说明", fmt=f_head)
         for d in rubric.deductions:
-            line(lay.columns[f"deduction:{d.id}"], d.name, f"-{_fmt(d.points)}", str(d.max_times),
+            line(lay.columns[f"deduction:{d.id}"], d.name, f"-{fmt_number(d.points)}", str(d.max_times),
                  d.item, None, None, d.note)
     if rubric.zero_outs:
         section(f"清零(发生时填“{YES_TEXT}”)")
@@ -522,8 +522,8 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
             col = lay.columns[f"offence:{o.id}"]
             if o.doubled_when:
                 col += f"(加倍: {lay.columns[f'complaint:{o.id}']})"
-            line(col, o.name, _fmt(o.points), o.doubled_when or "",
-                 _fmt(o.multiplier) if o.doubled_when else "", o.severity, o.item_class, o.note)
+            line(col, o.name, fmt_number(o.points), o.doubled_when or "",
+                 fmt_number(o.multiplier) if o.doubled_when else "", o.severity, o.item_class, o.note)
     fe, ed = rubric.fatal_errors, rubric.error_deduction
     if fe.enabled or ed.enabled:
         section("致命性错误与差错扣分")
@@ -532,23 +532,23 @@ def _write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -
                                       else "单独统计,不影响本通得分"), None, None, None, None, None,
                  fe.note)
         if ed.enabled:
-            line("差错扣分", f"{_fmt(ed.min)}–{_fmt(ed.max)} 分,从整通得分中扣除,最终得分不低于 0",
+            line("差错扣分", f"{fmt_number(ed.min)}–{fmt_number(ed.max)} 分,从整通得分中扣除,最终得分不低于 0",
                  None, None, None, None, None, ed.note)
     if rubric.grades:
         section("等级")
         line("等级", "最低分", fmt=f_head)
         for g in rubric.grades:
-            line(g.name, f"≥ {_fmt(g.min)}")
+            line(g.name, f"≥ {fmt_number(g.min)}")
     section("最终得分的计算顺序(与“最终得分”列的公式一致)")
     steps = []
     if rubric.categories:
         steps += ["评分项: 填写的分数;不涉及或留空按满分计;加上加分、减去减分,最低 0 分,"
                   "不超过该项满分(除非加分规则允许);该项清零时为 0。",
                   "类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。"]
-    start = ("各类别之和" + (f" × {_fmt(rubric.scale)}" if rubric.scale != 1 else "")
-             if rubric.categories else f"基准分 {_fmt(rubric.start_score)}")
+    start = ("各类别之和" + (f" × {fmt_number(rubric.scale)}" if rubric.scale != 1 else "")
+             if rubric.categories else f"基准分 {fmt_number(rubric.start_score)}")
     steps.append(f"整通得分: {start}" + (" 减去考核条款扣分" if rubric.offences else "")
-                 + f",在 0 与满分 {_fmt(rubric.full_marks)} 之间"
+                 + f",在 0 与满分 {fmt_number(rubric.full_marks)} 之间"
                  + (";整通清零时为 0" if any(z.scope == "call" for z in rubric.zero_outs) else "")
                  + (";有致命性错误时为 0" if fe.enabled and fe.zero_call else "") + "。")
     steps.append("最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"))
@@ -566,7 +566,7 @@ def write_appeals_template(rubric: Rubric, path: str | Path, rows: int = 200) ->
     corrected scores, and a 说明 sheet with the rules (48 h window, 复核 → 仲裁)."""
     from zhijian.engine.appeals import (ARBITRATION_CHOICES, CORRECTED, RECHECK_CHOICES, REGISTER_FIELDS,
                           register_headers)
-    from zhijian.files.workbooks import atomic_path
+    from zhijian.files.atomic import atomic_path
 
     path = Path(path)
     heads = register_headers(rubric)
@@ -601,7 +601,7 @@ def write_appeals_template(rubric: Rubric, path: str | Path, rows: int = 200) ->
             name = h[len(CORRECTED):]
             if h.startswith(CORRECTED) and name in rubric.item_by_name:
                 it = rubric.item_by_name[name]
-                values = [_fmt(v) for v in it.allowed_values()] + (["不涉及"] if it.na == "full" else [])
+                values = [fmt_number(v) for v in it.allowed_values()] + (["不涉及"] if it.na == "full" else [])
                 ws.data_validation(2, c, last, c, {"validate": "list", "source": values})
         ws.freeze_panes(2, 1)
         ws.set_landscape()

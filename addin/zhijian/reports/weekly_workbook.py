@@ -21,7 +21,7 @@ from zhijian.engine.analysis import WARNING_LEVELS, warning_colour, warning_fill
 from .analysis_workbook import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _display_width, _excluded, _missing,
                               _Sheet, _sources, _Writer, write_appeals_sheet)
 from zhijian.engine.weekly import WeeklyReport, day_label
-from zhijian.files.workbooks import atomic_path
+from zhijian.files.atomic import atomic_path
 
 SHEET_OVERVIEW = "周报概览"
 SHEET_AGENT_SCORES = "监听评分表(周平均分)"

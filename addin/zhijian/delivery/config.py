@@ -1,0 +1,305 @@
+"""The delivery configuration (zhijian-delivery.yaml): SMTP server, sender, attachment limit, and per
+report kind the recipients and the subject and body templates. The password is never in the file:
+it comes from an environment variable or the system keyring."""
+
+from __future__ import annotations
+
+import os
+import re
+import string
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from zhijian.errors import FileProblemsError, ZhijianError
+
+DEFAULT_CONFIG = "zhijian-delivery.yaml"
+EXAMPLE_CONFIG = "workbook_templates/delivery.example.yaml"
+DEFAULT_PASSWORD_ENV = "ZHIJIAN_SMTP_PASSWORD"
+KEYRING_SERVICE = "zhijian"
+DEFAULT_MAX_ATTACHMENT_MB = 20.0
+RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0)  # 3 attempts; pass `delays=` to send() to change
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+MISSING = "—"  # a key figure the workbook does not have
+
+Kind = Literal["daily", "weekly", "monthly"]
+KINDS: dict[str, str] = {"daily": "质检日报", "weekly": "质检周报", "monthly": "质检月报"}
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+# Placeholders of the subject and body templates, with what they hold.
+PLACEHOLDERS: dict[str, str] = {
+    "report": "报表名称(质检日报/质检周报/质检月报)",
+    "period": "统计周期,如 2026年第42周(10-12至10-18)",
+    "start": "统计周期开始日期,如 2026-10-12",
+    "end": "统计周期结束日期,如 2026-10-18",
+    "n": "有效通数",
+    "mean_score": "平均分,如 89.2",
+    "excellent_rate": "优良率,如 45.0%",
+    "mean_defect_rate": "平均不良比率,如 23.4%",
+    "mean_defect_level": "平均不良比率的警示级别,如 关注",
+    "topics": "质检主题,如 业务能力、灵活处理",
+    "next_topics": "下周建议主题(周报)",
+    "figures": "以上关键指标,每项一行",
+    "file": "附件文件名",
+    "sender": "发件人姓名",
+}
+DEFAULT_SUBJECT = "{report} {period}"
+DEFAULT_BODY = """各位好:
+
+附件是{period}的{report}({file}),主要指标如下:
+
+{figures}
+
+请查收。
+{sender}
+"""
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+class DeliveryError(ZhijianError):
+    """The message could not be built or sent; nothing was sent to anybody."""
+
+    exit_code = 1
+
+
+class DeliveryConfigError(FileProblemsError):
+    """A delivery configuration file that cannot be used; every problem with its line."""
+
+    label = "发送配置文件错误"
+
+
+# --- configuration --------------------------------------------------------------------------------
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SmtpSettings(_Model):
+    host: str
+    port: int | None = None  # default by security: 587 starttls, 465 ssl, 25 none
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str | None = None  # no username: no login
+    password_env: str = DEFAULT_PASSWORD_ENV
+    ca_file: str | None = None  # a CA bundle or a self-signed certificate to trust (PEM)
+    verify: bool = True  # false: accept any certificate (only for a test server)
+    timeout: float = 30.0
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.security]
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.effective_port}"
+
+
+class SenderSettings(_Model):
+    address: str
+    name: str = ""
+
+
+class ReportDelivery(_Model):
+    to: list[str] = []
+    cc: list[str] = []
+    bcc: list[str] = []
+    subject: str = DEFAULT_SUBJECT
+    body: str = DEFAULT_BODY
+
+    @field_validator("to", "cc", "bcc", mode="before")
+    @classmethod
+    def _one_address(cls, v: Any) -> Any:
+        """`to: a@example.com` (one address, not a list) is a list of one; empty is none."""
+        if v is None:
+            return []
+        return [v] if isinstance(v, str) else v
+
+
+class ReportsSettings(_Model):
+    daily: ReportDelivery | None = None
+    weekly: ReportDelivery | None = None
+    monthly: ReportDelivery | None = None
+
+
+class DeliveryConfig(_Model):
+    smtp: SmtpSettings
+    sender: SenderSettings
+    max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB
+    reports: ReportsSettings
+    path: str = "<config>"  # set by the loader, not read from the file
+
+    def report(self, kind: str) -> ReportDelivery:
+        r = getattr(self.reports, kind, None) if kind in KINDS else None
+        if r is None:
+            raise DeliveryConfigError([(self.path, None, f"没有 reports.{kind}({KINDS.get(kind, kind)})"
+                                                        "的收件人设置,请在配置文件中补上")])
+        return r
+
+    @property
+    def max_attachment_bytes(self) -> int:
+        return int(self.max_attachment_mb * 1024 * 1024)
+
+
+_PASSWORD_KEYS = {"password", "passwd", "pwd", "pass", "secret", "密码"}
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
+def parse_address(text: str) -> tuple[str, str]:
+    """'张三 <zhang@example.com>' or 'zhang@example.com' -> (display name, address);
+    ValueError with a Chinese reason when it is not one e-mail address."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("邮件地址为空")
+    pairs = getaddresses([text.strip()])
+    if len(pairs) > 1:
+        raise ValueError(f"“{text}”包含多个地址,请每个地址单独写一项")
+    name, addr = pairs[0] if pairs else ("", "")
+    if not addr or not _ADDRESS.fullmatch(addr) or text.count("<") != text.count(">"):
+        raise ValueError(f"“{text}”不是有效的邮件地址(应写成 name@example.com 或 张三 <name@example.com>)")
+    return name, addr
+
+
+def _template_problems(text: str) -> str | None:
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+    except ValueError:
+        return "模板的花括号不配对(要写字面的花括号请写成 {{ 或 }})"
+    for f in fields:
+        if f not in PLACEHOLDERS:
+            shown = "{" + f + "}" if f else "{}"
+            return f"模板中的占位符 {shown} 不存在;可用的有: " + "、".join("{" + k + "}" for k in PLACEHOLDERS)
+    return None
+
+
+def _semantic_problems(c: DeliveryConfig, base: Path) -> list[tuple[tuple, str]]:
+    probs: list[tuple[tuple, str]] = []
+    try:
+        parse_address(c.sender.address)
+    except ValueError as e:
+        probs.append((("sender", "address"), str(e)))
+    if not c.smtp.host.strip():
+        probs.append((("smtp", "host"), "邮件服务器地址为空"))
+    if c.smtp.port is not None and not 0 < c.smtp.port < 65536:
+        probs.append((("smtp", "port"), f"端口 {c.smtp.port} 不在 1–65535 之内"))
+    if c.smtp.ca_file and not (base / c.smtp.ca_file).is_file():
+        probs.append((("smtp", "ca_file"), f"找不到证书文件 {base / c.smtp.ca_file}"))
+    if c.smtp.timeout <= 0:
+        probs.append((("smtp", "timeout"), "超时秒数必须大于 0"))
+    if c.max_attachment_mb <= 0:
+        probs.append((("max_attachment_mb",), "附件大小上限必须大于 0"))
+    if not any(getattr(c.reports, k) for k in KINDS):
+        probs.append((("reports",), "reports 下至少要有 daily、weekly、monthly 中的一项"))
+    for kind in KINDS:
+        r = getattr(c.reports, kind)
+        if r is None:
+            continue
+        if not r.to:
+            probs.append((("reports", kind, "to"), f"{KINDS[kind]}没有收件人(to)"))
+        for lst in ("to", "cc", "bcc"):
+            for i, a in enumerate(getattr(r, lst)):
+                try:
+                    parse_address(a)
+                except ValueError as e:
+                    probs.append((("reports", kind, lst, i), str(e)))
+        for key in ("subject", "body"):
+            if p := _template_problems(getattr(r, key)):
+                probs.append((("reports", kind, key), p))
+    return probs
+
+
+def _password_keys(data: Any, path: tuple = ()) -> list[tuple]:
+    found = []
+    if isinstance(data, dict):
+        for k, v in list(data.items()):
+            if str(k).strip().lower() in _PASSWORD_KEYS:
+                found.append(path + (k,))
+                del data[k]
+            else:
+                found += _password_keys(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found += _password_keys(v, path + (i,))
+    return found
+
+
+def parse_config(text: str, file: str = "<config>") -> DeliveryConfig:
+    """Parse and check a delivery configuration; raise DeliveryConfigError with every problem."""
+    from zhijian.files.yamldoc import line_for as _line_for, loc_text as _loc_text, read_mapping, validation_problems
+
+    data, lines = read_mapping(text, file, DeliveryConfigError)
+    problems = []
+    env = (data.get("smtp") or {}).get("password_env", DEFAULT_PASSWORD_ENV) \
+        if isinstance(data.get("smtp"), dict) else DEFAULT_PASSWORD_ENV
+    for loc in _password_keys(data):
+        problems.append((file, _line_for(lines, loc),
+                         f"{_loc_text(loc)}: 配置文件中不允许写密码;请把密码放在环境变量 {env} 中,"
+                         f"或存入系统钥匙串(keyring,服务名 {KEYRING_SERVICE},用户名为 smtp.username)"))
+    if "path" in data:  # set by the loader, never read from the file
+        problems.append((file, _line_for(lines, ("path",)), "path: 不认识的设置项"))
+        del data["path"]
+    try:
+        config = DeliveryConfig.model_validate(data)
+    except ValidationError as e:
+        raise DeliveryConfigError(problems + validation_problems(e, lines, file, unknown="不认识的设置项")) from None
+    base = Path(file).parent if file != "<config>" else Path.cwd()
+    problems += [(file, _line_for(lines, p), f"{_loc_text(p)}: {m}" if p else m)
+                 for p, m in _semantic_problems(config, base)]
+    if problems:
+        raise DeliveryConfigError(problems)
+    smtp = config.smtp
+    if smtp.ca_file:
+        smtp = smtp.model_copy(update={"ca_file": str((base / smtp.ca_file).resolve())})
+    return config.model_copy(update={"path": file, "smtp": smtp})
+
+
+def example_config_path() -> Path:
+    """Where the documented example configuration is (in a source checkout)."""
+    import zhijian
+
+    here = Path(zhijian.__file__).resolve().parents[2] / EXAMPLE_CONFIG
+    return here if here.exists() else Path(EXAMPLE_CONFIG)
+
+
+def load_config(path: str | Path | None = None) -> DeliveryConfig:
+    """Load `path`, or ./zhijian-delivery.yaml when no path is given."""
+    p = Path(path) if path else Path(DEFAULT_CONFIG)
+    if not p.is_file():
+        hint = f"请参照 {example_config_path()} 写一份" + ("" if path else f",保存为当前文件夹下的 {DEFAULT_CONFIG},"
+                                                           "或用 --config 指定配置文件")
+        raise DeliveryConfigError([(str(p), None, f"找不到发送配置文件;{hint}")])
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DeliveryConfigError([(str(p), None, "文件不是 UTF-8 编码的文本")]) from None
+    return parse_config(text, str(p))
+
+
+def find_password(smtp: SmtpSettings) -> tuple[str | None, str]:
+    """(password, where it came from): the environment variable, else the system keyring."""
+    pw = os.environ.get(smtp.password_env)
+    if pw:
+        return pw, f"环境变量 {smtp.password_env}"
+    if smtp.username:
+        try:
+            import keyring  # optional dependency
+        except ImportError:
+            keyring = None
+        if keyring is not None:
+            try:
+                pw = keyring.get_password(KEYRING_SERVICE, smtp.username)
+            except Exception:  # noqa: BLE001 - no usable keyring backend on this machine
+                pw = None
+            if pw:
+                return pw, f"系统钥匙串({KEYRING_SERVICE} / {smtp.username})"
+    return None, "未找到"
+
+
+def require_password(smtp: SmtpSettings) -> str:
+    pw, _ = find_password(smtp)
+    if pw is None:
+        raise DeliveryError(
+            f"没有找到登录邮件服务器 {smtp.where} 的密码(用户名 {smtp.username}): 请设置环境变量 "
+            f"{smtp.password_env},或把密码存入系统钥匙串: keyring set {KEYRING_SERVICE} {smtp.username}"
+            "(需先 pip install keyring)")
+    return pw

@@ -1,0 +1,157 @@
+"""The message: subject and body from the configuration's templates, the key figures, and the masked
+attachment; as an EmailMessage to send or a draft .eml to write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from zhijian.engine.masking import MaskReport, mask_text
+from zhijian.files.atomic import atomic_path
+
+from .config import KINDS, XLSX_TYPE, DeliveryConfig, DeliveryError, parse_address
+from .figures import KeyFigures, read_key_figures
+from .workbook_mask import mask_workbook_bytes
+
+
+def _address(text: str) -> Address:
+    name, addr = parse_address(text)
+    return Address(display_name=name, addr_spec=addr)
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} 字节"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+@dataclass
+class Outgoing:
+    """One message ready to go: headers (no Bcc), body, attachment, and the envelope."""
+
+    kind: str
+    message: EmailMessage
+    envelope_from: str
+    to: list[str]
+    cc: list[str]
+    bcc: list[str]
+    subject: str
+    body: str
+    attachment_name: str
+    attachment: bytes
+    masking: MaskReport | None  # None: --no-mask
+    figures: KeyFigures
+    source: Path
+
+    @property
+    def recipients(self) -> list[str]:
+        """Every envelope recipient (to, cc and bcc), each address once."""
+        seen, out = set(), []
+        for text in self.to + self.cc + self.bcc:
+            addr = parse_address(text)[1]
+            if addr.lower() not in seen:
+                seen.add(addr.lower())
+                out.append(addr)
+        return out
+
+    @property
+    def attachment_size(self) -> int:
+        return len(self.attachment)
+
+    def as_bytes(self) -> bytes:
+        return self.message.as_bytes(policy=policy.SMTP)
+
+    def draft(self) -> EmailMessage:
+        """The message as a draft: X-Unsent: 1 (Outlook opens it ready to send) and the Bcc
+        header kept, since a draft has no envelope to carry it."""
+        import copy
+
+        d = copy.deepcopy(self.message)
+        if self.bcc:
+            d["Bcc"] = [_address(a) for a in self.bcc]
+        d["X-Unsent"] = "1"
+        return d
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "report": KINDS[self.kind], "from": str(self.message["From"]),
+                "to": self.to, "cc": self.cc, "bcc": self.bcc, "subject": self.subject, "body": self.body,
+                "attachment": {"name": self.attachment_name, "size": self.attachment_size,
+                               "masked": self.masking is not None,
+                               **({"masking": self.masking.to_dict()} if self.masking else {})},
+                "figures": self.figures.to_dict(), "source": str(self.source)}
+
+
+def render(template: str, values: dict[str, str], what: str) -> str:
+    try:
+        return template.format_map(values)
+    except (KeyError, ValueError, IndexError, AttributeError) as e:
+        raise DeliveryError(f"邮件{what}模板无法填写: {e}") from None
+
+
+def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mask: bool = True,
+                   attachment_name: str | None = None) -> Outgoing:
+    """The message for `report` (a workbook) as report `kind`, addressed per `config`."""
+    from zhijian import __version__
+    from zhijian.files.workbooks import check_readable
+
+    report = Path(report)
+    check_readable(report)
+    if report.suffix.lower() == ".csv":
+        raise DeliveryError(f"{report}: 只能发送 Excel 报表(.xlsx)")
+    rd = config.report(kind)
+    figures = read_key_figures(report)
+    data = report.read_bytes()
+    masking = None
+    if mask:
+        data, masking = mask_workbook_bytes(data, str(report))
+    name = attachment_name or report.name
+    values = figures.placeholders() | {"report": KINDS[kind], "file": name,
+                                       "sender": config.sender.name or config.sender.address}
+    subject = " ".join(render(rd.subject, values, "主题").split())
+    body = render(rd.body, values, "正文")
+    if mask:  # the figures hold no personal data, but a template or a topic might
+        subject, body = mask_text(subject), mask_text(body)
+
+    sender = _address(config.sender.address)
+    if config.sender.name:
+        sender = Address(display_name=config.sender.name, addr_spec=sender.addr_spec)
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = sender
+    msg["To"] = [_address(a) for a in rd.to]
+    if rd.cc:
+        msg["Cc"] = [_address(a) for a in rd.cc]
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender.domain or None)
+    msg["X-Mailer"] = f"zhijian {__version__}"
+    msg.set_content(body, cte="base64")
+    maintype, subtype = XLSX_TYPE
+    if report.suffix.lower() == ".xlsm":
+        subtype = "vnd.ms-excel.sheet.macroEnabled.12"
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return Outgoing(kind=kind, message=msg, envelope_from=sender.addr_spec, to=list(rd.to), cc=list(rd.cc),
+                    bcc=list(rd.bcc), subject=subject, body=body, attachment_name=name, attachment=data,
+                    masking=masking, figures=figures, source=report)
+
+
+def check_size(out: Outgoing, config: DeliveryConfig) -> None:
+    if out.attachment_size > config.max_attachment_bytes:
+        raise DeliveryError(
+            f"附件 {out.attachment_name} 有 {size_text(out.attachment_size)},超过配置的上限 "
+            f"{config.max_attachment_mb:g} MB(max_attachment_mb),邮件未发送;请压缩或拆分报表,"
+            "或调整上限(注意邮件服务器自身的限制)")
+
+
+def write_eml(out: Outgoing, path: str | Path) -> Path:
+    """Write the draft (RFC 5322, CRLF) to `path` atomically; Outlook and Thunderbird open it."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(out.draft().as_bytes(policy=policy.SMTP))
+    return path

@@ -1,0 +1,219 @@
+"""Sending, all or nothing: every recipient (to, cc and bcc) goes into ONE SMTP transaction, and DATA
+is sent only when the server accepted every recipient; otherwise the transaction is reset and
+nobody gets the message. Temporary failures (4xx replies, a server that hangs up before the
+message was handed over) are retried with a backoff; permanent ones (5xx) and network errors are
+not. Every failure is one Chinese line naming the server or the recipient."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .config import RETRY_DELAYS, DeliveryConfig, DeliveryError, SmtpSettings, require_password
+from .message import Outgoing, check_size
+
+
+@dataclass(frozen=True)
+class SendResult:
+    server: str
+    attempts: int
+    recipients: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"server": self.server, "attempts": self.attempts, "recipients": self.recipients}
+
+
+class _Temporary(Exception):
+    """A failure worth another attempt (4xx, or the server hung up before DATA)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _reply(code: int, resp: bytes | str) -> str:
+    text = resp.decode("utf-8", "replace") if isinstance(resp, bytes) else str(resp)
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def tls_context(smtp: SmtpSettings) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(cafile=smtp.ca_file) if smtp.ca_file else ssl.create_default_context()
+    if not smtp.verify:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def _close(client: smtplib.SMTP | None, reset: bool = False) -> None:
+    if client is None:
+        return
+    try:
+        if reset:
+            client.rset()
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        try:
+            client.close()
+        except OSError:
+            pass
+
+
+_STAGES = {"connect": "连接", "ehlo": "问候(EHLO)", "starttls": "加密(STARTTLS)", "login": "登录",
+           "mail": "发件人(MAIL FROM)", "rcpt": "收件人(RCPT TO)", "data": "接收邮件内容", "quit": "结束会话"}
+
+
+def _transaction(out: Outgoing, payload: bytes, smtp: SmtpSettings, password: str | None) -> None:
+    """One connection, one transaction; raises DeliveryError (permanent) or _Temporary."""
+    where = smtp.where
+    client: smtplib.SMTP | None = None
+    stage = "connect"
+    reset = False
+
+    def fail(code: int, resp, what: str) -> None:
+        text = f"{what}({_reply(code, resp)})"
+        if 400 <= code < 500:
+            raise _Temporary(f"邮件服务器 {where} 暂时无法处理: {text}")
+        raise DeliveryError(f"邮件服务器 {where} {text},邮件未发送")
+
+    try:
+        if smtp.security == "ssl":
+            client = smtplib.SMTP_SSL(smtp.host, smtp.effective_port, timeout=smtp.timeout,
+                                      context=tls_context(smtp))
+        else:
+            client = smtplib.SMTP(smtp.host, smtp.effective_port, timeout=smtp.timeout)
+        stage = "ehlo"
+        code, resp = client.ehlo()
+        if code != 250:
+            code, resp = client.helo()
+            if code != 250:
+                fail(code, resp, "拒绝了问候(EHLO/HELO)")
+        if smtp.security == "starttls":
+            if not client.has_extn("starttls"):
+                raise DeliveryError(f"邮件服务器 {where} 不支持 STARTTLS 加密;请确认端口,或把 smtp.security "
+                                    "改为 ssl(465 端口)")
+            stage = "starttls"
+            client.starttls(context=tls_context(smtp))
+            stage = "ehlo"
+            code, resp = client.ehlo()
+            if code != 250:
+                fail(code, resp, "拒绝了问候(EHLO)")
+        if smtp.username:
+            stage = "login"
+            try:
+                client.login(smtp.username, password or "")
+            except smtplib.SMTPAuthenticationError as e:
+                if 400 <= e.smtp_code < 500:
+                    raise _Temporary(f"邮件服务器 {where} 暂时无法登录({_reply(e.smtp_code, e.smtp_error)})") from None
+                raise DeliveryError(f"邮件服务器 {where} 拒绝登录(用户名 {smtp.username}): 用户名或密码不对"
+                                    f"({_reply(e.smtp_code, e.smtp_error)}),邮件未发送") from None
+            except smtplib.SMTPNotSupportedError:
+                raise DeliveryError(f"邮件服务器 {where} 不支持登录(AUTH);如该服务器无需登录,请删去配置中的 "
+                                    "smtp.username;如需加密后才能登录,请把 smtp.security 设为 starttls 或 ssl") from None
+        stage = "mail"
+        options = [f"SIZE={len(payload)}"] if client.has_extn("size") else []
+        code, resp = client.mail(out.envelope_from, options)
+        if code != 250:
+            reset = True
+            fail(code, resp, f"拒绝了发件人 {out.envelope_from}")
+        stage = "rcpt"
+        refused = []
+        for addr in out.recipients:
+            code, resp = client.rcpt(addr)
+            if code not in (250, 251):
+                refused.append((addr, code, resp))
+        if refused:
+            reset = True
+            names = "、".join(a for a, _, _ in refused)
+            replies = ";".join(_reply(c, r) for _, c, r in refused)
+            if all(400 <= c < 500 for _, c, _ in refused):
+                raise _Temporary(f"邮件服务器 {where} 暂时不接受收件人 {names}({replies})")
+            raise DeliveryError(f"邮件服务器 {where} 拒绝了收件人 {names}({replies});"
+                                "为避免只发给一部分人,这封邮件没有发给任何收件人")
+        stage = "data"
+        try:
+            code, resp = client.data(payload)
+        except smtplib.SMTPDataError as e:  # DATA itself refused (no 354)
+            reset = True
+            fail(e.smtp_code, e.smtp_error, "拒绝接收邮件内容(DATA)")
+        if code != 250:
+            fail(code, resp, "拒绝了这封邮件")
+        stage = "quit"
+    except (DeliveryError, _Temporary):
+        _close(client, reset)
+        raise
+    except smtplib.SMTPConnectError as e:  # a greeting other than 220
+        _close(client)
+        fail(e.smtp_code, e.smtp_error, "拒绝连接")
+    except smtplib.SMTPServerDisconnected as e:
+        _close(client)
+        # smtplib reports a reply that never came (a timeout) as a disconnection too.
+        timed_out = "timed out" in str(e)
+        if stage == "data":
+            what = f"{smtp.timeout:g} 秒内没有回应" if timed_out else "断开了连接"
+            raise DeliveryError(f"邮件服务器 {where} 在接收邮件内容时{what},邮件可能没有送达;"
+                                "请向收件人确认后再决定是否重发") from None
+        if timed_out:
+            raise DeliveryError(f"邮件服务器 {where} 在{_STAGES[stage]}时 {smtp.timeout:g} 秒内没有回应,"
+                                "邮件未发送;请检查网络、防火墙或端口") from None
+        raise _Temporary(f"邮件服务器 {where} 断开了连接") from None
+    except smtplib.SMTPResponseException as e:  # e.g. STARTTLS refused
+        _close(client)
+        what = {"starttls": "拒绝了 STARTTLS 加密"}.get(stage, f"在{_STAGES[stage]}时出错")
+        fail(e.smtp_code, e.smtp_error, what)
+    except ssl.SSLCertVerificationError as e:
+        _close(client)
+        raise DeliveryError(f"邮件服务器 {where} 的证书无法验证({e.verify_message});如果是内部 CA 或自签名证书,"
+                            "请在配置中用 smtp.ca_file 指定证书文件") from None
+    except ssl.SSLError as e:
+        _close(client)
+        raise DeliveryError(f"与邮件服务器 {where} 建立加密连接失败({e.reason or e});请确认 smtp.security"
+                            "(465 端口通常为 ssl,587 端口为 starttls)") from None
+    except socket.gaierror:
+        _close(client)
+        raise DeliveryError(f"找不到邮件服务器 {smtp.host}(域名无法解析);请检查 smtp.host 和网络") from None
+    except ConnectionRefusedError:
+        _close(client)
+        raise DeliveryError(f"无法连接邮件服务器 {where}: 连接被拒绝;请检查 smtp.host、smtp.port 和网络") from None
+    except TimeoutError:
+        _close(client)
+        action = "连接" if stage == "connect" else "等待"
+        raise DeliveryError(f"{action}邮件服务器 {where} 超时({smtp.timeout:g} 秒),邮件未发送;"
+                            "请检查网络、防火墙或端口") from None
+    except OSError as e:
+        _close(client)
+        raise DeliveryError(f"无法与邮件服务器 {where} 通信: {e.strerror or e},邮件未发送") from None
+    except smtplib.SMTPException as e:  # e.g. no authentication method in common
+        _close(client)
+        raise DeliveryError(f"邮件服务器 {where}: {e},邮件未发送") from None
+    _close(client)
+
+
+def send(out: Outgoing, config: DeliveryConfig, *, password: str | None = None,
+         delays: tuple[float, ...] | list[float] | None = None,
+         sleep: Callable[[float], None] = time.sleep) -> SendResult:
+    """Send `out` in one SMTP transaction to every recipient, or to nobody.
+
+    The attachment size is checked before connecting. Temporary failures are retried after each of
+    `delays` (default RETRY_DELAYS: 3 attempts); permanent ones raise DeliveryError at once."""
+    check_size(out, config)
+    smtp = config.smtp
+    if smtp.username and password is None:
+        password = require_password(smtp)
+    delays = tuple(RETRY_DELAYS if delays is None else delays)
+    payload = out.as_bytes()
+    attempts = len(delays) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            _transaction(out, payload, smtp, password)
+            return SendResult(smtp.where, attempt, out.recipients)
+        except _Temporary as t:
+            if attempt == attempts:
+                raise DeliveryError(f"{t.message};已尝试 {attempts} 次,邮件未发送,请稍后再试") from None
+            sleep(delays[attempt - 1])
+    raise AssertionError("unreachable")

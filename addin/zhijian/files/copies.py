@@ -1,0 +1,116 @@
+"""Copies of inspectors' workbooks with results: the checked copy (bad cells filled and commented, a
+校验结果 sheet) and the scored copy (the 最终得分 column filled). The source is only read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity
+from zhijian.engine.reader import SheetRead
+
+from .atomic import atomic_path
+from .workbooks import read_csv
+
+def output_beside(source: Path, tag: str) -> Path:
+    """`scores.xlsx` -> `scores.<tag>.xlsx` in the same folder (ASCII, for Excel on Windows);
+    a CSV source gets an .xlsx copy, since highlights and comments need a workbook."""
+    source = Path(source)
+    suffix = ".xlsx" if source.suffix.lower() == ".csv" else source.suffix
+    return source.with_name(f"{source.stem}.{tag}{suffix}")
+
+
+def _load_for_copy(source: Path):
+    """The source as an openpyxl workbook to copy from (a CSV becomes a one-sheet workbook whose
+    sheet has the name the reader gave it, so findings' cells land where they point)."""
+    from openpyxl import Workbook, load_workbook
+
+    if source.suffix.lower() == ".csv":
+        grid = read_csv(source)
+        wb = Workbook()
+        ws = wb.active
+        ws.title = grid.sheet[:31]
+        for row in grid.rows:
+            ws.append(list(row))
+        return wb
+    return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+
+
+FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+
+
+def write_checked_copy(source: Path, findings: list[Finding], target: Path | None = None) -> Path:
+    """A copy of `source` with every finding's cell filled and commented, and a 校验结果 sheet."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    source = Path(source)
+    target = Path(target) if target else output_beside(source, "checked")
+    wb = _load_for_copy(source)
+    mine = [f for f in findings if Path(f.file) == source]
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in mine:
+        if f.cell and f.sheet in wb.sheetnames:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    for (sheet, cell), fs in by_cell.items():
+        ws = wb[sheet]
+        for merged in ws.merged_cells.ranges:  # a merged cell takes its comment at the top-left
+            if cell in merged:
+                cell = merged.start_cell.coordinate
+                break
+        worst = Severity.ERROR if any(f.severity == Severity.ERROR for f in fs) else Severity.WARNING
+        ws[cell].fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
+        text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs)
+        comment = Comment(text, "质检校验")
+        comment.width, comment.height = 300, 60 + 40 * len(fs)
+        ws[cell].comment = comment
+    write_findings_sheet(wb, mine)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果") -> None:
+    """Add (or replace) the 校验结果 sheet: one row per finding."""
+    from openpyxl.styles import Font, PatternFill
+
+    if title in wb.sheetnames:
+        del wb[title]
+    ws = wb.create_sheet(title)
+    ws.append(["级别", "规则", "工作表", "单元格", "说明", "原值"])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for f in findings:
+        ws.append([SEVERITY_ZH[f.severity], str(f.rule), f.sheet, f.cell, f.message,
+                   "" if f.value is None else str(f.value)])
+        ws.cell(ws.max_row, 1).fill = PatternFill("solid", start_color=FILL[f.severity], end_color=FILL[f.severity])
+    if not findings:
+        ws.append(["", "", "", "", "未发现问题", ""])
+    for col, width in zip("ABCDEF", (8, 22, 14, 10, 70, 16)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+
+def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path | None = None) -> Path:
+    """A copy of `source` whose total column (最终得分) holds the engine's final scores; the column
+    is added after the last one where the sheet has none."""
+    from openpyxl.styles import Font
+
+    source = Path(source)
+    target = Path(target) if target else output_beside(source, "scored")
+    wb = _load_for_copy(source)
+    for read in sheets:
+        if Path(read.file) != source or not read.mapped or read.sheet not in wb.sheetnames:
+            continue
+        ws = wb[read.sheet]
+        letter = read.columns.get("total")
+        if letter is None:
+            from openpyxl.utils import get_column_letter
+            letter = get_column_letter(ws.max_column + 1)
+            ws[f"{letter}{read.header_row}"] = "最终得分"
+            ws[f"{letter}{read.header_row}"].font = Font(bold=True)
+        mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
+        for row, score in zip(mine["row"], mine["final_score"]):
+            ws[f"{letter}{int(row)}"] = float(score)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target

@@ -1,0 +1,71 @@
+"""Loading the calls of some inputs: every file read into grids, checked by the engine together, and
+the decided appeals of a register applied."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Callable
+
+from zhijian.engine.appeals import AppealPolicy, apply_appeals, read_register
+from zhijian.engine.findings import Finding, Rule, Severity
+from zhijian.engine.loaded import Loaded
+from zhijian.engine.rubric import Rubric
+from zhijian.engine.validate import check_grids
+from zhijian.errors import InputFileError
+from zhijian.files.inputs import expand_inputs
+from zhijian.files.workbooks import read_grids
+
+
+def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_rubrics=(),
+                progress=None, require_fields: bool = True):
+    """Read every file and check all their sheets together (the file-based door onto
+    `validate.check_grids`). A file that cannot be read becomes a file.unreadable finding."""
+    grids, unreadable = [], []
+    for p in paths:
+        try:
+            grids.extend(read_grids(p))
+        except InputFileError as e:
+            unreadable.append(Finding(Rule.FILE_UNREADABLE, Severity.ERROR, str(p), "", "", str(e), None))
+        if progress:
+            progress(p)
+    checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics,
+                          require_fields=require_fields)
+    checked.report.findings[:0] = unreadable
+    return checked
+
+
+def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
+               progress: Callable[[Path], None] | None = None,
+               on_files: Callable[[int], None] | None = None,
+               appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy()) -> Loaded:
+    """Read and check every sheet of the inputs (files, folders, globs); apply the decided
+    appeals of the register `appeals` (申诉登记表) when given."""
+    files, notes = expand_inputs(inputs)
+    if not files:
+        raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
+    if on_files:
+        on_files(len(files))
+    checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress)
+    loaded = Loaded(checked.calls, checked.report.findings, files, notes)
+    if appeals is not None:
+        register_appeals(rubric, loaded, Path(appeals), policy)
+    return loaded
+
+
+def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:
+    """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
+    appeals, findings, sheet = [], [], ""
+    for grid in read_grids(register):
+        found, problems = read_register(rubric, grid)
+        if found or not appeals:
+            appeals, findings, sheet = found, problems, grid.sheet
+        if found:
+            break
+    invalid = {f.row for f in findings if f.severity == Severity.ERROR and f.row is not None}
+    applied = apply_appeals(rubric, loaded.calls, appeals, policy=policy, invalid_rows=invalid,
+                            register=str(register), sheet=sheet)
+    loaded.calls = applied.calls
+    loaded.appeals = applied.outcomes
+    # Register findings have no calls row: they must not exclude any call from the figures.
+    loaded.findings = loaded.findings + [dataclasses.replace(f, row=None) for f in findings + applied.findings]
