@@ -1,29 +1,13 @@
-"""`zhijian addin build|install|uninstall`: the Excel add-ins of the 质检 ribbon tab.
-
-Registered in cli.py with `cli.add_command(addin_group, "addin")`. The shared error handling of
-cli.py is looked up when a command runs (not at import), so cli.py may import this module anywhere.
-"""
+"""`zhijian addin build|install|uninstall`: the Excel add-ins of the 质检 ribbon tab."""
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 
 import click
 
-
-def _handled(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from .main import handle_errors
-        return handle_errors(fn)(*args, **kwargs)
-    return wrapper
-
-
-def _echo_json(data) -> None:
-    import json
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+from .common import handle_errors, json_option, print_json
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str | bool]:
@@ -51,8 +35,8 @@ def addin_group():
 @click.option("--template", type=click.Path(), help="xlwings 的 quickstart_addin_ribbon.xlam(默认: 已安装的 xlwings 自带的)")
 @click.option("--set", "pairs", multiple=True, metavar="键=值",
               help="写入加载项 myaddin.conf 工作表的 xlwings 设置,可多次使用,例如 --set Interpreter_Win=C:\\Python311\\python.exe")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-@_handled
+@json_option
+@handle_errors
 def build(out_dir, ribbon, template, pairs, as_json):
     """生成 Excel 加载项,例如: zhijian addin build -o dist/"""
     from zhijian.excel.addin_build import build_all, load_ribbon
@@ -60,7 +44,7 @@ def build(out_dir, ribbon, template, pairs, as_json):
     written = build_all(out_dir, template=template, ribbon=ribbon, config=_settings(pairs))
     r = load_ribbon(ribbon)
     if as_json:
-        _echo_json({"output": str(Path(out_dir)), "addins": [
+        print_json({"output": str(Path(out_dir)), "addins": [
             {"file": str(p), "module": b.module, "label": b.label, "group": b.group}
             for p, b in zip(written, r.buttons)]})
         return
@@ -72,8 +56,8 @@ def build(out_dir, ribbon, template, pairs, as_json):
 @addin_group.command("install")
 @click.option("--target", type=click.Path(), help="安装到这个文件夹(默认: Excel 的启动文件夹 XLSTART)")
 @click.option("--interpreter", help="加载项使用的 Python(默认: 运行本命令的 Python)")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-@_handled
+@json_option
+@handle_errors
 def install(target, interpreter, as_json):
     """安装加载项到 Excel 启动文件夹(仅 Windows 与 macOS),例如: zhijian addin install
 
@@ -84,7 +68,7 @@ def install(target, interpreter, as_json):
     written = run(target, interpreter=interpreter)
     exe = interpreter or sys.executable
     if as_json:
-        _echo_json({"target": str(written[0].parent) if written else target, "interpreter": exe,
+        print_json({"target": str(written[0].parent) if written else target, "interpreter": exe,
                     "addins": [str(p) for p in written]})
         return
     for p in written:
@@ -107,8 +91,8 @@ def _require_excel_platform(target) -> None:
 
 @addin_group.command("uninstall")
 @click.option("--target", type=click.Path(), help="从这个文件夹卸载(默认: Excel 的启动文件夹 XLSTART)")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-@_handled
+@json_option
+@handle_errors
 def uninstall(target, as_json):
     """从 Excel 启动文件夹删除本项目的加载项(仅 Windows 与 macOS),例如: zhijian addin uninstall"""
     from zhijian.excel.addin_build import uninstall as run
@@ -116,7 +100,7 @@ def uninstall(target, as_json):
     _require_excel_platform(target)
     removed = run(target)
     if as_json:
-        _echo_json({"removed": [str(p) for p in removed]})
+        print_json({"removed": [str(p) for p in removed]})
         return
     for p in removed:
         click.echo(f"已删除 {p}")

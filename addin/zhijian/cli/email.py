@@ -1,28 +1,14 @@
-"""`zhijian email`: send a report workbook by e-mail (or show what would be sent, or write a draft).
-
-cli.py registers the command: `cli.add_command(email_command, "email")`. This module imports
-cli.py only when the command runs, so either module may be imported first.
-"""
+"""`zhijian email`: send a report workbook by e-mail (or show what would be sent, or write a draft)."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import click
 
-KIND_CHOICES = ["daily", "weekly", "monthly"]  # mail.KINDS; mail.py is imported only when the command runs
+from .common import console, err_console, handle_errors, json_option, print_json
 
-
-def _handled(fn):
-    """cli.handle_errors, looked up when the command runs (no import cycle with cli.py)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from .main import handle_errors
-        return handle_errors(fn)(*args, **kwargs)
-
-    return wrapper
+KIND_CHOICES = ["daily", "weekly", "monthly"]  # delivery.config.KINDS, imported only when the command runs
 
 
 def _size(n: int) -> str:
@@ -54,8 +40,8 @@ def _plan_lines(out, config, password_source: str | None) -> list[str]:
 @click.option("--eml", "eml_path", type=click.Path(),
               help="写出邮件草稿 .eml(Outlook、Thunderbird 可打开后发送),不发送")
 @click.option("--no-mask", is_flag=True, help="附件中的手机号、身份证号不遮蔽(默认遮蔽)")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-@_handled
+@json_option
+@handle_errors
 def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json):
     """用邮件发送报表,例如: zhijian email 质检周报.xlsx --kind weekly --dry-run
 
@@ -69,7 +55,6 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
 
     所有收件人在同一次投递中发送: 只要有一个收件人被拒收,谁也不发。
     """
-    from .main import console, err_console, print_json
     from zhijian.delivery.config import KINDS, find_password, load_config
     from zhijian.delivery.message import build_outgoing, check_size, write_eml
     from zhijian.delivery.smtp import send

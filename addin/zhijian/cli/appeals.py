@@ -1,0 +1,62 @@
+"""`zhijian appeals template|check`: the 申诉登记表."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from .common import findings_table, policy, console, handle_errors, json_option, print_json
+
+@click.group()
+def appeals():
+    """申诉: 登记表模板、校验。"""
+
+
+@appeals.command("template")
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的申诉登记表 .xlsx")
+@handle_errors
+def appeals_template(rubric_name, output):
+    """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.reports.template import write_appeals_template
+
+    r = load_rubric(rubric_name)
+    console.print(f"已生成申诉登记表: {write_appeals_template(r, Path(output))}")
+
+
+@appeals.command("check")
+@click.argument("register", type=click.Path())
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
+@click.option("--window-hours", default=48.0, show_default=True, help="申诉时限(小时)")
+@json_option
+@handle_errors
+def appeals_check(register, inputs, rubric_name, window_hours, as_json):
+    """校验申诉登记表并显示每条申诉的处理结果,例如:
+
+    zhijian appeals check 申诉登记表.xlsx 评分表/ --rubric listening-10x4
+    """
+    from zhijian.pipeline.load import load_calls
+    from zhijian.files.rubrics import load_rubric
+
+    r = load_rubric(rubric_name)
+    loaded = load_calls(r, list(inputs), appeals=register, policy=policy(window_hours))
+    mine = [f for f in loaded.findings if f.file == str(register)]
+    if as_json:
+        print_json({"appeals": [o.to_dict() for o in loaded.appeals],
+                    "findings": [f.to_dict() for f in mine]})
+    else:
+        t = Table("行", "录音编号", "工号", "结果", "原得分", "新得分", "说明", title="申诉处理")
+        for o in loaded.appeals:
+            t.add_row(str(o.appeal.row), o.appeal.recording_id, o.appeal.agent_id, o.status,
+                      "" if o.old_final is None else f"{o.old_final:g}",
+                      "" if o.new_final is None else f"{o.new_final:g}", o.note)
+        console.print(t)
+        if mine:
+            from zhijian.engine.findings import ValidationReport
+            console.print(findings_table(ValidationReport(mine)))
+    sys.exit(1 if any(f.severity == "error" for f in mine) else 0)

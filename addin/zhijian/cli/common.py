@@ -1,0 +1,107 @@
+"""What every command shares: the consoles (user text always escaped), error handling (a Chinese
+message and an exit code, never a traceback), the --json option and JSON printing, the appeal
+options, progress while inputs are read."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from zhijian.errors import ZhijianError
+
+# soft_wrap: messages are never broken mid-line (a file path must stay whole); off a terminal,
+# tables get room enough for Chinese columns.
+_WIDTH = None if sys.stdout.isatty() else 160
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+
+def _log_path() -> Path:
+    import tempfile
+    return Path(tempfile.gettempdir()) / "zhijian-error.log"
+
+
+def handle_errors(fn):
+    """Turn what stops work into a Chinese message and an exit code; never show a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ZhijianError as e:
+            err_console.print(f"[red]{e}[/red]")
+            sys.exit(e.exit_code)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception:  # noqa: BLE001 - the last line of defence for users
+            log = _log_path()
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            err_console.print(f"[red]内部错误,请把日志文件 {log} 发给开发人员[/red]")
+            sys.exit(3)
+
+    return wrapper
+
+
+def appeals_options(fn):
+    fn = click.option("--window-hours", default=48.0, show_default=True,
+                      help="申诉时限: 成绩公布(评分日次日 10:00)后的小时数")(fn)
+    return click.option("--appeals", type=click.Path(), help="申诉登记表 .xlsx: 改判的申诉替换原分数")(fn)
+
+
+def policy(window_hours: float):
+    from zhijian.engine.appeals import AppealPolicy
+    return AppealPolicy(window_hours=window_hours)
+
+
+def json_option(fn):
+    return click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")(fn)
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+
+def other_rubrics(current):
+    from zhijian.files.rubrics import bundled_rubric_names, load_rubric
+    return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
+
+
+
+
+def findings_table(report) -> Table:
+    from zhijian.engine.findings import SEVERITY_ZH
+    t = Table("级别", "文件", "工作表", "单元格", "说明", title=f"校验结果: {report.errors} 个错误,{report.warnings} 个警告")
+    for f in report.findings:
+        colour = "red" if f.severity == "error" else "yellow"
+        t.add_row(f"[{colour}]{SEVERITY_ZH[f.severity]}[/{colour}]", Path(f.file).name, f.sheet, f.cell, f.message)
+    return t
+
+
+
+def print_appeals(outcomes) -> None:
+    if outcomes is None:
+        return
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    text = ",".join(f"{k} {v}" for k, v in counts.items()) or "无"
+    console.print(f"  申诉: {text}(详见“申诉处理”工作表)")
+
+
+def run_with_progress(as_json, fn, **kwargs):
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("读取评分表", total=None)
+        result = fn(on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task), **kwargs)
+    for n in result.notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    return result

@@ -1,0 +1,158 @@
+"""`zhijian consolidate`, `zhijian weekly` and `zhijian monthly`: the period's workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import (other_rubrics, policy, print_appeals, run_with_progress, appeals_options, console,
+                     err_console, handle_errors, json_option, print_json)
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--period", "period_kind", type=click.Choice(["day", "week", "month"]), default="month",
+              show_default=True, help="统计周期")
+@click.option("--date", "date_text", help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
+@click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准(默认取各评分项中位数)")
+@appeals_options
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的服务质量分析表 .xlsx")
+@json_option
+@handle_errors
+def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, window_hours, output, as_json):
+    """把各质检员的评分表汇总成服务质量分析表,例如:
+
+    zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month -o 分析表.xlsx
+    """
+    import datetime as dt
+
+    from rich.progress import Progress
+
+    from zhijian.pipeline.jobs import consolidate as run, write_consolidation
+    from zhijian.errors import InputFileError
+    from zhijian.files.rubrics import load_rubric
+
+    r = load_rubric(rubric_name)
+    day = None
+    if date_text:
+        try:
+            day = dt.date.fromisoformat(date_text)
+        except ValueError:
+            raise InputFileError(f"无法识别的日期“{date_text}”,请写成 2026-11-02") from None
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("读取评分表", total=None)
+        result = run(r, list(inputs), period_kind=period_kind, date=day, lead=lead,
+                     other_rubrics=other_rubrics(r), appeals=appeals, policy=policy(window_hours),
+                     rubric_source=rubric_name,
+                     on_files=lambda n: bar.update(task, total=n),
+                     progress=lambda p: bar.advance(task))
+    for n in result.notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    out = write_consolidation(result, Path(output))
+    a = result.analysis
+    if as_json:
+        data = a.to_dict()
+        data["output"] = str(out)
+        print_json(data)
+        return
+    o = a.overall
+    console.print(f"《{r.name}》服务质量分析表 {a.period_label}: 读取 {len(result.files)} 个文件")
+    console.print(f"  有效评分 {o.n} 通;有错误而排除 {a.excluded_rows} 行;重复录音 {len(a.duplicates)} 行;"
+                  f"校正录音 {len(a.calibration.benchmark_calls)} 条")
+    if o.n:
+        console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},轻微不良 {o.slight_defect_rate:.1%},"
+                      f"一般不良 {o.general_defect_rate:.1%},80分以下 {o.below_80_rate:.1%}")
+        console.print(f"  平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level});"
+                      f"建议质检主题: {'、'.join(a.topics) or '无'}")
+    if result.findings:
+        console.print(f"  [yellow]{len(result.findings)} 个校验问题,详见输出的“排除与重复”工作表[/yellow]")
+    print_appeals(result.appeals)
+    console.print(f"已写出: {out}")
+
+
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--week", help="ISO 周,如 2026-W42(默认: 评分表中最近的一周)")
+@click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
+@click.option("--quota", default=60, show_default=True, help="每名质检员每个工作日的监听定额")
+@appeals_options
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的质检周报 .xlsx")
+@json_option
+@handle_errors
+def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output, as_json):
+    """生成质检周报(周一至周日),例如:
+
+    zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42 -o 质检周报.xlsx
+    """
+    from zhijian.pipeline.jobs import weekly_report, write_periodic
+    from zhijian.errors import InputFileError
+    from zhijian.files.rubrics import load_rubric
+
+    if week and not __import__("re").fullmatch(r"\d{4}-W\d{1,2}", week, flags=2):
+        raise InputFileError(f"无法识别的周“{week}”,请写成 2026-W42")
+    r = load_rubric(rubric_name)
+    result = run_with_progress(as_json, weekly_report, rubric=r, inputs=list(inputs), week=week, lead=lead,
+                                quota_per_day=quota, appeals=appeals, policy=policy(window_hours),
+                                rubric_source=rubric_name, other_rubrics=other_rubrics(r))
+    out = write_periodic(result, Path(output))
+    rep = result.report
+    if as_json:
+        print_json({**rep.to_dict(), "output": str(out)})
+        return
+    d = rep.to_dict()
+    console.print(f"《{r.name}》质检周报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
+    if d["n"]:
+        console.print(f"  平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
+                      f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})")
+    console.print(f"  本周质检主题: {'、'.join(d['topics_this_week']) or '无'};"
+                  f"下周建议: {'、'.join(d['topics_next_week']) or '无'}")
+    print_appeals(result.appeals)
+    console.print(f"已写出: {out}")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--month", help="月份,如 2026-10(默认: 评分表中最近的月份)")
+@click.option("--previous", multiple=True, help="上月的评分表(文件、文件夹或通配符,可多次指定)")
+@click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
+@click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
+@appeals_options
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的质检月报 .xlsx")
+@json_option
+@handle_errors
+def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_hours, output, as_json):
+    """生成质检月报,例如:
+
+    zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10 -o 质检月报.xlsx
+    """
+    from zhijian.pipeline.jobs import monthly_report, write_periodic
+    from zhijian.errors import InputFileError
+    from zhijian.files.rubrics import load_rubric
+
+    if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
+        raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
+    r = load_rubric(rubric_name)
+    result = run_with_progress(as_json, monthly_report, rubric=r, inputs=list(inputs), month=month,
+                                previous=list(previous) or None, lead=lead, sampling_target=target,
+                                appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
+                                other_rubrics=other_rubrics(r))
+    out = write_periodic(result, Path(output))
+    d = result.report.to_dict()
+    if as_json:
+        print_json({**d, "output": str(out)})
+        return
+    console.print(f"《{r.name}》质检月报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
+    if d["n"]:
+        console.print(f"  平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
+                      f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})")
+    status = {}
+    for a in d["sampling"]:
+        status[a["status"]] = status.get(a["status"], 0) + 1
+    console.print("  轮回抽检: " + (",".join(f"{k} {v} 人" for k, v in status.items()) or "无"))
+    print_appeals(result.appeals)
+    console.print(f"已写出: {out}")

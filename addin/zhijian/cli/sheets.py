@@ -1,0 +1,164 @@
+"""`zhijian validate`, `zhijian score` and `zhijian template`: one inspector's 评分表 at a time."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from .common import (findings_table, other_rubrics, console, err_console, handle_errors, json_option,
+                     print_json)
+
+def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
+    from zhijian.errors import InputFileError
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.engine.periods import parse_period
+    from zhijian.pipeline.load import check_files
+    from zhijian.files.inputs import expand_inputs
+    from zhijian.files.workbooks import read_roster
+
+    r = load_rubric(rubric_name)
+    files, notes = expand_inputs(list(inputs))
+    for n in notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    if not files:
+        raise InputFileError("没有可读取的评分表文件")
+    per = None
+    if period:
+        try:
+            per = parse_period(period)
+        except ValueError:
+            raise InputFileError(f"无法识别的统计期“{period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
+    ros = read_roster(Path(roster)) if roster else None
+    return r, files, check_files(r, files, roster=ros, period=per, other_rubrics=other_rubrics(r),
+                                 require_fields=require_fields)
+
+
+def _mapping_table(sheet, rubric) -> Table:
+    """How the reader mapped a sheet's columns (列映射)."""
+    from zhijian.engine.columns import column_specs
+
+    meanings = {sp.key: (f"评分项 {sp.key}" if sp.kind == "item" else sp.header) for sp in column_specs(rubric)}
+
+    where = f"{Path(sheet.file).name} / {sheet.sheet}"
+    if sheet.header_row is None:
+        return Table(title=f"{where}: 找不到表头")
+    t = Table("列", "表头", "对应", title=f"{where}: 表头在第 {sheet.header_row} 行")
+    for key, letter, header in sheet.mapping_report():
+        t.add_row(letter, header, meanings.get(key, key))
+    for letter, header in sorted(sheet.extra_columns.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        t.add_row(letter, header, "[dim]未使用(保留)[/dim]")
+    return t
+
+
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--roster", type=click.Path(), help="人员名单(含“工号”列的 .xlsx 或 .csv)")
+@click.option("--period", help="统计期: 2026-11、2026-W47、2026-11-02 或 起..止")
+@click.option("--write", is_flag=True, help="在源文件旁写一份标出问题单元格的副本(*.checked.xlsx)")
+@click.option("--mapping", is_flag=True, help="显示每个工作表的表头行和各列对应的评分项、字段")
+@json_option
+@handle_errors
+def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
+    """校验评分表,例如: zhijian validate 评分表/*.xlsx --rubric listening-10x4 --period 2026-11
+
+    有错误时退出码为 1。"""
+    from zhijian.files.copies import write_checked_copy
+
+    r, files, checked = _check(inputs, rubric_name, roster, period)
+    written = []
+    if write:
+        for f in files:
+            if any(x.file == str(f) and x.rule != "file.unreadable" for x in checked.report.findings) or \
+                    any(s.file == str(f) for s in checked.sheets):
+                written.append(str(write_checked_copy(f, checked.report.findings)))
+    if as_json:
+        data = checked.report.to_dict()
+        if write:
+            data["written"] = written
+        if mapping:
+            data["sheets"] = [{"file": s.file, "sheet": s.sheet, "header_row": s.header_row,
+                               "columns": dict(s.columns), "extra_columns": dict(s.extra_columns)}
+                              for s in checked.sheets]
+        print_json(data)
+    else:
+        if mapping:
+            for sheet in checked.sheets:
+                console.print(_mapping_table(sheet, r))
+        if checked.report.findings:
+            console.print(findings_table(checked.report))
+        console.print(f"共读取 {len(files)} 个文件、{checked.report.rows} 行评分;"
+                      f"{checked.report.errors} 个错误,{checked.report.warnings} 个警告。")
+        for w in written:
+            console.print(f"已写出标注副本: {w}")
+    sys.exit(1 if checked.report.errors else 0)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
+@click.option("--write", is_flag=True, help="在源文件旁写一份填好“最终得分”列的副本(*.scored.xlsx)")
+@json_option
+@handle_errors
+def score(inputs, rubric_name, write, as_json):
+    """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
+    from zhijian.files.copies import write_scored_copy
+
+    r, files, checked = _check(inputs, rubric_name, require_fields=False)
+    fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
+                                                               "sheet.other_rubric")]
+    if fatal and checked.calls.empty:
+        for f in fatal:
+            err_console.print(f"[red]{f.file} {f.sheet} {f.cell}: {f.message}[/red]")
+        sys.exit(2)
+    calls = checked.calls
+    written = [str(write_scored_copy(f, checked.sheets, calls)) for f in files if write]
+    if as_json:
+        out = [{"file": c.file, "sheet": c.sheet, "row": int(c.row), "recording_id": c.recording_id,
+                "agent_id": c.agent_id, "inspector": c.inspector,
+                "date": c.date.isoformat() if hasattr(c.date, "isoformat") else None,
+                "final_score": float(c.final_score)} for c in calls.itertuples()]
+        data = {"calls": out}
+        if write:
+            data["written"] = written
+        print_json(data)
+        return
+    t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "整通得分", "差错扣分", "最终得分", "等级",
+              title=f"《{r.name}》计分结果")
+    for c in calls.head(50).itertuples():
+        t.add_row(Path(c.file).name, str(c.row), c.recording_id, c.agent_id, c.inspector,
+                  str(c.date or ""), f"{c.call_score:g}", f"{c.error_deduction:g}", f"{c.final_score:g}", c.grade)
+    console.print(t)
+    if len(calls) > 50:
+        console.print(f"……共 {len(calls)} 通,只显示前 50 通(完整结果请用 --json 或 --write)")
+    if len(calls):
+        console.print(f"{len(calls)} 通录音,平均最终得分 {calls['final_score'].mean():.1f}")
+    if checked.report.errors:
+        console.print(f"[yellow]有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看[/yellow]")
+    for w in written:
+        console.print(f"已写出计分副本: {w}")
+
+
+
+@click.command()
+@click.argument("rubric_name")
+@click.option("-o", "--output", required=True, type=click.Path(), help="输出的 .xlsx 文件")
+@click.option("--rows", default=300, show_default=True, help="预置公式的行数")
+@json_option
+@handle_errors
+def template(rubric_name, output, rows, as_json):
+    """按评分标准生成空白评分表,例如: zhijian template listening-10x4 -o 评分表.xlsx"""
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.reports.template import write_template
+
+    r = load_rubric(rubric_name)
+    path = write_template(r, Path(output), rows=rows)
+    if as_json:
+        print_json({"rubric": r.id, "version": r.version, "output": str(path), "rows": rows})
+    else:
+        console.print(f"已生成《{r.name}》评分表: {path}")
