@@ -17,7 +17,6 @@ from typing import Any
 from zhijian import __version__
 
 HIDDEN_SHEET = "_zhijian"
-_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
 
 
 def file_sha256(path: str | Path) -> str:
@@ -69,44 +68,6 @@ class Provenance:
             rows.append(("申诉登记表", f"{self.appeals[0]}  SHA-256 {self.appeals[1]}"))
         rows.append(("输入文件数", str(len(self.inputs))))
         return rows
-
-
-def write_provenance(wb, prov: Provenance) -> None:
-    """The hidden JSON sheet and the document properties (XlsxWriter workbook)."""
-    ws = wb.add_worksheet(HIDDEN_SHEET)
-    text = prov.to_json()
-    for i in range(0, max(len(text), 1), _CHUNK):
-        ws.write_string(i // _CHUNK, 0, text[i:i + _CHUNK])
-    ws.hide()
-    for key, value in (("zhijian_command", prov.command), ("zhijian_rubric_id", prov.rubric_id),
-                       ("zhijian_rubric_version", prov.rubric_version),
-                       ("zhijian_rubric_hash", prov.rubric_hash), ("zhijian_version", prov.zhijian_version)):
-        wb.set_custom_property(key, value)
-
-
-def write_sources_rows(s, prov: Provenance, start_row: int = 0) -> int:
-    """Provenance as a table on a report sheet (`s` is a report_analysis._Sheet); returns the
-    next free row."""
-    r = start_row
-    s.headers(r, 0, ["项目", "内容"], wrap_at=100)
-    r += 1
-    for k, v in prov.summary_rows():
-        s.put(r, 0, k)
-        s.put(r, 1, v)
-        r += 1
-    r += 1
-    for title, files in (("输入文件", prov.inputs), ("上期输入文件", prov.previous)):
-        if not files:
-            continue
-        s.headers(r, 0, ["序号", title, "SHA-256"], wrap_at=100)
-        r += 1
-        for i, (path, digest) in enumerate(files, start=1):
-            s.put(r, 0, i)
-            s.put(r, 1, path)
-            s.put(r, 2, digest)
-            r += 1
-        r += 1
-    return r
 
 
 def read_provenance(path: str | Path) -> Provenance | None:

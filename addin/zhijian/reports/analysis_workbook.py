@@ -12,16 +12,16 @@ Sheets: 服务质量分析表, 每日分析, 班组, 坐席, 质检员, 坐席80
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from zhijian.engine.analysis import WARNING_LEVELS, Analysis, Figures, warning_colour, warning_fill
-from zhijian.files.atomic import atomic_path
+from zhijian.engine.analysis import WARNING_LEVELS, Analysis, Figures, warning_colour
+
+from .toolkit import (DATE, INT, NONE_TEXT, PCT, SCORE, SIGNED, SIGNED2, SHEET_EXCLUDED, SHEET_SOURCES, Writer,
+                      colour_days_table, level_cell, missing, new_workbook, rate_with_level, write_appeals_sheet,
+                      write_excluded_sheet, write_provenance, write_sources_sheet)
 
 SHEET_OVERVIEW = "服务质量分析表"
 SHEET_DAYS = "每日分析"
@@ -31,25 +31,12 @@ SHEET_INSPECTORS = "质检员"
 SHEET_AGENT_PARETO = "坐席80-20"
 SHEET_CALIBRATION = "质检校正"
 SHEET_DETAIL = "明细"
-SHEET_EXCLUDED = "排除与重复"
-SHEET_SOURCES = "数据来源"
 SHEETS = [SHEET_OVERVIEW, SHEET_DAYS, SHEET_TEAMS, SHEET_AGENTS, SHEET_INSPECTORS, SHEET_AGENT_PARETO,
           SHEET_CALIBRATION, SHEET_DETAIL, SHEET_EXCLUDED, SHEET_SOURCES]
-
-# Fixed document creation time: XlsxWriter would write the current time and make every run's
-# bytes differ.
-CREATED = dt.datetime(2000, 1, 1)
-NONE_TEXT = "—"  # a figure that does not exist (the mean score of no calls)
 NA_TEXT = "不涉及"
 FIVE_CLASSES = [("A", "A类(0分)"), ("B", "B类(1分)"), ("C", "C类(2分)"), ("D", "D类(3分)"), ("E", "E类(4分)")]
 SEVERITY_FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
 
-PCT = "0.0%"
-SCORE = "0.0"
-INT = "0"
-DATE = "yyyy-mm-dd"
-SIGNED = "+0.0;-0.0;0.0"
-SIGNED2 = "+0.00;-0.00;0.00"
 
 
 def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | None = None,
@@ -61,15 +48,10 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
     `sources` are the input files, listed on the 数据来源 sheet (or, fuller, `provenance`);
     `appeals` (appeals.AppealOutcome) fill a 申诉处理 sheet.
     """
-    import xlsxwriter
-
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({"title": f"{analysis.rubric.name} 服务质量分析表 {analysis.period_label}".strip(),
-                           "subject": "服务质量分析表", "author": "zhijian", "created": CREATED})
-        w = _Writer(wb)
+    title = f"{analysis.rubric.name} 服务质量分析表 {analysis.period_label}".strip()
+    with new_workbook(path, title=title, subject="服务质量分析表") as wb:
+        w = Writer(wb)
         _overview(w, analysis)
         _days(w, analysis)
         _breakdown(w, SHEET_TEAMS, ["班组"], [((t,), f) for t, f in analysis.by_team])
@@ -78,138 +60,13 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
         _agent_pareto(w, analysis)
         _calibration(w, analysis)
         _detail(w, analysis)
-        _excluded(w, analysis, findings or [])
+        write_excluded_sheet(w, analysis, findings or [])
         if appeals is not None:
             write_appeals_sheet(w, appeals)
-        _sources(w, analysis, sources or [], provenance)
+        write_sources_sheet(w, analysis, sources or [], provenance)
         if provenance is not None:
-            from zhijian.files.provenance import write_provenance
             write_provenance(wb, provenance)
-        wb.close()
     return path
-
-
-# --- writing helpers ---------------------------------------------------------------------------
-
-def _display_width(text: str) -> float:
-    """Column width of a text in Excel units: CJK (wide) characters count two."""
-    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
-
-
-def _missing(v: Any) -> bool:
-    if v is None:
-        return True
-    try:
-        return bool(pd.isna(v))
-    except (TypeError, ValueError):
-        return False
-
-
-class _Writer:
-    """The workbook with its formats, made once and shared by every sheet."""
-
-    def __init__(self, wb):
-        self.wb = wb
-        self._formats: dict[tuple, Any] = {}
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.section = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
-        self.header = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
-                                     "border": 1, "bg_color": "#DDEBF7"})
-        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
-
-    def fmt(self, num_format: str | None = None, level: str | None = None, fill: str | None = None,
-            bold: bool = False):
-        """A (cached) format: a number format, optionally filled with a warning level's colour."""
-        key = (num_format, level, fill, bold)
-        if key not in self._formats:
-            props: dict[str, Any] = {}
-            if num_format:
-                props["num_format"] = num_format
-            colour = warning_fill(level) if level else fill
-            if colour:
-                props.update({"bg_color": colour, "pattern": 1, "border": 1, "border_color": "#BFBFBF"})
-                if colour.upper() == "#000000":
-                    props["font_color"] = "#FFFFFF"
-                if level:
-                    props["align"] = "center"
-            if bold:
-                props["bold"] = True
-            self._formats[key] = self.wb.add_format(props) if props else None
-        return self._formats[key]
-
-    def sheet(self, name: str) -> "_Sheet":
-        return _Sheet(self, self.wb.add_worksheet(name))
-
-
-class _Sheet:
-    """A worksheet that writes every value by type and remembers how wide each column must be."""
-
-    def __init__(self, w: _Writer, ws):
-        self.w, self.ws = w, ws
-        self.widths: dict[int, float] = {}
-        ws.set_paper(9)  # A4
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-
-    def _grow(self, c: int, text: str, cap: float = 60) -> None:
-        self.widths[c] = max(self.widths.get(c, 0), min(_display_width(text) + 2, cap))
-
-    def put(self, r: int, c: int, v: Any, fmt=None, *, width: bool = True) -> None:
-        """Write one value as what it is: text, number or date; nothing (a blank) for missing."""
-        ws = self.ws
-        if _missing(v):
-            if fmt is not None:
-                ws.write_blank(r, c, None, fmt)
-            return
-        if isinstance(v, (bool, np.bool_)):
-            text = "是" if v else "否"
-            ws.write_string(r, c, text, fmt)
-        elif isinstance(v, (int, float, np.integer, np.floating)):
-            x = float(v)
-            if math.isinf(x):
-                ws.write_string(r, c, NONE_TEXT, fmt)
-                text = NONE_TEXT
-            else:
-                ws.write_number(r, c, x, fmt)
-                text = f"{x:,.1f}%"
-        elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
-            d = v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
-            if not isinstance(d, dt.datetime):
-                d = dt.datetime.combine(d, dt.time())
-            ws.write_datetime(r, c, d, fmt if fmt is not None else self.w.fmt(DATE))
-            text = "2026-10-01"
-        else:
-            text = str(v)
-            ws.write_string(r, c, text, fmt)
-        if width:
-            self._grow(c, text if len(text) < 60 else text[:60])
-
-    def grow_to(self, c: int, values: Sequence[Any], cap: float = 60) -> None:
-        """Widen column `c` for the widest of many values (each distinct text measured once)."""
-        for text in {str(v) for v in values if not _missing(v)}:
-            self._grow(c, text, cap)
-
-    def headers(self, r: int, c: int, names: Sequence[str], *, wrap_at: float = 16) -> None:
-        for i, name in enumerate(names):
-            self.ws.write_string(r, c + i, name, self.w.header)
-            self._grow(c + i, name, cap=wrap_at)
-
-    def text(self, r: int, c: int, text: str, fmt=None) -> None:
-        """A title or a note: does not widen its column."""
-        self.ws.write_string(r, c, text, fmt)
-
-    def finish(self, *, min_width: float = 8) -> None:
-        for c, wdt in sorted(self.widths.items()):
-            self.ws.set_column(c, c, max(wdt, min_width))
-
-
-def _level_cell(s: _Sheet, r: int, c: int, level: str) -> None:
-    s.put(r, c, level, s.w.fmt(level=level))
-
-
-def _rate_with_level(s: _Sheet, r: int, c: int, rate: float, level: str, *, fill_quiet: bool = False) -> None:
-    """A rate filled with its warning colour (关注, white, only when `fill_quiet`)."""
-    s.put(r, c, rate, s.w.fmt(PCT, level=level) if (fill_quiet or level != "关注") else s.w.fmt(PCT))
 
 
 def _class_columns(analysis: Analysis) -> list[tuple[str, str]]:
@@ -238,7 +95,7 @@ def _class_applies(key: str, item_max: float) -> bool:
 
 # --- 1. 服务质量分析表 ----------------------------------------------------------------------------
 
-def _overview(w: _Writer, a: Analysis) -> None:
+def _overview(w: Writer, a: Analysis) -> None:
     s = w.sheet(SHEET_OVERVIEW)
     ws, o, r_ = s.ws, a.overall, a.rubric
     bands = r_.analysis
@@ -279,7 +136,7 @@ def _overview(w: _Writer, a: Analysis) -> None:
         row += 1
     s.put(row, 0, "平均不良比率")
     s.put(row, 1, o.mean_defect_rate, w.fmt(PCT, level=o.mean_defect_level))
-    _level_cell(s, row, 2, o.mean_defect_level)
+    level_cell(s, row, 2, o.mean_defect_level)
     s.text(row, 3, f"各评分项不良比率的平均值;警示色: {warning_colour(o.mean_defect_level)}", w.note)
     row += 1
     s.put(row, 0, "质检主题")
@@ -326,9 +183,9 @@ def _overview(w: _Writer, a: Analysis) -> None:
         s.put(row, 1, f.item_class)
         s.put(row, 2, f.max if f.max > 0 else None, w.fmt("0.##"))  # offences have no maximum
         s.put(row, 3, f.defect_count, w.fmt(INT))
-        _rate_with_level(s, row, 4, f.defect_rate, f.warning_level)
+        rate_with_level(s, row, 4, f.defect_rate, f.warning_level)
         s.put(row, 5, f.defect_share, w.fmt(PCT))
-        _level_cell(s, row, 6, f.warning_level)
+        level_cell(s, row, 6, f.warning_level)
         for j, (key, _) in enumerate(classes):
             if key in f.by_class or _class_applies(key, f.max):
                 s.put(row, 7 + j, f.by_class.get(key, 0), w.fmt(INT))
@@ -360,7 +217,7 @@ def _overview(w: _Writer, a: Analysis) -> None:
     s.headers(row, 0, ["警示级别", "警示色", "评分项不良比率 ≥", "平均不良比率 ≥"])
     row += 1
     for name, colour, _, item_low, mean_low in WARNING_LEVELS:
-        _level_cell(s, row, 0, name)
+        level_cell(s, row, 0, name)
         s.put(row, 1, colour)
         s.put(row, 2, item_low, w.fmt(PCT))
         s.put(row, 3, mean_low, w.fmt(PCT))
@@ -416,7 +273,7 @@ def _overview(w: _Writer, a: Analysis) -> None:
 
 # --- 2. 每日分析 ---------------------------------------------------------------------------------
 
-def _days(w: _Writer, a: Analysis) -> None:
+def _days(w: Writer, a: Analysis) -> None:
     s = w.sheet(SHEET_DAYS)
     ws = s.ws
     items = [f.item for f in a.overall.items]
@@ -434,10 +291,10 @@ def _days(w: _Writer, a: Analysis) -> None:
         s.put(row, 3, f.min_score, w.fmt(SCORE))
         s.put(row, 4, f.excellent_rate, w.fmt(PCT))
         s.put(row, 5, f.mean_defect_rate, w.fmt(PCT))
-        _level_cell(s, row, 6, f.mean_defect_level)
+        level_cell(s, row, 6, f.mean_defect_level)
         s.put(row, 7, warning_colour(f.mean_defect_level), w.fmt(level=f.mean_defect_level))
         for j, it in enumerate(f.items):
-            _rate_with_level(s, row, 8 + j, it.defect_rate, it.warning_level)
+            rate_with_level(s, row, 8 + j, it.defect_rate, it.warning_level)
         row += 1
     if not a.by_day:
         s.text(row, 0, "本期没有有效评分记录", w.note)
@@ -455,7 +312,7 @@ def _days(w: _Writer, a: Analysis) -> None:
 
 # --- 3. 班组 / 坐席 / 质检员 ------------------------------------------------------------------------
 
-def _breakdown(w: _Writer, name: str, keys: list[str], rows: list[tuple[tuple, Figures]]) -> None:
+def _breakdown(w: Writer, name: str, keys: list[str], rows: list[tuple[tuple, Figures]]) -> None:
     s = w.sheet(name)
     ws = s.ws
     item_names = [f.item for f in rows[0][1].items] if rows else []
@@ -479,9 +336,9 @@ def _breakdown(w: _Writer, name: str, keys: list[str], rows: list[tuple[tuple, F
         s.put(r, k + 5, f.general_defect_rate, w.fmt(PCT))
         s.put(r, k + 6, f.below_80_rate, w.fmt(PCT))
         s.put(r, k + 7, f.mean_defect_rate, w.fmt(PCT, level=f.mean_defect_level))
-        _level_cell(s, r, k + 8, f.mean_defect_level)
+        level_cell(s, r, k + 8, f.mean_defect_level)
         for j, it in enumerate(f.items):
-            _rate_with_level(s, r, k + 9 + j, it.defect_rate, it.warning_level)
+            rate_with_level(s, r, k + 9 + j, it.defect_rate, it.warning_level)
         r += 1
     if rows:
         ws.autofilter(0, 0, r - 1, len(head) - 1)
@@ -494,7 +351,7 @@ def _breakdown(w: _Writer, name: str, keys: list[str], rows: list[tuple[tuple, F
 
 # --- 4. 坐席80-20 --------------------------------------------------------------------------------
 
-def _agent_pareto(w: _Writer, a: Analysis) -> None:
+def _agent_pareto(w: Writer, a: Analysis) -> None:
     s = w.sheet(SHEET_AGENT_PARETO)
     ws = s.ws
     head = ["工号", "姓名", "通数", "不良数", "不良占比", "累计占比"]
@@ -520,7 +377,7 @@ def _agent_pareto(w: _Writer, a: Analysis) -> None:
 
 # --- 5. 质检校正 ---------------------------------------------------------------------------------
 
-def _calibration(w: _Writer, a: Analysis) -> None:
+def _calibration(w: Writer, a: Analysis) -> None:
     s = w.sheet(SHEET_CALIBRATION)
     ws = s.ws
     cal = a.calibration
@@ -585,7 +442,7 @@ def _calibration(w: _Writer, a: Analysis) -> None:
 
 # --- 6. 明细 ------------------------------------------------------------------------------------
 
-def _detail(w: _Writer, a: Analysis) -> None:
+def _detail(w: Writer, a: Analysis) -> None:
     """明细: one row per counted call. Written column by column with XlsxWriter's typed calls
     (a month has ~30,000 rows: the generic per-cell path was most of the report's time)."""
     s = w.sheet(SHEET_DETAIL)
@@ -611,7 +468,7 @@ def _detail(w: _Writer, a: Analysis) -> None:
                      (c0 + 3, calls["final_score"].tolist(), w.fmt(SCORE))]
         for c, values in text_cols:
             for r, v in enumerate(values, start=1):
-                if not _missing(v) and v != "":
+                if not missing(v) and v != "":
                     ws.write_string(r, c, str(v))
             s.grow_to(c, values)
         item_fmt = w.fmt("0.##")
@@ -639,156 +496,6 @@ def _detail(w: _Writer, a: Analysis) -> None:
     s.finish(min_width=6)
 
 
-def _text(v: Any) -> str:
-    return "" if _missing(v) else str(v)
-
-
-def _num(v: Any) -> float | None:
-    if _missing(v):
-        return None
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- 7. 排除与重复 -------------------------------------------------------------------------------
 
-def _excluded(w: _Writer, a: Analysis, findings: list) -> None:
-    from zhijian.engine.findings import SEVERITY_ZH, Severity
 
-    s = w.sheet(SHEET_EXCLUDED)
-    ws = s.ws
-    s.text(0, 0, f"校验问题(有错误的行未计入统计,共排除 {a.excluded_rows} 行)", w.section)
-    ws.freeze_panes(2, 0)
-    row = 1
-    s.headers(row, 0, ["级别", "规则", "文件", "工作表", "单元格", "说明"], wrap_at=80)
-    row += 1
-    for f in findings:
-        sev = Severity(str(f.severity)) if str(f.severity) in ("error", "warning") else None
-        s.put(row, 0, SEVERITY_ZH.get(sev, str(f.severity)), w.fmt(fill=SEVERITY_FILL.get(str(f.severity))))
-        s.put(row, 1, str(f.rule))
-        s.put(row, 2, Path(f.file).name if f.file else "")
-        s.put(row, 3, f.sheet or "")
-        s.put(row, 4, f.cell or "")
-        s.put(row, 5, f.message or "")
-        row += 1
-    if not findings:
-        s.put(row, 0, "无")
-        s.text(row, 5, "未发现校验问题")
-        row += 1
-
-    row += 1
-    s.text(row, 0, f"重复录音(同一质检员重复评分,只计第一次;共 {len(a.duplicates)} 行)", w.section)
-    row += 1
-    s.headers(row, 0, ["文件", "工作表", "行", "录音编号", "质检员", "工号", "日期", "最终得分"])
-    row += 1
-    dups = a.duplicates
-    if dups is not None and not dups.empty:
-        for rec in dups.to_dict("records"):
-            s.put(row, 0, Path(_text(rec.get("file"))).name)
-            s.put(row, 1, _text(rec.get("sheet")))
-            s.put(row, 2, None if _missing(rec.get("row")) else int(rec["row"]), w.fmt(INT))
-            s.put(row, 3, _text(rec.get("recording_id")))
-            s.put(row, 4, _text(rec.get("inspector")))
-            s.put(row, 5, _text(rec.get("agent_id")))
-            d = rec.get("date")
-            s.put(row, 6, d if isinstance(d, (dt.date, pd.Timestamp)) else _text(d))
-            s.put(row, 7, _num(rec.get("final_score")), w.fmt(SCORE))
-            row += 1
-    else:
-        s.put(row, 0, "无")
-        row += 1
-    s.finish(min_width=8)
-
-
-def colour_days_table(s: _Sheet, row: int, days: dict[str, int]) -> int:
-    """警示色天数: one filled row per colour and the total; returns the next free row."""
-    w = s.w
-    s.headers(row, 0, ["警示色", "警示级别", "天数"])
-    row += 1
-    for name, colour, _, _, _ in WARNING_LEVELS:
-        s.put(row, 0, colour, w.fmt(level=name))
-        s.put(row, 1, name, w.fmt())
-        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
-        row += 1
-    s.put(row, 1, "合计")
-    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
-    return row + 1
-
-
-# --- 申诉处理 (shared by every report) ------------------------------------------------------
-
-SHEET_APPEALS = "申诉处理"
-
-
-def write_appeals_sheet(w: _Writer, outcomes: list) -> None:
-    """申诉处理: every appeal of the register, its outcome, old and new final score, and each
-    changed field (who decided, when)."""
-    s = w.sheet(SHEET_APPEALS)
-    ws = s.ws
-    head = ["登记表行", "录音编号", "坐席工号", "申诉时间", "申诉理由", "处理结果", "决定人", "决定时间",
-            "原最终得分", "新最终得分", "更正内容", "说明"]
-    s.headers(0, 0, head)
-    ws.freeze_panes(1, 0)
-    r = 1
-    for o in outcomes:
-        a = o.appeal
-        changes = ";".join(f"{f}: {_fmt_value(old)} → {_fmt_value(new)}" for f, old, new in o.changes)
-        values = [a.row, a.recording_id, a.agent_id, a.filed_at, a.reason, o.status, a.decided_by,
-                  a.decided_at, o.old_final, o.new_final, changes, o.note]
-        for c, v in enumerate(values):
-            if isinstance(v, dt.datetime):
-                ws.write_datetime(r, c, v, w.fmt("yyyy-mm-dd hh:mm"))
-                s._grow(c, "2026-10-13 15:30")
-            elif c in (8, 9):
-                s.put(r, c, v, w.fmt(SCORE))
-            else:
-                s.put(r, c, v if not isinstance(v, int) else v, w.fmt(INT) if isinstance(v, int) else None)
-        r += 1
-    if not outcomes:
-        s.text(1, 0, "本期没有申诉", w.note)
-    s.finish(min_width=8)
-
-
-def _fmt_value(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "不涉及"
-    return f"{float(v):g}" if isinstance(v, (int, float, np.integer, np.floating)) else str(v)
-
-
-# --- 8. 数据来源 ---------------------------------------------------------------------------------
-
-def _sources(w: _Writer, a: Analysis, sources: list[str], provenance=None) -> None:
-    from zhijian import __version__
-
-    s = w.sheet(SHEET_SOURCES)
-    ws = s.ws
-    if provenance is not None:
-        from zhijian.files.provenance import write_sources_rows
-
-        ws.freeze_panes(1, 0)
-        write_sources_rows(s, provenance)
-        s.finish(min_width=10)
-        return
-    r_ = a.rubric
-    s.headers(0, 0, ["项目", "内容"], wrap_at=100)
-    ws.freeze_panes(1, 0)
-    rows = [("评分标准", r_.name), ("评分标准编号", r_.id), ("评分标准版本", r_.version),
-            ("评分标准内容哈希(SHA-256)", r_.content_hash or ""), ("统计周期", a.period_label or ""),
-            ("zhijian 版本", __version__), ("输入文件数", len(sources))]
-    r = 1
-    for k, v in rows:
-        s.put(r, 0, k)
-        s.put(r, 1, v, w.fmt(INT) if isinstance(v, int) else None)
-        r += 1
-    r += 1
-    s.headers(r, 0, ["序号", "输入文件"], wrap_at=100)
-    r += 1
-    for i, src in enumerate(sources, start=1):
-        s.put(r, 0, i, w.fmt(INT))
-        s.put(r, 1, str(src))
-        r += 1
-    if not sources:
-        s.put(r, 1, "(未提供)")
-    s.finish(min_width=10)

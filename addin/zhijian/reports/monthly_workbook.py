@@ -19,13 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from zhijian.engine.analysis import WARNING_LEVELS, warning_fill
+from zhijian.engine.analysis import WARNING_LEVELS
 from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_BOTH, STATUS_OK, STATUS_OVER, STATUS_UNDER,
-                      UNIT_PER_100, MonthlyReport)
-from zhijian.files.provenance import write_provenance, write_sources_rows
-from .analysis_workbook import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _level_cell, _Sheet, _Writer,
-                              colour_days_table, write_appeals_sheet)
-from zhijian.files.atomic import atomic_path
+                                    UNIT_PER_100, MonthlyReport)
+
+from .toolkit import (INT, NONE_TEXT, PCT, SCORE, SIGNED, Sheet, Writer, colour_days_table, level_cell,
+                      new_workbook, write_appeals_sheet, write_provenance, write_sources_rows)
 
 SHEET_OVERVIEW = "月报概览"
 SHEET_SCORES = "每月监听评分表(月平均分)"
@@ -55,15 +54,9 @@ def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list 
     `findings` (validation findings of the month) are counted on the 数据来源 sheet; `sources`
     are the input files, listed there (or, fuller, `provenance`); `appeals` fill a 申诉处理 sheet.
     """
-    import xlsxwriter
-
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False})
-        wb.set_properties({"title": f"{report.rubric.name} 质检月报 {report.label}", "subject": "质检月报",
-                           "author": "zhijian", "created": CREATED})
-        w = _BorderedWriter(wb)
+    with new_workbook(path, title=f"{report.rubric.name} 质检月报 {report.label}", subject="质检月报") as wb:
+        w = Writer(wb, boxed=True)  # a printed report: its tables read better boxed
         w.big_title = wb.add_format({"bold": True, "font_size": 18, "font_color": NAVY})
         w.banner = wb.add_format({"bold": True, "font_size": 12, "font_color": "#C00000"})
         w.centred = wb.add_format({"align": "center", "border": 1, "border_color": "#BFBFBF"})
@@ -84,35 +77,10 @@ def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list 
             write_appeals_sheet(w, appeals)
         if provenance is not None:
             write_provenance(wb, provenance)
-        wb.close()
     return path
 
 
-class _BorderedWriter(_Writer):
-    """`report_analysis._Writer` whose cell formats also draw a thin grey border: the tables of
-    a printed report read better boxed."""
-
-    def fmt(self, num_format: str | None = None, level: str | None = None, fill: str | None = None,
-            bold: bool = False):
-        key = ("bordered", num_format, level, fill, bold)
-        if key not in self._formats:
-            props: dict[str, Any] = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
-            if num_format:
-                props["num_format"] = num_format
-            colour = warning_fill(level) if level else fill
-            if colour:
-                props.update({"bg_color": colour, "pattern": 1})
-                if colour.upper() == "#000000":
-                    props["font_color"] = "#FFFFFF"
-            if level:
-                props["align"] = "center"
-            if bold:
-                props["bold"] = True
-            self._formats[key] = self.wb.add_format(props)
-        return self._formats[key]
-
-
-def _sheet(w: _Writer, name: str, report: MonthlyReport) -> _Sheet:
+def _sheet(w: Writer, name: str, report: MonthlyReport) -> Sheet:
     s = w.sheet(name)
     s.ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     s.ws.set_header(f"&L&9{report.rubric.name} 质检月报 {report.label}&R&9{name}")
@@ -126,14 +94,14 @@ def _merge_text(ws, row: int, first: int, last: int, text: str, fmt) -> None:
     ws.write_string(row, first, text, fmt)
 
 
-def _title(s: _Sheet, title: str, note: str) -> None:
+def _title(s: Sheet, title: str, note: str) -> None:
     s.text(0, 0, title, s.w.title)
     s.ws.set_row(0, 24)
     if note:
         s.text(1, 0, note, s.w.note)
 
 
-def _empty(s: _Sheet, row: int, text: str = NO_DATA) -> None:
+def _empty(s: Sheet, row: int, text: str = NO_DATA) -> None:
     s.text(row, 0, text, s.w.banner)
 
 
@@ -143,7 +111,7 @@ def _pct_or_per100(unit: str) -> tuple[str, str]:
 
 # --- 月报概览 ------------------------------------------------------------------------------------
 
-def _overview(s: _Sheet, rep: MonthlyReport, comparison: tuple | None, trend: tuple | None) -> None:
+def _overview(s: Sheet, rep: MonthlyReport, comparison: tuple | None, trend: tuple | None) -> None:
     w, ws, a = s.w, s.ws, rep.analysis
     o, prev = a.overall, rep.previous
     ws.hide_gridlines(2)
@@ -180,7 +148,7 @@ def _overview(s: _Sheet, rep: MonthlyReport, comparison: tuple | None, trend: tu
             s.put(row, 2, rec.本月, w.fmt(num, level=level_now))
         s.put(row, 3, rec.变化, w.fmt(change))
         if level_now:
-            _level_cell(s, row, 4, level_now)
+            level_cell(s, row, 4, level_now)
         else:
             ws.write_blank(row, 4, None, blank)
         row += 1
@@ -264,7 +232,7 @@ def _overview(s: _Sheet, rep: MonthlyReport, comparison: tuple | None, trend: tu
 
 # --- 每月监听评分表(月平均分) ----------------------------------------------------------------------
 
-def _table(s: _Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col: int = 0,
+def _table(s: Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col: int = 0,
            wrap_at: float = 16) -> int:
     """Headers and rows of `df` from `row`; returns the row after the table."""
     s.headers(row, col, [str(c) for c in df.columns], wrap_at=wrap_at)
@@ -277,7 +245,7 @@ def _table(s: _Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, co
     return row
 
 
-def _scores(s: _Sheet, rep: MonthlyReport) -> None:
+def _scores(s: Sheet, rep: MonthlyReport) -> None:
     _title(s, f"每月监听评分表(月平均分) {rep.label}",
            "月平均分(服务质量月度评分) = 该坐席本月各通最终得分的平均值(校正录音按基准计一次);周列为该周内的平均分")
     df = rep.monthly_scores
@@ -310,7 +278,7 @@ def _scores(s: _Sheet, rep: MonthlyReport) -> None:
 
 # --- 质检考核统计表 -------------------------------------------------------------------------------
 
-def _assessment(s: _Sheet, rep: MonthlyReport) -> None:
+def _assessment(s: Sheet, rep: MonthlyReport) -> None:
     _title(s, f"质检考核统计表 {rep.label}",
            "月度评分 = 本月各通最终得分的平均值(申诉改判的录音按改判后的分数);差错扣分为本月合计;"
            "致命性错误为本月起数;等级按评分标准;排名按月度评分(同分同名次)")
@@ -343,7 +311,7 @@ def _assessment(s: _Sheet, rep: MonthlyReport) -> None:
 
 # --- 指标环比 -----------------------------------------------------------------------------------
 
-def _comparison(s: _Sheet, rep: MonthlyReport) -> tuple | None:
+def _comparison(s: Sheet, rep: MonthlyReport) -> tuple | None:
     """The table; returns (first row, last row, the level charted) of the charted rows, or None."""
     offence_only = not rep.rubric.categories
     what = "各扣分条款每百通发生次数" if offence_only else "各类别及评分项平均得分占其满分的比例(得分率)"
@@ -417,7 +385,7 @@ def _comparison_chart(wb, rep: MonthlyReport, first: int, last: int, level: str,
 
 # --- 不良柏拉图 ----------------------------------------------------------------------------------
 
-def _pareto(s: _Sheet, rep: MonthlyReport) -> None:
+def _pareto(s: Sheet, rep: MonthlyReport) -> None:
     _title(s, f"不良柏拉图(80/20) {rep.label}",
            "评分项按不良数排序,累计占比约 80% 以内为主要问题;坐席按不良数(各评分项不良次数之和)排序")
     ws = s.ws
@@ -456,7 +424,7 @@ def _pareto(s: _Sheet, rep: MonthlyReport) -> None:
 
 # --- 周趋势 -------------------------------------------------------------------------------------
 
-def _trend(s: _Sheet, rep: MonthlyReport) -> tuple | None:
+def _trend(s: Sheet, rep: MonthlyReport) -> tuple | None:
     """Weekly trend and the daily colours; returns (first row, last row) of the weeks, or None."""
     _title(s, f"周趋势 {rep.label}",
            "按 ISO 周(周一至周日)统计本月内的评分;周内只含本月的日期")
@@ -474,7 +442,7 @@ def _trend(s: _Sheet, rep: MonthlyReport) -> tuple | None:
         s.put(row, 5, rec.优良率, w.fmt(PCT))
         s.put(row, 6, rec.平均不良比率, w.fmt(PCT, level=rec.警示级别) if rec.警示级别 else w.fmt(PCT))
         if rec.警示级别:
-            _level_cell(s, row, 7, rec.警示级别)
+            level_cell(s, row, 7, rec.警示级别)
         row += 1
     first, last = HEADER_ROW + 1, row - 1
     row += 1
@@ -490,7 +458,7 @@ def _trend(s: _Sheet, rep: MonthlyReport) -> tuple | None:
         s.put(row, 4, rec.平均分, w.fmt(SCORE))
         s.put(row, 5, rec.优良率, w.fmt(PCT))
         s.put(row, 6, rec.平均不良比率, w.fmt(PCT))
-        _level_cell(s, row, 7, rec.警示级别)
+        level_cell(s, row, 7, rec.警示级别)
         s.put(row, 8, rec.警示色, w.fmt(level=rec.警示级别))
         row += 1
     if rep.daily.empty:
@@ -532,7 +500,7 @@ def _trend_chart(wb, first: int, last: int, *, size):
 
 # --- 轮回抽检 -----------------------------------------------------------------------------------
 
-def _sampling(s: _Sheet, rep: MonthlyReport) -> None:
+def _sampling(s: Sheet, rep: MonthlyReport) -> None:
     ws, w = s.ws, s.w
     target = rep.sampling_target
     _title(s, f"轮回抽检 {rep.label}",
@@ -619,7 +587,7 @@ def _sampling(s: _Sheet, rep: MonthlyReport) -> None:
 
 # --- 数据来源 -----------------------------------------------------------------------------------
 
-def _sources(s: _Sheet, rep: MonthlyReport, findings: list, sources: list[str], provenance=None) -> None:
+def _sources(s: Sheet, rep: MonthlyReport, findings: list, sources: list[str], provenance=None) -> None:
     from zhijian import __version__
 
     r_ = rep.rubric

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from zhijian.engine.analysis import WARNING_LEVELS, warning_colour, warning_fill
-from .analysis_workbook import (CREATED, INT, NONE_TEXT, PCT, SCORE, SIGNED, _display_width, _excluded, _missing,
-                              _Sheet, _sources, _Writer, write_appeals_sheet)
 from zhijian.engine.weekly import WeeklyReport, day_label
-from zhijian.files.atomic import atomic_path
+
+from .toolkit import (INT, NONE_TEXT, PCT, SCORE, SIGNED, Sheet, Writer, display_width, missing, new_workbook,
+                      write_appeals_sheet, write_excluded_sheet, write_provenance, write_sources_sheet)
 
 SHEET_OVERVIEW = "周报概览"
 SHEET_AGENT_SCORES = "监听评分表(周平均分)"
@@ -40,7 +40,7 @@ KPI_HEADERS = ["有效通数", "平均分", "优良率", "轻微不良", "一般
 BELOW_GOOD_FILL = "#FFF2CC"
 BELOW_PASS_FILL = "#F8CBAD"
 NO_DATA_FILL = "#F2F2F2"
-DARK_FILLS = {"#000000", "#FF0000"}  # warning fills that take white text
+DARK_FILLS = frozenset({"#000000", "#FF0000"})  # warning fills that take white text
 # Lines of the warning bands on the 平均不良比率 chart: (level, label, colour). Pure yellow on
 # white hardly shows as a line: the 警报 line is a darker yellow.
 BAND_LINES = [("预警", "预警线", "#00B0F0"), ("警报", "警报线", "#E6B800"), ("严重", "严重线", "#FF0000"),
@@ -70,34 +70,26 @@ def write_weekly_workbook(report: WeeklyReport, path: Path, *, findings: list | 
     `findings` (validation findings of the week) explain the rows that were excluded; `sources`
     are the input files, listed on the 数据来源 sheet.
     """
-    import xlsxwriter
-
     path = Path(path)
-    with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                            "strings_to_urls": False,
-                                            "default_format_properties": dict(DEFAULT_FONT)})
-        wb.set_properties({"title": f"{report.rubric.name} 质检周报 {report.label}", "subject": "质检周报",
-                           "author": "zhijian", "created": CREATED})
+    with new_workbook(path, title=f"{report.rubric.name} 质检周报 {report.label}", subject="质检周报",
+                      default_font=DEFAULT_FONT) as wb:
         w = _WeeklyWriter(wb)
         _overview(w, report)
         _agent_scores(w, report)
         _feedback(w, report)
         _inspectors(w, report)
         _topics(w, report)
-        _excluded(w, report.analysis, findings or [])
+        write_excluded_sheet(w, report.analysis, findings or [])
         if appeals is not None:
             write_appeals_sheet(w, appeals)
-        _sources(w, report.analysis, sources or [], provenance)
+        write_sources_sheet(w, report.analysis, sources or [], provenance)
         _chart_data(w, report)  # charts resolve their ranges when the workbook closes
         if provenance is not None:
-            from zhijian.files.provenance import write_provenance
             write_provenance(wb, provenance)
-        wb.close()
     return path
 
 
-class _WeeklyWriter(_Writer):
+class _WeeklyWriter(Writer):
     """The analysis workbook's formats, and a few of the weekly report's own."""
 
     def __init__(self, wb):
@@ -107,36 +99,16 @@ class _WeeklyWriter(_Writer):
                                          "bg_color": "#1F4E78", "font_color": "#FFFFFF"})
         self.row_label = wb.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7"})
         self.bold = wb.add_format({"bold": True})
-        self._cells: dict[tuple, Any] = {}
 
     def cell(self, num_format: str | None = None, *, fill: str | None = None, bold: bool = False,
              size: int | None = None, center: bool = False, font: str | None = None, wrap: bool = False):
-        """A bordered table cell (cached), optionally filled."""
-        key = (num_format, fill, bold, size, center, font, wrap)
-        if key not in self._cells:
-            props: dict[str, Any] = {"border": 1, "border_color": "#BFBFBF", "valign": "vcenter"}
-            if num_format:
-                props["num_format"] = num_format
-            if fill:
-                props.update({"bg_color": fill, "pattern": 1})
-                if fill.upper() in DARK_FILLS:
-                    props["font_color"] = "#FFFFFF"
-            if font:
-                props["font_color"] = font
-            if bold:
-                props["bold"] = True
-            if size:
-                props["font_size"] = size
-            if center:
-                props["align"] = "center"
-            if wrap:
-                props["text_wrap"] = True
-            self._cells[key] = self.wb.add_format(props)
-        return self._cells[key]
+        """A bordered table cell, optionally filled (white text on the dark warning fills)."""
+        return self.fmt(num_format, fill=fill, bold=bold, boxed=True, size=size, center=center, font=font,
+                        wrap=wrap, white_text_on=DARK_FILLS)
 
 
 def _score_fill(report: WeeklyReport, score: float | None) -> str | None:
-    if score is None or _missing(score):
+    if score is None or missing(score):
         return None
     _, good, pass_ = report.analysis.overall.marks
     if score < pass_ - 1e-9:
@@ -146,13 +118,13 @@ def _score_fill(report: WeeklyReport, score: float | None) -> str | None:
     return None
 
 
-def _title(w: _WeeklyWriter, s: _Sheet, report: WeeklyReport, name: str, note: str) -> None:
+def _title(w: _WeeklyWriter, s: Sheet, report: WeeklyReport, name: str, note: str) -> None:
     s.text(0, 0, f"{name}  {report.label}", w.title)
     s.ws.set_row(0, 22)
     s.text(1, 0, note, w.note)
 
 
-def _empty(w: _WeeklyWriter, s: _Sheet, row: int) -> None:
+def _empty(w: _WeeklyWriter, s: Sheet, row: int) -> None:
     s.text(row, 0, EMPTY_WEEK, w.note)
 
 
@@ -277,7 +249,7 @@ def _overview(w: _WeeklyWriter, report: WeeklyReport) -> None:
         s.put(row, 1, rec["评分通数"], w.cell(INT, center=True), width=False)
         s.put(row, 2, rec["定额"], w.cell(INT, center=True), width=False)
         rate = rec["完成率"]
-        s.put(row, 3, rate, w.cell(PCT, center=True, fill=BELOW_GOOD_FILL if not _missing(rate) and rate < 1 - 1e-9
+        s.put(row, 3, rate, w.cell(PCT, center=True, fill=BELOW_GOOD_FILL if not missing(rate) and rate < 1 - 1e-9
                                    else None), width=False)
         s.put(row, 4, rec["平均给分"], w.cell(SCORE, center=True), width=False)
         s.put(row, 5, rec["平均偏差"], w.cell(SIGNED, center=True), width=False)
@@ -322,7 +294,7 @@ def _overview(w: _WeeklyWriter, report: WeeklyReport) -> None:
     ws.center_horizontally()
 
 
-def _charts(w: _WeeklyWriter, s: _Sheet, report: WeeklyReport, strip: dict[str, int], last_row: int) -> tuple[int, int]:
+def _charts(w: _WeeklyWriter, s: Sheet, report: WeeklyReport, strip: dict[str, int], last_row: int) -> tuple[int, int]:
     """每日平均分 (line, with the 良好水平 line) and 每日平均不良比率 (columns in each day's 警示色,
     with the warning lines), stacked on the right of the overview's tables as high as they are;
     the last row and column they cover."""
@@ -461,7 +433,7 @@ def _agent_scores(w: _WeeklyWriter, report: WeeklyReport) -> None:
     s.finish(min_width=9)
 
 
-def _agent_cells(w: _WeeklyWriter, s: _Sheet, report: WeeklyReport, r: int, rec: dict, mean_key: str) -> None:
+def _agent_cells(w: _WeeklyWriter, s: Sheet, report: WeeklyReport, r: int, rec: dict, mean_key: str) -> None:
     """工号, 姓名, 班组, 通数, the mean and the lowest score (filled below 良好水平 / 最低允许)."""
     s.put(r, 0, rec["工号"], w.cell())
     s.put(r, 1, rec["姓名"], w.cell())
@@ -504,7 +476,7 @@ def _feedback(w: _WeeklyWriter, report: WeeklyReport) -> None:
 def _lines(text: Any, width: float) -> int:
     """Lines a wrapped text takes in a column `width` wide (Excel units)."""
     parts = str(text or "").split("\n")
-    return sum(max(1, math.ceil(_display_width(p) / (width - 1))) for p in parts)
+    return sum(max(1, math.ceil(display_width(p) / (width - 1))) for p in parts)
 
 
 # --- 4. 质检组评分周报 ----------------------------------------------------------------------------
@@ -528,7 +500,7 @@ def _inspectors(w: _WeeklyWriter, report: WeeklyReport) -> None:
         s.put(r, 2, rec["工作日数"], w.cell(INT))
         s.put(r, 3, rec["定额"], w.cell(INT))
         rate = rec["完成率"]
-        s.put(r, 4, rate, w.cell(PCT, fill=BELOW_GOOD_FILL if not _missing(rate) and rate < 1 - 1e-9 else None))
+        s.put(r, 4, rate, w.cell(PCT, fill=BELOW_GOOD_FILL if not missing(rate) and rate < 1 - 1e-9 else None))
         s.put(r, 5, rec["平均给分"], w.cell(SCORE))
         s.put(r, 6, rec["校正通数"], w.cell(INT))
         s.put(r, 7, rec["平均偏差"], w.cell(SIGNED))
@@ -559,7 +531,7 @@ def _topics(w: _WeeklyWriter, report: WeeklyReport) -> None:
     r = 3
     series: dict[str, list[int]] = {}
     for rec in df.to_dict("records"):
-        week_row = rec["日期"] is None or _missing(rec["日期"])
+        week_row = rec["日期"] is None or missing(rec["日期"])
         bold = week_row
         fill = "#DDEBF7" if week_row else None
         s.put(r, 0, rec["质检主题"], w.cell(bold=bold, fill=fill))
@@ -575,7 +547,7 @@ def _topics(w: _WeeklyWriter, report: WeeklyReport) -> None:
         s.put(r, 5, rec["不良比率"], w.cell(PCT, bold=bold, fill=warning_fill(lv)))
         s.put(r, 6, lv, w.cell(center=True, fill=warning_fill(lv)))
         delta = rec["较上一日"]
-        s.put(r, 7, delta, w.cell("+0.0%;-0.0%;0.0%", font=None if _missing(delta) else
+        s.put(r, 7, delta, w.cell("+0.0%;-0.0%;0.0%", font=None if missing(delta) else
                                   ("#C00000" if delta > 1e-12 else "#00B050" if delta < -1e-12 else None),
                                   fill=fill))
         r += 1

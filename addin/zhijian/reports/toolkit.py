@@ -1,0 +1,396 @@
+"""The toolkit every report writer shares (XlsxWriter): one Writer with the cached cell formats,
+a Sheet that writes each value by its type (text always as a string, never a formula) and sizes
+its columns, the number formats, and the sheets every report has: 排除与重复, 申诉处理, 数据来源
+and the provenance that `zhijian audit` reads back.
+
+Workbooks are deterministic: the creation time is fixed (`CREATED`), nothing else in them
+depends on the time of writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import unicodedata
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+
+from zhijian.engine.analysis import WARNING_LEVELS, Analysis, warning_fill
+from zhijian.engine.findings import SEVERITY_ZH, Severity
+from zhijian.files.atomic import atomic_path
+from zhijian.files.provenance import HIDDEN_SHEET, Provenance
+
+SHEET_EXCLUDED = "排除与重复"
+SHEET_APPEALS = "申诉处理"
+SHEET_SOURCES = "数据来源"
+_CHUNK = 30000  # an Excel cell holds at most 32,767 characters
+
+
+# Fixed document creation time: XlsxWriter would write the current time and make every run's
+# bytes differ.
+CREATED = dt.datetime(2000, 1, 1)
+NONE_TEXT = "—"  # a figure that does not exist (the mean score of no calls)
+NA_TEXT = "不涉及"
+FIVE_CLASSES = [("A", "A类(0分)"), ("B", "B类(1分)"), ("C", "C类(2分)"), ("D", "D类(3分)"), ("E", "E类(4分)")]
+SEVERITY_FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
+
+PCT = "0.0%"
+SCORE = "0.0"
+INT = "0"
+DATE = "yyyy-mm-dd"
+SIGNED = "+0.0;-0.0;0.0"
+SIGNED2 = "+0.00;-0.00;0.00"
+
+# Text is text: no cell of data ever becomes a formula, a number or a link.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+
+
+@contextlib.contextmanager
+def new_workbook(path: Path, *, title: str, subject: str, default_font: dict | None = None) -> Iterator[Any]:
+    """An XlsxWriter workbook written to a temporary file and renamed onto `path` when the block
+    succeeds; document properties with the fixed creation time."""
+    import xlsxwriter
+
+    with atomic_path(Path(path)) as tmp:
+        options = dict(WORKBOOK_OPTIONS)
+        if default_font is not None:
+            options["default_format_properties"] = dict(default_font)  # XlsxWriter changes it: a copy
+        wb = xlsxwriter.Workbook(str(tmp), options)
+        wb.set_properties({"title": title, "subject": subject, "author": "zhijian", "created": CREATED})
+        yield wb
+        wb.close()
+
+
+def display_width(text: str) -> float:
+    """Column width of a text in Excel units: CJK (wide) characters count two."""
+    return sum(2.0 if unicodedata.east_asian_width(ch) in "WF" else 1.1 for ch in text)
+
+
+def missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+GRID_BORDER = {"border": 1, "border_color": "#BFBFBF"}
+WHITE_TEXT_ON = frozenset({"#000000"})  # fills too dark for black text
+
+
+class Writer:
+    """The workbook with its formats, made once and shared by every sheet: the one place where
+    cell formats are made (`fmt`, cached by their properties).
+
+    `boxed` writers (the printed 质检月报) draw a thin grey border around every formatted cell;
+    the others only around filled cells."""
+
+    def __init__(self, wb, *, boxed: bool = False):
+        self.wb = wb
+        self.boxed = boxed
+        self._formats: dict[tuple, Any] = {}
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.section = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
+        self.header = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
+                                     "border": 1, "bg_color": "#DDEBF7"})
+        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+
+    def fmt(self, num_format: str | None = None, level: str | None = None, fill: str | None = None,
+            bold: bool = False, *, boxed: bool | None = None, size: int | None = None, center: bool = False,
+            font: str | None = None, wrap: bool = False, white_text_on: frozenset = WHITE_TEXT_ON):
+        """A cell format: a number format, optionally filled with a warning level's colour (centred)
+        or a colour of its own; None when it would change nothing."""
+        boxed = self.boxed if boxed is None else boxed
+        props: dict[str, Any] = dict(GRID_BORDER, valign="vcenter") if boxed else {}
+        if num_format:
+            props["num_format"] = num_format
+        colour = warning_fill(level) if level else fill
+        if colour:
+            props.update({"bg_color": colour, "pattern": 1, **GRID_BORDER})
+            if colour.upper() in white_text_on:
+                props["font_color"] = "#FFFFFF"
+        if font:
+            props["font_color"] = font
+        if level or center:
+            props["align"] = "center"
+        if bold:
+            props["bold"] = True
+        if size:
+            props["font_size"] = size
+        if wrap:
+            props["text_wrap"] = True
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(props) if props else None
+        return self._formats[key]
+
+    def sheet(self, name: str) -> "Sheet":
+        return Sheet(self, self.wb.add_worksheet(name))
+
+
+class Sheet:
+    """A worksheet that writes every value by type and remembers how wide each column must be."""
+
+    def __init__(self, w: Writer, ws):
+        self.w, self.ws = w, ws
+        self.widths: dict[int, float] = {}
+        ws.set_paper(9)  # A4
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+
+    def _grow(self, c: int, text: str, cap: float = 60) -> None:
+        self.widths[c] = max(self.widths.get(c, 0), min(display_width(text) + 2, cap))
+
+    def put(self, r: int, c: int, v: Any, fmt=None, *, width: bool = True) -> None:
+        """Write one value as what it is: text, number or date; nothing (a blank) for missing."""
+        ws = self.ws
+        if missing(v):
+            if fmt is not None:
+                ws.write_blank(r, c, None, fmt)
+            return
+        if isinstance(v, (bool, np.bool_)):
+            text = "是" if v else "否"
+            ws.write_string(r, c, text, fmt)
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            x = float(v)
+            if math.isinf(x):
+                ws.write_string(r, c, NONE_TEXT, fmt)
+                text = NONE_TEXT
+            else:
+                ws.write_number(r, c, x, fmt)
+                text = f"{x:,.1f}%"
+        elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
+            d = v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
+            if not isinstance(d, dt.datetime):
+                d = dt.datetime.combine(d, dt.time())
+            ws.write_datetime(r, c, d, fmt if fmt is not None else self.w.fmt(DATE))
+            text = "2026-10-01"
+        else:
+            text = str(v)
+            ws.write_string(r, c, text, fmt)
+        if width:
+            self._grow(c, text if len(text) < 60 else text[:60])
+
+    def grow_to(self, c: int, values: Sequence[Any], cap: float = 60) -> None:
+        """Widen column `c` for the widest of many values (each distinct text measured once)."""
+        for text in {str(v) for v in values if not missing(v)}:
+            self._grow(c, text, cap)
+
+    def headers(self, r: int, c: int, names: Sequence[str], *, wrap_at: float = 16) -> None:
+        for i, name in enumerate(names):
+            self.ws.write_string(r, c + i, name, self.w.header)
+            self._grow(c + i, name, cap=wrap_at)
+
+    def text(self, r: int, c: int, text: str, fmt=None) -> None:
+        """A title or a note: does not widen its column."""
+        self.ws.write_string(r, c, text, fmt)
+
+    def finish(self, *, min_width: float = 8) -> None:
+        for c, wdt in sorted(self.widths.items()):
+            self.ws.set_column(c, c, max(wdt, min_width))
+
+
+def level_cell(s: Sheet, r: int, c: int, level: str) -> None:
+    s.put(r, c, level, s.w.fmt(level=level))
+
+
+def rate_with_level(s: Sheet, r: int, c: int, rate: float, level: str, *, fill_quiet: bool = False) -> None:
+    """A rate filled with its warning colour (关注, white, only when `fill_quiet`)."""
+    s.put(r, c, rate, s.w.fmt(PCT, level=level) if (fill_quiet or level != "关注") else s.w.fmt(PCT))
+
+
+
+
+def text_of(v: Any) -> str:
+    return "" if missing(v) else str(v)
+
+
+def number_of(v: Any) -> float | None:
+    if missing(v):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+
+# --- 排除与重复 ---------------------------------------------------------------------------------
+
+def write_excluded_sheet(w: Writer, a: Analysis, findings: list) -> None:
+    s = w.sheet(SHEET_EXCLUDED)
+    ws = s.ws
+    s.text(0, 0, f"校验问题(有错误的行未计入统计,共排除 {a.excluded_rows} 行)", w.section)
+    ws.freeze_panes(2, 0)
+    row = 1
+    s.headers(row, 0, ["级别", "规则", "文件", "工作表", "单元格", "说明"], wrap_at=80)
+    row += 1
+    for f in findings:
+        sev = Severity(str(f.severity)) if str(f.severity) in ("error", "warning") else None
+        s.put(row, 0, SEVERITY_ZH.get(sev, str(f.severity)), w.fmt(fill=SEVERITY_FILL.get(str(f.severity))))
+        s.put(row, 1, str(f.rule))
+        s.put(row, 2, Path(f.file).name if f.file else "")
+        s.put(row, 3, f.sheet or "")
+        s.put(row, 4, f.cell or "")
+        s.put(row, 5, f.message or "")
+        row += 1
+    if not findings:
+        s.put(row, 0, "无")
+        s.text(row, 5, "未发现校验问题")
+        row += 1
+
+    row += 1
+    s.text(row, 0, f"重复录音(同一质检员重复评分,只计第一次;共 {len(a.duplicates)} 行)", w.section)
+    row += 1
+    s.headers(row, 0, ["文件", "工作表", "行", "录音编号", "质检员", "工号", "日期", "最终得分"])
+    row += 1
+    dups = a.duplicates
+    if dups is not None and not dups.empty:
+        for rec in dups.to_dict("records"):
+            s.put(row, 0, Path(text_of(rec.get("file"))).name)
+            s.put(row, 1, text_of(rec.get("sheet")))
+            s.put(row, 2, None if missing(rec.get("row")) else int(rec["row"]), w.fmt(INT))
+            s.put(row, 3, text_of(rec.get("recording_id")))
+            s.put(row, 4, text_of(rec.get("inspector")))
+            s.put(row, 5, text_of(rec.get("agent_id")))
+            d = rec.get("date")
+            s.put(row, 6, d if isinstance(d, (dt.date, pd.Timestamp)) else text_of(d))
+            s.put(row, 7, number_of(rec.get("final_score")), w.fmt(SCORE))
+            row += 1
+    else:
+        s.put(row, 0, "无")
+        row += 1
+    s.finish(min_width=8)
+
+
+def colour_days_table(s: Sheet, row: int, days: dict[str, int]) -> int:
+    """警示色天数: one filled row per colour and the total; returns the next free row."""
+    w = s.w
+    s.headers(row, 0, ["警示色", "警示级别", "天数"])
+    row += 1
+    for name, colour, _, _, _ in WARNING_LEVELS:
+        s.put(row, 0, colour, w.fmt(level=name))
+        s.put(row, 1, name, w.fmt())
+        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
+        row += 1
+    s.put(row, 1, "合计")
+    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
+    return row + 1
+
+
+
+# --- 申诉处理 ------------------------------------------------------------------------------------
+
+def write_appeals_sheet(w: Writer, outcomes: list) -> None:
+    """申诉处理: every appeal of the register, its outcome, old and new final score, and each
+    changed field (who decided, when)."""
+    s = w.sheet(SHEET_APPEALS)
+    ws = s.ws
+    head = ["登记表行", "录音编号", "坐席工号", "申诉时间", "申诉理由", "处理结果", "决定人", "决定时间",
+            "原最终得分", "新最终得分", "更正内容", "说明"]
+    s.headers(0, 0, head)
+    ws.freeze_panes(1, 0)
+    r = 1
+    for o in outcomes:
+        a = o.appeal
+        changes = ";".join(f"{f}: {value_text(old)} → {value_text(new)}" for f, old, new in o.changes)
+        values = [a.row, a.recording_id, a.agent_id, a.filed_at, a.reason, o.status, a.decided_by,
+                  a.decided_at, o.old_final, o.new_final, changes, o.note]
+        for c, v in enumerate(values):
+            if isinstance(v, dt.datetime):
+                ws.write_datetime(r, c, v, w.fmt("yyyy-mm-dd hh:mm"))
+                s._grow(c, "2026-10-13 15:30")
+            elif c in (8, 9):
+                s.put(r, c, v, w.fmt(SCORE))
+            else:
+                s.put(r, c, v if not isinstance(v, int) else v, w.fmt(INT) if isinstance(v, int) else None)
+        r += 1
+    if not outcomes:
+        s.text(1, 0, "本期没有申诉", w.note)
+    s.finish(min_width=8)
+
+
+def value_text(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "不涉及"
+    return f"{float(v):g}" if isinstance(v, (int, float, np.integer, np.floating)) else str(v)
+
+
+
+# --- 数据来源 and the provenance ------------------------------------------------------------
+
+def write_sources_sheet(w: Writer, a: Analysis, sources: list[str], provenance=None) -> None:
+    from zhijian import __version__
+
+    s = w.sheet(SHEET_SOURCES)
+    ws = s.ws
+    if provenance is not None:
+
+        ws.freeze_panes(1, 0)
+        write_sources_rows(s, provenance)
+        s.finish(min_width=10)
+        return
+    r_ = a.rubric
+    s.headers(0, 0, ["项目", "内容"], wrap_at=100)
+    ws.freeze_panes(1, 0)
+    rows = [("评分标准", r_.name), ("评分标准编号", r_.id), ("评分标准版本", r_.version),
+            ("评分标准内容哈希(SHA-256)", r_.content_hash or ""), ("统计周期", a.period_label or ""),
+            ("zhijian 版本", __version__), ("输入文件数", len(sources))]
+    r = 1
+    for k, v in rows:
+        s.put(r, 0, k)
+        s.put(r, 1, v, w.fmt(INT) if isinstance(v, int) else None)
+        r += 1
+    r += 1
+    s.headers(r, 0, ["序号", "输入文件"], wrap_at=100)
+    r += 1
+    for i, src in enumerate(sources, start=1):
+        s.put(r, 0, i, w.fmt(INT))
+        s.put(r, 1, str(src))
+        r += 1
+    if not sources:
+        s.put(r, 1, "(未提供)")
+    s.finish(min_width=10)
+
+
+def write_provenance(wb, prov: Provenance) -> None:
+    """The hidden JSON sheet and the document properties (XlsxWriter workbook)."""
+    ws = wb.add_worksheet(HIDDEN_SHEET)
+    text = prov.to_json()
+    for i in range(0, max(len(text), 1), _CHUNK):
+        ws.write_string(i // _CHUNK, 0, text[i:i + _CHUNK])
+    ws.hide()
+    for key, value in (("zhijian_command", prov.command), ("zhijian_rubric_id", prov.rubric_id),
+                       ("zhijian_rubric_version", prov.rubric_version),
+                       ("zhijian_rubric_hash", prov.rubric_hash), ("zhijian_version", prov.zhijian_version)):
+        wb.set_custom_property(key, value)
+
+
+def write_sources_rows(s, prov: Provenance, start_row: int = 0) -> int:
+    """Provenance as a table on a report sheet (`s` is a report_analysis.Sheet); returns the
+    next free row."""
+    r = start_row
+    s.headers(r, 0, ["项目", "内容"], wrap_at=100)
+    r += 1
+    for k, v in prov.summary_rows():
+        s.put(r, 0, k)
+        s.put(r, 1, v)
+        r += 1
+    r += 1
+    for title, files in (("输入文件", prov.inputs), ("上期输入文件", prov.previous)):
+        if not files:
+            continue
+        s.headers(r, 0, ["序号", title, "SHA-256"], wrap_at=100)
+        r += 1
+        for i, (path, digest) in enumerate(files, start=1):
+            s.put(r, 0, i)
+            s.put(r, 1, path)
+            s.put(r, 2, digest)
+            r += 1
+        r += 1
+    return r
