@@ -1,1 +1,10 @@
-"""zhijian.files."""
+"""zhijian.files: inputs and outputs on disk.
+
+Owns expanding the inputs a user names (`inputs`), reading workbooks and CSV into grids
+(`workbooks`: python-calamine, openpyxl), rubric and configuration YAML with line-numbered errors
+(`rubrics`, `yamldoc`), atomic writes (`atomic`), provenance of reports (`provenance`), the checked
+and scored copies of inspectors' sheets (`copies`) and LibreOffice headless (`libreoffice`, for
+recalculation and PDF in tests).
+
+May import the engine; never the report writers, delivery, the pipeline or the doors.
+"""

@@ -1,1 +1,10 @@
-"""zhijian.pipeline."""
+"""zhijian.pipeline: the jobs, composed from the layers below.
+
+Owns loading the calls of some inputs (`load`: read files into grids, check them with the engine,
+apply an appeals register), the jobs (`jobs`: consolidate, weekly, monthly — figures by the engine,
+workbooks by the report writers), recomputing a report (`audit`) and the demo (`demo`). The CLI
+and the ribbon call these functions; this is the only place that knows both the engine and the
+writers.
+
+May import the engine, files, reports and delivery; never the doors (cli, excel).
+"""

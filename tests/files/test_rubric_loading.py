@@ -10,7 +10,7 @@ import pytest
 from zhijian.errors import RubricError
 from zhijian.files.rubrics import bundled_rubric_names, load_rubric, parse_rubric
 
-RUBRICS_DIR = Path(__file__).resolve().parents[1] / "rubrics"
+RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
 LISTENING = (RUBRICS_DIR / "listening-10x4.yaml").read_text(encoding="utf-8")
 QC = (RUBRICS_DIR / "qc-v3.1.yaml").read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ from zhijian.delivery.figures import read_key_figures
 from zhijian.delivery.smtp import send
 
 
-EXAMPLE = Path(__file__).parent.parent / "workbook_templates" / "delivery.example.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "workbook_templates" / "delivery.example.yaml"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PHONE = "138 1234 5678"
 ID18 = "11010519491231002X"

@@ -29,7 +29,7 @@ from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.load import check_files
 from zhijian.files.workbooks import read_grids
 
-ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
+ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 D1, D2, D3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
 RED, YELLOW = "FFC7CE", "FFEB9C"
 

@@ -33,7 +33,7 @@ from zhijian.excel import ribbon
 from zhijian.excel.addin_build import (CUSTOMUI_NS, AddinError, load_ribbon, startup_dir, template_path)
 from zhijian.cli.addin import addin_group
 
-ADDIN_DIR = Path(__file__).resolve().parents[1] / "addin"
+ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 RIBBON = load_ribbon()
 BUTTONS = RIBBON.buttons
 UI = f"{{{CUSTOMUI_NS}}}"

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from zhijian.cli.main import cli
 
-RUBRICS = Path(__file__).parent.parent / "rubrics"
+RUBRICS = Path(__file__).resolve().parents[2] / "rubrics"
 
 
 def run(*args):

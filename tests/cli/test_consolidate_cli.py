@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from test_report_analysis import read_back_figures
+from readback import read_back_figures
 from zhijian.cli.main import cli
 from zhijian.pipeline.demo import generate_month, write_sheet
 from zhijian.files.rubrics import load_rubric
