@@ -23,7 +23,7 @@ from zhijian.cli.main import cli
 from zhijian.pipeline.jobs import consolidate
 from zhijian.pipeline.load import load_calls
 from zhijian.files.rubrics import load_rubric
-from zhijian.reports.template import write_appeals_template
+from zhijian.reports.appeals_template import write_appeals_template
 
 RUBRIC = load_rubric("listening-10x4")
 ITEMS = [it.name for it in RUBRIC.items]

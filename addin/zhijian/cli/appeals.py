@@ -22,7 +22,7 @@ def appeals():
 def appeals_template(rubric_name, output):
     """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""
     from zhijian.files.rubrics import load_rubric
-    from zhijian.reports.template import write_appeals_template
+    from zhijian.reports.appeals_template import write_appeals_template
 
     r = load_rubric(rubric_name)
     console.print(f"已生成申诉登记表: {write_appeals_template(r, Path(output))}")

@@ -240,7 +240,7 @@ def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
     import openpyxl
 
     from zhijian.engine.appeals import register_headers
-    from zhijian.reports.template import write_appeals_template
+    from zhijian.reports.appeals_template import write_appeals_template
 
     week = calls[[isinstance(d, dt.date) and dt.date(d.year, d.month, 12) <= d <= dt.date(d.year, d.month, 16)
                   for d in calls["date"].tolist()] & ~calls["has_error"].to_numpy(dtype=bool)]
