@@ -22,7 +22,8 @@ from zhijian.files.libreoffice import LibreOfficeError, recalculate_many
 from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, score_call
-from zhijian.reports.template import NA_TEXT, YES_TEXT, template_layout, total_formula, write_template
+from zhijian.reports.template import total_formula, write_template
+from zhijian.reports.template_layout import NA_TEXT, YES_TEXT, template_layout
 
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
 N_ROWS = 200

@@ -1,6 +1,7 @@
 """zhijian.reports: the workbooks zhijian writes, with XlsxWriter.
 
-One module per workbook — the 评分表 template (`template`), the 申诉登记表 (`appeals_template`), the
+One module per workbook — the 评分表 template (`template`, with its layout in `template_layout` and
+its 说明 sheet in `template_notes`), the 申诉登记表 (`appeals_template`), the
 服务质量分析表 (`analysis_workbook`), the 质检周报 (`weekly_workbook`), the 质检月报
 (`monthly_workbook`) — over one public toolkit (`toolkit`: formats, column widths, the shared
 sheets, provenance). A writer takes the engine's figures and writes them; it computes none.
