@@ -24,6 +24,7 @@ from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 from zhijian.reports.template import total_formula, write_template
 from zhijian.reports.template_layout import NA_TEXT, YES_TEXT, template_layout
+from zhijian.reports.toolkit import CREATED
 
 SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
 N_ROWS = 200
@@ -376,3 +377,21 @@ def test_missing_libreoffice_is_an_error(monkeypatch, tmp_path):
 def test_libreoffice_is_installed():
     """The formula tests need LibreOffice; say so plainly when it is missing."""
     assert Path(libreoffice.find_soffice()).exists()
+
+
+def test_template_is_byte_identical_when_written_again(tmp_path):
+    """The document creation time is fixed (XlsxWriter would write the time of writing)."""
+    rubric = get_rubric("synthetic-lifts")
+    first = write_template(rubric, tmp_path / "a.xlsx", rows=5).read_bytes()
+    second = write_template(rubric, tmp_path / "b.xlsx", rows=5).read_bytes()
+    assert first == second
+    props = openpyxl.load_workbook(tmp_path / "b.xlsx").properties
+    assert props.created == props.modified == CREATED
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_template_is_up_to_date(tmp_path, name):
+    """workbook_templates/ holds what `zhijian template` writes now (see its README to regenerate)."""
+    shipped = Path(__file__).resolve().parents[2] / "workbook_templates" / f"{name}.xlsx"
+    fresh = write_template(load_rubric(name), tmp_path / f"{name}.xlsx", rows=TEMPLATE_ROWS)
+    assert fresh.read_bytes() == shipped.read_bytes()

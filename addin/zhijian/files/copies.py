@@ -1,8 +1,15 @@
 """Copies of inspectors' workbooks with results: the checked copy (bad cells filled and commented, a
-校验结果 sheet) and the scored copy (the 最终得分 column filled). The source is only read."""
+校验结果 sheet) and the scored copy (the 最终得分 column filled). The source is only read.
+
+A copy's bytes depend only on its inputs: its document times are fixed (`COPY_TIME`) and so are
+the dates of its zip members, where openpyxl would write the time of writing into both.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+import zipfile
 from pathlib import Path
 
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity
@@ -10,6 +17,12 @@ from zhijian.engine.reader import SheetRead
 
 from .atomic import atomic_path
 from .workbooks import read_csv
+
+# The document creation and modification time of every copy: the instant the report workbooks
+# use too (`zhijian.reports.toolkit.CREATED`, a layer above this one).
+COPY_TIME = dt.datetime(2000, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's first date, the one XlsxWriter writes
+
 
 def output_beside(source: Path, tag: str) -> Path:
     """`scores.xlsx` -> `scores.<tag>.xlsx` in the same folder (ASCII, for Excel on Windows);
@@ -33,6 +46,40 @@ def _load_for_copy(source: Path):
             ws.append(list(row))
         return wb
     return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose members all carry `_ZIP_TIME`, where zipfile would date a member written
+    by name with the time of writing and one written from a file (openpyxl's worksheets) with the
+    file's mtime."""
+
+    def _member(self, name: str, compress_type: int | None) -> zipfile.ZipInfo:
+        zinfo = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+        zinfo.compress_type = self.compression if compress_type is None else compress_type
+        zinfo.external_attr = 0o600 << 16  # what zipfile gives a member written by name
+        return zinfo
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = self._member(zinfo_or_arcname, compress_type)
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # Streamed like ZipFile.write; openpyxl passes no compresslevel (the default level).
+        member = self._member(zipfile.ZipInfo.from_file(filename, arcname).filename, compress_type)
+        with open(filename, "rb") as src, self.open(member, "w") as dest:
+            shutil.copyfileobj(src, dest, 1 << 16)
+
+
+def save_copy(wb, target: Path) -> None:
+    """Save an openpyxl workbook onto `target` (atomically) with the fixed document and zip times:
+    the same workbook gives the same bytes. `Workbook.save` would stamp the time of writing."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.created = wb.properties.modified = COPY_TIME
+    with atomic_path(Path(target)) as tmp:
+        with _FixedTimeZip(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
 
 
 FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
@@ -64,8 +111,7 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
         comment.width, comment.height = 300, 60 + 40 * len(fs)
         ws[cell].comment = comment
     write_findings_sheet(wb, mine)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_copy(wb, target)
     return target
 
 
@@ -111,6 +157,5 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
         mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
         for row, score in zip(mine["row"], mine["final_score"]):
             ws[f"{letter}{int(row)}"] = float(score)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_copy(wb, target)
     return target

@@ -31,6 +31,7 @@ from zhijian.files.atomic import atomic_path
 from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
                               TemplateLayout, column_units, template_layout)
 from .template_notes import write_notes
+from .toolkit import CREATED
 
 _FIELD_KEYS = ("date", "inspector", "agent_id", "agent_name", "team", "recording_id", "call_type")
 _GROUP_OF_KIND = {"bonus": "加减分", "deduction": "加减分", "zero": "清零", "offence": "考核条款",
@@ -227,6 +228,7 @@ def _set_properties(wb: xlsxwriter.Workbook, rubric: Rubric) -> None:
         "keywords": f"质检, 评分表, {rubric.id}",
         "comments": rubric.content_hash or "",
         "category": "评分表",
+        "created": CREATED,  # not the time of writing: the same rubric gives the same bytes
     })
     wb.set_custom_property("zhijian_rubric_id", rubric.id)
     wb.set_custom_property("zhijian_rubric_version", str(rubric.version))
