@@ -1,4 +1,4 @@
-"""The workbook port's contract (`zhijian.port.WorkbookPort`), one suite for every implementation:
+"""The workbook port's contract (`zhijian.excel.port.WorkbookPort`), one suite for every implementation:
 `OpenpyxlPort` over a file, and `XlwingsPort` over a live Excel workbook where Excel exists (it
 cannot on Linux: that parameter is skipped with the reason "Excel 不可用").
 
@@ -15,8 +15,8 @@ import pytest
 from openpyxl.packaging.custom import StringProperty
 
 from sheetkit import ExcelError, SheetSpec, write_xlsx
-from zhijian.excel.port import (FolderPickerUnavailable, OpenpyxlPort, WorkbookPort, XlwingsPort, cell_name,
-                          split_cell)
+from zhijian.excel.port import FolderPickerUnavailable, OpenpyxlPort, WorkbookPort, cell_name, split_cell
+from zhijian.excel.xlwings_port import XlwingsPort
 
 
 def _excel_available() -> bool:

@@ -806,7 +806,7 @@ def _excel_button(title: str, work: Callable[..., ButtonResult]) -> None:
     Excel cannot be told, one Chinese line on stderr, which xlwings shows in a message box)."""
     import warnings
 
-    from .port import XlwingsPort
+    from .xlwings_port import XlwingsPort
 
     warnings.simplefilter("ignore")  # on macOS, xlwings shows anything on stderr as an error
     try:
