@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
-from zhijian.excel import ribbon
+from zhijian.excel import ribbon, settings
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.excel.port import OpenpyxlPort
@@ -392,7 +392,7 @@ def test_settings_first_click_adds_the_sheet_second_click_saves_defaults(tmp_pat
     assert "配置" in port.sheet_names() and "再点一次" in first.message
     rows = port.used_range("配置")[0]
     assert rows[0] == ["项目", "值", "说明"]
-    assert [r[0] for r in rows[1:]] == [label for _, label, _ in ribbon.SETTING_FIELDS]
+    assert [r[0] for r in rows[1:]] == [label for _, label, _ in settings.SETTING_FIELDS]
     assert rows[1][1] == "listening-10x4"
     port.write_block("配置", "B2", [["qc-v3.1"], [str(folder)]])
     second = ribbon.settings_on_port(port)
@@ -400,7 +400,7 @@ def test_settings_first_click_adds_the_sheet_second_click_saves_defaults(tmp_pat
     saved = yaml.safe_load(user_config.read_text(encoding="utf-8"))
     assert saved == {"rubric": "qc-v3.1", "folder": str(folder), "period_kind": "month"}
     other = OpenpyxlPort(sheet_without_total(tmp_path / "x"))  # another workbook, no 配置 sheet
-    s = ribbon.load_settings(other)
+    s = settings.load_settings(other)
     assert (s.rubric, s.folder) == ("qc-v3.1", folder)
 
 
@@ -418,18 +418,18 @@ def test_settings_order_sheet_then_property_then_user_file(tmp_path, user_config
     user_config.write_text("rubric: deduction-base100\nlead: 张班长\n汇总周期: 周\n", encoding="utf-8")
     qc = write_template(load_rubric("qc-v3.1"), tmp_path / "qc.xlsx", rows=5)
     port = OpenpyxlPort(qc)
-    s = ribbon.load_settings(port)
+    s = settings.load_settings(port)
     assert (s.rubric, s.lead, s.period_kind) == ("qc-v3.1", "张班长", "week")
     port.add_sheet("配置", [["项目", "值"], ["评分标准", "listening-10x4"]])
-    assert ribbon.load_settings(port).rubric == "listening-10x4"
-    assert ribbon.load_settings(OpenpyxlPort(sheet_without_total(tmp_path / "b"))).rubric == "deduction-base100"
+    assert settings.load_settings(port).rubric == "listening-10x4"
+    assert settings.load_settings(OpenpyxlPort(sheet_without_total(tmp_path / "b"))).rubric == "deduction-base100"
 
 
 def test_bad_period_word_is_a_clear_error(tmp_path):
     port = OpenpyxlPort(sheet_without_total(tmp_path))
     port.add_sheet("配置", [["项目", "值"], ["汇总周期", "季"]])
     with pytest.raises(InputFileError, match="汇总周期"):
-        ribbon.load_settings(port)
+        settings.load_settings(port)
 
 
 # --- errors --------------------------------------------------------------------------------------------

@@ -1,0 +1,41 @@
+"""What every ribbon button shares: the tab's title, the names of the sheets the buttons write
+(never read as 评分表), the result a button returns and the cancelled signal, and writing a file
+that may be open in Excel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from zhijian.errors import InputFileError
+
+TITLE = "质检"
+RESULT_SHEET = "校验结果"
+SETTINGS_SHEET = "配置"
+RUBRIC_SHEET = "评分标准说明"
+OWN_SHEETS = (RESULT_SHEET, SETTINGS_SHEET, RUBRIC_SHEET, "_zhijian")
+
+
+class ButtonCancelled(Exception):
+    """The user cancelled (e.g. closed the folder picker): stop quietly."""
+
+
+@dataclass
+class ButtonResult:
+    """What a button did (for tests and logs); `message` is what the user was shown."""
+
+    message: str
+    output: Path | None = None
+    errors: int = 0
+    warnings: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def writing(path: Path, write: Callable[[Path], Any]) -> Any:
+    """`write(path)`, with a Chinese message when the file is locked (open in Excel)."""
+    try:
+        return write(path)
+    except PermissionError:
+        raise InputFileError(f"无法写入 {path}: 文件可能正在 Excel 中打开,请先关闭它再试") from None
+

@@ -1,0 +1,245 @@
+"""The buttons over the open 评分表: 新建评分表, 校验 and 计算总分.
+
+Each reads the workbook's sheets (all but the ones the buttons write) in one batch, checks them with
+the same engine function as `zhijian validate` (`validate.check_grids`), and writes back in few
+batched calls: fills and comments per finding (校验), the final scores (计算总分); 新建评分表 writes
+the rubric's blank 评分表 (`template.write_template`) as a new file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from zhijian.errors import InputFileError
+from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity
+from .common import OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, writing
+from .port import WorkbookPort, split_cell
+from .settings import Settings, load_settings, other_rubrics, rubric_of
+
+FILL_ERROR = "FFC7CE"  # the colours of `zhijian validate --write` (workbooks.FILL)
+FILL_WARNING = "FFEB9C"
+TOTAL_HEADER = "最终得分"
+FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
+_MARK_PREFIXES = tuple(f"[{w}]" for w in SEVERITY_ZH.values())  # how our comments start
+
+
+# --- reading the open workbook ----------------------------------------------------------------------
+
+def _grids(port: WorkbookPort):
+    """Every sheet of the workbook except ours, as reader Grids (one used-range read each)."""
+    from zhijian.engine.reader import Grid
+
+    file = str(port.path) if port.path else port.name
+    grids = []
+    for name in port.sheet_names():
+        if name in OWN_SHEETS:
+            continue
+        rows, r0, c0 = port.used_range(name)
+        grids.append(Grid(file, name, rows, r0, c0))
+    if not grids:
+        raise InputFileError("这个工作簿中没有评分表工作表")
+    return grids
+
+
+def _check(port: WorkbookPort, settings: Settings):
+    from zhijian.engine.validate import check_grids
+    from zhijian.engine.periods import parse_period
+
+    rubric = rubric_of(settings)
+    port.status(f"{TITLE}: 正在读取工作簿……")
+    grids = _grids(port)
+    roster = period = None
+    if settings.roster:
+        from zhijian.files.workbooks import read_roster
+        roster = read_roster(settings.roster)
+    if settings.period:
+        try:
+            period = parse_period(settings.period)
+        except ValueError:
+            raise InputFileError(f"无法识别的统计期“{settings.period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
+    port.status(f"{TITLE}: 正在按《{rubric.name}》校验……")
+    checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics(rubric))
+    return rubric, checked
+
+
+def _sheet_problem(checked) -> str | None:
+    """The finding that explains why no sheet could be read, if none could."""
+    if any(r.mapped for r in checked.sheets):
+        return None
+    for f in checked.report.findings:
+        if f.rule in ("sheet.unmapped", "sheet.other_rubric", "file.unreadable"):
+            return f"工作表“{f.sheet}”: {f.message}" if f.sheet else f.message
+    return "没有找到评分表(表头中没有评分项)"
+
+
+# --- 校验 ---------------------------------------------------------------------------------------
+
+def validate_on_port(port: WorkbookPort) -> ButtonResult:
+    """校验: findings as red (errors) / yellow (warnings) cells with a comment each, and a 校验结果
+    sheet listing them; the marks of the previous run are cleared first."""
+    settings = load_settings(port)
+    rubric, checked = _check(port, settings)
+    report = checked.report
+    port.status(f"{TITLE}: 正在标注 {len(report.findings)} 个问题……")
+    sheets = set(port.sheet_names())
+    _clear_previous_marks(port, sheets)
+
+    by_cell: dict[tuple[str, str], list[Finding]] = {}
+    for f in report.findings:
+        if f.cell and f.sheet in sheets and f.sheet not in OWN_SHEETS:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for (sheet, cell), fs in by_cell.items():
+        worst = FILL_ERROR if any(f.severity == Severity.ERROR for f in fs) else FILL_WARNING
+        groups.setdefault((sheet, worst), []).append(cell)
+    for (sheet, colour), cells in groups.items():
+        port.fill(sheet, cells, colour)
+    for (sheet, cell), fs in by_cell.items():
+        port.comment(sheet, cell, "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs))
+
+    rows: list[list[Any]] = [FINDINGS_HEADER]
+    colours: dict[str, list[str]] = {}
+    for f in report.findings:
+        rows.append([SEVERITY_ZH[f.severity], str(f.rule), f.sheet, f.cell, f.message,
+                     "" if f.value is None else str(f.value)])
+        colours.setdefault(FILL_ERROR if f.severity == Severity.ERROR else FILL_WARNING, []).append(f"A{len(rows)}")
+    if not report.findings:
+        rows.append(["", "", "", "", "未发现问题", ""])
+    port.add_sheet(RESULT_SHEET, rows)
+    for colour, cells in colours.items():
+        port.fill(RESULT_SHEET, cells, colour)
+    saved = port.save()
+
+    if report.findings:
+        message = (f"校验完成(《{rubric.name}》): {report.rows} 行评分,{report.errors} 个错误,"
+                   f"{report.warnings} 个警告。\n有问题的单元格已标红(警告标黄)并加批注,"
+                   f"明细见“{RESULT_SHEET}”工作表。")
+    else:
+        message = f"校验完成(《{rubric.name}》): {report.rows} 行评分,未发现问题。"
+    port.status(None)
+    port.alert(message)
+    return ButtonResult(message, saved, report.errors, report.warnings,
+                        {"findings": report.findings, "marked_cells": sorted(by_cell)})
+
+
+def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
+    """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists),
+    when they are still ours (our colour; a comment starting with [错误]/[警告])."""
+    if RESULT_SHEET not in sheets:
+        return
+    rows, _, _ = port.used_range(RESULT_SHEET)
+    if not rows or [str(x or "") for x in rows[0][:4]] != FINDINGS_HEADER[:4]:
+        return
+    cells: dict[str, set[str]] = {}
+    for row in rows[1:]:
+        sheet, cell = (row[2] if len(row) > 2 else None), (row[3] if len(row) > 3 else None)
+        if sheet in sheets and sheet not in OWN_SHEETS and cell:
+            try:
+                split_cell(str(cell))
+            except ValueError:
+                continue
+            cells.setdefault(str(sheet), set()).add(str(cell))
+    for sheet, refs in cells.items():
+        ours = sorted(r for r in refs if port.fill_of(sheet, r) in (FILL_ERROR, FILL_WARNING))
+        if ours:
+            port.fill(sheet, ours, None)
+        for ref in sorted(refs):
+            text = port.comment_of(sheet, ref)
+            if text and text.startswith(_MARK_PREFIXES):
+                port.comment(sheet, ref, None)
+
+
+# --- 计算总分 ----------------------------------------------------------------------------------------
+
+def score_on_port(port: WorkbookPort) -> ButtonResult:
+    """计算总分: the engine's final score of every call, as values, in the 最终得分 column (added after
+    the last column when the sheet has none), one block per run of consecutive rows."""
+    settings = load_settings(port)
+    rubric, checked = _check(port, settings)
+    problem = _sheet_problem(checked)
+    if problem:
+        raise InputFileError(problem)
+    calls = checked.calls
+    written = 0
+    columns = {}
+    for read in checked.sheets:
+        if not read.mapped or not read.n_calls:
+            continue
+        letter = read.columns.get("total")
+        mine = calls[calls["sheet"] == read.sheet]
+        if letter is None:
+            rows, _, c0 = port.used_range(read.sheet)
+            width = max((len(r) for r in rows), default=0)
+            from zhijian.engine.reader import col_letter
+            letter = col_letter(c0 + width)
+            port.write_block(read.sheet, f"{letter}{read.header_row}", [[TOTAL_HEADER]])
+        columns[read.sheet] = letter
+        by_row = {int(r): s for r, s in zip(mine["row"], mine["final_score"])}
+        for start, values in _runs(by_row):
+            port.write_block(read.sheet, f"{letter}{start}", [[v] for v in values])
+            written += len(values)
+    saved = port.save()
+    where = "、".join(f"“{s}”工作表 {c} 列" for s, c in columns.items())
+    message = f"已按《{rubric.name}》计算 {written} 通录音的最终得分,以数值写入{where}。"
+    # A recorded total that disagreed is now overwritten: only the other errors remain.
+    errors = sum(f.severity == Severity.ERROR and f.rule != "total.mismatch" for f in checked.report.findings)
+    if errors:
+        message += f"\n另有 {errors} 个校验错误(这些行的得分可能不可信),请点“校验”查看。"
+    port.status(None)
+    port.alert(message)
+    return ButtonResult(message, saved or port.path, errors, checked.report.warnings,
+                        {"columns": columns, "scores": written})
+
+
+def _runs(by_row: dict[int, Any]) -> list[tuple[int, list[Any]]]:
+    """{row: score} -> [(first row, [scores…])] for each run of consecutive rows (NaN -> empty)."""
+    import math
+
+    out: list[tuple[int, list[Any]]] = []
+    for row in sorted(by_row):
+        v = by_row[row]
+        v = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+        if out and out[-1][0] + len(out[-1][1]) == row:
+            out[-1][1].append(v)
+        else:
+            out.append((row, [v]))
+    return out
+
+
+# --- 新建评分表 --------------------------------------------------------------------------------------
+
+def new_sheet_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResult:
+    """新建评分表: the rubric's blank 评分表 (`template.write_template`) next to this workbook (or in
+    `folder`, the output folder, the home folder), then opened."""
+    from zhijian.reports.template import write_template
+
+    settings = load_settings(port)
+    rubric = rubric_of(settings)
+    target_dir = Path(folder) if folder else (port.path.parent if port.path else
+                                              settings.output or _documents())
+    path = _free_name(target_dir / f"{rubric.id}-{dt.date.today():%Y%m%d}.xlsx")
+    port.status(f"{TITLE}: 正在生成评分表……")
+    writing(path, lambda p: write_template(rubric, p))
+    port.open_workbook(path)
+    message = f"已新建《{rubric.name}》评分表:\n{path}"
+    port.status(None)
+    port.alert(message)
+    return ButtonResult(message, path)
+
+
+def _documents() -> Path:
+    docs = Path.home() / "Documents"
+    return docs if docs.is_dir() else Path.home()
+
+
+def _free_name(path: Path) -> Path:
+    """`path`, or `stem-2.xlsx`, `stem-3.xlsx`… when it exists."""
+    n = 2
+    out = path
+    while out.exists():
+        out = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return out
+
