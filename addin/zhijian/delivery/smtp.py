@@ -11,7 +11,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 from .config import RETRY_DELAYS, DeliveryConfig, DeliveryError, SmtpSettings, require_password
 from .message import Outgoing, check_size
@@ -68,90 +68,124 @@ _STAGES = {"connect": "连接", "ehlo": "问候(EHLO)", "starttls": "加密(STAR
            "mail": "发件人(MAIL FROM)", "rcpt": "收件人(RCPT TO)", "data": "接收邮件内容", "quit": "结束会话"}
 
 
-def _transaction(out: Outgoing, payload: bytes, smtp: SmtpSettings, password: str | None) -> None:
-    """One connection, one transaction; raises DeliveryError (permanent) or _Temporary."""
-    where = smtp.where
-    client: smtplib.SMTP | None = None
-    stage = "connect"
-    reset = False
+class _Session:
+    """One connection, one transaction. `stage` is where the dialogue is (named in the messages);
+    `reset` says that the server holds a transaction to be reset (RSET) before quitting."""
 
-    def fail(code: int, resp, what: str) -> None:
+    def __init__(self, smtp: SmtpSettings):
+        self.smtp = smtp
+        self.where = smtp.where
+        self.client: smtplib.SMTP | None = None
+        self.stage = "connect"
+        self.reset = False
+
+    def fail(self, code: int, resp, what: str) -> NoReturn:
+        """A refusal: temporary (4xx, worth another attempt) or permanent."""
         text = f"{what}({_reply(code, resp)})"
         if 400 <= code < 500:
-            raise _Temporary(f"邮件服务器 {where} 暂时无法处理: {text}")
-        raise DeliveryError(f"邮件服务器 {where} {text},邮件未发送")
+            raise _Temporary(f"邮件服务器 {self.where} 暂时无法处理: {text}")
+        raise DeliveryError(f"邮件服务器 {self.where} {text},邮件未发送")
 
-    try:
+    def connect(self) -> None:
+        """Connect (TLS from the start for ssl), greet, and switch to TLS for starttls."""
+        smtp = self.smtp
         if smtp.security == "ssl":
             client = smtplib.SMTP_SSL(smtp.host, smtp.effective_port, timeout=smtp.timeout,
                                       context=tls_context(smtp))
         else:
             client = smtplib.SMTP(smtp.host, smtp.effective_port, timeout=smtp.timeout)
-        stage = "ehlo"
+        self.client = client
+        self.stage = "ehlo"
         code, resp = client.ehlo()
         if code != 250:
             code, resp = client.helo()
             if code != 250:
-                fail(code, resp, "拒绝了问候(EHLO/HELO)")
+                self.fail(code, resp, "拒绝了问候(EHLO/HELO)")
         if smtp.security == "starttls":
             if not client.has_extn("starttls"):
-                raise DeliveryError(f"邮件服务器 {where} 不支持 STARTTLS 加密;请确认端口,或把 smtp.security "
+                raise DeliveryError(f"邮件服务器 {self.where} 不支持 STARTTLS 加密;请确认端口,或把 smtp.security "
                                     "改为 ssl(465 端口)")
-            stage = "starttls"
+            self.stage = "starttls"
             client.starttls(context=tls_context(smtp))
-            stage = "ehlo"
+            self.stage = "ehlo"
             code, resp = client.ehlo()
             if code != 250:
-                fail(code, resp, "拒绝了问候(EHLO)")
-        if smtp.username:
-            stage = "login"
-            try:
-                client.login(smtp.username, password or "")
-            except smtplib.SMTPAuthenticationError as e:
-                if 400 <= e.smtp_code < 500:
-                    raise _Temporary(f"邮件服务器 {where} 暂时无法登录({_reply(e.smtp_code, e.smtp_error)})") from None
-                raise DeliveryError(f"邮件服务器 {where} 拒绝登录(用户名 {smtp.username}): 用户名或密码不对"
-                                    f"({_reply(e.smtp_code, e.smtp_error)}),邮件未发送") from None
-            except smtplib.SMTPNotSupportedError:
-                raise DeliveryError(f"邮件服务器 {where} 不支持登录(AUTH);如该服务器无需登录,请删去配置中的 "
-                                    "smtp.username;如需加密后才能登录,请把 smtp.security 设为 starttls 或 ssl") from None
-        stage = "mail"
-        options = [f"SIZE={len(payload)}"] if client.has_extn("size") else []
+                self.fail(code, resp, "拒绝了问候(EHLO)")
+
+    def login(self, password: str | None) -> None:
+        smtp, where = self.smtp, self.where
+        self.stage = "login"
+        try:
+            self.client.login(smtp.username, password or "")
+        except smtplib.SMTPAuthenticationError as e:
+            if 400 <= e.smtp_code < 500:
+                raise _Temporary(f"邮件服务器 {where} 暂时无法登录({_reply(e.smtp_code, e.smtp_error)})") from None
+            raise DeliveryError(f"邮件服务器 {where} 拒绝登录(用户名 {smtp.username}): 用户名或密码不对"
+                                f"({_reply(e.smtp_code, e.smtp_error)}),邮件未发送") from None
+        except smtplib.SMTPNotSupportedError:
+            raise DeliveryError(f"邮件服务器 {where} 不支持登录(AUTH);如该服务器无需登录,请删去配置中的 "
+                                "smtp.username;如需加密后才能登录,请把 smtp.security 设为 starttls 或 ssl") from None
+
+    def envelope(self, out: Outgoing, size: int) -> None:
+        """MAIL FROM and every RCPT TO: all recipients accepted, or the transaction is reset."""
+        client = self.client
+        self.stage = "mail"
+        options = [f"SIZE={size}"] if client.has_extn("size") else []
         code, resp = client.mail(out.envelope_from, options)
         if code != 250:
-            reset = True
-            fail(code, resp, f"拒绝了发件人 {out.envelope_from}")
-        stage = "rcpt"
+            self.reset = True
+            self.fail(code, resp, f"拒绝了发件人 {out.envelope_from}")
+        self.stage = "rcpt"
         refused = []
         for addr in out.recipients:
             code, resp = client.rcpt(addr)
             if code not in (250, 251):
                 refused.append((addr, code, resp))
         if refused:
-            reset = True
+            self.reset = True
             names = "、".join(a for a, _, _ in refused)
             replies = ";".join(_reply(c, r) for _, c, r in refused)
             if all(400 <= c < 500 for _, c, _ in refused):
-                raise _Temporary(f"邮件服务器 {where} 暂时不接受收件人 {names}({replies})")
-            raise DeliveryError(f"邮件服务器 {where} 拒绝了收件人 {names}({replies});"
+                raise _Temporary(f"邮件服务器 {self.where} 暂时不接受收件人 {names}({replies})")
+            raise DeliveryError(f"邮件服务器 {self.where} 拒绝了收件人 {names}({replies});"
                                 "为避免只发给一部分人,这封邮件没有发给任何收件人")
-        stage = "data"
+
+    def data(self, payload: bytes) -> None:
+        self.stage = "data"
         try:
-            code, resp = client.data(payload)
+            code, resp = self.client.data(payload)
         except smtplib.SMTPDataError as e:  # DATA itself refused (no 354)
-            reset = True
-            fail(e.smtp_code, e.smtp_error, "拒绝接收邮件内容(DATA)")
+            self.reset = True
+            self.fail(e.smtp_code, e.smtp_error, "拒绝接收邮件内容(DATA)")
         if code != 250:
-            fail(code, resp, "拒绝了这封邮件")
-        stage = "quit"
+            self.fail(code, resp, "拒绝了这封邮件")
+        self.stage = "quit"
+
+
+def _transaction(out: Outgoing, payload: bytes, smtp: SmtpSettings, password: str | None) -> None:
+    """One connection, one transaction; raises DeliveryError (permanent) or _Temporary."""
+    session = _Session(smtp)
+    try:
+        session.connect()
+        if smtp.username:
+            session.login(password)
+        session.envelope(out, len(payload))
+        session.data(payload)
     except (DeliveryError, _Temporary):
-        _close(client, reset)
+        _close(session.client, session.reset)
         raise
-    except smtplib.SMTPConnectError as e:  # a greeting other than 220
-        _close(client)
-        fail(e.smtp_code, e.smtp_error, "拒绝连接")
-    except smtplib.SMTPServerDisconnected as e:
-        _close(client)
+    except OSError as e:  # the network's errors, smtplib's and ssl's (all OSErrors)
+        _close(session.client)
+        _failed(e, session)
+    _close(session.client)
+
+
+def _failed(e: OSError, session: _Session) -> NoReturn:
+    """Raise the one Chinese line for a network, TLS or protocol error (while it is handled)."""
+    smtp, where, stage = session.smtp, session.where, session.stage
+    if isinstance(e, smtplib.SMTPConnectError):  # a greeting other than 220
+        session.fail(e.smtp_code, e.smtp_error, "拒绝连接")
+    if isinstance(e, smtplib.SMTPServerDisconnected):
         # smtplib reports a reply that never came (a timeout) as a disconnection too.
         timed_out = "timed out" in str(e)
         if stage == "data":
@@ -162,36 +196,24 @@ def _transaction(out: Outgoing, payload: bytes, smtp: SmtpSettings, password: st
             raise DeliveryError(f"邮件服务器 {where} 在{_STAGES[stage]}时 {smtp.timeout:g} 秒内没有回应,"
                                 "邮件未发送;请检查网络、防火墙或端口") from None
         raise _Temporary(f"邮件服务器 {where} 断开了连接") from None
-    except smtplib.SMTPResponseException as e:  # e.g. STARTTLS refused
-        _close(client)
+    if isinstance(e, smtplib.SMTPResponseException):  # e.g. STARTTLS refused
         what = {"starttls": "拒绝了 STARTTLS 加密"}.get(stage, f"在{_STAGES[stage]}时出错")
-        fail(e.smtp_code, e.smtp_error, what)
-    except ssl.SSLCertVerificationError as e:
-        _close(client)
+        session.fail(e.smtp_code, e.smtp_error, what)
+    if isinstance(e, ssl.SSLCertVerificationError):
         raise DeliveryError(f"邮件服务器 {where} 的证书无法验证({e.verify_message});如果是内部 CA 或自签名证书,"
                             "请在配置中用 smtp.ca_file 指定证书文件") from None
-    except ssl.SSLError as e:
-        _close(client)
+    if isinstance(e, ssl.SSLError):
         raise DeliveryError(f"与邮件服务器 {where} 建立加密连接失败({e.reason or e});请确认 smtp.security"
                             "(465 端口通常为 ssl,587 端口为 starttls)") from None
-    except socket.gaierror:
-        _close(client)
+    if isinstance(e, socket.gaierror):
         raise DeliveryError(f"找不到邮件服务器 {smtp.host}(域名无法解析);请检查 smtp.host 和网络") from None
-    except ConnectionRefusedError:
-        _close(client)
+    if isinstance(e, ConnectionRefusedError):
         raise DeliveryError(f"无法连接邮件服务器 {where}: 连接被拒绝;请检查 smtp.host、smtp.port 和网络") from None
-    except TimeoutError:
-        _close(client)
+    if isinstance(e, TimeoutError):
         action = "连接" if stage == "connect" else "等待"
         raise DeliveryError(f"{action}邮件服务器 {where} 超时({smtp.timeout:g} 秒),邮件未发送;"
                             "请检查网络、防火墙或端口") from None
-    except OSError as e:
-        _close(client)
-        raise DeliveryError(f"无法与邮件服务器 {where} 通信: {e.strerror or e},邮件未发送") from None
-    except smtplib.SMTPException as e:  # e.g. no authentication method in common
-        _close(client)
-        raise DeliveryError(f"邮件服务器 {where}: {e},邮件未发送") from None
-    _close(client)
+    raise DeliveryError(f"无法与邮件服务器 {where} 通信: {e.strerror or e},邮件未发送") from None
 
 
 def send(out: Outgoing, config: DeliveryConfig, *, password: str | None = None,
