@@ -6,24 +6,24 @@ always written with `write_string`, so a remark such as "=1+1" stays text. The w
 deterministic: the same analysis gives the same bytes (no "generated at" time anywhere, the
 document's creation time is fixed).
 
-Sheets: 服务质量分析表, 每日分析, 班组, 坐席, 质检员, 坐席80-20, 质检校正, 明细, 排除与重复, 数据来源.
+Sheets: 服务质量分析表 (written by `analysis_overview`), 每日分析, 班组, 坐席, 质检员, 坐席80-20, 质检校正, 明细,
+排除与重复, 数据来源.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from zhijian.engine.analysis import WARNING_LEVELS, Analysis, Figures, warning_colour
+from zhijian.engine.analysis import Analysis, Figures, warning_colour
 
-from .toolkit import (DATE, INT, NONE_TEXT, PCT, SCORE, SIGNED, SIGNED2, SHEET_EXCLUDED, SHEET_SOURCES, Writer,
+from .analysis_overview import SHEET_OVERVIEW, write_overview
+from .toolkit import (DATE, INT, NA_TEXT, PCT, SCORE, SIGNED, SIGNED2, SHEET_EXCLUDED, SHEET_SOURCES, Writer,
                       colour_days_table, level_cell, missing, new_workbook, rate_with_level, write_appeals_sheet,
                       write_excluded_sheet, write_provenance, write_sources_sheet)
 
-SHEET_OVERVIEW = "服务质量分析表"
 SHEET_DAYS = "每日分析"
 SHEET_TEAMS = "班组"
 SHEET_AGENTS = "坐席"
@@ -33,10 +33,6 @@ SHEET_CALIBRATION = "质检校正"
 SHEET_DETAIL = "明细"
 SHEETS = [SHEET_OVERVIEW, SHEET_DAYS, SHEET_TEAMS, SHEET_AGENTS, SHEET_INSPECTORS, SHEET_AGENT_PARETO,
           SHEET_CALIBRATION, SHEET_DETAIL, SHEET_EXCLUDED, SHEET_SOURCES]
-NA_TEXT = "不涉及"
-FIVE_CLASSES = [("A", "A类(0分)"), ("B", "B类(1分)"), ("C", "C类(2分)"), ("D", "D类(3分)"), ("E", "E类(4分)")]
-SEVERITY_FILL = {"error": "#FFC7CE", "warning": "#FFEB9C"}
-
 
 
 def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | None = None,
@@ -52,7 +48,7 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
     title = f"{analysis.rubric.name} 服务质量分析表 {analysis.period_label}".strip()
     with new_workbook(path, title=title, subject="服务质量分析表") as wb:
         w = Writer(wb)
-        _overview(w, analysis)
+        write_overview(w, analysis)
         _days(w, analysis)
         _breakdown(w, SHEET_TEAMS, ["班组"], [((t,), f) for t, f in analysis.by_team])
         _breakdown(w, SHEET_AGENTS, ["工号", "姓名"], [((a, n), f) for (a, n), f in analysis.by_agent])
@@ -67,208 +63,6 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
         if provenance is not None:
             write_provenance(wb, provenance)
     return path
-
-
-def _class_columns(analysis: Analysis) -> list[tuple[str, str]]:
-    """(by_class key, header) of the 不良 class columns: A–E for 5-point items, then any other
-    score seen (items of other maxima)."""
-    items = analysis.rubric.items
-    cols = list(FIVE_CLASSES) if any(it.max == 5 for it in items) else []
-    known = {k for k, _ in cols}
-    others = sorted({k for f in analysis.overall.items for k in f.by_class if k not in known},
-                    key=lambda k: float(k.rstrip("分")) if k.rstrip("分").replace(".", "", 1).isdigit() else 1e9)
-    return cols + [(k, f"{k}") for k in others]
-
-
-def _class_applies(key: str, item_max: float) -> bool:
-    """Whether a 不良 class column is one of the item's possible 不良 scores (a count of 0 is
-    written there; other cells stay blank)."""
-    if item_max <= 0:
-        return False
-    if key in dict(FIVE_CLASSES):
-        return item_max == 5
-    try:
-        return item_max != 5 and float(key.rstrip("分")) < item_max
-    except ValueError:
-        return False
-
-
-# --- 1. 服务质量分析表 ----------------------------------------------------------------------------
-
-def _overview(w: Writer, a: Analysis) -> None:
-    s = w.sheet(SHEET_OVERVIEW)
-    ws, o, r_ = s.ws, a.overall, a.rubric
-    bands = r_.analysis
-    title = f"《{r_.name}》服务质量分析表" + (f"  {a.period_label}" if a.period_label else "")
-    s.text(0, 0, title, w.title)
-    ws.set_row(0, 24)
-    s.text(1, 0, f"评分标准 {r_.id} 版本 {r_.version};比率为占有效通数的比例", w.note)
-    ws.freeze_panes(2, 0)
-
-    row = 3
-    s.text(row, 0, "一、关键指标", w.section)
-    row += 1
-    s.headers(row, 0, ["指标", "数值", "警示级别", "说明"])
-    row += 1
-    g0, g1 = bands.general
-    s0, s1 = bands.slight
-    figures: list[tuple[str, Any, str, str]] = [
-        ("有效通数", o.n, INT, "计入统计的评分通数(重复已剔除,校正录音按基准计一次)"),
-        ("排除行数", a.excluded_rows, INT, "有校验错误而未计入的行,见“排除与重复”"),
-        ("重复录音", len(a.duplicates), INT, "同一质检员重复评分的录音行,只计第一次"),
-        ("校正录音", len(a.calibration.benchmark_calls), INT, "被多名质检员评分的录音,见“质检校正”"),
-        ("平均分", o.mean_score, SCORE, "最终得分的平均值"),
-        ("最高期望", o.marks[0], SCORE, "评分标准的满分"),
-        ("良好水平", o.marks[1], SCORE, ""),
-        ("最低允许", o.marks[2], SCORE, ""),
-        ("最高分", o.max_score, SCORE, ""),
-        ("最低分", o.min_score, SCORE, ""),
-        ("优良率", o.excellent_rate, PCT, f"最终得分 > {bands.excellent_above:g}"),
-        ("轻微不良", o.slight_defect_rate, PCT, f"{s0:g} ≤ 最终得分 ≤ {s1:g}"),
-        ("一般不良", o.general_defect_rate, PCT, f"{g0:g} ≤ 最终得分 < {g1:g}"),
-        (f"{g0:g}分以下", o.below_80_rate, PCT, f"最终得分 < {g0:g}"),
-    ]
-    for label, value, nf, note in figures:
-        s.put(row, 0, label)
-        s.put(row, 1, NONE_TEXT if value is None else value, w.fmt(nf))
-        if note:
-            s.text(row, 3, note, w.note)
-        row += 1
-    s.put(row, 0, "平均不良比率")
-    s.put(row, 1, o.mean_defect_rate, w.fmt(PCT, level=o.mean_defect_level))
-    level_cell(s, row, 2, o.mean_defect_level)
-    s.text(row, 3, f"各评分项不良比率的平均值;警示色: {warning_colour(o.mean_defect_level)}", w.note)
-    row += 1
-    s.put(row, 0, "质检主题")
-    s.put(row, 1, "、".join(a.topics) if a.topics else "无")
-    s.text(row, 3, "阶段性质检主题: 服务能力项中不良比率最高的至多 2 项", w.note)
-    row += 1
-    if o.n == 0:
-        row += 1
-        s.text(row, 0, "本期没有有效评分记录,以下各表为空。", w.note)
-        row += 1
-
-    # Score distribution.
-    row += 1
-    s.text(row, 0, "二、分数分布", w.section)
-    row += 1
-    s.headers(row, 0, ["组号", "下限值", "上限值", "中间值", "个数", "占比", "分数段"])
-    row += 1
-    dist = o.distribution
-    dist_first = row
-    for rec in dist.itertuples(index=False):
-        lo, hi = float(rec.下限值), float(rec.上限值)
-        s.put(row, 0, int(rec.组号), w.fmt(INT))
-        s.put(row, 1, lo, w.fmt("0.##"))
-        s.put(row, 2, hi, w.fmt("0.##"))
-        s.put(row, 3, float(rec.中间值), w.fmt("0.0#"))
-        s.put(row, 4, int(rec.个数), w.fmt(INT))
-        s.put(row, 5, float(rec.占比), w.fmt(PCT))
-        s.put(row, 6, f"{lo:g}–{hi:g}")
-        row += 1
-    dist_last = row - 1
-    s.text(row, 0, f"下限值含、上限值不含,最高一组含满分 {r_.full_marks:g}", w.note)
-    row += 1
-
-    # Items.
-    row += 1
-    s.text(row, 0, "三、评分项不良统计", w.section)
-    row += 1
-    classes = _class_columns(a)
-    s.headers(row, 0, ["评分项", "分类", "满分", "不良数", "不良比率", "不良占比", "警示级别"]
-              + [h for _, h in classes])
-    row += 1
-    for f in o.items:
-        s.put(row, 0, f.item)
-        s.put(row, 1, f.item_class)
-        s.put(row, 2, f.max if f.max > 0 else None, w.fmt("0.##"))  # offences have no maximum
-        s.put(row, 3, f.defect_count, w.fmt(INT))
-        rate_with_level(s, row, 4, f.defect_rate, f.warning_level)
-        s.put(row, 5, f.defect_share, w.fmt(PCT))
-        level_cell(s, row, 6, f.warning_level)
-        for j, (key, _) in enumerate(classes):
-            if key in f.by_class or _class_applies(key, f.max):
-                s.put(row, 7 + j, f.by_class.get(key, 0), w.fmt(INT))
-        row += 1
-    s.text(row, 0, "不良: 评分低于该项满分(不涉及不算不良);不良比率 = 不良数 / 有效通数;"
-                   "不良占比 = 该项不良数 / 各项不良数之和", w.note)
-    row += 1
-
-    # Item Pareto (80/20).
-    row += 1
-    s.text(row, 0, "四、评分项80/20(按不良数排序)", w.section)
-    row += 1
-    s.headers(row, 0, ["评分项", "不良数", "不良占比", "累计占比"])
-    row += 1
-    pareto = o.item_pareto()
-    par_first = row
-    for rec in pareto.itertuples(index=False):
-        s.put(row, 0, rec.评分项)
-        s.put(row, 1, int(rec.不良数), w.fmt(INT))
-        s.put(row, 2, float(rec.不良占比), w.fmt(PCT))
-        s.put(row, 3, float(rec.累计占比), w.fmt(PCT))
-        row += 1
-    par_last = row - 1
-
-    # Warning levels legend.
-    row += 1
-    s.text(row, 0, "五、警示级别", w.section)
-    row += 1
-    s.headers(row, 0, ["警示级别", "警示色", "评分项不良比率 ≥", "平均不良比率 ≥"])
-    row += 1
-    for name, colour, _, item_low, mean_low in WARNING_LEVELS:
-        level_cell(s, row, 0, name)
-        s.put(row, 1, colour)
-        s.put(row, 2, item_low, w.fmt(PCT))
-        s.put(row, 3, mean_low, w.fmt(PCT))
-        row += 1
-
-    s.finish(min_width=10)
-    ws.set_column(3, 3, max(s.widths.get(3, 0), 12))
-
-    if o.n:
-        # Below the tables, so that the sheet prints at a readable size (fit to one page wide),
-        # on a page of their own.
-        chart_row = row + 1
-        ws.set_h_pagebreaks([chart_row])
-        s.text(chart_row, 0, "六、图表", w.section)
-        dist_chart = w.wb.add_chart({"type": "column"})
-        dist_chart.add_series({
-            "name": "个数",
-            "categories": [SHEET_OVERVIEW, dist_first, 6, dist_last, 6],
-            "values": [SHEET_OVERVIEW, dist_first, 4, dist_last, 4],
-            "fill": {"color": "#5B9BD5"}, "gap": 30,
-            "data_labels": {"value": True},
-        })
-        dist_chart.set_title({"name": "分数分布"})
-        dist_chart.set_x_axis({"name": "分数段", "num_font": {"rotation": -45}})
-        dist_chart.set_y_axis({"name": "通数", "major_gridlines": {"visible": True}})
-        dist_chart.set_legend({"none": True})
-        dist_chart.set_size({"width": 720, "height": 320})
-        ws.insert_chart(chart_row + 1, 0, dist_chart)
-
-        bars = w.wb.add_chart({"type": "column"})
-        bars.add_series({
-            "name": "不良数",
-            "categories": [SHEET_OVERVIEW, par_first, 0, par_last, 0],
-            "values": [SHEET_OVERVIEW, par_first, 1, par_last, 1],
-            "fill": {"color": "#ED7D31"}, "gap": 50,
-        })
-        line = w.wb.add_chart({"type": "line"})
-        line.add_series({
-            "name": "累计占比",
-            "categories": [SHEET_OVERVIEW, par_first, 0, par_last, 0],
-            "values": [SHEET_OVERVIEW, par_first, 3, par_last, 3],
-            "y2_axis": True, "marker": {"type": "circle"}, "line": {"color": "#1F4E78"},
-        })
-        bars.combine(line)
-        bars.set_title({"name": "评分项不良柏拉图(80/20)"})
-        bars.set_x_axis({"name": "评分项"})
-        bars.set_y_axis({"name": "不良数"})
-        line.set_y2_axis({"name": "累计占比", "min": 0, "max": 1, "num_format": "0%"})
-        bars.set_legend({"position": "bottom"})
-        bars.set_size({"width": 720, "height": 340})
-        ws.insert_chart(chart_row + 18, 0, bars)
 
 
 # --- 2. 每日分析 ---------------------------------------------------------------------------------
@@ -494,8 +288,5 @@ def _detail(w: Writer, a: Analysis) -> None:
     if n == 0:
         s.text(1, 0, "本期没有有效评分记录", w.note)
     s.finish(min_width=6)
-
-
-# --- 7. 排除与重复 -------------------------------------------------------------------------------
 
 

@@ -195,6 +195,42 @@ class Sheet:
             self.ws.set_column(c, c, max(wdt, min_width))
 
 
+def sheet_title(s: Sheet, title: str, note: str = "", *, height: float = 24) -> None:
+    """A sheet's title in row 0 and, when given, its note in row 1."""
+    s.text(0, 0, title, s.w.title)
+    s.ws.set_row(0, height)
+    if note:
+        s.text(1, 0, note, s.w.note)
+
+
+def merge_text(ws, row: int, first: int, last: int, text: str, fmt) -> None:
+    """Text across merged cells, written as text (never read as a formula or a number)."""
+    ws.merge_range(row, first, row, last, "", fmt)
+    ws.write_string(row, first, text, fmt)
+
+
+def pareto_chart(wb, sheet: str, first: int, last: int, *, title: dict, x_axis: dict, y_axis: dict, gap: int,
+                 marker: dict, height: int):
+    """The 80/20 chart of an item Pareto table (rows first..last of `sheet`: the item in column 0,
+    不良数 in column 1, 累计占比 in column 3): 不良数 as columns, 累计占比 as a line on a 0–100%
+    second axis."""
+    cats = [sheet, first, 0, last, 0]
+    bars = wb.add_chart({"type": "column"})
+    bars.add_series({"name": "不良数", "categories": cats, "values": [sheet, first, 1, last, 1],
+                     "fill": {"color": "#ED7D31"}, "gap": gap})
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"name": "累计占比", "categories": cats, "values": [sheet, first, 3, last, 3],
+                     "y2_axis": True, "marker": marker, "line": {"color": "#1F4E78"}})
+    bars.combine(line)
+    bars.set_title(title)
+    bars.set_x_axis(x_axis)
+    bars.set_y_axis(y_axis)
+    line.set_y2_axis({"name": "累计占比", "min": 0, "max": 1, "num_format": "0%"})
+    bars.set_legend({"position": "bottom"})
+    bars.set_size({"width": 720, "height": height})
+    return bars
+
+
 def level_cell(s: Sheet, r: int, c: int, level: str) -> None:
     s.put(r, c, level, s.w.fmt(level=level))
 
@@ -202,8 +238,6 @@ def level_cell(s: Sheet, r: int, c: int, level: str) -> None:
 def rate_with_level(s: Sheet, r: int, c: int, rate: float, level: str, *, fill_quiet: bool = False) -> None:
     """A rate filled with its warning colour (关注, white, only when `fill_quiet`)."""
     s.put(r, c, rate, s.w.fmt(PCT, level=level) if (fill_quiet or level != "关注") else s.w.fmt(PCT))
-
-
 
 
 def text_of(v: Any) -> str:
@@ -372,8 +406,7 @@ def write_provenance(wb, prov: Provenance) -> None:
 
 
 def write_sources_rows(s, prov: Provenance, start_row: int = 0) -> int:
-    """Provenance as a table on a report sheet (`s` is a report_analysis.Sheet); returns the
-    next free row."""
+    """Provenance as a table on a report sheet (`s` a Sheet); returns the next free row."""
     r = start_row
     s.headers(r, 0, ["项目", "内容"], wrap_at=100)
     r += 1
