@@ -1,13 +1,13 @@
 """The 质检月报 workbook: a `monthly.MonthlyReport` written to .xlsx with XlsxWriter.
 
-Like the 服务质量分析表 (`report_analysis`), every figure is a value (rates as fractions 0–1 with
+Like the 服务质量分析表 (`analysis_workbook`), every figure is a value (rates as fractions 0–1 with
 a percent format, so reading the workbook back gives the numbers of `MonthlyReport.to_dict()`),
 text is written with `write_string`, and the workbook is deterministic (fixed creation time).
 Every sheet prints on A4 landscape, fit to the page width; the first sheet (月报概览) is laid out
 to fit one page with its two charts.
 
-Sheets: 月报概览, 每月监听评分表(月平均分), 质检考核统计表, 指标环比, 不良柏拉图, 周趋势, 轮回抽检,
-数据来源.
+Sheets: 月报概览 (written by `monthly_overview`), 每月监听评分表(月平均分), 质检考核统计表, 指标环比,
+不良柏拉图, 周趋势, 轮回抽检, 数据来源. What the sheets share is in `monthly_common`.
 """
 
 from __future__ import annotations
@@ -19,31 +19,15 @@ from typing import Any
 
 import pandas as pd
 
-from zhijian.engine.analysis import WARNING_LEVELS
-from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_BOTH, STATUS_OK, STATUS_OVER, STATUS_UNDER,
-                                    UNIT_PER_100, MonthlyReport)
+from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_OK, STATUS_OVER, STATUS_UNDER, UNIT_PER_100,
+                                    MonthlyReport)
 
-from .toolkit import (INT, NONE_TEXT, PCT, SCORE, SIGNED, Sheet, Writer, colour_days_table, level_cell,
-                      new_workbook, write_appeals_sheet, write_provenance, write_sources_rows)
-
-SHEET_OVERVIEW = "月报概览"
-SHEET_SCORES = "每月监听评分表(月平均分)"
-SHEET_ASSESSMENT = "质检考核统计表"
-SHEET_COMPARISON = "指标环比"
-SHEET_PARETO = "不良柏拉图"
-SHEET_TREND = "周趋势"
-SHEET_SAMPLING = "轮回抽检"
-SHEET_SOURCES = "数据来源"
-SHEETS = [SHEET_OVERVIEW, SHEET_SCORES, SHEET_ASSESSMENT, SHEET_COMPARISON, SHEET_PARETO, SHEET_TREND,
-          SHEET_SAMPLING, SHEET_SOURCES]
-
-NO_DATA = "本月没有有效评分记录"
-PCT_CHANGE = "+0.0%;-0.0%;0.0%"  # a change of a rate, in percentage points
-PER_100 = "0.00"
-PER_100_CHANGE = "+0.00;-0.00;0.00"
-HEADER_ROW = 3  # tables of the data sheets: title in row 0, a note in row 1, headers in row 3
-STATUS_FILL = {STATUS_OK: None, STATUS_UNDER: "#F8CBAD", STATUS_OVER: "#FFE699", STATUS_BOTH: "#F4B183"}
-BLUE, GREY, ORANGE, NAVY = "#2E75B6", "#A5A5A5", "#ED7D31", "#1F4E78"
+from .monthly_common import (HEADER_ROW, PCT_CHANGE, PER_100, PER_100_CHANGE, SHEET_PARETO, SHEETS, STATUS_FILL,
+                             MonthlyWriter, comparison_chart, empty, trend_chart)
+from .monthly_overview import write_overview
+from .toolkit import (INT, PCT, SCORE, SIGNED, Sheet, Writer, colour_days_table, level_cell, merge_text,
+                      new_workbook, pareto_chart, sheet_title, write_appeals_sheet, write_provenance,
+                      write_sources_rows)
 
 
 def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list | None = None,
@@ -56,13 +40,7 @@ def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list 
     """
     path = Path(path)
     with new_workbook(path, title=f"{report.rubric.name} 质检月报 {report.label}", subject="质检月报") as wb:
-        w = Writer(wb, boxed=True)  # a printed report: its tables read better boxed
-        w.big_title = wb.add_format({"bold": True, "font_size": 18, "font_color": NAVY})
-        w.banner = wb.add_format({"bold": True, "font_size": 12, "font_color": "#C00000"})
-        w.centred = wb.add_format({"align": "center", "border": 1, "border_color": "#BFBFBF"})
-        w.indented = wb.add_format({"indent": 1, "border": 1, "border_color": "#BFBFBF"})
-        w.wrapped = wb.add_format({"align": "center", "valign": "vcenter", "text_wrap": True, "border": 1,
-                                   "border_color": "#BFBFBF"})
+        w = MonthlyWriter(wb)
         sheets = [_sheet(w, name, report) for name in SHEETS]
         # Data sheets first (the overview's charts refer to their cells), then the overview.
         comparison = _comparison(sheets[3], report)
@@ -72,7 +50,7 @@ def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list 
         _pareto(sheets[4], report)
         _sampling(sheets[6], report)
         _sources(sheets[7], report, findings or [], sources or [], provenance)
-        _overview(sheets[0], report, comparison, trend)
+        write_overview(sheets[0], report, comparison, trend)
         if appeals is not None:
             write_appeals_sheet(w, appeals)
         if provenance is not None:
@@ -88,146 +66,8 @@ def _sheet(w: Writer, name: str, report: MonthlyReport) -> Sheet:
     return s
 
 
-def _merge_text(ws, row: int, first: int, last: int, text: str, fmt) -> None:
-    """Text across merged cells, written as text (never read as a formula or a number)."""
-    ws.merge_range(row, first, row, last, "", fmt)
-    ws.write_string(row, first, text, fmt)
-
-
-def _title(s: Sheet, title: str, note: str) -> None:
-    s.text(0, 0, title, s.w.title)
-    s.ws.set_row(0, 24)
-    if note:
-        s.text(1, 0, note, s.w.note)
-
-
-def _empty(s: Sheet, row: int, text: str = NO_DATA) -> None:
-    s.text(row, 0, text, s.w.banner)
-
-
 def _pct_or_per100(unit: str) -> tuple[str, str]:
     return (PER_100, PER_100_CHANGE) if unit == UNIT_PER_100 else (PCT, PCT_CHANGE)
-
-
-# --- 月报概览 ------------------------------------------------------------------------------------
-
-def _overview(s: Sheet, rep: MonthlyReport, comparison: tuple | None, trend: tuple | None) -> None:
-    w, ws, a = s.w, s.ws, rep.analysis
-    o, prev = a.overall, rep.previous
-    ws.hide_gridlines(2)
-    ws.fit_to_pages(1, 1)  # one page: the summary managers read
-    ws.set_row(0, 30)
-    s.text(0, 0, f"《{rep.rubric.name}》质检月报 {rep.label}", w.big_title)
-    s.text(1, 0, f"统计期 {rep.month.describe()},与 {rep.previous_label} 环比;评分标准 {rep.rubric.id} "
-                 f"版本 {rep.rubric.version};比率为占有效通数的比例", w.note)
-    s.text(2, 0, f"本月工作日 {len(rep.working)} 天(日历: {rep.working.calendar})", w.note)
-    row = 4
-    if not rep.has_data:
-        _empty(s, row)
-        row += 2
-
-    s.text(row, 0, "一、关键指标环比", w.section)
-    row += 1
-    s.headers(row, 0, ["指标", f"上月\n{rep.previous_label}", f"本月\n{rep.label}", "变化", "警示级别"])
-    ws.set_row(row, 30)
-    row += 1
-    blank = w.fmt()
-    for rec in rep.key_figures.itertuples(index=False):
-        unit = rec.单位
-        num = PCT if unit == "%" else INT if unit in ("通", "起") else SCORE
-        change = PCT_CHANGE if unit == "%" else "+0;-0;0" if unit in ("通", "起") else SIGNED
-        s.put(row, 0, rec.指标, blank)
-        level_now = level_before = None
-        if rec.指标 == "平均不良比率":
-            level_before = prev.overall.mean_defect_level if prev else None
-            level_now = o.mean_defect_level if rep.has_data else None
-        s.put(row, 1, rec.上月, w.fmt(num, level=level_before))
-        if pd.isna(rec.本月):
-            s.put(row, 2, NONE_TEXT, w.centred)
-        else:
-            s.put(row, 2, rec.本月, w.fmt(num, level=level_now))
-        s.put(row, 3, rec.变化, w.fmt(change))
-        if level_now:
-            level_cell(s, row, 4, level_now)
-        else:
-            ws.write_blank(row, 4, None, blank)
-        row += 1
-    extra = [("坐席人数", len(prev.by_agent) if prev else None, len(a.by_agent)),
-             ("排除行数", prev.excluded_rows if prev else None, a.excluded_rows)]
-    for label, before, now in extra:
-        s.put(row, 0, label, blank)
-        s.put(row, 1, before, w.fmt(INT))
-        s.put(row, 2, now, w.fmt(INT))
-        s.put(row, 3, None if before is None else now - before, w.fmt("+0;-0;0"))
-        ws.write_blank(row, 4, None, blank)
-        row += 1
-    s.put(row, 0, "质检主题", blank)
-    topics = "、".join(a.topics) if a.topics else "无"
-    _merge_text(ws, row, 1, 4, topics, w.wrapped)
-    if len(topics) > 26:  # long item names (offence rubrics): two lines
-        ws.set_row(row, 30)
-    row += 1
-    s.text(row, 0, "质检主题: 服务能力项中本月不良比率最高的至多 2 项;变化 = 本月 − 上月(比率为百分点)", w.note)
-    row += 2
-
-    s.text(row, 0, "二、警示色天数", w.section)
-    row += 1
-    days = rep.colour_days()
-    s.headers(row, 0, ["警示色", "警示级别", "天数", "平均不良比率"])
-    row += 1
-    lows = [lv[4] for lv in WARNING_LEVELS]
-    for i, (name, colour, _, _, mean_low) in enumerate(WARNING_LEVELS):
-        s.put(row, 0, colour, w.fmt(level=name))
-        s.put(row, 1, name, w.fmt(level=None))
-        s.put(row, 2, days.get(colour, 0), w.fmt(INT))
-        band = f"≥ {mean_low:.0%}" if i == 0 else f"{mean_low:.0%}–{lows[i - 1]:.0%}" if mean_low else \
-            f"< {lows[i - 1]:.0%}"
-        s.put(row, 3, band, w.centred)
-        row += 1
-    s.put(row, 1, "合计", w.fmt(bold=True))
-    s.put(row, 2, sum(days.values()), w.fmt(INT, bold=True))
-    row += 1
-    s.text(row, 0, "每天取当天平均不良比率的警示色", w.note)
-    row += 2
-
-    s.text(row, 0, f"三、轮回抽检(每人每工作日 {rep.sampling_target} 通)", w.section)
-    row += 1
-    counts = rep.sampling_counts()
-    s.headers(row, 0, ["状态", "人数"])
-    _merge_text(ws, row, 2, 4, "说明", w.header)
-    row += 1
-    off = int(rep.non_working_calls["通数"].sum()) if len(rep.non_working_calls) else 0
-    for status, note in ((STATUS_OK, "每个工作日都正好达到目标"), (STATUS_UNDER, "有工作日少于目标"),
-                         (STATUS_OVER, "有工作日多于目标"), (STATUS_BOTH, "既有不足也有过多的工作日")):
-        if status == STATUS_BOTH and not counts[status]:
-            continue
-        s.put(row, 0, status, w.fmt(fill=STATUS_FILL[status]))
-        s.put(row, 1, counts[status], w.fmt(INT))
-        _merge_text(ws, row, 2, 4, note, w.indented)
-        row += 1
-    s.put(row, 0, "非工作日评分", blank)
-    s.put(row, 1, off, w.fmt(INT))
-    _merge_text(ws, row, 2, 4, "通,明细见“轮回抽检”" if off else "通", w.indented)
-    row += 1
-    for note in rep.notes:
-        if note != NO_DATA:
-            s.text(row, 0, note, w.note)
-            row += 1
-
-    s.finish(min_width=10)
-    ws.set_column(0, 0, 13)
-    ws.set_column(1, 3, 12)
-    ws.set_column(4, 4, 10)
-    ws.set_column(5, 5, 2)
-
-    # The charts, right of the tables: month-over-month item scores and the weekly trend.
-    if comparison is not None:
-        chart = _comparison_chart(s.w.wb, rep, *comparison, size=(540, 330), labels=False)
-        ws.insert_chart(4, 6, chart, {"x_offset": 4})
-    if trend is not None:
-        chart = _trend_chart(s.w.wb, *trend, size=(540, 310))
-        ws.insert_chart(22, 6, chart, {"x_offset": 4})
-    ws.print_area(0, 0, max(row, 37), 14)
 
 
 # --- 每月监听评分表(月平均分) ----------------------------------------------------------------------
@@ -246,8 +86,8 @@ def _table(s: Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col
 
 
 def _scores(s: Sheet, rep: MonthlyReport) -> None:
-    _title(s, f"每月监听评分表(月平均分) {rep.label}",
-           "月平均分(服务质量月度评分) = 该坐席本月各通最终得分的平均值(校正录音按基准计一次);周列为该周内的平均分")
+    sheet_title(s, f"每月监听评分表(月平均分) {rep.label}",
+                "月平均分(服务质量月度评分) = 该坐席本月各通最终得分的平均值(校正录音按基准计一次);周列为该周内的平均分")
     df = rep.monthly_scores
     s.ws.freeze_panes(HEADER_ROW + 1, 3)
     s.ws.set_row(HEADER_ROW, 32)
@@ -256,7 +96,7 @@ def _scores(s: Sheet, rep: MonthlyReport) -> None:
     fmts["班组"] = s.w.centred
     if df.empty:
         s.headers(HEADER_ROW, 0, [str(c) for c in df.columns])
-        _empty(s, HEADER_ROW + 1)
+        empty(s, HEADER_ROW + 1)
         s.finish(min_width=9)
         return
     shown = df.rename(columns={c: c.replace("(", "\n").rstrip(")") for c in df.columns[7:]})
@@ -279,9 +119,9 @@ def _scores(s: Sheet, rep: MonthlyReport) -> None:
 # --- 质检考核统计表 -------------------------------------------------------------------------------
 
 def _assessment(s: Sheet, rep: MonthlyReport) -> None:
-    _title(s, f"质检考核统计表 {rep.label}",
-           "月度评分 = 本月各通最终得分的平均值(申诉改判的录音按改判后的分数);差错扣分为本月合计;"
-           "致命性错误为本月起数;等级按评分标准;排名按月度评分(同分同名次)")
+    sheet_title(s, f"质检考核统计表 {rep.label}",
+                "月度评分 = 本月各通最终得分的平均值(申诉改判的录音按改判后的分数);差错扣分为本月合计;"
+                "致命性错误为本月起数;等级按评分标准;排名按月度评分(同分同名次)")
     df = rep.assessment
     s.ws.freeze_panes(HEADER_ROW + 1, 3)
     s.ws.set_row(HEADER_ROW, 32)
@@ -290,7 +130,7 @@ def _assessment(s: Sheet, rep: MonthlyReport) -> None:
             "上月评分": SCORE, "变化": SIGNED, "等级": s.w.centred, "班组": s.w.centred}
     if df.empty:
         s.headers(HEADER_ROW, 0, [str(c) for c in df.columns])
-        _empty(s, HEADER_ROW + 1)
+        empty(s, HEADER_ROW + 1)
         s.finish(min_width=9)
         return
     row = _table(s, HEADER_ROW, df, fmts)
@@ -315,8 +155,8 @@ def _comparison(s: Sheet, rep: MonthlyReport) -> tuple | None:
     """The table; returns (first row, last row, the level charted) of the charted rows, or None."""
     offence_only = not rep.rubric.categories
     what = "各扣分条款每百通发生次数" if offence_only else "各类别及评分项平均得分占其满分的比例(得分率)"
-    _title(s, f"指标环比 {rep.previous_label} → {rep.label}",
-           f"{what};变化 = 本月 − 上月" + (",单位为百分点" if not offence_only else ""))
+    sheet_title(s, f"指标环比 {rep.previous_label} → {rep.label}",
+                f"{what};变化 = 本月 − 上月" + (",单位为百分点" if not offence_only else ""))
     df = rep.comparison
     s.ws.freeze_panes(HEADER_ROW + 1, 2)
     s.headers(HEADER_ROW, 0, ["层级", "指标", "单位", "满分", f"上月({rep.previous_label})",
@@ -343,51 +183,22 @@ def _comparison(s: Sheet, rep: MonthlyReport) -> tuple | None:
         s.text(row, 0, note, s.w.note)
     if not rep.has_data:
         row += 1
-        _empty(s, row)
+        empty(s, row)
     s.finish(min_width=9)
     s.ws.set_column(1, 1, max(s.widths.get(1, 0), 14))
     if first is None or not rep.has_data:
         return None
-    chart = _comparison_chart(s.w.wb, rep, first, last, charted, size=(820, 330), labels=True)
+    chart = comparison_chart(s.w.wb, rep, first, last, charted, size=(820, 330), labels=True)
     s.ws.insert_chart(row + 2, 0, chart)
     s.ws.fit_to_pages(1, 1)  # the table and its chart on one page
     return first, last, charted
 
 
-def _comparison_chart(wb, rep: MonthlyReport, first: int, last: int, level: str, *, size, labels: bool):
-    offence = level == LEVEL_OFFENCE
-    num = PER_100 if offence else "0%"
-    chart = wb.add_chart({"type": "column"})
-    cats = [SHEET_COMPARISON, first, 1, last, 1]
-    if rep.previous is not None:
-        chart.add_series({"name": [SHEET_COMPARISON, HEADER_ROW, 4], "categories": cats,
-                          "values": [SHEET_COMPARISON, first, 4, last, 4],
-                          "fill": {"color": GREY}, "border": {"none": True}})
-    series = {"name": [SHEET_COMPARISON, HEADER_ROW, 5], "categories": cats,
-              "values": [SHEET_COMPARISON, first, 5, last, 5], "fill": {"color": BLUE},
-              "border": {"none": True}, "gap": 60, "overlap": -5}
-    if labels:
-        series["data_labels"] = {"value": True, "num_format": "0.0" if offence else "0.0%",
-                                 "font": {"size": 7}}
-    chart.add_series(series)
-    title = "扣分条款每百通发生次数 上月/本月" if offence else "评分项得分率 上月/本月"
-    chart.set_title({"name": title, "name_font": {"size": 11}})
-    y = {"num_format": num, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
-         "num_font": {"size": 8}}
-    if not offence:
-        y.update({"min": 0, "max": 1})
-    chart.set_y_axis(y)
-    chart.set_x_axis({"num_font": {"size": 8, "rotation": -30}})
-    chart.set_legend({"position": "top", "font": {"size": 8}})
-    chart.set_size({"width": size[0], "height": size[1]})
-    return chart
-
-
 # --- 不良柏拉图 ----------------------------------------------------------------------------------
 
 def _pareto(s: Sheet, rep: MonthlyReport) -> None:
-    _title(s, f"不良柏拉图(80/20) {rep.label}",
-           "评分项按不良数排序,累计占比约 80% 以内为主要问题;坐席按不良数(各评分项不良次数之和)排序")
+    sheet_title(s, f"不良柏拉图(80/20) {rep.label}",
+                "评分项按不良数排序,累计占比约 80% 以内为主要问题;坐席按不良数(各评分项不良次数之和)排序")
     ws = s.ws
     ws.freeze_panes(HEADER_ROW + 1, 0)
     s.text(HEADER_ROW - 1, 0, "一、评分项", s.w.section)
@@ -400,25 +211,16 @@ def _pareto(s: Sheet, rep: MonthlyReport) -> None:
     ap = rep.agent_pareto
     if ap is None or ap.empty:
         s.headers(row, 0, ["工号", "姓名", "通数", "不良数", "不良占比", "累计占比"])
-        _empty(s, row + 1)
+        empty(s, row + 1)
     else:
         _table(s, row, ap, {"通数": INT, "不良数": INT, "不良占比": PCT, "累计占比": PCT})
     s.finish(min_width=9)
     if rep.has_data and len(p):
-        bars = s.w.wb.add_chart({"type": "column"})
-        cats = [SHEET_PARETO, first, 0, last, 0]
-        bars.add_series({"name": "不良数", "categories": cats, "values": [SHEET_PARETO, first, 1, last, 1],
-                         "fill": {"color": ORANGE}, "gap": 40})
-        line = s.w.wb.add_chart({"type": "line"})
-        line.add_series({"name": "累计占比", "categories": cats, "values": [SHEET_PARETO, first, 3, last, 3],
-                         "y2_axis": True, "marker": {"type": "circle", "size": 5}, "line": {"color": NAVY}})
-        bars.combine(line)
-        bars.set_title({"name": f"评分项不良柏拉图 {rep.label}", "name_font": {"size": 11}})
-        bars.set_y_axis({"name": "不良数", "num_font": {"size": 8}})
-        line.set_y2_axis({"name": "累计占比", "min": 0, "max": 1, "num_format": "0%"})
-        bars.set_x_axis({"num_font": {"size": 8, "rotation": -30}})
-        bars.set_legend({"position": "bottom"})
-        bars.set_size({"width": 720, "height": 360})
+        bars = pareto_chart(s.w.wb, SHEET_PARETO, first, last,
+                            title={"name": f"评分项不良柏拉图 {rep.label}", "name_font": {"size": 11}},
+                            x_axis={"num_font": {"size": 8, "rotation": -30}},
+                            y_axis={"name": "不良数", "num_font": {"size": 8}}, gap=40,
+                            marker={"type": "circle", "size": 5}, height=360)
         ws.insert_chart(HEADER_ROW, 7, bars)
 
 
@@ -426,8 +228,8 @@ def _pareto(s: Sheet, rep: MonthlyReport) -> None:
 
 def _trend(s: Sheet, rep: MonthlyReport) -> tuple | None:
     """Weekly trend and the daily colours; returns (first row, last row) of the weeks, or None."""
-    _title(s, f"周趋势 {rep.label}",
-           "按 ISO 周(周一至周日)统计本月内的评分;周内只含本月的日期")
+    sheet_title(s, f"周趋势 {rep.label}",
+                "按 ISO 周(周一至周日)统计本月内的评分;周内只含本月的日期")
     ws, w = s.ws, s.w
     ws.freeze_panes(HEADER_ROW + 1, 0)
     s.text(HEADER_ROW - 1, 0, "一、各周", w.section)
@@ -462,7 +264,7 @@ def _trend(s: Sheet, rep: MonthlyReport) -> tuple | None:
         s.put(row, 8, rec.警示色, w.fmt(level=rec.警示级别))
         row += 1
     if rep.daily.empty:
-        _empty(s, row)
+        empty(s, row)
         row += 1
     row += 1
     s.text(row, 0, "三、警示色天数", w.section)
@@ -471,31 +273,8 @@ def _trend(s: Sheet, rep: MonthlyReport) -> tuple | None:
     s.finish(min_width=9)
     if not rep.has_data or last < first:
         return None
-    ws.insert_chart(HEADER_ROW, 10, _trend_chart(w.wb, first, last, size=(640, 320)))
+    ws.insert_chart(HEADER_ROW, 10, trend_chart(w.wb, first, last, size=(640, 320)))
     return first, last
-
-
-def _trend_chart(wb, first: int, last: int, *, size):
-    chart = wb.add_chart({"type": "line"})
-    cats = [SHEET_TREND, first, 0, last, 0]
-    chart.add_series({"name": "平均分", "categories": cats, "values": [SHEET_TREND, first, 4, last, 4],
-                      "marker": {"type": "circle", "size": 6}, "line": {"color": BLUE, "width": 2.25},
-                      "data_labels": {"value": True, "num_format": "0.0", "position": "above",
-                                      "font": {"size": 8}}})
-    chart.add_series({"name": "平均不良比率", "categories": cats, "values": [SHEET_TREND, first, 6, last, 6],
-                      "y2_axis": True, "marker": {"type": "square", "size": 6},
-                      "line": {"color": ORANGE, "width": 2.25, "dash_type": "dash"},
-                      "data_labels": {"value": True, "num_format": "0.0%", "position": "below",
-                                      "font": {"size": 8}}})
-    chart.set_title({"name": "周趋势: 平均分与平均不良比率", "name_font": {"size": 11}})
-    chart.set_y_axis({"name": "平均分", "num_format": "0", "num_font": {"size": 8},
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_y2_axis({"name": "平均不良比率", "num_format": "0%", "num_font": {"size": 8}})
-    chart.set_x_axis({"num_font": {"size": 9}})
-    chart.set_legend({"position": "top", "font": {"size": 8}})
-    chart.show_blanks_as("gap")
-    chart.set_size({"width": size[0], "height": size[1]})
-    return chart
 
 
 # --- 轮回抽检 -----------------------------------------------------------------------------------
@@ -503,18 +282,38 @@ def _trend_chart(wb, first: int, last: int, *, size):
 def _sampling(s: Sheet, rep: MonthlyReport) -> None:
     ws, w = s.ws, s.w
     target = rep.sampling_target
-    _title(s, f"轮回抽检 {rep.label}",
-           f"目标: 每位坐席每个工作日抽检 {target} 通;本月工作日 {len(rep.working)} 天"
-           f"(日历: {rep.working.calendar});每个录音计一次(重复评分与校正录音不重复计数)")
+    sheet_title(s, f"轮回抽检 {rep.label}",
+                f"目标: 每位坐席每个工作日抽检 {target} 通;本月工作日 {len(rep.working)} 天"
+                f"(日历: {rep.working.calendar});每个录音计一次(重复评分与校正录音不重复计数)")
     ws.freeze_panes(HEADER_ROW + 1, 2)
     ws.set_row(HEADER_ROW, 32)
     df = rep.sampling
     s.text(HEADER_ROW - 1, 0, "一、各坐席", w.section)
     if df.empty:
         s.headers(HEADER_ROW, 0, [str(c) for c in df.columns])
-        _empty(s, HEADER_ROW + 1)
+        empty(s, HEADER_ROW + 1)
         s.finish(min_width=9)
         return
+    row, width = _sampling_agents(s, rep)
+    days = [c for c in rep.sampling_days.columns if isinstance(c, dt.date)]
+    last_col = max(width, 2 + len(days)) - 1
+    row = _sampling_flagged(s, rep, row, last_col)
+    row = _sampling_grid(s, rep, days, row + 1)
+
+    s.text(row, 0, "四、非工作日的评分", w.section)
+    row += 1
+    offd = rep.non_working_calls
+    if offd.empty:
+        s.put(row, 0, "无", w.fmt())
+    else:
+        _table(s, row, offd, {"通数": INT})
+    s.finish(min_width=6.5)
+
+
+def _sampling_agents(s: Sheet, rep: MonthlyReport) -> tuple[int, int]:
+    """一、各坐席: the table of `rep.sampling` (without the dates) and its note; returns the next
+    free row and the number of columns."""
+    w, df, target = s.w, rep.sampling, rep.sampling_target
     fmts = {c: INT for c in ("抽检天数", "工作日通数", "非工作日通数", "合计通数", "应抽通数", "不足天数", "过多天数")}
     fmts["差额"] = "+0;-0;0"
     table = df.drop(columns=["不足日期", "过多日期"])
@@ -524,17 +323,18 @@ def _sampling(s: Sheet, rep: MonthlyReport) -> None:
         s.put(HEADER_ROW + 1 + i, status_col, status, w.fmt(fill=STATUS_FILL.get(status)))
     s.text(row, 0, f"抽检不足: 有工作日少于 {target} 通;抽检过多: 有工作日多于 {target} 通;"
                    "差额 = 工作日通数 − 应抽通数(每人每工作日目标 × 工作日天数)", w.note)
-    row += 2
+    return row + 2, len(table.columns)
 
-    grid = rep.sampling_days
-    days = [c for c in grid.columns if isinstance(c, dt.date)]
-    last_col = max(len(table.columns), 2 + len(days)) - 1
+
+def _sampling_flagged(s: Sheet, rep: MonthlyReport, row: int, last_col: int) -> int:
+    """二、抽检不足或过多的日期 from `row`, the dates merged up to `last_col`; returns the next free row."""
+    ws, w = s.ws, s.w
     s.text(row, 0, "二、抽检不足或过多的日期(括号内为当天通数)", w.section)
     row += 1
     s.headers(row, 0, ["工号", "姓名", "状态"])
-    _merge_text(ws, row, 3, last_col, "日期(当天通数)", w.header)
+    merge_text(ws, row, 3, last_col, "日期(当天通数)", w.header)
     row += 1
-    flagged = df[df["状态"] != STATUS_OK]
+    flagged = rep.sampling[rep.sampling["状态"] != STATUS_OK]
     wrap = w.wb.add_format({"text_wrap": True, "valign": "vcenter", "border": 1, "border_color": "#BFBFBF"})
     for rec in flagged.itertuples(index=False):
         s.put(row, 0, rec.工号, w.fmt())
@@ -542,16 +342,20 @@ def _sampling(s: Sheet, rep: MonthlyReport) -> None:
         s.put(row, 2, rec.状态, w.fmt(fill=STATUS_FILL.get(rec.状态)))
         text = ";".join(t for t in (f"不足: {rec.不足日期}" if rec.不足日期 else "",
                                      f"过多: {rec.过多日期}" if rec.过多日期 else "") if t)
-        _merge_text(ws, row, 3, last_col, text, wrap)
+        merge_text(ws, row, 3, last_col, text, wrap)
         ws.set_row(row, 15 * (1 + len(text) // 110))
         row += 1
     if flagged.empty:
         s.put(row, 0, "无", w.fmt())
-        _merge_text(ws, row, 1, last_col, "每位坐席每个工作日都正好抽检 "
-                       f"{target} 通", w.fmt())
+        merge_text(ws, row, 1, last_col, f"每位坐席每个工作日都正好抽检 {rep.sampling_target} 通", w.fmt())
         row += 1
-    row += 1
+    return row
 
+
+def _sampling_grid(s: Sheet, rep: MonthlyReport, days: list[dt.date], row: int) -> int:
+    """三、每日抽检通数: 工号 × `days`, tinted below / above the target and on non-working days, from
+    `row`; returns the next free row."""
+    ws, w, target = s.ws, s.w, rep.sampling_target
     s.text(row, 0, "三、每日抽检通数(工号 × 日期)", w.section)
     row += 1
     s.headers(row, 0, ["工号", "姓名"])
@@ -562,7 +366,7 @@ def _sampling(s: Sheet, rep: MonthlyReport) -> None:
     row += 1
     under, over, off = w.fmt(INT, fill=STATUS_FILL[STATUS_UNDER]), w.fmt(INT, fill=STATUS_FILL[STATUS_OVER]), \
         w.fmt(INT, fill="#D9D9D9")
-    for rec in grid.itertuples(index=False):
+    for rec in rep.sampling_days.itertuples(index=False):
         values = list(rec)
         s.put(row, 0, values[0], w.fmt())
         s.put(row, 1, values[1], w.fmt())
@@ -573,16 +377,7 @@ def _sampling(s: Sheet, rep: MonthlyReport) -> None:
             ws.write_number(row, 2 + j, n, fmt)
         row += 1
     s.text(row, 0, f"红色: 少于 {target} 通;黄色: 多于 {target} 通;灰色: 非工作日的评分", w.note)
-    row += 2
-
-    s.text(row, 0, "四、非工作日的评分", w.section)
-    row += 1
-    offd = rep.non_working_calls
-    if offd.empty:
-        s.put(row, 0, "无", w.fmt())
-    else:
-        _table(s, row, offd, {"通数": INT})
-    s.finish(min_width=6.5)
+    return row + 2
 
 
 # --- 数据来源 -----------------------------------------------------------------------------------
