@@ -4,7 +4,10 @@ One module per workbook — the 评分表 template (`template`, with its layout 
 its 说明 sheet in `template_notes`), the 申诉登记表 (`appeals_template`), the
 服务质量分析表 (`analysis_workbook`), the 质检周报 (`weekly_workbook`), the 质检月报
 (`monthly_workbook`) — over one public toolkit (`toolkit`: formats, column widths, the shared
-sheets, provenance). A writer takes the engine's figures and writes them; it computes none.
+sheets and charts, provenance). A report's overview sheet has a module of its own
+(`analysis_overview`, `weekly_overview`, `monthly_overview`), and what the sheets of the 质检周报 or
+质检月报 share is in `weekly_common` / `monthly_common`. A writer takes the engine's figures and
+writes them; it computes none.
 
 May import the engine and the files layer (atomic writes, provenance); never delivery, the
 pipeline or the doors.

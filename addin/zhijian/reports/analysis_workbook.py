@@ -283,7 +283,7 @@ def _detail(w: Writer, a: Analysis) -> None:
                 d = d.to_pydatetime() if isinstance(d, pd.Timestamp) else d
                 ws.write_datetime(r, 3, d if isinstance(d, dt.datetime) else dt.datetime.combine(d, dt.time()),
                                   date_fmt)
-        s._grow(3, "2026-10-01")
+        s.grow_to(3, ["2026-10-01"])
     ws.autofilter(0, 0, max(n, 0), len(head) - 1)
     if n == 0:
         s.text(1, 0, "本期没有有效评分记录", w.note)
