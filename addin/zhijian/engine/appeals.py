@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import normalise_header
-from .findings import Finding, Rule, Severity
+from .findings import Finding, Rule
 from .reader import Grid, id_text, cell_text, parse_number
 from .rubric import Rubric, fmt_number
 from .scoring import score_frame
@@ -175,8 +175,7 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
         if "recording_id" in found and len(found) > len(cols):
             header, cols = r, found
     if header is None:
-        findings.append(Finding(Rule.SHEET_UNMAPPED, Severity.ERROR, grid.file, grid.sheet, "",
-                                "找不到申诉登记表的表头(至少需要“录音编号”列)"))
+        findings.append(Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="register"))
         return [], findings
     appeals = []
     for r in range(header + 1, len(grid.rows)):
@@ -193,8 +192,9 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
         def cell(key, r=r):
             return grid.cell(r, cols[key]) if key in cols else ""
 
-        def add(rule, key, msg, value, severity=Severity.ERROR, excel_row=excel_row):
-            findings.append(Finding(rule, severity, grid.file, grid.sheet, cell(key), msg, value, excel_row))
+        def add(rule, key, value, variant=None, excel_row=excel_row, **params):
+            findings.append(Finding.of(rule, grid.file, grid.sheet, cell(key), value=value, row=excel_row,
+                                       variant=variant, **params))
 
         corrected: dict[str, float | None] = {}
         for key in cols:
@@ -208,8 +208,8 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
             if key == "error_deduction":
                 ed = rubric.error_deduction
                 if kind != "num" or not ed.min <= x <= ed.max:
-                    add(Rule.APPEAL_SCORE_NOT_ALLOWED, key,
-                        f"更正的差错扣分“{cell_text(raw)}”不在 {fmt_number(ed.min)}–{fmt_number(ed.max)} 之内", cell_text(raw))
+                    add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), variant="error_deduction",
+                        text=cell_text(raw), min=fmt_number(ed.min), max=fmt_number(ed.max))
                     continue
                 corrected[name] = x
                 continue
@@ -219,13 +219,13 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
             elif kind == "num" and it.allowed(x):
                 corrected[name] = x
             else:
-                add(Rule.APPEAL_SCORE_NOT_ALLOWED, key,
-                    f"更正的“{name}”得分“{cell_text(raw)}”不在允许的分值内(允许: {it.describe_allowed()})", cell_text(raw))
+                add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), item=name, text=cell_text(raw),
+                    allowed=it.describe_allowed())
         recheck, arbitration = cell_text(get("recheck_result")), cell_text(get("arbitration_result"))
         for key, value, choices in (("recheck_result", recheck, RECHECK_CHOICES),
                                     ("arbitration_result", arbitration, ARBITRATION_CHOICES)):
             if value and value not in choices:
-                add(Rule.APPEAL_INVALID, key, f"“{REGISTER_ZH[key]}”应为 {'/'.join(choices)},而不是“{value}”", value)
+                add(Rule.APPEAL_INVALID, key, value, field=REGISTER_ZH[key], choices="/".join(choices), text=value)
         appeal = Appeal(
             row=excel_row, cell=cell("recording_id"), recording_id=id_text(get("recording_id")), agent_id=id_text(get("agent_id")),
             agent_name=cell_text(get("agent_name")), filed_at=parse_datetime(get("filed_at")),
@@ -235,23 +235,22 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
             arbitration_by=cell_text(get("arbitration_by")), decided_at=parse_datetime(get("decided_at")),
             corrected=corrected)
         if not appeal.recording_id:
-            add(Rule.APPEAL_INVALID, "recording_id", "申诉没有录音编号", None)
+            add(Rule.APPEAL_INVALID, "recording_id", None, variant="no_recording")
             continue
         if appeal.filed_at is None:
-            add(Rule.APPEAL_INVALID, "filed_at", "申诉时间为空或无法识别(请写成 2026-10-13 15:30)",
-                cell_text(get("filed_at")) or None)
+            add(Rule.APPEAL_INVALID, "filed_at", cell_text(get("filed_at")) or None, variant="filed_at")
         if appeal.recheck_result and not appeal.recheck_by:
-            add(Rule.APPEAL_NO_DECIDER, "recheck_by", "有复核结果但没有复核人", None)
+            add(Rule.APPEAL_NO_DECIDER, "recheck_by", None, step="复核")
         if appeal.arbitration_result and not appeal.arbitration_by:
-            add(Rule.APPEAL_NO_DECIDER, "arbitration_by", "有仲裁结果但没有仲裁人", None)
+            add(Rule.APPEAL_NO_DECIDER, "arbitration_by", None, step="仲裁")
         if appeal.arbitration_result and appeal.recheck_result != TO_ARBITRATION:
-            add(Rule.APPEAL_INVALID, "arbitration_result", "只有复核结果为“提交仲裁”的申诉才有仲裁结果",
-                appeal.arbitration_result, Severity.WARNING)
+            add(Rule.APPEAL_INVALID, "arbitration_result", appeal.arbitration_result,
+                variant="arbitration_unasked")
         if appeal.decision and appeal.decided_at is None:
-            add(Rule.APPEAL_INVALID, "decided_at", "已有决定但决定时间为空或无法识别", cell_text(get("decided_at")) or None)
+            add(Rule.APPEAL_INVALID, "decided_at", cell_text(get("decided_at")) or None, variant="decided_at")
         row_has_bad_score = any(f.row == excel_row and f.rule == Rule.APPEAL_SCORE_NOT_ALLOWED for f in findings)
         if appeal.decision == UPHELD and not appeal.corrected and not row_has_bad_score:
-            add(Rule.APPEAL_INVALID, "recheck_result", "改判的申诉没有填写任何更正分数", None)
+            add(Rule.APPEAL_INVALID, "recheck_result", None, variant="no_correction")
         appeals.append(appeal)
     return appeals, findings
 
@@ -274,19 +273,18 @@ def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
         outcomes.append(out)
         if not rows:
             out.status, out.note = "无效", "评分表中没有这条录音"
-            findings.append(Finding(Rule.APPEAL_UNKNOWN_RECORDING, Severity.ERROR, register, sheet, a.cell,
-                                    f"申诉的录音“{a.recording_id}”不在任何评分表中", a.recording_id, a.row))
+            findings.append(Finding.of(Rule.APPEAL_UNKNOWN_RECORDING, register, sheet, a.cell,
+                                       value=a.recording_id, row=a.row, recording_id=a.recording_id))
             continue
         first = calls.loc[rows[0]]
         out.old_final = float(first["final_score"])
         call_date = first["date"]
         if a.filed_at is not None and isinstance(call_date, dt.date) and a.filed_at > policy.deadline(call_date):
-            deadline = policy.deadline(call_date)
-            out.status = "逾期"
-            out.note = (f"申诉时间 {a.filed_at:%Y-%m-%d %H:%M} 晚于截止时间 {deadline:%Y-%m-%d %H:%M}"
-                        f"(成绩公布后 {fmt_number(policy.window_hours)} 小时),不予受理")
-            findings.append(Finding(Rule.APPEAL_LATE, Severity.WARNING, register, sheet, a.cell,
-                                    out.note, a.filed_at.isoformat(sep=" "), a.row))
+            late = Finding.of(Rule.APPEAL_LATE, register, sheet, a.cell, value=a.filed_at.isoformat(sep=" "),
+                              row=a.row, filed_at=a.filed_at, deadline=policy.deadline(call_date),
+                              hours=fmt_number(policy.window_hours))
+            out.status, out.note = "逾期", late.message
+            findings.append(late)
             continue
         if a.row in invalid_rows:
             out.status, out.note = "无效", "登记表此行有错误,未处理"

@@ -1,52 +1,17 @@
 """Validation findings: a problem in a sheet is a value, collected, never raised one by one.
 
 The same list feeds the CLI table, `--json`, the highlights written into a copy of the workbook
-and the 校验结果 sheet.
+and the 校验结果 sheet. Each finding is made from its rule's entry in the catalogue
+(`rules.CATALOGUE`, with `Finding.of`); a door adds its own hint on how to fix it (`with_hints`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
-from typing import Any, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
 
-
-class Rule(StrEnum):
-    """Stable rule ids of findings (the `rule` field of `--json`)."""
-
-    SCORE_NOT_ALLOWED = "score.not_allowed"
-    SCORE_UNREADABLE = "score.unreadable"
-    SCORE_MISSING = "score.missing"
-    SCORE_NA_FORBIDDEN = "score.na_forbidden"
-    FIELD_MISSING = "field.missing"
-    DATE_UNREADABLE = "date.unreadable"
-    DATE_OUT_OF_PERIOD = "date.out_of_period"
-    AGENT_UNKNOWN = "agent.unknown"
-    RECORDING_DUPLICATE = "recording.duplicate"
-    BONUS_NOT_ALLOWED = "bonus.not_allowed"
-    DEDUCTION_NOT_ALLOWED = "deduction.not_allowed"
-    FLAG_UNREADABLE = "flag.unreadable"
-    FATAL_INVALID = "fatal.invalid"
-    ERROR_DEDUCTION_INVALID = "error_deduction.invalid"
-    OFFENCE_INVALID = "offence.invalid"
-    TOTAL_MISMATCH = "total.mismatch"
-    FORMULA_ERROR = "formula.error"
-    COLUMN_UNKNOWN_RULE = "column.unknown_rule"
-    SHEET_UNMAPPED = "sheet.unmapped"
-    SHEET_OTHER_RUBRIC = "sheet.other_rubric"
-    FILE_UNREADABLE = "file.unreadable"
-    APPEAL_UNKNOWN_RECORDING = "appeal.unknown_recording"
-    APPEAL_LATE = "appeal.late"
-    APPEAL_SCORE_NOT_ALLOWED = "appeal.score_not_allowed"
-    APPEAL_NO_DECIDER = "appeal.no_decider"
-    APPEAL_INVALID = "appeal.invalid"
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
+from .rules import CATALOGUE, Rule, Severity
 
 SEVERITY_ZH = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
 
@@ -63,20 +28,35 @@ class Finding:
     message: str
     value: Any = None
     row: int | None = field(default=None, compare=False)  # the data row it excludes, if any
+    # The placeholders its message was made with (for a door's hint); not part of `--json`.
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, rule: Rule, file: str, sheet: str, cell: str, *, value: Any = None,
+           row: int | None = None, variant: str | None = None, **params: Any) -> Finding:
+        """The finding of `rule` (its `variant`), message and severity from the catalogue."""
+        entry = CATALOGUE[rule]
+        return cls(rule, entry.severity_of(variant), file, sheet, cell, entry.message(variant, **params),
+                   value, row, params)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("row")
-        d["rule"] = str(self.rule)
-        d["severity"] = str(self.severity)
-        d["value"] = _jsonable(self.value)
-        return d
+        return {"rule": str(self.rule), "severity": str(self.severity), "file": self.file,
+                "sheet": self.sheet, "cell": self.cell, "message": self.message,
+                "value": _jsonable(self.value)}
 
 
 def _jsonable(v: Any) -> Any:
     if v is None or isinstance(v, (str, int, float, bool)):
         return v
     return str(v)
+
+
+def with_hints(findings: Iterable[Finding], hints: Mapping[Rule, str]) -> list[Finding]:
+    """The findings as a door shows them: a message whose rule has a hint in the door's table (how
+    to fix it in that door's terms, e.g. a command-line option) gets it appended, filled from the
+    finding's placeholders."""
+    return [replace(f, message=f.message + hints[f.rule].format(**f.params)) if f.rule in hints else f
+            for f in findings]
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .columns import (FIELD_ZH, REQUIRED_FIELDS, RULE_PREFIXES, ColumnSpec, column_specs,
                       header_lookup, normalise_header)
-from .findings import Finding, Rule, Severity
+from .findings import Finding, Rule
 from .rubric import Rubric, fmt_number
 
 NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "-", "—", "／"}
@@ -239,10 +239,10 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
             read.extra_columns[letter] = cell_text(header[c])
             for kind, prefix in RULE_PREFIXES.items():
                 if word.startswith(prefix):
-                    read.findings.append(Finding(
-                        Rule.COLUMN_UNKNOWN_RULE, Severity.ERROR, grid.file, grid.sheet,
-                        grid.cell(hr, c), f"列“{cell_text(header[c])}”: 评分标准《{rubric.name}》中没有这个{prefix}项,"
-                        f"该列不计分", cell_text(header[c])))
+                    read.findings.append(Finding.of(
+                        Rule.COLUMN_UNKNOWN_RULE, grid.file, grid.sheet, grid.cell(hr, c),
+                        value=cell_text(header[c]), header=cell_text(header[c]), rubric=rubric.name,
+                        kind=prefix))
                     break
     return read, hr
 
@@ -286,9 +286,9 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
         i = col_index[key]
         return [row[i] if i < len(row) else None for row in rows]
 
-    def add(rule, key, j, message, value, severity=Severity.ERROR):
-        findings.append(Finding(rule, severity, grid.file, grid.sheet, f"{read.columns[key]}{excel_rows[j]}",
-                                message, value, excel_rows[j]))
+    def add(rule, key, j, value, variant=None, **params):
+        findings.append(Finding.of(rule, grid.file, grid.sheet, f"{read.columns[key]}{excel_rows[j]}",
+                                   value=value, row=excel_rows[j], variant=variant, **params))
 
     data: dict[str, Any] = {"file": [grid.file] * len(rows), "sheet": [grid.sheet] * len(rows),
                             "row": excel_rows}
@@ -296,23 +296,23 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     for key, values in cols.items():
         for j, v in enumerate(values):
             if type(v) is str and v.strip() in EXCEL_ERRORS:
-                add(Rule.FORMULA_ERROR, key, j, f"“{read.headers[key]}”单元格是公式错误 {v.strip()}", v.strip())
+                add(Rule.FORMULA_ERROR, key, j, v.strip(), header=read.headers[key], error=v.strip())
     for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
         data[key] = [cell_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
     for key in ("agent_id", "recording_id"):
         data[key] = [id_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
         for j, v in enumerate(data[key] if key in cols else ()):
             if not v:
-                add(Rule.FIELD_MISSING, key, j, f"必填字段“{FIELD_ZH[key]}”为空", None)
+                add(Rule.FIELD_MISSING, key, j, None, field=FIELD_ZH[key])
     dates: list[dt.date | None] = [None] * len(rows)
     for j, v in enumerate(cols.get("date", ())):
         dates[j] = parse_date(v)
         if dates[j] is None:
             t = cell_text(v)
             if t == "":
-                add(Rule.FIELD_MISSING, "date", j, "必填字段“日期”为空", None)
+                add(Rule.FIELD_MISSING, "date", j, None, field=FIELD_ZH["date"])
             elif t not in EXCEL_ERRORS:
-                add(Rule.DATE_UNREADABLE, "date", j, f"无法识别的日期“{t}”,请写成 2026-11-02", t)
+                add(Rule.DATE_UNREADABLE, "date", j, t, text=t)
     data["date"] = dates
     for it in rubric.items:
         out = []
@@ -324,18 +324,18 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             kind, x = parse_number(raw)
             if kind == "num":
                 if not it.allowed(x):
-                    add(Rule.SCORE_NOT_ALLOWED, it.name, j,
-                        f"“{it.name}”得分 {fmt_number(x)} 不在允许的分值内(允许: {it.describe_allowed()})", raw)
+                    add(Rule.SCORE_NOT_ALLOWED, it.name, j, raw, item=it.name, score=fmt_number(x),
+                        allowed=it.describe_allowed())
                 out.append(x)
                 continue
             out.append(np.nan)
             if kind == "na":
                 if it.na == "forbidden":
-                    add(Rule.SCORE_NA_FORBIDDEN, it.name, j, f"“{it.name}”不允许标为不涉及", raw)
+                    add(Rule.SCORE_NA_FORBIDDEN, it.name, j, raw, item=it.name)
             elif kind == "blank":
-                add(Rule.SCORE_MISSING, it.name, j, f"“{it.name}”没有评分(不涉及请写“不涉及”)", None)
+                add(Rule.SCORE_MISSING, it.name, j, None, item=it.name)
             elif cell_text(raw) not in EXCEL_ERRORS:
-                add(Rule.SCORE_UNREADABLE, it.name, j, f"“{it.name}”的分数“{cell_text(raw)}”无法识别", cell_text(raw))
+                add(Rule.SCORE_UNREADABLE, it.name, j, cell_text(raw), item=it.name, text=cell_text(raw))
         data[it.name] = out
     for key, spec in specs.items():
         if key not in cols or spec.kind in ("field", "item", "total"):
@@ -346,7 +346,7 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
                 out.append(0.0)  # blank, or a formula error already reported
                 continue
             out.append(_read_rule_value(rubric, spec, raw,
-                                        lambda rule, msg, v, k=key, j=j: add(rule, k, j, msg, v)))
+                                        lambda rule, v, k=key, j=j, **p: add(rule, k, j, v, **p)))
         data[key] = out
     if "total" in cols:
         data["recorded_total"] = [x if kind == "num" else np.nan
@@ -388,7 +388,7 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
     if spec.kind == "zero":
         flag = parse_flag(raw)
         if flag is None:
-            add(Rule.FLAG_UNREADABLE, f"“{head}”应填“是”或留空,而不是“{cell_text(raw)}”", cell_text(raw))
+            add(Rule.FLAG_UNREADABLE, cell_text(raw), header=head, text=cell_text(raw))
             return 0.0
         return 1.0 if flag else 0.0
     kind, x = parse_number(raw)
@@ -401,19 +401,18 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
         rule = next(r for r in (rubric.bonuses if spec.kind == "bonus" else rubric.deductions)
                     if spec.key.endswith(":" + r.id))
         rid = Rule.BONUS_NOT_ALLOWED if spec.kind == "bonus" else Rule.DEDUCTION_NOT_ALLOWED
-        word = "加分" if spec.kind == "bonus" else "减分"
         if kind != "num" or x < 0 or not float(x).is_integer():
-            add(rid, f"“{head}”应为次数(0–{rule.max_times}),而不是“{cell_text(raw)}”", cell_text(raw))
+            add(rid, cell_text(raw), header=head, max_times=rule.max_times, text=cell_text(raw))
             return 0.0
         if x > rule.max_times:
-            add(rid, f"{word}“{rule.name}”每通最多 {rule.max_times} 次,这里填了 {fmt_number(x)} 次", raw)
+            add(rid, raw, variant="too_many", name=rule.name, max_times=rule.max_times, times=fmt_number(x))
             return float(rule.max_times)
         return x
     if spec.kind == "error_deduction":
         ed = rubric.error_deduction
         if kind != "num" or not (ed.min <= x <= ed.max):
-            add(Rule.ERROR_DEDUCTION_INVALID,
-                f"差错扣分应在 {fmt_number(ed.min)}–{fmt_number(ed.max)} 之间,而不是“{cell_text(raw)}”", raw)
+            add(Rule.ERROR_DEDUCTION_INVALID, raw, min=fmt_number(ed.min), max=fmt_number(ed.max),
+                text=cell_text(raw))
             return min(max(x, ed.min), ed.max) if kind == "num" else 0.0
         return x
     if spec.kind == "fatal":
@@ -421,12 +420,12 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
             flag = parse_flag(raw)
             if flag is not None:
                 return 1.0 if flag else 0.0
-            add(Rule.FATAL_INVALID, f"致命性错误应为起数(0、1、2…),而不是“{cell_text(raw)}”", cell_text(raw))
+            add(Rule.FATAL_INVALID, cell_text(raw), text=cell_text(raw))
             return 0.0
         return x
     # offences and complaints: occurrence counts
     if kind != "num" or x < 0 or not float(x).is_integer():
-        add(Rule.OFFENCE_INVALID, f"“{head}”应为次数(0、1、2…),而不是“{cell_text(raw)}”", cell_text(raw))
+        add(Rule.OFFENCE_INVALID, cell_text(raw), header=head, text=cell_text(raw))
         return 0.0
     return x
 
@@ -463,20 +462,17 @@ def _unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields, oth
         probe, _ = map_columns(other, grid)
         needed = [it.name for it in other.items] + [f"offence:{o.id}" for o in other.offences]
         if probe.header_row is not None and all(k in probe.columns for k in needed):
-            return Finding(Rule.SHEET_OTHER_RUBRIC, Severity.ERROR, grid.file, grid.sheet,
-                           f"A{probe.header_row}",
-                           f"此表看起来是《{other.name}》({other.id})的评分表,不是《{rubric.name}》"
-                           f"({rubric.id});请用 --rubric {other.id}", other.id)
+            return Finding.of(Rule.SHEET_OTHER_RUBRIC, grid.file, grid.sheet, f"A{probe.header_row}",
+                              value=other.id, other_name=other.name, other_id=other.id,
+                              rubric_name=rubric.name, rubric_id=rubric.id)
     if hr is None:
-        return Finding(Rule.SHEET_UNMAPPED, Severity.ERROR, grid.file, grid.sheet, "",
-                       f"在前 {HEADER_SCAN_ROWS} 行找不到《{rubric.name}》的评分项表头,无法读取此表", None)
+        return Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", scan_rows=HEADER_SCAN_ROWS,
+                          rubric=rubric.name)
     names = {k: (k.split(":", 1)[1] if k.startswith("offence:") else k) for k in missing_items}
     for o in rubric.offences:
         names[f"offence:{o.id}"] = o.name
-    parts = []
-    if missing_items:
-        parts.append("找不到评分项列: " + "、".join(names[k] for k in missing_items))
-    if missing_fields:
-        parts.append("找不到必填列: " + "、".join(FIELD_ZH[k] for k in missing_fields))
-    return Finding(Rule.SHEET_UNMAPPED, Severity.ERROR, grid.file, grid.sheet, cell,
-                   ";".join(parts) + "。请把表头改成评分标准中的名称或别名", None)
+    variant = ("columns_missing" if missing_items and missing_fields else
+               "items_missing" if missing_items else "fields_missing")
+    return Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, cell, variant=variant,
+                      items="、".join(names[k] for k in missing_items),
+                      fields="、".join(FIELD_ZH[k] for k in missing_fields))

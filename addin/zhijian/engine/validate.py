@@ -112,9 +112,9 @@ def _duplicates(reads: list[SheetRead]) -> list[Finding]:
                 first, first_row = seen[key]
                 where = f"{first.cell_ref(first_row, 'recording_id')}" if first is read else \
                     f"{first.sheet}!{first.cell_ref(first_row, 'recording_id')}"
-                out.append(Finding(Rule.RECORDING_DUPLICATE, Severity.ERROR, read.file, read.sheet,
-                                   read.cell_ref(row, "recording_id"),
-                                   f"录音“{rid}”在本文件中重复评分(首次在 {where}),重复的这一行不计入统计", rid, row))
+                out.append(Finding.of(Rule.RECORDING_DUPLICATE, read.file, read.sheet,
+                                      read.cell_ref(row, "recording_id"), value=rid, row=row,
+                                      recording_id=rid, first=where))
             else:
                 seen[key] = (read, row)
     return out
@@ -125,12 +125,11 @@ def _row_checks(rubric: Rubric, read: SheetRead, roster: set[str] | None, period
     for row, agent, date in zip(read.data.get("row", []), read.data.get("agent_id", []),
                                  read.data.get("date", [])):
         if roster is not None and agent and agent not in roster:
-            out.append(Finding(Rule.AGENT_UNKNOWN, Severity.ERROR, read.file, read.sheet,
-                               read.cell_ref(row, "agent_id"), f"工号“{agent}”不在人员名单中", agent, row))
+            out.append(Finding.of(Rule.AGENT_UNKNOWN, read.file, read.sheet, read.cell_ref(row, "agent_id"),
+                                  value=agent, row=row, agent_id=agent))
         if period is not None and isinstance(date, dt.date) and date not in period:
-            out.append(Finding(Rule.DATE_OUT_OF_PERIOD, Severity.ERROR, read.file, read.sheet,
-                               read.cell_ref(row, "date"),
-                               f"日期 {date:%Y-%m-%d} 不在统计期 {period.describe()} 内", f"{date:%Y-%m-%d}", row))
+            out.append(Finding.of(Rule.DATE_OUT_OF_PERIOD, read.file, read.sheet, read.cell_ref(row, "date"),
+                                  value=f"{date:%Y-%m-%d}", row=row, date=date, period=period.describe()))
     return out
 
 
@@ -145,7 +144,7 @@ def _total_checks(calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
         row = int(calls["row"].iat[i])
         if (read.file, read.sheet, row) in skip:
             continue
-        out.append(Finding(Rule.TOTAL_MISMATCH, Severity.ERROR, read.file, read.sheet,
-                           read.cell_ref(row, "total"),
-                           f"表中总分 {fmt_number(recorded[i])} 与按评分标准计算的 {fmt_number(final[i])} 不符", recorded[i], row))
+        out.append(Finding.of(Rule.TOTAL_MISMATCH, read.file, read.sheet, read.cell_ref(row, "total"),
+                              value=recorded[i], row=row, recorded=fmt_number(recorded[i]),
+                              computed=fmt_number(final[i])))
     return out

@@ -26,7 +26,7 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
         try:
             grids.extend(read_grids(p))
         except InputFileError as e:
-            unreadable.append(Finding(Rule.FILE_UNREADABLE, Severity.ERROR, str(p), "", "", str(e), None))
+            unreadable.append(Finding.of(Rule.FILE_UNREADABLE, str(p), "", "", error=str(e)))
         if progress:
             progress(p)
     checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics,

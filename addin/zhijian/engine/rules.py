@@ -1,0 +1,187 @@
+"""The catalogue of finding rules: for every rule id its severity, a title, the message and what to do.
+
+As frictionless-py describes each error type (code, title, template, description), every `Rule`
+has one `RuleEntry` here, and every finding the engine makes is built from it (`Finding.of`), so
+the text of a finding lives in this one place. A message says what is wrong in the user's terms
+and names no door: how to fix it with a command-line option or a ribbon button is added by the
+door that shows it (see `findings.with_hints`). `fix` says what to do in no door's terms.
+
+Templates are `str.format` strings; their placeholders are the keyword arguments of
+`Finding.of`, kept on the finding (`Finding.params`) for the door's hint. A rule that covers
+several situations has a main template and named `variants`; a variant may have its own severity.
+The README's list of rule ids is tested against this catalogue.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Mapping
+
+
+class Rule(StrEnum):
+    """Stable rule ids of findings (the `rule` field of `--json`)."""
+
+    SCORE_NOT_ALLOWED = "score.not_allowed"
+    SCORE_UNREADABLE = "score.unreadable"
+    SCORE_MISSING = "score.missing"
+    SCORE_NA_FORBIDDEN = "score.na_forbidden"
+    FIELD_MISSING = "field.missing"
+    DATE_UNREADABLE = "date.unreadable"
+    DATE_OUT_OF_PERIOD = "date.out_of_period"
+    AGENT_UNKNOWN = "agent.unknown"
+    RECORDING_DUPLICATE = "recording.duplicate"
+    BONUS_NOT_ALLOWED = "bonus.not_allowed"
+    DEDUCTION_NOT_ALLOWED = "deduction.not_allowed"
+    FLAG_UNREADABLE = "flag.unreadable"
+    FATAL_INVALID = "fatal.invalid"
+    ERROR_DEDUCTION_INVALID = "error_deduction.invalid"
+    OFFENCE_INVALID = "offence.invalid"
+    TOTAL_MISMATCH = "total.mismatch"
+    FORMULA_ERROR = "formula.error"
+    COLUMN_UNKNOWN_RULE = "column.unknown_rule"
+    SHEET_UNMAPPED = "sheet.unmapped"
+    SHEET_OTHER_RUBRIC = "sheet.other_rubric"
+    FILE_UNREADABLE = "file.unreadable"
+    APPEAL_UNKNOWN_RECORDING = "appeal.unknown_recording"
+    APPEAL_LATE = "appeal.late"
+    APPEAL_SCORE_NOT_ALLOWED = "appeal.score_not_allowed"
+    APPEAL_NO_DECIDER = "appeal.no_decider"
+    APPEAL_INVALID = "appeal.invalid"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class RuleEntry:
+    """One rule of the catalogue."""
+
+    rule: Rule
+    severity: Severity  # the default; a variant may differ (`variant_severity`)
+    title: str  # a few words, for a heading or a count per rule
+    template: str  # the message, with str.format placeholders
+    fix: str  # what the user should do, in no door's terms
+    variants: Mapping[str, str] = field(default_factory=dict)  # other situations of the same rule
+    variant_severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    def message(self, variant: str | None = None, **params: Any) -> str:
+        return self.text(variant).format(**params)
+
+    def text(self, variant: str | None = None) -> str:
+        return self.template if variant is None else self.variants[variant]
+
+    def severity_of(self, variant: str | None = None) -> Severity:
+        return self.variant_severity.get(variant, self.severity) if variant else self.severity
+
+    def placeholders(self, variant: str | None = None) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(self.text(variant)) if name}
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+_HEADERS_FIX = "把表头改成评分标准中的名称或别名"
+
+_ENTRIES = [
+    # --- one cell of a 评分表 ---
+    RuleEntry(Rule.SCORE_NOT_ALLOWED, _E, "分值不允许",
+              "“{item}”得分 {score} 不在允许的分值内(允许: {allowed})",
+              "改成评分标准允许的分值"),
+    RuleEntry(Rule.SCORE_UNREADABLE, _E, "分数无法识别",
+              "“{item}”的分数“{text}”无法识别",
+              "填写数字分数;此项不涉及时写“不涉及”"),
+    RuleEntry(Rule.SCORE_MISSING, _E, "没有评分",
+              "“{item}”没有评分(不涉及请写“不涉及”)",
+              "填写分数;此项不涉及时写“不涉及”"),
+    RuleEntry(Rule.SCORE_NA_FORBIDDEN, _E, "不允许不涉及",
+              "“{item}”不允许标为不涉及",
+              "此项每通都要评分,填写分数"),
+    RuleEntry(Rule.FIELD_MISSING, _E, "必填字段为空",
+              "必填字段“{field}”为空",
+              "补填这一格"),
+    RuleEntry(Rule.DATE_UNREADABLE, _E, "日期无法识别",
+              "无法识别的日期“{text}”,请写成 2026-11-02",
+              "把日期写成 2026-11-02 的形式"),
+    RuleEntry(Rule.BONUS_NOT_ALLOWED, _E, "加分次数不允许",
+              "“{header}”应为次数(0–{max_times}),而不是“{text}”",
+              "填写加分的次数,不超过每通允许的次数;没有加分时留空",
+              {"too_many": "加分“{name}”每通最多 {max_times} 次,这里填了 {times} 次"}),
+    RuleEntry(Rule.DEDUCTION_NOT_ALLOWED, _E, "减分次数不允许",
+              "“{header}”应为次数(0–{max_times}),而不是“{text}”",
+              "填写减分的次数,不超过每通允许的次数;没有减分时留空",
+              {"too_many": "减分“{name}”每通最多 {max_times} 次,这里填了 {times} 次"}),
+    RuleEntry(Rule.FLAG_UNREADABLE, _E, "应填“是”或留空",
+              "“{header}”应填“是”或留空,而不是“{text}”",
+              "规则适用时填“是”,否则留空"),
+    RuleEntry(Rule.FATAL_INVALID, _E, "致命性错误起数无效",
+              "致命性错误应为起数(0、1、2…),而不是“{text}”",
+              "填写致命性错误的起数(0、1、2…)"),
+    RuleEntry(Rule.ERROR_DEDUCTION_INVALID, _E, "差错扣分超出范围",
+              "差错扣分应在 {min}–{max} 之间,而不是“{text}”",
+              "填写评分标准允许范围内的差错扣分"),
+    RuleEntry(Rule.OFFENCE_INVALID, _E, "扣分次数无效",
+              "“{header}”应为次数(0、1、2…),而不是“{text}”",
+              "填写发生的次数(0、1、2…)"),
+    RuleEntry(Rule.FORMULA_ERROR, _E, "公式错误",
+              "“{header}”单元格是公式错误 {error}",
+              "修正这一格的公式,或直接填写数值"),
+    # --- across the rows of a sheet ---
+    RuleEntry(Rule.DATE_OUT_OF_PERIOD, _E, "日期不在统计期内",
+              "日期 {date:%Y-%m-%d} 不在统计期 {period} 内",
+              "核对日期,或把这一行放到它所属统计期的评分表中"),
+    RuleEntry(Rule.AGENT_UNKNOWN, _E, "工号不在人员名单中",
+              "工号“{agent_id}”不在人员名单中",
+              "核对工号,或把此人加入人员名单"),
+    RuleEntry(Rule.RECORDING_DUPLICATE, _E, "录音重复评分",
+              "录音“{recording_id}”在本文件中重复评分(首次在 {first}),重复的这一行不计入统计",
+              "删除重复的一行,或核对录音编号"),
+    RuleEntry(Rule.TOTAL_MISMATCH, _E, "总分不符",
+              "表中总分 {recorded} 与按评分标准计算的 {computed} 不符",
+              "核对各项分数和总分公式;统计以按评分标准计算的总分为准"),
+    # --- a whole sheet or file ---
+    RuleEntry(Rule.COLUMN_UNKNOWN_RULE, _E, "评分标准中没有的规则列",
+              "列“{header}”: 评分标准《{rubric}》中没有这个{kind}项,该列不计分",
+              "把表头改成评分标准中的规则名称,或删除这一列"),
+    RuleEntry(Rule.SHEET_UNMAPPED, _E, "无法读取此表",
+              "在前 {scan_rows} 行找不到《{rubric}》的评分项表头,无法读取此表",
+              _HEADERS_FIX + ",或换用与此表相符的评分标准",
+              {"items_missing": "找不到评分项列: {items}。请" + _HEADERS_FIX,
+               "fields_missing": "找不到必填列: {fields}。请" + _HEADERS_FIX,
+               "columns_missing": "找不到评分项列: {items};找不到必填列: {fields}。请" + _HEADERS_FIX,
+               "register": "找不到申诉登记表的表头(至少需要“录音编号”列)"}),
+    RuleEntry(Rule.SHEET_OTHER_RUBRIC, _E, "属于另一个评分标准",
+              "此表看起来是《{other_name}》({other_id})的评分表,不是《{rubric_name}》({rubric_id})"
+              ";请用 --rubric {other_id}",
+              "改用此表所属的评分标准校验此表"),
+    RuleEntry(Rule.FILE_UNREADABLE, _E, "文件无法读取",
+              "{error}",
+              "按提示处理文件(如把 .xls 另存为 .xlsx、关闭占用文件的程序)后重试"),
+    # --- the 申诉登记表 ---
+    RuleEntry(Rule.APPEAL_UNKNOWN_RECORDING, _E, "申诉的录音不在评分表中",
+              "申诉的录音“{recording_id}”不在任何评分表中",
+              "核对录音编号,或把这条录音所在的评分表一起读入"),
+    RuleEntry(Rule.APPEAL_LATE, _W, "申诉逾期",
+              "申诉时间 {filed_at:%Y-%m-%d %H:%M} 晚于截止时间 {deadline:%Y-%m-%d %H:%M}"
+              "(成绩公布后 {hours} 小时),不予受理",
+              "核对申诉时间;逾期的申诉不予受理"),
+    RuleEntry(Rule.APPEAL_SCORE_NOT_ALLOWED, _E, "更正分数不允许",
+              "更正的“{item}”得分“{text}”不在允许的分值内(允许: {allowed})",
+              "改成评分标准允许的分值",
+              {"error_deduction": "更正的差错扣分“{text}”不在 {min}–{max} 之内"}),
+    RuleEntry(Rule.APPEAL_NO_DECIDER, _E, "没有复核人或仲裁人",
+              "有{step}结果但没有{step}人",
+              "填写作出决定的人"),
+    RuleEntry(Rule.APPEAL_INVALID, _E, "申诉登记有误",
+              "“{field}”应为 {choices},而不是“{text}”",
+              "按说明更正登记表的这一格",
+              {"no_recording": "申诉没有录音编号",
+               "filed_at": "申诉时间为空或无法识别(请写成 2026-10-13 15:30)",
+               "arbitration_unasked": "只有复核结果为“提交仲裁”的申诉才有仲裁结果",
+               "decided_at": "已有决定但决定时间为空或无法识别",
+               "no_correction": "改判的申诉没有填写任何更正分数"},
+              {"arbitration_unasked": _W}),
+]
+
+CATALOGUE: dict[Rule, RuleEntry] = {e.rule: e for e in _ENTRIES}
