@@ -395,6 +395,19 @@ def test_csv_json_through_the_cli(tmp_path):
     assert invoke("validate", path, "--rubric", "listening-10x4").exit_code == 0
 
 
+def test_the_cli_says_which_option_reads_another_rubrics_sheet(tmp_path):
+    # The engine says whose sheet it is; the CLI adds how to read it with its own option.
+    from zhijian.cli.common import CLI_HINTS
+    from zhijian.engine.rules import CATALOGUE
+
+    for rule, hint in CLI_HINTS.items():
+        assert {n for n in re.findall(r"{(\w+)", hint)} <= CATALOGUE[rule].placeholders()
+    result = invoke("validate", _qc_sheet_with_merged_header(tmp_path), "--rubric", "listening-10x4", "--json")
+    (f,) = json.loads(result.output)["findings"]
+    assert f["message"] == ("此表看起来是《服务质量评分标准v3.1》(qc-v3.1)的评分表,不是《质检监听评分表》"
+                            "(listening-10x4);请用 --rubric qc-v3.1")
+
+
 def test_score_on_another_rubrics_sheet_exits_2(tmp_path):
     path = _qc_sheet_with_merged_header(tmp_path)
     result = invoke("score", path, "--rubric", "listening-10x4")

@@ -43,6 +43,9 @@ def test_every_entry_has_a_title_a_template_and_a_fix(rule):
     assert entry.severity in set(Severity)
     assert all(text.strip() for text in entry.variants.values())
     assert set(entry.variant_severity) <= set(entry.variants)
+    # No door's terms in the engine's words: the CLI and the ribbon add their own hints.
+    for text in (entry.template, entry.fix, *entry.variants.values()):
+        assert "--" not in text and "按钮" not in text and "“配置”" not in text, text
 
 
 def test_a_finding_is_made_from_its_entry():
@@ -53,6 +56,18 @@ def test_a_finding_is_made_from_its_entry():
     assert (f.severity, f.message) == (Severity.ERROR, "“开场白及挂机”没有评分(不涉及请写“不涉及”)")
     assert f.params == {"item": "开场白及挂机"}
     assert "params" not in f.to_dict()
+
+
+def test_a_doors_hint_is_filled_from_the_findings_placeholders():
+    from zhijian.engine.findings import with_hints
+
+    f = Finding.of(Rule.SHEET_OTHER_RUBRIC, "a.xlsx", "QC", "A1", value="qc-v3.1", other_name="QC",
+                   other_id="qc-v3.1", rubric_name="监听", rubric_id="listening-10x4")
+    other = Finding.of(Rule.SCORE_MISSING, "a.xlsx", "QC", "F3", item="问候语")
+    hinted, same = with_hints([f, other], {Rule.SHEET_OTHER_RUBRIC: "(换成 {other_id})"})
+    assert hinted.message == f.message + "(换成 qc-v3.1)"
+    assert (hinted.rule, hinted.cell, hinted.value) == (f.rule, f.cell, f.value)
+    assert same is other
 
 
 def test_no_finding_is_written_outside_the_catalogue():

@@ -251,7 +251,9 @@ def test_other_rubrics_sheet_is_named(rubrics, tmp_path):
     assert cells(checked) == [("sheet.other_rubric", "A1")]
     (f,) = checked.report.findings
     assert f.value == "qc-v3.1"
-    assert "qc-v3.1" in f.message and "--rubric qc-v3.1" in f.message
+    # What is wrong, in the user's terms; how to fix it is each door's own hint.
+    assert f.message == "此表看起来是《服务质量评分标准v3.1》(qc-v3.1)的评分表,不是《质检监听评分表》(listening-10x4)"
+    assert f.params["other_id"] == "qc-v3.1"
 
 
 def test_listening_sheet_checked_as_qc_is_named_too(rubrics, tmp_path):

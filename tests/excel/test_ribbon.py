@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
+import re
 import subprocess
 import sys
 import types
@@ -20,7 +21,7 @@ import openpyxl
 import pytest
 import yaml
 
-from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
+from sheetkit import LISTENING_HEADER, QC_ITEMS, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
 from zhijian.excel import ribbon, settings
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import Finding, Rule, Severity
@@ -113,6 +114,25 @@ def test_validate_marks_cells_and_lists_findings_like_the_cli(tmp_path):
     assert "2 个错误" in result.message and "校验结果" in result.message
     assert port.statuses[-1] is None  # the status bar is given back
     assert sha256(src) == before  # the file port wrote a copy
+
+
+def test_validate_on_another_rubrics_sheet_says_where_to_choose_the_rubric(tmp_path):
+    # The engine says whose sheet it is; the ribbon adds its own way to switch, never a CLI option.
+    from zhijian.engine.rules import CATALOGUE
+    from zhijian.excel.sheet_buttons import RIBBON_HINTS
+
+    for rule, hint in RIBBON_HINTS.items():
+        assert {n for n in re.findall(r"{(\w+)", hint)} <= CATALOGUE[rule].placeholders()
+    qc = [["日期", "质检员", "工号", "录音编号", *QC_ITEMS, "最终得分"],
+          [D1, "陈静", 1001, "QC001", *QC_ITEMS.values(), 100]]
+    src = write_xlsx(tmp_path / "qc.xlsx", [SheetSpec("QC", qc)])
+    port = OpenpyxlPort(src, save_to=tmp_path / "out.xlsx")
+    result = ribbon.validate_on_port(port)
+    (f,) = result.details["findings"]
+    assert f.message == ("此表看起来是《服务质量评分标准v3.1》(qc-v3.1)的评分表,不是《质检监听评分表》"
+                         "(listening-10x4);请点“配置”,在“配置”工作表中把“评分标准”改为 qc-v3.1")
+    rows = list(openpyxl.load_workbook(tmp_path / "out.xlsx")["校验结果"].iter_rows(values_only=True))
+    assert [r[4] for r in rows[1:]] == [f.message]
 
 
 def test_validate_again_clears_the_marks_of_fixed_cells(tmp_path):

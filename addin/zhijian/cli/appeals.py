@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .common import findings_table, policy, console, handle_errors, json_option, print_json
+from .common import cli_findings, findings_table, policy, console, handle_errors, json_option, print_json
 
 @click.group()
 def appeals():
@@ -45,7 +45,7 @@ def appeals_check(register, inputs, rubric_name, window_hours, as_json):
 
     r = load_rubric(rubric_name)
     loaded = load_calls(r, list(inputs), appeals=register, policy=policy(window_hours))
-    mine = [f for f in loaded.findings if f.file == str(register)]
+    mine = cli_findings(f for f in loaded.findings if f.file == str(register))
     if as_json:
         print_json({"appeals": [o.to_dict() for o in loaded.appeals],
                     "findings": [f.to_dict() for f in mine]})

@@ -14,6 +14,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from zhijian.engine.findings import with_hints
+from zhijian.engine.rules import Rule
 from zhijian.errors import ZhijianError
 
 # soft_wrap: messages are never broken mid-line (a file path must stay whole); off a terminal,
@@ -74,6 +76,16 @@ def other_rubrics(current):
     return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
 
 
+
+
+# How to fix a finding with this door, appended to the engine's message (the ribbon has its own);
+# placeholders are those of the rule's message (engine/rules.py).
+CLI_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请用 --rubric {other_id}"}
+
+
+def cli_findings(findings) -> list:
+    """The engine's findings as the CLI shows them (table, --json, the checked copy)."""
+    return with_hints(findings, CLI_HINTS)
 
 
 def findings_table(report) -> Table:

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .common import (findings_table, other_rubrics, console, err_console, handle_errors, json_option,
-                     print_json)
+from .common import (cli_findings, findings_table, other_rubrics, console, err_console, handle_errors,
+                     json_option, print_json)
 
 def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
     from zhijian.errors import InputFileError
@@ -32,8 +32,10 @@ def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
         except ValueError:
             raise InputFileError(f"无法识别的统计期“{period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
     ros = read_roster(Path(roster)) if roster else None
-    return r, files, check_files(r, files, roster=ros, period=per, other_rubrics=other_rubrics(r),
-                                 require_fields=require_fields)
+    checked = check_files(r, files, roster=ros, period=per, other_rubrics=other_rubrics(r),
+                          require_fields=require_fields)
+    checked.report.findings = cli_findings(checked.report.findings)
+    return r, files, checked
 
 
 def _mapping_table(sheet, rubric) -> Table:

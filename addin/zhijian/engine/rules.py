@@ -152,8 +152,7 @@ _ENTRIES = [
                "columns_missing": "找不到评分项列: {items};找不到必填列: {fields}。请" + _HEADERS_FIX,
                "register": "找不到申诉登记表的表头(至少需要“录音编号”列)"}),
     RuleEntry(Rule.SHEET_OTHER_RUBRIC, _E, "属于另一个评分标准",
-              "此表看起来是《{other_name}》({other_id})的评分表,不是《{rubric_name}》({rubric_id})"
-              ";请用 --rubric {other_id}",
+              "此表看起来是《{other_name}》({other_id})的评分表,不是《{rubric_name}》({rubric_id})",
               "改用此表所属的评分标准校验此表"),
     RuleEntry(Rule.FILE_UNREADABLE, _E, "文件无法读取",
               "{error}",

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError
-from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity
+from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
+from zhijian.engine.rules import Rule
 from .common import OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, writing
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
@@ -23,6 +24,8 @@ FILL_WARNING = "FFEB9C"
 TOTAL_HEADER = "最终得分"
 FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
 _MARK_PREFIXES = tuple(f"[{w}]" for w in SEVERITY_ZH.values())  # how our comments start
+# How to fix a finding with the ribbon, appended to the engine's message (the CLI has its own).
+RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工作表中把“评分标准”改为 {other_id}"}
 
 
 # --- reading the open workbook ----------------------------------------------------------------------
@@ -61,6 +64,7 @@ def _check(port: WorkbookPort, settings: Settings):
             raise InputFileError(f"无法识别的统计期“{settings.period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
     port.status(f"{TITLE}: 正在按《{rubric.name}》校验……")
     checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics(rubric))
+    checked.report.findings = with_hints(checked.report.findings, RIBBON_HINTS)
     return rubric, checked
 
 
