@@ -1,11 +1,11 @@
 """zhijian.engine: everything a figure is made of, and nothing else.
 
 Owns the rubric model (`rubric`: pydantic, no YAML), the columns of a 评分表 (`columns`), scoring
-(`scoring`), the sheet reader over an in-memory grid (`reader`), validation and its findings
-(`validate`, `findings`, made from the catalogue of rules in `rules`), periods (`periods`), the
-loaded calls of some inputs (`loaded`), appeals rules (`appeals`), the 服务质量分析表 with
-calibration (`analysis`), the weekly and monthly figures (`weekly`, `monthly`), working days
-(`workdays`) and masking of text (`masking`).
+(`scoring`), the sheet reader over an in-memory grid (`reader`, with `cells` for what people type
+into a cell), validation and its findings (`validate`, `findings`, made from the catalogue of
+rules in `rules`), periods (`periods`), the loaded calls of some inputs (`loaded`), appeals rules
+(`appeals`), the 服务质量分析表 with calibration (`analysis`), the weekly and monthly figures
+(`weekly`, `monthly`), working days (`workdays`) and masking of text (`masking`).
 
 May import only the standard library, numpy, pandas, pydantic, chinesecalendar and
 `zhijian.errors`; it knows nothing of files, YAML, workbooks, click, rich, xlwings or mail (a test

@@ -21,7 +21,8 @@ import pandas as pd
 
 from .columns import normalise_header
 from .findings import Finding, Rule
-from .reader import Grid, id_text, cell_text, parse_number
+from .cells import cell_text, id_text, parse_number
+from .reader import Grid
 from .rubric import Rubric, fmt_number
 from .scoring import score_frame
 
@@ -163,6 +164,24 @@ def register_headers(rubric: Rubric) -> list[str]:
 def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Finding]]:
     """Appeals from a register sheet (header row among the first 10 rows)."""
     findings: list[Finding] = []
+    header, cols = _register_header(rubric, grid)
+    if header is None:
+        findings.append(Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="register"))
+        return [], findings
+    appeals = []
+    for r in range(header + 1, len(grid.rows)):
+        row = _RegisterRow(grid, r, cols, findings)
+        if all(cell_text(row.get(k)) == "" for k in cols):
+            continue
+        appeal = _read_appeal(rubric, row)
+        if appeal is not None:
+            appeals.append(appeal)
+    return appeals, findings
+
+
+def _register_header(rubric: Rubric, grid: Grid) -> tuple[int | None, dict[str, int]]:
+    """The index in grid.rows of the header row (the one with 录音编号 and the most known
+    columns), and column key -> index in the row."""
     words = {normalise_header(w)[0]: k for k, ws in REGISTER_FIELDS.items() for w in ws}
     for it in rubric.items:
         for w in (it.name, *it.aliases):
@@ -174,85 +193,102 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
                  if isinstance(v, str) and normalise_header(v)[0] in words}
         if "recording_id" in found and len(found) > len(cols):
             header, cols = r, found
-    if header is None:
-        findings.append(Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="register"))
-        return [], findings
-    appeals = []
-    for r in range(header + 1, len(grid.rows)):
-        row = grid.rows[r]
+    return header, cols
 
-        def get(key, row=row):
-            c = cols.get(key)
-            return row[c] if c is not None and c < len(row) else None
 
-        if all(cell_text(get(k)) == "" for k in cols):
+class _RegisterRow:
+    """One row of the register: its values by column key, and the findings about its cells."""
+
+    def __init__(self, grid: Grid, r: int, cols: dict[str, int], findings: list[Finding]):
+        self.grid, self.r, self.cols, self.findings = grid, r, cols, findings
+        self.values = grid.rows[r]
+        self.excel_row = grid.first_row + r
+
+    def get(self, key: str) -> Any:
+        c = self.cols.get(key)
+        return self.values[c] if c is not None and c < len(self.values) else None
+
+    def cell(self, key: str) -> str:
+        return self.grid.cell(self.r, self.cols[key]) if key in self.cols else ""
+
+    def add(self, rule: Rule, key: str, value: Any, variant: str | None = None, **params: Any) -> None:
+        self.findings.append(Finding.of(rule, self.grid.file, self.grid.sheet, self.cell(key), value=value,
+                                        row=self.excel_row, variant=variant, **params))
+
+
+def _read_appeal(rubric: Rubric, row: _RegisterRow) -> Appeal | None:
+    """The appeal of one register row, with the findings of its cells (None without a recording id)."""
+    get, add = row.get, row.add
+    corrected = _corrected_scores(rubric, row)
+    recheck, arbitration = cell_text(get("recheck_result")), cell_text(get("arbitration_result"))
+    for key, value, choices in (("recheck_result", recheck, RECHECK_CHOICES),
+                                ("arbitration_result", arbitration, ARBITRATION_CHOICES)):
+        if value and value not in choices:
+            add(Rule.APPEAL_INVALID, key, value, field=REGISTER_ZH[key], choices="/".join(choices), text=value)
+    appeal = Appeal(
+        row=row.excel_row, cell=row.cell("recording_id"), recording_id=id_text(get("recording_id")),
+        agent_id=id_text(get("agent_id")),
+        agent_name=cell_text(get("agent_name")), filed_at=parse_datetime(get("filed_at")),
+        reason=cell_text(get("reason")), recheck_result=recheck if recheck in RECHECK_CHOICES else "",
+        recheck_by=cell_text(get("recheck_by")),
+        arbitration_result=arbitration if arbitration in ARBITRATION_CHOICES else "",
+        arbitration_by=cell_text(get("arbitration_by")), decided_at=parse_datetime(get("decided_at")),
+        corrected=corrected)
+    if not appeal.recording_id:
+        add(Rule.APPEAL_INVALID, "recording_id", None, variant="no_recording")
+        return None
+    _check_appeal(appeal, row)
+    return appeal
+
+
+def _corrected_scores(rubric: Rubric, row: _RegisterRow) -> dict[str, float | None]:
+    """The 更正: columns filled in: item -> score (None = 不涉及), "error_deduction" -> 差错扣分."""
+    corrected: dict[str, float | None] = {}
+    for key in row.cols:
+        if not (key.startswith("item:") or key == "error_deduction"):
             continue
-        excel_row = grid.first_row + r
-
-        def cell(key, r=r):
-            return grid.cell(r, cols[key]) if key in cols else ""
-
-        def add(rule, key, value, variant=None, excel_row=excel_row, **params):
-            findings.append(Finding.of(rule, grid.file, grid.sheet, cell(key), value=value, row=excel_row,
-                                       variant=variant, **params))
-
-        corrected: dict[str, float | None] = {}
-        for key in cols:
-            if not (key.startswith("item:") or key == "error_deduction"):
-                continue
-            raw = get(key)
-            kind, x = parse_number(raw)
-            if kind == "blank":
-                continue
-            name = key[5:] if key.startswith("item:") else "error_deduction"
-            if key == "error_deduction":
-                ed = rubric.error_deduction
-                if kind != "num" or not ed.min <= x <= ed.max:
-                    add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), variant="error_deduction",
+        raw = row.get(key)
+        kind, x = parse_number(raw)
+        if kind == "blank":
+            continue
+        name = key[5:] if key.startswith("item:") else "error_deduction"
+        if key == "error_deduction":
+            ed = rubric.error_deduction
+            if kind != "num" or not ed.min <= x <= ed.max:
+                row.add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), variant="error_deduction",
                         text=cell_text(raw), min=fmt_number(ed.min), max=fmt_number(ed.max))
-                    continue
-                corrected[name] = x
                 continue
-            it = rubric.item_by_name[name]
-            if kind == "na" and it.na == "full":
-                corrected[name] = None
-            elif kind == "num" and it.allowed(x):
-                corrected[name] = x
-            else:
-                add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), item=name, text=cell_text(raw),
-                    allowed=it.describe_allowed())
-        recheck, arbitration = cell_text(get("recheck_result")), cell_text(get("arbitration_result"))
-        for key, value, choices in (("recheck_result", recheck, RECHECK_CHOICES),
-                                    ("arbitration_result", arbitration, ARBITRATION_CHOICES)):
-            if value and value not in choices:
-                add(Rule.APPEAL_INVALID, key, value, field=REGISTER_ZH[key], choices="/".join(choices), text=value)
-        appeal = Appeal(
-            row=excel_row, cell=cell("recording_id"), recording_id=id_text(get("recording_id")), agent_id=id_text(get("agent_id")),
-            agent_name=cell_text(get("agent_name")), filed_at=parse_datetime(get("filed_at")),
-            reason=cell_text(get("reason")), recheck_result=recheck if recheck in RECHECK_CHOICES else "",
-            recheck_by=cell_text(get("recheck_by")),
-            arbitration_result=arbitration if arbitration in ARBITRATION_CHOICES else "",
-            arbitration_by=cell_text(get("arbitration_by")), decided_at=parse_datetime(get("decided_at")),
-            corrected=corrected)
-        if not appeal.recording_id:
-            add(Rule.APPEAL_INVALID, "recording_id", None, variant="no_recording")
+            corrected[name] = x
             continue
-        if appeal.filed_at is None:
-            add(Rule.APPEAL_INVALID, "filed_at", cell_text(get("filed_at")) or None, variant="filed_at")
-        if appeal.recheck_result and not appeal.recheck_by:
-            add(Rule.APPEAL_NO_DECIDER, "recheck_by", None, step="复核")
-        if appeal.arbitration_result and not appeal.arbitration_by:
-            add(Rule.APPEAL_NO_DECIDER, "arbitration_by", None, step="仲裁")
-        if appeal.arbitration_result and appeal.recheck_result != TO_ARBITRATION:
-            add(Rule.APPEAL_INVALID, "arbitration_result", appeal.arbitration_result,
-                variant="arbitration_unasked")
-        if appeal.decision and appeal.decided_at is None:
-            add(Rule.APPEAL_INVALID, "decided_at", cell_text(get("decided_at")) or None, variant="decided_at")
-        row_has_bad_score = any(f.row == excel_row and f.rule == Rule.APPEAL_SCORE_NOT_ALLOWED for f in findings)
-        if appeal.decision == UPHELD and not appeal.corrected and not row_has_bad_score:
-            add(Rule.APPEAL_INVALID, "recheck_result", None, variant="no_correction")
-        appeals.append(appeal)
-    return appeals, findings
+        it = rubric.item_by_name[name]
+        if kind == "na" and it.na == "full":
+            corrected[name] = None
+        elif kind == "num" and it.allowed(x):
+            corrected[name] = x
+        else:
+            row.add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), item=name, text=cell_text(raw),
+                    allowed=it.describe_allowed())
+    return corrected
+
+
+def _check_appeal(appeal: Appeal, row: _RegisterRow) -> None:
+    """What a register row must say once it names a recording: when, who decided, and how."""
+    get, add = row.get, row.add
+    if appeal.filed_at is None:
+        add(Rule.APPEAL_INVALID, "filed_at", cell_text(get("filed_at")) or None, variant="filed_at")
+    if appeal.recheck_result and not appeal.recheck_by:
+        add(Rule.APPEAL_NO_DECIDER, "recheck_by", None, step="复核")
+    if appeal.arbitration_result and not appeal.arbitration_by:
+        add(Rule.APPEAL_NO_DECIDER, "arbitration_by", None, step="仲裁")
+    if appeal.arbitration_result and appeal.recheck_result != TO_ARBITRATION:
+        add(Rule.APPEAL_INVALID, "arbitration_result", appeal.arbitration_result,
+            variant="arbitration_unasked")
+    if appeal.decision and appeal.decided_at is None:
+        add(Rule.APPEAL_INVALID, "decided_at", cell_text(get("decided_at")) or None, variant="decided_at")
+    row_has_bad_score = any(f.row == row.excel_row and f.rule == Rule.APPEAL_SCORE_NOT_ALLOWED
+                            for f in row.findings)
+    if appeal.decision == UPHELD and not appeal.corrected and not row_has_bad_score:
+        add(Rule.APPEAL_INVALID, "recheck_result", None, variant="no_correction")
 
 
 def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,

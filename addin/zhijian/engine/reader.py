@@ -3,14 +3,13 @@
 The input is a `Grid`: rows of cell values with the address of the top-left cell, as a file
 reader or the Excel ribbon (the used range of the open sheet) hands it over. The reader finds the
 header rows, maps columns to the rubric's items and fields, normalises what inspectors type
-("５", "5分", "不涉及", "/") and returns a table of calls with the findings of every cell it could
+("５", "5分", "不涉及", "/"; see `cells`) and returns a table of calls with the findings of every cell it could
 not accept. Nothing here touches a file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,19 +18,16 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from .cells import cell_text, id_text, parse_date, parse_flag, parse_number
 from .columns import (FIELD_ZH, REQUIRED_FIELDS, RULE_PREFIXES, ColumnSpec, column_specs,
                       header_lookup, normalise_header)
 from .findings import Finding, Rule
 from .rubric import Rubric, fmt_number
 
-NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "-", "—", "／"}
-TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×"}
-FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0"}
 TOTAL_ROW_WORDS = ("合计", "总计", "平均", "小计", "均分", "汇总")
 EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
                 "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
 HEADER_SCAN_ROWS = 15
-_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
 META_COLUMNS = ["file", "sheet", "row", "date", "inspector", "agent_id", "agent_name", "team",
                 "recording_id", "call_type", "remarks", "recorded_total"]
 
@@ -93,70 +89,6 @@ class SheetRead:
         """(key, column letter, header) for every mapped column, in sheet order."""
         return sorted(((k, c, self.headers[k]) for k, c in self.columns.items()),
                       key=lambda t: (len(t[1]), t[1]))
-
-
-def cell_text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and math.isnan(v):
-        return ""
-    return unicodedata.normalize("NFKC", str(v)).strip()
-
-
-def parse_number(v: Any) -> tuple[str, float | None]:
-    """('num', x) | ('na', None) | ('blank', None) | ('bad', None) for what a person typed."""
-    if isinstance(v, bool):
-        return "bad", None
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        if isinstance(v, float) and math.isnan(v):
-            return "blank", None
-        return "num", float(v)
-    s = cell_text(v).replace(" ", "")
-    if s == "":
-        return "blank", None
-    if s.lower() in NA_WORDS:
-        return "na", None
-    m = _NUMBER.match(s)
-    if m:
-        return "num", float(m.group(1))
-    return "bad", None
-
-
-def parse_flag(v: Any) -> bool | None:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)):
-        return v != 0
-    s = cell_text(v).lower()
-    if s in TRUE_WORDS:
-        return True
-    if s in FALSE_WORDS:
-        return False
-    return None
-
-
-def parse_date(v: Any) -> dt.date | None:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
-    s = cell_text(v)
-    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$", s)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    return None
-
-
-def id_text(v: Any) -> str:
-    """Agent ids and recording ids typed as numbers keep no trailing '.0'."""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return cell_text(v)
 
 
 def _match(word: str, lookup: dict[str, ColumnSpec], items: dict[str, ColumnSpec]) -> ColumnSpec | None:
@@ -254,7 +186,6 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     Works column by column: numbers (what almost every cell holds) take a fast path, and only
     the odd cell pays for normalisation and a finding."""
     read, hr = map_columns(rubric, grid)
-    specs = {s.key: s for s in column_specs(rubric)}
     item_keys = [it.name for it in rubric.items] + [f"offence:{o.id}" for o in rubric.offences]
     missing_items = [k for k in item_keys if k not in read.columns]
     # Scoring alone needs only the items; validation and the reports need who, when and which call.
@@ -265,11 +196,55 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
                                            other_rubrics)]
         return read
     read.mapped = True
-    col_index = {k: _col_number(letter) - grid.first_col for k, letter in read.columns.items()}
+    cells = _DataCells(grid, read, hr)
+    # The order of the keys is the order of the calls table's columns.
+    data: dict[str, Any] = {"file": [grid.file] * cells.n, "sheet": [grid.sheet] * cells.n,
+                            "row": cells.excel_rows}
+    _formula_errors(cells)
+    _read_fields(cells, data)
+    _read_items(rubric, cells, data)
+    _read_rule_columns(rubric, cells, data)
+    if "total" in cells.cols:
+        data["recorded_total"] = [x if kind == "num" else np.nan
+                                  for kind, x in map(parse_number, cells.cols["total"])]
+    else:
+        data["recorded_total"] = [np.nan] * cells.n
+    for letter, header in read.extra_columns.items():
+        data[f"extra:{header}"] = cells.column_at(_col_number(letter) - grid.first_col)
+    read.data = data
+    return read
+
+
+class _DataCells:
+    """The call rows of a mapped sheet, as one list of values per mapped column, and the way to
+    add a finding about one of their cells (to the read's findings)."""
+
+    def __init__(self, grid: Grid, read: SheetRead, hr: int):
+        self.grid, self.read = grid, read
+        col_index = {k: _col_number(letter) - grid.first_col for k, letter in read.columns.items()}
+        idxs = _call_rows(grid, hr, col_index)
+        self.rows = [grid.rows[r] for r in idxs]
+        self.n = len(self.rows)
+        self.excel_rows = [grid.first_row + r for r in idxs]
+        self.cols = {key: self.column_at(i) for key, i in col_index.items()}
+
+    def column_at(self, i: int) -> list[Any]:
+        return [row[i] if i < len(row) else None for row in self.rows]
+
+    def add(self, rule: Rule, key: str, j: int, value: Any, variant: str | None = None, **params: Any) -> None:
+        """A finding about the cell of column `key` on the j-th call row."""
+        row = self.excel_rows[j]
+        self.read.findings.append(Finding.of(rule, self.grid.file, self.grid.sheet,
+                                             f"{self.read.columns[key]}{row}", value=value, row=row,
+                                             variant=variant, **params))
+
+
+def _call_rows(grid: Grid, hr: int, col_index: dict[str, int]) -> list[int]:
+    """Indices in grid.rows of the rows below the header that are calls."""
     used = sorted(col_index.values())
     remarks_idx = col_index.get("remarks")
     rid_idx = col_index.get("recording_id", len(grid.rows[hr]) + 10**6)
-    idxs, rows = [], []
+    idxs = []
     for r in range(hr + 1, len(grid.rows)):
         row = grid.rows[r]
         rid = row[rid_idx] if rid_idx < len(row) else None
@@ -278,33 +253,28 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
                 and _is_blank_or_total(row, used, remarks_idx):
             continue
         idxs.append(r)
-        rows.append(row)
-    excel_rows = [grid.first_row + r for r in idxs]
-    findings = read.findings
+    return idxs
 
-    def column(key: str) -> list[Any]:
-        i = col_index[key]
-        return [row[i] if i < len(row) else None for row in rows]
 
-    def add(rule, key, j, value, variant=None, **params):
-        findings.append(Finding.of(rule, grid.file, grid.sheet, f"{read.columns[key]}{excel_rows[j]}",
-                                   value=value, row=excel_rows[j], variant=variant, **params))
-
-    data: dict[str, Any] = {"file": [grid.file] * len(rows), "sheet": [grid.sheet] * len(rows),
-                            "row": excel_rows}
-    cols = {key: column(key) for key in col_index}
-    for key, values in cols.items():
+def _formula_errors(cells: _DataCells) -> None:
+    for key, values in cells.cols.items():
         for j, v in enumerate(values):
             if type(v) is str and v.strip() in EXCEL_ERRORS:
-                add(Rule.FORMULA_ERROR, key, j, v.strip(), header=read.headers[key], error=v.strip())
+                cells.add(Rule.FORMULA_ERROR, key, j, v.strip(), header=cells.read.headers[key], error=v.strip())
+
+
+def _read_fields(cells: _DataCells, data: dict[str, Any]) -> None:
+    """Who, which call and when: text fields, ids and the date, with the findings of empty or
+    unreadable required ones."""
+    cols, add = cells.cols, cells.add
     for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
-        data[key] = [cell_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
+        data[key] = [cell_text(v) for v in cols[key]] if key in cols else [""] * cells.n
     for key in ("agent_id", "recording_id"):
-        data[key] = [id_text(v) for v in cols[key]] if key in cols else [""] * len(rows)
+        data[key] = [id_text(v) for v in cols[key]] if key in cols else [""] * cells.n
         for j, v in enumerate(data[key] if key in cols else ()):
             if not v:
                 add(Rule.FIELD_MISSING, key, j, None, field=FIELD_ZH[key])
-    dates: list[dt.date | None] = [None] * len(rows)
+    dates: list[dt.date | None] = [None] * cells.n
     for j, v in enumerate(cols.get("date", ())):
         dates[j] = parse_date(v)
         if dates[j] is None:
@@ -314,10 +284,15 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             elif t not in EXCEL_ERRORS:
                 add(Rule.DATE_UNREADABLE, "date", j, t, text=t)
     data["date"] = dates
+
+
+def _read_items(rubric: Rubric, cells: _DataCells, data: dict[str, Any]) -> None:
+    """The item scores (NaN for 不涉及 and for what cannot be read)."""
+    add = cells.add
     for it in rubric.items:
         out = []
         levels = set(it.allowed_values())
-        for j, raw in enumerate(cols[it.name]):
+        for j, raw in enumerate(cells.cols[it.name]):
             if type(raw) is float and raw in levels:  # the common case: a valid number
                 out.append(raw)
                 continue
@@ -337,7 +312,12 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             elif cell_text(raw) not in EXCEL_ERRORS:
                 add(Rule.SCORE_UNREADABLE, it.name, j, cell_text(raw), item=it.name, text=cell_text(raw))
         data[it.name] = out
-    for key, spec in specs.items():
+
+
+def _read_rule_columns(rubric: Rubric, cells: _DataCells, data: dict[str, Any]) -> None:
+    """Bonuses, deductions, zero-outs, offences, fatal errors, 差错扣分: counts and flags."""
+    cols, add = cells.cols, cells.add
+    for key, spec in {s.key: s for s in column_specs(rubric)}.items():
         if key not in cols or spec.kind in ("field", "item", "total"):
             continue
         out = []
@@ -348,16 +328,6 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
             out.append(_read_rule_value(rubric, spec, raw,
                                         lambda rule, v, k=key, j=j, **p: add(rule, k, j, v, **p)))
         data[key] = out
-    if "total" in cols:
-        data["recorded_total"] = [x if kind == "num" else np.nan
-                                  for kind, x in map(parse_number, cols["total"])]
-    else:
-        data["recorded_total"] = [np.nan] * len(rows)
-    for letter, header in read.extra_columns.items():
-        i = _col_number(letter) - grid.first_col
-        data[f"extra:{header}"] = [row[i] if i < len(row) else None for row in rows]
-    read.data = data
-    return read
 
 
 def calls_frame(reads: Sequence[SheetRead]) -> pd.DataFrame:

@@ -238,6 +238,16 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs: list[tuple[tuple, str]] = []
     if not r.categories and not r.offences:
         probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
+    probs += _category_problems(r)
+    probs += _marks_problems(r)
+    probs += _rule_problems(r)
+    probs += _setting_problems(r)
+    return probs
+
+
+def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Categories and their items: unique names, maxima that add up, levels and ranges."""
+    probs: list[tuple[tuple, str]] = []
     names: dict[str, tuple] = {}
     for ci, c in enumerate(r.categories):
         cpath = ("categories", ci)
@@ -255,25 +265,37 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
             if it.name in names:
                 probs.append((ipath + ("name",), f"名称“{it.name}”重复"))
             names[it.name] = ipath
-            if it.max <= 0:
-                probs.append((ipath + ("max",), f"评分项“{it.name}”满分必须大于 0"))
-            if it.levels is not None and it.range is not None:
-                probs.append((ipath + ("range",), f"评分项“{it.name}”不能同时有 levels 和 range"))
-            if it.levels is not None:
-                if not it.levels:
-                    probs.append((ipath + ("levels",), f"评分项“{it.name}”的 levels 为空"))
-                elif not any(math.isclose(v, it.max) for v in it.levels):
-                    probs.append((ipath + ("levels",),
-                                  f"评分项“{it.name}”的等级 {'/'.join(fmt_number(v) for v in it.levels)} 中没有满分 {fmt_number(it.max)}"))
-                for li, v in enumerate(it.levels):
-                    if v < 0 or v > it.max + 1e-9:
-                        probs.append((ipath + ("levels", li),
-                                      f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
-            if it.range is not None:
-                rg = it.range
-                if not math.isclose(rg.max, it.max) or rg.min < 0 or rg.step <= 0 or rg.min > rg.max:
-                    probs.append((ipath + ("range",),
-                                  f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
+            probs += _item_problems(it, ipath)
+    return probs
+
+
+def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
+    probs: list[tuple[tuple, str]] = []
+    if it.max <= 0:
+        probs.append((ipath + ("max",), f"评分项“{it.name}”满分必须大于 0"))
+    if it.levels is not None and it.range is not None:
+        probs.append((ipath + ("range",), f"评分项“{it.name}”不能同时有 levels 和 range"))
+    if it.levels is not None:
+        if not it.levels:
+            probs.append((ipath + ("levels",), f"评分项“{it.name}”的 levels 为空"))
+        elif not any(math.isclose(v, it.max) for v in it.levels):
+            probs.append((ipath + ("levels",),
+                          f"评分项“{it.name}”的等级 {'/'.join(fmt_number(v) for v in it.levels)} 中没有满分 {fmt_number(it.max)}"))
+        for li, v in enumerate(it.levels):
+            if v < 0 or v > it.max + 1e-9:
+                probs.append((ipath + ("levels", li),
+                              f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
+    if it.range is not None:
+        rg = it.range
+        if not math.isclose(rg.max, it.max) or rg.min < 0 or rg.step <= 0 or rg.min > rg.max:
+            probs.append((ipath + ("range",),
+                          f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
+    return probs
+
+
+def _marks_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """The weights reach full marks, the base equals them, and pass ≤ good ≤ full."""
+    probs: list[tuple[tuple, str]] = []
     # Weights: the items, scaled, must reach full marks exactly.
     if r.categories:
         raw = sum(c.max_points for c in r.categories)
@@ -285,7 +307,14 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
         probs.append((("base",), f"基准分 {fmt_number(r.base)} 应等于满分 {fmt_number(r.marks.full)}"))
     if not (0 <= r.marks.pass_ <= r.marks.good <= r.marks.full):
         probs.append((("marks",), "应满足 0 ≤ pass(最低允许) ≤ good(良好水平) ≤ full(最高期望)"))
+    return probs
+
+
+def _rule_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Bonuses, deductions, zero-outs and offences: unique ids, targets that exist, sane points."""
+    probs: list[tuple[tuple, str]] = []
     ids: set[str] = set()
+    cats = {c.name for c in r.categories}
     for kind, rules in (("bonuses", r.bonuses), ("deductions", r.deductions),
                         ("zero_outs", r.zero_outs), ("offences", r.offences)):
         for k, rule in enumerate(rules):
@@ -299,17 +328,28 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
             if label and (rule.points <= 0 or rule.max_times < 1):
                 probs.append((path + ("points",), f"{label}“{rule.name}”的分值和次数必须大于 0"))
             if kind == "zero_outs":
-                cats = {c.name for c in r.categories}
-                if rule.scope in ("item", "category") and rule.target is None:
-                    probs.append((path, f"清零规则“{rule.name}”缺少 target(要清零的评分项或类别)"))
-                elif rule.scope == "item" and rule.target not in r.item_by_name:
-                    probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的评分项“{rule.target}”"))
-                elif rule.scope == "category" and rule.target not in cats:
-                    probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的类别“{rule.target}”"))
-                if rule.scope == "call" and rule.target is not None:
-                    probs.append((path + ("target",), f"整通清零规则“{rule.name}”不应有 target"))
+                probs += _zero_out_problems(r, rule, path, cats)
             if kind == "offences" and (rule.points <= 0 or rule.multiplier < 1):
                 probs.append((path + ("points",), f"扣分条款“{rule.name}”的分值必须大于 0,倍数不小于 1"))
+    return probs
+
+
+def _zero_out_problems(r: Rubric, rule: ZeroOut, path: tuple, cats: set[str]) -> list[tuple[tuple, str]]:
+    probs: list[tuple[tuple, str]] = []
+    if rule.scope in ("item", "category") and rule.target is None:
+        probs.append((path, f"清零规则“{rule.name}”缺少 target(要清零的评分项或类别)"))
+    elif rule.scope == "item" and rule.target not in r.item_by_name:
+        probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的评分项“{rule.target}”"))
+    elif rule.scope == "category" and rule.target not in cats:
+        probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的类别“{rule.target}”"))
+    if rule.scope == "call" and rule.target is not None:
+        probs.append((path + ("target",), f"整通清零规则“{rule.name}”不应有 target"))
+    return probs
+
+
+def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """差错扣分 bounds, the order of the grades, the analysis bin width."""
+    probs: list[tuple[tuple, str]] = []
     ed = r.error_deduction
     if ed.enabled and not (0 <= ed.min <= ed.max):
         probs.append((("error_deduction",), "差错扣分应满足 0 ≤ min ≤ max"))

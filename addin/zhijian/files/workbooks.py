@@ -121,7 +121,7 @@ def read_csv(path: Path) -> Grid:
 def read_roster(path: Path) -> set[str]:
     """Agent ids (工号) from a roster file: the column headed 工号 (or 坐席工号…), else the first."""
     from zhijian.engine.columns import FIELD_ALIASES, normalise_header
-    from zhijian.engine.reader import id_text
+    from zhijian.engine.cells import id_text
 
     words = {normalise_header(w)[0] for w in FIELD_ALIASES["agent_id"]}
     for grid in read_grids(Path(path)):

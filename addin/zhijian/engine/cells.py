@@ -1,0 +1,82 @@
+"""What people type into a cell, as values: text without full-width forms, scores ("５", "5分",
+"不涉及"), yes/no flags, dates, and ids typed as numbers. Used by the sheet reader and the appeals
+register alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+
+NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "-", "—", "／"}
+TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×"}
+FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0"}
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
+
+
+def cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    return unicodedata.normalize("NFKC", str(v)).strip()
+
+
+def parse_number(v: Any) -> tuple[str, float | None]:
+    """('num', x) | ('na', None) | ('blank', None) | ('bad', None) for what a person typed."""
+    if isinstance(v, bool):
+        return "bad", None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        if isinstance(v, float) and math.isnan(v):
+            return "blank", None
+        return "num", float(v)
+    s = cell_text(v).replace(" ", "")
+    if s == "":
+        return "blank", None
+    if s.lower() in NA_WORDS:
+        return "na", None
+    m = _NUMBER.match(s)
+    if m:
+        return "num", float(m.group(1))
+    return "bad", None
+
+
+def parse_flag(v: Any) -> bool | None:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)):
+        return v != 0
+    s = cell_text(v).lower()
+    if s in TRUE_WORDS:
+        return True
+    if s in FALSE_WORDS:
+        return False
+    return None
+
+
+def parse_date(v: Any) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
+    s = cell_text(v)
+    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$", s)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+def id_text(v: Any) -> str:
+    """Agent ids and recording ids typed as numbers keep no trailing '.0'."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return cell_text(v)
