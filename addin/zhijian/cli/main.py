@@ -12,6 +12,7 @@ from zhijian import __version__
 from .addin import addin_group
 from .appeals import appeals
 from .audit import audit
+from .daily import daily, penalties
 from .demo import demo
 from .email import email_command
 from .reports import consolidate, monthly, weekly
@@ -25,7 +26,8 @@ def cli():
     """质检 zhijian: 评分表校验、计分、汇总分析。"""
 
 
-for command in (rubric, validate, score, consolidate, weekly, monthly, appeals, audit, template, demo):
+for command in (rubric, validate, score, consolidate, weekly, monthly, daily, penalties, appeals, audit, template,
+                demo):
     cli.add_command(command)
 cli.add_command(email_command, "email")
 cli.add_command(addin_group, "addin")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from .common import (other_rubrics, policy, print_appeals, run_with_progress, appeals_options, console,
                      err_console, handle_errors, json_option, print_json)
+from .outputs import output_file
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -17,13 +16,16 @@ from .common import (other_rubrics, policy, print_appeals, run_with_progress, ap
 @click.option("--date", "date_text", help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准(默认取各评分项中位数)")
 @appeals_options
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出的服务质量分析表 .xlsx")
+@click.option("-o", "--output", type=click.Path(),
+              help="输出的服务质量分析表 .xlsx,或输出文件夹(默认: 当前文件夹下的 服务质量分析表_<统计周期>.xlsx)")
 @json_option
 @handle_errors
 def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, window_hours, output, as_json):
     """把各质检员的评分表汇总成服务质量分析表,例如:
 
-    zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month -o 分析表.xlsx
+    zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month
+
+    不写 -o 时写出当前文件夹下的 服务质量分析表_2026-10.xlsx(周: _2026-W42,日: _2026-10-14)。
     """
     import datetime as dt
 
@@ -49,7 +51,10 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
                      progress=lambda p: bar.advance(task))
     for n in result.notes:
         err_console.print(f"[yellow]{n}[/yellow]")
-    out = write_consolidation(result, Path(output))
+    from zhijian.files.names import analysis_name
+
+    out = write_consolidation(result, output_file(output, analysis_name(
+        period_kind, dt.date.fromisoformat(result.provenance.options["date"]))))
     a = result.analysis
     if as_json:
         data = a.to_dict()
@@ -80,16 +85,20 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @click.option("--quota", default=60, show_default=True, help="每名质检员每个工作日的监听定额")
 @appeals_options
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出的质检周报 .xlsx")
+@click.option("-o", "--output", type=click.Path(),
+              help="输出的质检周报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检周报_2026-W42.xlsx 这样的名称)")
 @json_option
 @handle_errors
 def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output, as_json):
     """生成质检周报(周一至周日),例如:
 
-    zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42 -o 质检周报.xlsx
+    zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42
+
+    不写 -o 时写出当前文件夹下的 质检周报_2026-W42.xlsx。
     """
     from zhijian.pipeline.jobs import weekly_report, write_periodic
     from zhijian.errors import InputFileError
+    from zhijian.files.names import WEEKLY, report_name
     from zhijian.files.rubrics import load_rubric
 
     if week and not __import__("re").fullmatch(r"\d{4}-W\d{1,2}", week, flags=2):
@@ -98,7 +107,7 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
     result = run_with_progress(as_json, weekly_report, rubric=r, inputs=list(inputs), week=week, lead=lead,
                                 quota_per_day=quota, appeals=appeals, policy=policy(window_hours),
                                 rubric_source=rubric_name, other_rubrics=other_rubrics(r))
-    out = write_periodic(result, Path(output))
+    out = write_periodic(result, output_file(output, report_name(WEEKLY, result.provenance.options["week"])))
     rep = result.report
     if as_json:
         print_json({**rep.to_dict(), "output": str(out)})
@@ -122,16 +131,20 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
 @appeals_options
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出的质检月报 .xlsx")
+@click.option("-o", "--output", type=click.Path(),
+              help="输出的质检月报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检月报_2026-10.xlsx 这样的名称)")
 @json_option
 @handle_errors
 def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_hours, output, as_json):
     """生成质检月报,例如:
 
-    zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10 -o 质检月报.xlsx
+    zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10
+
+    不写 -o 时写出当前文件夹下的 质检月报_2026-10.xlsx。
     """
     from zhijian.pipeline.jobs import monthly_report, write_periodic
     from zhijian.errors import InputFileError
+    from zhijian.files.names import MONTHLY, report_name
     from zhijian.files.rubrics import load_rubric
 
     if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
@@ -141,7 +154,7 @@ def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_
                                 previous=list(previous) or None, lead=lead, sampling_target=target,
                                 appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
                                 other_rubrics=other_rubrics(r))
-    out = write_periodic(result, Path(output))
+    out = write_periodic(result, output_file(output, report_name(MONTHLY, result.provenance.options["month"])))
     d = result.report.to_dict()
     if as_json:
         print_json({**d, "output": str(out)})

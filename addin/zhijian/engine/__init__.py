@@ -5,7 +5,9 @@ Owns the rubric model (`rubric`: pydantic, no YAML), the columns of a 评分表 
 into a cell), validation and its findings (`validate`, `findings`, made from the catalogue of
 rules in `rules`), periods (`periods`), the loaded calls of some inputs (`loaded`), appeals rules
 (`appeals`), the 服务质量分析表 with calibration (`analysis`), the weekly and monthly figures
-(`weekly`, `monthly`), working days (`workdays`) and masking of text (`masking`).
+(`weekly`, `monthly`), the lead's day (`daily`: the 质检日志's figures and lists), serious problems
+(`serious`) and their vouchers (`penalties`: 扣分凭单, 扣罚登记表), working days (`workdays`) and
+masking of text (`masking`).
 
 May import only the standard library, numpy, pandas, pydantic, chinesecalendar and
 `zhijian.errors`; it knows nothing of files, YAML, workbooks, click, rich, xlwings or mail (a test

@@ -3,8 +3,9 @@
 Owns expanding the inputs a user names (`inputs`), reading workbooks and CSV into grids
 (`workbooks`: python-calamine, openpyxl), rubric and configuration YAML with line-numbered errors
 (`rubrics`, `yamldoc`), atomic writes (`atomic`), provenance of reports (`provenance`), the checked
-and scored copies of inspectors' sheets (`copies`) and LibreOffice headless (`libreoffice`, for
-recalculation and PDF in tests).
+and scored copies of inspectors' sheets (`copies`), the default (Chinese) names of outputs
+(`names`), the zip of a day's sheets (`archive`), the roster's inspector list (`inspectors`) and
+LibreOffice headless (`libreoffice`, for recalculation and PDF in tests).
 
 May import the engine; never the report writers, delivery, the pipeline or the doors.
 """

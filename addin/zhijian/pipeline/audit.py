@@ -101,6 +101,38 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     return write_periodic(result, out)
 
 
+@recomputer("daily")
+def _recompute_daily(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    """The day's package again; the workbook of the same kind as the audited one (质检日志 or 扣分凭单)."""
+    from .daily import daily_package, write_daily_package
+    from zhijian.engine.daily import parse_repeat_window
+    from zhijian.files import names
+    from zhijian.files.rubrics import load_rubric
+
+    o = prov.options
+    split = (lambda v: [x for x in str(v).split(",") if x] if v else None)
+    pkg = daily_package(load_rubric(prov.rubric_source), inputs, date=dt.date.fromisoformat(o["date"]),
+                        roster=o.get("roster"), inspectors=split(o.get("inspectors")), on_duty=o.get("on_duty"),
+                        rotation=split(o.get("rotation")), repeat_times=int(o.get("repeat_times", 3)),
+                        repeat_window=parse_repeat_window(o.get("repeat_window")),
+                        quota_per_day=int(o.get("quota_per_day", 60)), points=int(o.get("points", 3)),
+                        lead=o.get("lead"), appeals=_appeals_path(prov), policy=policy_from(o),
+                        rubric_source=prov.rubric_source)
+    written = write_daily_package(pkg, out.parent)
+    return written["vouchers"] if out.name.startswith(names.VOUCHERS) else written["log"]
+
+
+@recomputer("penalties")
+def _recompute_penalties(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    from .daily import penalties_register, write_penalties
+    from zhijian.files.rubrics import load_rubric
+
+    o = prov.options
+    result = penalties_register(load_rubric(prov.rubric_source), inputs, month=o["month"], lead=o.get("lead"),
+                                appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source)
+    return write_penalties(result, out)
+
+
 def policy_from(options: dict):
     from zhijian.engine.appeals import AppealPolicy
 

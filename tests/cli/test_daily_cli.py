@@ -1,0 +1,85 @@
+"""`zhijian daily` and `zhijian penalties` as a lead runs them, and the Chinese default names of every
+report when `-o` is left out (or names a folder)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dailykit import roster, week_folder
+from zhijian.cli.main import cli
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    return week_folder(d / "评分表"), roster(d / "人员名单.xlsx")
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_daily_writes_the_package_and_says_what_it_found(week, tmp_path):
+    folder, ros = week
+    r = run("daily", folder, "--rubric", "listening-10x4", "--date", "2026-10-14", "--roster", ros,
+            "--on-duty", "陈静", "-o", tmp_path / "日报")
+    assert r.exit_code == 0, r.output
+    for line in ("质检日志 2026年10月14日: 有效评分 6 通", "严重问题 3 通(扣分凭单 3 张: 待确认 3)",
+                 "重复问题预警 1 项(本周(10-12 至 10-14),≥ 3 次)", "班前会点评: 服务用语(17%)、主动推介(17%)、业务能力(17%)",
+                 "未交评分表: 赵敏"):
+        assert line in r.output, r.output
+    assert sorted(p.name for p in (tmp_path / "日报").iterdir()) == [
+        "扣分凭单_2026-10-14.xlsx", "质检日志_2026-10-14.xlsx", "质检监听评分表_2026-10-14.zip"]
+
+
+def test_daily_json(week, tmp_path):
+    folder, _ = week
+    r = run("daily", folder, "--rubric", "listening-10x4", "--inspectors", "王丽,陈静,李娜", "-o", tmp_path, "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["date"] == "2026-10-14"  # the latest day with calls
+    assert d["missing_inspectors"] == ["李娜"] and d["n"] == 6
+    assert [(p["agent_id"], p["item"], p["count"]) for p in d["repeated"]] == [("A001", "主动推介", 3)]
+    assert [v["recording_id"] for v in d["vouchers"]] == ["R302", "R304", "R305"]
+    assert [v["points"] for v in d["vouchers"]] == [2, 4, 10]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--date", "14/10/2026"], "无法识别的日期“14/10/2026”"),
+    (["--repeat-window", "月"], "无法识别的重复问题统计窗口"),
+])
+def test_daily_bad_options_are_one_chinese_line(week, tmp_path, args, message):
+    folder, _ = week
+    r = run("daily", folder, "--rubric", "listening-10x4", "-o", tmp_path, *args)
+    assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output
+
+
+def test_penalties_default_name_in_the_current_folder(week, tmp_path, monkeypatch):
+    folder, _ = week
+    monkeypatch.chdir(tmp_path)
+    r = run("penalties", folder, "--rubric", "listening-10x4")
+    assert r.exit_code == 0, r.output
+    assert "服务质量扣罚登记表 2026年10月: 扣分凭单 3 张(待确认 3,已确认 0,申诉中 0,已撤销 0);建议扣分合计(不含已撤销) 16 分" \
+        in r.output
+    assert (tmp_path / "扣罚登记表_2026-10.xlsx").is_file()
+
+
+def test_reports_get_chinese_default_names(week, tmp_path, monkeypatch):
+    folder, _ = week
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "报表"
+    out.mkdir()
+    for args, name in ((["consolidate", "--period", "week"], "服务质量分析表_2026-W42.xlsx"),
+                       (["consolidate"], "服务质量分析表_2026-10.xlsx"),
+                       (["consolidate", "--period", "day"], "服务质量分析表_2026-10-14.xlsx"),
+                       (["weekly"], "质检周报_2026-W42.xlsx"), (["monthly"], "质检月报_2026-10.xlsx")):
+        r = run(args[0], folder, "--rubric", "listening-10x4", *args[1:])
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / name).is_file() and f"已写出: {tmp_path / name}" in r.output
+        r = run(args[0], folder, "--rubric", "listening-10x4", *args[1:], "-o", out)  # a folder: the name inside
+        assert r.exit_code == 0 and (out / name).is_file()
+    r = run("weekly", folder, "--rubric", "listening-10x4", "-o", tmp_path / "周报.xlsx")  # a file: as given
+    assert r.exit_code == 0 and (tmp_path / "周报.xlsx").is_file()
