@@ -8,7 +8,7 @@ import click
 
 from .common import console, err_console, handle_errors, json_option, print_json
 
-KIND_CHOICES = ["daily", "weekly", "monthly"]  # delivery.config.KINDS, imported only when the command runs
+KIND_CHOICES = ["daily", "weekly", "monthly", "briefing"]  # delivery.config.KINDS, imported only when the command runs
 
 
 def _size(n: int) -> str:
@@ -23,17 +23,32 @@ def _plan_lines(out, config, password_source: str | None) -> list[str]:
              f"收件人(to): {'、'.join(out.to)}",
              f"抄送(cc): {'、'.join(out.cc) or '无'}",
              f"密送(bcc): {'、'.join(out.bcc) or '无'}",
-             f"附件: {out.attachment_name}({_size(out.attachment_size)},上限 {config.max_attachment_mb:g} MB)",
+             ("附件: " + "、".join(f"{n}({_size(len(d))})" for n, d in out.attachments)
+              + f",共 {_size(out.attachment_size)},上限 {config.max_attachment_mb:g} MB" if out.attachments
+              else "附件: 无(内容在正文中)"),
              "个人信息: " + (out.masking.describe() if out.masking else "未遮蔽(--no-mask)"),
              f"服务器: {s.where}({s.security})" + (f",登录用户 {s.username},密码来源: {password_source}"
                                                    if s.username else ",不登录")]
     return lines
 
 
+def _outgoing(report, config, kind: str, *, mask: bool):
+    """The message: the daily package or the briefing for a 质检日志 (or its folder), else the
+    report workbook as its one attachment."""
+    from zhijian.delivery.message import build_outgoing
+    from zhijian.delivery.package import build_briefing, build_daily_package, is_daily_log
+
+    if kind == "briefing":
+        return build_briefing(report, config, mask=mask)
+    if kind == "daily" and is_daily_log(report):
+        return build_daily_package(report, config, mask=mask)
+    return build_outgoing(report, config, kind, mask=mask)
+
+
 @click.command("email")
 @click.argument("report", type=click.Path())
 @click.option("--kind", type=click.Choice(KIND_CHOICES), required=True,
-              help="报表类型: daily 日报、weekly 周报、monthly 月报(决定收件人与邮件模板)")
+              help="报表类型: daily 日报、weekly 周报、monthly 月报、briefing 班前会点评(决定收件人与邮件模板)")
 @click.option("--config", "config_path", type=click.Path(),
               help="发送配置文件(默认: 当前文件夹的 zhijian-delivery.yaml)")
 @click.option("--dry-run", is_flag=True, help="只列出将发给谁、主题和附件,不连接服务器、不发送")
@@ -43,7 +58,11 @@ def _plan_lines(out, config, password_source: str | None) -> list[str]:
 @json_option
 @handle_errors
 def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json):
-    """用邮件发送报表,例如: zhijian email 质检周报.xlsx --kind weekly --dry-run
+    """用邮件发送报表,例如: zhijian email 质检周报_2026-W42.xlsx --kind weekly --dry-run
+
+    日报(--kind daily): REPORT 为 zhijian daily 的输出文件夹或其中的质检日志,附件是质检日志和
+    当天评分表的压缩包(质检监听评分表_YYYY-MM-DD.zip)。班前会点评(--kind briefing): 把质检日志
+    “班前会点评”工作表的点评内容(含问题原因、解决方案)写在邮件正文中,不带附件。
 
     收件人、主题和正文模板在发送配置文件中(示例: workbook_templates/delivery.example.yaml);
     正文中的关键指标(有效通数、平均分、优良率、平均不良比率、质检主题)取自报表的第一个工作表。
@@ -56,11 +75,11 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
     所有收件人在同一次投递中发送: 只要有一个收件人被拒收,谁也不发。
     """
     from zhijian.delivery.config import KINDS, find_password, load_config
-    from zhijian.delivery.message import build_outgoing, check_size, write_eml
+    from zhijian.delivery.message import check_size, write_eml
     from zhijian.delivery.smtp import send
 
     config = load_config(config_path)
-    out = build_outgoing(report, config, kind, mask=not no_mask)
+    out = _outgoing(report, config, kind, mask=not no_mask)
     data = out.to_dict()
     data["attachment"]["limit"] = config.max_attachment_bytes
     data["attachment"]["over_limit"] = out.attachment_size > config.max_attachment_bytes

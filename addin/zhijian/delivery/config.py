@@ -24,13 +24,13 @@ RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0)  # 3 attempts; pass `delays=` to se
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MISSING = "—"  # a key figure the workbook does not have
 
-Kind = Literal["daily", "weekly", "monthly"]
-KINDS: dict[str, str] = {"daily": "质检日报", "weekly": "质检周报", "monthly": "质检月报"}
+Kind = Literal["daily", "weekly", "monthly", "briefing"]
+KINDS: dict[str, str] = {"daily": "质检日报", "weekly": "质检周报", "monthly": "质检月报", "briefing": "班前会点评"}
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 
 # Placeholders of the subject and body templates, with what they hold.
 PLACEHOLDERS: dict[str, str] = {
-    "report": "报表名称(质检日报/质检周报/质检月报)",
+    "report": "报表名称(质检日报/质检周报/质检月报/班前会点评)",
     "period": "统计周期,如 2026年第42周(10-12至10-18)",
     "start": "统计周期开始日期,如 2026-10-12",
     "end": "统计周期结束日期,如 2026-10-18",
@@ -42,7 +42,8 @@ PLACEHOLDERS: dict[str, str] = {
     "topics": "质检主题,如 业务能力、灵活处理",
     "next_topics": "下周建议主题(周报)",
     "figures": "以上关键指标,每项一行",
-    "file": "附件文件名",
+    "file": "附件文件名(日报: 质检日志和评分表压缩包)",
+    "points": "班前会点评要点,每条一段(班前会点评邮件)",
     "sender": "发件人姓名",
 }
 DEFAULT_SUBJECT = "{report} {period}"
@@ -121,6 +122,7 @@ class ReportsSettings(_Model):
     daily: ReportDelivery | None = None
     weekly: ReportDelivery | None = None
     monthly: ReportDelivery | None = None
+    briefing: ReportDelivery | None = None  # 班前会点评 (SOP-10.5), in the body, to the 班长
 
 
 class DeliveryConfig(_Model):
@@ -189,7 +191,7 @@ def _semantic_problems(c: DeliveryConfig, base: Path) -> list[tuple[tuple, str]]
     if c.max_attachment_mb <= 0:
         probs.append((("max_attachment_mb",), "附件大小上限必须大于 0"))
     if not any(getattr(c.reports, k) for k in KINDS):
-        probs.append((("reports",), "reports 下至少要有 daily、weekly、monthly 中的一项"))
+        probs.append((("reports",), "reports 下至少要有 daily、weekly、monthly、briefing 中的一项"))
     for kind in KINDS:
         r = getattr(c.reports, kind)
         if r is None:

@@ -3,7 +3,7 @@ attachment; as an EmailMessage to send or a draft .eml to write."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -14,7 +14,7 @@ from typing import Any
 from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files.atomic import atomic_path
 
-from .config import KINDS, XLSX_TYPE, DeliveryConfig, DeliveryError, parse_address
+from .config import KINDS, MISSING, XLSX_TYPE, DeliveryConfig, DeliveryError, parse_address
 from .figures import KeyFigures, read_key_figures
 from .workbook_mask import mask_workbook_bytes
 
@@ -49,6 +49,12 @@ class Outgoing:
     masking: MaskReport | None  # None: --no-mask
     figures: KeyFigures
     source: Path
+    extra: list[tuple[str, bytes]] = field(default_factory=list)  # more attachments (the daily package's zip)
+
+    @property
+    def attachments(self) -> list[tuple[str, bytes]]:
+        """(name, bytes) of every attachment, the report first; none for a message in the body."""
+        return ([(self.attachment_name, self.attachment)] if self.attachment_name else []) + list(self.extra)
 
     @property
     def recipients(self) -> list[str]:
@@ -63,7 +69,8 @@ class Outgoing:
 
     @property
     def attachment_size(self) -> int:
-        return len(self.attachment)
+        """The size of all attachments together (what the limit applies to)."""
+        return sum(len(data) for _, data in self.attachments)
 
     def as_bytes(self) -> bytes:
         return self.message.as_bytes(policy=policy.SMTP)
@@ -85,6 +92,7 @@ class Outgoing:
                 "attachment": {"name": self.attachment_name, "size": self.attachment_size,
                                "masked": self.masking is not None,
                                **({"masking": self.masking.to_dict()} if self.masking else {})},
+                "attachments": [{"name": n, "size": len(d)} for n, d in self.attachments],
                 "figures": self.figures.to_dict(), "source": str(self.source)}
 
 
@@ -98,7 +106,6 @@ def render(template: str, values: dict[str, str], what: str) -> str:
 def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mask: bool = True,
                    attachment_name: str | None = None) -> Outgoing:
     """The message for `report` (a workbook) as report `kind`, addressed per `config`."""
-    from zhijian import __version__
     from zhijian.files.workbooks import check_readable
 
     report = Path(report)
@@ -112,12 +119,25 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     if mask:
         data, masking = mask_workbook_bytes(data, str(report))
     name = attachment_name or report.name
-    values = figures.placeholders() | {"report": KINDS[kind], "file": name,
+    values = figures.placeholders() | {"report": KINDS[kind], "file": name, "points": MISSING,
                                        "sender": config.sender.name or config.sender.address}
     subject = " ".join(render(rd.subject, values, "主题").split())
     body = render(rd.body, values, "正文")
     if mask:  # the figures hold no personal data, but a template or a topic might
         subject, body = mask_text(subject), mask_text(body)
+
+    msg, sender = new_message(config, rd, subject)
+    msg.set_content(body, cte="base64")
+    attach(msg, name, data)
+    return Outgoing(kind=kind, message=msg, envelope_from=sender.addr_spec, to=list(rd.to), cc=list(rd.cc),
+                    bcc=list(rd.bcc), subject=subject, body=body, attachment_name=name, attachment=data,
+                    masking=masking, figures=figures, source=report)
+
+
+def new_message(config: DeliveryConfig, rd, subject: str) -> tuple[EmailMessage, Address]:
+    """A message with the headers of `rd`'s recipients (no Bcc: the envelope carries it) and the
+    sender; the body and attachments are the caller's."""
+    from zhijian import __version__
 
     sender = _address(config.sender.address)
     if config.sender.name:
@@ -131,14 +151,19 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.domain or None)
     msg["X-Mailer"] = f"zhijian {__version__}"
-    msg.set_content(body, cte="base64")
+    return msg, sender
+
+
+def attach(msg: EmailMessage, name: str, data: bytes) -> None:
+    """Attach `data` as `name` (an .xlsx/.xlsm workbook or a .zip); a Chinese name is encoded by
+    RFC 2231 (filename*=utf-8''…), which mail programs read back as the name."""
+    suffix = Path(name).suffix.lower()
     maintype, subtype = XLSX_TYPE
-    if report.suffix.lower() == ".xlsm":
+    if suffix == ".xlsm":
         subtype = "vnd.ms-excel.sheet.macroEnabled.12"
+    elif suffix == ".zip":
+        subtype = "zip"
     msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    return Outgoing(kind=kind, message=msg, envelope_from=sender.addr_spec, to=list(rd.to), cc=list(rd.cc),
-                    bcc=list(rd.bcc), subject=subject, body=body, attachment_name=name, attachment=data,
-                    masking=masking, figures=figures, source=report)
 
 
 def check_size(out: Outgoing, config: DeliveryConfig) -> None:

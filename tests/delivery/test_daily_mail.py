@@ -1,0 +1,161 @@
+"""The lead's two daily e-mails (`zhijian email --kind daily | briefing`) over the package of the
+hand-worked week (tests/dailykit.py), sent to a real SMTP server on loopback (aiosmtpd) and
+written as drafts; attachment names read back with Python's e-mail parser (RFC 2231)."""
+
+from __future__ import annotations
+
+import email
+import io
+import socket
+import zipfile
+from email import policy
+
+import openpyxl
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from dailykit import PHONE, WED, roster, week_folder
+from zhijian.cli.email import email_command
+from zhijian.delivery.config import DeliveryError, parse_config
+from zhijian.delivery.package import build_briefing, build_daily_package
+from zhijian.delivery.smtp import send
+from zhijian.files.rubrics import load_rubric
+from zhijian.pipeline.daily import daily_package, write_daily_package
+
+LOG, ZIP = "质检日志_2026-10-14.xlsx", "质检监听评分表_2026-10-14.zip"
+
+
+def config_text(port: int = 25) -> str:
+    return f"""smtp: {{host: 127.0.0.1, port: {port}, security: none, timeout: 5}}
+sender: {{address: qa@example.com, name: 客服中心质检组}}
+reports:
+  daily:
+    to: [项目经理 <pm@example.com>, 班长 <lead@example.com>]
+    cc: [部门经理 <dm@example.com>]
+    bcc: [wangli@example.com, chenjing@example.com]
+    subject: "质检日志 {{period}}"
+  briefing:
+    to: [班长 <lead@example.com>]
+    subject: "明日班前会点评({{period}})"
+"""
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pkg")
+    folder, ros = week_folder(d / "评分表"), roster(d / "人员名单.xlsx")
+    pkg = daily_package(load_rubric("listening-10x4"), [str(folder)], date=WED, roster=ros)
+    out = d / "日报"
+    write_daily_package(pkg, out)
+    return out
+
+
+class Recorder:
+    def __init__(self):
+        self.delivered = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.delivered.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture()
+def server():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    rec = Recorder()
+    c = Controller(rec, hostname="127.0.0.1", port=port)
+    c.start()
+    yield rec, port
+    c.stop()
+
+
+def attachments(msg) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_content() for part in msg.iter_attachments()}
+
+
+def test_the_daily_package_goes_to_its_recipients_with_both_attachments(package, server):
+    rec, port = server
+    config = parse_config(config_text(port), "d.yaml")
+    zip_before = (package / ZIP).read_bytes()
+    out = build_daily_package(package, config)
+    send(out, config, delays=(0, 0))
+    [(sender, rcpts, raw)] = rec.delivered
+    assert sorted(rcpts) == sorted(["pm@example.com", "lead@example.com", "dm@example.com", "wangli@example.com",
+                                    "chenjing@example.com"])
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg["Bcc"] is None and msg["Subject"] == "质检日志 2026-10-14" and msg["Cc"] == "部门经理 <dm@example.com>"
+    assert raw.split(b"\r\n\r\n", 1)[0].isascii()
+    assert b"filename*=utf-8''%E8%B4%A8%E6%A3%80%E6%97%A5%E5%BF%97_2026-10-14.xlsx" in raw  # RFC 2231
+    files = attachments(msg)
+    assert list(files) == [LOG, ZIP]  # the names read back by the e-mail parser
+    assert [p.get_content_type() for p in msg.iter_attachments()][1] == "application/zip"
+    body = msg.get_body(("plain",)).get_content()
+    assert f"{LOG}、{ZIP}" in body and "有效通数 6 通" in body
+    # The zip inside the mail: same Chinese names (UTF-8 flag), every sheet masked; the one on disk untouched.
+    with zipfile.ZipFile(io.BytesIO(files[ZIP])) as z:
+        assert [i.filename for i in z.infolist()] == ["2026-10-14_王丽.xlsx", "2026-10-14_陈静.xlsx"]
+        assert all(i.flag_bits & 0x800 for i in z.infolist())
+        sheet = openpyxl.load_workbook(io.BytesIO(z.read("2026-10-14_陈静.xlsx")))["评分表"]
+        remarks = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+        assert "口语化;客户回电 139****5678" in remarks and not any(PHONE in r for r in remarks)
+    assert (package / ZIP).read_bytes() == zip_before
+    assert out.masking.mobiles >= 1 and any(ZIP in p for p in out.masking.parts)
+
+
+def test_the_briefing_carries_the_meetings_points_in_the_body(package, tmp_path):
+    log = package / LOG
+    filled = tmp_path / LOG
+    wb = openpyxl.load_workbook(log)
+    ws = wb["班前会点评"]
+    head = [c.value for c in ws[4]]
+    ws.cell(5, head.index("问题原因") + 1, "新员工不熟悉服务用语规范")
+    ws.cell(5, head.index("解决方案") + 1, "班前会复习规范用语 10 条")
+    wb.save(filled)
+    out = build_briefing(filled, parse_config(config_text(), "d.yaml"))
+    assert out.attachments == [] and out.to == ["班长 <lead@example.com>"] and out.bcc == []
+    assert out.subject == "明日班前会点评(2026-10-14)"
+    msg = out.draft()
+    assert [p.get_content_type() for p in msg.walk()] == ["multipart/alternative", "text/plain", "text/html"]
+    text = msg.get_body(("plain",)).get_content()
+    assert "1. 服务用语: 不良 1/6 通,不良比率 16.7%(关注)" in text
+    assert "案例: R306 孙八(A006),4分;口语化;客户回电 139****5678" in text
+    assert "问题原因: 新员工不熟悉服务用语规范" in text and "解决方案: 班前会复习规范用语 10 条" in text
+    assert "2. 主动推介" in text and "3. 业务能力" in text and "解决方案: (未填写)" in text
+    page = msg.get_body(("html",)).get_content()
+    assert "<table" in page and page.count("<tr>") == 4 and "<td" in page and "班前会复习规范用语 10 条" in page
+    assert PHONE not in text and PHONE not in page
+
+
+def test_the_cli_writes_both_drafts(package, tmp_path):
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(config_text(), encoding="utf-8")
+    daily_eml, briefing_eml = tmp_path / "质检日报.eml", tmp_path / "班前会点评.eml"
+    r = CliRunner().invoke(email_command, [str(package), "--kind", "daily", "--config", str(cfg), "--eml",
+                                           str(daily_eml)])
+    assert r.exit_code == 0, r.output
+    assert f"附件: {LOG}(" in r.output and ZIP in r.output and "密送(bcc): wangli@example.com、chenjing@example.com" in r.output
+    msg = email.message_from_bytes(daily_eml.read_bytes(), policy=policy.default)
+    assert list(attachments(msg)) == [LOG, ZIP] and msg["Bcc"] == "wangli@example.com, chenjing@example.com"
+    r = CliRunner().invoke(email_command, [str(package / LOG), "--kind", "briefing", "--config", str(cfg), "--eml",
+                                           str(briefing_eml)])
+    assert r.exit_code == 0, r.output
+    assert "附件: 无(内容在正文中)" in r.output
+    msg = email.message_from_bytes(briefing_eml.read_bytes(), policy=policy.default)
+    assert list(msg.iter_attachments()) == [] and "服务用语" in msg.get_body(("plain",)).get_content()
+    r = CliRunner().invoke(email_command, [str(package), "--kind", "briefing", "--config", str(cfg), "--dry-run"])
+    assert r.exit_code == 0 and "1. 服务用语" in r.output
+
+
+def test_what_is_missing_is_said_in_chinese(package, tmp_path):
+    config = parse_config(config_text(), "d.yaml")
+    with pytest.raises(DeliveryError, match="文件夹中没有质检日志"):
+        build_daily_package(tmp_path, config)
+    (tmp_path / LOG).write_bytes((package / LOG).read_bytes())
+    with pytest.raises(DeliveryError, match="找不到当天的评分表压缩包"):
+        build_daily_package(tmp_path, config)
+    no_briefing = parse_config(config_text().split("  briefing:")[0], "d.yaml")
+    with pytest.raises(Exception, match="briefing"):
+        build_briefing(package, no_briefing)
