@@ -37,7 +37,7 @@ ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 RIBBON = load_ribbon()
 BUTTONS = RIBBON.buttons
 UI = f"{{{CUSTOMUI_NS}}}"
-GROUPS = [("GroupSheet", "评分表", ["新建评分表", "校验", "计算总分"]), ("GroupSummary", "汇总", ["汇总分析", "周报", "月报"]),
+GROUPS = [("GroupSheet", "评分表", ["新建评分表", "校验", "计算总分"]), ("GroupSummary", "汇总", ["汇总分析", "周报", "月报", "日报"]),
           ("GroupSend", "发送", ["发送邮件"]), ("GroupSettings", "设置", ["评分标准", "配置"])]
 
 
@@ -94,7 +94,7 @@ def vba_modules(path: Path) -> dict[str, str]:
 
 def test_one_addin_per_button_with_ascii_names(built):
     assert sorted(p.name for p in built.iterdir()) == sorted(b.file_name for b in BUTTONS)
-    assert len(BUTTONS) == 9
+    assert len(BUTTONS) == 10
     for b in BUTTONS:
         assert re.fullmatch(r"zhijian_[a-z]+", b.module) and b.file_name.isascii()
 
@@ -209,7 +209,7 @@ def test_build_is_reproducible_and_takes_settings(built, tmp_path):
     result = invoke("build", "-o", tmp_path, "--set", r"Interpreter_Win=C:\Python311\python.exe",
                     "--set", "Show Console=true")
     assert result.exit_code == 0, result.output
-    assert "已生成 9 个加载项" in result.output
+    assert "已生成 10 个加载项" in result.output
     _, conf = conf_sheet(tmp_path / "zhijian_validate.xlam")
     assert conf["Interpreter_Win"] == r"C:\Python311\python.exe" and conf["Show Console"] is True
     again = tmp_path / "again"
@@ -231,7 +231,7 @@ def test_install_and_uninstall_with_a_target_folder(tmp_path):
         assert conf[key] == sys.executable
     assert Path(conf["PYTHONPATH"]) == ADDIN_DIR  # where zhijian_*.py live
     assert (Path(conf["PYTHONPATH"]) / "zhijian_validate.py").is_file()
-    assert "已安装 9 个加载项" in result.output
+    assert "已安装 10 个加载项" in result.output
 
     result = invoke("uninstall", "--target", target)
     assert result.exit_code == 0, result.output

@@ -26,6 +26,7 @@ from zhijian.excel import ribbon, settings
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.excel.port import OpenpyxlPort
+from zhijian.excel.report_buttons import report_kind
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.load import check_files
 from zhijian.files.workbooks import read_grids
@@ -274,7 +275,7 @@ def test_consolidate_writes_the_analysis_like_the_cli(tmp_path):
     folder = _sheets_folder(tmp_path)
     port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
     result = ribbon.consolidate_on_port(port, folder=folder)
-    assert result.output == tmp_path / "analysis-2026-11.xlsx"  # beside the folder, never inside it
+    assert result.output == tmp_path / "服务质量分析表_2026-11.xlsx"  # beside the folder, never inside it
     assert port.opened == [result.output]
     wb = openpyxl.load_workbook(result.output)
     assert "服务质量分析表" in wb.sheetnames
@@ -290,7 +291,7 @@ def test_consolidate_takes_folder_and_period_from_the_settings_sheet(tmp_path):
     port.add_sheet("配置", [["项目", "值"], ["评分表文件夹", str(folder)], ["汇总周期", "周"],
                           ["输出文件夹", str(tmp_path / "out")]])
     result = ribbon.consolidate_on_port(port)
-    assert result.output == tmp_path / "out" / "analysis-2026-W45.xlsx"
+    assert result.output == tmp_path / "out" / "服务质量分析表_2026-W45.xlsx"
     assert port.folder_requests  # it asked the port first
 
 
@@ -313,7 +314,7 @@ def test_weekly_report_like_the_cli(tmp_path):
     folder = _sheets_folder(tmp_path)
     port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
     result = ribbon.weekly_on_port(port, folder=folder)
-    assert result.output == tmp_path / "weekly-2026-W45.xlsx" and result.output.is_file()
+    assert result.output == tmp_path / "质检周报_2026-W45.xlsx" and result.output.is_file()
     assert port.opened == [result.output]
     cli = weekly_report(load_rubric("listening-10x4"), [str(folder)])
     assert result.details == {"n": cli.report.to_dict()["n"], "files": 3, "key": "2026-W45"}
@@ -329,7 +330,7 @@ def test_monthly_report_like_the_cli(tmp_path):
     port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
     port.add_sheet("配置", [["项目", "值"], ["输出文件夹", "报表"]])  # relative: beside the workbook
     result = ribbon.monthly_on_port(port, folder=folder)
-    assert result.output == tmp_path / "any" / "报表" / "monthly-2026-11.xlsx" and result.output.is_file()
+    assert result.output == tmp_path / "any" / "报表" / "质检月报_2026-11.xlsx" and result.output.is_file()
     cli = monthly_report(load_rubric("listening-10x4"), [str(folder)])
     assert result.details["n"] == cli.report.to_dict()["n"]
     assert "质检月报" in result.message and str(result.output) in result.message
@@ -679,3 +680,36 @@ def test_excel_button_when_excel_cannot_be_reached(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert "无法操作 Excel" in err and "Traceback" not in err
     assert "Book.caller()" in (tmp_path / "zhijian-ribbon-error.log").read_text(encoding="utf-8")
+
+
+# --- 日报 ------------------------------------------------------------------------------------------------
+
+def test_daily_writes_the_package_beside_the_folder_like_the_cli(tmp_path):
+    from dailykit import roster, week_folder
+    from zhijian.pipeline.daily import daily_package
+
+    folder = week_folder(tmp_path / "评分表")
+    port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
+    port.add_sheet("配置", [["项目", "值"], ["人员名单", str(roster(tmp_path / "人员名单.xlsx"))]])
+    result = ribbon.daily_on_port(port, folder=folder)
+    assert result.output == tmp_path / "质检日志_2026-10-14.xlsx" and port.opened == [result.output]
+    assert sorted(Path(p).name for p in result.details["written"].values()) == [
+        "扣分凭单_2026-10-14.xlsx", "质检日志_2026-10-14.xlsx", "质检监听评分表_2026-10-14.zip"]
+    cli = daily_package(load_rubric("listening-10x4"), [str(folder)], roster=tmp_path / "人员名单.xlsx")
+    assert result.details["n"] == cli.report.analysis.overall.n == 6
+    assert result.details["missing"] == ["赵敏"] and "未交评分表: 赵敏" in result.message
+    assert "严重问题 3 通(扣分凭单 3 张)" in result.message
+
+
+def test_send_mail_of_a_daily_log_sends_the_package(tmp_path, outbox):
+    from dailykit import week_folder
+
+    folder = week_folder(tmp_path / "评分表")
+    log = ribbon.daily_on_port(OpenpyxlPort(sheet_without_total(tmp_path / "any")), folder=folder).output
+    (log.parent / "zhijian-delivery.yaml").write_text(DELIVERY, encoding="utf-8")
+    port = OpenpyxlPort(log)
+    assert report_kind(port) == "daily"  # from the provenance: command daily
+    result = ribbon.send_mail_on_port(port)
+    assert result.details == {"kind": "daily", "recipients": ["d@example.com"]}
+    assert [n for n, _ in outbox[0].attachments] == ["质检日志_2026-10-14.xlsx", "质检监听评分表_2026-10-14.zip"]
+    assert "质检日志_2026-10-14.xlsx、质检监听评分表_2026-10-14.zip" in port.confirms[0]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError, ZhijianError
+from zhijian.files import names
 from .common import SETTINGS_SHEET, TITLE, ButtonCancelled, ButtonResult, writing
 from .port import FolderPickerUnavailable, WorkbookPort
 from .settings import Settings, load_settings, other_rubrics, rubric_of, user_config_path
@@ -20,7 +21,7 @@ from .settings import Settings, load_settings, other_rubrics, rubric_of, user_co
 
 # --- 汇总分析 / 周报 / 月报 --------------------------------------------------------------------------------
 
-def _choose_folder(port: WorkbookPort, settings: Settings, title: str, folder: Path | None) -> Path:
+def choose_folder(port: WorkbookPort, settings: Settings, title: str, folder: Path | None) -> Path:
     if folder is None:
         try:
             folder = port.pick_folder(title, settings.folder)
@@ -38,7 +39,7 @@ def _choose_folder(port: WorkbookPort, settings: Settings, title: str, folder: P
     return folder
 
 
-def _output_dir(settings: Settings, folder: Path) -> Path:
+def output_dir(settings: Settings, folder: Path) -> Path:
     """The configured output folder, else the folder above the sheets (never inside it: the next
     run would read the report as an input)."""
     out = settings.output or (folder.parent if folder.parent != folder else Path.home())
@@ -46,7 +47,7 @@ def _output_dir(settings: Settings, folder: Path) -> Path:
     return out
 
 
-class _Progress:
+class Progress:
     def __init__(self, port: WorkbookPort, what: str):
         self.port, self.what, self.total, self.done = port, what, None, 0
 
@@ -67,16 +68,13 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
 
     settings = load_settings(port)
     rubric = rubric_of(settings)
-    folder = _choose_folder(port, settings, "选择各质检员评分表所在的文件夹(汇总分析)", folder)
-    progress = _Progress(port, "汇总分析")
+    folder = choose_folder(port, settings, "选择各质检员评分表所在的文件夹(汇总分析)", folder)
+    progress = Progress(port, "汇总分析")
     result = consolidate(rubric, [str(folder)], period_kind=settings.period_kind, lead=settings.lead,
                          other_rubrics=other_rubrics(rubric), progress=progress.file,
                          on_files=progress.files, rubric_source=settings.rubric,
-                         **_appeals(settings))
-    day = _period_date(result)
-    key = {"day": f"{day:%Y-%m-%d}", "week": "%d-W%02d" % day.isocalendar()[:2],
-           "month": f"{day:%Y-%m}"}[settings.period_kind]
-    out = _output_dir(settings, folder) / f"analysis-{key}.xlsx"
+                         **appeals_of(settings))
+    out = output_dir(settings, folder) / names.analysis_name(settings.period_kind, _period_date(result))
     port.status(f"{TITLE}: 正在写出服务质量分析表……")
     writing(out, lambda p: write_consolidation(result, p))
     port.open_workbook(out)
@@ -104,7 +102,7 @@ def _period_date(result) -> dt.date:
     return max(days) if days else dt.date.today()
 
 
-def _appeals(settings: Settings) -> dict[str, Any]:
+def appeals_of(settings: Settings) -> dict[str, Any]:
     return {"appeals": settings.appeals} if settings.appeals else {}
 
 
@@ -123,8 +121,8 @@ def monthly_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonRes
 def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> ButtonResult:
     settings = load_settings(port)
     rubric = rubric_of(settings)
-    folder = _choose_folder(port, settings, f"选择各质检员评分表所在的文件夹({what})", folder)
-    progress = _Progress(port, what)
+    folder = choose_folder(port, settings, f"选择各质检员评分表所在的文件夹({what})", folder)
+    progress = Progress(port, what)
     try:
         from zhijian.pipeline import jobs as engine
         build = engine.weekly_report if kind == "weekly" else engine.monthly_report
@@ -132,9 +130,9 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
         raise _missing(what, kind) from None
     result = build(rubric, [str(folder)], lead=settings.lead, rubric_source=settings.rubric,
                    other_rubrics=other_rubrics(rubric), progress=progress.file, on_files=progress.files,
-                   **_appeals(settings))
+                   **appeals_of(settings))
     key = result.provenance.options["week" if kind == "weekly" else "month"]
-    out = _output_dir(settings, folder) / f"{kind}-{key}.xlsx"
+    out = output_dir(settings, folder) / names.report_name(names.WEEKLY if kind == "weekly" else names.MONTHLY, key)
     port.status(f"{TITLE}: 正在写出{what}……")
     writing(out, lambda p: _write_periodic(result, p, what))
     port.open_workbook(out)
@@ -186,9 +184,13 @@ def send_mail_on_port(port: WorkbookPort) -> ButtonResult:
     kind = report_kind(port)
     config = load_config(_mail_config_path(port, settings))
     port.status(f"{TITLE}: 正在准备邮件……")
-    out = build_outgoing(port.path, config, kind)
+    if kind == "daily" and "班前会点评" in port.sheet_names():  # a 质检日志: the 10:00 package
+        from zhijian.delivery.package import build_daily_package
+        out = build_daily_package(port.path, config)
+    else:
+        out = build_outgoing(port.path, config, kind)
     check_size(out, config)
-    lines = [f"将把 {out.attachment_name}(已保存的版本)作为{KINDS[kind]}发送:",
+    lines = [f"将把 {'、'.join(n for n, _ in out.attachments)}(已保存的版本)作为{KINDS[kind]}发送:",
              f"主题: {out.subject}", f"收件人: {'、'.join(out.to) or '无'}"]
     if out.cc:
         lines.append(f"抄送: {'、'.join(out.cc)}")
@@ -209,8 +211,10 @@ def send_mail_on_port(port: WorkbookPort) -> ButtonResult:
 
 def report_kind(port: WorkbookPort) -> str:
     """daily | weekly | monthly: from the report's provenance (command, and the period of
-    汇总分析), else from the file name (weekly-…, monthly-…), else daily."""
+    汇总分析), else from the file name (质检周报_…/weekly-…, 质检月报_…/monthly-…), else daily."""
     command = port.document_property("zhijian_command") or ""
+    if command == "daily":
+        return "daily"
     if command in _KIND_OF_COMMAND:
         return _KIND_OF_COMMAND[command]
     if command == "consolidate" and "_zhijian" in port.sheet_names():
@@ -222,7 +226,8 @@ def report_kind(port: WorkbookPort) -> str:
         except Exception:  # noqa: BLE001 - an unreadable record: fall back on the name
             pass
     name = port.name.lower()
-    for prefix, kind in (("weekly", "weekly"), ("monthly", "monthly")):
+    for prefix, kind in (("weekly", "weekly"), ("monthly", "monthly"), (names.WEEKLY, "weekly"),
+                         (names.MONTHLY, "monthly")):
         if name.startswith(prefix):
             return kind
     return "daily"

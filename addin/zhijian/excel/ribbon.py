@@ -6,7 +6,7 @@ such function takes the calling workbook (`xw.Book.caller()`), wraps it in `Xlwi
 port-level function (`validate_on_port`, …) that does the work through the port only. Tests and
 other doors call the port-level functions with `OpenpyxlPort`. They live by what they work on:
 `sheet_buttons` (新建评分表, 校验, 计算总分 over the open 评分表), `report_buttons` (汇总分析, 周报,
-月报 over a folder of 评分表; 发送邮件 of the open report) and `settings` (the settings; 评分标准,
+月报 over a folder of 评分表; 发送邮件 of the open report), `daily_button` (日报: the day's package) and `settings` (the settings; 评分标准,
 配置); what they share is in `common`.
 
 A port-level function reads what it needs in one batch, calls the same engine function as its
@@ -33,6 +33,7 @@ from typing import Callable
 from zhijian.errors import ZhijianError
 from .common import TITLE, ButtonCancelled, ButtonResult
 from .port import WorkbookPort
+from .daily_button import daily_on_port
 from .report_buttons import consolidate_on_port, monthly_on_port, send_mail_on_port, weekly_on_port
 from .settings import rubric_on_port, settings_on_port
 from .sheet_buttons import new_sheet_on_port, score_on_port, validate_on_port
@@ -129,6 +130,11 @@ def weekly() -> None:
 def monthly() -> None:
     """月报"""
     _excel_button("月报", monthly_on_port)
+
+
+def daily() -> None:
+    """日报"""
+    _excel_button("日报", daily_on_port)
 
 
 def send_mail() -> None:
