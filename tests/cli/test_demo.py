@@ -37,12 +37,25 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     analysis = summary["analysis"]
     assert analysis["n"] == 1817 - 16 - 1 - 5
     assert analysis["excluded_rows"] == 5
-    assert (out / "analysis-2026-10.xlsx").is_file()
+    assert (out / "服务质量分析表_2026-10.xlsx").is_file()
     # The appeals register: one of each outcome, applied to the reports.
     assert summary["appeals"] == {"改判": 1, "维持原判": 1, "逾期": 1, "待处理": 1}
-    for name in ("appeals.xlsx", "weekly-2026-W42.xlsx", "monthly-2026-10.xlsx", "weekly-2026-W42.eml"):
+    for name in ("appeals.xlsx", "质检周报_2026-W42.xlsx", "质检月报_2026-10.xlsx", "质检周报_2026-W42.eml",
+                 "扣罚登记表_2026-10.xlsx"):
         assert (out / name).is_file(), name
     assert len(list((out / "sheets-2026-09").glob("*.xlsx"))) == 3 * 22  # September: 22 working days
+    # One day's package (Wednesday 14 October) and drafts of its two e-mails.
+    day = out / "质检日报_2026-10-14"
+    assert sorted(p.name for p in day.iterdir()) == sorted([
+        "质检日志_2026-10-14.xlsx", "扣分凭单_2026-10-14.xlsx", "质检监听评分表_2026-10-14.zip",
+        "质检日报_2026-10-14.eml", "班前会点评_2026-10-14.eml"])
+    daily = summary["daily"]
+    assert daily["missing_inspectors"] == ["赵敏"]  # on the roster's 质检员 sheet, no sheets all month
+    assert len(daily["briefing"]) == 3 and daily["serious"] == sum(daily["vouchers"].values())
+    # The month's 扣罚登记表: the pending appeal's call is 申诉中; the rejected one and the upheld one
+    # (业务能力 corrected to 4, still a 严重 item 不良) are 已确认.
+    assert summary["penalties"]["申诉中"] == 1 and summary["penalties"]["已确认"] == 2
+    assert summary["penalties"]["已撤销"] == 0
 
 
 def test_demo_is_deterministic(tmp_path):

@@ -22,6 +22,7 @@ from zhijian.files.atomic import atomic_path
 from zhijian.pipeline.load import check_files
 from zhijian.files.inputs import expand_inputs
 from zhijian.files.copies import write_checked_copy
+from zhijian.files import names
 
 RUBRIC = "listening-10x4"
 INSPECTORS = [("王丽", "wangli"), ("陈静", "chenjing"), ("刘洋", "liuyang")]
@@ -53,6 +54,8 @@ class DemoSummary:
     written: list[Path] = field(default_factory=list)
     analysis: Any = None  # the month's analysis.Analysis
     appeals: dict[str, int] = field(default_factory=dict)  # status -> count
+    daily: dict[str, Any] = field(default_factory=dict)  # the demo day's package, in figures
+    penalties: dict[str, int] = field(default_factory=dict)  # the month's vouchers by status
 
     def to_dict(self) -> dict:
         return {"out_dir": str(self.out_dir), "files": self.files, "calls": self.calls,
@@ -60,7 +63,7 @@ class DemoSummary:
                 "errors": self.errors, "warnings": self.warnings, "findings_by_rule": dict(self.by_rule),
                 "grades": dict(self.grades), "written": [str(p) for p in self.written],
                 "analysis": self.analysis.to_dict() if self.analysis is not None else None,
-                "appeals": self.appeals}
+                "appeals": self.appeals, "daily": self.daily, "penalties": self.penalties}
 
     def lines(self) -> list[str]:
         out = [f"演示数据已生成在 {self.out_dir}/",
@@ -76,6 +79,12 @@ class DemoSummary:
                        f"建议质检主题 {'、'.join(self.analysis.topics)}")
         if self.appeals:
             out.append("  申诉: " + ",".join(f"{k} {v}" for k, v in self.appeals.items()))
+        if self.daily:
+            d = self.daily
+            out.append(f"  质检日志 {d['date']}: 严重问题 {d['serious']} 通,重复问题预警 {d['repeated']} 项,"
+                       f"班前会点评 {'、'.join(d['briefing'])},未交评分表 {'、'.join(d['missing_inspectors']) or '无'}")
+        if self.penalties:
+            out.append("  扣罚登记表: " + ",".join(f"{k} {v}" for k, v in self.penalties.items()))
         out += [f"  已写出 {p}" for p in self.written]
         return out
 
@@ -95,6 +104,20 @@ def make_roster(rng: random.Random) -> pd.DataFrame:
     return pd.DataFrame({"工号": [f"A{i + 1:03d}" for i in range(20)], "姓名": names,
                          "班组": ["一组" if i < 10 else "二组" for i in range(20)],
                          "质检员": [INSPECTORS[i % 3][0] for i in range(20)]})
+
+
+# The roster's 质检员 sheet (files.inspectors): the three who score, and one on leave all month,
+# whom the 质检日志's 未交评分表 lists.
+ROSTER_INSPECTORS = [name for name, _ in INSPECTORS] + ["赵敏"]
+
+
+def write_roster(roster: pd.DataFrame, path: Path) -> Path:
+    """The 人员名单 (工号, 姓名, 班组, each agent's 质检员) and the 质检员 sheet."""
+    with atomic_path(path) as tmp:
+        with pd.ExcelWriter(tmp) as xw:
+            roster.to_excel(xw, index=False, sheet_name="人员名单")
+            pd.DataFrame({"姓名": ROSTER_INSPECTORS}).to_excel(xw, index=False, sheet_name="质检员")
+    return path
 
 
 def _item_score(rng: random.Random, p_defect: float) -> float | str:
@@ -283,8 +306,7 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     rubric = load_rubric(RUBRIC)
     sheets_dir = out_dir / "sheets"
     roster = write_month(rubric, month, seed, sheets_dir, plant_errors=True)
-    with atomic_path(out_dir / "roster.xlsx") as tmp:
-        roster.to_excel(tmp, index=False, sheet_name="人员名单")
+    write_roster(roster, out_dir / "roster.xlsx")
     # The month before, for the 质检月报's month-over-month comparison.
     period = parse_period(month)
     previous = f"{period.start - dt.timedelta(days=1):%Y-%m}"
@@ -326,13 +348,13 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
                          progress=progress, appeals=register)
     summary.analysis = result.analysis
     summary.appeals = {o.status: sum(x.status == o.status for x in result.appeals) for o in result.appeals}
-    summary.written.append(write_consolidation(result, out_dir / f"analysis-{month}.xlsx"))
-    week = f"{period.start.year}-W{dt.date(period.start.year, period.start.month, 12).isocalendar()[1]:02d}"
+    summary.written.append(write_consolidation(result, out_dir / names.analysis_name("month", period.start)))
+    week = names.period_key("week", dt.date(period.start.year, period.start.month, 12))
     weekly = weekly_report(rubric, [str(sheets_dir)], week=week, appeals=register)
-    summary.written.append(write_periodic(weekly, out_dir / f"weekly-{week}.xlsx"))
+    summary.written.append(write_periodic(weekly, out_dir / names.report_name(names.WEEKLY, week)))
     monthly = monthly_report(rubric, [str(sheets_dir)], month=month, previous=[str(out_dir / f"sheets-{previous}")],
                              appeals=register)
-    summary.written.append(write_periodic(monthly, out_dir / f"monthly-{month}.xlsx"))
+    summary.written.append(write_periodic(monthly, out_dir / names.report_name(names.MONTHLY, month)))
     # 发送: the weekly report's e-mail as a draft (phone numbers in remarks masked in the copy).
     from zhijian.delivery.message import build_outgoing, write_eml
     from zhijian.delivery.config import parse_config
@@ -340,9 +362,40 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     config_path = out_dir / "zhijian-delivery.yaml"
     with atomic_path(config_path) as tmp:
         tmp.write_text(DEMO_DELIVERY, encoding="utf-8")
-    outgoing = build_outgoing(weekly.output, parse_config(DEMO_DELIVERY, str(config_path)), "weekly")
-    summary.written.append(write_eml(outgoing, out_dir / f"weekly-{week}.eml"))
+    config = parse_config(DEMO_DELIVERY, str(config_path))
+    outgoing = build_outgoing(weekly.output, config, "weekly")
+    summary.written.append(write_eml(outgoing, out_dir / names.report_name(names.WEEKLY, week, ".eml")))
+    _demo_daily(rubric, sheets_dir, out_dir, register, config, dt.date(period.start.year, period.start.month, 14),
+                summary)
     return summary
+
+
+def _demo_daily(rubric: Rubric, sheets_dir: Path, out_dir: Path, register: Path, config, day: dt.date,
+                summary: DemoSummary) -> None:
+    """One day's package (质检日志, 扣分凭单, the zip) with drafts of its two e-mails, and the
+    month's 扣罚登记表."""
+    from zhijian.delivery.message import write_eml
+    from zhijian.delivery.package import build_briefing, build_daily_package
+
+    from .daily import daily_package, penalties_register, write_daily_package, write_penalties
+
+    pkg = daily_package(rubric, [str(sheets_dir)], date=day, roster=out_dir / "roster.xlsx", on_duty="陈静",
+                        appeals=register)
+    folder = out_dir / names.report_name(names.DAILY_MAIL, names.period_key("day", day), "")
+    written = write_daily_package(pkg, folder)
+    summary.written += list(written.values())
+    key = names.period_key("day", day)
+    summary.written.append(write_eml(build_daily_package(folder, config),
+                                     folder / names.report_name(names.DAILY_MAIL, key, ".eml")))
+    summary.written.append(write_eml(build_briefing(written["log"], config),
+                                     folder / names.report_name(names.BRIEFING, key, ".eml")))
+    rep = pkg.report
+    summary.daily = {"date": key, "serious": len(rep.serious), "repeated": len(rep.repeated),
+                     "briefing": [p.item for p in rep.briefing], "missing_inspectors": rep.missing,
+                     "vouchers": pkg.register.counts()}
+    month = penalties_register(rubric, [str(sheets_dir)], month=f"{day:%Y-%m}", appeals=register)
+    summary.penalties = month.register.counts()
+    summary.written.append(write_penalties(month, out_dir / names.report_name(names.REGISTER, month.register.key)))
 
 
 # The demo's delivery configuration (a real one starts from workbook_templates/delivery.example.yaml).
@@ -350,6 +403,14 @@ DEMO_DELIVERY = """\
 smtp: {host: smtp.example.com, port: 587, security: starttls, username: qa-lead@example.com}
 sender: {address: qa-lead@example.com, name: 客服中心质检组}
 reports:
+  daily:
+    to: [项目经理 <pm@example.com>, 班长 <team-lead@example.com>]
+    cc: [部门经理 <manager@example.com>]
+    bcc: [wangli@example.com, chenjing@example.com, liuyang@example.com]
+    subject: "质检日志 {period}"
+  briefing:
+    to: [班长 <team-lead@example.com>]
+    subject: "明日班前会点评({period} 质检会议)"
   weekly:
     to: [项目经理 <pm@example.com>, 班长 <team-lead@example.com>]
     cc: [部门经理 <manager@example.com>]
