@@ -191,3 +191,10 @@ def test_an_upheld_appeal_that_leaves_the_call_serious_confirms_it_with_the_new_
     [v] = [v for v in penalties_register(RUBRIC, [str(folder)], month="2026-10", appeals=reg_file).register.vouchers
            if v.case.recording_id == "R304"]
     assert v.status == "已撤销" and "不再属于严重问题" in v.note
+
+
+def test_on_a_day_off_no_sheet_is_missing(week):
+    rep = package(week, day=dt.date(2026, 10, 18)).report  # a Sunday
+    assert rep.analysis.overall.n == 0 and rep.missing == [] and not rep.working_day
+    assert [s.rows for s in rep.submissions] == [0, 0, 0] and "不是工作日" in rep.inspectors_source
+    assert rep.serious == [] and rep.briefing == [] and rep.repeated == []

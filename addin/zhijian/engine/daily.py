@@ -18,7 +18,8 @@ table, the worst items and the 班前会点评 rates are the 服务质量分析�
   final score).
 - 监听中发现的问题: the day's lowest-scored calls with the inspectors' remarks.
 - 未交评分表 (SOP-10.1): the expected inspectors with no row dated the day in any input (rows with
-  errors count as sent: the sheet arrived).
+  errors count as sent: the sheet arrived); none on a day that is not a working day
+  (`workdays`: the Chinese statutory calendar where known).
 Remarks are masked (mobile and ID-card numbers): the log is e-mailed.
 """
 
@@ -40,6 +41,7 @@ from .masking import mask_text
 from .periods import Period
 from .rubric import Rubric
 from .serious import SeriousCase, number_of, serious_cases, text_of
+from .workdays import working_days
 
 REPEAT_TIMES = 3  # SOP-13.7: "多次(3次及以上)出现同一或同类问题"
 WEEK = "week"
@@ -307,6 +309,7 @@ class DailyReport:
     on_duty: str | None = None
     next_on_duty: str | None = None
     rotation: list[str] = field(default_factory=list)
+    working_day: bool = True  # on a day off, nobody's sheet is missing
 
     @property
     def key(self) -> str:
@@ -322,6 +325,8 @@ class DailyReport:
 
     @property
     def missing(self) -> list[str]:
+        if not self.working_day:
+            return []
         return [s.inspector for s in self.submissions if s.expected and not s.rows]
 
     def to_dict(self) -> dict[str, Any]:
@@ -386,6 +391,9 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
         inspectors = recent_inspectors(loaded, day)
         inspectors_source = inspectors_source or f"前 {LOOKBACK_DAYS} 天交过评分表的质检员(未提供质检员名单)"
     rotation = list(rotation or [])
+    working = day in working_days(day, day)
+    if not working:
+        inspectors_source += ";当天不是工作日,不计未交"
     return DailyReport(
         rubric=rubric, day=day, analysis=a, quota_per_day=quota_per_day,
         inspectors=inspector_table(a, own, excluded, quota_per_day),
@@ -395,4 +403,5 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
         repeat_period=window, repeated=repeated_problems(rubric, w_counted, day, repeat_times),
         briefing=briefing_points(rubric, a, points), briefing_wanted=points, lowest=lowest_calls(a),
         submissions=submissions(all_day, list(inspectors)), inspectors_source=inspectors_source,
-        on_duty=on_duty, next_on_duty=next_in_rotation(on_duty, rotation), rotation=rotation)
+        on_duty=on_duty, next_on_duty=next_in_rotation(on_duty, rotation), rotation=rotation,
+        working_day=working)

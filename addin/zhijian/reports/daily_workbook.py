@@ -146,9 +146,10 @@ def _missing(w: LogWriter, rep: DailyReport) -> None:
                ["质检员", "状态", "当日评分行数", "评分表文件"])
     r = HEADER_ROW + 1
     for sub in rep.submissions:
-        fill = MISSING_FILL if not sub.rows else None
+        missing = not sub.rows and rep.working_day
+        fill = MISSING_FILL if missing else None
         s.put(r, 0, sub.inspector, w.fmt(fill=fill))
-        s.put(r, 1, sub.status, w.fmt(fill=fill, bold=not sub.rows))
+        s.put(r, 1, sub.status if rep.working_day or sub.rows else "未交(非工作日)", w.fmt(fill=fill, bold=missing))
         s.put(r, 2, sub.rows, w.fmt(INT))
         s.put(r, 3, "、".join(Path(f).name for f in sub.files), w.fmt())
         r += 1
