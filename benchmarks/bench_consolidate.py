@@ -75,7 +75,7 @@ def change_one_file(folder: Path) -> None:
 
     rubric = load_rubric(RUBRIC)
     day = START + dt.timedelta(days=9)
-    rows = _rows(rubric, random.Random(f"4-9"), 4, day, tweak=1)
+    rows = _rows(rubric, random.Random("4-9"), 4, day, tweak=1)
     write_sheet(rubric, sheet_path(folder, 4, day), f"评分表 {day}", rows)
 
 
