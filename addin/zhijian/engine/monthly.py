@@ -25,6 +25,7 @@ import pandas as pd
 from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
 from .loaded import Loaded
 from .periods import Period, parse_period, period_of
+from .plan_check import PlanCheck, check_plans
 from .rubric import Rubric
 from .workdays import WorkingDays, working_days
 
@@ -91,6 +92,7 @@ class MonthlyReport:
     sampling_days: pd.DataFrame  # 工号 × day: calls (the working days, then non-working days with calls)
     non_working_calls: pd.DataFrame  # 日期, 星期, 工号, 姓名, 通数: calls on days that are not working days
     notes: list[str] = field(default_factory=list)
+    plan_check: PlanCheck | None = None  # the 抽检计划 against what was scored, when plans were given
 
     # -- the figures the workbook's overview and --json show --
 
@@ -154,7 +156,7 @@ class MonthlyReport:
                           "under_days": _days_list(r.不足日期), "over_days": _days_list(r.过多日期)}
                          for r in self.sampling.itertuples(index=False)],
             "non_working_days": sorted({d.isoformat() for d in self.non_working_calls["日期"]}),
-        }
+        } | ({"plan_check": self.plan_check.to_dict()} if self.plan_check is not None else {})
 
 
 def _none(x: Any) -> Any:
@@ -174,11 +176,14 @@ def previous_month(month: Period) -> Period:
 # --- building ----------------------------------------------------------------------------------
 
 def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Loaded | None = None,
-                  lead: str | None = None, sampling_target: int = DEFAULT_SAMPLING_TARGET) -> MonthlyReport:
+                  lead: str | None = None, sampling_target: int = DEFAULT_SAMPLING_TARGET,
+                  plans: pd.DataFrame | None = None) -> MonthlyReport:
     """The 质检月报 of `month` from the calls `loaded` holds (errors are left out and counted).
 
     The previous month's calls come from `previous` when given, else from `loaded` itself; when
-    neither holds a valid call of the previous month, the comparison columns stay blank.
+    neither holds a valid call of the previous month, the comparison columns stay blank. `plans`
+    (the planned calls of 抽检计划 workbooks, `plan_check.read_plan_grid`) adds the check of what
+    was scored against them.
     """
     if sampling_target < 1:
         raise ValueError("sampling_target must be at least 1")
@@ -218,7 +223,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
         key_figures=_key_figures(analysis, prev, assessment, prev_assessment), daily=_daily(analysis, work),
         item_pareto=analysis.overall.item_pareto(), agent_pareto=analysis.agent_pareto,
         trend=_trend(weeks), sampling=sampling, sampling_days=sampling_days, non_working_calls=off_days,
-        notes=notes)
+        notes=notes, plan_check=check_plans(plans, loaded.calls, month) if plans is not None else None)
 
 
 def _group_positions(values: list) -> dict[Any, np.ndarray]:

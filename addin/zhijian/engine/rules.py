@@ -49,6 +49,12 @@ class Rule(StrEnum):
     APPEAL_SCORE_NOT_ALLOWED = "appeal.score_not_allowed"
     APPEAL_NO_DECIDER = "appeal.no_decider"
     APPEAL_INVALID = "appeal.invalid"
+    CALLS_COLUMN_MISSING = "calls.column_missing"
+    CALLS_FIELD_MISSING = "calls.field_missing"
+    CALLS_DUPLICATE_ID = "calls.duplicate_id"
+    CALLS_TIME_UNREADABLE = "calls.time_unreadable"
+    CALLS_DURATION_UNREADABLE = "calls.duration_unreadable"
+    CALLS_AGENT_UNKNOWN = "calls.agent_unknown"
 
 
 class Severity(StrEnum):
@@ -181,6 +187,28 @@ _ENTRIES = [
                "decided_at": "已有决定但决定时间为空或无法识别",
                "no_correction": "改判的申诉没有填写任何更正分数"},
               {"arbitration_unasked": _W}),
+    # --- the call list of a day (抽检计划) ---
+    RuleEntry(Rule.CALLS_COLUMN_MISSING, _E, "通话记录缺少列",
+              "找不到{fields}列,无法读取此表的通话记录(表头在第 {header_row} 行)",
+              "把表头改成“录音编号”“坐席工号”“开始时间”等名称,或从通话系统重新导出",
+              {"no_header": "在前 {scan_rows} 行找不到通话记录的表头(至少需要{fields}列)"}),
+    RuleEntry(Rule.CALLS_FIELD_MISSING, _E, "通话记录字段为空",
+              "“{field}”为空,这通录音不参与抽取",
+              "补填这一格,或从通话系统重新导出"),
+    RuleEntry(Rule.CALLS_DUPLICATE_ID, _E, "录音编号重复",
+              "录音编号“{recording_id}”重复(首次在 {first}),重复的这一行不参与抽取",
+              "核对通话系统的导出,删除重复的行"),
+    RuleEntry(Rule.CALLS_TIME_UNREADABLE, _E, "开始时间无法识别",
+              "无法识别的开始时间“{text}”,这通录音不参与抽取",
+              "把开始时间写成 2026-10-12 09:15:30 或 09:15:30 的形式",
+              {"date_only": "开始时间“{text}”只有日期没有时刻,这通录音不参与抽取",
+               "no_date": "开始时间“{text}”只有时刻,表中又没有日期,这通录音不参与抽取"}),
+    RuleEntry(Rule.CALLS_DURATION_UNREADABLE, _W, "通话时长无法识别",
+              "无法识别的通话时长“{text}”,按足够长的录音处理",
+              "把时长写成秒数(如 95)或 00:01:35 的形式"),
+    RuleEntry(Rule.CALLS_AGENT_UNKNOWN, _W, "坐席不在人员名单中",
+              "坐席工号“{agent_id}”不在人员名单中,其 {calls} 通录音不参与抽取",
+              "核对工号,或把此人加入人员名单"),
 ]
 
 CATALOGUE: dict[Rule, RuleEntry] = {e.rule: e for e in _ENTRIES}
