@@ -37,7 +37,8 @@ ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 RIBBON = load_ribbon()
 BUTTONS = RIBBON.buttons
 UI = f"{{{CUSTOMUI_NS}}}"
-GROUPS = [("GroupSheet", "评分表", ["新建评分表", "校验", "计算总分"]), ("GroupSummary", "汇总", ["汇总分析", "周报", "月报", "日报"]),
+GROUPS = [("GroupSheet", "评分表", ["抽检计划", "新建评分表", "校验", "计算总分"]),
+          ("GroupSummary", "汇总", ["汇总分析", "周报", "月报", "日报"]),
           ("GroupSend", "发送", ["发送邮件"]), ("GroupSettings", "设置", ["评分标准", "配置"])]
 
 

@@ -64,9 +64,11 @@ def folder(tmp_path_factory, rubric):
                 for r in g.to_dict("records")]
         if day == PLANT_DAY and inspector == PLANT_INSPECTOR:
             rows[0]["服务态度"] = 6  # not allowed: the row is excluded
-            # One agent's two lowest calls of the week, with remarks to carry into the report.
+            # One agent's two lowest calls of the week, with remarks to carry into the report (the
+            # sheet is in the 抽检计划's order, by round: the agent's next call is a round later).
             agent = rows[5]["agent_id"]
-            for r, score, remark in ((rows[5], 1, FORMULA_REMARK), (rows[6], 2, f"客户要求回电 {MOBILE}")):
+            later = next(r for r in rows[6:] if r["agent_id"] == agent)
+            for r, score, remark in ((rows[5], 1, FORMULA_REMARK), (later, 2, f"客户要求回电 {MOBILE}")):
                 assert r["agent_id"] == agent
                 r.update({it.name: score for it in rubric.items}, remarks=remark, error_deduction=None,
                          fatal_errors=None)

@@ -17,6 +17,7 @@ from .demo import demo
 from .email import email_command
 from .reports import consolidate, monthly, weekly
 from .rubric import rubric
+from .sample import sample
 from .sheets import score, template, validate
 
 
@@ -27,7 +28,7 @@ def cli():
 
 
 for command in (rubric, validate, score, consolidate, weekly, monthly, daily, penalties, appeals, audit, template,
-                demo):
+                sample, demo):
     cli.add_command(command)
 cli.add_command(email_command, "email")
 cli.add_command(addin_group, "addin")

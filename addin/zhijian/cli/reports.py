@@ -130,12 +130,13 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
 @click.option("--previous", multiple=True, help="上月的评分表(文件、文件夹或通配符,可多次指定)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
+@click.option("--plans", type=click.Path(), help="抽检计划所在的文件夹: 核对计划外的评分和计划内未评的录音")
 @appeals_options
 @click.option("-o", "--output", type=click.Path(),
               help="输出的质检月报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检月报_2026-10.xlsx 这样的名称)")
 @json_option
 @handle_errors
-def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_hours, output, as_json):
+def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, window_hours, output, as_json):
     """生成质检月报,例如:
 
     zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10
@@ -153,7 +154,7 @@ def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_
     result = run_with_progress(as_json, monthly_report, rubric=r, inputs=list(inputs), month=month,
                                 previous=list(previous) or None, lead=lead, sampling_target=target,
                                 appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
-                                other_rubrics=other_rubrics(r))
+                                other_rubrics=other_rubrics(r), plans=plans)
     out = write_periodic(result, output_file(output, report_name(MONTHLY, result.provenance.options["month"])))
     d = result.report.to_dict()
     if as_json:
@@ -167,5 +168,10 @@ def monthly(inputs, rubric_name, month, previous, lead, target, appeals, window_
     for a in d["sampling"]:
         status[a["status"]] = status.get(a["status"], 0) + 1
     console.print("  轮回抽检: " + (",".join(f"{k} {v} 人" for k, v in status.items()) or "无"))
+    if "plan_check" in d:
+        pc = d["plan_check"]
+        console.print(f"  抽检计划核对({len(pc['days'])} 天): " + (";".join(
+            f"{i['inspector']} 计划 {i['planned']} 通,按计划评分 {i['scored_as_planned']},计划未评 {i['never_scored']},"
+            f"计划外 {i['unplanned']}" for i in pc["inspectors"]) or "无"))
     print_appeals(result.appeals)
     console.print(f"已写出: {out}")

@@ -81,6 +81,7 @@ class Window:
     round: int
     start: dt.datetime
     end: dt.datetime
+    calls: int = 0  # the day's calls of the roster's agents in it (already scored ones included)
 
     @property
     def label(self) -> str:
@@ -180,7 +181,7 @@ class Plan:
             "date": self.date.isoformat(), "seed": self.seed, "per_agent": self.rule.per_agent,
             "rounds": self.rule.rounds, "min_duration": self.rule.min_duration,
             "windows": [{"round": w.round, "start": w.start.isoformat(timespec="minutes"),
-                         "end": w.end.isoformat(timespec="minutes")} for w in self.windows],
+                         "end": w.end.isoformat(timespec="minutes"), "calls": w.calls} for w in self.windows],
             "inspectors": [{"inspector": g.inspector, "agents": list(g.agents), "calls": len(g.draws),
                             "draws": [{"round": d.round, "agent_id": d.agent_id, "recording_id": d.recording_id,
                                        "start": d.start.isoformat(timespec="seconds"), "call_type": d.call_type,
@@ -427,6 +428,8 @@ def _day_calls(calls: pd.DataFrame, day: dt.date, agents: set[str], rule: Sampli
     duration = pd.to_numeric(frame["duration"], errors="coerce").to_numpy(dtype=float) if len(frame) \
         else np.zeros(0)
     pool = np.where(duration < rule.min_duration, _SHORT, _LONG)  # NaN < x is False: long
+    per_window = np.bincount(window, minlength=rule.rounds)
+    windows = tuple(replace(w, calls=int(n)) for w, n in zip(windows, per_window))
     is_scored = frame["recording_id"].isin(scored).to_numpy(dtype=bool)
     if is_scored.any():
         notes.append(f"{int(is_scored.sum())} 通录音已在以往评分表中,未参与抽取")

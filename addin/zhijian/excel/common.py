@@ -32,6 +32,23 @@ class ButtonResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def book_grids(port, what: str = "评分表") -> list:
+    """Every sheet of the workbook except the ones the buttons write, as reader Grids (one
+    used-range read each)."""
+    from zhijian.engine.reader import Grid
+
+    file = str(port.path) if port.path else port.name
+    grids = []
+    for name in port.sheet_names():
+        if name in OWN_SHEETS:
+            continue
+        rows, r0, c0 = port.used_range(name)
+        grids.append(Grid(file, name, rows, r0, c0))
+    if not grids:
+        raise InputFileError(f"这个工作簿中没有{what}工作表")
+    return grids
+
+
 def writing(path: Path, write: Callable[[Path], Any]) -> Any:
     """`write(path)`, with a Chinese message when the file is locked (open in Excel)."""
     try:

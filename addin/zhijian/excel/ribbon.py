@@ -5,8 +5,9 @@ zhijian_validate.main()` (xlwings' RunPython); `main()` calls one function here 
 such function takes the calling workbook (`xw.Book.caller()`), wraps it in `XlwingsPort` and calls a
 port-level function (`validate_on_port`, …) that does the work through the port only. Tests and
 other doors call the port-level functions with `OpenpyxlPort`. They live by what they work on:
-`sheet_buttons` (新建评分表, 校验, 计算总分 over the open 评分表), `report_buttons` (汇总分析, 周报,
-月报 over a folder of 评分表; 发送邮件 of the open report), `daily_button` (日报: the day's package) and `settings` (the settings; 评分标准,
+`sample_button` (抽检计划 over the open call list), `sheet_buttons` (新建评分表, 校验, 计算总分 over
+the open 评分表), `report_buttons` (汇总分析, 周报, 月报 over a folder of 评分表; 发送邮件 of the open
+report), `daily_button` (日报: the day's package) and `settings` (the settings; 评分标准,
 配置); what they share is in `common`.
 
 A port-level function reads what it needs in one batch, calls the same engine function as its
@@ -35,6 +36,7 @@ from .common import TITLE, ButtonCancelled, ButtonResult
 from .port import WorkbookPort
 from .daily_button import daily_on_port
 from .report_buttons import consolidate_on_port, monthly_on_port, send_mail_on_port, weekly_on_port
+from .sample_button import sample_on_port
 from .settings import rubric_on_port, settings_on_port
 from .sheet_buttons import new_sheet_on_port, score_on_port, validate_on_port
 
@@ -101,6 +103,11 @@ def _excel_button(title: str, work: Callable[..., ButtonResult]) -> None:
 
 
 # The buttons (each add-in's module calls one of these; see macros/ribbon.yaml).
+
+def sample() -> None:
+    """抽检计划"""
+    _excel_button("抽检计划", sample_on_port)
+
 
 def new_sheet() -> None:
     """新建评分表"""

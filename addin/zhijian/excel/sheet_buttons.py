@@ -15,7 +15,7 @@ from typing import Any
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
 from zhijian.engine.rules import Rule
-from .common import OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, writing
+from .common import OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, writing
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
 
@@ -30,29 +30,13 @@ RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工
 
 # --- reading the open workbook ----------------------------------------------------------------------
 
-def _grids(port: WorkbookPort):
-    """Every sheet of the workbook except ours, as reader Grids (one used-range read each)."""
-    from zhijian.engine.reader import Grid
-
-    file = str(port.path) if port.path else port.name
-    grids = []
-    for name in port.sheet_names():
-        if name in OWN_SHEETS:
-            continue
-        rows, r0, c0 = port.used_range(name)
-        grids.append(Grid(file, name, rows, r0, c0))
-    if not grids:
-        raise InputFileError("这个工作簿中没有评分表工作表")
-    return grids
-
-
 def _check(port: WorkbookPort, settings: Settings):
     from zhijian.engine.validate import check_grids
     from zhijian.engine.periods import parse_period
 
     rubric = rubric_of(settings)
     port.status(f"{TITLE}: 正在读取工作簿……")
-    grids = _grids(port)
+    grids = book_grids(port)
     roster = period = None
     if settings.roster:
         from zhijian.files.workbooks import read_roster

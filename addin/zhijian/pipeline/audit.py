@@ -97,7 +97,8 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     previous = [p for p, _ in prov.previous if Path(p).is_file()] or None
     result = monthly_report(load_rubric(prov.rubric_source), inputs, month=o["month"], previous=previous,
                             lead=o.get("lead"), sampling_target=int(o.get("sampling_target", 5)),
-                            appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source)
+                            appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
+                            plans=o.get("plans"))
     return write_periodic(result, out)
 
 
@@ -131,6 +132,32 @@ def _recompute_penalties(prov: Provenance, inputs: list[str], out: Path) -> Path
     result = penalties_register(load_rubric(prov.rubric_source), inputs, month=o["month"], lead=o.get("lead"),
                                 appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source)
     return write_penalties(result, out)
+
+
+@recomputer("sample")
+def _recompute_sample(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    """The 抽检计划 workbook again (the 评分表 beside it are written to the same temporary folder)."""
+    from .sampling import plan_from_files, write_plan
+    from zhijian.engine.sampling import SamplingRule
+    from zhijian.files.rubrics import load_rubric
+
+    o = prov.options
+    roster = Path(o["roster"])
+    if not roster.is_file():
+        raise InputFileError(f"找不到抽检计划记录的人员名单 {roster}")
+    hours = None
+    if o.get("hours"):
+        start, end = o["hours"].split("-")
+        hours = (dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+    rule = SamplingRule(per_agent=int(o["per_agent"]), rounds=int(o["rounds"]),
+                        min_duration=float(o["min_duration"]), hours=hours)
+    rubric = load_rubric(prov.rubric_source)
+    inspectors = o["inspectors"].split(",") if o.get("inspectors") else None
+    exclude = [p for p, _ in (o.get("exclude_scored") or []) if Path(p).is_file()]
+    result = plan_from_files(rubric, inputs, roster, day=dt.date.fromisoformat(o["date"]), inspectors=inspectors,
+                             rule=rule, seed=int(o["seed"]), exclude_scored=exclude,
+                             rubric_source=prov.rubric_source)
+    return write_plan(result, rubric, out.parent)[0]
 
 
 def policy_from(options: dict):

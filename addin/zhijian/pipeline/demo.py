@@ -37,7 +37,6 @@ REMARKS = {"开场白及挂机": "挂机语句不规范", "服务态度": "语�
            "语速音量": "语速偏快", "表达能力": "表达不够简练", "主动推介": "未主动介绍优惠套餐",
            "灵活处理": "客户情绪激动时引导不足", "双向沟通": "未确认客户意思", "聆听能力": "打断客户",
            "业务能力": "资费解释不完整"}
-CALLS_PER_AGENT_PER_DAY = 5
 
 
 @dataclass
@@ -56,6 +55,7 @@ class DemoSummary:
     appeals: dict[str, int] = field(default_factory=dict)  # status -> count
     daily: dict[str, Any] = field(default_factory=dict)  # the demo day's package, in figures
     penalties: dict[str, int] = field(default_factory=dict)  # the month's vouchers by status
+    plans: int = 0  # days with a 抽检计划 (plans/, from the call lists in calls/)
 
     def to_dict(self) -> dict:
         return {"out_dir": str(self.out_dir), "files": self.files, "calls": self.calls,
@@ -63,7 +63,7 @@ class DemoSummary:
                 "errors": self.errors, "warnings": self.warnings, "findings_by_rule": dict(self.by_rule),
                 "grades": dict(self.grades), "written": [str(p) for p in self.written],
                 "analysis": self.analysis.to_dict() if self.analysis is not None else None,
-                "appeals": self.appeals, "daily": self.daily, "penalties": self.penalties}
+                "appeals": self.appeals, "daily": self.daily, "penalties": self.penalties, "plans": self.plans}
 
     def lines(self) -> list[str]:
         out = [f"演示数据已生成在 {self.out_dir}/",
@@ -79,6 +79,8 @@ class DemoSummary:
                        f"建议质检主题 {'、'.join(self.analysis.topics)}")
         if self.appeals:
             out.append("  申诉: " + ",".join(f"{k} {v}" for k, v in self.appeals.items()))
+        if self.plans:
+            out.append(f"  抽检计划 {self.plans} 天(plans/,由 calls/ 中的通话记录按轮回抽检抽取),评分表按计划评分")
         if self.daily:
             d = self.daily
             out.append(f"  质检日志 {d['date']}: 严重问题 {d['serious']} 通,重复问题预警 {d['repeated']} 项,"
@@ -98,12 +100,23 @@ def working_days(month: str) -> list[dt.date]:
 
 
 def make_roster(rng: random.Random) -> pd.DataFrame:
+    """20 agents in two teams; 质检员: the inspector each agent's calls go to in the 抽检计划."""
+    from .demo_plans import assign_inspectors
+
     names = []
     for i in range(20):
         names.append(SURNAMES[i] + GIVEN[(i * 7) % len(GIVEN)])
-    return pd.DataFrame({"工号": [f"A{i + 1:03d}" for i in range(20)], "姓名": names,
-                         "班组": ["一组" if i < 10 else "二组" for i in range(20)],
-                         "质检员": [INSPECTORS[i % 3][0] for i in range(20)]})
+    roster = pd.DataFrame({"工号": [f"A{i + 1:03d}" for i in range(20)], "姓名": names,
+                           "班组": ["一组" if i < 10 else "二组" for i in range(20)]})
+    roster["质检员"] = assign_inspectors(roster, [name for name, _ in INSPECTORS])
+    return roster
+
+
+def month_plans(roster: pd.DataFrame, month: str, seed: int):
+    """Each working day's synthetic call list and its 抽检计划 (`demo_plans.plan_days`)."""
+    from .demo_plans import plan_days
+
+    return plan_days(working_days(month), roster, [name for name, _ in INSPECTORS], seed)
 
 
 # The roster's 质检员 sheet (files.inspectors): the three who score, and one on leave all month,
@@ -126,34 +139,35 @@ def _item_score(rng: random.Random, p_defect: float) -> float | str:
     return rng.choices([4, 3, 2, 1, 0], weights=[55, 25, 12, 5, 3])[0]
 
 
-def generate_month(rubric: Rubric, month: str, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The calls of the month as the inspectors would type them (one row per scored recording)."""
+def generate_month(rubric: Rubric, month: str, seed: int, planned=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The calls of the month as the inspectors would type them: one row per recording of each
+    day's 抽检计划 (`planned`, else made here: `month_plans`), in the plan's order."""
     rng = random.Random(seed)
     roster = make_roster(rng)
+    if planned is None:
+        planned = month_plans(roster, month, seed)
     skill = {a: rng.uniform(0.6, 1.5) for a in roster["工号"]}
     rows = []
     for day in working_days(month):
-        for agent in roster.itertuples():
-            for k in range(CALLS_PER_AGENT_PER_DAY):
-                row = {"date": day, "inspector": agent.质检员, "agent_id": agent.工号,
-                       "agent_name": agent.姓名, "team": agent.班组,
-                       "recording_id": f"R{day:%Y%m%d}{agent.工号[1:]}{k + 1}",
-                       "call_type": rng.choice(["呼入", "呼入", "呼出"])}
-                bad = []
-                for it in rubric.items:
-                    v = _item_score(rng, min(0.9, ITEM_DEFECT[it.name] * skill[agent.工号]))
-                    if it.name == "主动推介" and row["call_type"] == "呼入" and rng.random() < 0.05:
-                        v = "不涉及"
-                    row[it.name] = v
-                    if isinstance(v, int) and v < 5:
-                        bad.append(f"{it.name}: {REMARKS[it.name]}")
-                row["error_deduction"] = rng.choice([2, 3, 5]) if rng.random() < 0.03 else None
-                row["fatal_errors"] = 1 if rng.random() < 0.004 else None
-                remark = ";".join(bad[:2])
-                if rng.random() < 0.01:
-                    remark += f";客户要求回电 1{rng.randint(30, 89)}{rng.randint(10000000, 99999999)}"
-                row["remarks"] = remark
-                rows.append(row)
+        for draw in planned[day][1].draws:
+            row = {"date": day, "inspector": draw.inspector, "agent_id": draw.agent_id,
+                   "agent_name": draw.agent_name, "team": draw.team,
+                   "recording_id": draw.recording_id, "call_type": draw.call_type}
+            bad = []
+            for it in rubric.items:
+                v = _item_score(rng, min(0.9, ITEM_DEFECT[it.name] * skill[draw.agent_id]))
+                if it.name == "主动推介" and row["call_type"] == "呼入" and rng.random() < 0.05:
+                    v = "不涉及"
+                row[it.name] = v
+                if isinstance(v, int) and v < 5:
+                    bad.append(f"{it.name}: {REMARKS[it.name]}")
+            row["error_deduction"] = rng.choice([2, 3, 5]) if rng.random() < 0.03 else None
+            row["fatal_errors"] = 1 if rng.random() < 0.004 else None
+            remark = ";".join(bad[:2])
+            if rng.random() < 0.01:
+                remark += f";客户要求回电 1{rng.randint(30, 89)}{rng.randint(10000000, 99999999)}"
+            row["remarks"] = remark
+            rows.append(row)
     rows += _calibration_copies(rubric, rows, rng)
     return pd.DataFrame(rows), roster
 
@@ -237,9 +251,16 @@ def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> Non
         wb.close()
 
 
-def write_month(rubric: Rubric, month: str, seed: int, folder: Path, *, plant_errors: bool):
-    """One inspector's sheet per working day of the month into `folder`; returns the roster."""
-    calls, roster = generate_month(rubric, month, seed)
+def write_month(rubric: Rubric, month: str, seed: int, folder: Path, *, plant_errors: bool,
+                plans_to: tuple[Path, Path] | None = None):
+    """One inspector's sheet per working day of the month into `folder`, from the day's 抽检计划
+    (with `plans_to`, each day's call list and plan are written into those two folders); returns
+    the roster."""
+    planned = month_plans(make_roster(random.Random(seed)), month, seed)
+    if plans_to is not None:
+        from .demo_plans import write_plans
+        write_plans(planned, *plans_to)
+    calls, roster = generate_month(rubric, month, seed, planned=planned)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.xlsx"):
         old.unlink()
@@ -305,7 +326,9 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
              progress: Callable[[Path], None] | None = None) -> DemoSummary:
     rubric = load_rubric(RUBRIC)
     sheets_dir = out_dir / "sheets"
-    roster = write_month(rubric, month, seed, sheets_dir, plant_errors=True)
+    plans_dir = out_dir / "plans"
+    roster = write_month(rubric, month, seed, sheets_dir, plant_errors=True,
+                         plans_to=(out_dir / "calls", plans_dir))
     write_roster(roster, out_dir / "roster.xlsx")
     # The month before, for the 质检月报's month-over-month comparison.
     period = parse_period(month)
@@ -353,7 +376,8 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     weekly = weekly_report(rubric, [str(sheets_dir)], week=week, appeals=register)
     summary.written.append(write_periodic(weekly, out_dir / names.report_name(names.WEEKLY, week)))
     monthly = monthly_report(rubric, [str(sheets_dir)], month=month, previous=[str(out_dir / f"sheets-{previous}")],
-                             appeals=register)
+                             appeals=register, plans=plans_dir)
+    summary.plans = len(list(plans_dir.glob("*.xlsx")))
     summary.written.append(write_periodic(monthly, out_dir / names.report_name(names.MONTHLY, month)))
     # 发送: the weekly report's e-mail as a draft (phone numbers in remarks masked in the copy).
     from zhijian.delivery.message import build_outgoing, write_eml

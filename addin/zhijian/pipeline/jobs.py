@@ -16,7 +16,7 @@ from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.findings import Finding
 from zhijian.engine.periods import main_period_date, parse_period, period_of
 from zhijian.engine.rubric import Rubric
-from zhijian.files.provenance import Provenance
+from zhijian.files.provenance import Provenance, file_sha256
 
 from .load import load_calls
 
@@ -108,9 +108,10 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    previous: list[str] | None = None, lead: str | None = None, sampling_target: int = 5,
                    appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                    rubric_source: str | None = None, other_rubrics=(), progress=None,
-                   on_files=None) -> PeriodicReport:
+                   on_files=None, plans: str | Path | None = None) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
-    previous month from `previous` inputs when given, else from the same inputs."""
+    previous month from `previous` inputs when given, else from the same inputs; the 轮回抽检 check
+    against the 抽检计划 workbooks of the folder `plans` when given."""
     from zhijian.engine.monthly import build_monthly
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
@@ -122,13 +123,40 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
     prev = load_calls(rubric, previous, other_rubrics=other_rubrics, appeals=appeals, policy=policy) \
         if previous else None
-    report = build_monthly(rubric, loaded, period, previous=prev, lead=lead, sampling_target=sampling_target)
+    planned, plan_files = read_plans(plans) if plans is not None else (None, [])
+    report = build_monthly(rubric, loaded, period, previous=prev, lead=lead, sampling_target=sampling_target,
+                           plans=planned)
     _, findings, _ = loaded.select(period)
+    plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
+        if plans is not None else {}
     prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
                          previous=prev.files if prev else (),
                          options={"month": f"{period.start:%Y-%m}", "lead": lead,
-                                  "sampling_target": sampling_target, **policy_options(policy, appeals)})
+                                  "sampling_target": sampling_target, **policy_options(policy, appeals),
+                                  **plan_options})
     return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
+
+
+def read_plans(folder: str | Path):
+    """The planned calls of every 抽检计划 workbook in `folder` (files, folders or globs), and
+    those files."""
+    import pandas as pd
+
+    from zhijian.engine.plan_check import PLANNED_COLUMNS, read_plan_grid
+    from zhijian.errors import InputFileError
+    from zhijian.files.inputs import expand_inputs
+    from zhijian.files.workbooks import read_grids
+
+    files, _ = expand_inputs([str(folder)])
+    frames, used = [], []
+    for f in files:
+        found = [p for p in (read_plan_grid(g) for g in read_grids(f)) if p is not None]
+        if found:
+            frames += found
+            used.append(f)
+    if not used:
+        raise InputFileError(f"{folder}: 没有找到抽检计划(含“抽检计划”工作表的 抽检计划_YYYY-MM-DD.xlsx)")
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PLANNED_COLUMNS), used
 
 
 def write_periodic(result: PeriodicReport, output: Path) -> Path:

@@ -7,7 +7,8 @@ Every sheet prints on A4 landscape, fit to the page width; the first sheet (月�
 to fit one page with its two charts.
 
 Sheets: 月报概览 (written by `monthly_overview`), 每月监听评分表(月平均分), 质检考核统计表, 指标环比,
-不良柏拉图, 周趋势, 轮回抽检, 数据来源. What the sheets share is in `monthly_common`.
+不良柏拉图, 周趋势, 轮回抽检 (with 五、抽检计划核对 when plans were given, `monthly_plan_check`), 数据来源.
+What the sheets share is in `monthly_common`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_OK, STATUS
 from .monthly_common import (HEADER_ROW, PCT_CHANGE, PER_100, PER_100_CHANGE, SHEET_PARETO, SHEETS, STATUS_FILL,
                              MonthlyWriter, comparison_chart, empty, trend_chart)
 from .monthly_overview import write_overview
+from .monthly_plan_check import write_plan_check
 from .toolkit import (INT, PCT, SCORE, SIGNED, Sheet, Writer, colour_days_table, level_cell, merge_text,
                       new_workbook, pareto_chart, sheet_title, write_appeals_sheet, write_provenance,
                       write_sources_rows)
@@ -305,8 +307,11 @@ def _sampling(s: Sheet, rep: MonthlyReport) -> None:
     offd = rep.non_working_calls
     if offd.empty:
         s.put(row, 0, "无", w.fmt())
+        row += 1
     else:
-        _table(s, row, offd, {"通数": INT})
+        row = _table(s, row, offd, {"通数": INT})
+    if rep.plan_check is not None:
+        write_plan_check(s, rep.plan_check, row + 1)
     s.finish(min_width=6.5)
 
 

@@ -11,6 +11,10 @@ Sheet 评分表:
 Sheet 说明: the rubric in words (items, levels, rules, grades, assumptions, id/version/hash),
 written by `template_notes`.
 
+A `Prefill` (a 抽检计划's drawn calls) fills the field columns of one data row per call and adds its
+own columns after the rubric's (轮次, 开始时间); the total of such a sheet stays blank until a score
+or a rule cell of its row is filled, since every row already has its 录音编号.
+
 `template_layout(rubric)` (module `template_layout`) says where everything is.
 """
 
@@ -20,7 +24,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Sequence
 
 import xlsxwriter
 
@@ -58,7 +62,7 @@ def _times(points: float, expr: str) -> str:
     return expr if points == 1 else f"{expr}*{_num(points)}"
 
 
-def total_formula(rubric: Rubric, row: int) -> str:
+def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
     """The Excel formula of 最终得分 on sheet row `row`: `zhijian.engine.scoring.score_call`, in cells.
 
     1. item = its cell when a number, else (不涉及 / blank / text) its maximum; + bonuses
@@ -69,7 +73,7 @@ def total_formula(rubric: Rubric, row: int) -> str:
     3. call = scale × Σ categories (or the base) − Σ offences, within [0, full]; 0 when a call
        zero-out says 是, or (when the rubric says so) when 致命性错误 ≥ 1 (`_call_expr`);
     4. final = ROUND(MAX(0, call − 差错扣分), 6); "" while the row has no 录音编号 and no input
-       (`_final_expr`, `_blank_while_empty`).
+       (`_final_expr`, `_blank_while_empty`); on a `prefilled` sheet "" while it has no input.
     """
     lay = template_layout(rubric)
 
@@ -78,7 +82,7 @@ def total_formula(rubric: Rubric, row: int) -> str:
 
     zero = _zero_flags(rubric, ref)
     final = _final_expr(rubric, ref, _call_expr(rubric, ref, zero))
-    return _blank_while_empty(lay, row, f"ROUND({final},6)")
+    return _blank_while_empty(lay, row, f"ROUND({final},6)", watch_recording=not prefilled)
 
 
 _Ref = Callable[[str], str]  # a column key -> its A1 address on the formula's row
@@ -171,10 +175,10 @@ def _final_expr(rubric: Rubric, ref: _Ref, call: str) -> str:
     return call
 
 
-def _blank_while_empty(lay: TemplateLayout, row: int, expr: str) -> str:
-    """The formula `=expr`, showing "" while the row has no 录音编号 and no input."""
+def _blank_while_empty(lay: TemplateLayout, row: int, expr: str, *, watch_recording: bool = True) -> str:
+    """The formula `=expr`, showing "" while the row has no 录音编号 (unless not watched) and no input."""
     inputs = [s for s in lay.specs if s.kind not in ("field", "total")]
-    watched = [lay.cell("recording_id", row)]
+    watched = [lay.cell("recording_id", row)] if watch_recording or not inputs else []
     if inputs:
         first, last = lay.columns[inputs[0].key], lay.columns[inputs[-1].key]
         watched.append(f"{first}{row}:{last}{row}")
@@ -204,8 +208,22 @@ def _list_source(values: list[str]) -> list[str] | None:
     return values if len(",".join(values)) <= 255 else None
 
 
-def write_template(rubric: Rubric, path: str | Path, rows: int = 300) -> Path:
-    """Write the 评分表 template of `rubric` to `path` (.xlsx) with `rows` formula rows."""
+@dataclass(frozen=True)
+class Prefill:
+    """What a prefilled 评分表 holds beyond the template: one data row per entry of `rows` (column
+    key of `column_specs` or a header of `extra` -> value), the `extra` columns after the rubric's,
+    and words added to the title (e.g. the date and the inspector)."""
+
+    rows: Sequence[Mapping[str, Any]]
+    extra: tuple[str, ...] = ()
+    title: str = ""
+
+
+def write_template(rubric: Rubric, path: str | Path, rows: int = 300, *, prefill: Prefill | None = None) -> Path:
+    """Write the 评分表 template of `rubric` to `path` (.xlsx) with `rows` formula rows; with a
+    `prefill`, one formula row per prefilled row instead, its fields filled."""
+    if prefill is not None:
+        rows = max(1, len(prefill.rows))
     if rows < 1:
         raise ValueError("rows must be at least 1")
     path = Path(path)
@@ -213,7 +231,7 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300) -> Path:
         lay = template_layout(rubric)
         wb = xlsxwriter.Workbook(str(tmp))
         _set_properties(wb, rubric)
-        _write_scores(wb, rubric, lay, rows)
+        _write_scores(wb, rubric, lay, rows, prefill)
         write_notes(wb, rubric, lay)
         wb.close()
     return path
@@ -251,6 +269,7 @@ class _ScoreFormats:
     date: Any
     remarks: Any
     total: Any
+    time: Any
 
 
 def _score_formats(wb: xlsxwriter.Workbook) -> _ScoreFormats:
@@ -269,20 +288,26 @@ def _score_formats(wb: xlsxwriter.Workbook) -> _ScoreFormats:
         remarks=wb.add_format({**font, "valign": "vcenter", "text_wrap": True}),
         total=wb.add_format({**font, "bold": True, "align": "center", "valign": "vcenter",
                              "bg_color": "#E2EFDA", "num_format": "General"}),
+        time=wb.add_format({**font, "align": "center", "valign": "vcenter", "num_format": "hh:mm"}),
     )
 
 
-def _write_scores(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout, rows: int) -> None:
-    """The 评分表 sheet: title, group labels, headers, then `rows` data rows."""
+def _write_scores(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout, rows: int,
+                  prefill: Prefill | None = None) -> None:
+    """The 评分表 sheet: title, group labels, headers, then `rows` data rows (prefilled or not)."""
     f = _score_formats(wb)
     ws = wb.add_worksheet(SHEET)
     widths = _set_columns(ws, lay.specs, f)
-    _write_title(ws, rubric, len(lay.specs), f.title)
+    extra = prefill.extra if prefill is not None else ()
+    ncols = len(lay.specs) + len(extra)
+    _write_title(ws, rubric, ncols, f.title, prefill.title if prefill is not None else "")
     _write_groups(ws, rubric, lay.specs, f.group)
     _write_headers(ws, rubric, lay.specs, widths, f)
     first, last = FIRST_DATA_ROW - 1, FIRST_DATA_ROW - 2 + rows  # 0-based data rows
-    _write_data_rows(ws, rubric, lay, first, last, f.total)
-    _set_page(ws, lay, last)
+    _write_data_rows(ws, rubric, lay, first, last, f.total, prefilled=prefill is not None)
+    if prefill is not None:
+        _write_prefill(ws, lay, prefill, f)
+    _set_page(ws, lay, last, ncols)
 
 
 def _set_columns(ws, specs: tuple[ColumnSpec, ...], f: _ScoreFormats) -> list[float]:
@@ -302,9 +327,9 @@ def _set_columns(ws, specs: tuple[ColumnSpec, ...], f: _ScoreFormats) -> list[fl
     return widths
 
 
-def _write_title(ws, rubric: Rubric, ncols: int, fmt) -> None:
+def _write_title(ws, rubric: Rubric, ncols: int, fmt, more: str = "") -> None:
     """Row 1: the title, merged across every column."""
-    title = f"《{rubric.name}》评分表 (v{rubric.version})"
+    title = f"《{rubric.name}》评分表 (v{rubric.version})" + (f" {more}" if more else "")
     ws.set_row(TITLE_ROW - 1, 26)
     if ncols > 1:
         ws.merge_range(TITLE_ROW - 1, 0, TITLE_ROW - 1, ncols - 1, title, fmt)
@@ -342,7 +367,8 @@ def _write_headers(ws, rubric: Rubric, specs: tuple[ColumnSpec, ...], widths: li
         ws.write_string(HEADER_ROW - 1, i, s.header, fmt)
 
 
-def _write_data_rows(ws, rubric: Rubric, lay: TemplateLayout, first: int, last: int, total_fmt) -> None:
+def _write_data_rows(ws, rubric: Rubric, lay: TemplateLayout, first: int, last: int, total_fmt, *,
+                     prefilled: bool = False) -> None:
     """Data rows `first`…`last` (0-based): a validation on every input column, the 最终得分 formula."""
     for i, s in enumerate(lay.specs):
         v = _validation(rubric, s)
@@ -350,13 +376,45 @@ def _write_data_rows(ws, rubric: Rubric, lay: TemplateLayout, first: int, last: 
             ws.data_validation(first, i, last, i, v)
     tcol = lay.column_number("total") - 1
     for r in range(first, last + 1):
-        ws.write_formula(r, tcol, total_formula(rubric, r + 1), total_fmt, "")
+        ws.write_formula(r, tcol, total_formula(rubric, r + 1, prefilled=prefilled), total_fmt, "")
 
 
-def _set_page(ws, lay: TemplateLayout, last: int) -> None:
+_EXTRA_WIDTH = 9
+
+
+def _write_prefill(ws, lay: TemplateLayout, prefill: Prefill, f: _ScoreFormats) -> None:
+    """The prefilled field values, one row each, and the extra columns after the rubric's."""
+    keys = [s.key for s in lay.specs]
+    fmt_of = {"date": f.date, "agent_id": f.id, "recording_id": f.id}
+    base = len(keys)
+    for j, header in enumerate(prefill.extra):
+        ws.set_column(base + j, base + j, _EXTRA_WIDTH, f.cell)
+        ws.write_string(HEADER_ROW - 1, base + j, header, f.head)
+    if len(prefill.extra) > 1:
+        ws.merge_range(GROUP_ROW - 1, base, GROUP_ROW - 1, base + len(prefill.extra) - 1, "抽检", f.group)
+    elif prefill.extra:
+        ws.write_string(GROUP_ROW - 1, base, "抽检", f.group)
+    for i, values in enumerate(prefill.rows):
+        r = FIRST_DATA_ROW - 1 + i
+        for key, v in values.items():
+            if v is None or v == "":
+                continue
+            c = keys.index(key) if key in keys else base + prefill.extra.index(key)
+            fmt = fmt_of.get(key, f.text if c < base else f.cell)
+            if isinstance(v, dt.datetime):  # a time of the day in an extra column (开始时间)
+                ws.write_datetime(r, c, v, f.time if c >= base else fmt)
+            elif isinstance(v, dt.date):
+                ws.write_datetime(r, c, dt.datetime.combine(v, dt.time()), fmt)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, c, v, fmt)
+            else:
+                ws.write_string(r, c, str(v), fmt)
+
+
+def _set_page(ws, lay: TemplateLayout, last: int, ncols: int | None = None) -> None:
     """Frozen panes, the filter over every data row, and A4 landscape printing."""
     ws.freeze_panes(HEADER_ROW, lay.column_number("recording_id"))
-    ws.autofilter(HEADER_ROW - 1, 0, last, len(lay.specs) - 1)
+    ws.autofilter(HEADER_ROW - 1, 0, last, (ncols or len(lay.specs)) - 1)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)

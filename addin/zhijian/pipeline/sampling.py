@@ -1,0 +1,132 @@
+"""The 抽检计划 job both doors run: the call list (grids), the roster and the recordings already
+scored in -> `sampling.make_plan` -> the plan workbook and each inspector's prefilled 评分表.
+
+`plan_from_grids` is the job over grids (the ribbon hands over the open workbook's sheets);
+`plan_from_files` reads the files first (the CLI), and `write_plan` writes the outputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from zhijian.engine.calllist import CallList, Roster, read_call_list, read_roster_grids, unknown_agent_findings
+from zhijian.engine.findings import Finding
+from zhijian.engine.reader import Grid
+from zhijian.engine.rubric import Rubric
+from zhijian.engine.sampling import Plan, SamplingRule, make_plan
+from zhijian.errors import InputFileError
+from zhijian.files.inputs import expand_inputs
+from zhijian.files.provenance import Provenance, file_sha256
+from zhijian.files.workbooks import read_grids
+
+from .load import load_calls
+
+
+@dataclass
+class SampleResult:
+    plan: Plan
+    calls: CallList
+    roster: Roster
+    findings: list[Finding]  # the call list's, and the agents not on the roster
+    files: list[Path] = field(default_factory=list)  # the call-list files
+    notes: list[str] = field(default_factory=list)
+    provenance: Provenance | None = None
+    outputs: list[Path] = field(default_factory=list)  # the plan workbook, then the 评分表
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+
+class NoInspectorsError(InputFileError):
+    """Neither the roster nor the caller names an inspector (each door says how to give them)."""
+
+
+def plan_day(calls: CallList, day: dt.date | None) -> tuple[dt.date, list[str]]:
+    """The day to plan: `day`, else the latest day of the list's calls (with a note when the list
+    holds several)."""
+    if day is not None:
+        return day, []
+    dates = calls.dates()
+    if not dates:
+        raise InputFileError("通话记录中没有带日期的通话,无法确定抽检哪一天,请指定日期")
+    latest = max(dates)
+    if len(dates) == 1:
+        return latest, []
+    return latest, [f"通话记录包含 {len(dates)} 天的通话,按最晚的 {latest:%Y-%m-%d} 抽取"]
+
+
+def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | None = None,
+                    inspectors: Sequence[str] | None = None, rule: SamplingRule = SamplingRule(),
+                    seed: int | None = None, scored: set[str] | frozenset[str] = frozenset()) -> SampleResult:
+    """The 抽检计划 of `day` (default: see `plan_day`) from the call list's sheets."""
+    calls = read_call_list(grids, day)
+    notes: list[str] = []
+    if day is None:
+        day, notes = plan_day(calls, None)
+        calls = read_call_list(grids, day)  # a start holding only a time takes the day now known
+    names = list(inspectors or roster.inspectors)
+    if not names:
+        raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
+    findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order)
+    plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
+    return SampleResult(plan, calls, roster, findings, notes=notes)
+
+
+def finding_order(f: Finding) -> tuple:
+    """By file, sheet, row, then column (a sheet-wide finding first)."""
+    m = re.match(r"([A-Z]+)(\d+)$", f.cell or "")
+    return (f.file, f.sheet, int(m.group(2)) if m else 0, (len(m.group(1)), m.group(1)) if m else (0, ""))
+
+
+def read_roster(path: Path) -> Roster:
+    return read_roster_grids(read_grids(Path(path)), str(path))
+
+
+def scored_recordings(rubric: Rubric, inputs: Sequence[str]) -> set[str]:
+    """Every 录音编号 of the 评分表 in `inputs` (rows with findings too: they were listened to)."""
+    loaded = load_calls(rubric, list(inputs))
+    return {r for r in loaded.calls["recording_id"].tolist() if isinstance(r, str) and r}
+
+
+def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *, day: dt.date | None = None,
+                    inspectors: Sequence[str] | None = None, rule: SamplingRule = SamplingRule(),
+                    seed: int | None = None, exclude_scored: Sequence[str] = (),
+                    rubric_source: str | None = None) -> SampleResult:
+    """`plan_from_grids` over call-list files (a file that cannot be read stops the job)."""
+    files, notes = expand_inputs(list(inputs))
+    if not files:
+        raise InputFileError("没有找到可读取的通话记录文件: " + " ".join(inputs))
+    grids = [g for f in files for g in read_grids(f)]
+    roster = read_roster(roster_path)
+    scored = scored_recordings(rubric, exclude_scored) if exclude_scored else set()
+    result = plan_from_grids(grids, roster, day=day, inspectors=inspectors, rule=rule, seed=seed, scored=scored)
+    result.files, result.notes = files, notes + result.notes
+    exclude_files, _ = expand_inputs(list(exclude_scored)) if exclude_scored else ([], [])
+    r = rule
+    result.provenance = Provenance.of("sample", rubric, rubric_source or rubric.id, files, options={
+        "date": result.plan.date.isoformat(), "seed": result.plan.seed, "per_agent": r.per_agent,
+        "rounds": r.rounds, "min_duration": r.min_duration,
+        "hours": f"{r.hours[0]:%H:%M}-{r.hours[1]:%H:%M}" if r.hours else None,
+        "inspectors": ",".join(inspectors) if inspectors else None,
+        "roster": str(roster_path), "roster_sha256": file_sha256(roster_path),
+        "exclude_scored": [[str(p), file_sha256(p)] for p in exclude_files] or None})
+    return result
+
+
+def write_plan(result: SampleResult, rubric: Rubric, out_dir: Path) -> list[Path]:
+    """The prefilled 评分表 of every inspector and the 抽检计划 workbook into `out_dir`."""
+    from zhijian.reports.sample_workbook import plan_file_name, write_plan_sheets, write_plan_workbook
+
+    out_dir = Path(out_dir)
+    sheets = write_plan_sheets(result.plan, rubric, out_dir)
+    plan_path = write_plan_workbook(result.plan, out_dir / plan_file_name(result.plan.date),
+                                    findings=result.findings, provenance=result.provenance,
+                                    sheet_files={k: v.name for k, v in sheets.items()},
+                                    call_sheets=result.calls.sheets)
+    result.outputs = [plan_path, *sheets.values()]
+    return result.outputs
