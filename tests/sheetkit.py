@@ -177,3 +177,52 @@ def sheet_with_mistakes(folder: Path, name: str = "一组-李娜.xlsx") -> Path:
         # row 5: 10 × 4 = 40; 2 × 40 − 2 = 78, but 88 recorded → total.mismatch at R5
         listening_row(d2, "李娜", 1003, "孙丽", "LY003", [4] * 10, error_deduction=2, total=88),
     ], merges=["A1:S1"])])
+
+
+# --- a call system's list of the day's calls (抽检计划) -------------------------------------------
+
+CALL_LIST_HEADER = ["录音编号", "坐席工号", "开始时间", "通话时长(秒)", "呼叫类型", "主叫号码"]
+# 09:00–14:00 in 5 rounds of an hour; every agent has one call in each, and a second in rounds 1 and 3.
+FULL_DAY_TIMES = ["09:30", "09:45", "10:30", "11:05", "11:30", "12:30", "13:30"]
+
+
+def call_list_rows(day: dt.date, spec: dict[str, list[str]]) -> list[list[Any]]:
+    """Rows of a call list: {agent: ["09:30", …]} -> one call each (录音编号 agent-HHMM, 120 s, 呼入)."""
+    rows = []
+    for agent, times in spec.items():
+        for t in times:
+            start = dt.datetime.combine(day, dt.time.fromisoformat(t))
+            rows.append([f"{agent}-{t.replace(':', '')}", agent, start, 120, "呼入", "13812345678"])
+    return rows
+
+
+def write_call_list(path: Path, day: dt.date, spec: dict[str, list[str]], extra_rows=()) -> Path:
+    """A call-list workbook: a title row, the header in row 2, the calls of `spec`, then `extra_rows`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[f"通话明细 {day:%Y-%m-%d}"], CALL_LIST_HEADER, *call_list_rows(day, spec), *extra_rows]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "通话记录"
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                cell = ws.cell(r, c, v)
+                if isinstance(v, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
+    wb.save(path)
+    return path
+
+
+def write_roster(path: Path, agents: Sequence[str], inspectors: Sequence[str] = (), teams=None) -> Path:
+    """A roster: 工号, 姓名, 班组 and, when given, 质检员 (one name per row, from the top)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工号", "姓名", "班组", *(["质检员"] if inspectors else [])])
+    for i, a in enumerate(agents):
+        team = teams[i] if teams else "一组"
+        ws.append([a, f"姓名{a}", team, *([inspectors[i]] if i < len(inspectors) else [None] if inspectors else [])])
+    wb.save(path)
+    return path

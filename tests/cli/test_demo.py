@@ -2,6 +2,7 @@
 
 import json
 
+import openpyxl
 import pandas as pd
 from click.testing import CliRunner
 
@@ -56,6 +57,32 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     # (业务能力 corrected to 4, still a 严重 item 不良) are 已确认.
     assert summary["penalties"]["申诉中"] == 1 and summary["penalties"]["已确认"] == 2
     assert summary["penalties"]["已撤销"] == 0
+    # The daily sheets come from 抽检计划 over the day's call list (calls/, plans/, one per working day).
+    assert summary["plans"] == 18
+    assert len(list((out / "calls").glob("*.csv"))) == 18 and len(list((out / "plans").glob("*.xlsx"))) == 18
+
+
+def plan_sheet(path):
+    return [r for r in openpyxl.load_workbook(path)["抽检计划"].iter_rows(min_row=4, values_only=True) if r[0]]
+
+
+def test_demo_sheets_hold_the_plan_that_zhijian_sample_makes_from_the_call_list(tmp_path):
+    out = tmp_path / "zhijian-demo"
+    assert CliRunner().invoke(cli, ["demo", "--out", str(out)]).exit_code == 0
+    day = "2026-10-20"
+    r = CliRunner().invoke(cli, ["sample", str(out / "calls" / f"通话记录_{day}.csv"), "--date", day,
+                                 "--rubric", "listening-10x4", "--roster", str(out / "roster.xlsx"),
+                                 "-o", str(tmp_path / "again")])
+    assert r.exit_code == 0, r.output
+    plan = plan_sheet(out / "plans" / f"抽检计划_{day}.xlsx")
+    assert plan == plan_sheet(tmp_path / "again" / f"抽检计划_{day}.xlsx")
+    assert len(plan) == 100  # 20 agents × 5
+    for name, pinyin in (("王丽", "wangli"), ("陈静", "chenjing"), ("刘洋", "liuyang")):
+        ws = openpyxl.load_workbook(out / "sheets" / f"{day}_{pinyin}.xlsx")["评分表"]
+        scored = [r[5] for r in ws.iter_rows(min_row=4, values_only=True) if r[5]]
+        planned = [r[6] for r in plan if r[1] == name]
+        # The inspector's sheet holds the plan's recordings in its order, and the calibration copies.
+        assert [x for x in scored if x in set(planned)] == planned
 
 
 def test_demo_is_deterministic(tmp_path):

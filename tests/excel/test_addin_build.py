@@ -210,7 +210,7 @@ def test_build_is_reproducible_and_takes_settings(built, tmp_path):
     result = invoke("build", "-o", tmp_path, "--set", r"Interpreter_Win=C:\Python311\python.exe",
                     "--set", "Show Console=true")
     assert result.exit_code == 0, result.output
-    assert "已生成 10 个加载项" in result.output
+    assert "已生成 11 个加载项" in result.output
     _, conf = conf_sheet(tmp_path / "zhijian_validate.xlam")
     assert conf["Interpreter_Win"] == r"C:\Python311\python.exe" and conf["Show Console"] is True
     again = tmp_path / "again"
@@ -232,7 +232,7 @@ def test_install_and_uninstall_with_a_target_folder(tmp_path):
         assert conf[key] == sys.executable
     assert Path(conf["PYTHONPATH"]) == ADDIN_DIR  # where zhijian_*.py live
     assert (Path(conf["PYTHONPATH"]) / "zhijian_validate.py").is_file()
-    assert "已安装 10 个加载项" in result.output
+    assert "已安装 11 个加载项" in result.output
 
     result = invoke("uninstall", "--target", target)
     assert result.exit_code == 0, result.output

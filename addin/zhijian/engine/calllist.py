@@ -171,6 +171,7 @@ class CallSheet:
     headers: dict[str, str] = field(default_factory=dict)  # key -> header text as found
     extra_columns: dict[str, str] = field(default_factory=dict)  # letter -> unused header
     calls: int = 0
+    mapped: bool = False  # it has every column a call list needs
 
     def mapping_report(self) -> list[tuple[str, str, str]]:
         """(field in Chinese, column letter, header) of every mapped column, in sheet order."""
@@ -197,6 +198,11 @@ class CallList:
     @property
     def errors(self) -> int:
         return sum(f.severity == Severity.ERROR for f in self.findings)
+
+    @property
+    def readable(self) -> bool:
+        """Whether any sheet is a call list (has the columns one needs)."""
+        return any(s.mapped for s in self.sheets)
 
 
 def _find_header(grid: Grid) -> tuple[int | None, dict[str, tuple[int, float]]]:
@@ -270,6 +276,7 @@ def read_call_sheet(grid: Grid, day: dt.date | None = None) -> tuple[CallSheet, 
     if missing:
         return sheet, None, [Finding.of(Rule.CALLS_COLUMN_MISSING, grid.file, grid.sheet, f"A{sheet.header_row}",
                                         header_row=sheet.header_row, fields=_fields_text(missing))]
+    sheet.mapped = True
     rows = _Rows(grid, sheet, hr, cols)
     data: dict[str, list] = {"file": [grid.file] * len(rows.index), "sheet": [grid.sheet] * len(rows.index),
                              "row": [rows.excel_row(j) for j in range(len(rows.index))]}

@@ -57,7 +57,7 @@ def sample_on_port(port: WorkbookPort, day: dt.date | None = None) -> ButtonResu
     warnings = len(result.findings) - errors
     if result.findings:
         lines.append(f"通话记录有 {errors} 个错误、{warnings} 个警告(有错误的行未参与抽取),见“说明”工作表。")
-    lines += notes + result.notes
+    lines += notes + result.notes + list(plan.notes)
     lines.append(f"已写出: {out_dir}")
     message = "\n".join(lines)
     port.status(None)

@@ -65,6 +65,9 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
                     seed: int | None = None, scored: set[str] | frozenset[str] = frozenset()) -> SampleResult:
     """The 抽检计划 of `day` (default: see `plan_day`) from the call list's sheets."""
     calls = read_call_list(grids, day)
+    if not calls.readable:
+        raise InputFileError("\n".join(f"{Path(f.file).name} {f.sheet}{' ' + f.cell if f.cell else ''}: {f.message}"
+                                       for f in calls.findings) or "没有可读取的通话记录")
     notes: list[str] = []
     if day is None:
         day, notes = plan_day(calls, None)

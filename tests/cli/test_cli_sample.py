@@ -1,0 +1,214 @@
+"""`zhijian sample`: the day's 抽检计划 and each inspector's prefilled 评分表, from a call list small
+enough to check by hand; `zhijian monthly --plans` against it; `zhijian audit` of the plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheetkit import (FULL_DAY_TIMES, LISTENING_HEADER, SheetSpec, listening_row, write_call_list, write_roster,
+                      write_xlsx)
+from zhijian.cli.main import cli
+
+DAY = dt.date(2026, 10, 12)
+HOURS = ["--hours", "09:00-14:00"]  # five rounds of an hour
+AGENTS = [f"A{i:02d}" for i in range(1, 27)]  # 26 agents, 2 inspectors: 13 each, within 12–15:1
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def files(tmp_path):
+    spec = {a: FULL_DAY_TIMES for a in AGENTS[:-1]} | {"A26": ["09:10", "09:20", "13:40"]}
+    return (write_call_list(tmp_path / "calls.xlsx", DAY, spec),
+            write_roster(tmp_path / "roster.xlsx", AGENTS, ["王丽", "陈静"]))
+
+
+def sample(files, out, *more):
+    calls, roster = files
+    return run("sample", calls, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, *HOURS,
+               "-o", out, *more)
+
+
+def plan_rows(path: Path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path)["抽检计划"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    return [r for r in rows if r[0] is not None]
+
+
+def test_sample_writes_the_plan_and_one_prefilled_sheet_per_inspector(files, tmp_path):
+    out = tmp_path / "out"
+    r = sample(files, out)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["抽检计划_2026-10-12.xlsx", "评分表_2026-10-12_王丽.xlsx",
+                                                     "评分表_2026-10-12_陈静.xlsx"]
+    rows = plan_rows(out / "抽检计划_2026-10-12.xlsx")
+    # 25 agents × 5 and A26's 3; the first 13 agents (A01–A13) are 王丽's, the other 13 陈静's.
+    assert len(rows) == 128
+    by = Counter(r[1] for r in rows)
+    assert by == {"王丽": 65, "陈静": 63}
+    assert {r[3] for r in rows if r[1] == "王丽"} == set(AGENTS[:13])
+    for rnd in range(1, 6):  # one call per agent per round
+        assert sorted(r[3] for r in rows if r[1] == "王丽" and r[2] == rnd) == AGENTS[:13]
+    assert "抽检计划 2026-10-12(随机种子 20261012): 坐席 26 名,质检员 2 名,抽取 128 通" in r.output
+    assert "抽检不足 1 人: A26 姓名A26(当日只有 3 通可抽录音,不足 5 通)" in r.output
+    short = openpyxl.load_workbook(out / "抽检计划_2026-10-12.xlsx")["抽检不足"]
+    assert [c.value for c in short[4]] == ["A26", "姓名A26", "一组", "陈静", 3, 5, "当日只有 3 通可抽录音,不足 5 通"]
+
+
+def test_the_prefilled_sheet_is_ready_to_score_and_validates_with_only_its_empty_scores(files, tmp_path):
+    out = tmp_path / "out"
+    assert sample(files, out).exit_code == 0
+    sheet = out / "评分表_2026-10-12_王丽.xlsx"
+    ws = openpyxl.load_workbook(sheet)["评分表"]
+    header = [c.value for c in ws[3]]
+    assert header[:7] == ["日期", "质检员", "坐席工号", "坐席姓名", "班组", "录音编号", "呼叫类型"]
+    assert header[-2:] == ["轮次", "开始时间"]
+    first = [c.value for c in ws[4]]
+    assert first[:5] == [dt.datetime(2026, 10, 12), "王丽", "A01", "姓名A01", "一组"]
+    assert first[6] == "呼入" and first[-2] == 1
+    rounds = [ws.cell(r, len(header) - 1).value for r in range(4, 4 + 65)]
+    assert rounds == sorted(rounds) and Counter(rounds) == {k: 13 for k in range(1, 6)}
+    assert ws.cell(4 + 65, 1).value is None  # one row per drawn call, no more
+    total = header.index("最终得分") + 1
+    assert str(ws.cell(4, total).value).startswith("=IF(COUNTA(")  # the live total
+    assert ws.data_validations.dataValidation  # the dropdowns
+    r = run("validate", sheet, "--rubric", "listening-10x4", "--roster", files[1], "--period", "2026-10", "--json")
+    data = json.loads(r.output)
+    assert Counter(f["rule"] for f in data["findings"]) == {"score.missing": 65 * 10}
+    assert data["summary"]["rows"] == 65
+
+
+def test_the_same_seed_gives_the_same_plan(files, tmp_path):
+    assert sample(files, tmp_path / "a").exit_code == 0
+    assert sample(files, tmp_path / "b").exit_code == 0
+    assert sample(files, tmp_path / "c", "--seed", 20261012).exit_code == 0
+    assert sample(files, tmp_path / "d", "--seed", 7).exit_code == 0
+    a, b, c, d = (plan_rows(tmp_path / x / "抽检计划_2026-10-12.xlsx") for x in "abcd")
+    assert a == b == c and a != d
+
+
+def test_call_list_findings_are_at_their_cells_and_exit_1(tmp_path):
+    spec = {a: FULL_DAY_TIMES for a in AGENTS}
+    bad = [["A01-0930", "A02", dt.datetime(2026, 10, 12, 10, 0), 60, "呼入", ""],  # row 185: duplicate id
+           ["X1", "A03", "十点", 60, "呼入", ""],                                  # row 186: unreadable time
+           ["X2", "Z99", dt.datetime(2026, 10, 12, 10, 0), 60, "呼入", ""]]        # row 187: not on the roster
+    calls = write_call_list(tmp_path / "calls.xlsx", DAY, spec, extra_rows=bad)
+    roster = write_roster(tmp_path / "roster.xlsx", AGENTS, ["王丽", "陈静"])
+    r = run("sample", calls, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, "-o", tmp_path / "o",
+            "--json")
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert [(f["rule"], f["cell"]) for f in data["findings"]] == [
+        ("calls.duplicate_id", "A185"), ("calls.time_unreadable", "C186"), ("calls.agent_unknown", "B187")]
+    assert len(data["short"]) == 0 and (tmp_path / "o" / "抽检计划_2026-10-12.xlsx").is_file()
+    notes = openpyxl.load_workbook(tmp_path / "o" / "抽检计划_2026-10-12.xlsx")["说明"]
+    cells = {c.value for row in notes.iter_rows() for c in row}
+    assert "calls.duplicate_id" in cells and "A185" in cells
+
+
+def test_recordings_of_earlier_sheets_are_not_drawn(files, tmp_path):
+    (tmp_path / "earlier").mkdir()
+    scored = write_xlsx(tmp_path / "earlier" / "王丽.xlsx", [SheetSpec("评分表", [
+        LISTENING_HEADER, listening_row(DAY, "王丽", "A01", "姓名A01", "A01-1030", [5] * 10)])])
+    r = sample(files, tmp_path / "out", "--exclude-scored", scored.parent, "--json")
+    data = json.loads(r.output)
+    a01 = next(a for a in data["agents"] if a["agent_id"] == "A01")
+    # A01's only call of round 2 was scored already: round 2 falls back on the nearest window.
+    assert (a01["scored"], a01["eligible"], a01["drawn"], a01["fallbacks"]) == (1, 6, 5, 1)
+    drawn = {d["recording_id"] for g in data["inspectors"] for d in g["draws"]}
+    assert "A01-1030" not in drawn
+    assert "1 通录音已在以往评分表中,未参与抽取" in data["notes"]
+
+
+def test_mistakes_of_use_are_one_chinese_line_and_exit_2(files, tmp_path):
+    calls, _ = files
+    roster = write_roster(tmp_path / "bare.xlsx", AGENTS)  # no 质检员 column
+    r = run("sample", calls, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, "-o", tmp_path / "o")
+    assert r.exit_code == 2 and "请用 --inspectors 指定" in r.output
+    r = sample(files, tmp_path / "o", "--hours", "18:00-09:00")
+    assert r.exit_code == 2 and "请写成 08:30-18:00" in r.output
+    blank = write_xlsx(tmp_path / "blank.xlsx", [SheetSpec("Sheet1", [["备注"], ["无"]])])
+    r = run("sample", blank, "--rubric", "listening-10x4", "--roster", files[1], "-o", tmp_path / "o")
+    assert r.exit_code == 2 and "找不到通话记录的表头" in r.output
+
+
+def test_without_a_date_the_list_gives_it(files, tmp_path):
+    calls, roster = files
+    r = run("sample", calls, "--rubric", "listening-10x4", "--roster", roster, "--inspectors", "王丽,陈静,刘洋",
+            "-o", tmp_path / "o", "--json")
+    data = json.loads(r.output)
+    assert data["date"] == "2026-10-12" and [g["inspector"] for g in data["inspectors"]] == ["王丽", "陈静", "刘洋"]
+    assert any(n.startswith("质检配比: 26 名坐席、3 名质检员") for n in data["notes"])
+
+
+# --- the monthly check of the plans ----------------------------------------------------------
+
+def score_sheet(src: Path, dst: Path, *, unscored: int = 0, extra: str | None = None) -> Path:
+    """What the inspector sends back: every item 5, the last `unscored` planned rows left out, and a
+    recording `extra` that is not in the plan."""
+    wb = openpyxl.load_workbook(src)
+    ws = wb["评分表"]
+    header = [c.value for c in ws[3]]
+    items = [i + 1 for i, h in enumerate(header) if h and h.endswith("(5分)")]
+    last = max(r for r in range(4, ws.max_row + 1) if ws.cell(r, 6).value)
+    if unscored:
+        ws.delete_rows(last - unscored + 1, unscored)
+        last -= unscored
+    if extra:
+        last += 1
+        for c, v in enumerate([dt.datetime(2026, 10, 12), "王丽", "A01", "姓名A01", "一组", extra, "呼入"], start=1):
+            ws.cell(last, c, v)
+    for r in range(4, last + 1):
+        for c in items:
+            ws.cell(r, c, 5)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dst)
+    return dst
+
+
+def test_monthly_reports_unplanned_and_unscored_calls_per_inspector(files, tmp_path):
+    out = tmp_path / "plans"
+    assert sample(files, out).exit_code == 0
+    # A01 has two calls in round 1 (09:30, 09:45): the one not drawn is scored outside the plan.
+    drawn = {r[6] for r in plan_rows(out / "抽检计划_2026-10-12.xlsx")}
+    outside = next(rid for rid in ("A01-0930", "A01-0945") if rid not in drawn)
+    sheets = tmp_path / "sheets"
+    score_sheet(out / "评分表_2026-10-12_王丽.xlsx", sheets / "王丽.xlsx", unscored=1, extra=outside)
+    score_sheet(out / "评分表_2026-10-12_陈静.xlsx", sheets / "陈静.xlsx")
+    r = run("monthly", sheets, "--rubric", "listening-10x4", "--month", "2026-10", "--plans", out,
+            "-o", tmp_path / "m.xlsx", "--json")
+    assert r.exit_code == 0, r.output
+    pc = json.loads(r.output)["plan_check"]
+    assert pc["days"] == ["2026-10-12"]
+    got = {i["inspector"]: (i["planned"], i["scored_as_planned"], i["never_scored"], i["unplanned"])
+           for i in pc["inspectors"]}
+    assert got == {"王丽": (65, 64, 1, 1), "陈静": (63, 63, 0, 0)}
+    assert [(u["inspector"], u["recording_id"], u["note"]) for u in pc["unplanned"]] == [("王丽", outside, "不在抽检计划中")]
+    (missed,) = pc["never_scored"]
+    assert (missed["inspector"], missed["round"]) == ("王丽", 5)  # the sheet's last row: round 5
+    ws = openpyxl.load_workbook(tmp_path / "m.xlsx")["轮回抽检"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("五、抽检计划核对(1 天有抽检计划") for t in texts)
+    assert "计划未评的录音(1 通)" in texts and "计划外评分的录音(1 通)" in texts
+    r = run("monthly", sheets, "--rubric", "listening-10x4", "--month", "2026-10", "--plans", sheets,
+            "-o", tmp_path / "m2.xlsx")
+    assert r.exit_code == 2 and "没有找到抽检计划" in r.output
+
+
+def test_audit_recomputes_the_plan_identically(files, tmp_path):
+    out = tmp_path / "out"
+    assert sample(files, out).exit_code == 0
+    r = run("audit", out / "抽检计划_2026-10-12.xlsx", files[0])
+    assert r.exit_code == 0, r.output
+    assert "复核通过" in r.output
