@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zhijian.engine.sampling import (SamplingRule, default_seed, dependent_round, make_plan, ratio_note,
-                                     split_agents)
+from zhijian.engine.rounding import dependent_round
+from zhijian.engine.sampling import SamplingRule, default_seed, make_plan, ratio_note, split_agents
 
 DAY = dt.date(2026, 10, 12)
 # 09:00–14:00 in 5 rounds: one hour each (round 1 = 09:00–10:00, …, round 5 = 13:00–14:00).

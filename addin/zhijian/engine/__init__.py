@@ -8,7 +8,7 @@ rules in `rules`), periods (`periods`), the loaded calls of some inputs (`loaded
 (`weekly`, `monthly`), the lead's day (`daily`: the 质检日志's figures and lists), serious problems
 (`serious`) and their vouchers (`penalties`: 扣分凭单, 扣罚登记表), working days (`workdays`),
 masking of text (`masking`), and the 抽检计划: call lists and rosters over grids (`calllist`), the
-sampling rule (`sampling`) and the check of what was scored against the plans (`plan_check`).
+sampling rule (`sampling`, with `rounding`) and the check of what was scored against the plans (`plan_check`).
 
 May import only the standard library, numpy, pandas, pydantic, chinesecalendar and
 `zhijian.errors`; it knows nothing of files, YAML, workbooks, click, rich, xlwings or mail (a test

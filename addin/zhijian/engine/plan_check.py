@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .columns import FIELD_ALIASES, normalise_header
@@ -98,20 +99,20 @@ def _iso(d: Any) -> str | None:
 def check_plans(planned: pd.DataFrame, scored: pd.DataFrame, period: Period) -> PlanCheck:
     """`planned` (read_plan_grid's columns) against `scored` (every row read from the 评分表, with
     date, inspector, agent_id, recording_id) on the days of `period` that have a plan."""
-    plan = planned[[isinstance(d, dt.date) and d in period for d in planned["date"].tolist()]]
+    plan = planned[np.array([isinstance(d, dt.date) and d in period for d in planned["date"].tolist()], dtype=bool)]
     plan = plan.drop_duplicates(["inspector", "recording_id"]).reset_index(drop=True)
     days = sorted(set(plan["date"].tolist()))
     notes = [] if days else [f"没有 {period.describe()} 的抽检计划"]
-    on_plan_days = scored[[d in set(days) for d in scored["date"].tolist()]] if len(scored) else scored
-    done = on_plan_days[on_plan_days["recording_id"].astype(str) != ""] if len(on_plan_days) else on_plan_days
-    done = done.drop_duplicates(["inspector", "recording_id"]) if len(done) else done
+    on_plan_days = np.array([d in set(days) for d in scored["date"].tolist()], dtype=bool)
+    done = scored[on_plan_days & (scored["recording_id"].astype(str) != "").to_numpy(dtype=bool)]
+    done = done.drop_duplicates(["inspector", "recording_id"])
     planned_for = dict(zip(plan["recording_id"], plan["inspector"]))
     pairs = set(zip(plan["inspector"], plan["recording_id"]))
     scorers: dict[str, set[str]] = {}
-    for insp, rid in zip(done["inspector"].tolist() if len(done) else [], done["recording_id"].tolist() if len(done) else []):
+    for insp, rid in zip(done["inspector"].tolist(), done["recording_id"].tolist()):
         scorers.setdefault(rid, set()).add(insp)
     unplanned, calibration, as_planned = [], {}, {}
-    for rec in (done.to_dict("records") if len(done) else []):
+    for rec in done.to_dict("records"):
         insp, rid = rec["inspector"], rec["recording_id"]
         if (insp, rid) in pairs:
             as_planned[insp] = as_planned.get(insp, 0) + 1
@@ -132,7 +133,7 @@ def check_plans(planned: pd.DataFrame, scored: pd.DataFrame, period: Period) -> 
     unplanned_df = _sorted(pd.DataFrame(unplanned, columns=UNPLANNED_COLUMNS), ["日期", "质检员", "录音编号"])
     unscored_df = _sorted(pd.DataFrame(unscored, columns=UNSCORED_COLUMNS), ["日期", "质检员", "轮次", "录音编号"])
     inspectors = list(dict.fromkeys(plan["inspector"].tolist()))
-    inspectors += sorted(set(done["inspector"].tolist() if len(done) else []) - set(inspectors))
+    inspectors += sorted(set(done["inspector"].tolist()) - set(inspectors))
     rows = []
     for insp in inspectors:
         n = int((plan["inspector"] == insp).sum())
