@@ -95,7 +95,7 @@ def vba_modules(path: Path) -> dict[str, str]:
 
 def test_one_addin_per_button_with_ascii_names(built):
     assert sorted(p.name for p in built.iterdir()) == sorted(b.file_name for b in BUTTONS)
-    assert len(BUTTONS) == 10
+    assert len(BUTTONS) == 11
     for b in BUTTONS:
         assert re.fullmatch(r"zhijian_[a-z]+", b.module) and b.file_name.isascii()
 
