@@ -60,6 +60,13 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     # The daily sheets come from 抽检计划 over the day's call list (calls/, plans/, one per working day).
     assert summary["plans"] == 18
     assert len(list((out / "calls").glob("*.csv"))) == 18 and len(list((out / "plans").glob("*.xlsx"))) == 18
+    # The history store holds both months; the quarter's 季度质检考核表 is read from it.
+    status = json.loads(CliRunner().invoke(cli, ["history", "status", "--store", str(out / "zhijian.duckdb"),
+                                                 "--json"]).output)
+    assert [(m["month"], m["rows"]) for m in status["months"]] == [("2026-09", 2220), ("2026-10", 1816),
+                                                                   ("2026-11", 1)]
+    assert status["appeals"] == 4
+    assert (out / "quarterly-2026-Q4.xlsx").is_file()
 
 
 def plan_sheet(path):

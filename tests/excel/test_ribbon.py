@@ -336,6 +336,20 @@ def test_monthly_report_like_the_cli(tmp_path):
     assert "质检月报" in result.message and str(result.output) in result.message
 
 
+def test_reports_add_their_sheets_to_the_history_store_of_the_settings(tmp_path):
+    from zhijian.pipeline.history import store_status
+
+    folder = _sheets_folder(tmp_path)
+    store = tmp_path / "历史" / "zhijian.duckdb"
+    port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
+    port.add_sheet("配置", [["项目", "值"], ["历史库", str(store)]])
+    ribbon.monthly_on_port(port, folder=folder)
+    status = store_status(store)
+    assert status["files"] == 3 and status["months"][0]["month"] == "2026-11"
+    ribbon.consolidate_on_port(port, folder=folder)  # the same sheets again: nothing new
+    assert store_status(store)["rows"] == status["rows"]
+
+
 # --- 发送邮件 --------------------------------------------------------------------------------------------
 
 DELIVERY = """smtp: {host: smtp.example.com, username: qa@example.com}

@@ -15,6 +15,8 @@ from .audit import audit
 from .daily import daily, penalties
 from .demo import demo
 from .email import email_command
+from .history import history
+from .periods import quarterly, yearly
 from .reports import consolidate, monthly, weekly
 from .rubric import rubric
 from .sample import sample
@@ -27,8 +29,8 @@ def cli():
     """质检 zhijian: 评分表校验、计分、汇总分析。"""
 
 
-for command in (rubric, validate, score, consolidate, weekly, monthly, daily, penalties, appeals, audit, template,
-                sample, demo):
+for command in (rubric, validate, score, consolidate, weekly, monthly, daily, penalties, quarterly, yearly, history,
+                appeals, audit, template, sample, demo):
     cli.add_command(command)
 cli.add_command(email_command, "email")
 cli.add_command(addin_group, "addin")

@@ -7,6 +7,7 @@ import click
 from .common import (other_rubrics, policy, print_appeals, run_with_progress, appeals_options, console,
                      err_console, handle_errors, json_option, print_json)
 from .outputs import output_file
+from .store_option import resolved_store, store_option
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -18,9 +19,10 @@ from .outputs import output_file
 @appeals_options
 @click.option("-o", "--output", type=click.Path(),
               help="输出的服务质量分析表 .xlsx,或输出文件夹(默认: 当前文件夹下的 服务质量分析表_<统计周期>.xlsx)")
+@store_option
 @json_option
 @handle_errors
-def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, window_hours, output, as_json):
+def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, window_hours, output, store, as_json):
     """把各质检员的评分表汇总成服务质量分析表,例如:
 
     zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month
@@ -46,7 +48,7 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
         task = bar.add_task("读取评分表", total=None)
         result = run(r, list(inputs), period_kind=period_kind, date=day, lead=lead,
                      other_rubrics=other_rubrics(r), appeals=appeals, policy=policy(window_hours),
-                     rubric_source=rubric_name,
+                     rubric_source=rubric_name, store=resolved_store(store),
                      on_files=lambda n: bar.update(task, total=n),
                      progress=lambda p: bar.advance(task))
     for n in result.notes:
@@ -87,9 +89,10 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
 @appeals_options
 @click.option("-o", "--output", type=click.Path(),
               help="输出的质检周报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检周报_2026-W42.xlsx 这样的名称)")
+@store_option
 @json_option
 @handle_errors
-def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output, as_json):
+def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output, store, as_json):
     """生成质检周报(周一至周日),例如:
 
     zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42
@@ -106,7 +109,8 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
     r = load_rubric(rubric_name)
     result = run_with_progress(as_json, weekly_report, rubric=r, inputs=list(inputs), week=week, lead=lead,
                                 quota_per_day=quota, appeals=appeals, policy=policy(window_hours),
-                                rubric_source=rubric_name, other_rubrics=other_rubrics(r))
+                                rubric_source=rubric_name, other_rubrics=other_rubrics(r),
+                                store=resolved_store(store))
     out = write_periodic(result, output_file(output, report_name(WEEKLY, result.provenance.options["week"])))
     rep = result.report
     if as_json:
@@ -127,16 +131,19 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
 @click.option("--month", help="月份,如 2026-10(默认: 评分表中最近的月份)")
-@click.option("--previous", multiple=True, help="上月的评分表(文件、文件夹或通配符,可多次指定)")
+@click.option("--previous", multiple=True,
+              help="上月的评分表(文件、文件夹或通配符,可多次指定);不给且本次评分表中没有上月时,取历史库中的上月")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
 @click.option("--plans", type=click.Path(), help="抽检计划所在的文件夹: 核对计划外的评分和计划内未评的录音")
 @appeals_options
 @click.option("-o", "--output", type=click.Path(),
               help="输出的质检月报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检月报_2026-10.xlsx 这样的名称)")
+@store_option
 @json_option
 @handle_errors
-def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, window_hours, output, as_json):
+def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, window_hours, output, store,
+            as_json):
     """生成质检月报,例如:
 
     zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10
@@ -154,7 +161,7 @@ def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, 
     result = run_with_progress(as_json, monthly_report, rubric=r, inputs=list(inputs), month=month,
                                 previous=list(previous) or None, lead=lead, sampling_target=target,
                                 appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
-                                other_rubrics=other_rubrics(r), plans=plans)
+                                other_rubrics=other_rubrics(r), plans=plans, store=resolved_store(store))
     out = write_periodic(result, output_file(output, report_name(MONTHLY, result.provenance.options["month"])))
     d = result.report.to_dict()
     if as_json:

@@ -370,8 +370,9 @@ def rounded(x: float | None) -> float | None:
 
 
 def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead: str | None = None,
-            excluded_rows: int = 0, first_week: bool = False) -> Analysis:
-    """The 服务质量分析表 of valid scored calls, with breakdowns per day, team, agent, inspector."""
+            excluded_rows: int = 0, first_week: bool = False, inspectors: bool = True) -> Analysis:
+    """The 服务质量分析表 of valid scored calls, with breakdowns per day, team, agent, inspector
+    (`inspectors=False` leaves the 质检员 breakdown out: a year's review does not show it)."""
     counted, dups, cal = counted_calls(rubric, calls, lead=lead)
     overall = figures(rubric, counted)
     a = Analysis(rubric, period_label, overall, counted, dups, cal, excluded_rows=excluded_rows)
@@ -386,10 +387,11 @@ def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead
         a.by_day = [(d, f) for d, _, f in per("date")]
         a.by_team = [(t, f) for t, _, f in per("team")]
         a.by_agent = [((aid, str(counted["agent_name"].iat[pos[0]])), f) for aid, pos, f in per("agent_id")]
-        # Inspectors are judged on what they scored themselves, calibration copies included.
-        own, _ = split_duplicates(calls)
-        own = own.reset_index(drop=True)
-        a.by_inspector = [(i, f) for i, _, f in per("inspector", own, figure_arrays(rubric, own))]
+        if inspectors:
+            # Inspectors are judged on what they scored themselves, calibration copies included.
+            own, _ = split_duplicates(calls)
+            own = own.reset_index(drop=True)
+            a.by_inspector = [(i, f) for i, _, f in per("inspector", own, figure_arrays(rubric, own))]
     a.topics = topics(rubric, overall, first_week=first_week)
     a.agent_pareto = agent_pareto(rubric, counted)
     return a

@@ -27,11 +27,17 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """'2026-11' (a month), '2026-W47' (an ISO week), '2026-11-02' (a day) or 'A..B'."""
+    """'2026-11' (a month), '2026-W47' (an ISO week), '2026-Q4' (a quarter), '2026' (a year),
+    '2026-11-02' (a day) or 'A..B'."""
     text = text.strip()
     if ".." in text:
         a, b = text.split("..", 1)
         return Period(parse_period(a).start, parse_period(b).end)
+    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.I):
+        y, q = int(m.group(1)), int(m.group(2))
+        return Period(parse_period(f"{y}-{3 * q - 2}").start, parse_period(f"{y}-{3 * q}").end)
+    if re.fullmatch(r"\d{4}", text):
+        return Period(dt.date(int(text), 1, 1), dt.date(int(text), 12, 31))
     if m := re.fullmatch(r"(\d{4})-W(\d{1,2})", text, re.I):
         start = dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
         return Period(start, start + dt.timedelta(days=6))
@@ -41,6 +47,19 @@ def parse_period(text: str) -> Period:
         return Period(dt.date(y, mo, 1), nxt - dt.timedelta(days=1))
     d = dt.date.fromisoformat(text)
     return Period(d, d)
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months a period touches, in order (a quarter: its 3 months)."""
+    out, d = [], period.start.replace(day=1)
+    while d <= period.end:
+        out.append(parse_period(f"{d:%Y-%m}"))
+        d = out[-1].end + dt.timedelta(days=1)
+    return out
+
+
+def month_key(d: dt.date) -> str:
+    return f"{d:%Y-%m}"
 
 
 PERIOD_KINDS = ("day", "week", "month")

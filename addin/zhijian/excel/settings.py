@@ -32,6 +32,8 @@ SETTING_FIELDS: list[tuple[str, str, str]] = [
     ("period", "统计期", "填写后,校验时检查日期是否在统计期内,如 2026-11、2026-W47"),
     ("appeals", "申诉登记表", "申诉登记表文件;填写后,汇总分析、周报、月报按申诉结果更正评分"),
     ("mail_config", "发送配置文件", "发送邮件的配置文件(默认: 报表所在文件夹或用户主文件夹中的 zhijian-delivery.yaml)"),
+    ("history_store", "历史库", "历史库文件(如 zhijian.duckdb);填写后,汇总分析、周报、月报读取的评分表一并存入历史库,"
+                            "月报缺上月数据时从历史库读取(默认: 环境变量 ZHIJIAN_STORE)"),
 ]
 _LABEL_TO_KEY = {label: key for key, label, _ in SETTING_FIELDS}
 _PERIOD_WORDS = {"日": "day", "天": "day", "day": "day", "周": "week", "week": "week",
@@ -50,13 +52,14 @@ class Settings:
     period: str | None = None
     appeals: Path | None = None
     mail_config: Path | None = None
+    history_store: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)  # key -> where the value came from
 
     def as_rows(self) -> list[list[Any]]:
         values = {"rubric": self.rubric, "folder": self.folder, "output": self.output,
                   "period_kind": _PERIOD_ZH.get(self.period_kind, self.period_kind), "lead": self.lead,
                   "roster": self.roster, "period": self.period, "appeals": self.appeals,
-                  "mail_config": self.mail_config}
+                  "mail_config": self.mail_config, "history_store": self.history_store}
         return [["项目", "值", "说明"]] + [
             [label, "" if values[key] is None else str(values[key]), help_]
             for key, label, help_ in SETTING_FIELDS]
@@ -101,7 +104,7 @@ def _apply(settings: Settings, values: dict[str, str], source: str, base: Path |
     for key, raw in values.items():
         if key in settings.sources or not raw:
             continue
-        if key in ("folder", "output", "roster", "appeals", "mail_config"):
+        if key in ("folder", "output", "roster", "appeals", "mail_config", "history_store"):
             p = Path(os.path.expandvars(os.path.expanduser(raw)))
             if not p.is_absolute() and base is not None:
                 p = base / p

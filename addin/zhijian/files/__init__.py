@@ -2,7 +2,8 @@
 
 Owns expanding the inputs a user names (`inputs`), reading workbooks and CSV into grids
 (`workbooks`: python-calamine, openpyxl), rubric and configuration YAML with line-numbered errors
-(`rubrics`, `yamldoc`), atomic writes (`atomic`), provenance of reports (`provenance`), the checked
+(`rubrics`, `yamldoc`), atomic writes (`atomic`), the history store (`store`: DuckDB, writing;
+`store_query`: reading calls back, status, Parquet export), provenance of reports (`provenance`), the checked
 and scored copies of inspectors' sheets (`copies`), the default (Chinese) names of outputs
 (`names`), the zip of a day's sheets (`archive`), the roster's inspector list (`inspectors`) and
 LibreOffice headless (`libreoffice`, for recalculation and PDF in tests).

@@ -36,11 +36,12 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
                 date: dt.date | None = None, lead: str | None = None, other_rubrics=(),
                 progress: Callable[[Path], None] | None = None,
                 on_files: Callable[[int], None] | None = None, appeals: str | Path | None = None,
-                policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None) -> Consolidation:
+                policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
+                store: Path | None = None) -> Consolidation:
     """Read every input and analyse the valid calls of the period (`period_kind` holding `date`;
-    without `date`, see `main_period_date`)."""
+    without `date`, see `main_period_date`); what was read goes into the history `store` if given."""
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy)
+                        appeals=appeals, policy=policy, store=store, command="consolidate")
     dates = loaded.dates()
     if date is None:
         date = main_period_date(period_kind, dates) if dates else dt.date.today()
@@ -88,12 +89,12 @@ class PeriodicReport:
 def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None, lead: str | None = None,
                   quota_per_day: int = 60, appeals: str | Path | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
-                  other_rubrics=(), progress=None, on_files=None) -> PeriodicReport:
+                  other_rubrics=(), progress=None, on_files=None, store: Path | None = None) -> PeriodicReport:
     """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
     from zhijian.engine.weekly import build_weekly, latest_week
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy)
+                        appeals=appeals, policy=policy, store=store, command="weekly")
     period = parse_period(week) if week else latest_week(loaded)
     report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day)
     _, findings, _ = loaded.select(period)
@@ -108,21 +109,25 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    previous: list[str] | None = None, lead: str | None = None, sampling_target: int = 5,
                    appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                    rubric_source: str | None = None, other_rubrics=(), progress=None,
-                   on_files=None, plans: str | Path | None = None) -> PeriodicReport:
+                   on_files=None, plans: str | Path | None = None, store: Path | None = None) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
-    previous month from `previous` inputs when given, else from the same inputs; the 轮回抽检 check
-    against the 抽检计划 workbooks of the folder `plans` when given."""
-    from zhijian.engine.monthly import build_monthly
+    previous month from `previous` inputs when given, else from the same inputs when they hold
+    it, else from the history `store` when one is configured (see `previous_from_store`); the
+    轮回抽检 check against the 抽检计划 workbooks of the folder `plans` when given."""
+    from zhijian.engine.monthly import build_monthly, previous_month
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy)
+                        appeals=appeals, policy=policy, store=store, command="monthly")
     if month:
         period = parse_period(month)
     else:
         dates = loaded.dates()
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
-    prev = load_calls(rubric, previous, other_rubrics=other_rubrics, appeals=appeals, policy=policy) \
-        if previous else None
+    prev = load_calls(rubric, previous, other_rubrics=other_rubrics, appeals=appeals, policy=policy,
+                      store=store, command="monthly") if previous else None
+    stored_previous: list[tuple[str, str]] = []
+    if prev is None and store is not None and not len(loaded.select(previous_month(period))[0]):
+        prev, stored_previous = previous_from_store(rubric, store, previous_month(period), loaded.notes)
     planned, plan_files = read_plans(plans) if plans is not None else (None, [])
     report = build_monthly(rubric, loaded, period, previous=prev, lead=lead, sampling_target=sampling_target,
                            plans=planned)
@@ -130,10 +135,12 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
     plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
         if plans is not None else {}
     prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
-                         previous=prev.files if prev else (),
+                         previous=prev.files if prev and not stored_previous else (),
                          options={"month": f"{period.start:%Y-%m}", "lead": lead,
                                   "sampling_target": sampling_target, **policy_options(policy, appeals),
-                                  **plan_options})
+                                  **plan_options,
+                                  **({"previous_from": "history_store"} if stored_previous else {})})
+    prov.previous = prov.previous or stored_previous
     return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
 
 
@@ -157,6 +164,22 @@ def read_plans(folder: str | Path):
     if not used:
         raise InputFileError(f"{folder}: 没有找到抽检计划(含“抽检计划”工作表的 抽检计划_YYYY-MM-DD.xlsx)")
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PLANNED_COLUMNS), used
+
+
+def previous_from_store(rubric: Rubric, store: Path, month, notes: list[str]):
+    """The previous month's calls from the history store (None when it holds none), and their
+    source files (path, SHA-256) for the provenance."""
+    from zhijian.files.store import Store
+    from zhijian.files.store_query import load_period
+
+    if not Path(store).is_file():
+        return None, []
+    with Store(store, read_only=True) as s:
+        stored = load_period(s, rubric, month)
+    if not len(stored.loaded.calls):
+        return None, []
+    notes.append(f"上月({month.start:%Y-%m})的评分取自历史库 {store}")
+    return stored.loaded, stored.inputs
 
 
 def write_periodic(result: PeriodicReport, output: Path) -> Path:

@@ -38,9 +38,11 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
 def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
                progress: Callable[[Path], None] | None = None,
                on_files: Callable[[int], None] | None = None,
-               appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy()) -> Loaded:
+               appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
+               store: Path | None = None, command: str = "import") -> Loaded:
     """Read and check every sheet of the inputs (files, folders, globs); apply the decided
-    appeals of the register `appeals` (申诉登记表) when given."""
+    appeals of the register `appeals` (申诉登记表) when given; add what was read to the history
+    store `store` when one is configured."""
     files, notes = expand_inputs(inputs)
     if not files:
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
@@ -50,7 +52,22 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     loaded = Loaded(checked.calls, checked.report.findings, files, notes)
     if appeals is not None:
         register_appeals(rubric, loaded, Path(appeals), policy)
+    if store is not None:
+        record_in_store(store, rubric, loaded, command=command, appeals=appeals)
     return loaded
+
+
+# --- the history hook: every command that reads sheets adds them to the store when configured ---
+
+def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str,
+                    appeals: str | Path | None = None):
+    """Add the loaded calls to the history store (`files.store`); the outcome becomes a note."""
+    from zhijian.files.store import Store
+
+    with Store(store) as s:
+        result = s.add(rubric, loaded, command=command, appeals=appeals)
+    loaded.notes.append(result.summary())
+    return result
 
 
 def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:

@@ -1,0 +1,97 @@
+"""`zhijian quarterly` and `zhijian yearly`: the 季度/年度质检考核表, from the history store or from
+sheets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics, policy,
+                     print_json)
+from .store_option import resolved_store, store_option
+
+
+def review_options(fn):
+    fn = click.option("-o", "--output", required=True, type=click.Path(), help="输出的考核表 .xlsx")(fn)
+    fn = click.option("--min-calls", default=5, show_default=True,
+                      help="坐席当月有效通数不少于此数时,月度评分计入考核")(fn)
+    fn = click.option("--stars", default=3, show_default=True, help="服务之星候选人数")(fn)
+    fn = click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")(fn)
+    fn = click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")(fn)
+    return click.argument("inputs", nargs=-1)(fn)
+
+
+@click.command()
+@review_options
+@click.option("--quarter", help="季度,如 2026-Q4(默认: 数据中最近的季度)")
+@appeals_options
+@store_option
+@json_option
+@handle_errors
+def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appeals, window_hours, store, as_json):
+    """生成季度质检考核表(不给评分表时从历史库读取),例如:
+
+    zhijian quarterly --rubric listening-10x4 --quarter 2026-Q4 --store zhijian.duckdb -o 季度考核表.xlsx
+    """
+    if quarter and not re.fullmatch(r"\d{4}-?Q[1-4]", quarter, flags=re.I):
+        from zhijian.errors import InputFileError
+        raise InputFileError(f"无法识别的季度“{quarter}”,请写成 2026-Q4")
+    _run("quarter", quarter, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, store,
+         as_json)
+
+
+@click.command()
+@review_options
+@click.option("--year", help="年份,如 2026(默认: 数据中最近的年份)")
+@appeals_options
+@store_option
+@json_option
+@handle_errors
+def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, window_hours, store, as_json):
+    """生成年度质检考核表(不给评分表时从历史库读取),例如:
+
+    zhijian yearly --rubric listening-10x4 --year 2026 --store zhijian.duckdb -o 年度考核表.xlsx
+    """
+    if year and not re.fullmatch(r"\d{4}", year):
+        from zhijian.errors import InputFileError
+        raise InputFileError(f"无法识别的年份“{year}”,请写成 2026")
+    _run("year", year, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, store, as_json)
+
+
+def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, store, as_json):
+    from rich.progress import Progress
+
+    from zhijian.errors import InputFileError
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.pipeline.history import period_review, write_review
+
+    if stars < 1 or min_calls < 1:
+        raise InputFileError("--stars 与 --min-calls 至少为 1")
+    r = load_rubric(rubric_name)
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("读取评分表", total=None)
+        result = period_review(r, kind, period, list(inputs) or None, store=resolved_store(store), lead=lead,
+                               min_calls=min_calls, stars=stars, appeals=appeals, policy=policy(window_hours),
+                               rubric_source=rubric_name, other_rubrics=other_rubrics(r),
+                               on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task))
+    for n in result.notes:
+        err_console.print(f"[yellow]{n}[/yellow]")
+    out = write_review(result, Path(output))
+    rep = result.review
+    if as_json:
+        print_json({**rep.to_dict(), "output": str(out)})
+        return
+    o = rep.overall.overall
+    source = "历史库" if result.from_store else f"{len(result.files)} 个文件"
+    console.print(f"《{r.name}》{rep.word}质检考核表 {rep.label}({source}): 有效评分 {o.n} 通,"
+                  f"坐席 {len(rep.agents)} 人,考核月份 {'、'.join(rep.assessed) or '无'}")
+    if o.n:
+        console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},"
+                      f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})")
+    console.print("  服务之星候选: " + ("、".join(f"{a}{n}" for a, n in zip(rep.stars["工号"], rep.stars["姓名"]))
+                                       or "无"))
+    console.print("  岗位调整候选: " + ("、".join(f"{a}{n}" for a, n in zip(rep.adjustments["工号"],
+                                                                             rep.adjustments["姓名"])) or "无"))
+    console.print(f"已写出: {out}")

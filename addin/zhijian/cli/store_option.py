@@ -1,0 +1,29 @@
+"""The --store option every command that reads sheets or history shares: the history store
+(历史库) is `--store PATH`, else the environment variable ZHIJIAN_STORE, else none."""
+
+from __future__ import annotations
+
+import click
+
+
+def store_option(fn):
+    return click.option("--store", "store", type=click.Path(dir_okay=False),
+                        help="历史库文件(DuckDB,如 zhijian.duckdb);默认取环境变量 ZHIJIAN_STORE,"
+                             "未设置则不写历史库")(fn)
+
+
+def resolved_store(store):
+    """The store path to use, or None (files.store.configured_store)."""
+    from zhijian.files.store import configured_store
+
+    return configured_store(store)
+
+
+def required_store(store):
+    """The store path, or a usage error when none is configured."""
+    from zhijian.errors import InputFileError
+
+    path = resolved_store(store)
+    if path is None:
+        raise InputFileError("请用 --store 指定历史库文件(或设置环境变量 ZHIJIAN_STORE)")
+    return path

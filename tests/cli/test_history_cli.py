@@ -1,0 +1,136 @@
+"""The history store from the command line, on the demo's two months (September, and October
+with its planted mistakes and its appeals): the quarter and the year read from the store give,
+month by month, exactly what `consolidate --period month` gives on that month's sheets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from zhijian.cli.main import cli
+from zhijian.files.rubrics import load_rubric
+from zhijian.pipeline.demo import write_demo_appeals, write_month
+from zhijian.pipeline.load import load_calls
+
+R = "listening-10x4"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    rubric = load_rubric(R)
+    write_month(rubric, "2026-10", 20261022, root / "sheets", plant_errors=True)
+    write_month(rubric, "2026-09", 20261022 - 100, root / "sheets-2026-09", plant_errors=False)
+    write_demo_appeals(rubric, load_calls(rubric, [str(root / "sheets")]).calls, root / "appeals.xlsx")
+    return root
+
+
+def run(*args, env=None):
+    r = CliRunner().invoke(cli, [str(a) for a in args], env=env)
+    return r
+
+
+def data(r):
+    assert r.exit_code == 0, r.output
+    out = r.output
+    return json.loads(out[out.index("{"):])
+
+
+@pytest.fixture(scope="module")
+def store(demo, tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "zhijian.duckdb"
+    r = run("history", "import", demo / "sheets-2026-09", "--rubric", R, "--store", path, "--json")
+    assert data(r)["counts"] == {"新增": 66}
+    r = run("history", "import", demo / "sheets", "--rubric", R, "--appeals", demo / "appeals.xlsx",
+            "--store", path, "--json")
+    assert data(r)["counts"] == {"新增": 54}
+    return path
+
+
+def consolidated(demo, folder, month, *extra):
+    d = data(run("consolidate", demo / folder, "--rubric", R, "--period", "month", "--date", f"{month}-01",
+                 "-o", demo / f"analysis-{month}.xlsx", "--json", *extra))
+    d.pop("output")
+    return d
+
+
+def test_the_year_from_the_store_equals_each_months_consolidation(demo, store, tmp_path):
+    year = data(run("yearly", "--rubric", R, "--year", "2026", "--store", store, "-o", tmp_path / "y.xlsx", "--json"))
+    months = {m["month"]: m for m in year["months"]}
+    for month, folder, extra in (("2026-09", "sheets-2026-09", ()),
+                                 ("2026-10", "sheets", ("--appeals", demo / "appeals.xlsx"))):
+        expected = consolidated(demo, folder, month, *extra)
+        got = {k: v for k, v in months[month].items() if k not in ("month", "agents")}
+        assert got == expected, month
+        # Each agent's 月度评分 is the 质检月报's.
+        monthly = data(run("monthly", demo / folder, "--rubric", R, "--month", month, *extra,
+                           "-o", tmp_path / f"m-{month}.xlsx", "--json"))
+        assert months[month]["agents"] == {a["agent_id"]: a["monthly_score"] for a in monthly["agents"]}
+        assert {a["agent_id"]: a["monthly_scores"][month] for a in year["agents"]
+                if a["monthly_scores"][month] is not None} == months[month]["agents"]
+    assert year["assessed_months"] == ["2026-09", "2026-10"]
+    # The wrong-month row planted in October's sheets is a November call, on its own.
+    assert months["2026-11"]["n"] == 1
+
+
+def test_the_quarter_from_the_store_equals_the_quarter_from_the_sheets(demo, store, tmp_path):
+    from_store = data(run("quarterly", "--rubric", R, "--quarter", "2026-Q4", "--store", store,
+                          "-o", tmp_path / "q.xlsx", "--json"))
+    from_sheets = data(run("quarterly", demo / "sheets", "--rubric", R, "--quarter", "2026-Q4",
+                           "--appeals", demo / "appeals.xlsx", "-o", tmp_path / "q2.xlsx", "--json"))
+    for d in (from_store, from_sheets):
+        d.pop("output")
+    assert from_store == from_sheets
+    assert [m["month"] for m in from_store["months"]] == ["2026-10", "2026-11", "2026-12"]
+    assert len(from_store["stars"]) == 3
+    import openpyxl
+    wb = openpyxl.load_workbook(tmp_path / "q.xlsx", read_only=True)
+    assert wb.sheetnames[:5] == ["考核概览", "季度质检考核表", "服务质量分析(月度)", "评分项趋势", "班组"]
+
+
+def test_reimporting_is_idempotent_and_status_lists_the_months(demo, store):
+    r = run("history", "import", demo / "sheets", "--rubric", R, "--store", store, "--json")
+    assert data(r)["counts"] == {"未变": 54}
+    status = data(run("history", "status", "--store", store, "--json"))
+    assert [(m["month"], m["rows"], m["files"]) for m in status["months"]] == \
+        [("2026-09", 2220, 66), ("2026-10", 1816, 54), ("2026-11", 1, 1)]
+    assert status["superseded_rows"] == 0 and status["appeals"] == 4
+    assert [(x["rubric_id"], x["rows"]) for x in status["rubrics"]] == [(R, 4037)]
+    r = run("history", "status", "--store", store)
+    assert "2026-10" in r.output and "listening-10x4" in r.output
+
+
+def test_monthly_takes_the_previous_month_from_the_store(demo, store, tmp_path):
+    from_sheets = data(run("monthly", demo / "sheets", "--rubric", R, "--month", "2026-10",
+                           "--previous", demo / "sheets-2026-09", "-o", tmp_path / "a.xlsx", "--json"))
+    from_store = data(run("monthly", demo / "sheets", "--rubric", R, "--month", "2026-10", "--store", store,
+                          "-o", tmp_path / "b.xlsx", "--json"))
+    for d in (from_sheets, from_store):
+        d.pop("output")
+    assert from_store == from_sheets
+    assert from_store["previous"]["n"] == 2200
+
+
+def test_consolidate_adds_what_it_reads_to_the_configured_store(demo, tmp_path):
+    path = tmp_path / "env.duckdb"
+    env = {"ZHIJIAN_STORE": str(path)}
+    r = run("consolidate", demo / "sheets-2026-09", "--rubric", R, "-o", tmp_path / "a.xlsx", env=env)
+    assert r.exit_code == 0 and "新增 66 个文件" in r.output
+    r = run("weekly", demo / "sheets-2026-09", "--rubric", R, "-o", tmp_path / "w.xlsx", env=env)
+    assert r.exit_code == 0 and "未变 66 个文件" in r.output
+    assert data(run("history", "status", "--json", env=env))["rows"] == 2220
+
+
+def test_usage_errors_are_one_chinese_line_and_exit_2(tmp_path):
+    r = run("quarterly", "--rubric", R, "-o", tmp_path / "q.xlsx", env={"ZHIJIAN_STORE": ""})
+    assert r.exit_code == 2 and "没有配置历史库" in r.output
+    r = run("quarterly", "--rubric", R, "--quarter", "2026-13", "--store", tmp_path / "z.duckdb",
+            "-o", tmp_path / "q.xlsx")
+    assert r.exit_code == 2 and "无法识别的季度" in r.output
+    r = run("history", "status", "--store", tmp_path / "missing.duckdb")
+    assert r.exit_code == 2 and "历史库不存在" in r.output
+    r = run("history", "status", env={"ZHIJIAN_STORE": ""})
+    assert r.exit_code == 2 and "--store" in r.output
+    assert "Traceback" not in r.output
