@@ -134,3 +134,38 @@ def test_usage_errors_are_one_chinese_line_and_exit_2(tmp_path):
     r = run("history", "status", env={"ZHIJIAN_STORE": ""})
     assert r.exit_code == 2 and "--store" in r.output
     assert "Traceback" not in r.output
+
+
+def test_monthly_and_quarterly_get_the_complaints_and_test_calls_sheet(demo, store, tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    register = tmp_path / "登记表.xlsx"
+    r = run("complaints", "template", "-o", register)
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(register)
+    rows = [[dt.date(2026, 9, 28), "T1", "太原", "一组", "A001", "", "投诉", "集团", "是", "服务类"],
+            [dt.date(2026, 10, 9), "T2", "太原", "一组", "A002", "", "投诉", "客户", "否", None,
+             dt.datetime(2026, 10, 9, 9), dt.datetime(2026, 10, 9, 12)],
+            [dt.date(2026, 10, 12), "T3", "晋中", "二组", "A011", "", "表扬", "客户", "是"]]
+    for i, values in enumerate(rows, start=3):
+        for c, v in enumerate(values, start=1):
+            wb["投诉表扬登记表"].cell(i, c, v)
+    for c, v in enumerate([dt.date(2026, 10, 13), "B1", "", "移网", "A003", "", 12, 15, 1], start=1):
+        wb["总部拨测登记表"].cell(3, c, v)
+    wb.save(register)
+    d = data(run("complaints", "check", register, "--month", "2026-10", "--json"))
+    assert d["complaints"]["complaints"] == 1 and d["complaints"]["rechecks"]["超时"] == 1
+    assert [m["投诉工单"] for m in d["months"]] == [1, 1]  # September, October
+    monthly = data(run("monthly", demo / "sheets", "--rubric", R, "--month", "2026-10", "--complaints", register,
+                       "-o", tmp_path / "m.xlsx", "--json"))
+    assert monthly["complaints"]["complaints"]["praise"] == 1
+    assert monthly["complaints"]["hq_calls"]["fatal_errors"] == 1
+    assert "投诉表扬与拨测" in openpyxl.load_workbook(tmp_path / "m.xlsx", read_only=True).sheetnames
+    q = data(run("quarterly", "--rubric", R, "--quarter", "2026-Q4", "--store", store, "--complaints", register,
+                 "-o", tmp_path / "q.xlsx", "--json"))
+    assert [m["投诉工单"] for m in q["complaints"]["months"]] == [1, 0, 0]
+    assert "投诉表扬与拨测" in openpyxl.load_workbook(tmp_path / "q.xlsx", read_only=True).sheetnames
+    audit = data(run("audit", tmp_path / "m.xlsx", demo / "sheets", "--json"))
+    assert audit["identical"], audit

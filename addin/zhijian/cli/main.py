@@ -13,6 +13,7 @@ from .addin import addin_group
 from .appeals import appeals
 from .audit import audit
 from .daily import daily, penalties
+from .complaints import complaints
 from .demo import demo
 from .email import email_command
 from .history import history
@@ -30,7 +31,7 @@ def cli():
 
 
 for command in (rubric, validate, score, consolidate, weekly, monthly, daily, penalties, quarterly, yearly, history,
-                appeals, audit, template, sample, demo):
+                appeals, complaints, audit, template, sample, demo):
     cli.add_command(command)
 cli.add_command(email_command, "email")
 cli.add_command(addin_group, "addin")

@@ -10,7 +10,7 @@ import click
 
 from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics, policy,
                      print_json)
-from .store_option import resolved_store, store_option
+from .store_option import complaints_option, resolved_store, store_option
 
 
 def review_options(fn):
@@ -27,10 +27,12 @@ def review_options(fn):
 @review_options
 @click.option("--quarter", help="季度,如 2026-Q4(默认: 数据中最近的季度)")
 @appeals_options
+@complaints_option
 @store_option
 @json_option
 @handle_errors
-def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appeals, window_hours, store, as_json):
+def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appeals, window_hours, complaints, store,
+              as_json):
     """生成季度质检考核表(不给评分表时从历史库读取),例如:
 
     zhijian quarterly --rubric listening-10x4 --quarter 2026-Q4 --store zhijian.duckdb -o 季度考核表.xlsx
@@ -38,18 +40,19 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
     if quarter and not re.fullmatch(r"\d{4}-?Q[1-4]", quarter, flags=re.I):
         from zhijian.errors import InputFileError
         raise InputFileError(f"无法识别的季度“{quarter}”,请写成 2026-Q4")
-    _run("quarter", quarter, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, store,
-         as_json)
+    _run("quarter", quarter, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints,
+         store, as_json)
 
 
 @click.command()
 @review_options
 @click.option("--year", help="年份,如 2026(默认: 数据中最近的年份)")
 @appeals_options
+@complaints_option
 @store_option
 @json_option
 @handle_errors
-def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, window_hours, store, as_json):
+def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, window_hours, complaints, store, as_json):
     """生成年度质检考核表(不给评分表时从历史库读取),例如:
 
     zhijian yearly --rubric listening-10x4 --year 2026 --store zhijian.duckdb -o 年度考核表.xlsx
@@ -57,10 +60,12 @@ def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, w
     if year and not re.fullmatch(r"\d{4}", year):
         from zhijian.errors import InputFileError
         raise InputFileError(f"无法识别的年份“{year}”,请写成 2026")
-    _run("year", year, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, store, as_json)
+    _run("year", year, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints, store,
+         as_json)
 
 
-def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, store, as_json):
+def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints, store,
+         as_json):
     from rich.progress import Progress
 
     from zhijian.errors import InputFileError
@@ -75,6 +80,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
         result = period_review(r, kind, period, list(inputs) or None, store=resolved_store(store), lead=lead,
                                min_calls=min_calls, stars=stars, appeals=appeals, policy=policy(window_hours),
                                rubric_source=rubric_name, other_rubrics=other_rubrics(r),
+                               complaints=list(complaints) or None,
                                on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task))
     for n in result.notes:
         err_console.print(f"[yellow]{n}[/yellow]")

@@ -7,7 +7,7 @@ import click
 from .common import (other_rubrics, policy, print_appeals, run_with_progress, appeals_options, console,
                      err_console, handle_errors, json_option, print_json)
 from .outputs import output_file
-from .store_option import resolved_store, store_option
+from .store_option import complaints_option, resolved_store, store_option
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -137,13 +137,14 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
 @click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
 @click.option("--plans", type=click.Path(), help="抽检计划所在的文件夹: 核对计划外的评分和计划内未评的录音")
 @appeals_options
+@complaints_option
 @click.option("-o", "--output", type=click.Path(),
               help="输出的质检月报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检月报_2026-10.xlsx 这样的名称)")
 @store_option
 @json_option
 @handle_errors
-def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, window_hours, output, store,
-            as_json):
+def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, window_hours, complaints, output,
+            store, as_json):
     """生成质检月报,例如:
 
     zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10
@@ -161,7 +162,8 @@ def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, 
     result = run_with_progress(as_json, monthly_report, rubric=r, inputs=list(inputs), month=month,
                                 previous=list(previous) or None, lead=lead, sampling_target=target,
                                 appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
-                                other_rubrics=other_rubrics(r), plans=plans, store=resolved_store(store))
+                                other_rubrics=other_rubrics(r), plans=plans, store=resolved_store(store),
+                                complaints=list(complaints) or None)
     out = write_periodic(result, output_file(output, report_name(MONTHLY, result.provenance.options["month"])))
     d = result.report.to_dict()
     if as_json:

@@ -1,5 +1,6 @@
-"""The --store option every command that reads sheets or history shares: the history store
-(历史库) is `--store PATH`, else the environment variable ZHIJIAN_STORE, else none."""
+"""Options the report commands of the history work share: --store (the history store, 历史库, is
+`--store PATH`, else the environment variable ZHIJIAN_STORE, else none) and --complaints (the
+投诉表扬 / 总部拨测 registers)."""
 
 from __future__ import annotations
 
@@ -27,3 +28,8 @@ def required_store(store):
     if path is None:
         raise InputFileError("请用 --store 指定历史库文件(或设置环境变量 ZHIJIAN_STORE)")
     return path
+
+
+def complaints_option(fn):
+    return click.option("--complaints", multiple=True, type=click.Path(dir_okay=False),
+                        help="投诉表扬登记表 / 总部拨测登记表 .xlsx(可多次指定): 报表加“投诉表扬与拨测”工作表")(fn)

@@ -93,6 +93,7 @@ class MonthlyReport:
     non_working_calls: pd.DataFrame  # 日期, 星期, 工号, 姓名, 通数: calls on days that are not working days
     notes: list[str] = field(default_factory=list)
     plan_check: PlanCheck | None = None  # the 抽检计划 against what was scored, when plans were given
+    extra: dict[str, Any] = field(default_factory=dict)  # sections the pipeline adds (complaints registers)
 
     # -- the figures the workbook's overview and --json show --
 
@@ -156,6 +157,7 @@ class MonthlyReport:
                           "under_days": _days_list(r.不足日期), "over_days": _days_list(r.过多日期)}
                          for r in self.sampling.itertuples(index=False)],
             "non_working_days": sorted({d.isoformat() for d in self.non_working_calls["日期"]}),
+            **{key: section.to_dict() for key, section in self.extra.items()},
         } | ({"plan_check": self.plan_check.to_dict()} if self.plan_check is not None else {})
 
 

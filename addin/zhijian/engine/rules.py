@@ -55,6 +55,8 @@ class Rule(StrEnum):
     CALLS_TIME_UNREADABLE = "calls.time_unreadable"
     CALLS_DURATION_UNREADABLE = "calls.duration_unreadable"
     CALLS_AGENT_UNKNOWN = "calls.agent_unknown"
+    COMPLAINT_INVALID = "complaint.invalid"
+    HQ_CALL_INVALID = "hq_call.invalid"
 
 
 class Severity(StrEnum):
@@ -156,7 +158,10 @@ _ENTRIES = [
               {"items_missing": "找不到评分项列: {items}。请" + _HEADERS_FIX,
                "fields_missing": "找不到必填列: {fields}。请" + _HEADERS_FIX,
                "columns_missing": "找不到评分项列: {items};找不到必填列: {fields}。请" + _HEADERS_FIX,
-               "register": "找不到申诉登记表的表头(至少需要“录音编号”列)"}),
+               "register": "找不到申诉登记表的表头(至少需要“录音编号”列)",
+               "complaints_register": "找不到投诉表扬登记表的表头(至少需要“工单编号”和“类型”列)",
+               "hq_register": "找不到总部拨测登记表的表头(至少需要“得分”列)",
+               "no_register": "没有找到投诉表扬登记表或总部拨测登记表(表头需要“工单编号”“类型”或“得分”列)"}),
     RuleEntry(Rule.SHEET_OTHER_RUBRIC, _E, "属于另一个评分标准",
               "此表看起来是《{other_name}》({other_id})的评分表,不是《{rubric_name}》({rubric_id})",
               "改用此表所属的评分标准校验此表"),
@@ -209,6 +214,21 @@ _ENTRIES = [
     RuleEntry(Rule.CALLS_AGENT_UNKNOWN, _W, "坐席不在人员名单中",
               "坐席工号“{agent_id}”不在人员名单中,其 {calls} 通录音不参与抽取",
               "核对工号,或把此人加入人员名单"),
+    # --- the 投诉表扬登记表 and the 总部拨测登记表 ---
+    RuleEntry(Rule.COMPLAINT_INVALID, _E, "投诉表扬登记有误",
+              "“{field}”应为 {choices},而不是“{text}”",
+              "按说明更正登记表的这一格;类型不对或日期无法识别的工单不计入",
+              {"doubtful": "“{field}”应为 {choices} 或留空,而不是“{text}”,按留空计",
+               "no_date": "日期为空或无法识别“{text}”(请写成 2026-10-13),此工单不计入",
+               "duplicate": "工单“{ticket}”重复登记,只计第一次",
+               "time": "时间“{text}”无法识别(请写成 2026-10-13 15:30),按留空计",
+               "answer_before_ask": "复核回复时间早于复核请求时间"},
+              {"doubtful": _W, "time": _W, "answer_before_ask": _W}),
+    RuleEntry(Rule.HQ_CALL_INVALID, _E, "总部拨测登记有误",
+              "得分“{text}”应为 0–{max} 的数,此通不计入",
+              "按说明更正登记表的这一格",
+              {"no_date": "日期为空或无法识别“{text}”,此通不计入",
+               "fatal": "致命性错误“{text}”应为起数(0、1、2…)或留空,此通不计入"}),
 ]
 
 CATALOGUE: dict[Rule, RuleEntry] = {e.rule: e for e in _ENTRIES}

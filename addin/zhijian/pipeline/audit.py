@@ -98,7 +98,7 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     result = monthly_report(load_rubric(prov.rubric_source), inputs, month=o["month"], previous=previous,
                             lead=o.get("lead"), sampling_target=int(o.get("sampling_target", 5)),
                             appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
-                            plans=o.get("plans"))
+                            plans=o.get("plans"), complaints=o.get("complaints"))
     return write_periodic(result, out)
 
 

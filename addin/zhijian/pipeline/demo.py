@@ -382,7 +382,8 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     # 历史库: both months into a store, and the quarter's 季度质检考核表 from it.
     from .demo_history import run_history_demo
 
-    summary.written += run_history_demo(rubric, out_dir, sheets_dir, out_dir / f"sheets-{previous}", register, month)
+    summary.written += run_history_demo(rubric, out_dir, sheets_dir, out_dir / f"sheets-{previous}", register, month,
+                                        seed, dict(zip(roster["工号"], roster["姓名"])))
     # 发送: the weekly report's e-mail as a draft (phone numbers in remarks masked in the copy).
     from zhijian.delivery.message import build_outgoing, write_eml
     from zhijian.delivery.config import parse_config

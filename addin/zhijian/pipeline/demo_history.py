@@ -1,21 +1,25 @@
-"""The demo's history part (`zhijian demo`): its two months imported into a history store, and the
-quarter's 季度质检考核表 from the store. Kept apart from `demo` so that module stays about the
+"""The demo's history part (`zhijian demo`): its two months imported into a history store, a
+投诉表扬/总部拨测 register, and the quarter's 季度质检考核表 from the store. Kept apart from `demo` so that module stays about the
 month itself."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from pathlib import Path
 
 from zhijian.engine.rubric import Rubric
+from zhijian.files.atomic import atomic_path
 
 STORE = "zhijian.duckdb"
 
 
 def run_history_demo(rubric: Rubric, out_dir: Path, sheets: Path, previous: Path, register: Path,
-                     month: str) -> list[Path]:
+                     month: str, seed: int, names: dict[str, str]) -> list[Path]:
     """Import the previous month and the month (with its appeals) into `out_dir/zhijian.duckdb`
-    (a fresh store each run, so the demo stays deterministic), then write the month's quarter
-    from the store. Returns the files written."""
+    (a fresh store each run, so the demo stays deterministic), write a complaints and test-call
+    register for both months, then the month's quarter from the store with it. Returns the files
+    written."""
     from zhijian.engine.periods import parse_period
 
     from .history import import_sheets, period_review, write_review
@@ -27,6 +31,52 @@ def run_history_demo(rubric: Rubric, out_dir: Path, sheets: Path, previous: Path
     import_sheets(store, rubric, [str(sheets)], appeals=register)
     start = parse_period(month).start
     quarter = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    review = period_review(rubric, "quarter", quarter, store=store)
-    written = [store, write_review(review, out_dir / f"quarterly-{quarter}.xlsx")]
+    months = [start.replace(day=1) - dt.timedelta(days=1), start]
+    register = write_demo_registers(out_dir / "complaints.xlsx", months, seed, names)
+    review = period_review(rubric, "quarter", quarter, store=store, complaints=[str(register)])
+    written = [store, register, write_review(review, out_dir / f"quarterly-{quarter}.xlsx")]
     return written
+
+
+def write_demo_registers(path: Path, months: list[dt.date], seed: int, names: dict[str, str]) -> Path:
+    """A 投诉表扬登记表 and a 总部拨测登记表 for the demo's months: about 25 complaints and 5 praises a
+    month over two centres (a few upheld, some re-checks late against the 2-hour rule), and 20
+    head-office test calls a month on two lines."""
+    import openpyxl
+
+    from zhijian.reports.complaints_template import write_registers_template
+
+    rng = random.Random(seed + 18)
+    write_registers_template(path)
+    wb = openpyxl.load_workbook(path)
+    orders, calls = wb["投诉表扬登记表"], wb["总部拨测登记表"]
+    o_row = c_row = 3
+    for m in months:
+        days = [m.replace(day=d) for d in range(1, 29)]
+        for k in range(rng.randint(22, 28) + 5):
+            day, agent = rng.choice(days), rng.randint(1, 20)
+            kind = "表扬" if k < 5 else "投诉"
+            upheld = rng.choices(["是", "否", None], weights=[3, 6, 1])[0] if kind == "投诉" else "是"
+            asked = dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice([0, 30])))
+            answered = asked + dt.timedelta(minutes=rng.choice([40, 70, 95, 110, 150])) if kind == "投诉" else None
+            values = [day, f"GD{day:%Y%m%d}{k:03d}", "一中心" if agent <= 10 else "二中心",
+                      "一组" if agent <= 10 else "二组", f"A{agent:03d}", names.get(f"A{agent:03d}", ""), kind,
+                      rng.choices(["客户", "集团", "工信部"], weights=[8, 2, 1])[0], upheld,
+                      rng.choice(["服务类", "业务类"]) if upheld == "是" and kind == "投诉" else None,
+                      asked if kind == "投诉" else None, answered, None, ""]
+            for c, v in enumerate(values, start=1):
+                orders.cell(o_row, c, v)
+            o_row += 1
+        for k in range(20):
+            day, agent = rng.choice(days), rng.randint(1, 20)
+            line = rng.choice(["移网", "固网"])
+            fatal = 1 if rng.random() < 0.06 else 0
+            values = [day, f"BC{day:%Y%m%d}{k:02d}", "一中心" if agent <= 10 else "二中心", line, f"A{agent:03d}",
+                      names.get(f"A{agent:03d}", ""), rng.choice([11, 12, 12.5, 13, 14, 15]) if not fatal else 8, 15, fatal,
+                      "传递错误信息" if fatal else ""]
+            for c, v in enumerate(values, start=1):
+                calls.cell(c_row, c, v)
+            c_row += 1
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

@@ -77,9 +77,9 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
                   store: Path | None = None, lead: str | None = None, min_calls: int = DEFAULT_MIN_CALLS,
                   stars: int = DEFAULT_STARS, appeals: str | Path | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None, other_rubrics=(),
-                  progress=None, on_files=None) -> ReviewResult:
+                  progress=None, on_files=None, complaints: list[str] | None = None) -> ReviewResult:
     """The 季度/年度质检考核表: from `inputs` when given (and added to the store when one is
-    configured), else from the store."""
+    configured), else from the store; with the registers' section when `complaints` are given."""
     command = KINDS[kind]
     options = {kind: None, "lead": lead, "min_calls": min_calls, "stars": stars}
     if inputs:
@@ -101,6 +101,13 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
     options[kind] = period_key(kind, period)
     prov.options = options
     review = build_period_review(rubric, loaded, kind, period, lead=lead, min_calls=min_calls, stars=stars)
+    if complaints:
+        from zhijian.engine.periods import months_of
+
+        from .registers import section_for
+
+        review.extra["complaints"] = section_for(complaints, review.label, period, months_of(period))
+        prov.options["complaints"] = [str(p) for p in complaints]
     return ReviewResult(review, prov, sources, loaded.notes + review.notes, from_store=not inputs)
 
 
@@ -121,9 +128,8 @@ def _from_store(rubric: Rubric, kind: str, period_text: str | None, store: Path)
     return stored.loaded, stored.inputs, period
 
 
-def write_review(result: ReviewResult, output: Path, sections=None) -> Path:
+def write_review(result: ReviewResult, output: Path) -> Path:
     from zhijian.reports.period_review_workbook import write_period_review_workbook
 
-    result.output = write_period_review_workbook(result.review, Path(output), provenance=result.provenance,
-                                                 sections=sections)
+    result.output = write_period_review_workbook(result.review, Path(output), provenance=result.provenance)
     return result.output

@@ -109,7 +109,8 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    previous: list[str] | None = None, lead: str | None = None, sampling_target: int = 5,
                    appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                    rubric_source: str | None = None, other_rubrics=(), progress=None,
-                   on_files=None, plans: str | Path | None = None, store: Path | None = None) -> PeriodicReport:
+                   on_files=None, plans: str | Path | None = None, store: Path | None = None,
+                   complaints: list[str] | None = None) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
     previous month from `previous` inputs when given, else from the same inputs when they hold
     it, else from the history `store` when one is configured (see `previous_from_store`); the
@@ -131,6 +132,11 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
     planned, plan_files = read_plans(plans) if plans is not None else (None, [])
     report = build_monthly(rubric, loaded, period, previous=prev, lead=lead, sampling_target=sampling_target,
                            plans=planned)
+    if complaints:
+        from .registers import section_for
+
+        report.extra["complaints"] = section_for(complaints, report.label, period,
+                                                 [previous_month(period), period])
     _, findings, _ = loaded.select(period)
     plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
         if plans is not None else {}
@@ -139,7 +145,8 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                          options={"month": f"{period.start:%Y-%m}", "lead": lead,
                                   "sampling_target": sampling_target, **policy_options(policy, appeals),
                                   **plan_options,
-                                  **({"previous_from": "history_store"} if stored_previous else {})})
+                                  **({"previous_from": "history_store"} if stored_previous else {}),
+                                  **({"complaints": [str(p) for p in complaints]} if complaints else {})})
     prov.previous = prov.previous or stored_previous
     return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
 

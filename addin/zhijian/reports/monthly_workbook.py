@@ -53,6 +53,9 @@ def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list 
         _sampling(sheets[6], report)
         _sources(sheets[7], report, findings or [], sources or [], provenance)
         write_overview(sheets[0], report, comparison, trend)
+        if "complaints" in report.extra:
+            from .complaints_sheet import write_complaints_sheet
+            write_complaints_sheet(w, report.extra["complaints"])
         if appeals is not None:
             write_appeals_sheet(w, appeals)
         if provenance is not None:

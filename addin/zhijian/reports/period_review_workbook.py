@@ -5,7 +5,7 @@ Sheets: 考核概览 (key figures by month, 服务之星 and 岗位调整 candid
 季度质检考核表 / 年度质检考核表 (per agent each month's 月度评分, the period's score, rank, grade,
 trend), 服务质量分析(月度) (the 服务质量分析表's figures month by month, chart), 评分项趋势 (items'
 不良比率 and categories' 得分率 by month, chart), 班组, then the sections the pipeline adds
-(投诉表扬, 总部拨测: `complaints_sheets`), 数据来源.
+(投诉表扬与拨测: `complaints_sheet`), 数据来源.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 
 from zhijian.engine.period_review import DOWN, TREND_STEP, UP, PeriodReview
 
-from .toolkit import (INT, PCT, SCORE, SIGNED2, Sheet, Writer, new_workbook, sheet_title,
+from .toolkit import (INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title,
                       write_provenance, write_sources_rows)
 
 SHEET_OVERVIEW = "考核概览"
@@ -44,10 +44,9 @@ def assessment_sheet_name(rep: PeriodReview) -> str:
     return f"{rep.word}质检考核表"
 
 
-def write_period_review_workbook(rep: PeriodReview, path: Path, *, provenance=None,
-                                 sections=None) -> Path:
-    """Write the workbook of `rep` to `path` (atomically). `sections` are callables
-    (Writer, PeriodReview) -> None that add sheets before 数据来源 (complaints, test calls)."""
+def write_period_review_workbook(rep: PeriodReview, path: Path, *, provenance=None) -> Path:
+    """Write the workbook of `rep` to `path` (atomically); with the 投诉表扬与拨测 sheet when the
+    pipeline added the registers' section."""
     path = Path(path)
     title = f"{rep.rubric.name} {rep.word}质检考核表 {rep.label}"
     with new_workbook(path, title=title, subject=f"{rep.word}质检考核表") as wb:
@@ -62,8 +61,9 @@ def write_period_review_workbook(rep: PeriodReview, path: Path, *, provenance=No
         _items(items, rep)
         _teams(teams, rep)
         _overview(overview, rep, month_rows)
-        for section in sections or ():
-            section(w, rep)
+        if "complaints" in rep.extra:
+            from .complaints_sheet import write_complaints_sheet
+            write_complaints_sheet(w, rep.extra["complaints"])
         src = w.sheet(SHEET_SOURCES)
         if provenance is not None:
             write_sources_rows(src, provenance)
@@ -78,23 +78,6 @@ def _sheet(w: Writer, name: str, rep: PeriodReview) -> Sheet:
     s.ws.set_header(f"&L&9{rep.rubric.name} {rep.word}质检考核表 {rep.label}&R&9{name}")
     s.ws.set_footer("&C&9第 &P 页,共 &N 页")
     return s
-
-
-def frame_table(s: Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col: int = 0,
-                fills: list[dict[str, str]] | None = None, wrap_at: float = 14) -> int:
-    """Headers and rows of `df` from `row` (formats by column: a number format or a format
-    object; `fills`: per row, column -> fill colour); returns the row after the table."""
-    s.headers(row, col, [str(c) for c in df.columns], wrap_at=wrap_at)
-    row += 1
-    for i, rec in enumerate(df.itertuples(index=False)):
-        fill = fills[i] if fills else {}
-        for j, (name, v) in enumerate(zip(df.columns, rec)):
-            fmt = formats.get(name)
-            if fmt is None or isinstance(fmt, str):
-                fmt = s.w.fmt(fmt, fill=fill.get(name))
-            s.put(row, col + j, v, fmt)
-        row += 1
-    return row
 
 
 # --- 考核概览 -----------------------------------------------------------------------------------------

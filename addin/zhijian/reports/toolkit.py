@@ -231,6 +231,25 @@ def pareto_chart(wb, sheet: str, first: int, last: int, *, title: dict, x_axis: 
     return bars
 
 
+def frame_table(s: Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col: int = 0,
+                fills: list[dict[str, str]] | None = None, wrap_at: float = 14) -> int:
+    """Headers and rows of `df` from `row`: formats by column (a number format, or a format object),
+    `fills` per row (column -> fill colour); returns the row after the table."""
+    s.headers(row, col, [str(c) for c in df.columns], wrap_at=wrap_at)
+    row += 1
+    for i, rec in enumerate(df.itertuples(index=False)):
+        fill = fills[i] if fills else {}
+        for j, (name, v) in enumerate(zip(df.columns, rec)):
+            fmt = formats.get(name)
+            if fmt is None and isinstance(v, (dt.date, pd.Timestamp)):
+                fmt = DATE  # a boxed writer's plain format would show a date as its serial number
+            if fmt is None or isinstance(fmt, str):
+                fmt = s.w.fmt(fmt, fill=fill.get(name))
+            s.put(row, col + j, v, fmt)
+        row += 1
+    return row
+
+
 def level_cell(s: Sheet, r: int, c: int, level: str) -> None:
     s.put(r, c, level, s.w.fmt(level=level))
 

@@ -1,0 +1,45 @@
+"""Reading 投诉表扬登记表 and 总部拨测登记表 workbooks (`--complaints`), and the section a monthly or
+quarterly report gets from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhijian.engine.complaints import (ComplaintsSection, complaints_section, read_complaints, read_hq_calls,
+                                       register_kind)
+from zhijian.engine.findings import Finding, Rule
+from zhijian.engine.periods import Period, period_of
+from zhijian.errors import InputFileError
+from zhijian.files.workbooks import read_grids
+
+
+def load_registers(paths: list[str | Path]):
+    """(work orders or None, test calls or None, findings) of every sheet of the registers: a sheet
+    is read as what its headers say; a workbook holding neither register is a finding."""
+    orders, calls, findings = None, None, []
+    for p in paths:
+        if not Path(p).is_file():
+            raise InputFileError(f"找不到登记表文件: {p}")
+        found = False
+        for grid in read_grids(Path(p)):
+            kind = register_kind(grid)
+            if kind == "complaints":
+                got, problems = read_complaints(grid)
+                orders = (orders or []) + got
+            elif kind == "hq_calls":
+                got, problems = read_hq_calls(grid)
+                calls = (calls or []) + got
+            else:
+                continue
+            found = True
+            findings += problems
+        if not found:
+            findings.append(Finding.of(Rule.SHEET_UNMAPPED, str(p), "", "", variant="no_register"))
+    return orders, calls, findings
+
+
+def section_for(paths: list[str | Path], label: str, period: Period, months: list[Period]) -> ComplaintsSection:
+    """The registers' section of a report about `period`, with the key figures of each of `months`."""
+    orders, calls, findings = load_registers(paths)
+    return complaints_section(label, period, orders, calls, [(period_of("month", m.start)[1], m) for m in months],
+                              findings)
