@@ -66,7 +66,12 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     assert [(m["month"], m["rows"]) for m in status["months"]] == [("2026-09", 2220), ("2026-10", 1816),
                                                                    ("2026-11", 1)]
     assert status["appeals"] == 4
-    assert (out / "quarterly-2026-Q4.xlsx").is_file()
+    assert (out / "quarterly-2026-Q4.xlsx").is_file() and (out / "complaints.xlsx").is_file()
+    # The 综合考核表 from the KPI sheet it generates: one 满意度 left blank is a blank total.
+    import openpyxl
+    ws = openpyxl.load_workbook(out / "综合考核表_2026-10.xlsx", read_only=True)["综合考核表"]
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[1]]
+    assert len(rows) == 21 and sum(r[-4] is None for r in rows) == 2  # A008 (满意度) and A099 (no KPI row)
 
 
 def plan_sheet(path):

@@ -169,3 +169,37 @@ def test_monthly_and_quarterly_get_the_complaints_and_test_calls_sheet(demo, sto
     assert "投诉表扬与拨测" in openpyxl.load_workbook(tmp_path / "q.xlsx", read_only=True).sheetnames
     audit = data(run("audit", tmp_path / "m.xlsx", demo / "sheets", "--json"))
     assert audit["identical"], audit
+
+
+def test_assess_the_month_from_the_store_with_a_kpi_sheet(demo, store, tmp_path):
+    import openpyxl
+
+    config = tmp_path / "考核.yaml"
+    r = run("assess", "--example")
+    assert r.exit_code == 0
+    config.write_text(r.output, encoding="utf-8")
+    kpi = tmp_path / "kpi.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["工号", "姓名", "满意度", "首次解决率", "投诉次数", "工单检查得分", "神秘顾客得分"])
+    ws.append(["A001", "", "98%", 0.9, 0, 100, 100])  # every KPI at its target: 100 each
+    ws.append(["A002", "", None, 0.9, 0, 100, 100])  # 满意度 not delivered: a finding, no total
+    wb.save(kpi)
+    monthly = data(run("monthly", demo / "sheets", "--rubric", R, "--month", "2026-10", "-o", tmp_path / "m.xlsx",
+                       "--json"))
+    quality = {a["agent_id"]: a["monthly_score"] for a in monthly["agents"]}
+    r = run("assess", "--rubric", R, "--month", "2026-10", "--config", config, "--kpi", kpi, "--store", store,
+            "-o", tmp_path / "综合考核表.xlsx", "--json")
+    assert r.exit_code == 1  # findings: missing values
+    d = json.loads(r.output[r.output.index("{"):])
+    a1 = next(a for a in d["agents"] if a["agent_id"] == "A001")
+    # 40 % of the 月度评分 (as the 质检月报) + 60 % at 100.
+    assert a1["components"]["质检得分"]["value"] == quality["A001"]
+    assert a1["total"] == pytest.approx(0.4 * quality["A001"] + 60, abs=1e-5)
+    a2 = next(a for a in d["agents"] if a["agent_id"] == "A002")
+    assert a2["total"] is None and a2["rank"] is None and a2["missing"] == ["满意度"]
+    # Agents with calls but no KPI row are listed, with every KPI missing.
+    assert d["complete"] == 1 and len(d["agents"]) == 21
+    r = run("assess", "--rubric", R, "--month", "2026-10", "--config", tmp_path / "无.yaml", "--kpi", kpi,
+            "--store", store, "-o", tmp_path / "x.xlsx")
+    assert r.exit_code == 2 and "找不到考核配置文件" in r.output

@@ -11,6 +11,7 @@ from zhijian import __version__
 
 from .addin import addin_group
 from .appeals import appeals
+from .assess import assess
 from .audit import audit
 from .daily import daily, penalties
 from .complaints import complaints
@@ -31,7 +32,7 @@ def cli():
 
 
 for command in (rubric, validate, score, consolidate, weekly, monthly, daily, penalties, quarterly, yearly, history,
-                appeals, complaints, audit, template, sample, demo):
+                appeals, complaints, assess, audit, template, sample, demo):
     cli.add_command(command)
 cli.add_command(email_command, "email")
 cli.add_command(addin_group, "addin")

@@ -57,6 +57,8 @@ class Rule(StrEnum):
     CALLS_AGENT_UNKNOWN = "calls.agent_unknown"
     COMPLAINT_INVALID = "complaint.invalid"
     HQ_CALL_INVALID = "hq_call.invalid"
+    KPI_MISSING = "kpi.missing"
+    KPI_INVALID = "kpi.invalid"
 
 
 class Severity(StrEnum):
@@ -161,7 +163,8 @@ _ENTRIES = [
                "register": "找不到申诉登记表的表头(至少需要“录音编号”列)",
                "complaints_register": "找不到投诉表扬登记表的表头(至少需要“工单编号”和“类型”列)",
                "hq_register": "找不到总部拨测登记表的表头(至少需要“得分”列)",
-               "no_register": "没有找到投诉表扬登记表或总部拨测登记表(表头需要“工单编号”“类型”或“得分”列)"}),
+               "no_register": "没有找到投诉表扬登记表或总部拨测登记表(表头需要“工单编号”“类型”或“得分”列)",
+               "kpi_sheet": "找不到 KPI 表的表头(至少需要“工号”列)"}),
     RuleEntry(Rule.SHEET_OTHER_RUBRIC, _E, "属于另一个评分标准",
               "此表看起来是《{other_name}》({other_id})的评分表,不是《{rubric_name}》({rubric_id})",
               "改用此表所属的评分标准校验此表"),
@@ -229,6 +232,18 @@ _ENTRIES = [
               "按说明更正登记表的这一格",
               {"no_date": "日期为空或无法识别“{text}”,此通不计入",
                "fatal": "致命性错误“{text}”应为起数(0、1、2…)或留空,此通不计入"}),
+    # --- the KPI sheet of a composite assessment ---
+    RuleEntry(Rule.KPI_MISSING, _E, "考核数据缺失",
+              "坐席 {agent_id} 的“{column}”为空: 综合得分留空(缺失不按 0 分计)",
+              "补齐缺失的数据后重新生成综合考核表",
+              {"column": "KPI 表没有“{column}”列: 每名坐席的“{name}”都缺失",
+               "agent": "坐席 {agent_id} {name} 不在 KPI 表中: 其 KPI 各项缺失,综合得分留空",
+               "quality": "坐席 {agent_id} {name} 本月没有质检评分: “{component}”缺失,综合得分留空"}),
+    RuleEntry(Rule.KPI_INVALID, _E, "考核数据无效",
+              "坐席 {agent_id} 的“{column}”“{text}”不是数",
+              "更正这一格(数字,或 95% 这样的百分数)",
+              {"range": "坐席 {agent_id} 的“{column}” {number} 不在换算表或 0–100 的范围内",
+               "duplicate": "工号“{agent_id}”在本月重复出现,只取第一行"}),
 ]
 
 CATALOGUE: dict[Rule, RuleEntry] = {e.rule: e for e in _ENTRIES}

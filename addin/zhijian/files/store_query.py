@@ -34,6 +34,7 @@ class StoredCalls:
 
     loaded: Loaded
     inputs: list[tuple[str, str]] = field(default_factory=list)
+    appeals: list[tuple[str, str]] = field(default_factory=list)  # registers applied at import (path, sha256)
 
 
 def compatible_hashes(store: Store, rubric: Rubric) -> tuple[list[str], list[tuple[str, str]]]:
@@ -83,11 +84,13 @@ def load_period(store: Store, rubric: Rubric, period: Period, *, lean: bool = Fa
     file_ids = sorted(set(frame["file_id"].tolist()))
     frame = restore_frame(frame.drop(columns=["file_id"]), template)
     files = store.con.execute(
-        f"SELECT file_id, path, sha256 FROM files WHERE file_id IN ({', '.join('?' for _ in file_ids)}) "
-        "ORDER BY path", file_ids).fetchall() if file_ids else []
+        f"SELECT file_id, path, sha256, appeals_path, appeals_sha256 FROM files "
+        f"WHERE file_id IN ({', '.join('?' for _ in file_ids)}) ORDER BY path", file_ids).fetchall() \
+        if file_ids else []
     findings = _findings(store, file_ids)
-    loaded = Loaded(frame, findings, [Path(p) for _, p, _ in files], notes)
-    return StoredCalls(loaded, [(p, sha) for _, p, sha in files])
+    loaded = Loaded(frame, findings, [Path(f[1]) for f in files], notes)
+    registers = sorted({(f[3], f[4]) for f in files if f[3]})
+    return StoredCalls(loaded, [(f[1], f[2]) for f in files], registers)
 
 
 def restore_frame(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:

@@ -160,6 +160,33 @@ def _recompute_sample(prov: Provenance, inputs: list[str], out: Path) -> Path:
     return write_plan(result, rubric, out.parent)[0]
 
 
+@recomputer("quarterly")
+@recomputer("yearly")
+def _recompute_review(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    """A 季度/年度质检考核表, recomputed from the sheets given (also one first read from the store)."""
+    from .history import period_review, write_review
+    from zhijian.files.rubrics import load_rubric
+
+    o = prov.options
+    kind = "quarter" if prov.command == "quarterly" else "year"
+    result = period_review(load_rubric(prov.rubric_source), kind, o[kind], inputs, lead=o.get("lead"),
+                           min_calls=int(o.get("min_calls", 5)), stars=int(o.get("stars", 3)),
+                           appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
+                           complaints=o.get("complaints"))
+    return write_review(result, out)
+
+
+@recomputer("assess")
+def _recompute_assess(prov: Provenance, inputs: list[str], out: Path) -> Path:
+    from .assess import assess_month, write_assessment
+    from zhijian.files.rubrics import load_rubric
+
+    o = prov.options
+    result = assess_month(load_rubric(prov.rubric_source), o["config"], o["kpi"], o["month"], inputs,
+                          appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source)
+    return write_assessment(result, out)
+
+
 def policy_from(options: dict):
     from zhijian.engine.appeals import AppealPolicy
 

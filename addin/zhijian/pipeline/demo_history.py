@@ -1,5 +1,6 @@
 """The demo's history part (`zhijian demo`): its two months imported into a history store, a
-投诉表扬/总部拨测 register, and the quarter's 季度质检考核表 from the store. Kept apart from `demo` so that module stays about the
+投诉表扬/总部拨测 register, the quarter's 季度质检考核表 from the store, and the month's 综合考核表
+from a KPI sheet it generates. Kept apart from `demo` so that module stays about the
 month itself."""
 
 from __future__ import annotations
@@ -35,7 +36,37 @@ def run_history_demo(rubric: Rubric, out_dir: Path, sheets: Path, previous: Path
     register = write_demo_registers(out_dir / "complaints.xlsx", months, seed, names)
     review = period_review(rubric, "quarter", quarter, store=store, complaints=[str(register)])
     written = [store, register, write_review(review, out_dir / f"quarterly-{quarter}.xlsx")]
+    written += assessment_demo(rubric, out_dir, store, month, seed, names)
     return written
+
+
+def assessment_demo(rubric: Rubric, out_dir: Path, store: Path, month: str, seed: int,
+                    names: dict[str, str]) -> list[Path]:
+    """The example assessment configuration, a KPI sheet for the month (one 满意度 left blank, as
+    happens), and the month's 综合考核表 with 质检得分 from the store."""
+    import openpyxl
+
+    from zhijian.files.assessment_config import EXAMPLE
+
+    from .assess import assess_month, write_assessment
+
+    config = out_dir / "assessment.yaml"
+    with atomic_path(config) as tmp:
+        tmp.write_text(EXAMPLE, encoding="utf-8")
+    rng = random.Random(seed + 2)
+    kpi = out_dir / f"kpi-{month}.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "坐席KPI"
+    ws.append(["工号", "姓名", "月份", "满意度", "首次解决率", "投诉次数", "工单检查得分", "神秘顾客得分"])
+    for i, (aid, name) in enumerate(sorted(names.items())):
+        satisfaction = None if i == 7 else round(rng.uniform(0.86, 0.99), 3)  # not delivered yet
+        ws.append([aid, name, month, satisfaction, round(rng.uniform(0.65, 0.92), 3),
+                   rng.choices([0, 1, 2, 3], weights=[10, 5, 2, 1])[0], rng.randint(78, 100), rng.randint(70, 100)])
+    with atomic_path(kpi) as tmp:
+        wb.save(tmp)
+    result = assess_month(rubric, config, kpi, month, store=store)
+    return [config, kpi, write_assessment(result, out_dir / f"综合考核表_{month}.xlsx")]
 
 
 def write_demo_registers(path: Path, months: list[dt.date], seed: int, names: dict[str, str]) -> Path:

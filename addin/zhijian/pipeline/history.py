@@ -93,13 +93,15 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
         if store is None:
             raise InputFileError("没有指定评分表,也没有配置历史库: 请给出评分表文件/文件夹,"
                                  "或用 --store(或环境变量 ZHIJIAN_STORE)指定历史库")
-        loaded, inputs_of, period = _from_store(rubric, kind, period_text, Path(store))
+        stored, period = _from_store(rubric, kind, period_text, Path(store))
+        loaded = stored.loaded
         options.update({"source": "history_store", "store": str(store)})
         prov = Provenance.of(command, rubric, rubric_source or rubric.id, [])
-        prov.inputs = inputs_of
+        prov.inputs = stored.inputs
+        stored_appeals(prov, stored.appeals)
         sources = loaded.files
     options[kind] = period_key(kind, period)
-    prov.options = options
+    prov.options = {**prov.options, **options}
     review = build_period_review(rubric, loaded, kind, period, lead=lead, min_calls=min_calls, stars=stars)
     if complaints:
         from zhijian.engine.periods import months_of
@@ -125,7 +127,16 @@ def _from_store(rubric: Rubric, kind: str, period_text: str | None, store: Path)
         stored = load_period(s, rubric, period, lean=True)
     if not len(stored.loaded.calls):
         stored.loaded.notes.append(f"历史库 {store} 中没有《{rubric.name}》{period.describe()} 的评分记录")
-    return stored.loaded, stored.inputs, period
+    return stored, period
+
+
+def stored_appeals(prov: Provenance, registers: list[tuple[str, str]]) -> None:
+    """Record the appeals registers the store applied to these calls, so that `audit` can
+    recompute the report from the sheets (one register: as --appeals; several: listed)."""
+    if len(registers) == 1:
+        prov.appeals = registers[0]
+    elif registers:
+        prov.options["appeals_registers"] = [p for p, _ in registers]
 
 
 def write_review(result: ReviewResult, output: Path) -> Path:
