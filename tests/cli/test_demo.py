@@ -66,7 +66,7 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     assert [(m["month"], m["rows"]) for m in status["months"]] == [("2026-09", 2220), ("2026-10", 1816),
                                                                    ("2026-11", 1)]
     assert status["appeals"] == 4
-    assert (out / "quarterly-2026-Q4.xlsx").is_file() and (out / "complaints.xlsx").is_file()
+    assert (out / "季度质检考核表_2026-Q4.xlsx").is_file() and (out / "complaints.xlsx").is_file()
     # The 综合考核表 from the KPI sheet it generates: one 满意度 left blank is a blank total.
     import openpyxl
     ws = openpyxl.load_workbook(out / "综合考核表_2026-10.xlsx", read_only=True)["综合考核表"]

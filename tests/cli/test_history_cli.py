@@ -203,3 +203,17 @@ def test_assess_the_month_from_the_store_with_a_kpi_sheet(demo, store, tmp_path)
     r = run("assess", "--rubric", R, "--month", "2026-10", "--config", tmp_path / "无.yaml", "--kpi", kpi,
             "--store", store, "-o", tmp_path / "x.xlsx")
     assert r.exit_code == 2 and "找不到考核配置文件" in r.output
+
+
+def test_the_daily_package_adds_its_sheets_and_reports_get_default_names(demo, tmp_path, monkeypatch):
+    path = tmp_path / "daily.duckdb"
+    r = run("daily", demo / "sheets-2026-09", "--rubric", R, "--date", "2026-09-15", "--store", path,
+            "-o", tmp_path / "日报")
+    assert r.exit_code == 0, r.output
+    assert data(run("history", "status", "--store", path, "--json"))["rows"] == 2220
+    monkeypatch.chdir(tmp_path)
+    r = run("quarterly", "--rubric", R, "--store", path)  # the latest quarter of the store: 2026-Q3
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "季度质检考核表_2026-Q3.xlsx").is_file()
+    r = run("yearly", "--rubric", R, "--store", path, "-o", tmp_path / "日报")
+    assert (tmp_path / "日报" / "年度质检考核表_2026.xlsx").is_file()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 import click
 
 from .common import (appeals_options, console, err_console, findings_table, handle_errors, json_option,
                      other_rubrics, policy, print_json)
+from .outputs import output_file
 from .store_option import resolved_store, store_option
 
 
@@ -20,7 +20,8 @@ from .store_option import resolved_store, store_option
 @click.option("--config", "config_path", type=click.Path(), help="考核配置 .yaml(--example 可打印示例)")
 @click.option("--kpi", "kpi_path", type=click.Path(), help="坐席月度 KPI 表 .xlsx/.csv(工号 与 各 KPI 列)")
 @click.option("--example", is_flag=True, help="打印一份考核配置示例并退出")
-@click.option("-o", "--output", type=click.Path(), help="输出的综合考核表 .xlsx")
+@click.option("-o", "--output", type=click.Path(),
+              help="输出的综合考核表 .xlsx,或输出文件夹(默认: 当前文件夹下的 综合考核表_2026-10.xlsx)")
 @appeals_options
 @store_option
 @json_option
@@ -29,12 +30,15 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
     """综合考核: 质检得分与 KPI 表各项按配置的权重换算、汇总、排名,例如:
 
     zhijian assess --rubric listening-10x4 --month 2026-10 --config 考核配置.yaml --kpi KPI.xlsx
-    --store zhijian.duckdb -o 综合考核表_2026-10.xlsx
+    --store zhijian.duckdb
+
+    不写 -o 时写出当前文件夹下的 综合考核表_2026-10.xlsx。
     """
     from rich.progress import Progress
 
     from zhijian.engine.findings import ValidationReport
     from zhijian.errors import InputFileError
+    from zhijian.files import names
     from zhijian.files.assessment_config import EXAMPLE
     from zhijian.files.rubrics import load_rubric
     from zhijian.pipeline.assess import assess_month, write_assessment
@@ -44,8 +48,7 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
         return
     if not re.fullmatch(r"\d{4}-\d{2}", month or ""):
         raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
-    for value, option in ((rubric_name, "--rubric"), (config_path, "--config"), (kpi_path, "--kpi"),
-                          (output, "-o/--output")):
+    for value, option in ((rubric_name, "--rubric"), (config_path, "--config"), (kpi_path, "--kpi")):
         if not value:
             raise InputFileError(f"缺少 {option}")
     r = load_rubric(rubric_name)
@@ -57,7 +60,7 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
                               progress=lambda p: bar.advance(task))
     for n in result.notes:
         err_console.print(f"[yellow]{n}[/yellow]")
-    out = write_assessment(result, Path(output))
+    out = write_assessment(result, output_file(output, names.report_name(names.ASSESSMENT, month)))
     a = result.assessment
     errors = any(f.severity == "error" for f in a.findings)
     if as_json:

@@ -10,6 +10,7 @@ import click
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_appeals,
                      print_json, run_with_progress)
 from .outputs import name_list, output_file
+from .store_option import resolved_store, store_option
 
 
 def _day(text: str | None):
@@ -42,12 +43,13 @@ def _day(text: str | None):
 @click.option("--quota", default=60, show_default=True, help="每名质检员每天的监听定额")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @appeals_options
+@store_option
 @click.option("-o", "--output", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False),
               help="输出文件夹")
 @json_option
 @handle_errors
 def daily(inputs, rubric_name, date_text, roster, inspectors, on_duty, rotation, repeat_times, repeat_window,
-          points, quota, lead, appeals, window_hours, out_dir, as_json):
+          points, quota, lead, appeals, window_hours, store, out_dir, as_json):
     """生成一天的质检日志与 10:00 发送包,例如:
 
     zhijian daily zhijian-demo/sheets --rubric listening-10x4 --date 2026-10-14 --roster zhijian-demo/roster.xlsx
@@ -66,7 +68,8 @@ def daily(inputs, rubric_name, date_text, roster, inspectors, on_duty, rotation,
                                rotation=name_list(rotation), repeat_times=repeat_times,
                                repeat_window=parse_repeat_window(repeat_window), quota_per_day=quota,
                                points=points, lead=lead, appeals=appeals, policy=policy(window_hours),
-                               rubric_source=rubric_name, other_rubrics=other_rubrics(r))
+                               rubric_source=rubric_name, other_rubrics=other_rubrics(r),
+                               store=resolved_store(store))
     written = write_daily_package(result, Path(out_dir))
     if as_json:
         print_json(result.to_dict())

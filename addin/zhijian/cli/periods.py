@@ -4,17 +4,18 @@ sheets."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 import click
 
 from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics, policy,
                      print_json)
+from .outputs import output_file
 from .store_option import complaints_option, resolved_store, store_option
 
 
 def review_options(fn):
-    fn = click.option("-o", "--output", required=True, type=click.Path(), help="输出的考核表 .xlsx")(fn)
+    fn = click.option("-o", "--output", type=click.Path(),
+                      help="输出的考核表 .xlsx,或输出文件夹(默认: 当前文件夹下的 季度质检考核表_2026-Q4.xlsx、"
+                           "年度质检考核表_2026.xlsx)")(fn)
     fn = click.option("--min-calls", default=5, show_default=True,
                       help="坐席当月有效通数不少于此数时,月度评分计入考核")(fn)
     fn = click.option("--stars", default=3, show_default=True, help="服务之星候选人数")(fn)
@@ -35,7 +36,9 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
               as_json):
     """生成季度质检考核表(不给评分表时从历史库读取),例如:
 
-    zhijian quarterly --rubric listening-10x4 --quarter 2026-Q4 --store zhijian.duckdb -o 季度考核表.xlsx
+    zhijian quarterly --rubric listening-10x4 --quarter 2026-Q4 --store zhijian.duckdb
+
+    不写 -o 时写出当前文件夹下的 季度质检考核表_2026-Q4.xlsx。
     """
     if quarter and not re.fullmatch(r"\d{4}-?Q[1-4]", quarter, flags=re.I):
         from zhijian.errors import InputFileError
@@ -55,7 +58,9 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
 def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, window_hours, complaints, store, as_json):
     """生成年度质检考核表(不给评分表时从历史库读取),例如:
 
-    zhijian yearly --rubric listening-10x4 --year 2026 --store zhijian.duckdb -o 年度考核表.xlsx
+    zhijian yearly --rubric listening-10x4 --year 2026 --store zhijian.duckdb
+
+    不写 -o 时写出当前文件夹下的 年度质检考核表_2026.xlsx。
     """
     if year and not re.fullmatch(r"\d{4}", year):
         from zhijian.errors import InputFileError
@@ -69,6 +74,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     from rich.progress import Progress
 
     from zhijian.errors import InputFileError
+    from zhijian.files import names
     from zhijian.files.rubrics import load_rubric
     from zhijian.pipeline.history import period_review, write_review
 
@@ -84,7 +90,8 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
                                on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task))
     for n in result.notes:
         err_console.print(f"[yellow]{n}[/yellow]")
-    out = write_review(result, Path(output))
+    what = names.QUARTERLY if kind == "quarter" else names.YEARLY
+    out = write_review(result, output_file(output, names.report_name(what, result.provenance.options[kind])))
     rep = result.review
     if as_json:
         print_json({**rep.to_dict(), "output": str(out)})

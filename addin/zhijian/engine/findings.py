@@ -39,6 +39,13 @@ class Finding:
         return cls(rule, entry.severity_of(variant), file, sheet, cell, entry.message(variant, **params),
                    value, row, params)
 
+    @classmethod
+    def restored(cls, rule: Rule | str, severity: Severity, file: str, sheet: str, cell: str, message: str,
+                 value: Any = None, row: int | None = None) -> Finding:
+        """A finding read back from where it was kept (the history store), its message as it was
+        made then from the catalogue."""
+        return cls(rule, severity, file, sheet, cell, message, value, row)
+
     def to_dict(self) -> dict[str, Any]:
         return {"rule": str(self.rule), "severity": str(self.severity), "file": self.file,
                 "sheet": self.sheet, "cell": self.cell, "message": self.message,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .common import TITLE, ButtonResult, writing
 from .port import WorkbookPort
-from .report_buttons import Progress, appeals_of, choose_folder, output_dir
+from .report_buttons import Progress, appeals_of, choose_folder, output_dir, store_of
 from .settings import load_settings, other_rubrics, rubric_of
 
 
@@ -23,7 +23,8 @@ def daily_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResul
     progress = Progress(port, "日报")
     pkg = daily_package(rubric, [str(folder)], roster=settings.roster, lead=settings.lead,
                         rubric_source=settings.rubric, other_rubrics=other_rubrics(rubric),
-                        progress=progress.file, on_files=progress.files, **appeals_of(settings))
+                        progress=progress.file, on_files=progress.files, **appeals_of(settings),
+                        **store_of(settings))
     out = output_dir(settings, folder)
     port.status(f"{TITLE}: 正在写出质检日志……")
     written = writing(out, lambda p: write_daily_package(pkg, p))

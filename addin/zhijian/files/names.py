@@ -17,6 +17,9 @@ VOUCHERS = "扣分凭单"
 REGISTER = "扣罚登记表"
 DAILY_MAIL = "质检日报"
 BRIEFING = "班前会点评"
+QUARTERLY = "季度质检考核表"
+YEARLY = "年度质检考核表"
+ASSESSMENT = "综合考核表"
 
 
 def period_key(kind: str, day: dt.date) -> str:

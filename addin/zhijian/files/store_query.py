@@ -129,8 +129,8 @@ def _findings(store: Store, file_ids: list[int]) -> list[Finding]:
         "ORDER BY file_id", file_ids).fetchall()
     out = []
     for rule, severity, file, sheet, cell, message, value, row in rows:
-        out.append(Finding(_rule(rule), Severity(severity), file, sheet or "", cell or "", message or "", value,
-                           None if row is None else int(row)))
+        out.append(Finding.restored(_rule(rule), Severity(severity), file, sheet or "", cell or "", message or "",
+                                    value, None if row is None else int(row)))
     return out
 
 

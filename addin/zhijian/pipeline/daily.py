@@ -26,7 +26,7 @@ from zhijian.files import names
 from zhijian.files.provenance import Provenance
 
 from .jobs import policy_options
-from .load import load_calls, register_appeals
+from .load import load_calls, record_in_store, register_appeals
 
 
 @dataclass
@@ -48,13 +48,16 @@ class DailyPackage:
 
 
 def load_both(rubric: Rubric, inputs: list[str], *, appeals=None, policy: AppealPolicy = AppealPolicy(),
-              other_rubrics=(), progress=None, on_files=None) -> tuple[Loaded, Loaded]:
+              other_rubrics=(), progress=None, on_files=None, store: Path | None = None) -> tuple[Loaded, Loaded]:
     """(the calls as scored, the calls with the register's decided appeals applied): the same
-    reading; without a register both are the same."""
+    reading; without a register both are the same. The calls as decided go into the history
+    `store` when one is configured."""
     after = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files)
     before = Loaded(after.calls, list(after.findings), after.files, after.notes)
     if appeals is not None:
         register_appeals(rubric, after, Path(appeals), policy)  # replaces after.calls, keeps before's
+    if store is not None:
+        record_in_store(store, rubric, after, command="daily", appeals=appeals)
     return before, after
 
 
@@ -86,11 +89,12 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
                   repeat_window: str | int = WEEK, quota_per_day: int = QUOTA_PER_DAY,
                   points: int = BRIEFING_POINTS, lead: str | None = None, appeals=None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None, other_rubrics=(),
-                  progress=None, on_files=None) -> DailyPackage:
+                  progress=None, on_files=None, store: Path | None = None) -> DailyPackage:
     """The day's package of `date` (default: the latest day holding at least half as many calls
-    as the busiest, as `consolidate --period day` chooses)."""
+    as the busiest, as `consolidate --period day` chooses); the sheets go into the history
+    `store` when one is configured."""
     before, after = load_both(rubric, inputs, appeals=appeals, policy=policy, other_rubrics=other_rubrics,
-                              progress=progress, on_files=on_files)
+                              progress=progress, on_files=on_files, store=store)
     dates = after.dates()
     day = date or (main_period_date("day", dates) if dates else dt.date.today())
     expected, source = expected_inspectors(roster, inspectors)
