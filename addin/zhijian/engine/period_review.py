@@ -24,7 +24,6 @@ Nothing here reads or writes files.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,13 +148,18 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         raise ValueError("min_calls and stars must be at least 1")
     key, label = period_label(kind, period)
     months = []
-    for mp, part in _by_month(loaded, period):
-        valid, _, excluded = part.select(mp)
+    keys = _month_keys(loaded, period)
+    for mp in months_of(period):
+        part = loaded.calls.iloc[np.flatnonzero(keys == mp.start.year * 100 + mp.start.month)]
+        valid, _, excluded = Loaded(part, loaded.findings, loaded.files).select(mp)
         _, month_label = period_of("month", mp.start)
         months.append(Month(mp, month_label, analyse(rubric, valid, period_label=month_label, lead=lead,
                                                      excluded_rows=excluded, inspectors=False)))
-    valid, _, excluded = loaded.select(period)
-    overall = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded, inspectors=False)
+    # The period's calls: those of its months, in the order read (as Loaded.select keeps them).
+    in_period = loaded.calls.iloc[np.flatnonzero(keys > 0)]
+    error = in_period["has_error"].to_numpy(dtype=bool)
+    overall = analyse(rubric, in_period[~error].reset_index(drop=True), period_label=label, lead=lead,
+                      excluded_rows=int(error.sum()), inspectors=False)
     scores = _agent_month_scores(months, min_calls)
     assessed = [m.key for m in months if any(counts for _, counts in scores.get(m.key, {}).values())]
     agents = _agents(rubric, months, overall, scores, assessed)
@@ -174,16 +178,13 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes)
 
 
-def _by_month(loaded: Loaded, period: Period) -> list[tuple[Period, Loaded]]:
-    """Each month of the period with the loaded calls dated in it (split once, so that a year is
-    not scanned twelve times)."""
-    keys = np.array([d.year * 100 + d.month if isinstance(d, dt.date) and d in period else 0
-                     for d in loaded.calls["date"].tolist()], dtype=np.int64)
-    out = []
-    for mp in months_of(period):
-        rows = loaded.calls.iloc[np.flatnonzero(keys == mp.start.year * 100 + mp.start.month)]
-        out.append((mp, Loaded(rows, loaded.findings, loaded.files, loaded.notes, loaded.appeals)))
-    return out
+def _month_keys(loaded: Loaded, period: Period) -> np.ndarray:
+    """Per call, year × 100 + month of its date when the date lies in the period, else 0 (no
+    date, or outside): computed once, so that a year is not scanned twelve times."""
+    dates = pd.to_datetime(pd.Series(loaded.calls["date"].to_numpy(dtype=object)), errors="coerce")
+    keys = (dates.dt.year * 100 + dates.dt.month).fillna(0).to_numpy(dtype=np.int64)
+    inside = ((dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))).to_numpy(dtype=bool)
+    return np.where(inside, keys, 0)
 
 
 def _agent_month_scores(months: list[Month], min_calls: int) -> dict[str, dict[str, tuple[float, bool]]]:

@@ -27,6 +27,9 @@ from zhijian.errors import InputFileError
 from .store import BOOK_COLUMNS, META_TYPES, Store, quote, rubric_signature
 
 
+LEAN_SKIP = {"remarks", "call_type", "recorded_total", "grade"}
+
+
 @dataclass
 class StoredCalls:
     """The calls of a period read from the store, with the source files (path, SHA-256) that
@@ -62,8 +65,9 @@ def _columns(store: Store, rubric: Rubric, hashes: list[str]) -> tuple[list[str]
 
 def load_period(store: Store, rubric: Rubric, period: Period, *, lean: bool = False) -> StoredCalls:
     """Every current call of the period stored under `rubric` (see the module docstring), with
-    the findings of their files, as the engine's `Loaded`. `lean` leaves out the inspectors'
-    remarks and a team's own columns (text no figure uses: a year of them is most of the memory)."""
+    the findings of their files, as the engine's `Loaded`. `lean` leaves out what no figure uses
+    (the remarks, the call type, the recorded total and grade, a team's own columns): text, most of
+    a year's memory and reading time; they come back blank."""
     hashes, other = compatible_hashes(store, rubric)
     notes: list[str] = []
     for version, h in other:
@@ -73,7 +77,7 @@ def load_period(store: Store, rubric: Rubric, period: Period, *, lean: bool = Fa
             notes.append(f"历史库中另有 {n} 行按《{rubric.name}》v{version} 评分,其评分项与当前评分标准不同,未计入")
     columns, template = _columns(store, rubric, hashes)
     if lean:
-        columns = [c for c in columns if c != "remarks" and not c.startswith("extra:")]
+        columns = [c for c in columns if c not in LEAN_SKIP and not c.startswith("extra:")]
     if not hashes:
         return StoredCalls(Loaded(template.assign(appeal_changed=pd.Series(dtype=bool)), [], [], notes))
     marks = ", ".join("?" for _ in hashes)
