@@ -37,3 +37,9 @@ class InputFileError(ZhijianError):
     """An input file that cannot be read at all (missing, corrupt, encrypted, wrong format)."""
 
     exit_code = 2
+
+
+class OutputPathError(ZhijianError):
+    """An output that would overwrite an input, is a folder, or cannot be written."""
+
+    exit_code = 2

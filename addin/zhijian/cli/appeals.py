@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from .common import cli_findings, findings_table, policy, console, handle_errors, json_option, print_json
+from .options import Hours
 
 @click.group()
 def appeals():
@@ -21,10 +22,12 @@ def appeals():
 @handle_errors
 def appeals_template(rubric_name, output):
     """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""
+    from zhijian.files.guard import guard_outputs
     from zhijian.files.rubrics import load_rubric
     from zhijian.reports.appeals_template import write_appeals_template
 
     r = load_rubric(rubric_name)
+    guard_outputs([output], {"评分标准": [r.path]})
     console.print(f"已生成申诉登记表: {write_appeals_template(r, Path(output))}")
 
 
@@ -32,7 +35,7 @@ def appeals_template(rubric_name, output):
 @click.argument("register", type=click.Path())
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
-@click.option("--window-hours", default=48.0, show_default=True, help="申诉时限(小时)")
+@click.option("--window-hours", type=Hours(), default=48.0, show_default=True, help="申诉时限(小时)")
 @json_option
 @handle_errors
 def appeals_check(register, inputs, rubric_name, window_hours, as_json):

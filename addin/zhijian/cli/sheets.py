@@ -8,11 +8,16 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .common import (cli_findings, findings_table, other_rubrics, console, err_console, handle_errors,
-                     json_option, print_json)
+from .common import (cli_findings, findings_table, other_rubrics, console, handle_errors, json_option,
+                     print_error, print_json, print_note, print_notes, styled)
+from .options import Count, PeriodText
 
-def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
+def _check(inputs, rubric_name, roster=None, period=None, require_fields=True, copies=None):
+    """Read and check the inputs; with `copies` ("checked" | "scored"), first the copy each file
+    would get, refused before any reading when one would overwrite an input or a user's file."""
     from zhijian.errors import InputFileError
+    from zhijian.files.copies import copy_targets
+    from zhijian.files.guard import guard_outputs
     from zhijian.files.rubrics import load_rubric
     from zhijian.engine.periods import parse_period
     from zhijian.pipeline.load import check_files
@@ -21,21 +26,26 @@ def _check(inputs, rubric_name, roster=None, period=None, require_fields=True):
 
     r = load_rubric(rubric_name)
     files, notes = expand_inputs(list(inputs))
-    for n in notes:
-        err_console.print(f"[yellow]{n}[/yellow]")
+    print_notes(notes)
     if not files:
         raise InputFileError("没有可读取的评分表文件")
-    per = None
-    if period:
-        try:
-            per = parse_period(period)
-        except ValueError:
-            raise InputFileError(f"无法识别的统计期“{period}”,请写成 2026-11、2026-W47 或 2026-11-02") from None
+    targets = copy_targets(files, copies) if copies else {}
+    guard_outputs(targets.values(), {"评分表": files, "人员名单": [roster], "评分标准": [r.path]})
+    per = parse_period(period) if period else None  # checked by PeriodText
     ros = read_roster(Path(roster)) if roster else None
     checked = check_files(r, files, roster=ros, period=per, other_rubrics=other_rubrics(r),
                           require_fields=require_fields)
     checked.report.findings = cli_findings(checked.report.findings)
-    return r, files, checked
+    return r, files, checked, targets
+
+
+def _unreadable(checked) -> set[str]:
+    return {f.file for f in checked.report.findings if f.rule == "file.unreadable"}
+
+
+def _say_skipped(skipped: list[str], what: str) -> None:
+    for f in skipped:
+        print_note(f"未写{what}(文件无法读取): {f}")
 
 
 def _mapping_table(sheet, rubric) -> Table:
@@ -51,7 +61,7 @@ def _mapping_table(sheet, rubric) -> Table:
     for key, letter, header in sheet.mapping_report():
         t.add_row(letter, header, meanings.get(key, key))
     for letter, header in sorted(sheet.extra_columns.items(), key=lambda kv: (len(kv[0]), kv[0])):
-        t.add_row(letter, header, "[dim]未使用(保留)[/dim]")
+        t.add_row(letter, header, styled("未使用(保留)", "dim"))
     return t
 
 
@@ -61,7 +71,7 @@ def _mapping_table(sheet, rubric) -> Table:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
 @click.option("--roster", type=click.Path(), help="人员名单(含“工号”列的 .xlsx 或 .csv)")
-@click.option("--period", help="统计期: 2026-11、2026-W47、2026-11-02 或 起..止")
+@click.option("--period", type=PeriodText(), help="统计期: 2026-11、2026-W47、2026-11-02 或 起..止")
 @click.option("--write", is_flag=True, help="在源文件旁写一份标出问题单元格的副本(*.checked.xlsx)")
 @click.option("--mapping", is_flag=True, help="显示每个工作表的表头行和各列对应的评分项、字段")
 @json_option
@@ -72,13 +82,14 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
     有错误时退出码为 1。"""
     from zhijian.files.copies import write_checked_copy
 
-    r, files, checked = _check(inputs, rubric_name, roster, period)
-    written = []
-    if write:
-        for f in files:
-            if any(x.file == str(f) and x.rule != "file.unreadable" for x in checked.report.findings) or \
-                    any(s.file == str(f) for s in checked.sheets):
-                written.append(str(write_checked_copy(f, checked.report.findings)))
+    r, files, checked, targets = _check(inputs, rubric_name, roster, period, copies="checked" if write else None)
+    written, skipped = [], []
+    for f in targets:
+        if str(f) in _unreadable(checked):
+            skipped.append(str(f))
+        elif any(x.file == str(f) for x in checked.report.findings) or any(s.file == str(f) for s in checked.sheets):
+            written.append(str(write_checked_copy(f, checked.report.findings, targets[f])))
+    _say_skipped(skipped, "标注副本")
     if as_json:
         data = checked.report.to_dict()
         if write:
@@ -111,15 +122,19 @@ def score(inputs, rubric_name, write, as_json):
     """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
     from zhijian.files.copies import write_scored_copy
 
-    r, files, checked = _check(inputs, rubric_name, require_fields=False)
+    r, files, checked, targets = _check(inputs, rubric_name, require_fields=False,
+                                        copies="scored" if write else None)
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
                                                                "sheet.other_rubric")]
     if fatal and checked.calls.empty:
         for f in fatal:
-            err_console.print(f"[red]{f.file} {f.sheet} {f.cell}: {f.message}[/red]")
+            print_error(" ".join(x for x in (f.file, f.sheet, f.cell) if x) + f": {f.message}")
         sys.exit(2)
     calls = checked.calls
-    written = [str(write_scored_copy(f, checked.sheets, calls)) for f in files if write]
+    skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
+    written = [str(write_scored_copy(f, checked.sheets, calls, t)) for f, t in targets.items()
+               if str(f) not in skipped]
+    _say_skipped(skipped, "计分副本")
     if as_json:
         out = [{"file": c.file, "sheet": c.sheet, "row": int(c.row), "recording_id": c.recording_id,
                 "agent_id": c.agent_id, "inspector": c.inspector,
@@ -141,7 +156,7 @@ def score(inputs, rubric_name, write, as_json):
     if len(calls):
         console.print(f"{len(calls)} 通录音,平均最终得分 {calls['final_score'].mean():.1f}")
     if checked.report.errors:
-        console.print(f"[yellow]有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看[/yellow]")
+        console.print(f"有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看", style="yellow")
     for w in written:
         console.print(f"已写出计分副本: {w}")
 
@@ -150,15 +165,17 @@ def score(inputs, rubric_name, write, as_json):
 @click.command()
 @click.argument("rubric_name")
 @click.option("-o", "--output", required=True, type=click.Path(), help="输出的 .xlsx 文件")
-@click.option("--rows", default=300, show_default=True, help="预置公式的行数")
+@click.option("--rows", type=Count(1, 10_000), default=300, show_default=True, help="预置公式的行数(1–10000)")
 @json_option
 @handle_errors
 def template(rubric_name, output, rows, as_json):
     """按评分标准生成空白评分表,例如: zhijian template listening-10x4 -o 评分表.xlsx"""
     from zhijian.files.rubrics import load_rubric
+    from zhijian.files.guard import guard_outputs
     from zhijian.reports.template import write_template
 
     r = load_rubric(rubric_name)
+    guard_outputs([output], {"评分标准": [r.path]})
     path = write_template(r, Path(output), rows=rows)
     if as_json:
         print_json({"rubric": r.id, "version": r.version, "output": str(path), "rows": rows})

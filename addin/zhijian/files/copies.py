@@ -16,7 +16,9 @@ from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity
 from zhijian.engine.reader import SheetRead
 
 from .atomic import atomic_path
-from .workbooks import read_csv
+from .cells import append_row, csv_value, put
+from .guard import COPY_PROPERTY
+from .workbooks import check_readable, read_csv
 
 # The document creation and modification time of every copy: the instant the report workbooks
 # use too (`zhijian.reports.toolkit.CREATED`, a layer above this one).
@@ -26,26 +28,67 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the zip format's first date, the one XlsxWr
 
 def output_beside(source: Path, tag: str) -> Path:
     """`scores.xlsx` -> `scores.<tag>.xlsx` in the same folder (ASCII, for Excel on Windows);
-    a CSV source gets an .xlsx copy, since highlights and comments need a workbook."""
+    a CSV source gets an .xlsx copy, since highlights and comments need a workbook, named after
+    the CSV (`day.csv` -> `day.csv.<tag>.xlsx`) so that it never takes `day.xlsx`'s copy."""
     source = Path(source)
-    suffix = ".xlsx" if source.suffix.lower() == ".csv" else source.suffix
-    return source.with_name(f"{source.stem}.{tag}{suffix}")
+    if source.suffix.lower() == ".csv":
+        return source.with_name(f"{source.name}.{tag}.xlsx")
+    return source.with_name(f"{source.stem}.{tag}{source.suffix}")
+
+
+def copy_targets(sources: list[Path], tag: str) -> dict[Path, Path]:
+    """The copy of each source (`output_beside`); two sources whose copies would share a name (on
+    a case-insensitive disk too) get distinct ones (`day.checked-2.xlsx`), in the order given.
+
+    Refuses (OutputPathError) a target that exists and is not a copy zhijian wrote: a file of the
+    user's that happens to have that name is never overwritten."""
+    from zhijian.errors import OutputPathError
+
+    from .guard import real_path, zhijian_output
+
+    out: dict[Path, Path] = {}
+    taken: set[str] = set()
+    for src in sources:
+        target = output_beside(src, tag)
+        n = 1
+        while real_path(target).lower() in taken:
+            n += 1
+            base = output_beside(src, tag)
+            target = base.with_name(f"{base.name[:-len(base.suffix)]}-{n}{base.suffix}")
+        taken.add(real_path(target).lower())
+        if target.exists() and zhijian_output(target) is None:
+            raise OutputPathError(f"{target} 已存在,且不是 zhijian 写出的副本;为免覆盖,请先改名或移走它")
+        out[Path(src)] = target
+    return out
 
 
 def _load_for_copy(source: Path):
-    """The source as an openpyxl workbook to copy from (a CSV becomes a one-sheet workbook whose
-    sheet has the name the reader gave it, so findings' cells land where they point)."""
+    """The source as an openpyxl workbook to copy from, and the name each of the reader's sheets has
+    in it. A CSV becomes a one-sheet workbook (numbers as numbers, ISO dates as dates, all other
+    text as text) whose sheet is named after the file as far as Excel allows."""
     from openpyxl import Workbook, load_workbook
 
     if source.suffix.lower() == ".csv":
         grid = read_csv(source)
         wb = Workbook()
         ws = wb.active
-        ws.title = grid.sheet[:31]
+        ws.title = _sheet_title(grid.sheet)
         for row in grid.rows:
-            ws.append(list(row))
-        return wb
-    return load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+            append_row(ws, [csv_value(v) for v in row])
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd"
+        return wb, {grid.sheet: ws.title}
+    check_readable(source)
+    wb = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
+    return wb, {name: name for name in wb.sheetnames}
+
+
+def _sheet_title(name: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    title = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31].strip("'")
+    return title or "Sheet1"
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -71,12 +114,18 @@ class _FixedTimeZip(zipfile.ZipFile):
             shutil.copyfileobj(src, dest, 1 << 16)
 
 
-def save_copy(wb, target: Path) -> None:
+def save_copy(wb, target: Path, kind: str) -> None:
     """Save an openpyxl workbook onto `target` (atomically) with the fixed document and zip times:
-    the same workbook gives the same bytes. `Workbook.save` would stamp the time of writing."""
+    the same workbook gives the same bytes. `Workbook.save` would stamp the time of writing.
+    The copy is marked as zhijian's (`zhijian_copy` = `kind`), so it is never read as an input."""
+    from openpyxl.packaging.custom import StringProperty
     from openpyxl.writer.excel import ExcelWriter
 
     wb.properties.created = wb.properties.modified = COPY_TIME
+    props = wb.custom_doc_props
+    for p in [p for p in props.props if p.name == COPY_PROPERTY]:
+        props.props.remove(p)
+    props.append(StringProperty(name=COPY_PROPERTY, value=kind))
     with atomic_path(Path(target)) as tmp:
         with _FixedTimeZip(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             ExcelWriter(wb, archive).save()
@@ -92,12 +141,12 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "checked")
-    wb = _load_for_copy(source)
+    wb, names = _load_for_copy(source)
     mine = [f for f in findings if Path(f.file) == source]
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in mine:
-        if f.cell and f.sheet in wb.sheetnames:
-            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+        if f.cell and names.get(f.sheet) in wb.sheetnames:
+            by_cell.setdefault((names[f.sheet], f.cell), []).append(f)
     for (sheet, cell), fs in by_cell.items():
         ws = wb[sheet]
         for merged in ws.merged_cells.ranges:  # a merged cell takes its comment at the top-left
@@ -111,7 +160,7 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
         comment.width, comment.height = 300, 60 + 40 * len(fs)
         ws[cell].comment = comment
     write_findings_sheet(wb, mine)
-    save_copy(wb, target)
+    save_copy(wb, target, "checked")
     return target
 
 
@@ -122,15 +171,15 @@ def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title)
-    ws.append(["级别", "规则", "工作表", "单元格", "说明", "原值"])
+    append_row(ws, ["级别", "规则", "工作表", "单元格", "说明", "原值"])
     for c in ws[1]:
         c.font = Font(bold=True)
     for f in findings:
-        ws.append([SEVERITY_ZH[f.severity], str(f.rule), f.sheet, f.cell, f.message,
-                   "" if f.value is None else str(f.value)])
+        append_row(ws, [SEVERITY_ZH[f.severity], str(f.rule), f.sheet, f.cell, f.message,
+                        "" if f.value is None else str(f.value)])
         ws.cell(ws.max_row, 1).fill = PatternFill("solid", start_color=FILL[f.severity], end_color=FILL[f.severity])
     if not findings:
-        ws.append(["", "", "", "", "未发现问题", ""])
+        append_row(ws, ["", "", "", "", "未发现问题", ""])
     for col, width in zip("ABCDEF", (8, 22, 14, 10, 70, 16)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -143,19 +192,19 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "scored")
-    wb = _load_for_copy(source)
+    wb, names = _load_for_copy(source)
     for read in sheets:
-        if Path(read.file) != source or not read.mapped or read.sheet not in wb.sheetnames:
+        if Path(read.file) != source or not read.mapped or names.get(read.sheet) not in wb.sheetnames:
             continue
-        ws = wb[read.sheet]
+        ws = wb[names[read.sheet]]
         letter = read.columns.get("total")
         if letter is None:
             from openpyxl.utils import get_column_letter
             letter = get_column_letter(ws.max_column + 1)
-            ws[f"{letter}{read.header_row}"] = "最终得分"
+            put(ws[f"{letter}{read.header_row}"], "最终得分")
             ws[f"{letter}{read.header_row}"].font = Font(bold=True)
         mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
         for row, score in zip(mine["row"], mine["final_score"]):
-            ws[f"{letter}{int(row)}"] = float(score)
-    save_copy(wb, target)
+            put(ws[f"{letter}{int(row)}"], float(score))
+    save_copy(wb, target, "scored")
     return target

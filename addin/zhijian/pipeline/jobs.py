@@ -16,6 +16,8 @@ from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.findings import Finding
 from zhijian.engine.periods import main_period_date, parse_period, period_of
 from zhijian.engine.rubric import Rubric
+from zhijian.files.guard import guard_outputs
+from zhijian.files.inputs import expand_inputs
 from zhijian.files.provenance import Provenance, file_sha256
 
 from .load import load_calls
@@ -37,22 +39,55 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
                 progress: Callable[[Path], None] | None = None,
                 on_files: Callable[[int], None] | None = None, appeals: str | Path | None = None,
                 policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
-                store: Path | None = None) -> Consolidation:
+                store: Path | None = None, output: Path | None = None) -> Consolidation:
     """Read every input and analyse the valid calls of the period (`period_kind` holding `date`;
-    without `date`, see `main_period_date`); what was read goes into the history `store` if given."""
+    without `date`, see `main_period_date`); what was read goes into the history `store` if given.
+    `output`, the workbook to be written, is refused before any reading when it is one of the
+    files read."""
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy, store=store, command="consolidate")
+                        appeals=appeals, policy=policy, store=store, command="consolidate",
+                        outputs=[output], reads=_reads(rubric))
     dates = loaded.dates()
     if date is None:
         date = main_period_date(period_kind, dates) if dates else dt.date.today()
     period, label = period_of(period_kind, date)
     valid, findings, excluded = loaded.select(period)
+    loaded.notes += period_notes(loaded, valid, label, lead)
     analysis = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
     prov = Provenance.of("consolidate", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
                          options={"period": period_kind, "date": date.isoformat(), "lead": lead,
                                   **policy_options(policy, appeals)})
     return Consolidation(analysis, findings, loaded.files, loaded.notes, appeals=loaded.appeals_of(period),
                          provenance=prov)
+
+
+def _reads(rubric: Rubric) -> dict[str, list]:
+    """The files a job reads besides its inputs and register: the rubric's own file."""
+    return {"评分标准": [rubric.path]}
+
+
+def period_notes(loaded, valid, label: str, lead: str | None) -> list[str]:
+    """What the user should know about the period chosen: no valid call in it, or a --lead who
+    scored none of the calls."""
+    notes = []
+    if valid.empty:
+        dates = loaded.dates()
+        span = f"(评分表中的日期为 {min(dates)} 至 {max(dates)})" if dates else ""
+        notes.append(f"统计周期 {label} 中没有有效评分{span};报表中的指标为空")
+    inspectors = set(loaded.calls["inspector"].tolist()) if "inspector" in loaded.calls else set()
+    if lead and lead not in inspectors:
+        notes.append(f"质检班长“{lead}”没有评过任何一通录音(不在评分表的质检员中);校正录音按各评分项中位数计")
+    return notes
+
+
+def guard_report(result, output: Path) -> None:
+    """The report workbook is never one of the files its figures come from."""
+    prov = result.provenance
+    reads = {"评分表": result.files}
+    if prov is not None:
+        reads["申诉登记表"] = [prov.appeals[0]] if prov.appeals else []
+        reads["上月评分表"] = [p[0] for p in prov.previous]
+    guard_outputs([output], reads)
 
 
 def policy_options(policy: AppealPolicy, appeals) -> dict:
@@ -67,6 +102,7 @@ def policy_options(policy: AppealPolicy, appeals) -> dict:
 def write_consolidation(result: Consolidation, output: Path) -> Path:
     from zhijian.reports.analysis_workbook import write_analysis_workbook
 
+    guard_report(result, Path(output))
     result.output = write_analysis_workbook(result.analysis, Path(output), findings=result.findings,
                                             sources=[str(f) for f in result.files], appeals=result.appeals,
                                             provenance=result.provenance)
@@ -89,15 +125,18 @@ class PeriodicReport:
 def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None, lead: str | None = None,
                   quota_per_day: int = 60, appeals: str | Path | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
-                  other_rubrics=(), progress=None, on_files=None, store: Path | None = None) -> PeriodicReport:
+                  other_rubrics=(), progress=None, on_files=None, store: Path | None = None,
+                  output: Path | None = None) -> PeriodicReport:
     """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
     from zhijian.engine.weekly import build_weekly, latest_week
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy, store=store, command="weekly")
+                        appeals=appeals, policy=policy, store=store, command="weekly",
+                        outputs=[output], reads=_reads(rubric))
     period = parse_period(week) if week else latest_week(loaded)
     report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day)
-    _, findings, _ = loaded.select(period)
+    valid, findings, _ = loaded.select(period)
+    loaded.notes += period_notes(loaded, valid, period.describe(), lead)
     key = f"{period.start.isocalendar()[0]}-W{period.start.isocalendar()[1]:02d}"
     prov = Provenance.of("weekly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
                          options={"week": key, "lead": lead, "quota_per_day": quota_per_day,
@@ -110,15 +149,18 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                    rubric_source: str | None = None, other_rubrics=(), progress=None,
                    on_files=None, plans: str | Path | None = None, store: Path | None = None,
-                   complaints: list[str] | None = None) -> PeriodicReport:
+                   complaints: list[str] | None = None, output: Path | None = None) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
     previous month from `previous` inputs when given, else from the same inputs when they hold
     it, else from the history `store` when one is configured (see `previous_from_store`); the
     轮回抽检 check against the 抽检计划 workbooks of the folder `plans` when given."""
     from zhijian.engine.monthly import build_monthly, previous_month
 
+    if output is not None and previous:
+        guard_outputs([output], {"上月评分表": expand_inputs(previous)[0]})
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy, store=store, command="monthly")
+                        appeals=appeals, policy=policy, store=store, command="monthly",
+                        outputs=[output], reads=_reads(rubric))
     if month:
         period = parse_period(month)
     else:
@@ -137,7 +179,8 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
 
         report.extra["complaints"] = section_for(complaints, report.label, period,
                                                  [previous_month(period), period])
-    _, findings, _ = loaded.select(period)
+    valid, findings, _ = loaded.select(period)
+    loaded.notes += period_notes(loaded, valid, period.describe(), lead)
     plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
         if plans is not None else {}
     prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
@@ -197,6 +240,7 @@ def write_periodic(result: PeriodicReport, output: Path) -> Path:
         from zhijian.reports.monthly_workbook import write_monthly_workbook as write
     else:
         from zhijian.reports.weekly_workbook import write_weekly_workbook as write
+    guard_report(result, Path(output))
     result.output = write(result.report, Path(output), findings=result.findings,
                           sources=[str(f) for f in result.files], appeals=result.appeals,
                           provenance=result.provenance)

@@ -13,6 +13,7 @@ from zhijian.engine.loaded import Loaded
 from zhijian.engine.rubric import Rubric
 from zhijian.engine.validate import check_grids
 from zhijian.errors import InputFileError
+from zhijian.files.guard import guard_outputs
 from zhijian.files.inputs import expand_inputs
 from zhijian.files.workbooks import read_grids
 
@@ -39,11 +40,14 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
                progress: Callable[[Path], None] | None = None,
                on_files: Callable[[int], None] | None = None,
                appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
-               store: Path | None = None, command: str = "import") -> Loaded:
+               store: Path | None = None, command: str = "import", outputs=(),
+               reads: dict | None = None) -> Loaded:
     """Read and check every sheet of the inputs (files, folders, globs); apply the decided
     appeals of the register `appeals` (申诉登记表) when given; add what was read to the history
-    store `store` when one is configured."""
+    store `store` when one is configured. Before anything is read, `outputs` (the files the job
+    will write) are refused when one is an input, the register or one of `reads` (role -> paths)."""
     files, notes = expand_inputs(inputs)
+    guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})})
     if not files:
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
     if on_files:
@@ -73,7 +77,11 @@ def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str
 def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:
     """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
     appeals, findings, sheet = [], [], ""
-    for grid in read_grids(register):
+    grids = read_grids(register)
+    if all(any(f.rule == Rule.SHEET_UNMAPPED for f in read_register(rubric, g)[1]) for g in grids):
+        raise InputFileError(f"{register}: 不是申诉登记表(没有一个工作表有“录音编号”等登记表的列);"
+                             "可用 zhijian appeals template 生成登记表")
+    for grid in grids:
         found, problems = read_register(rubric, grid)
         if found or not appeals:
             appeals, findings, sheet = found, problems, grid.sheet

@@ -1,0 +1,115 @@
+"""Outputs never touch inputs.
+
+`guard_outputs` is called by every command that writes, before any work: it resolves the real
+path (after symlinks, and the same file under two names) of every output and of every input,
+register, roster, rubric or configuration the command reads, and refuses an output that is one of
+them, a folder, or named twice.
+
+zhijian's own outputs are recognised by their provenance (`zhijian_output`): reports carry the
+hidden `_zhijian` sheet and the `zhijian_command` document property, the checked and scored copies
+the `zhijian_copy` property. Folders and globs of inputs skip them, and skip the temporary files
+of an interrupted write (`.~zhijian-*`, see atomic.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from zhijian.errors import OutputPathError
+
+TEMP_PREFIX = ".~zhijian-"  # atomic_path's temporary files
+COPY_PROPERTY = "zhijian_copy"  # set on the checked and scored copies: "checked" | "scored"
+REPORT_PROPERTY = "zhijian_command"  # set on every report (provenance)
+_SMALL_PART = 1 << 20  # docProps/custom.xml and xl/workbook.xml are read only below this size
+
+
+def real_path(path: str | Path) -> str:
+    """The absolute path with every symlink resolved (the file it really is)."""
+    return os.path.realpath(os.path.abspath(os.fspath(path)))
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)  # hard links too
+    except OSError:
+        return False
+
+
+def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iterable[str | Path | None]]) -> None:
+    """Refuse (OutputPathError, exit 2) an output that is a folder, is named twice, or is one of the
+    files read: `reads` maps what a file is to the user ("评分表", "申诉登记表", …) to its paths."""
+    read: list[tuple[str, str, str]] = []  # (real path, as given, role)
+    for role, paths in reads.items():
+        for p in paths:
+            if p is not None and str(p) and os.path.exists(p):
+                read.append((real_path(p), str(p), role))
+    seen: dict[str, str] = {}
+    for out in outputs:
+        if out is None:
+            continue
+        text = os.fspath(out)
+        if text.endswith(("/", os.sep)) or os.path.isdir(text):
+            raise OutputPathError(f"{text}: 这是一个文件夹,请给出输出文件的名称(如 {Path(text) / '报表.xlsx'})")
+        key = real_path(text)
+        for real, given, role in read:
+            if key == real or _same_file(key, real):
+                raise OutputPathError(f"输出文件 {text} 就是要读取的{role} {given};zhijian 从不覆盖源文件,"
+                                      "请换一个输出文件名")
+        if key.lower() in seen:
+            raise OutputPathError(f"两个输出都写到 {text}(与 {seen[key.lower()]} 相同),请分别命名")
+        seen[key.lower()] = text
+
+
+def is_temp_file(path: str | Path) -> bool:
+    return Path(path).name.startswith(TEMP_PREFIX)
+
+
+def _small_part(z: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return None
+    return z.read(info) if info.file_size <= _SMALL_PART else None
+
+
+def custom_properties(path: str | Path) -> dict[str, str]:
+    """Custom document properties of an .xlsx/.xlsm file (docProps/custom.xml), by name; {} when
+    it has none or cannot be read."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            data = _small_part(z, "docProps/custom.xml")
+        root = ET.fromstring(data) if data else None
+    except (OSError, zipfile.BadZipFile, ET.ParseError, ValueError):
+        return {}
+    out: dict[str, str] = {}
+    for prop in root if root is not None else ():
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = prop[0].text or ""
+    return out
+
+
+_HIDDEN_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*\bname="_zhijian"')
+
+
+def zhijian_output(path: str | Path) -> str | None:
+    """What zhijian wrote this file as ("报表", "标注副本", "计分副本"), or None for any other file."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    props = custom_properties(path)
+    if REPORT_PROPERTY in props:
+        return "报表"
+    if COPY_PROPERTY in props:
+        return {"checked": "标注副本", "scored": "计分副本"}.get(props[COPY_PROPERTY], "副本")
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = _small_part(z, "xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    return "报表" if book and _HIDDEN_SHEET.search(book) else None
