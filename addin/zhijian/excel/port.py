@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 from typing import Any, Protocol, Sequence, runtime_checkable
 
@@ -151,21 +150,9 @@ def normal_colour(colour: str | None) -> str | None:
 
 def read_custom_properties(path: Path) -> dict[str, str]:
     """Custom document properties of an .xlsx/.xlsm file (docProps/custom.xml), by name."""
-    import xml.etree.ElementTree as ET
+    from zhijian.files.guard import custom_properties
 
-    try:
-        with zipfile.ZipFile(path) as z:
-            if "docProps/custom.xml" not in z.namelist():
-                return {}
-            root = ET.fromstring(z.read("docProps/custom.xml"))
-    except (OSError, zipfile.BadZipFile, ET.ParseError):
-        return {}
-    out = {}
-    for prop in root:
-        name = prop.get("name")
-        if name and len(prop):
-            out[name] = prop[0].text or ""
-    return out
+    return custom_properties(path)
 
 
 # --- the file port ---------------------------------------------------------------------------
@@ -243,6 +230,8 @@ class OpenpyxlPort:
         return cell
 
     def write_block(self, sheet: str, top_left: str, rows: Sequence[Sequence[Any]]) -> None:
+        from zhijian.files.cells import put
+
         ws = self._ws(sheet)
         r0, c0 = split_cell(top_left)
         for i, row in enumerate(rows):
@@ -253,9 +242,7 @@ class OpenpyxlPort:
                 v = plain(v)
                 if v == "":
                     v = None  # as in Excel: an empty string leaves the cell empty
-                cell.value = v
-                if isinstance(v, str) and v.startswith("="):
-                    cell.data_type = "s"  # text, never a formula
+                put(cell, v)  # text, never a formula
 
     def fill(self, sheet: str, cells: Sequence[str], colour: str | None) -> None:
         from openpyxl.styles import PatternFill

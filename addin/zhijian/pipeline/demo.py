@@ -221,9 +221,11 @@ def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> Non
     """One inspector's daily 评分表, laid out like the generated template (title, categories, headers)."""
     import xlsxwriter
 
+    from zhijian.reports.toolkit import WORKBOOK_OPTIONS, close_workbook
+
     specs = [s for s in column_specs(rubric)]
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         ws = wb.add_worksheet("评分表")
         bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
                               "border": 1, "bg_color": "#DDEBF7"})
@@ -248,7 +250,7 @@ def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> Non
                 else:
                     ws.write_number(r, c, v)
         ws.freeze_panes(3, col["recording_id"] + 1)
-        wb.close()
+        close_workbook(wb)
 
 
 def write_month(rubric: Rubric, month: str, seed: int, folder: Path, *, plant_errors: bool,
@@ -322,9 +324,42 @@ def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+MARKER = ".zhijian-demo"  # in every folder the demo made: only such a folder is written over
+MARKER_TEXT = "zhijian demo 生成的文件夹;再次运行 zhijian demo --out 此文件夹 会覆盖其中的演示文件。\n"
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    """Make `out_dir` the demo's: a new or empty folder gets the marker; a folder with files in it
+    is used only when an earlier demo made it (the marker), so the demo never deletes or
+    overwrites a user's files."""
+    from zhijian.errors import OutputPathError
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputPathError(f"{out_dir} 是一个文件,不是文件夹;请用 --out 指定一个新的或空的文件夹")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise OutputPathError(f"{out_dir} 不是空文件夹,也不是 zhijian demo 生成的;为免删除或覆盖其中的文件,"
+                              "请用 --out 指定一个新的或空的文件夹")
+    with atomic_path(out_dir / MARKER) as tmp:
+        tmp.write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def write_scored_csv(detail: pd.DataFrame, path: Path) -> None:
+    """scored_calls.csv: every text cell neutralised (a remark "=1+1" cannot run in a spreadsheet)."""
+    from zhijian.files.cells import csv_safe
+
+    detail = detail.copy()
+    for col in detail.columns:
+        if detail[col].dtype == object:
+            detail[col] = detail[col].map(csv_safe)
+    with atomic_path(path) as tmp:
+        detail.to_csv(tmp, index=False, encoding="utf-8-sig")
+
+
 def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
              progress: Callable[[Path], None] | None = None) -> DemoSummary:
     rubric = load_rubric(RUBRIC)
+    prepare_out_dir(out_dir)
     sheets_dir = out_dir / "sheets"
     plans_dir = out_dir / "plans"
     roster = write_month(rubric, month, seed, sheets_dir, plant_errors=True,
@@ -354,8 +389,7 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
                   ["fatal_errors", "error_deduction", "call_score", "final_score", "grade", "has_error"]
     detail = checked.calls[detail_cols].copy()
     detail["file"] = detail["file"].map(lambda p: Path(p).name)
-    with atomic_path(out_dir / "scored_calls.csv") as tmp:
-        detail.to_csv(tmp, index=False, encoding="utf-8-sig")
+    write_scored_csv(detail, out_dir / "scored_calls.csv")
     summary.written.append(out_dir / "scored_calls.csv")
     bad_files = sorted({Path(f.file) for f in checked.report.findings if f.cell})
     for f in bad_files:

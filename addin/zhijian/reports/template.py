@@ -35,7 +35,7 @@ from zhijian.files.atomic import atomic_path
 from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
                               TemplateLayout, column_units, template_layout)
 from .template_notes import write_notes
-from .toolkit import CREATED
+from .toolkit import CREATED, WORKBOOK_OPTIONS, close_workbook
 
 _FIELD_KEYS = ("date", "inspector", "agent_id", "agent_name", "team", "recording_id", "call_type")
 _GROUP_OF_KIND = {"bonus": "加减分", "deduction": "加减分", "zero": "清零", "offence": "考核条款",
@@ -229,11 +229,11 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300, *, prefill
     path = Path(path)
     with atomic_path(path) as tmp:  # never a half-written template
         lay = template_layout(rubric)
-        wb = xlsxwriter.Workbook(str(tmp))
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)  # rubric text never becomes a formula
         _set_properties(wb, rubric)
         _write_scores(wb, rubric, lay, rows, prefill)
         write_notes(wb, rubric, lay)
-        wb.close()
+        close_workbook(wb)
     return path
 
 

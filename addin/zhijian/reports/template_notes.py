@@ -10,6 +10,7 @@ import xlsxwriter
 
 from zhijian.engine.rubric import Rubric, fmt_number
 
+from .toolkit import write_text
 from .template_layout import NOTES_SHEET, YES_TEXT, TemplateLayout, column_units
 
 
@@ -52,7 +53,7 @@ class _NotesSheet:
 
     def title(self, text: str) -> None:
         self.ws.set_row(self.r, 22)
-        self.ws.write(self.r, 0, text, self.f_title)
+        write_text(self.ws, self.r, 0, text, self.f_title)
         self.r += 1
 
     def line(self, *cells, fmt=None) -> None:
@@ -61,7 +62,7 @@ class _NotesSheet:
         n = 1
         for c, v in enumerate(cells):
             text = "" if v is None else v
-            self.ws.write(self.r, c, text, fmt)
+            write_text(self.ws, self.r, c, text, fmt)
             n = max(n, _lines(str(text), self.WIDTHS[c]))
         self._fit(n)
         self.r += 1
@@ -76,7 +77,7 @@ class _NotesSheet:
         self.r += 1
 
     def info(self, key: str, value: str) -> None:
-        self.ws.write(self.r, 0, key, self.f_key)
+        write_text(self.ws, self.r, 0, key, self.f_key)
         self.ws.merge_range(self.r, 1, self.r, self.last_col, value, self.f_plain)
         self.r += 1
 

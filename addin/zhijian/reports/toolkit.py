@@ -45,7 +45,8 @@ DATE = "yyyy-mm-dd"
 SIGNED = "+0.0;-0.0;0.0"
 SIGNED2 = "+0.00;-0.00;0.00"
 
-# Text is text: no cell of data ever becomes a formula, a number or a link.
+# Text is text: no cell of data ever becomes a formula, a number or a link (for every XlsxWriter
+# workbook zhijian writes, so that even `write` and `merge_range` keep text as text).
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
@@ -62,7 +63,36 @@ def new_workbook(path: Path, *, title: str, subject: str, default_font: dict | N
         wb = xlsxwriter.Workbook(str(tmp), options)
         wb.set_properties({"title": title, "subject": subject, "author": "zhijian", "created": CREATED})
         yield wb
+        close_workbook(wb)
+
+
+def close_workbook(wb) -> None:
+    """Close (write) an XlsxWriter workbook; the operating system's error as itself (XlsxWriter
+    wraps it), so that atomic_path names the output and the reason."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
         wb.close()
+    except FileCreateError as e:
+        cause = e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e))
+        raise cause from None
+
+
+def write_text(ws, r: int, c: int, value: Any, fmt=None) -> None:
+    """User text into an XlsxWriter cell: a string always with `write_string` (never a formula,
+    a number or a link, whatever it starts with), a number as a number, nothing as a blank. Every
+    writer that does not go through `Sheet.put` writes user text with this."""
+    if value is None or (isinstance(value, str) and value == ""):
+        if fmt is not None:
+            ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(r, c, value, fmt)
+    elif isinstance(value, (bool, np.bool_)):
+        ws.write_boolean(r, c, bool(value), fmt)
+    elif isinstance(value, (int, float, np.integer, np.floating)):
+        ws.write_number(r, c, float(value), fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
 
 
 def display_width(text: str) -> float:
