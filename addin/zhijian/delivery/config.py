@@ -270,6 +270,9 @@ def load_config(path: str | Path | None = None) -> DeliveryConfig:
         hint = f"请参照 {example_config_path()} 写一份" + ("" if path else f",保存为当前文件夹下的 {DEFAULT_CONFIG},"
                                                            "或用 --config 指定配置文件")
         raise DeliveryConfigError([(str(p), None, f"找不到发送配置文件;{hint}")])
+    from zhijian.files.yamldoc import check_file_size
+
+    check_file_size(p, DeliveryConfigError)
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

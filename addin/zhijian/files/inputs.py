@@ -1,36 +1,125 @@
 """Expanding the inputs a user names (files, folders, globs) into workbook paths, with notes on what
-was skipped."""
+was skipped.
+
+A name is taken literally when such a file or folder exists (`day[1].xlsx` is that file), as a glob
+only otherwise. Folders and `**` never descend into symlinked folders (a link back up would read
+the same files again, or forever); every file is read once, however many names lead to it.
+Excel's lock files (`~$…`), zhijian's own outputs (reports and copies, recognised by their
+provenance) and the temporary files of an interrupted write (`.~zhijian-…`) are skipped.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from pathlib import Path
 
+from .guard import is_temp_file, real_path, zhijian_output
 from .workbooks import EXCEL_SUFFIXES
 
-def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[str]]:
-    """Files, folders (all workbooks inside, recursively) and globs -> workbook paths, and notes on
-    what was skipped (Excel lock files ~$…, files that are not workbooks)."""
-    import glob
+_MAGIC = set("*?[")
 
+
+def _has_magic(text: str) -> bool:
+    return any(ch in _MAGIC for ch in text)
+
+
+def _walk_files(folder: Path, notes: list[str]) -> list[Path]:
+    """Every file below `folder`, symlinked folders left out (with a note)."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        for d in dirs:
+            if os.path.islink(os.path.join(top, d)):
+                notes.append(f"跳过符号链接的文件夹 {Path(top) / d}")
+        found += [Path(top) / f for f in files]
+    return sorted(found)
+
+
+def _glob(pattern: str, notes: list[str]) -> list[Path]:
+    """The files matching `pattern` (`*`, `?`, `[…]` within a name, `**` for any folders below);
+    `**` does not follow symlinked folders, names starting with "." match only a pattern that
+    does."""
+    parts = Path(pattern).parts
+    first = next(i for i, part in enumerate(parts) if _has_magic(part))
+    root = Path(*parts[:first]) if first else Path(".")
+    found: set[Path] = set()
+
+    def entries(folder: Path):
+        try:
+            with os.scandir(folder) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError:
+            return []
+
+    def match(folder: Path, rest: tuple[str, ...], *, linked_ok: bool) -> None:
+        head, tail = rest[0], rest[1:]
+        if head == "**":
+            if tail:
+                match(folder, tail, linked_ok=linked_ok)
+            for e in entries(folder):
+                if e.name.startswith("."):
+                    continue
+                if e.is_dir(follow_symlinks=False):
+                    match(Path(e.path), rest, linked_ok=False)
+                elif e.is_symlink() and e.is_dir():
+                    notes.append(f"跳过符号链接的文件夹 {e.path}")
+                elif not tail and e.is_file():
+                    found.add(Path(e.path))
+            return
+        for e in entries(folder):
+            if e.name.startswith(".") and not head.startswith("."):
+                continue
+            if not fnmatch.fnmatch(e.name, head):
+                continue
+            if tail:
+                if e.is_dir(follow_symlinks=linked_ok):
+                    match(Path(e.path), tail, linked_ok=linked_ok)
+            elif e.is_file():
+                found.add(Path(e.path))
+
+    if root.is_dir():
+        match(root, parts[first:], linked_ok=True)
+    return sorted(found)
+
+
+def _skip_reason(path: Path, explicit: bool) -> str | None:
+    """Why `path` is not read as a 评分表, or None when it is."""
+    if path.name.startswith("~$"):
+        return f"跳过 Excel 锁文件 {path}"
+    if is_temp_file(path):
+        return f"跳过 zhijian 未写完的临时文件 {path}"
+    if not explicit and path.suffix.lower() not in EXCEL_SUFFIXES | {".xls"}:
+        return f"跳过非工作簿文件 {path}"
+    kind = zhijian_output(path)
+    if kind:
+        return f"跳过 zhijian 生成的{kind} {path}(不是评分表)"
+    return None
+
+
+def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[str]]:
+    """Files, folders (all workbooks inside, recursively) and globs -> workbook paths, each file
+    once (by its real path), and notes on what was skipped."""
     files: list[Path] = []
+    seen: set[str] = set()
     notes: list[str] = []
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            candidates = sorted(x for x in p.rglob("*") if x.is_file())
-            explicit = False
-        elif any(ch in item for ch in "*?["):
-            candidates = sorted(Path(x) for x in glob.glob(item, recursive=True) if Path(x).is_file())
-            explicit = False
-        else:
+            candidates, explicit = _walk_files(p, notes), False
+        elif p.exists() or not _has_magic(item):
             candidates, explicit = [p], True
+        else:
+            candidates, explicit = _glob(item, notes), False
         for c in candidates:
-            if c.name.startswith("~$"):
-                notes.append(f"跳过 Excel 锁文件 {c}")
-            elif explicit or c.suffix.lower() in EXCEL_SUFFIXES | {".xls"}:
-                files.append(c)
-            else:
-                notes.append(f"跳过非工作簿文件 {c}")
+            reason = _skip_reason(c, explicit)
+            if reason:
+                notes.append(reason)
+                continue
+            key = real_path(c) if c.exists() else str(c)
+            if key in seen:
+                continue
+            seen.add(key)
+            files.append(c)
         if not candidates:
             notes.append(f"没有找到匹配的文件: {item}")
-    return list(dict.fromkeys(files)), notes
+    return files, notes

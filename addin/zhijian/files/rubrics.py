@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from zhijian.engine.rubric import Rubric, rubric_problems
 from zhijian.errors import RubricError
 
-from .yamldoc import line_for, read_mapping, validation_problems
+from .yamldoc import check_file_size, line_for, read_mapping, validation_problems
 
 
 def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
@@ -40,6 +40,7 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.is_file():
             raise RubricError([(str(p), None, "找不到评分标准文件")])
+        check_file_size(p, RubricError)
         try:
             text = p.read_text(encoding="utf-8")
         except UnicodeDecodeError:

@@ -14,6 +14,16 @@ from zhijian.errors import InputFileError
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+# Bounded reading: a workbook is a zip of XML parts, and a small file can unpack to gigabytes
+# (a "zip bomb"). Before any parser sees a workbook, the sizes its zip directory declares are
+# checked against these limits (README, 安全与数据); a real 评分表 is far below all of them.
+MAX_PART_BYTES = 200 * 1024 * 1024  # one part (a worksheet's XML, the shared strings) unpacked
+MAX_TOTAL_BYTES = 500 * 1024 * 1024  # all parts together, unpacked
+MAX_RATIO = 100  # unpacked / packed size, for a part over RATIO_FROM_BYTES (XML packs 5–20×)
+RATIO_FROM_BYTES = 10 * 1024 * 1024
+MAX_PARTS = 10_000
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
 
 
 def check_readable(path: Path) -> None:
@@ -39,6 +49,29 @@ def check_readable(path: Path) -> None:
         raise InputFileError(f"{path}: 工作簿设置了打开密码(已加密),请在 Excel 中取消密码后另存再试")
     if not zipfile.is_zipfile(path):
         raise InputFileError(f"{path}: 文件已损坏或不是 Excel 工作簿,无法打开")
+    check_zip_limits(path)
+
+
+def check_zip_limits(source: str | Path | io.BytesIO, name: str | None = None) -> None:
+    """Refuse (InputFileError) a workbook whose parts would unpack beyond the limits above."""
+    name = str(name or source)
+    try:
+        with zipfile.ZipFile(source) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputFileError(f"{name}: 文件已损坏或不是 Excel 工作簿,无法打开") from None
+    mb = 1024 * 1024
+    too_big = (f"{name}: 工作簿解压后过大,为防止耗尽内存而拒绝读取(单个部件上限 {MAX_PART_BYTES // mb} MB、"
+               f"合计 {MAX_TOTAL_BYTES // mb} MB、压缩比 {MAX_RATIO} 倍)")
+    if len(infos) > MAX_PARTS:
+        raise InputFileError(f"{name}: 工作簿包含 {len(infos)} 个部件,超过上限 {MAX_PARTS},拒绝读取")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES or \
+                (info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO):
+            raise InputFileError(too_big + f";{info.filename} 解压后 {info.file_size / mb:.0f} MB")
 
 
 def read_grids(path: Path) -> list[Grid]:
@@ -105,6 +138,9 @@ def _restore_error_cells(path: Path, grids: list[Grid]) -> None:
 
 
 def read_csv(path: Path) -> Grid:
+    path = Path(path)
+    if path.stat().st_size > MAX_CSV_BYTES:
+        raise InputFileError(f"{path}: CSV 文件超过 {MAX_CSV_BYTES // 1024 // 1024} MB,拒绝读取")
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:

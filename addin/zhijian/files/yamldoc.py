@@ -31,8 +31,47 @@ _PYDANTIC_ZH = {
 }
 
 
-def line_map(text: str) -> dict[tuple, int]:
-    """Map each path in the YAML document (keys and list indexes) to its 1-based line."""
+# Bounded reading: a small YAML file can name a node by an anchor and repeat it by aliases, nested
+# ("billion laughs"): 500 bytes that expand to billions of nodes. Files people edit are far below
+# these limits (README, 安全与数据).
+MAX_YAML_CHARS = 1_000_000
+MAX_YAML_NODES = 100_000  # nodes after expanding every alias
+MAX_YAML_DEPTH = 100
+
+
+def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) -> None:
+    """Refuse a document that expands (aliases followed) beyond MAX_YAML_NODES nodes or
+    MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor. Linear in the document:
+    each node's expanded size is counted once."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise error([(file, node.start_mark.line + 1, "YAML 中的别名(*)引用了包含它自己的锚点(&),无法读取")])
+        if depth > MAX_YAML_DEPTH:
+            raise error([(file, node.start_mark.line + 1, f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层,拒绝读取")])
+        open_nodes.add(key)
+        n = 1
+        if isinstance(node, yaml.MappingNode):
+            n += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            n += sum(size(v, depth + 1) for v in node.value)
+        open_nodes.discard(key)
+        if n > MAX_YAML_NODES:
+            raise error([(file, None, f"YAML 展开别名(*)后超过 {MAX_YAML_NODES} 个节点,拒绝读取"
+                                      "(别名嵌套过多,可能是恶意文件)")])
+        sizes[key] = n
+        return n
+
+    size(root, 0)
+
+
+def line_map(root: yaml.Node | None) -> dict[tuple, int]:
+    """Map each path in the composed YAML document (keys and list indexes) to its 1-based line."""
     lines: dict[tuple, int] = {}
 
     def walk(node: yaml.Node, path: tuple) -> None:
@@ -47,10 +86,35 @@ def line_map(text: str) -> dict[tuple, int]:
             for i, v in enumerate(node.value):
                 walk(v, path + (i,))
 
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is not None:
         walk(root, ())
     return lines
+
+
+def check_file_size(path, error: type[FileProblemsError]) -> None:
+    """Refuse a YAML file too large to be one, before reading it into memory."""
+    import os
+
+    if os.path.getsize(path) > 4 * MAX_YAML_CHARS:  # a character takes at most 4 bytes in UTF-8
+        raise error([(str(path), None, f"文件过大(超过 {MAX_YAML_CHARS // 1000} KB),不像是评分标准或配置文件,拒绝读取")])
+
+
+def load_yaml(text: str, file: str, error: type[FileProblemsError]) -> tuple[Any, yaml.Node | None]:
+    """The document in `text` (SafeLoader) and its composed root node, within the limits above;
+    `error` for a syntax error or a document beyond them."""
+    if len(text) > MAX_YAML_CHARS:
+        raise error([(file, None, f"文件过大(超过 {MAX_YAML_CHARS // 1000} KB),不像是评分标准或配置文件,拒绝读取")])
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _expanded_nodes(root, file, error)
+        return loader.construct_document(root), root
+    except RecursionError:
+        raise error([(file, None, f"YAML 嵌套超过 {MAX_YAML_DEPTH} 层,拒绝读取")]) from None
+    finally:
+        loader.dispose()
 
 
 def line_for(lines: dict[tuple, int], loc: tuple) -> int | None:
@@ -73,8 +137,8 @@ def read_mapping(text: str, file: str, error: type[FileProblemsError]) -> tuple[
     """The YAML mapping in `text` and the line of each of its paths; `error` for a syntax error
     or a document that is not a mapping."""
     try:
-        data = yaml.safe_load(text)
-        lines = line_map(text)
+        data, root = load_yaml(text, file, error)
+        lines = line_map(root)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         context = getattr(e, "context", None) or ""
