@@ -1,6 +1,11 @@
-"""What every command shares: the consoles (user text always escaped), error handling (a Chinese
-message and an exit code, never a traceback), the --json option and JSON printing, the appeal
-options, progress while inputs are read."""
+"""What every command shares: the consoles (user text is never read as markup), error handling (a
+Chinese message and an exit code, never a traceback), the --json option and JSON printing, the appeal
+options, progress while inputs are read.
+
+The consoles are made with `markup=False` and `emoji=False`: a cell holding "[/]" or "[vip]王丽"
+is printed as typed, never taken for rich markup; colour comes from `style=` (`print_note`,
+`print_error`, `styled` table cells), so no command formats markup into a string.
+"""
 
 from __future__ import annotations
 
@@ -8,51 +13,79 @@ import functools
 import json
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from zhijian.engine.findings import with_hints
 from zhijian.engine.rules import Rule
 from zhijian.errors import ZhijianError
 
+from .options import Hours
+
 # soft_wrap: messages are never broken mid-line (a file path must stay whole); off a terminal,
 # tables get room enough for Chinese columns.
 _WIDTH = None if sys.stdout.isatty() else 160
-console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
 
 
-def _log_path() -> Path:
-    import tempfile
-    return Path(tempfile.gettempdir()) / "zhijian-error.log"
+def print_note(text: str) -> None:
+    """A note or a warning (yellow, on stderr): what was skipped, what to check."""
+    err_console.print(text, style="yellow")
+
+
+def print_notes(notes) -> None:
+    for n in notes:
+        print_note(n)
+
+
+def print_error(text: str) -> None:
+    err_console.print(text, style="red")
+
+
+def styled(text: str, style: str) -> Text:
+    """A coloured table cell (the text as it is, never markup)."""
+    return Text(str(text), style=style)
 
 
 def handle_errors(fn):
-    """Turn what stops work into a Chinese message and an exit code; never show a traceback."""
+    """Turn what stops work into a Chinese message and an exit code; never show a traceback.
+    Libraries' warnings (pandas' PerformanceWarning on a very wide sheet …) are not shown."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return fn(*args, **kwargs)
         except ZhijianError as e:
-            err_console.print(f"[red]{e}[/red]")
+            print_error(str(e))
             sys.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except OSError as e:  # a file that cannot be read or written: the path and the reason
+            from zhijian.files.errorlog import os_error_text
+            print_error(os_error_text(e))
+            sys.exit(2)
+        except MemoryError:
+            print_error("内存不足,无法完成;请减少一次处理的文件,或检查输入文件是否异常")
+            sys.exit(2)
         except Exception:  # noqa: BLE001 - the last line of defence for users
-            log = _log_path()
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            err_console.print(f"[red]内部错误,请把日志文件 {log} 发给开发人员[/red]")
+            from zhijian.files.errorlog import write_error_log
+            log = write_error_log(traceback.format_exc())
+            print_error(f"内部错误,请把日志文件 {log} 发给开发人员" if log else "内部错误(日志文件无法写入)")
             sys.exit(3)
 
     return wrapper
 
 
 def appeals_options(fn):
-    fn = click.option("--window-hours", default=48.0, show_default=True,
+    fn = click.option("--window-hours", type=Hours(), default=48.0, show_default=True,
                       help="申诉时限: 成绩公布(评分日次日 10:00)后的小时数")(fn)
     return click.option("--appeals", type=click.Path(), help="申诉登记表 .xlsx: 改判的申诉替换原分数")(fn)
 
@@ -93,7 +126,7 @@ def findings_table(report) -> Table:
     t = Table("级别", "文件", "工作表", "单元格", "说明", title=f"校验结果: {report.errors} 个错误,{report.warnings} 个警告")
     for f in report.findings:
         colour = "red" if f.severity == "error" else "yellow"
-        t.add_row(f"[{colour}]{SEVERITY_ZH[f.severity]}[/{colour}]", Path(f.file).name, f.sheet, f.cell, f.message)
+        t.add_row(styled(SEVERITY_ZH[f.severity], colour), Path(f.file).name, f.sheet, f.cell, f.message)
     return t
 
 
@@ -114,6 +147,5 @@ def run_with_progress(as_json, fn, **kwargs):
     with Progress(console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = fn(on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task), **kwargs)
-    for n in result.notes:
-        err_console.print(f"[yellow]{n}[/yellow]")
+    print_notes(result.notes)
     return result

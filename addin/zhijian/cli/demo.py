@@ -7,11 +7,13 @@ from pathlib import Path
 import click
 
 from .common import console, err_console, handle_errors, json_option, print_json
+from .options import Count, Month
 
 @click.command()
-@click.option("--out", "out_dir", default="zhijian-demo", show_default=True, type=click.Path())
-@click.option("--month", default="2026-10", show_default=True, help="模拟数据的月份")
-@click.option("--seed", default=20261022, show_default=True, help="随机种子(同一种子结果相同)")
+@click.option("--out", "out_dir", default="zhijian-demo", show_default=True, type=click.Path(),
+              help="输出文件夹: 新的或空的文件夹,或以前的演示文件夹(内有 .zhijian-demo 标记)")
+@click.option("--month", type=Month(), default="2026-10", show_default=True, help="模拟数据的月份")
+@click.option("--seed", type=Count(0, 2**31 - 1), default=20261022, show_default=True, help="随机种子(同一种子结果相同)")
 @json_option
 @handle_errors
 def demo(out_dir, month, seed, as_json):

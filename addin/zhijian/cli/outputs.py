@@ -4,14 +4,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
 def output_file(output: str | None, default_name: str) -> Path:
+    """The file to write; `-o` ending in a path separator names a folder (made when missing)."""
     if not output:
         return Path.cwd() / default_name
     p = Path(output)
-    return p / default_name if p.is_dir() else p
+    return p / default_name if p.is_dir() or str(output).endswith(("/", os.sep)) else p
+
+
+def named_output(output: str | None) -> Path | None:
+    """The output file when `-o` names one (known before any input is read), else None: the
+    default name depends on the period the inputs hold."""
+    if not output or Path(output).is_dir() or str(output).endswith(("/", os.sep)):
+        return None
+    return Path(output)
 
 
 def name_list(text: str | None) -> list[str] | None:

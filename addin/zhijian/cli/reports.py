@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import click
 
-from .common import (other_rubrics, policy, print_appeals, run_with_progress, appeals_options, console,
-                     err_console, handle_errors, json_option, print_json)
-from .outputs import output_file
+from .common import (other_rubrics, policy, print_appeals, print_notes, run_with_progress, appeals_options,
+                     console, handle_errors, json_option, print_json, progress_bar)
+from .options import Choice, Count, Day, IsoWeek, Month, OutputPath
+from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--period", "period_kind", type=click.Choice(["day", "week", "month"]), default="month",
+@click.option("--period", "period_kind", type=Choice(["day", "week", "month"]), default="month",
               show_default=True, help="统计周期")
-@click.option("--date", "date_text", help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
+@click.option("--date", "day", type=Day(), help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准(默认取各评分项中位数)")
 @appeals_options
-@click.option("-o", "--output", type=click.Path(),
+@click.option("-o", "--output", type=OutputPath(),
               help="输出的服务质量分析表 .xlsx,或输出文件夹(默认: 当前文件夹下的 服务质量分析表_<统计周期>.xlsx)")
 @store_option
 @json_option
 @handle_errors
-def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, window_hours, output, store, as_json):
+def consolidate(inputs, rubric_name, period_kind, day, lead, appeals, window_hours, output, store, as_json):
     """把各质检员的评分表汇总成服务质量分析表,例如:
 
     zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month
@@ -31,28 +32,18 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
     """
     import datetime as dt
 
-    from rich.progress import Progress
-
     from zhijian.pipeline.jobs import consolidate as run, write_consolidation
-    from zhijian.errors import InputFileError
     from zhijian.files.rubrics import load_rubric
 
     r = load_rubric(rubric_name)
-    day = None
-    if date_text:
-        try:
-            day = dt.date.fromisoformat(date_text)
-        except ValueError:
-            raise InputFileError(f"无法识别的日期“{date_text}”,请写成 2026-11-02") from None
-    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+    with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = run(r, list(inputs), period_kind=period_kind, date=day, lead=lead,
                      other_rubrics=other_rubrics(r), appeals=appeals, policy=policy(window_hours),
-                     rubric_source=rubric_name, store=resolved_store(store),
+                     rubric_source=rubric_name, store=resolved_store(store), output=named_output(output),
                      on_files=lambda n: bar.update(task, total=n),
                      progress=lambda p: bar.advance(task))
-    for n in result.notes:
-        err_console.print(f"[yellow]{n}[/yellow]")
+    print_notes(result.notes)
     from zhijian.files.names import analysis_name
 
     out = write_consolidation(result, output_file(output, analysis_name(
@@ -73,7 +64,7 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
         console.print(f"  平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level});"
                       f"建议质检主题: {'、'.join(a.topics) or '无'}")
     if result.findings:
-        console.print(f"  [yellow]{len(result.findings)} 个校验问题,详见输出的“排除与重复”工作表[/yellow]")
+        console.print(f"  {len(result.findings)} 个校验问题,详见输出的“排除与重复”工作表", style="yellow")
     print_appeals(result.appeals)
     console.print(f"已写出: {out}")
 
@@ -83,11 +74,12 @@ def consolidate(inputs, rubric_name, period_kind, date_text, lead, appeals, wind
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--week", help="ISO 周,如 2026-W42(默认: 评分表中最近的一周)")
+@click.option("--week", type=IsoWeek(), help="ISO 周,如 2026-W42(默认: 评分表中最近的一周)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
-@click.option("--quota", default=60, show_default=True, help="每名质检员每个工作日的监听定额")
+@click.option("--quota", type=Count(1, 10_000), default=60, show_default=True,
+              help="每名质检员每个工作日的监听定额")
 @appeals_options
-@click.option("-o", "--output", type=click.Path(),
+@click.option("-o", "--output", type=OutputPath(),
               help="输出的质检周报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检周报_2026-W42.xlsx 这样的名称)")
 @store_option
 @json_option
@@ -100,17 +92,14 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
     不写 -o 时写出当前文件夹下的 质检周报_2026-W42.xlsx。
     """
     from zhijian.pipeline.jobs import weekly_report, write_periodic
-    from zhijian.errors import InputFileError
     from zhijian.files.names import WEEKLY, report_name
     from zhijian.files.rubrics import load_rubric
 
-    if week and not __import__("re").fullmatch(r"\d{4}-W\d{1,2}", week, flags=2):
-        raise InputFileError(f"无法识别的周“{week}”,请写成 2026-W42")
     r = load_rubric(rubric_name)
     result = run_with_progress(as_json, weekly_report, rubric=r, inputs=list(inputs), week=week, lead=lead,
                                 quota_per_day=quota, appeals=appeals, policy=policy(window_hours),
                                 rubric_source=rubric_name, other_rubrics=other_rubrics(r),
-                                store=resolved_store(store))
+                                store=resolved_store(store), output=named_output(output))
     out = write_periodic(result, output_file(output, report_name(WEEKLY, result.provenance.options["week"])))
     rep = result.report
     if as_json:
@@ -130,15 +119,16 @@ def weekly(inputs, rubric_name, week, lead, quota, appeals, window_hours, output
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--month", help="月份,如 2026-10(默认: 评分表中最近的月份)")
+@click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的月份)")
 @click.option("--previous", multiple=True,
               help="上月的评分表(文件、文件夹或通配符,可多次指定);不给且本次评分表中没有上月时,取历史库中的上月")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
-@click.option("--target", default=5, show_default=True, help="轮回抽检: 每名坐席每个工作日的抽检条数")
+@click.option("--target", type=Count(1, 10_000), default=5, show_default=True,
+              help="轮回抽检: 每名坐席每个工作日的抽检条数")
 @click.option("--plans", type=click.Path(), help="抽检计划所在的文件夹: 核对计划外的评分和计划内未评的录音")
 @appeals_options
 @complaints_option
-@click.option("-o", "--output", type=click.Path(),
+@click.option("-o", "--output", type=OutputPath(),
               help="输出的质检月报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检月报_2026-10.xlsx 这样的名称)")
 @store_option
 @json_option
@@ -152,18 +142,15 @@ def monthly(inputs, rubric_name, month, previous, lead, target, plans, appeals, 
     不写 -o 时写出当前文件夹下的 质检月报_2026-10.xlsx。
     """
     from zhijian.pipeline.jobs import monthly_report, write_periodic
-    from zhijian.errors import InputFileError
     from zhijian.files.names import MONTHLY, report_name
     from zhijian.files.rubrics import load_rubric
 
-    if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
-        raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
     r = load_rubric(rubric_name)
     result = run_with_progress(as_json, monthly_report, rubric=r, inputs=list(inputs), month=month,
                                 previous=list(previous) or None, lead=lead, sampling_target=target,
                                 appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
                                 other_rubrics=other_rubrics(r), plans=plans, store=resolved_store(store),
-                                complaints=list(complaints) or None)
+                                complaints=list(complaints) or None, output=named_output(output))
     out = write_periodic(result, output_file(output, report_name(MONTHLY, result.provenance.options["month"])))
     d = result.report.to_dict()
     if as_json:

@@ -7,7 +7,7 @@ import sys
 import click
 from rich.table import Table
 
-from .common import console, err_console, handle_errors, json_option, print_json
+from .common import console, handle_errors, json_option, print_error, print_json, styled
 
 @click.group()
 def rubric():
@@ -31,7 +31,7 @@ def rubric_check(file, as_json):
                 {"file": f, "line": line, "message": m} for f, line, m in e.problems]})
         else:
             for line in e.lines():
-                err_console.print(f"[red]{line}[/red]")
+                print_error(line)
         sys.exit(e.exit_code)
     if as_json:
         print_json({"ok": True, "id": r.id, "version": r.version, "items": len(r.items),
@@ -70,7 +70,7 @@ def rubric_show(name, as_json):
     if as_json:
         print_json(rubric_as_dict(r))
         return
-    console.print(f"[bold]《{r.name}》[/bold] {r.id} v{r.version}  满分 {r.full_marks:g} / "
+    console.print(styled(f"《{r.name}》", "bold") + f" {r.id} v{r.version}  满分 {r.full_marks:g} / "
                   f"良好 {r.marks.good:g} / 最低允许 {r.marks.pass_:g}")
     if r.categories:
         t = Table("类别", "评分项", "满分", "允许分值", "不涉及", "严重程度", "分类", title="评分项")
