@@ -42,8 +42,15 @@ def user_config(tmp_path, monkeypatch):
     path = tmp_path / "home" / ".zhijian.yaml"
     path.parent.mkdir()
     monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
-    monkeypatch.setattr(ribbon, "log_path", lambda: tmp_path / "zhijian-ribbon-error.log")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # platformdirs' cache folder
     return path
+
+
+def ribbon_log(tmp_path: Path) -> Path:
+    """The one log file the failed button wrote (files.errorlog: one per run)."""
+    logs = list((tmp_path / "cache" / "zhijian" / "logs").glob("ribbon-error-*.log"))
+    assert len(logs) == 1
+    return logs[0]
 
 
 def sha256(path: Path) -> str:
@@ -477,7 +484,7 @@ def test_unexpected_error_becomes_a_chinese_message_with_the_log(tmp_path):
         raise RuntimeError("boom")
 
     assert ribbon.run_on_port(port, "校验", broken) is None
-    log = tmp_path / "zhijian-ribbon-error.log"
+    log = ribbon_log(tmp_path)
     assert port.alerts == [f"校验: 出错了,操作没有完成。\n请把日志文件发给开发人员:\n{log}"]
     assert "RuntimeError: boom" in log.read_text(encoding="utf-8")
     assert port.statuses[-1] is None
@@ -693,7 +700,7 @@ def test_excel_button_when_excel_cannot_be_reached(tmp_path, monkeypatch, capsys
     assert e.value.code == 1
     err = capsys.readouterr().err
     assert "无法操作 Excel" in err and "Traceback" not in err
-    assert "Book.caller()" in (tmp_path / "zhijian-ribbon-error.log").read_text(encoding="utf-8")
+    assert "Book.caller()" in ribbon_log(tmp_path).read_text(encoding="utf-8")
 
 
 # --- 日报 ------------------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Callable
@@ -43,18 +42,13 @@ from .sheet_buttons import new_sheet_on_port, score_on_port, validate_on_port
 
 # --- running a button ---------------------------------------------------------------------------------
 
-def log_path() -> Path:
-    return Path(tempfile.gettempdir()) / "zhijian-ribbon-error.log"
+def _write_log(title: str) -> Path | str:
+    """The traceback in a new log file of this run under the user's cache folder
+    (files.errorlog); its path, or a note when it could not be written."""
+    from zhijian.files.errorlog import write_error_log
 
-
-def _write_log(title: str) -> Path:
-    log = log_path()
-    try:
-        log.write_text(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {title}\n{traceback.format_exc()}",
-                       encoding="utf-8")
-    except OSError:
-        pass
-    return log
+    log = write_error_log(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {title}\n{traceback.format_exc()}", "ribbon")
+    return log if log is not None else "(日志文件无法写入)"
 
 
 def run_on_port(port: WorkbookPort, title: str, work: Callable[..., ButtonResult], *args,
