@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import console, err_console, handle_errors, json_option, print_json
+from .common import console, handle_errors, json_option, print_json, print_note
+from .options import Choice
 
 KIND_CHOICES = ["daily", "weekly", "monthly", "briefing"]  # delivery.config.KINDS, imported only when the command runs
 
@@ -28,7 +29,9 @@ def _plan_lines(out, config, password_source: str | None) -> list[str]:
               else "附件: 无(内容在正文中)"),
              "个人信息: " + (out.masking.describe() if out.masking else "未遮蔽(--no-mask)"),
              f"服务器: {s.where}({s.security})" + (f",登录用户 {s.username},密码来源: {password_source}"
-                                                   if s.username else ",不登录")]
+                                                   if s.username else ",不登录"),
+             f"传输: {s.transport}",
+             f"配置文件: {config_file(config)}"]
     return lines
 
 
@@ -45,9 +48,14 @@ def _outgoing(report, config, kind: str, *, mask: bool):
     return build_outgoing(report, config, kind, mask=mask)
 
 
+def config_file(config) -> str:
+    """The configuration in use, as an absolute path (a planted ./zhijian-delivery.yaml shows)."""
+    return str(Path(config.path).resolve())
+
+
 @click.command("email")
 @click.argument("report", type=click.Path())
-@click.option("--kind", type=click.Choice(KIND_CHOICES), required=True,
+@click.option("--kind", type=Choice(KIND_CHOICES), required=True,
               help="报表类型: daily 日报、weekly 周报、monthly 月报、briefing 班前会点评(决定收件人与邮件模板)")
 @click.option("--config", "config_path", type=click.Path(),
               help="发送配置文件(默认: 当前文件夹的 zhijian-delivery.yaml)")
@@ -77,13 +85,19 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
     from zhijian.delivery.config import KINDS, find_password, load_config
     from zhijian.delivery.message import check_size, write_eml
     from zhijian.delivery.smtp import send
+    from zhijian.files.guard import guard_outputs
 
     config = load_config(config_path)
+    guard_outputs([eml_path], {"报表": [report], "发送配置文件": [config.path], "证书文件": [config.smtp.ca_file]})
     out = _outgoing(report, config, kind, mask=not no_mask)
     data = out.to_dict()
     data["attachment"]["limit"] = config.max_attachment_bytes
     data["attachment"]["over_limit"] = out.attachment_size > config.max_attachment_bytes
     data["server"] = config.smtp.where
+    data["transport"] = {"security": config.smtp.security, "encrypted": config.smtp.encrypted,
+                         "plaintext_auth": bool(config.smtp.username) and not config.smtp.encrypted,
+                         "description": config.smtp.transport}
+    data["config"] = config_file(config)
     password_source = find_password(config.smtp)[1] if config.smtp.username else None
 
     if eml_path:
@@ -95,15 +109,14 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
             console.print(line)
         console.print(f"已写出邮件草稿(未发送): {path}")
         if data["attachment"]["over_limit"]:
-            err_console.print(f"[yellow]注意: 附件超过配置的上限 {config.max_attachment_mb:g} MB,"
-                              "邮件服务器可能拒收[/yellow]")
+            print_note(f"注意: 附件超过配置的上限 {config.max_attachment_mb:g} MB,邮件服务器可能拒收")
         return
 
     if dry_run:
         if as_json:
             print_json(data | {"sent": False, "dry_run": True, "password_source": password_source})
         else:
-            console.print(f"试运行,不发送: {Path(report).name} 作为{KINDS[kind]}")
+            console.print(f"试运行,不发送: {out.attachment_name} 作为{KINDS[kind]}")
             for line in _plan_lines(out, config, password_source):
                 console.print(f"  {line}")
             console.print("  正文:")

@@ -18,6 +18,7 @@ from zhijian.errors import FileProblemsError, ZhijianError
 DEFAULT_CONFIG = "zhijian-delivery.yaml"
 EXAMPLE_CONFIG = "workbook_templates/delivery.example.yaml"
 DEFAULT_PASSWORD_ENV = "ZHIJIAN_SMTP_PASSWORD"
+PASSWORD_ENV_PREFIX = "ZHIJIAN_"  # password_env names only zhijian's own variables
 KEYRING_SERVICE = "zhijian"
 DEFAULT_MAX_ATTACHMENT_MB = 20.0
 RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0)  # 3 attempts; pass `delays=` to send() to change
@@ -87,6 +88,22 @@ class SmtpSettings(_Model):
     ca_file: str | None = None  # a CA bundle or a self-signed certificate to trust (PEM)
     verify: bool = True  # false: accept any certificate (only for a test server)
     timeout: float = 30.0
+    allow_plaintext_auth: bool = False  # true: log in over an unencrypted connection (security: none)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.security in ("starttls", "ssl")
+
+    @property
+    def transport(self) -> str:
+        """How the message travels, in words (the dry run says it)."""
+        port = self.effective_port
+        if self.security == "ssl":
+            return f"SSL/TLS 加密连接(端口 {port})"
+        if self.security == "starttls":
+            return f"STARTTLS 加密(端口 {port})" + ("" if self.verify else ",不验证服务器证书")
+        login = ",登录密码以明文发送(allow_plaintext_auth: true)" if self.username else ""
+        return f"不加密(明文,端口 {port}){login}"
 
     @property
     def effective_port(self) -> int:
@@ -153,6 +170,8 @@ def parse_address(text: str) -> tuple[str, str]:
     ValueError with a Chinese reason when it is not one e-mail address."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("邮件地址为空")
+    if has_control(text):
+        raise ValueError(f"“{text.strip()}”含有换行或控制字符")
     pairs = getaddresses([text.strip()])
     if len(pairs) > 1:
         raise ValueError(f"“{text}”包含多个地址,请每个地址单独写一项")
@@ -160,6 +179,25 @@ def parse_address(text: str) -> tuple[str, str]:
     if not addr or not _ADDRESS.fullmatch(addr) or text.count("<") != text.count(">"):
         raise ValueError(f"“{text}”不是有效的邮件地址(应写成 name@example.com 或 张三 <name@example.com>)")
     return name, addr
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds a line break or another control character (a header injection)."""
+    return any(ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85" for ch in text)
+
+
+def _smtp_problems(s: SmtpSettings) -> list[tuple[tuple, str]]:
+    """The password's variable and the transport of the login."""
+    probs: list[tuple[tuple, str]] = []
+    if not re.fullmatch(PASSWORD_ENV_PREFIX + r"[A-Z0-9_]+", s.password_env):
+        probs.append((("smtp", "password_env"), f"环境变量名应以 {PASSWORD_ENV_PREFIX} 开头(大写字母、数字、下划线),"
+                                                f"如 {DEFAULT_PASSWORD_ENV};不能用来读取其他程序的变量({s.password_env})"))
+    if s.username and not s.encrypted and not s.allow_plaintext_auth:
+        probs.append((("smtp", "security"), "security: none 不加密,登录密码会以明文发送;请改用 starttls 或 ssl,"
+                                           "确需在内网明文登录时在 smtp 下写 allow_plaintext_auth: true"))
+    if has_control(s.host) or (s.username and has_control(s.username)):
+        probs.append((("smtp",), "服务器地址或用户名含有换行或控制字符"))
+    return probs
 
 
 def _template_problems(text: str) -> str | None:
@@ -180,8 +218,11 @@ def _semantic_problems(c: DeliveryConfig, base: Path) -> list[tuple[tuple, str]]
         parse_address(c.sender.address)
     except ValueError as e:
         probs.append((("sender", "address"), str(e)))
+    if c.sender.name and has_control(c.sender.name):
+        probs.append((("sender", "name"), "发件人名称含有换行或控制字符"))
     if not c.smtp.host.strip():
         probs.append((("smtp", "host"), "邮件服务器地址为空"))
+    probs += _smtp_problems(c.smtp)
     if c.smtp.port is not None and not 0 < c.smtp.port < 65536:
         probs.append((("smtp", "port"), f"端口 {c.smtp.port} 不在 1–65535 之内"))
     if c.smtp.ca_file and not (base / c.smtp.ca_file).is_file():

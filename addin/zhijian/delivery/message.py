@@ -3,6 +3,7 @@ attachment; as an EmailMessage to send or a draft .eml to write."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
@@ -96,6 +97,16 @@ class Outgoing:
                 "figures": self.figures.to_dict(), "source": str(self.source)}
 
 
+def plain_text(text: str) -> str:
+    """`text` for a header or a file name: control characters (CR, LF …) become "_"."""
+    return "".join("_" if ord(ch) < 32 or ord(ch) == 127 or ch in "\u2028\u2029\x85" else ch for ch in text)
+
+
+def mask_figures(figures: KeyFigures) -> KeyFigures:
+    """The key figures with every text masked (they end up in the body and in --json)."""
+    return dataclasses.replace(figures, **{k: mask_text(v) for k, v in vars(figures).items() if isinstance(v, str)})
+
+
 def render(template: str, values: dict[str, str], what: str) -> str:
     try:
         return template.format_map(values)
@@ -116,14 +127,16 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     figures = read_key_figures(report)
     data = report.read_bytes()
     masking = None
-    if mask:
+    name = plain_text(attachment_name or report.name)
+    if mask:  # the figures hold no personal data, but a topic or a file name might
         data, masking = mask_workbook_bytes(data, str(report))
-    name = attachment_name or report.name
+        figures = mask_figures(figures)
+        name = mask_text(name)
     values = figures.placeholders() | {"report": KINDS[kind], "file": name, "points": MISSING,
                                        "sender": config.sender.name or config.sender.address}
-    subject = " ".join(render(rd.subject, values, "主题").split())
+    subject = plain_text(" ".join(render(rd.subject, values, "主题").split()))
     body = render(rd.body, values, "正文")
-    if mask:  # the figures hold no personal data, but a template or a topic might
+    if mask:
         subject, body = mask_text(subject), mask_text(body)
 
     msg, sender = new_message(config, rd, subject)
@@ -176,7 +189,10 @@ def check_size(out: Outgoing, config: DeliveryConfig) -> None:
 
 def write_eml(out: Outgoing, path: str | Path) -> Path:
     """Write the draft (RFC 5322, CRLF) to `path` atomically; Outlook and Thunderbird open it."""
+    from zhijian.files.guard import guard_outputs
+
     path = Path(path)
+    guard_outputs([path], {"报表": [out.source]})
     with atomic_path(path) as tmp:
         tmp.write_bytes(out.draft().as_bytes(policy=policy.SMTP))
     return path

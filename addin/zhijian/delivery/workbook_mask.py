@@ -10,6 +10,7 @@ from pathlib import Path
 
 from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files.atomic import atomic_path
+from zhijian.files.workbooks import check_zip_limits
 
 from .config import DeliveryError
 
@@ -54,6 +55,7 @@ def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, Mas
         zin = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise DeliveryError(f"{name}: 不是 Excel 工作簿(.xlsx),无法遮蔽个人信息") from None
+    check_zip_limits(io.BytesIO(data), name)  # every text part is read whole below
     changed: dict[str, bytes] = {}
     with zin:
         for info in zin.infolist():
