@@ -216,7 +216,7 @@ def test_output_records_rubric_and_inputs(files, tmp_path):
     CliRunner().invoke(cli, ["consolidate", str(src), "--rubric", "listening-10x4", "-o", str(out)])
     prov = read_provenance(out)
     assert (prov.rubric_id, prov.rubric_version, prov.rubric_hash) == ("listening-10x4", "1.0", RUBRIC.content_hash)
-    assert prov.inputs == [(str(src), file_sha256(src))]
+    assert prov.inputs == [(str(src), file_sha256(src), "scores.xlsx")]  # path, hash, path relative to the inputs
     props = openpyxl.load_workbook(out).custom_doc_props
     assert props["zhijian_rubric_hash"].value == RUBRIC.content_hash
 

@@ -2,7 +2,9 @@
 figure is identical, naming the first difference.
 
 The output's provenance (provenance.py) says which command made it, with which rubric and
-options; the inputs given now are hashed and matched with the recorded ones by file name; the
+options; the inputs given now are hashed and matched with the recorded ones by their path relative
+to the inputs' common folder (`match_inputs`: two `day.xlsx` in different folders stay apart); the
+appeals register, the previous month's sheets and the roster recorded are hashed again too; the
 command is run again into a temporary file and the two workbooks are compared cell by cell
 (the 数据来源 sheet aside: it lists paths, which may differ between machines).
 """
@@ -10,13 +12,15 @@ command is run again into a temporary file and the two workbooks are compared ce
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from zhijian.errors import InputFileError
-from zhijian.files.provenance import HIDDEN_SHEET, Provenance, file_sha256, read_provenance
+from zhijian.files.provenance import (HIDDEN_SHEET, Provenance, entry_relative, file_sha256, read_provenance,
+                                      relative_paths)
 
 SKIP_SHEETS = {HIDDEN_SHEET, "数据来源"}
 
@@ -29,6 +33,8 @@ class AuditResult:
     missing_inputs: list[str] = field(default_factory=list)
     extra_inputs: list[str] = field(default_factory=list)
     rubric_changed: bool = False
+    changed_others: list[str] = field(default_factory=list)  # register, previous month, roster
+    missing_others: list[str] = field(default_factory=list)
     differences: int = 0
     first_difference: str = ""
 
@@ -37,6 +43,8 @@ class AuditResult:
         if self.rubric_changed:
             out.append("评分标准文件的内容与生成报表时不同(哈希不一致)")
         out += [f"输入文件在报表生成后被修改: {p}" for p in self.changed_inputs]
+        out += [f"{p} 在报表生成后被修改(哈希不一致)" for p in self.changed_others]
+        out += [f"找不到报表记录的{p}" for p in self.missing_others]
         out += [f"缺少报表记录的输入文件: {p}" for p in self.missing_inputs]
         out += [f"报表未使用过的输入文件: {p}" for p in self.extra_inputs]
         if self.identical:
@@ -49,7 +57,8 @@ class AuditResult:
         return {"identical": self.identical, "differences": self.differences,
                 "first_difference": self.first_difference or None, "changed_inputs": self.changed_inputs,
                 "missing_inputs": self.missing_inputs, "extra_inputs": self.extra_inputs,
-                "rubric_changed": self.rubric_changed, "command": self.provenance.command}
+                "rubric_changed": self.rubric_changed, "changed_others": self.changed_others,
+                "missing_others": self.missing_others, "command": self.provenance.command}
 
 
 Recompute = Callable[[Provenance, list[str], Path], Path]
@@ -220,18 +229,56 @@ def audit(output: Path, inputs: list[str]) -> AuditResult:
     if prov.command not in RECOMPUTERS:
         raise InputFileError(f"{output}: 无法复核“{prov.command}”生成的报表")
     files, _ = expand_inputs(inputs)
-    given = {p.name: p for p in files}
-    recorded = {Path(p).name: h for p, h in prov.inputs}
     result = AuditResult(prov, identical=False)
-    result.changed_inputs = sorted(str(given[n]) for n in recorded if n in given and file_sha256(given[n]) != recorded[n])
-    result.missing_inputs = sorted(n for n in recorded if n not in given)
-    result.extra_inputs = sorted(str(given[n]) for n in given if n not in recorded)
+    matched, result.missing_inputs, extra = match_inputs(prov.inputs, files)
+    result.changed_inputs = sorted(str(p) for p, entry in matched if file_sha256(p) != entry[1])
+    result.extra_inputs = sorted(str(p) for p in extra)
+    result.changed_others, result.missing_others = _changed_others(prov)
     result.rubric_changed = (load_rubric(prov.rubric_source).content_hash or "") != prov.rubric_hash
     with tempfile.TemporaryDirectory() as d:
         again = RECOMPUTERS[prov.command](prov, [str(p) for p in files], Path(d) / output.name)
         result.differences, result.first_difference = compare_workbooks(output, again)
     result.identical = result.differences == 0 and not result.rubric_changed
     return result
+
+
+def match_inputs(recorded, files: list[Path]) -> tuple[list[tuple[Path, tuple]], list[str], list[Path]]:
+    """Pair the files given with the inputs recorded, by their path relative to the inputs' common
+    folder, else by the one recorded path that ends the given one (or that the given one ends):
+    (matched (file, entry), recorded relative paths not given, files given but not recorded)."""
+    left = {entry_relative(e): e for e in recorded}
+    matched: list[tuple[Path, tuple]] = []
+    extra: list[Path] = []
+    for f, rel in zip(files, relative_paths(files)):
+        key = rel if rel in left else _by_path_end(f, rel, left)
+        if key is None:
+            extra.append(f)
+        else:
+            matched.append((f, left.pop(key)))
+    return matched, sorted(left), extra
+
+
+def _by_path_end(f: Path, rel: str, left: dict) -> str | None:
+    full = Path(os.path.abspath(f)).as_posix()
+    found = [r for r in left if full.endswith("/" + r) or r.endswith("/" + rel)]
+    return found[0] if len(found) == 1 else None
+
+
+def _changed_others(prov: Provenance) -> tuple[list[str], list[str]]:
+    """The register, previous month's sheets and roster recorded: those changed since, those gone."""
+    others = []
+    if prov.appeals:
+        others.append(("申诉登记表", prov.appeals))
+    if prov.roster:
+        others.append(("人员名单", prov.roster))
+    others += [("上月评分表", e) for e in prov.previous]
+    changed, missing = [], []
+    for what, (path, digest, *_) in others:
+        if not Path(path).is_file():
+            missing.append(f"{what} {path}")
+        elif file_sha256(path) != digest:
+            changed.append(f"{what} {path}")
+    return changed, missing
 
 
 def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:

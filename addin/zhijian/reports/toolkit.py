@@ -469,10 +469,10 @@ def write_sources_rows(s, prov: Provenance, start_row: int = 0) -> int:
             continue
         s.headers(r, 0, ["序号", title, "SHA-256"], wrap_at=100)
         r += 1
-        for i, (path, digest) in enumerate(files, start=1):
+        for i, entry in enumerate(files, start=1):  # (path, sha256[, relative path])
             s.put(r, 0, i)
-            s.put(r, 1, path)
-            s.put(r, 2, digest)
+            s.put(r, 1, entry[0])
+            s.put(r, 2, entry[1])
             r += 1
         r += 1
     return r
