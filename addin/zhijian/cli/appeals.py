@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from .common import cli_findings, findings_table, policy, console, handle_errors, json_option, print_json
-from .options import Hours
+from .options import Hours, OutputFile
 
 @click.group()
 def appeals():
@@ -18,7 +18,7 @@ def appeals():
 
 @appeals.command("template")
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出的申诉登记表 .xlsx")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="输出的申诉登记表 .xlsx")
 @handle_errors
 def appeals_template(rubric_name, output):
     """生成申诉登记表,例如: zhijian appeals template --rubric listening-10x4 -o 申诉登记表.xlsx"""

@@ -141,10 +141,16 @@ def print_appeals(outcomes) -> None:
     console.print(f"  申诉: {text}(详见“申诉处理”工作表)")
 
 
-def run_with_progress(as_json, fn, **kwargs):
+def progress_bar(as_json: bool):
+    """The progress bar while inputs are read: on a terminal only (off one, rich would leave an
+    empty line on stderr), never with --json."""
     from rich.progress import Progress
 
-    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+    return Progress(console=err_console, transient=True, disable=as_json or not err_console.is_terminal)
+
+
+def run_with_progress(as_json, fn, **kwargs):
+    with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = fn(on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task), **kwargs)
     print_notes(result.notes)

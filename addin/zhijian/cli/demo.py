@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import console, err_console, handle_errors, json_option, print_json
+from .common import console, handle_errors, json_option, print_json, progress_bar
 from .options import Count, Month
 
 @click.command()
@@ -20,9 +20,7 @@ def demo(out_dir, month, seed, as_json):
     """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分。"""
     from zhijian.pipeline.demo import run_demo
 
-    from rich.progress import Progress
-
-    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+    with progress_bar(as_json) as bar:
         task = bar.add_task("汇总分析: 读取评分表", total=None)
         summary = run_demo(Path(out_dir), month=month, seed=seed, progress=lambda p: bar.advance(task))
     if as_json:

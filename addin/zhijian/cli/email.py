@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .common import console, handle_errors, json_option, print_json, print_note
-from .options import Choice
+from .options import Choice, OutputFile
 
 KIND_CHOICES = ["daily", "weekly", "monthly", "briefing"]  # delivery.config.KINDS, imported only when the command runs
 
@@ -60,7 +60,7 @@ def config_file(config) -> str:
 @click.option("--config", "config_path", type=click.Path(),
               help="发送配置文件(默认: 当前文件夹的 zhijian-delivery.yaml)")
 @click.option("--dry-run", is_flag=True, help="只列出将发给谁、主题和附件,不连接服务器、不发送")
-@click.option("--eml", "eml_path", type=click.Path(),
+@click.option("--eml", "eml_path", type=OutputFile(),
               help="写出邮件草稿 .eml(Outlook、Thunderbird 可打开后发送),不发送")
 @click.option("--no-mask", is_flag=True, help="附件中的手机号、身份证号不遮蔽(默认遮蔽)")
 @json_option

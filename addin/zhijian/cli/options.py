@@ -166,3 +166,39 @@ class Choice(click.Choice):
         except click.BadParameter:
             raise OptionError(f"应为 {'、'.join(map(str, self.choices))} 之一,而不是“{value}”",
                               ctx=ctx, param=param) from None
+
+
+class OutputFile(_Type):
+    """The name of a file to write: not a folder, not a name ending in a path separator, no line
+    breaks; its folder may not exist yet (it is made)."""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        import os
+
+        text = os.fspath(value)
+        if not text.strip():
+            self.fail("输出文件名为空", param, ctx)
+        if any(ord(ch) < 32 for ch in text):
+            self.fail(f"输出文件名含有换行或控制字符: {text!r}", param, ctx)
+        if text.endswith(("/", os.sep)) or os.path.isdir(text):
+            self.fail(f"{text} 是一个文件夹,请给出输出文件的名称(如 {os.path.join(text, '报表.xlsx')})", param, ctx)
+        return text
+
+
+class OutputPath(OutputFile):
+    """Where a report goes: a file, or a folder (existing, or named with a trailing separator)
+    that gets the report's default name (cli.outputs.output_file)."""
+
+    name = "path"
+
+    def convert(self, value, param, ctx):
+        import os
+
+        text = os.fspath(value)
+        if text.endswith(("/", os.sep)) or os.path.isdir(text):
+            if any(ord(ch) < 32 for ch in text):
+                self.fail(f"输出文件夹名含有换行或控制字符: {text!r}", param, ctx)
+            return text
+        return super().convert(value, param, ctx)

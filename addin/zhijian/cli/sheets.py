@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .common import (cli_findings, findings_table, other_rubrics, console, handle_errors, json_option,
                      print_error, print_json, print_note, print_notes, styled)
-from .options import Count, PeriodText
+from .options import Count, PeriodText, OutputFile
 
 def _check(inputs, rubric_name, roster=None, period=None, require_fields=True, copies=None):
     """Read and check the inputs; with `copies` ("checked" | "scored"), first the copy each file
@@ -128,7 +128,8 @@ def score(inputs, rubric_name, write, as_json):
                                                                "sheet.other_rubric")]
     if fatal and checked.calls.empty:
         for f in fatal:
-            print_error(" ".join(x for x in (f.file, f.sheet, f.cell) if x) + f": {f.message}")
+            where = " ".join(x for x in (f.file, f.sheet, f.cell) if x)
+            print_error(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
         sys.exit(2)
     calls = checked.calls
     skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
@@ -164,7 +165,7 @@ def score(inputs, rubric_name, write, as_json):
 
 @click.command()
 @click.argument("rubric_name")
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出的 .xlsx 文件")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="输出的 .xlsx 文件")
 @click.option("--rows", type=Count(1, 10_000), default=300, show_default=True, help="预置公式的行数(1–10000)")
 @json_option
 @handle_errors

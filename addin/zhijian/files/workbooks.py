@@ -105,9 +105,12 @@ def _has_error_cells(path: Path) -> bool:
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with z.open(name) as f:
-                    if b't="e"' in f.read():
-                        return True
+                with z.open(name) as f:  # streamed: a sheet's XML may be large
+                    tail = b""
+                    for block in iter(lambda: f.read(1 << 20), b""):
+                        if b't="e"' in tail + block:
+                            return True
+                        tail = block[-8:]
     return False
 
 

@@ -345,15 +345,16 @@ def prepare_out_dir(out_dir: Path) -> None:
 
 
 def write_scored_csv(detail: pd.DataFrame, path: Path) -> None:
-    """scored_calls.csv: every text cell neutralised (a remark "=1+1" cannot run in a spreadsheet)."""
+    """scored_calls.csv: every text cell neutralised (a remark "=1+1" cannot run in a spreadsheet),
+    rows ended by CRLF (RFC 4180), so that a cell holding a line break is quoted and stays one cell."""
     from zhijian.files.cells import csv_safe
 
     detail = detail.copy()
     for col in detail.columns:
-        if detail[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(detail[col]):
             detail[col] = detail[col].map(csv_safe)
     with atomic_path(path) as tmp:
-        detail.to_csv(tmp, index=False, encoding="utf-8-sig")
+        detail.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
