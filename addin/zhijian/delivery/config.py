@@ -171,7 +171,8 @@ def parse_address(text: str) -> tuple[str, str]:
     if not isinstance(text, str) or not text.strip():
         raise ValueError("邮件地址为空")
     if has_control(text):
-        raise ValueError(f"“{text.strip()}”含有换行或控制字符")
+        shown = "".join(repr(ch)[1:-1] if has_control(ch) else ch for ch in text.strip())
+        raise ValueError(f"“{shown}”含有换行或控制字符")
     pairs = getaddresses([text.strip()])
     if len(pairs) > 1:
         raise ValueError(f"“{text}”包含多个地址,请每个地址单独写一项")

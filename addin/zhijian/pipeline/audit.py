@@ -260,8 +260,10 @@ def match_inputs(recorded, files: list[Path]) -> tuple[list[tuple[Path, tuple]],
 
 def _by_path_end(f: Path, rel: str, left: dict) -> str | None:
     full = Path(os.path.abspath(f)).as_posix()
-    found = [r for r in left if full.endswith("/" + r) or r.endswith("/" + rel)]
-    return found[0] if len(found) == 1 else None
+    for found in ([r for r in left if full.endswith("/" + r)], [r for r in left if r.endswith("/" + rel)]):
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def _changed_others(prov: Provenance) -> tuple[list[str], list[str]]:
