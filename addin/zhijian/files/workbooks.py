@@ -75,11 +75,16 @@ def check_zip_limits(source: str | Path | io.BytesIO, name: str | None = None) -
 
 
 def read_grids(path: Path) -> list[Grid]:
-    """Every worksheet of a workbook (or the one table of a CSV) as Grids, read with calamine."""
+    """Every worksheet of a workbook (or the one table of a CSV) as Grids, read with calamine.
+    A file the system will not let us read (no permission, …) is an InputFileError naming it."""
     path = Path(path)
-    check_readable(path)
-    if path.suffix.lower() == ".csv":
-        return [read_csv(path)]
+    try:
+        check_readable(path)
+        if path.suffix.lower() == ".csv":
+            return [read_csv(path)]
+    except OSError as e:
+        from .errorlog import os_error_text
+        raise InputFileError(os_error_text(e, path, "无法读取")) from None
     from python_calamine import CalamineWorkbook
 
     try:

@@ -61,6 +61,19 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     return loaded
 
 
+# Columns only a register has (a 评分表 has 录音编号 and 坐席工号 too).
+_REGISTER_ONLY = ("filed_at", "recheck_result", "arbitration_result", "decided_at")
+
+
+def _looks_like_register(grid) -> bool:
+    """Whether a sheet's first rows name a column only a 申诉登记表 has (申诉时间, 复核结果 …)."""
+    from zhijian.engine.appeals import REGISTER_FIELDS
+    from zhijian.engine.columns import normalise_header
+
+    words = {normalise_header(w)[0] for k in _REGISTER_ONLY for w in REGISTER_FIELDS[k]}
+    return any(isinstance(v, str) and normalise_header(v)[0] in words for row in grid.rows[:10] for v in row)
+
+
 # --- the history hook: every command that reads sheets adds them to the store when configured ---
 
 def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str,
@@ -78,8 +91,8 @@ def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: App
     """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
     appeals, findings, sheet = [], [], ""
     grids = read_grids(register)
-    if all(any(f.rule == Rule.SHEET_UNMAPPED for f in read_register(rubric, g)[1]) for g in grids):
-        raise InputFileError(f"{register}: 不是申诉登记表(没有一个工作表有“录音编号”等登记表的列);"
+    if not any(_looks_like_register(g) for g in grids):
+        raise InputFileError(f"{register}: 不是申诉登记表(没有一个工作表有“申诉时间”“复核结果”等登记表的列);"
                              "可用 zhijian appeals template 生成登记表")
     for grid in grids:
         found, problems = read_register(rubric, grid)
