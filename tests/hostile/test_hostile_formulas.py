@@ -88,6 +88,13 @@ def test_reports_hold_no_formula(evil, tmp_path):
         assert r.exit_code == 0, r.output
         assert worksheet_formulas(out) == {}, out
     assert_payloads_kept_as_text(outs["consolidate"])  # each call's remark and agent in the 明细 sheet
+    # The day's package (质检日志, 扣分凭单) and the month's 扣罚登记表: a payload in every remark.
+    r = invoke("daily", evil, "--rubric", RUBRIC, "--appeals", appeals, "-o", tmp_path / "day", "--json")
+    assert r.exit_code == 0, r.output
+    r = invoke("penalties", evil, "--rubric", RUBRIC, "--appeals", appeals, "-o", tmp_path / "pen.xlsx")
+    assert r.exit_code == 0, r.output
+    for out in [*(tmp_path / "day").glob("*.xlsx"), tmp_path / "pen.xlsx"]:
+        assert worksheet_formulas(out) == {}, out
 
 
 def test_the_template_holds_only_its_own_total_formulas(tmp_path):

@@ -54,7 +54,11 @@ BAD_OPTIONS = [
     (["template", RUBRIC, "-o", "{o}", "--rows", "-5"], "--rows 的值不对: 应在 1–10000 之间,而不是 -5"),
     (["template", RUBRIC, "-o", "{o}", "--rows", "many"], "应为整数,而不是“many”"),
     (["demo", "--out", "{o}", "--month", "2026-13"], "--month 的值不对"),
-    (["email", "{s}", "--kind", "yearly"], "--kind 的值不对: 应为 daily、weekly、monthly 之一"),
+    (["daily", "{s}", "--rubric", RUBRIC, "--date", "2026-13-01"], "--date 的值不对: 无法识别的日期"),
+    (["daily", "{s}", "--rubric", RUBRIC, "--quota", "0"], "--quota 的值不对: 应在 1–10000 之间"),
+    (["daily", "{s}", "--rubric", RUBRIC, "-o", "{s}"], "是一个文件,请给出输出文件夹"),
+    (report("penalties", "--month", "2026-13"), "--month 的值不对: 月份应为 01–12"),
+    (["email", "{s}", "--kind", "yearly"], "--kind 的值不对: 应为 daily、weekly、monthly、briefing 之一"),
     (report("consolidate").__getitem__(slice(0, 4)) + ["-o", "{o}\n.xlsx"], "输出文件名含有换行或控制字符"),
 ]
 

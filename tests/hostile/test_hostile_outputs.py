@@ -40,6 +40,16 @@ def test_a_report_naming_an_input_is_refused_before_any_work(team, command):
     assert digests(team) == before
 
 
+def test_the_days_package_and_the_penalties_never_replace_an_input(team):
+    victim = team / "sheets" / "质检日志_2026-11-03.xlsx"  # a sheet saved under the log's name
+    (team / "sheets" / "2026-11-03_chenjing.xlsx").rename(victim)
+    before = digests(team)
+    refused(invoke("daily", team / "sheets", "--rubric", RUBRIC, "-o", team / "sheets"),
+            f"输出文件 {victim} 就是要读取的评分表")
+    refused(invoke("penalties", team / "sheets", "--rubric", RUBRIC, "-o", victim), "就是要读取的评分表")
+    assert digests(team) == before
+
+
 def test_the_register_as_the_output_is_refused(team):
     before = digests(team)
     refused(invoke("weekly", team / "sheets", "--rubric", RUBRIC, "--appeals", team / "reg.xlsx",
@@ -90,12 +100,32 @@ def test_the_report_as_the_draft_is_refused(team, tmp_path):
 
 
 @pytest.mark.parametrize("output", ["sheets", "sheets/", "new/"])
-def test_a_folder_as_the_output_is_one_message(team, output):
+def test_a_folder_as_the_output_gets_the_reports_default_name(team, output):
+    """-o naming a folder (or ending in /: made when missing) writes the report's default name there."""
     target = f"{team / output.rstrip('/')}{'/' if output.endswith('/') else ''}"
+    before = digests(team / "sheets")
+    r = invoke("consolidate", team / "sheets", "--rubric", RUBRIC, "-o", target, "--json")
+    assert r.exit_code == 0, r.output
+    out = team / output.rstrip("/") / "服务质量分析表_2026-11.xlsx"
+    assert json.loads(r.stdout)["output"] == str(out) and out.is_file()
+    assert {k: v for k, v in digests(team / "sheets").items() if k in before} == before
+
+
+def test_a_default_name_that_is_an_input_is_refused_before_writing(team):
+    victim = team / "sheets" / "服务质量分析表_2026-11.xlsx"  # an inspector's sheet under that name
+    (team / "sheets" / "2026-11-02_wangmin.xlsx").rename(victim)
     before = digests(team)
-    r = invoke("consolidate", team / "sheets", "--rubric", RUBRIC, "-o", target)
-    refused(r, "是一个文件夹,请给出输出文件的名称")
-    assert digests(team) == before and not (team / "new").exists()
+    refused(invoke("consolidate", team / "sheets", "--rubric", RUBRIC, "-o", team / "sheets"),
+            f"输出文件 {victim} 就是要读取的评分表")
+    assert digests(team) == before
+
+
+@pytest.mark.parametrize("output", ["folder", "folder/"])
+def test_a_folder_where_a_file_must_be_named_is_one_message(tmp_path, output):
+    (tmp_path / "folder").mkdir()
+    target = f"{tmp_path / 'folder'}{'/' if output.endswith('/') else ''}"
+    refused(invoke("template", RUBRIC, "-o", target), "是一个文件夹,请给出输出文件的名称")
+    assert list((tmp_path / "folder").iterdir()) == []
 
 
 # --- copies ---------------------------------------------------------------------------------------

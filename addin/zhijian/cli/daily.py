@@ -9,46 +9,34 @@ import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_appeals,
                      print_json, run_with_progress)
+from .options import Count, Day, Month, OutputFolder, OutputPath
 from .outputs import name_list, output_file
 from .store_option import resolved_store, store_option
-
-
-def _day(text: str | None):
-    import datetime as dt
-
-    from zhijian.errors import InputFileError
-
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputFileError(f"无法识别的日期“{text}”,请写成 2026-10-14") from None
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--date", "date_text", help="哪一天(默认: 评分表中最近的一天)")
+@click.option("--date", "day", type=Day(), help="哪一天(默认: 评分表中最近的一天)")
 @click.option("--roster", type=click.Path(), help="人员名单 .xlsx: 其中的质检员名单(“质检员”工作表或“质检员”列)"
                                                   "用于列出未交评分表的质检员")
 @click.option("--inspectors", help="质检员名单,逗号分隔,如 王丽,陈静,刘洋(优先于 --roster)")
 @click.option("--on-duty", help="当值质检(撰写质检日志的质检员)")
 @click.option("--rotation", help="当值轮值顺序,逗号分隔(默认: 质检员名单的顺序);写出下一位当值")
-@click.option("--repeat-times", default=3, show_default=True, type=click.IntRange(2, 99),
+@click.option("--repeat-times", default=3, show_default=True, type=Count(2, 99),
               help="重复问题预警: 同一评分项不良的次数")
 @click.option("--repeat-window", default="week", show_default=True,
               help="重复问题的统计窗口: week(本周截至当天)或天数,如 7")
-@click.option("--points", default=3, show_default=True, type=click.IntRange(1, 20), help="班前会点评条数")
-@click.option("--quota", default=60, show_default=True, help="每名质检员每天的监听定额")
+@click.option("--points", default=3, show_default=True, type=Count(1, 20), help="班前会点评条数")
+@click.option("--quota", default=60, show_default=True, type=Count(1, 10_000), help="每名质检员每天的监听定额")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @appeals_options
 @store_option
-@click.option("-o", "--output", "out_dir", default=".", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "out_dir", default=".", show_default=True, type=OutputFolder(),
               help="输出文件夹")
 @json_option
 @handle_errors
-def daily(inputs, rubric_name, date_text, roster, inspectors, on_duty, rotation, repeat_times, repeat_window,
+def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repeat_times, repeat_window,
           points, quota, lead, appeals, window_hours, store, out_dir, as_json):
     """生成一天的质检日志与 10:00 发送包,例如:
 
@@ -63,7 +51,7 @@ def daily(inputs, rubric_name, date_text, roster, inspectors, on_duty, rotation,
     from zhijian.pipeline.daily import daily_package, write_daily_package
 
     r = load_rubric(rubric_name)
-    result = run_with_progress(as_json, daily_package, rubric=r, inputs=list(inputs), date=_day(date_text),
+    result = run_with_progress(as_json, daily_package, rubric=r, inputs=list(inputs), date=day,
                                roster=roster, inspectors=name_list(inspectors), on_duty=on_duty,
                                rotation=name_list(rotation), repeat_times=repeat_times,
                                repeat_window=parse_repeat_window(repeat_window), quota_per_day=quota,
@@ -87,7 +75,7 @@ def daily(inputs, rubric_name, date_text, roster, inspectors, on_duty, rotation,
     console.print("  班前会点评: " + ("、".join(f"{p.item}({p.defect_rate:.0%})" for p in rep.briefing) or "无"))
     console.print(f"  未交评分表: {'、'.join(rep.missing) or '无'}(名单: {rep.inspectors_source})")
     if "zip" not in written:
-        console.print("  [yellow]当天没有评分表,未写出压缩包[/yellow]")
+        console.print("  当天没有评分表,未写出压缩包", style="yellow")
     print_appeals(result.appeals)
     for path in written.values():
         console.print(f"已写出: {path}")
@@ -96,10 +84,10 @@ def daily(inputs, rubric_name, date_text, roster, inspectors, on_duty, rotation,
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--month", help="月份,如 2026-10(默认: 评分表中最近的月份)")
+@click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的月份)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @appeals_options
-@click.option("-o", "--output", type=click.Path(),
+@click.option("-o", "--output", type=OutputPath(),
               help="输出的扣罚登记表 .xlsx,或输出文件夹(默认: 当前文件夹下的 扣罚登记表_2026-10.xlsx 这样的名称)")
 @json_option
 @handle_errors
@@ -111,13 +99,10 @@ def penalties(inputs, rubric_name, month, lead, appeals, window_hours, output, a
     严重问题: 严重项不良、差错扣分或致命性错误。状态: 待确认 / 已确认 / 申诉中 / 已撤销
     (--appeals: 申诉待处理为申诉中,改判撤销了差错扣分为已撤销)。
     """
-    from zhijian.errors import InputFileError
     from zhijian.files.names import REGISTER, report_name
     from zhijian.files.rubrics import load_rubric
     from zhijian.pipeline.daily import penalties_register, write_penalties
 
-    if month and not __import__("re").fullmatch(r"\d{4}-\d{1,2}", month):
-        raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
     r = load_rubric(rubric_name)
     result = run_with_progress(as_json, penalties_register, rubric=r, inputs=list(inputs), month=month, lead=lead,
                                appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,

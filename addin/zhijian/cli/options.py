@@ -202,3 +202,19 @@ class OutputPath(OutputFile):
                 self.fail(f"输出文件夹名含有换行或控制字符: {text!r}", param, ctx)
             return text
         return super().convert(value, param, ctx)
+
+
+class OutputFolder(_Type):
+    """A folder to write into (made when missing): not an existing file, no line breaks."""
+
+    name = "folder"
+
+    def convert(self, value, param, ctx):
+        import os
+
+        text = os.fspath(value)
+        if any(ord(ch) < 32 for ch in text):
+            self.fail(f"输出文件夹名含有换行或控制字符: {text!r}", param, ctx)
+        if os.path.exists(text) and not os.path.isdir(text):
+            self.fail(f"{text} 是一个文件,请给出输出文件夹", param, ctx)
+        return text

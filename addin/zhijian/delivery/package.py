@@ -22,10 +22,11 @@ from pathlib import Path
 
 from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files import names
+from zhijian.files.workbooks import check_zip_limits
 
 from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, DeliveryError
 from .figures import read_key_figures
-from .message import Outgoing, attach, new_message, render
+from .message import Outgoing, attach, mask_figures, new_message, plain_text, render
 from .workbook_mask import mask_workbook_bytes
 
 BRIEFING_SHEET = names.BRIEFING
@@ -93,6 +94,7 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
         zin = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise DeliveryError(f"{name}: 不是 zip 压缩包") from None
+    check_zip_limits(io.BytesIO(data), name)  # every member is read whole below
     out = io.BytesIO()
     with zin, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
@@ -105,8 +107,11 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
                 report.parts += [f"{info.filename}:{p}" for p in part.parts]
             elif suffix == ".csv":
                 raw = _mask_csv(raw, report, f"{name}/{info.filename}")
-            ni = zipfile.ZipInfo(info.filename, info.date_time)
-            ni.compress_type, ni.external_attr, ni.extra = zipfile.ZIP_DEFLATED, info.external_attr, info.extra
+            member = mask_text(info.filename, report)
+            ni = zipfile.ZipInfo(member, info.date_time)
+            # A masked name drops the Unicode Path field, which would still hold the number.
+            extra = info.extra if member == info.filename else b""
+            ni.compress_type, ni.external_attr, ni.extra = zipfile.ZIP_DEFLATED, info.external_attr, extra
             zout.writestr(ni, raw)
     return out.getvalue(), report
 
@@ -139,25 +144,28 @@ def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool 
     figures = read_key_figures(log)
     log_data, zip_data = log.read_bytes(), zip_path.read_bytes()
     masking = None
+    log_name, zip_name = plain_text(log.name), plain_text(zip_path.name)
     if mask:
+        figures = mask_figures(figures)
+        log_name, zip_name = mask_text(log_name), mask_text(zip_name)
         log_data, masking = mask_workbook_bytes(log_data, str(log))
         zip_data, zmask = mask_zip_bytes(zip_data, str(zip_path))
         masking.mobiles += zmask.mobiles
         masking.ids += zmask.ids
         masking.parts += [f"{zip_path.name}/{p}" for p in zmask.parts]
-    values = figures.placeholders() | {"report": KINDS["daily"], "file": f"{log.name}、{zip_path.name}",
+    values = figures.placeholders() | {"report": KINDS["daily"], "file": f"{log_name}、{zip_name}",
                                        "points": MISSING, "sender": config.sender.name or config.sender.address}
-    subject = " ".join(render(rd.subject, values, "主题").split())
+    subject = plain_text(" ".join(render(rd.subject, values, "主题").split()))
     body = render(rd.body, values, "正文")
     if mask:
         subject, body = mask_text(subject), mask_text(body)
     msg, sender = new_message(config, rd, subject)
     msg.set_content(body, cte="base64")
-    attach(msg, log.name, log_data)
-    attach(msg, zip_path.name, zip_data)
+    attach(msg, log_name, log_data)
+    attach(msg, zip_name, zip_data)
     return Outgoing(kind="daily", message=msg, envelope_from=sender.addr_spec, to=list(rd.to), cc=list(rd.cc),
-                    bcc=list(rd.bcc), subject=subject, body=body, attachment_name=log.name, attachment=log_data,
-                    masking=masking, figures=figures, source=log, extra=[(zip_path.name, zip_data)])
+                    bcc=list(rd.bcc), subject=subject, body=body, attachment_name=log_name, attachment=log_data,
+                    masking=masking, figures=figures, source=log, extra=[(zip_name, zip_data)])
 
 
 # --- 班前会点评 -------------------------------------------------------------------------------------
@@ -238,12 +246,13 @@ def build_briefing(path: str | Path, config: DeliveryConfig, *, mask: bool = Tru
     masking = MaskReport() if mask else None
     if masking is not None:
         points = [{k: mask_text(v, masking) for k, v in p.items()} for p in points]
+        figures = mask_figures(figures)
     template = BRIEFING_BODY if rd.body == DEFAULT_BODY else rd.body
     if "{points}" not in template:
         template = template.rstrip("\n") + "\n\n{points}\n"
     values = figures.placeholders() | {"report": KINDS["briefing"], "file": log.name,
                                        "sender": config.sender.name or config.sender.address}
-    subject = " ".join(render(rd.subject, values | {"points": ""}, "主题").split())
+    subject = plain_text(" ".join(render(rd.subject, values | {"points": ""}, "主题").split()))
     body = render(template, values | {"points": points_text(points)}, "正文")
     marked = render(template, values | {"points": _MARK}, "正文")
     if masking is not None:

@@ -25,7 +25,7 @@ from zhijian.engine.rubric import Rubric
 from zhijian.files import names
 from zhijian.files.provenance import Provenance
 
-from .jobs import policy_options
+from .jobs import guard_report, policy_options
 from .load import load_calls, record_in_store, register_appeals
 
 
@@ -126,6 +126,8 @@ def write_daily_package(pkg: DailyPackage, out_dir: Path) -> dict[str, Path]:
 
     out_dir = Path(out_dir)
     day = pkg.report.day
+    targets = [out_dir / names.daily_log_name(day), out_dir / names.vouchers_name(day)]
+    guard_report(pkg, *targets, *([out_dir / names.sheets_zip_name(day)] if pkg.sheet_files else []))
     written = {"log": write_daily_workbook(pkg.report, out_dir / names.daily_log_name(day),
                                            vouchers=pkg.register.vouchers, findings=pkg.findings,
                                            sources=[str(f) for f in pkg.files], appeals=pkg.appeals,
@@ -174,6 +176,7 @@ def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None =
 def write_penalties(result: PenaltiesResult, output: Path) -> Path:
     from zhijian.reports.penalties_workbook import write_penalties_workbook
 
+    guard_report(result, Path(output))
     result.output = write_penalties_workbook(result.register, Path(output), appeals=result.appeals,
                                              provenance=result.provenance)
     return result.output

@@ -80,14 +80,16 @@ def period_notes(loaded, valid, label: str, lead: str | None) -> list[str]:
     return notes
 
 
-def guard_report(result, output: Path) -> None:
-    """The report workbook is never one of the files its figures come from."""
+def guard_report(result, *outputs: Path) -> None:
+    """A report's files are never one of the files its figures come from (checked before the
+    first of them is written)."""
     prov = result.provenance
     reads = {"评分表": result.files}
     if prov is not None:
         reads["申诉登记表"] = [prov.appeals[0]] if prov.appeals else []
         reads["上月评分表"] = [p[0] for p in prov.previous]
-    guard_outputs([output], reads)
+        reads["人员名单"] = [prov.roster[0] if prov.roster else prov.options.get("roster")]
+    guard_outputs(outputs, reads)
 
 
 def policy_options(policy: AppealPolicy, appeals) -> dict:
