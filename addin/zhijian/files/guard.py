@@ -76,16 +76,12 @@ def _small_part(z: zipfile.ZipFile, name: str) -> bytes | None:
     return z.read(info) if info.file_size <= _SMALL_PART else None
 
 
-def custom_properties(path: str | Path) -> dict[str, str]:
-    """Custom document properties of an .xlsx/.xlsm file (docProps/custom.xml), by name; {} when
-    it has none or cannot be read."""
+def _properties(data: bytes | None) -> dict[str, str]:
     import xml.etree.ElementTree as ET
 
     try:
-        with zipfile.ZipFile(path) as z:
-            data = _small_part(z, "docProps/custom.xml")
         root = ET.fromstring(data) if data else None
-    except (OSError, zipfile.BadZipFile, ET.ParseError, ValueError):
+    except (ET.ParseError, ValueError):
         return {}
     out: dict[str, str] = {}
     for prop in root if root is not None else ():
@@ -95,6 +91,16 @@ def custom_properties(path: str | Path) -> dict[str, str]:
     return out
 
 
+def custom_properties(path: str | Path) -> dict[str, str]:
+    """Custom document properties of an .xlsx/.xlsm file (docProps/custom.xml), by name; {} when
+    it has none or cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return _properties(_small_part(z, "docProps/custom.xml"))
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return {}
+
+
 _HIDDEN_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*\bname="_zhijian"')
 
 
@@ -102,14 +108,14 @@ def zhijian_output(path: str | Path) -> str | None:
     """What zhijian wrote this file as ("报表", "标注副本", "计分副本"), or None for any other file."""
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm"):
         return None
-    props = custom_properties(path)
+    try:
+        with zipfile.ZipFile(path) as z:  # one opening: this runs for every input
+            props = _properties(_small_part(z, "docProps/custom.xml"))
+            book = _small_part(z, "xl/workbook.xml")
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
     if REPORT_PROPERTY in props:
         return "报表"
     if COPY_PROPERTY in props:
         return {"checked": "标注副本", "scored": "计分副本"}.get(props[COPY_PROPERTY], "副本")
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = _small_part(z, "xl/workbook.xml")
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return None
     return "报表" if book and _HIDDEN_SHEET.search(book) else None
