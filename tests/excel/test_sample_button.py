@@ -20,7 +20,7 @@ def user_config(tmp_path, monkeypatch):
     path = tmp_path / "home" / ".zhijian.yaml"
     path.parent.mkdir()
     monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
-    monkeypatch.setattr(ribbon, "log_path", lambda: tmp_path / "zhijian-ribbon-error.log")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # error logs (files.errorlog)
     return path
 
 

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from .common import (appeals_options, console, err_console, findings_table, handle_errors, json_option,
-                     other_rubrics, policy, print_json)
+from .common import (appeals_options, console, findings_table, handle_errors, json_option, other_rubrics,
+                     policy, print_json, print_note, progress_bar)
 from .outputs import output_file
 from .store_option import resolved_store, store_option
 
@@ -34,7 +34,6 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
 
     不写 -o 时写出当前文件夹下的 综合考核表_2026-10.xlsx。
     """
-    from rich.progress import Progress
 
     from zhijian.engine.findings import ValidationReport
     from zhijian.errors import InputFileError
@@ -52,14 +51,14 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
         if not value:
             raise InputFileError(f"缺少 {option}")
     r = load_rubric(rubric_name)
-    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+    with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = assess_month(r, config_path, kpi_path, month, list(inputs) or None, store=resolved_store(store),
                               appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
                               other_rubrics=other_rubrics(r), on_files=lambda n: bar.update(task, total=n),
                               progress=lambda p: bar.advance(task))
     for n in result.notes:
-        err_console.print(f"[yellow]{n}[/yellow]")
+        print_note(n)
     out = write_assessment(result, output_file(output, names.report_name(names.ASSESSMENT, month)))
     a = result.assessment
     errors = any(f.severity == "error" for f in a.findings)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics, policy,
-                     print_json)
+from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics,
+                     policy, print_json, print_note, progress_bar)
 from .store_option import required_store, store_option
 
 
@@ -32,23 +32,21 @@ def history_import(inputs, rubric_name, appeals, window_hours, store, as_json):
     from zhijian.files.rubrics import load_rubric
     from zhijian.pipeline.history import import_sheets
 
-    from rich.progress import Progress
-
     path = required_store(store)
     r = load_rubric(rubric_name)
-    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+    with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result, loaded = import_sheets(path, r, list(inputs), appeals=appeals, policy=policy(window_hours),
                                        other_rubrics=other_rubrics(r), on_files=lambda n: bar.update(task, total=n),
                                        progress=lambda p: bar.advance(task))
     for n in loaded.notes[:-1]:  # the last note is the store's summary, printed below
-        err_console.print(f"[yellow]{n}[/yellow]")
+        print_note(n)
     if as_json:
         print_json({**result.to_dict(), "rows": len(loaded.calls), "findings": len(loaded.findings)})
         return
     console.print(result.summary())
     if loaded.findings:
-        console.print(f"  [yellow]{len(loaded.findings)} 个校验问题已一并记入历史库(有错误的行不计入统计)[/yellow]")
+        console.print(f"  {len(loaded.findings)} 个校验问题已一并记入历史库(有错误的行不计入统计)", style="yellow")
     for f in result.files:
         if f.note:
             console.print(f"  {f.note}")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import click
 
-from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics, policy,
-                     print_json)
+from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
+                     print_note, progress_bar)
 from .outputs import output_file
 from .store_option import complaints_option, resolved_store, store_option
 
@@ -71,7 +71,6 @@ def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, w
 
 def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints, store,
          as_json):
-    from rich.progress import Progress
 
     from zhijian.errors import InputFileError
     from zhijian.files import names
@@ -81,7 +80,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     if stars < 1 or min_calls < 1:
         raise InputFileError("--stars 与 --min-calls 至少为 1")
     r = load_rubric(rubric_name)
-    with Progress(console=err_console, transient=True, disable=as_json) as bar:
+    with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = period_review(r, kind, period, list(inputs) or None, store=resolved_store(store), lead=lead,
                                min_calls=min_calls, stars=stars, appeals=appeals, policy=policy(window_hours),
@@ -89,7 +88,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
                                complaints=list(complaints) or None,
                                on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task))
     for n in result.notes:
-        err_console.print(f"[yellow]{n}[/yellow]")
+        print_note(n)
     what = names.QUARTERLY if kind == "quarter" else names.YEARLY
     out = write_review(result, output_file(output, names.report_name(what, result.provenance.options[kind])))
     rep = result.review

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .common import (cli_findings, console, err_console, findings_table, handle_errors, json_option,
-                     print_json)
+from .common import (cli_findings, console, findings_table, handle_errors, json_option, print_json,
+                     print_note, styled)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -93,7 +93,7 @@ def sample(calls, date_text, rubric_name, roster, inspectors, per_agent, rounds,
         raise InputFileError("没有质检员: 请用 --inspectors 指定(如 --inspectors 王丽,陈静),"
                              "或在人员名单中加“质检员”列") from None
     for n in result.notes:
-        err_console.print(f"[yellow]{n}[/yellow]")
+        print_note(n)
     outputs = write_plan(result, r, Path(output))
     findings = cli_findings(result.findings)
     plan = result.plan
@@ -124,10 +124,10 @@ def _print_plan(result, outputs, findings) -> None:
         path = sheets.get(sheet_file_name(plan.date, g.inspector))
         console.print(f"  {g.inspector}: {len(g.agents)} 名坐席,{len(g.draws)} 通" + (f" → {path}" if path else ""))
     if plan.short:
-        console.print(f"  [yellow]抽检不足 {len(plan.short)} 人:[/yellow] "
+        console.print(styled(f"  抽检不足 {len(plan.short)} 人:", "yellow") + " "
                       + ";".join(f"{c.agent_id} {c.agent_name}({c.reason})" for c in plan.short))
     for note in plan.notes:
-        console.print(f"  [yellow]{note}[/yellow]")
+        console.print(f"  {note}", style="yellow")
     if findings:
         console.print(findings_table(ValidationReport(findings)))
     console.print(f"已写出: {outputs[0]}")

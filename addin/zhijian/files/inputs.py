@@ -82,7 +82,7 @@ def _glob(pattern: str, notes: list[str]) -> list[Path]:
     return sorted(found)
 
 
-def _skip_reason(path: Path, explicit: bool) -> str | None:
+def _skip_reason(path: Path, explicit: bool, own_outputs: bool) -> str | None:
     """Why `path` is not read as a 评分表, or None when it is."""
     if path.name.startswith("~$"):
         return f"跳过 Excel 锁文件 {path}"
@@ -90,15 +90,16 @@ def _skip_reason(path: Path, explicit: bool) -> str | None:
         return f"跳过 zhijian 未写完的临时文件 {path}"
     if not explicit and path.suffix.lower() not in EXCEL_SUFFIXES | {".xls"}:
         return f"跳过非工作簿文件 {path}"
-    kind = zhijian_output(path)
+    kind = None if own_outputs else zhijian_output(path)
     if kind:
         return f"跳过 zhijian 生成的{kind} {path}(不是评分表)"
     return None
 
 
-def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[str]]:
+def expand_inputs(inputs: list[str], *, own_outputs: bool = False) -> tuple[list[Path], list[str]]:
     """Files, folders (all workbooks inside, recursively) and globs -> workbook paths, each file
-    once (by its real path), and notes on what was skipped."""
+    once (by its real path), and notes on what was skipped. `own_outputs`: zhijian's own outputs
+    are what is wanted (the 抽检计划 workbooks `zhijian sample` wrote), not skipped."""
     files: list[Path] = []
     seen: set[str] = set()
     notes: list[str] = []
@@ -111,7 +112,7 @@ def expand_inputs(inputs: list[str]) -> tuple[list[Path], list[str]]:
         else:
             candidates, explicit = _glob(item, notes), False
         for c in candidates:
-            reason = _skip_reason(c, explicit)
+            reason = _skip_reason(c, explicit, own_outputs)
             if reason:
                 notes.append(reason)
                 continue

@@ -83,5 +83,8 @@ def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, 
 def write_assessment(result: AssessResult, output: Path) -> Path:
     from zhijian.reports.assessment_workbook import write_assessment_workbook
 
+    from .jobs import guard_report
+
+    guard_report(result, Path(output))
     result.output = write_assessment_workbook(result.assessment, Path(output), provenance=result.provenance)
     return result.output

@@ -21,7 +21,7 @@ from zhijian.errors import InputFileError
 from zhijian.files.provenance import Provenance
 from zhijian.files.store import ImportResult, Store
 
-from .jobs import policy_options
+from .jobs import guard_report, policy_options
 from .load import load_calls, record_in_store
 
 KINDS = {"quarter": "quarterly", "year": "yearly"}
@@ -142,5 +142,6 @@ def stored_appeals(prov: Provenance, registers: list[tuple[str, str]]) -> None:
 def write_review(result: ReviewResult, output: Path) -> Path:
     from zhijian.reports.period_review_workbook import write_period_review_workbook
 
+    guard_report(result, Path(output))
     result.output = write_period_review_workbook(result.review, Path(output), provenance=result.provenance)
     return result.output

@@ -83,13 +83,24 @@ def period_notes(loaded, valid, label: str, lead: str | None) -> list[str]:
 def guard_report(result, *outputs: Path) -> None:
     """A report's files are never one of the files its figures come from (checked before the
     first of them is written)."""
-    prov = result.provenance
-    reads = {"评分表": result.files}
+    prov = getattr(result, "provenance", None)
+    reads = {"评分表": list(getattr(result, "files", None) or [])}
     if prov is not None:
         reads["申诉登记表"] = [prov.appeals[0]] if prov.appeals else []
         reads["上月评分表"] = [p[0] for p in prov.previous]
         reads["人员名单"] = [prov.roster[0] if prov.roster else prov.options.get("roster")]
+        reads["输入文件"] = [e[0] for e in prov.inputs] + option_files(prov.options)
     guard_outputs(outputs, reads)
+
+
+def option_files(value) -> list[str]:
+    """Every text among a provenance's options (nested lists too) that names an existing file:
+    the configuration, KPI sheet, plans, registers a command read."""
+    if isinstance(value, dict):
+        return [p for v in value.values() for p in option_files(v)]
+    if isinstance(value, (list, tuple)):
+        return [p for v in value for p in option_files(v)]
+    return [value] if isinstance(value, str) and value and Path(value).is_file() else []
 
 
 def policy_options(policy: AppealPolicy, appeals) -> dict:
@@ -206,7 +217,7 @@ def read_plans(folder: str | Path):
     from zhijian.files.inputs import expand_inputs
     from zhijian.files.workbooks import read_grids
 
-    files, _ = expand_inputs([str(folder)])
+    files, _ = expand_inputs([str(folder)], own_outputs=True)  # plans are zhijian sample's outputs
     frames, used = [], []
     for f in files:
         found = [p for p in (read_plan_grid(g) for g in read_grids(f)) if p is not None]

@@ -123,9 +123,13 @@ def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *,
 
 def write_plan(result: SampleResult, rubric: Rubric, out_dir: Path) -> list[Path]:
     """The prefilled 评分表 of every inspector and the 抽检计划 workbook into `out_dir`."""
-    from zhijian.reports.sample_workbook import plan_file_name, write_plan_sheets, write_plan_workbook
+    from zhijian.reports.sample_workbook import plan_file_name, sheet_file_name, write_plan_sheets, write_plan_workbook
+
+    from .jobs import guard_report
 
     out_dir = Path(out_dir)
+    guard_report(result, out_dir / plan_file_name(result.plan.date),
+                 *(out_dir / sheet_file_name(result.plan.date, g.inspector) for g in result.plan.groups))
     sheets = write_plan_sheets(result.plan, rubric, out_dir)
     plan_path = write_plan_workbook(result.plan, out_dir / plan_file_name(result.plan.date),
                                     findings=result.findings, provenance=result.provenance,
