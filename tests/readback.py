@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-OVERVIEW_KEYS = {"有效通数": "n", "排除行数": "excluded_rows", "重复录音": "duplicates", "平均分": "mean_score",
+OVERVIEW_KEYS = {"有效通数": "n", "校验错误排除": "excluded_rows", "重复录音": "duplicates", "平均分": "mean_score",
                  "优良率": "excellent_rate", "轻微不良": "slight_defect_rate", "一般不良": "general_defect_rate",
                  "80分以下": "below_80_rate", "平均不良比率": "mean_defect_rate"}
 
@@ -33,8 +33,8 @@ def read_back_figures(path: Path) -> dict:
                                                    else round(value, 6))
         if label == "平均不良比率":
             out["mean_defect_level"] = ws.cell(r, 3).value
-        if label == "质检主题":
-            out["topics"] = [] if value == "无" else value.split("、")
+        if label == "不良比率最高的服务能力项":
+            out["worst_capability_items"] = [] if value == "无" else value.split("、")
         r += 1
     head = next(r for r in range(1, ws.max_row + 1)
                 if ws.cell(r, 1).value == "评分项" and ws.cell(r, 2).value == "分类")

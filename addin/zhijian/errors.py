@@ -43,3 +43,19 @@ class OutputPathError(ZhijianError):
     """An output that would overwrite an input, is a folder, or cannot be written."""
 
     exit_code = 2
+
+
+class OptionError(ZhijianError):
+    """An option or setting that cannot be used (an unknown 质检主题, a time that is not HH:MM …)."""
+
+    exit_code = 2
+
+
+class NothingToReport(ZhijianError):
+    """A report with nothing in it: no input could be read (exit 2), or no call of the period can
+    be counted (exit 1). `account` says what became of every row read."""
+
+    def __init__(self, message: str, *, exit_code: int, account=None):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.account = account

@@ -26,7 +26,8 @@ D1, D2 = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
 ENV = {"COLUMNS": "1000"}  # wide enough that rich never wraps a message in the table
 
 FINDING_KEYS = {"rule", "severity", "file", "sheet", "cell", "message", "value"}
-CALL_KEYS = {"file", "sheet", "row", "recording_id", "agent_id", "inspector", "date", "final_score"}
+CALL_KEYS = {"file", "sheet", "row", "recording_id", "agent_id", "inspector", "date", "valid", "final_score",
+             "findings"}
 
 
 def invoke(*args):
@@ -191,15 +192,17 @@ def test_validate_json_shape_and_exit_code(tmp_path):
     data = json.loads(result.output)
     assert set(data) == {"findings", "summary"}
     assert set(data["summary"]) == {"rows", "errors", "warnings"}
-    assert data["summary"] == {"rows": 3, "errors": 2, "warnings": 0}
+    # 服务态度 6 is an error; a total that disagrees is a warning (the row counts at the engine's score)
+    assert data["summary"] == {"rows": 3, "errors": 1, "warnings": 1}
     for f in data["findings"]:
         assert set(f) == FINDING_KEYS
     assert data["findings"][0] == {
         "rule": "score.not_allowed", "severity": "error", "file": str(path), "sheet": "评分表",
         "cell": "G4", "message": "“服务态度”得分 6 不在允许的分值内(允许: 0–5 的整数)", "value": 6}
     second = data["findings"][1]
-    assert (second["rule"], second["cell"], second["value"]) == ("total.mismatch", "R5", 88)
-    assert "88" in second["message"] and "78" in second["message"]
+    assert (second["rule"], second["severity"], second["cell"], second["value"]) == \
+        ("total.mismatch", "warning", "R5", 88)
+    assert second["message"] == "表中总分 88 与按评分标准计算的 78 不符,统计按 78 计"
 
 
 def test_validate_clean_sheet_exits_0(tmp_path):
@@ -227,17 +230,18 @@ def test_score_json_shape(tmp_path):
     result = invoke("score", path, "--rubric", "listening-10x4", "--json")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert set(data) == {"calls"}
+    assert set(data) == {"calls", "summary"}
+    assert data["summary"] == {"calls": 3, "invalid": 0}
     for c in data["calls"]:
         assert set(c) == CALL_KEYS
     assert data["calls"][1] == {"file": str(path), "sheet": "11月", "row": 3, "recording_id": "LY102",
                                 "agent_id": "1002", "inspector": "王敏", "date": "2026-11-02",
-                                "final_score": 97.0}
+                                "valid": True, "final_score": 97.0, "findings": []}
     assert [c["final_score"] for c in data["calls"]] == [100, 97, 80]
 
     result = invoke("score", path, "--rubric", "listening-10x4", "--json", "--write")
     data = json.loads(result.output)
-    assert set(data) == {"calls", "written"}
+    assert set(data) == {"calls", "summary", "written"}
     assert data["written"] == [str(tmp_path / "一组-王敏.scored.xlsx")]
 
 
@@ -249,6 +253,12 @@ def _is_reddish(fill) -> bool:
     return fill.fill_type == "solid" and r >= 0xE0 and r > g + 0x20 and r > b + 0x20
 
 
+def _is_yellowish(fill) -> bool:
+    rgb = str(fill.start_color.rgb)[-6:]
+    r, g, b = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    return fill.fill_type == "solid" and r >= 0xE0 and g >= 0xC0 and b < g - 0x30
+
+
 def test_validate_write_marks_the_bad_cells(tmp_path):
     path = sheet_with_mistakes(tmp_path)
     result = invoke("validate", path, "--rubric", "listening-10x4", "--write")
@@ -258,8 +268,8 @@ def test_validate_write_marks_the_bad_cells(tmp_path):
 
     wb = openpyxl.load_workbook(out)
     ws = wb["评分表"]
-    for ref, words in (("G4", ["服务态度", "6"]), ("R5", ["88", "78"])):
-        assert _is_reddish(ws[ref].fill), ref
+    for ref, words, colour in (("G4", ["服务态度", "6"], _is_reddish), ("R5", ["88", "78"], _is_yellowish)):
+        assert colour(ws[ref].fill), ref
         assert ws[ref].comment is not None
         for w in words:
             assert w in ws[ref].comment.text
@@ -271,7 +281,7 @@ def test_validate_write_marks_the_bad_cells(tmp_path):
     rows = list(report.iter_rows(values_only=True))
     assert rows[0] == ("级别", "规则", "工作表", "单元格", "说明", "原值")
     assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
-        ("错误", "score.not_allowed", "评分表", "G4"), ("错误", "total.mismatch", "评分表", "R5")]
+        ("错误", "score.not_allowed", "评分表", "G4"), ("警告", "total.mismatch", "评分表", "R5")]
 
 
 def test_validate_write_on_a_clean_sheet_says_nothing_found(tmp_path):
@@ -324,17 +334,20 @@ def test_validate_write_with_a_sheet_finding_on_a_merged_header(make, rule, tmp_
 def test_score_write_fills_the_total_column(tmp_path):
     path = sheet_with_mistakes(tmp_path)
     result = invoke("score", path, "--rubric", "listening-10x4", "--write")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # row 4 cannot be scored
     out = tmp_path / "一组-李娜.scored.xlsx"
     assert out.exists()
     ws = openpyxl.load_workbook(out)["评分表"]
     assert ws["R2"].value == "最终得分"
-    # row 3: 100; row 4: 服务态度 6 is capped at the item's 5 → 100;
+    # row 3: 100; row 4: 服务态度 6 is not a 0–5 score: no score, a red cell saying why;
     # row 5: 2 × 40 − 2 = 78 (the sheet said 88)
-    json_scores = [c["final_score"] for c in json.loads(
-        invoke("score", path, "--rubric", "listening-10x4", "--json").output)["calls"]]
-    assert [ws[f"R{r}"].value for r in (3, 4, 5)] == json_scores
-    assert ws["R5"].value == 78
+    data = json.loads(invoke("score", path, "--rubric", "listening-10x4", "--json").output)
+    assert [c["final_score"] for c in data["calls"]] == [100, None, 78]
+    assert [c["valid"] for c in data["calls"]] == [True, False, True]
+    assert [ws[f"R{r}"].value for r in (3, 4, 5)] == [100, None, 78]
+    assert _is_reddish(ws["R4"].fill) and "服务态度" in ws["R4"].comment.text
+    assert "无法计分" in ws["R4"].comment.text
+    assert ws["R3"].fill.fill_type is None and ws["R5"].comment is None
     assert ws.max_column == 19  # no column added
 
 

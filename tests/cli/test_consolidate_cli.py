@@ -61,7 +61,7 @@ def test_skips_lock_files_and_non_workbooks_with_a_note(folder, tmp_path):
     r = run("consolidate", folder, "--rubric", "listening-10x4", "-o", tmp_path / "a.xlsx")
     assert r.exit_code == 0
     assert "跳过 Excel 锁文件" in r.output and "跳过非工作簿文件" in r.output
-    assert "有错误而排除 1 行" in r.output
+    assert "校验错误 1" in r.output and "未提供人员名单" in r.output
 
 
 def test_without_date_takes_the_latest_period(folder, tmp_path):

@@ -24,20 +24,27 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     assert summary["files"] == 54
     assert summary["calls"] == 1817
     assert summary["findings_by_rule"] == {rule: 1 for rule in PLANTED}
-    # Each mistake excludes its own row; the duplicate's first copy still counts.
-    assert summary["valid_calls"] == 1817 - len(PLANTED)
+    # Each error excludes its own row (the duplicate's first copy still counts); the hand-typed
+    # wrong total is a warning: that row counts, at the engine's score.
+    assert summary["valid_calls"] == 1817 - (len(PLANTED) - 1)
     for name in ("roster.xlsx", "validation.json", "scored_calls.csv"):
         assert (out / name).is_file(), name
     assert len(list((out / "sheets").glob("*.xlsx"))) == 54
     assert len(list((out / "checked").glob("*.xlsx"))) == len(PLANTED)
     detail = pd.read_csv(out / "scored_calls.csv")
-    assert len(detail) == 1817 and detail["final_score"].between(0, 100).all()
-    # The month's 服务质量分析表: each calibration recording counted once, the wrong-month row
-    # outside October, the 5 other mistakes excluded (the unknown agent is a roster finding,
-    # which consolidation without a roster does not make).
+    assert len(detail) == 1817
+    # The rows that cannot be scored (服务态度 6, a blank 业务能力, 差错扣分 15) have no score at all.
+    assert detail["final_score"].isna().sum() == 3
+    assert detail["final_score"].dropna().between(0, 100).all()
+    # The month's 服务质量分析表, with the demo's roster: every row read accounted for.
+    #   1,817 read = counted + 3 errors (the three above) + 1 outside October + 1 duplicate
+    #                + 16 calibration copies + 1 unknown agent (A099)
     analysis = summary["analysis"]
-    assert analysis["n"] == 1817 - 16 - 1 - 5
-    assert analysis["excluded_rows"] == 5
+    assert analysis["accounting"] == {
+        "rows_read": 1817, "counted": 1817 - 3 - 1 - 1 - 16 - 1, "excluded": 3, "outside_period": 1,
+        "duplicates": 1, "calibration_copies": 16, "unknown_agents": 1, "roster_checked": True, "holds": True,
+        "unreadable_inputs": []}
+    assert analysis["n"] == 1795 and analysis["excluded_rows"] == 3
     assert (out / "服务质量分析表_2026-10.xlsx").is_file()
     # The appeals register: one of each outcome, applied to the reports.
     assert summary["appeals"] == {"改判": 1, "维持原判": 1, "逾期": 1, "待处理": 1}
@@ -95,6 +102,30 @@ def test_demo_sheets_hold_the_plan_that_zhijian_sample_makes_from_the_call_list(
         planned = [r[6] for r in plan if r[1] == name]
         # The inspector's sheet holds the plan's recordings in its order, and the calibration copies.
         assert [x for x in scored if x in set(planned)] == planned
+
+
+def test_demo_ranks_only_roster_agents_and_lists_every_row_left_out(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "d"
+    assert CliRunner().invoke(cli, ["demo", "--out", str(out)]).exit_code == 0
+    wb = openpyxl.load_workbook(out / "质检月报_2026-10.xlsx", read_only=True)
+    rows = [r for r in wb["质检考核统计表"].iter_rows(values_only=True)]
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "排名")
+    ranked = [r[1] for r in rows[head + 1:] if r and isinstance(r[0], int)]
+    roster = {f"A{i:03d}" for i in range(1, 21)}
+    assert sorted(ranked) == sorted(roster)  # the 20 agents of the roster, A099 not among them
+    below = [r for r in rows[head + 1:] if r and r[0] == "A099"]
+    assert below == [("A099", 1) + (None,) * (len(below[0]) - 2)]  # listed apart, with its call
+    # 排除与重复: one line per row left out, with its reason (the row outside October only counted).
+    ex = [r for r in wb["排除与重复"].iter_rows(values_only=True)]
+    start = next(i for i, r in enumerate(ex) if r and r[0] == "原因")
+    reasons = []
+    for r in ex[start + 1:]:
+        if not r or r[0] is None:
+            break
+        reasons.append(r[0])
+    assert sorted(reasons) == sorted(["校验错误"] * 3 + ["重复录音"] + ["校正副本"] * 16 + ["名单外工号"])
 
 
 def test_demo_is_deterministic(tmp_path):

@@ -255,7 +255,13 @@ def test_topics(rubric, main):
     assert main.topics == ["业务能力", "双向沟通"]
     assert topics(rubric, main.overall) == ["业务能力", "双向沟通"]
     assert topics(rubric, main.overall, first_week=True) == ["业务能力"]
-    assert analyse(rubric, main.counted, first_week=True).topics == ["业务能力"]
+
+
+def test_first_week_topic_only_for_rubrics_with_that_item():
+    # qc-v3.1 has no 业务能力: a first week gets no topic (never another item under that name).
+    qc = load_rubric("qc-v3.1")
+    figs = figures(qc, check_grids(qc, []).calls)
+    assert topics(qc, figs, first_week=True) == []
 
 
 def test_topics_only_from_service_capability(rubric):
@@ -344,8 +350,11 @@ def test_to_dict(main):
     d = main.to_dict()
     assert set(d) == {"n", "excluded_rows", "duplicates", "mean_score", "excellent_rate",
                       "slight_defect_rate", "general_defect_rate", "below_80_rate", "mean_defect_rate",
-                      "mean_defect_level", "items", "days", "topics"}
+                      "mean_defect_level", "items", "days", "worst_capability_items", "accounting"}
     assert d["n"] == 10 and d["duplicates"] == 0 and d["excluded_rows"] == 0
+    assert d["accounting"] == {"rows_read": 10, "counted": 10, "excluded": 0, "outside_period": 0,
+                               "duplicates": 0, "calibration_copies": 0, "unknown_agents": None,
+                               "roster_checked": False, "holds": True, "unreadable_inputs": []}
     assert d["mean_score"] == approx(89.7)
     assert (d["excellent_rate"], d["slight_defect_rate"], d["general_defect_rate"], d["below_80_rate"]) == \
         approx((0.4, 0.3, 0.2, 0.1))
@@ -371,7 +380,7 @@ def test_to_dict(main):
         {"date": "2026-11-04", "n": 3, "mean_defect_rate": approx(1 / 30, abs=1e-6), "warning_colour": "白色"},
     ]
     assert all(day["warning_colour"] in COLOURS for day in d["days"])
-    assert d["topics"] == ["业务能力", "双向沟通"]
+    assert d["worst_capability_items"] == ["业务能力", "双向沟通"]
     import json
     json.dumps(d, ensure_ascii=False)  # the --json output must serialise
 

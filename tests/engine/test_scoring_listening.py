@@ -5,7 +5,7 @@ The rules, from the rubric file and DOMAIN.md:
   - call score (整通得分) = 2 × Σ items (100 = full marks);
   - final score (最终得分) = max(0, call score − 差错扣分), 差错扣分 0–10 (may be 0.5 etc.);
   - 致命性错误 are counted but do NOT zero the call (zero_call: false);
-  - grades: 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 70, 待改进 ≥ 60, 不合格 < 60.
+  - grades: 优秀 > 90, 良好 ≥ 80, 合格 ≥ 70, 待改进 ≥ 60, 不合格 < 60.
 Every expected figure below was worked out by hand from these rules.
 """
 
@@ -40,14 +40,17 @@ CASES = [
     pytest.param((NA,) * 10, 0, 0, 100, 100, "优秀", id="全部不涉及按满分-100"),
     # 2 × (5+4+5+5+3+5+5+5+5+5) = 2 × 47 = 94, − 差错扣分 3 = 91
     pytest.param((5, 4, 5, 5, 3, 5, 5, 5, 5, 5), 3, 0, 94, 91, "优秀", id="94减差错3得91-优秀"),
-    # 2 × (9×5 + 4) = 98, − 8 = 90 → exactly the 优秀 bound
-    pytest.param((5, 5, 5, 5, 5, 5, 5, 5, 5, 4), 8, 0, 98, 90, "优秀", id="98减8得90-优秀下限"),
+    # 2 × (9×5 + 4) = 98, − 8 = 90 → exactly on the 优秀 edge, which is exclusive (> 90, as
+    # 优良率 counts): 良好
+    pytest.param((5, 5, 5, 5, 5, 5, 5, 5, 5, 4), 8, 0, 98, 90, "良好", id="98减8得90-优秀下限不含"),
+    # 98 − 7.5 = 90.5 → just above 90: 优秀
+    pytest.param((5, 5, 5, 5, 5, 5, 5, 5, 5, 4), 7.5, 0, 98, 90.5, "优秀", id="98减7.5得90.5-优秀"),
     # 2 × 49 = 98, − 8.5 = 89.5 → just under 90
     pytest.param((5, 5, 5, 5, 5, 5, 5, 5, 5, 4), 8.5, 0, 98, 89.5, "良好", id="98减8.5得89.5-良好"),
     # 2 × 50 = 100, − 0.5 = 99.5
     pytest.param((5,) * 10, 0.5, 0, 100, 99.5, "优秀", id="100减0.5得99.5"),
-    # 2 × 50 = 100, − 10 (the maximum 差错扣分) = 90
-    pytest.param((5,) * 10, 10, 0, 100, 90, "优秀", id="100减差错上限10得90"),
+    # 2 × 50 = 100, − 10 (the maximum 差错扣分) = 90: 良好 (优秀 is > 90)
+    pytest.param((5,) * 10, 10, 0, 100, 90, "良好", id="100减差错上限10得90"),
     # 2 × (4×10) = 80 → exactly the 良好 bound
     pytest.param((4,) * 10, 0, 0, 80, 80, "良好", id="全4分80-良好下限"),
     # 2 × 40 = 80, − 0.5 = 79.5 → 合格

@@ -46,7 +46,7 @@ def test_copy_is_byte_identical_when_written_again(monkeypatch, tmp_path, kind, 
     def write(target: Path) -> Path:
         if kind == "checked":
             return write_checked_copy(source, checked.report.findings, target)
-        return write_scored_copy(source, checked.sheets, checked.calls, target)
+        return write_scored_copy(source, checked.sheets, checked.calls, target, checked.report.findings)
 
     first, second = _write_twice(monkeypatch, tmp_path, write)
     assert first == second

@@ -246,10 +246,12 @@ def test_a_period_without_calls_and_an_unknown_lead_are_said(tmp_path):
     out = tmp_path / "out.xlsx"
     r = invoke("consolidate", s, "--rubric", RUBRIC, "--period", "day", "--date", "2030-01-01", "--lead", "赵六",
                "-o", out)
-    assert r.exit_code == 0 and out.is_file()
+    # Nothing to report is a failure (issue 12): exit 1, no workbook, and the message says why.
+    assert r.exit_code == 1 and not out.exists()
     assert "统计周期 2030-01-01 中没有有效评分(评分表中的日期为 2026-11-02 至 2026-11-02)" in r.stderr
     assert "质检班长“赵六”没有评过任何一通录音" in r.stderr
     r = invoke("weekly", s, "--rubric", RUBRIC, "--week", "2026-W50", "-o", out)
+    assert r.exit_code == 1 and not out.exists()
     assert "统计周期 2026-12-07 至 2026-12-13 中没有有效评分" in r.stderr
 
 

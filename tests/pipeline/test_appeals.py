@@ -7,7 +7,8 @@ The sheet: listening-10x4, agent A001 (张三) with three calls on 12 October 20
   R3: all 5                    → 100
   R4 (A002): 主动推介 4         → 98
 张三's monthly score before appeals: (94 + 94 + 100) / 3 = 96; 业务能力 不良比率 2/4 = 0.5.
-Scores are published on 13 October 10:00; appeals are in time until 15 October 10:00.
+Scores are published the same day at 18:00 (SOP-15.1, the default `--publish-time`): 12 October
+18:00; appeals are in time until 14 October 18:00 (48 hours).
 """
 
 import datetime as dt
@@ -113,8 +114,8 @@ def test_upheld_appeal_changes_exactly_that_call(files):
 
 @pytest.mark.parametrize("appeal, status", [
     (rejected("R1", "A001", T(2026, 10, 13, 15, 0), T(2026, 10, 14, 9, 0)), "维持原判"),
-    # filed 15 October 10:01, one minute after the 48 hours
-    (upheld("R1", "A001", T(2026, 10, 15, 10, 1), T(2026, 10, 16, 9, 0), 业务能力=5), "逾期"),
+    # filed 14 October 18:01, one minute after the 48 hours
+    (upheld("R1", "A001", T(2026, 10, 14, 18, 1), T(2026, 10, 16, 9, 0), 业务能力=5), "逾期"),
     # sent to arbitration, no arbitration result yet
     ({**upheld("R1", "A001", T(2026, 10, 13, 15, 0), None, 业务能力=5), "复核结果": "提交仲裁"}, "待处理"),
     # not re-checked yet
@@ -131,8 +132,26 @@ def test_rejected_late_or_pending_changes_nothing(files, appeal, status):
 def test_late_appeal_is_refused_with_the_reason(files):
     r = month(files, register(files[1] / "申诉.xlsx",
                               upheld("R1", "A001", T(2026, 10, 15, 10, 1), T(2026, 10, 16, 9, 0), 业务能力=5)))
-    assert "晚于截止时间 2026-10-15 10:00" in r.appeals[0].note
+    assert "晚于截止时间 2026-10-14 18:00" in r.appeals[0].note
     assert [f.rule for f in r.findings if f.rule.startswith("appeal.")] == ["appeal.late"]
+
+
+def test_publication_time_is_a_setting(files, tmp_path):
+    # Published the next day at 10:00 (+1 10:00): the deadline moves to 15 October 10:00, so an
+    # appeal filed on 15 October 10:00 is in time, and the 申诉处理 sheet says which rule applied.
+    reg = register(files[1] / "申诉.xlsx", upheld("R1", "A001", T(2026, 10, 15, 10, 0), T(2026, 10, 16, 9, 0),
+                                                  业务能力=5))
+    out = tmp_path / "out.xlsx"
+    args = ["consolidate", str(files[0]), "--rubric", "listening-10x4", "--appeals", str(reg), "-o", str(out)]
+    r = CliRunner().invoke(cli, args)
+    assert "逾期 1" in r.output
+    assert openpyxl.load_workbook(out)["申诉处理"]["A1"].value == \
+        "成绩公布: 评分当天 18:00;申诉时限: 公布后 48 小时;逾期的申诉不予受理"
+    r = CliRunner().invoke(cli, args + ["--publish-time", "+1 10:00"])
+    assert r.exit_code == 0 and "改判 1" in r.output
+    assert openpyxl.load_workbook(out)["申诉处理"]["A1"].value.startswith("成绩公布: 评分次日 10:00")
+    r = CliRunner().invoke(cli, args + ["--publish-time", "下班前"])
+    assert r.exit_code == 2 and "无法识别的成绩公布时间“下班前”" in r.output
 
 
 def test_arbitration_decides_over_the_recheck(files):
@@ -181,7 +200,7 @@ def test_appeals_sheet_in_the_output_and_cli(files, tmp_path):
     assert r.exit_code == 0, r.output
     assert "申诉: 改判 1" in r.output
     ws = openpyxl.load_workbook(out)["申诉处理"]
-    row = [c.value for c in ws[2]]
+    row = [c.value for c in ws[3]]
     assert row[1] == "R1" and row[5] == "改判" and row[8] == 94 and row[9] == 100
     assert "业务能力: 3 → 5" in row[10]
     r = CliRunner().invoke(cli, ["appeals", "check", str(reg), str(files[0]), "--rubric", "listening-10x4",
@@ -232,11 +251,11 @@ def test_monthly_score_counts_calls_changed_by_appeal_and_weekly_lists_appeals(f
     agents = {a["agent_id"]: a for a in json.loads(r.output)["agents"]}
     assert agents["A001"]["monthly_score"] == 98 and agents["A001"]["changed_by_appeal"] == 1
     assert agents["A002"]["changed_by_appeal"] == 0
-    assert openpyxl.load_workbook(tmp_path / "m.xlsx")["申诉处理"]["F2"].value == "改判"
+    assert openpyxl.load_workbook(tmp_path / "m.xlsx")["申诉处理"]["F3"].value == "改判"
     r = CliRunner().invoke(cli, ["weekly", src, "--rubric", "listening-10x4", "--week", "2026-W42",
                                  "--appeals", str(reg), "-o", str(tmp_path / "w.xlsx"), "--json"])
     assert r.exit_code == 0, r.output
-    assert openpyxl.load_workbook(tmp_path / "w.xlsx")["申诉处理"]["B2"].value == "R1"
+    assert openpyxl.load_workbook(tmp_path / "w.xlsx")["申诉处理"]["B3"].value == "R1"
     for out in ("m.xlsx", "w.xlsx"):
         r = CliRunner().invoke(cli, ["audit", str(tmp_path / out), src])
         assert r.exit_code == 0 and "所有数字完全一致" in r.output, (out, r.output)

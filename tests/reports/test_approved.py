@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from accounting import assert_accounted
 from approved import assert_matches_approved
 from zhijian.engine.analysis import analyse
 from zhijian.engine.columns import column_specs
@@ -89,9 +90,12 @@ def test_the_calls_hold_every_kind_of_row(loaded):
 
 def test_analysis_workbook(tmp_path, rubric, loaded):
     period = parse_period("2026-10")
-    valid, findings, excluded = loaded.select(period)
-    a = analyse(rubric, valid, period_label="2026年10月", excluded_rows=excluded)
-    out = write_analysis_workbook(a, tmp_path / "analysis.xlsx", findings=findings,
+    sel = loaded.select(period)
+    a = analyse(rubric, sel.calls, period_label="2026年10月", account=sel.account)
+    # 12 rows read = 9 counted + 1 error (R021) + 1 duplicate (R011) + 1 calibration copy (R012)
+    assert_accounted(a.account, rows_read=12)
+    assert (a.account.counted, a.account.excluded, a.account.duplicates, a.account.calibration_copies) == (9, 1, 1, 1)
+    out = write_analysis_workbook(a, tmp_path / "analysis.xlsx", findings=sel.findings,
                                   sources=[str(f) for f in loaded.files])
     assert_matches_approved(out, "analysis.xlsx")
 
@@ -99,7 +103,8 @@ def test_analysis_workbook(tmp_path, rubric, loaded):
 def test_weekly_workbook(tmp_path, rubric, loaded):
     week = parse_period("2026-W43")
     report = build_weekly(rubric, loaded, week)
-    _, findings, _ = loaded.select(week)
+    assert_accounted(report.analysis.account, rows_read=12)
+    findings = loaded.select(week).findings
     out = write_weekly_workbook(report, tmp_path / "weekly.xlsx", findings=findings,
                                 sources=[str(f) for f in loaded.files])
     assert_matches_approved(out, "weekly.xlsx")
@@ -108,7 +113,8 @@ def test_weekly_workbook(tmp_path, rubric, loaded):
 def test_monthly_workbook(tmp_path, rubric, loaded):
     month = parse_period("2026-10")
     report = build_monthly(rubric, loaded, month)
-    _, findings, _ = loaded.select(month)
+    assert_accounted(report.analysis.account, rows_read=12)
+    findings = loaded.select(month).findings
     out = write_monthly_workbook(report, tmp_path / "monthly.xlsx", findings=findings,
                                  sources=[str(f) for f in loaded.files], appeals=[])
     assert_matches_approved(out, "monthly.xlsx")
@@ -116,14 +122,14 @@ def test_monthly_workbook(tmp_path, rubric, loaded):
 
 def test_a_changed_cell_is_named_by_its_part(tmp_path, rubric, loaded):
     """The comparison can fail: one figure changed in the written file names the sheet's part."""
-    period = parse_period("2026-10")
-    valid, findings, excluded = loaded.select(period)
-    a = analyse(rubric, valid, period_label="2026年10月", excluded_rows=excluded + 1)  # one more excluded
-    out = write_analysis_workbook(a, tmp_path / "analysis.xlsx", findings=findings,
+    sel = loaded.select(parse_period("2026-10"))
+    a = analyse(rubric, sel.calls, period_label="2026年10月", account=sel.account)
+    a.overall.max_score = 99.0  # one figure of the overview, 100 in truth
+    out = write_analysis_workbook(a, tmp_path / "analysis.xlsx", findings=sel.findings,
                                   sources=[str(f) for f in loaded.files])
     from approved import APPROVED_DIR, part_differences
 
     problems = part_differences(APPROVED_DIR / "analysis.xlsx", out)
     parts = {p.split(" differs")[0] for p in problems}
-    assert parts == {"part xl/sharedStrings.xml", "part xl/worksheets/sheet1.xml"}  # the note, the figure
-    assert "-    <v>2</v>\n+    <v>3</v>" in "\n".join(problems)
+    assert parts == {"part xl/worksheets/sheet1.xml"}  # the overview, nothing else
+    assert "-    <v>100</v>\n+    <v>99</v>" in "\n".join(problems)

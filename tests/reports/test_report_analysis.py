@@ -23,7 +23,10 @@ import pandas as pd
 import pytest
 
 import zhijian
+from accounting import assert_accounted
+from zhijian.engine.accounting import select
 from zhijian.engine.analysis import Analysis, analyse, warning_colour, warning_fill
+from zhijian.engine.periods import parse_period
 from zhijian.engine.columns import column_specs
 from zhijian.pipeline.demo import generate_month
 from zhijian.engine.reader import Grid
@@ -65,10 +68,11 @@ def _calls(rubric):
     grids = [_grid(rubric, "/data/sheets/2026-10_a.xlsx", recs),
              _grid(rubric, "/data/sheets/2026-10_b.xlsx", [cal, dup])]
     checked = check_grids(rubric, grids)
-    valid = checked.valid_calls.reset_index(drop=True)
+    sel = select(checked.calls, checked.report.findings, parse_period("2026-10"))
+    valid = sel.calls
     assert not valid.columns.duplicated().any()
-    excluded = int(checked.calls["has_error"].sum())
-    return valid, checked.report.findings, excluded, recs[0]["recording_id"], recs[1]["recording_id"]
+    assert sel.account.excluded == int(checked.calls["has_error"].sum())
+    return valid, sel.findings, sel.account, recs[0]["recording_id"], recs[1]["recording_id"]
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +87,8 @@ def data(rubric):
 
 @pytest.fixture(scope="module")
 def analysis(rubric, data) -> Analysis:
-    valid, _, excluded, _, _ = data
-    return analyse(rubric, valid, period_label="2026年10月", excluded_rows=excluded)
+    valid, _, account, _, _ = data
+    return analyse(rubric, valid, period_label="2026年10月", account=account)
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +120,9 @@ def test_sheets_and_frozen_headers(workbook):
 
 
 def test_data_set_has_every_case(analysis, data):
-    valid, findings, excluded, cal_id, dup_id = data
-    assert excluded >= 1 and any(f.rule == "score.not_allowed" for f in findings)
+    valid, findings, account, cal_id, dup_id = data
+    assert account.excluded >= 1 and any(f.rule == "score.not_allowed" for f in findings)
+    assert_accounted(analysis.account)
     assert list(analysis.duplicates["recording_id"]) == [dup_id]
     assert list(analysis.calibration.benchmark_calls["recording_id"]) == [cal_id]
     assert "紧急" in {f.warning_level for f in analysis.overall.items}
@@ -126,7 +131,7 @@ def test_data_set_has_every_case(analysis, data):
 def test_overview_figures_equal_json(workbook, analysis):
     expected = analysis.to_dict()
     got = read_back_figures(workbook)
-    for key in [*OVERVIEW_KEYS.values(), "mean_defect_level", "topics", "items", "days"]:
+    for key in [*OVERVIEW_KEYS.values(), "mean_defect_level", "worst_capability_items", "items", "days"]:
         assert got[key] == expected[key], key
 
 
@@ -254,10 +259,18 @@ def test_excluded_and_sources(workbook, analysis, data):
     _, findings, _, _, dup_id = data
     wb = openpyxl.load_workbook(workbook)
     ws = wb["排除与重复"]
-    rules = [ws.cell(r, 2).value for r in range(3, 3 + len(findings))]
+    r = _find_row(ws, 1, "级别")
+    rules = [ws.cell(r + 1 + k, 2).value for k in range(len(findings))]
     assert rules == [str(f.rule) for f in findings]
-    r = _find_row(ws, 4, "录音编号")
-    assert ws.cell(r + 1, 4).value == dup_id
+    # Every row not counted, with its reason: the 服务态度 6 row, the duplicate, the calibration copy.
+    r = _find_row(ws, 1, "原因")
+    listed = {}
+    while ws.cell(r + 1, 1).value not in (None, "无"):
+        r += 1
+        listed.setdefault(ws.cell(r, 1).value, []).append(ws.cell(r, 8).value)
+    assert {k: len(v) for k, v in listed.items()} == {"校验错误": 1, "重复录音": 1, "校正副本": 1}
+    assert listed["重复录音"] == [dup_id]
+    assert ws["A2"].value == analysis.account.identity_text()
     ws = wb["数据来源"]
     pairs = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
     assert pairs["评分标准编号"] == RUBRIC
@@ -276,8 +289,8 @@ def test_native_charts(workbook):
 
 
 def test_deterministic(tmp_path, rubric, data, analysis, workbook):
-    valid, findings, excluded, _, _ = data
-    again = analyse(rubric, valid, period_label="2026年10月", excluded_rows=excluded)
+    valid, findings, account, _, _ = data
+    again = analyse(rubric, valid, period_label="2026年10月", account=account)
     out = write_analysis_workbook(again, tmp_path / "again.xlsx", findings=findings,
                                   sources=["/data/sheets/2026-10_a.xlsx", "/data/sheets/2026-10_b.xlsx"])
     assert read_back_figures(out) == read_back_figures(workbook)

@@ -1,8 +1,11 @@
 """The 评分表 template: layout, validations, and the 最终得分 formula against the scoring engine.
 
-The formula test fills each shipped rubric's template with 200 random valid rows (openpyxl),
-recalculates every workbook in ONE LibreOffice run, and compares the formula's value with
-`score_call(...).final_score` row for row. LibreOffice is required: without it these tests fail.
+The formula test fills each shipped rubric's template with 200 random rows (openpyxl), most of them
+valid, some with a blank item, a word that is no score ("优秀") or a number the item does not allow,
+recalculates every workbook in ONE LibreOffice run, and compares the formula's value with what the
+engine makes of the same file (`check_files`): the same score, or no total ("") where the engine
+gives the row no score. Valid rows are also checked against `score_call` of the values typed.
+LibreOffice is required: without it these tests fail.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from zhijian.files import libreoffice
 from zhijian.engine.columns import column_specs
 from zhijian.files.libreoffice import LibreOfficeError, recalculate_many
+from zhijian.pipeline.load import check_files
 from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, score_call
@@ -71,13 +75,23 @@ grades:
   - {name: 好, min: 80}
   - {name: 差, min: 0}
 """
-RUBRICS = [*SHIPPED, "synthetic-lifts"]
+RUBRICS = [*SHIPPED, "synthetic-lifts", "listening-blank-na"]
 
 
 def get_rubric(name: str) -> Rubric:
     if name == "synthetic-lifts":
         return parse_rubric(SYNTHETIC_YAML, "synthetic-lifts.yaml")
+    if name == "listening-blank-na":  # a team whose blank cells mean 不涉及 (`blank: na`)
+        text = (Path(__file__).resolve().parents[2] / "rubrics" / "listening-10x4.yaml").read_text(encoding="utf-8")
+        text = text.replace("id: listening-10x4", "id: listening-blank-na").replace("blank: error ", "blank: na ")
+        rubric = parse_rubric(text, "listening-blank-na.yaml")
+        assert rubric.blank == "na"
+        return rubric
     return load_rubric(name)
+
+
+NA_SPELLINGS = [NA_TEXT, NA_TEXT, "N/A", "/"]  # what the engine and the formula both read as 不涉及
+BAD_TEXT = "优秀"  # a word, not a score
 
 
 # --- random valid rows ------------------------------------------------------------------------
@@ -98,17 +112,27 @@ def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, ob
         "remarks": rng.choice([None, None, "客户电话 13800138000 已核实", "语速偏快"]),
     }
     items: dict[str, float | None] = {}
-    blank_row = i % 41 == 7  # rows with a 录音编号 and nothing scored: every item N/A, full marks
+    # rows with a 录音编号 and nothing scored: no score (blank: error), or full marks (blank: na)
+    blank_row = i % 41 == 7
+    full_row = i % 19 == 0  # every item at its maximum
+    # one item of the row left blank, given a word, or given a number it does not allow
+    spoilt = {3: None, 4: BAD_TEXT, 5: "too_high"}.get(i % 23, "none") if rubric.items else "none"
+    spoilt_item = rng.choice(rubric.items).name if spoilt != "none" else None
+    blanks_allowed = rubric.blank == "na"
     for it in rubric.items:
         p = rng.random()
-        if blank_row or (p < 0.10 and it.na == "full"):
+        if blank_row:
+            value = None
+        elif it.name == spoilt_item:
+            value = it.max + 1 if spoilt == "too_high" else spoilt
+        elif p < 0.10 and blanks_allowed:
             value = None
         elif p < 0.20 and it.na == "full":
-            value = NA_TEXT
+            value = rng.choice(NA_SPELLINGS)
         else:
             levels = it.allowed_values()
             # mostly full or near-full marks, like real sheets, with every level reachable
-            value = levels[0] if rng.random() < 0.5 else rng.choice(levels)
+            value = levels[0] if full_row or rng.random() < 0.5 else rng.choice(levels)
         cells[it.name] = value
         items[it.name] = value if isinstance(value, (int, float)) else None
     bonuses, deductions, zero_outs = {}, {}, set()
@@ -196,7 +220,7 @@ def recalculated(tmp_path_factory):
     out = {}
     for k, name in enumerate(RUBRICS):
         out[name] = {"rows": filled[name], "filled": outs[2 * k], "empty": outs[2 * k + 1],
-                     "template": srcs[2 * k + 1]}
+                     "template": srcs[2 * k + 1], "source": srcs[2 * k]}
     return out
 
 
@@ -208,22 +232,64 @@ def test_formula_matches_engine(recalculated, name):
     wb = openpyxl.load_workbook(data["filled"], data_only=True)
     ws = wb[lay.sheet]
     tcol = lay.column_number("total")
-    mismatches = []
-    scores = []
+    # What the engine makes of the same file (the formulas have no cached value in it).
+    checked = check_files(rubric, [data["source"]])
+    engine = dict(zip(checked.calls["row"].astype(int), checked.calls["final_score"]))
+    mismatches, scores, refused = [], [], 0
     for i, (cells, record) in enumerate(data["rows"]):
-        got = ws.cell(row=lay.data_row(i), column=tcol).value
-        want = score_call(rubric, record).final_score
+        r = lay.data_row(i)
+        got = ws.cell(row=r, column=tcol).value
+        want = engine[r]
+        if want != want:  # NaN: the engine gives this row no score; the formula shows no total
+            refused += 1
+            if got not in (None, ""):
+                mismatches.append((r, got, "no score", {k: v for k, v in cells.items() if v is not None}))
+            continue
+        assert want == pytest.approx(score_call(rubric, record).final_score, abs=1e-6), r
         scores.append(want)
         if not isinstance(got, (int, float)) or got != pytest.approx(want, abs=1e-6):
-            mismatches.append((lay.data_row(i), got, want, {k: v for k, v in cells.items()
-                                                             if v is not None}))
+            mismatches.append((r, got, want, {k: v for k, v in cells.items() if v is not None}))
     assert not mismatches, f"{len(mismatches)} rows differ, first: {mismatches[:3]}"
     # the random rows really exercise the rules: a spread of scores, zeros included where possible
     assert len(set(scores)) > 10
     assert max(scores) == rubric.full_marks
+    # and exactly the rows that should be refused are: the spoilt ones, and (blank: error) the blank ones
+    assert refused == sum(_unscorable(rubric, cells) for cells, _ in data["rows"]) >= (N_ROWS // 23 if rubric.items else 0)
     # rows past the filled ones stay blank
     for r in range(lay.data_row(N_ROWS), lay.data_row(TEMPLATE_ROWS)):
         assert ws.cell(row=r, column=tcol).value in (None, "")
+
+
+def _unscorable(rubric: Rubric, cells: dict) -> bool:
+    """Whether a row, as typed, has an item cell no score can be made of (by hand: the rubric's rules)."""
+    for it in rubric.items:
+        v = cells[it.name]
+        if v is None and (rubric.blank_of(it) == "error" or it.na == "forbidden"):
+            return True
+        if v == BAD_TEXT or (isinstance(v, (int, float)) and not it.allowed(v)):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", ["listening-10x4", "listening-blank-na"])
+def test_blank_and_text_cells_follow_the_rubric(recalculated, name):
+    """A blank item: no total under `blank: error` (not scored yet), full marks under `blank: na`;
+    a word that is no score: never a total, under either rule."""
+    rubric = get_rubric(name)
+    lay = template_layout(rubric)
+    data = recalculated[name]
+    ws = openpyxl.load_workbook(data["filled"], data_only=True)[lay.sheet]
+    tcol = lay.column_number("total")
+    blank_rows = [i for i in range(N_ROWS) if i % 41 == 7]
+    text_rows = [i for i in range(N_ROWS) if i % 23 == 4]
+    assert blank_rows and text_rows
+    for i in blank_rows:
+        got = ws.cell(row=lay.data_row(i), column=tcol).value
+        assert got == (100 if rubric.blank == "na" else None), (name, i, got)
+    for i in text_rows:
+        cells = data["rows"][i][0]
+        assert BAD_TEXT in cells.values()
+        assert ws.cell(row=lay.data_row(i), column=tcol).value is None, (name, i)
 
 
 @pytest.mark.parametrize("name", RUBRICS)

@@ -25,11 +25,12 @@ import numpy as np
 import openpyxl
 import pytest
 
+from accounting import assert_accounted
 from zhijian.engine.analysis import analyse, defect_matrix, split_duplicates, topics, warning_colour, warning_fill
 from zhijian.pipeline.jobs import consolidate
 from zhijian.pipeline.load import load_calls
 from zhijian.pipeline.demo import generate_month, write_sheet
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, OptionError
 from zhijian.reports.weekly_workbook import EMPTY_WEEK, SHEETS, write_weekly_workbook
 from zhijian.files.rubrics import load_rubric
 from zhijian.engine.periods import parse_period
@@ -118,7 +119,9 @@ def test_week_figures_equal_consolidation(rubric, folder, reports):
     assert rep["excluded_rows"] == 1
     assert [{k: d[k] for k in ("date", "n", "mean_defect_rate", "warning_colour")} for d in rep["days"]] == ref["days"]
     assert rep["week"] == "2026-W42" and (rep["start"], rep["end"]) == ("2026-10-12", "2026-10-18")
-    assert rep["topics_next_week"] == ref["topics"]
+    assert rep["topics_next_week"] == ref["worst_capability_items"]
+    assert rep["accounting"] == ref["accounting"]
+    assert_accounted(reports["42"].analysis.account)
 
 
 def test_working_days_and_quota(reports):
@@ -204,8 +207,16 @@ def test_inspectors_own_scorings_quota_and_calibration(rubric, loaded, reports):
 
 def test_topics_come_from_last_week(rubric, loaded, reports):
     first, second = reports["41"], reports["42"]
-    # Week 41 is the first week of data: nothing for week 40, so 业务能力.
-    assert first.previous is None and first.topics_this_week == ["业务能力"]
+    # Week 41 is the first week of data, after the National Day holiday: nothing for week 40 is
+    # no reason to call it a project's first week. No topic, and the report says why.
+    assert first.previous is None and first.topics_this_week == []
+    assert first.topics_basis.startswith("没有上周的评分记录")
+    # Told the project's first day (8 October), week 41 is the first week: 业务能力.
+    told = build_weekly(rubric, loaded, W41, project_start=dt.date(2026, 10, 8))
+    assert told.topics_this_week == ["业务能力"] and "项目首周" in told.topics_basis
+    # A project start in another week changes nothing for this one.
+    assert build_weekly(rubric, loaded, W42, project_start=dt.date(2026, 10, 8)).topics_this_week == \
+        second.topics_this_week
     # Week 42: chosen from week 41's 不良比率, by the engine's `topics`.
     prev_valid, _, _ = loaded.select(W41)
     expected = topics(rubric, analyse(rubric, prev_valid).overall)
@@ -215,6 +226,26 @@ def test_topics_come_from_last_week(rubric, loaded, reports):
     # Next week's suggestion: this week's data.
     assert second.topics_next_week == second.analysis.topics == topics(rubric, second.analysis.overall)
     assert reports["43"].topics_this_week == second.topics_next_week
+
+
+def test_the_lead_sets_the_topics(rubric, loaded, reports):
+    rep = build_weekly(rubric, loaded, W42, topics=["主动推介", "业务能力"])
+    assert rep.topics_this_week == ["主动推介", "业务能力"] and rep.topics_basis == "由质检班长指定"
+    assert list(dict.fromkeys(rep.topic_tracking["质检主题"])) == ["主动推介", "业务能力"]
+    assert rep.topics_next_week == reports["42"].topics_next_week  # the suggestion stays the engine's
+    with pytest.raises(OptionError, match="“服务热情”不是《质检监听评分表》的评分项"):
+        build_weekly(rubric, loaded, W42, topics=["服务热情"])
+
+
+def test_first_week_of_a_rubric_without_that_item_names_no_other_item(tmp_path):
+    # qc-v3.1 has no 业务能力: a project's first week gets no topic, and the basis says why.
+    from sheetkit import SheetSpec, qc_header, qc_row, write_xlsx
+
+    qc = load_rubric("qc-v3.1")
+    src = write_xlsx(tmp_path / "qc.xlsx", [SheetSpec("QC", [qc_header(), qc_row(dt.date(2026, 10, 12), "陈静",
+                                                                                "A001", "Q1")])])
+    rep = build_weekly(qc, load_calls(qc, [str(src)]), W42, project_start=dt.date(2026, 10, 12))
+    assert rep.topics_this_week == [] and "没有“业务能力”项" in rep.topics_basis
 
 
 def test_topic_tracking_day_by_day(reports):
@@ -307,7 +338,7 @@ def read_back(path: Path) -> dict:
     out["topics_next_week"] = [t for t in ws.cell(_row_of(ws, 1, "下周建议主题"), 2).value.split("、") if t != "无"]
     out["working_days"] = ws.cell(_row_of(ws, 1, "工作日"), 2).value
     out["calendar"] = ws.cell(_row_of(ws, 1, "工作日历"), 2).value
-    out["excluded_rows"] = ws.cell(_row_of(ws, 1, "排除行数"), 2).value
+    out["excluded_rows"] = ws.cell(_row_of(ws, 1, "校验错误排除"), 2).value
     head = _row_of(ws, 1, "日期")
     rows = {ws.cell(head + k, 1).value: head + k for k in range(1, 6)}
     days = []

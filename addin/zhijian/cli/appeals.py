@@ -35,10 +35,12 @@ def appeals_template(rubric_name, output):
 @click.argument("register", type=click.Path())
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件")
-@click.option("--window-hours", type=Hours(), default=48.0, show_default=True, help="申诉时限(小时)")
+@click.option("--window-hours", type=Hours(), default=48.0, show_default=True, help="申诉时限: 成绩公布后的小时数")
+@click.option("--publish-time", default="18:00", show_default=True,
+              help="成绩公布时间: 18:00 为评分当天(SOP-15.1),+1 10:00 为评分次日")
 @json_option
 @handle_errors
-def appeals_check(register, inputs, rubric_name, window_hours, as_json):
+def appeals_check(register, inputs, rubric_name, window_hours, publish_time, as_json):
     """校验申诉登记表并显示每条申诉的处理结果,例如:
 
     zhijian appeals check 申诉登记表.xlsx 评分表/ --rubric listening-10x4
@@ -47,7 +49,7 @@ def appeals_check(register, inputs, rubric_name, window_hours, as_json):
     from zhijian.files.rubrics import load_rubric
 
     r = load_rubric(rubric_name)
-    loaded = load_calls(r, list(inputs), appeals=register, policy=policy(window_hours))
+    loaded = load_calls(r, list(inputs), appeals=register, policy=policy(window_hours, publish_time))
     mine = cli_findings(f for f in loaded.findings if f.file == str(register))
     if as_json:
         print_json({"appeals": [o.to_dict() for o in loaded.appeals],
@@ -59,6 +61,7 @@ def appeals_check(register, inputs, rubric_name, window_hours, as_json):
                       "" if o.old_final is None else f"{o.old_final:g}",
                       "" if o.new_final is None else f"{o.new_final:g}", o.note)
         console.print(t)
+        console.print(policy(window_hours, publish_time).describe())
         if mine:
             from zhijian.engine.findings import ValidationReport
             console.print(findings_table(ValidationReport(mine)))

@@ -85,14 +85,58 @@ def handle_errors(fn):
 
 
 def appeals_options(fn):
+    fn = click.option("--publish-time", default="18:00", show_default=True,
+                      help="成绩公布时间: 18:00 为评分当天(SOP-15.1),+1 10:00 为评分次日")(fn)
     fn = click.option("--window-hours", type=Hours(), default=48.0, show_default=True,
-                      help="申诉时限: 成绩公布(评分日次日 10:00)后的小时数")(fn)
+                      help="申诉时限: 成绩公布后的小时数")(fn)
     return click.option("--appeals", type=click.Path(), help="申诉登记表 .xlsx: 改判的申诉替换原分数")(fn)
 
 
-def policy(window_hours: float):
-    from zhijian.engine.appeals import AppealPolicy
-    return AppealPolicy(window_hours=window_hours)
+def policy(window_hours: float, publish_time: str = "18:00"):
+    from zhijian.engine.appeals import AppealPolicy, parse_publish_time
+
+    days, at = parse_publish_time(publish_time)
+    return AppealPolicy(window_hours=window_hours, publish_days_after=days, publish_time=at)
+
+
+def roster_option(fn):
+    return click.option("--roster", type=click.Path(),
+                        help="人员名单(含“工号”列的 .xlsx 或 .csv): 名单外的工号不计入统计与排名")(fn)
+
+
+def topic_option(fn):
+    return click.option("--topic", "topics", multiple=True,
+                        help="质检主题(评分项名称,可多次指定),如 --topic 主动推介 --topic 业务能力")(fn)
+
+
+def print_account(account) -> None:
+    """The accounting identity and every input that could not be read, on the console."""
+    console.print(f"  行数核对: {account.identity_text()}")
+    if not account.roster_checked:
+        console.print("  未提供人员名单(--roster),工号未核对", style="dim")
+    for u in account.unreadable:
+        where = f"{u.file} / {u.sheet}" if u.sheet else u.file
+        console.print(f"  未能读取: {where}: {u.message}", style="red")
+
+
+def nothing_to_report(fn):
+    """A report with nothing in it: one message (and, with --json, the account), no workbook, and
+    the exit code of `NothingToReport`."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from zhijian.errors import NothingToReport
+
+        try:
+            return fn(*args, **kwargs)
+        except NothingToReport as e:
+            if kwargs.get("as_json"):
+                print_json({"error": str(e), "accounting": e.account.to_dict() if e.account else None})
+            else:
+                print_error(str(e))
+            sys.exit(e.exit_code)
+
+    return wrapper
 
 
 def json_option(fn):

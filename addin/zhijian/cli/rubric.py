@@ -102,6 +102,6 @@ def rubric_show(name, as_json):
     if rules.row_count:
         console.print(rules)
     if r.grades:
-        console.print("等级: " + ",".join(f"{g.name} ≥ {g.min:g}" for g in r.grades))
+        console.print("等级: " + r.describe_grades())
     for a in r.assumptions:
         console.print(f"· {a}")

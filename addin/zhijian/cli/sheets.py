@@ -119,7 +119,9 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
 @json_option
 @handle_errors
 def score(inputs, rubric_name, write, as_json):
-    """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4"""
+    """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4
+
+    有无法计分的行(分数无法识别、未评分、不允许的分值)时,这些行不给分,退出码为 1。"""
     from zhijian.files.copies import write_scored_copy
 
     r, files, checked, targets = _check(inputs, rubric_name, require_fields=False,
@@ -133,33 +135,51 @@ def score(inputs, rubric_name, write, as_json):
         sys.exit(2)
     calls = checked.calls
     skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
-    written = [str(write_scored_copy(f, checked.sheets, calls, t)) for f, t in targets.items()
-               if str(f) not in skipped]
+    written = [str(write_scored_copy(f, checked.sheets, calls, t, checked.report.findings))
+               for f, t in targets.items() if str(f) not in skipped]
     _say_skipped(skipped, "计分副本")
+    by_row: dict[tuple, list] = {}
+    for f in checked.report.findings:
+        if f.row is not None:
+            by_row.setdefault((f.file, f.sheet, f.row), []).append(f)
+    invalid = int((~calls["scorable"].astype(bool)).sum()) if len(calls) else 0
     if as_json:
         out = [{"file": c.file, "sheet": c.sheet, "row": int(c.row), "recording_id": c.recording_id,
                 "agent_id": c.agent_id, "inspector": c.inspector,
                 "date": c.date.isoformat() if hasattr(c.date, "isoformat") else None,
-                "final_score": float(c.final_score)} for c in calls.itertuples()]
-        data = {"calls": out}
+                "valid": bool(c.scorable), "final_score": float(c.final_score) if c.scorable else None,
+                "findings": [f.to_dict() for f in by_row.get((c.file, c.sheet, c.row), [])]}
+               for c in calls.itertuples()]
+        data = {"calls": out, "summary": {"calls": len(out), "invalid": invalid}}
         if write:
             data["written"] = written
         print_json(data)
-        return
+        sys.exit(1 if invalid else 0)
     t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "整通得分", "差错扣分", "最终得分", "等级",
               title=f"《{r.name}》计分结果")
     for c in calls.head(50).itertuples():
+        if c.scorable:
+            shown = (f"{c.call_score:g}", f"{c.error_deduction:g}", f"{c.final_score:g}", c.grade)
+        else:
+            shown = ("", "", styled("无法计分", "red"), "")
         t.add_row(Path(c.file).name, str(c.row), c.recording_id, c.agent_id, c.inspector,
-                  str(c.date or ""), f"{c.call_score:g}", f"{c.error_deduction:g}", f"{c.final_score:g}", c.grade)
+                  str(c.date or ""), *shown)
     console.print(t)
     if len(calls) > 50:
         console.print(f"……共 {len(calls)} 通,只显示前 50 通(完整结果请用 --json 或 --write)")
-    if len(calls):
-        console.print(f"{len(calls)} 通录音,平均最终得分 {calls['final_score'].mean():.1f}")
-    if checked.report.errors:
+    scored = calls[calls["scorable"].astype(bool)] if len(calls) else calls
+    if len(scored):
+        console.print(f"{len(scored)} 通录音可计分,平均最终得分 {scored['final_score'].mean():.1f}")
+    if invalid:
+        console.print(f"{invalid} 行无法计分(有分数无法识别、未评分或不允许的单元格),这些行没有得分:", style="red")
+        for c in calls[~calls["scorable"].astype(bool)].head(20).itertuples():
+            words = ";".join(f.message for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error")
+            console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {words}")
+    elif checked.report.errors:
         console.print(f"有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看", style="yellow")
     for w in written:
         console.print(f"已写出计分副本: {w}")
+    sys.exit(1 if invalid else 0)
 
 
 

@@ -6,16 +6,19 @@ Input is the calls table that `validate.check_grids` produces (one row per score
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .accounting import (REASON_CALIBRATION, REASON_DUPLICATE, RowAccount, uncounted_rows)
+from .calibration import CalibrationResult, calibrate, calibration_groups
 from .rubric import Rubric
-from .scoring import CallRecord, score_call
 
 # 警示级别: (name, colour word, fill colour, item 不良比率 lower bound, 平均不良比率 lower bound)
 WARNING_LEVELS = [
@@ -169,21 +172,27 @@ def figures(rubric: Rubric, calls: pd.DataFrame | None = None, *,
         marks=(rubric.marks.full, rubric.marks.good, rubric.marks.pass_),
         scores=scores, rubric=rubric, items=items,
         mean_defect_rate=mean_rate, mean_defect_level=warning_level(mean_rate, mean=True),
-        excellent_rate=share(scores > a.excellent_above + 1e-9),
-        slight_defect_rate=share((scores >= a.slight[0] - 1e-9) & (scores <= a.slight[1] + 1e-9)),
+        excellent_rate=share(scores >= a.excellent_from - 1e-9 if a.excellent_inclusive
+                             else scores > a.excellent_above + 1e-9),
+        slight_defect_rate=share((scores >= a.slight[0] - 1e-9)
+                                 & (scores < a.slight[1] - 1e-9 if a.excellent_inclusive
+                                    else scores <= a.slight[1] + 1e-9)),
         general_defect_rate=share((scores >= a.general[0] - 1e-9) & (scores < a.general[1] - 1e-9)),
         below_80_rate=share(scores < a.general[0] - 1e-9),
         min_score=float(scores.min()) if n else None, max_score=float(scores.max()) if n else None)
 
 
+FIRST_WEEK_TOPIC = "业务能力"
+
+
 def topics(rubric: Rubric, figs: Figures, *, first_week: bool = False, limit: int = 2) -> list[str]:
-    """阶段性质检主题: at most 2 服务能力 items with the highest 不良比率 (first week: 业务能力)."""
-    capability = [f for f in figs.items if f.item_class == "服务能力"]
-    if figs.n == 0 and not first_week:
-        return []  # nothing scored: nothing to suggest
+    """阶段性质检主题: at most 2 服务能力 items with the highest 不良比率; a project's first week
+    (`first_week`): 业务能力, when the rubric has that item (else none: nothing to guess from)."""
     if first_week:
-        names = [f.item for f in capability]
-        return ["业务能力"] if "业务能力" in names else names[-1:]
+        return [FIRST_WEEK_TOPIC] if FIRST_WEEK_TOPIC in {f.item for f in figs.items} else []
+    if figs.n == 0:
+        return []  # nothing scored: nothing to suggest
+    capability = [f for f in figs.items if f.item_class == "服务能力"]
     ranked = sorted((f for f in capability if f.defect_count > 0), key=lambda f: -f.defect_rate)
     return [f.item for f in ranked[:limit]]
 
@@ -204,16 +213,6 @@ def agent_pareto(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
 
 # --- duplicates and calibration ---------------------------------------------------------------
 
-@dataclass
-class CalibrationResult:
-    """质检校正: benchmarks per recording and how each inspector deviates from them."""
-
-    cases: pd.DataFrame  # one row per (recording, inspector) with benchmark and deviations
-    per_inspector: pd.DataFrame  # 质检员, 通数, 平均偏差, 对齐分, 一致率
-    per_item: pd.DataFrame  # 质检员 × 评分项: mean signed deviation
-    benchmark_calls: pd.DataFrame  # one row per calibration recording, at the benchmark score
-
-
 def split_duplicates(calls: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(kept, duplicates): the same recording twice by the same inspector counts once (the first
     read, in file order); the rest are reported."""
@@ -222,86 +221,6 @@ def split_duplicates(calls: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     has_id = calls["recording_id"].astype(str) != ""
     dup = calls.duplicated(["recording_id", "inspector"], keep="first") & has_id
     return calls[~dup], calls[dup]
-
-
-def calibrate(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None,
-              band: float | None = None) -> CalibrationResult:
-    """Calibration cases: recordings scored by several inspectors. The benchmark is the lead's
-    scoring when the lead scored it, else the per-item median of all scorings."""
-    band = rubric.analysis.calibration_band if band is None else band
-    if calls.empty:
-        multi = calls
-    else:
-        has_id = calls["recording_id"].astype(str) != ""
-        counts = calls[has_id].groupby("recording_id")["inspector"].transform("nunique")
-        multi = calls[has_id][counts > 1]
-    item_names = [it.name for it in rubric.items]
-    total_max = sum(it.max for it in rubric.items) or 1.0
-    cases, bench_rows = [], []
-    for rid, grp in multi.groupby("recording_id", sort=True):
-        if lead and (grp["inspector"] == lead).any():
-            b = grp[grp["inspector"] == lead].iloc[0]
-            bench_items = {n: (None if pd.isna(b[n]) else float(b[n])) for n in item_names}
-            bench_err = float(b.get("error_deduction", 0) or 0)
-            bench_fatal = int(b.get("fatal_errors", 0) or 0)
-            source = f"{lead}(班长)"
-        else:
-            bench_items = {}
-            for n in item_names:
-                # N/A counts as full marks when taking the median.
-                it = rubric.item_by_name[n]
-                bench_items[n] = _on_scale(it, float(np.median(grp[n].astype(float).fillna(it.max))))
-            bench_err = float(np.median(grp["error_deduction"].astype(float).fillna(0))) \
-                if "error_deduction" in grp else 0.0
-            bench_fatal = int(np.median(grp["fatal_errors"].astype(float).fillna(0))) \
-                if "fatal_errors" in grp else 0
-            source = "各评分项中位数"
-        bench = score_call(rubric, CallRecord(items=bench_items, fatal_errors=bench_fatal,
-                                              error_deduction=bench_err))
-        first = grp.iloc[0].to_dict()
-        row = dict(first)
-        row.update({n: bench_items[n] for n in item_names})
-        row.update({f"points:{k}": v for k, v in bench.item_points.items()})
-        row.update({f"category:{k}": v for k, v in bench.category_points.items()})
-        row.update({"inspector": f"校正基准({source})", "call_score": bench.call_score,
-                    "error_deduction": bench.error_deduction, "fatal_errors": bench.fatal_errors,
-                    "final_score": bench.final_score, "grade": bench.grade})
-        bench_rows.append(row)
-        for _, c in grp.iterrows():
-            if lead and c["inspector"] == lead and source.startswith(lead):
-                continue
-            align = 0.0
-            dev_items = {}
-            for it in rubric.items:
-                s = c[f"points:{it.name}"]
-                bi = bench.item_points[it.name]
-                dev_items[it.name] = float(s - bi)
-                align += (it.max / total_max) * (1 - abs(s - bi) / it.max)
-            dev = float(c["final_score"] - bench.final_score)
-            cases.append({"录音编号": rid, "质检员": c["inspector"], "最终得分": float(c["final_score"]),
-                          "基准得分": bench.final_score, "基准来源": source, "偏差": dev,
-                          "对齐分": align, "一致": abs(dev) <= band + 1e-9,
-                          **{f"偏差:{k}": v for k, v in dev_items.items()}})
-    cases_df = pd.DataFrame(cases)
-    if cases_df.empty:
-        per_insp = pd.DataFrame(columns=["质检员", "校正通数", "平均偏差", "对齐分", "一致率"])
-        per_item = pd.DataFrame(columns=["质检员", *item_names])
-    else:
-        g = cases_df.groupby("质检员", sort=True)
-        per_insp = pd.DataFrame({"校正通数": g.size(), "平均偏差": g["偏差"].mean(),
-                                 "对齐分": g["对齐分"].mean(), "一致率": g["一致"].mean()}).reset_index()
-        per_item = g[[f"偏差:{n}" for n in item_names]].mean().reset_index()
-        per_item.columns = ["质检员", *item_names]
-    return CalibrationResult(cases_df, per_insp, per_item, pd.DataFrame(bench_rows))
-
-
-def _on_scale(item, value: float) -> float:
-    """A median between two levels (4 and 3 give 3.5) is rounded down to the item's scale, so the
-    benchmark is a score an inspector could have given."""
-    if item.allowed(value):
-        return value
-    below = [v for v in item.allowed_values() if v <= value]
-    return max(below) if below else min(item.allowed_values())
 
 
 def counted_calls(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None
@@ -317,6 +236,40 @@ def counted_calls(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = Non
     counted = pd.concat([single, cal.benchmark_calls[kept.columns.intersection(cal.benchmark_calls.columns)]],
                         ignore_index=True)
     return counted, dups, cal
+
+
+def calibration_copies(calls: pd.DataFrame) -> pd.DataFrame:
+    """The scorings a calibration benchmark stands for, but the first one (whose file, sheet and
+    row the benchmark row keeps): the rows not counted as calibration copies."""
+    kept, _ = split_duplicates(calls)
+    multi = calibration_groups(kept)
+    if multi.empty:
+        return multi
+    return multi[multi.duplicated("recording_id", keep="first")]
+
+
+def complete_account(account: RowAccount, valid: pd.DataFrame, counted: pd.DataFrame,
+                     dups: pd.DataFrame) -> RowAccount:
+    """The account of a selection with what the analysis found among its valid rows: duplicates
+    across files, calibration copies and the counted calls."""
+    account = dataclasses.replace(account)  # the selection's own account stays as it was
+    account.counted = len(counted)
+    if valid.empty:
+        return account
+    copies = calibration_copies(valid)
+    account.duplicates += len(dups)
+    account.calibration_copies = len(copies)
+    first = valid.drop_duplicates(["recording_id", "inspector"], keep="first")
+    where = {(r, i): f"{PurePath(str(f)).name} {sh} 第 {int(row)} 行" for r, i, f, sh, row in
+             zip(first["recording_id"], first["inspector"], first["file"], first["sheet"], first["row"])}
+    account.with_uncounted(uncounted_rows(dups, REASON_DUPLICATE, [
+        f"录音“{r}”同一质检员已评分(首次在 {where.get((r, i), '前面的文件')}),只计第一次"
+        for r, i in zip(dups["recording_id"], dups["inspector"])]))
+    n_by = valid.groupby("recording_id")["inspector"].nunique().to_dict() if len(copies) else {}
+    account.with_uncounted(uncounted_rows(copies, REASON_CALIBRATION, [
+        f"录音“{r}”由 {n_by.get(r, 2)} 名质检员评分,按校正基准计一次(基准见“质检校正”)"
+        for r in copies["recording_id"]]))
+    return account
 
 
 # --- breakdowns -------------------------------------------------------------------------------
@@ -337,7 +290,12 @@ class Analysis:
     by_inspector: list[tuple[str, Figures]] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     agent_pareto: pd.DataFrame = field(default_factory=pd.DataFrame)
-    excluded_rows: int = 0
+    account: RowAccount = field(default_factory=RowAccount)  # every row read, accounted for
+
+    @property
+    def excluded_rows(self) -> int:
+        """Rows of the period excluded by an error finding."""
+        return self.account.excluded
 
     def colour_days(self) -> dict[str, int]:
         """警示色天数: days per colour of that day's 平均不良比率."""
@@ -351,7 +309,7 @@ class Analysis:
         o = self.overall
         return {
             "n": o.n, "excluded_rows": self.excluded_rows,
-            "duplicates": len(self.duplicates),
+            "duplicates": self.account.duplicates, "accounting": self.account.to_dict(),
             "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "slight_defect_rate": rounded(o.slight_defect_rate), "general_defect_rate": rounded(o.general_defect_rate),
             "below_80_rate": rounded(o.below_80_rate), "mean_defect_rate": rounded(o.mean_defect_rate),
@@ -361,7 +319,9 @@ class Analysis:
                       for f in o.items],
             "days": [{"date": d.isoformat(), "n": f.n, "mean_defect_rate": rounded(f.mean_defect_rate),
                       "warning_colour": warning_colour(f.mean_defect_level)} for d, f in self.by_day],
-            "topics": self.topics,
+            # The 服务能力 items with the highest 不良比率 of the period: a figure, not a 质检主题
+            # suggestion (only the 质检周报 and 质检月报 suggest topics).
+            "worst_capability_items": self.topics,
         }
 
 
@@ -370,12 +330,19 @@ def rounded(x: float | None) -> float | None:
 
 
 def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead: str | None = None,
-            excluded_rows: int = 0, first_week: bool = False, inspectors: bool = True) -> Analysis:
+            excluded_rows: int = 0, account: RowAccount | None = None, inspectors: bool = True) -> Analysis:
     """The 服务质量分析表 of valid scored calls, with breakdowns per day, team, agent, inspector
-    (`inspectors=False` leaves the 质检员 breakdown out: a year's review does not show it)."""
+    (`inspectors=False` leaves the 质检员 breakdown out: a year's review does not show it).
+
+    `account` is the account of the selection the calls come from (`Loaded.select`); the analysis
+    completes it. Without one, the calls are all the rows read (and `excluded_rows` more were
+    excluded before)."""
+    if account is None:
+        account = RowAccount(rows_read=len(calls) + excluded_rows, excluded=excluded_rows)
     counted, dups, cal = counted_calls(rubric, calls, lead=lead)
     overall = figures(rubric, counted)
-    a = Analysis(rubric, period_label, overall, counted, dups, cal, excluded_rows=excluded_rows)
+    a = Analysis(rubric, period_label, overall, counted, dups, cal,
+                 account=complete_account(account, calls, counted, dups))
     if not counted.empty:
         arrays = figure_arrays(rubric, counted)
 
@@ -392,6 +359,6 @@ def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead
             own, _ = split_duplicates(calls)
             own = own.reset_index(drop=True)
             a.by_inspector = [(i, f) for i, _, f in per("inspector", own, figure_arrays(rubric, own))]
-    a.topics = topics(rubric, overall, first_week=first_week)
+    a.topics = topics(rubric, overall)
     a.agent_pareto = agent_pareto(rubric, counted)
     return a

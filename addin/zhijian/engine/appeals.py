@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zhijian.errors import OptionError
+
 from .columns import normalise_header
 from .findings import Finding, Rule
 from .cells import cell_text, id_text, parse_number
@@ -50,18 +52,32 @@ REGISTER_ZH = {k: v[0] for k, v in REGISTER_FIELDS.items()}
 @dataclass(frozen=True)
 class AppealPolicy:
     """When an appeal is in time: within `window_hours` of the score's publication, which is
-    `publish_days_after` days after the call's date at `publish_time` (SOP-8: the daily sheets
-    go out by 10:00 the next day)."""
+    `publish_days_after` days after the call's date at `publish_time`. Default (SOP-15.1: scores
+    are published the same day before the end of work): the call's day at 18:00."""
 
     window_hours: float = 48
-    publish_days_after: int = 1
-    publish_time: dt.time = dt.time(10, 0)
+    publish_days_after: int = 0
+    publish_time: dt.time = dt.time(18, 0)
 
     def published_at(self, call_date: dt.date) -> dt.datetime:
         return dt.datetime.combine(call_date + dt.timedelta(days=self.publish_days_after), self.publish_time)
 
     def deadline(self, call_date: dt.date) -> dt.datetime:
         return self.published_at(call_date) + dt.timedelta(hours=self.window_hours)
+
+    def describe(self) -> str:
+        """"成绩公布: 评分当天 18:00;申诉时限: 公布后 48 小时"."""
+        day = {0: "评分当天", 1: "评分次日"}.get(self.publish_days_after, f"评分后第 {self.publish_days_after} 天")
+        return (f"成绩公布: {day} {self.publish_time:%H:%M};"
+                f"申诉时限: 公布后 {fmt_number(self.window_hours)} 小时")
+
+
+def parse_publish_time(text: str) -> tuple[int, dt.time]:
+    """"18:00" (the call's day) or "+1 10:00" (days after the call's day) -> (days, time)."""
+    m = re.fullmatch(r"\s*(?:\+(\d+)\s+)?(\d{1,2})[:：](\d{2})\s*", text or "")
+    if not m or int(m.group(2)) > 23 or int(m.group(3)) > 59:
+        raise OptionError(f"无法识别的成绩公布时间“{text}”,请写成 18:00(评分当天)或 +1 10:00(评分次日)")
+    return int(m.group(1) or 0), dt.time(int(m.group(2)), int(m.group(3)))
 
 
 @dataclass(frozen=True)
@@ -134,22 +150,42 @@ class AppealsApplied:
         return out
 
 
-def parse_datetime(v: Any) -> dt.datetime | None:
+_DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+_DATE_TIME = re.compile(_DATE + r"(?:\s*|T)(\d{1,2})[:：时](\d{2})(?:分|[:：](\d{2})(?:\.\d+)?)?")
+_DATE_ONLY = re.compile(_DATE)
+
+
+def read_datetime(v: Any) -> tuple[dt.datetime | None, str | None]:
+    """A 申诉时间 / 决定时间 read exactly, or None and why not: "blank", "date_only" (a day without
+    its time: never taken as 00:00) or "unreadable" ("下午3点", "3:00 PM", "15.30")."""
     if isinstance(v, dt.datetime):
-        return v
+        return v, None
     if isinstance(v, dt.date):
-        return dt.datetime.combine(v, dt.time())
-    if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date-time
-        return dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))
+        return None, "date_only"
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and 20000 < v < 80000:  # an Excel serial
+        if float(v).is_integer():
+            return None, "date_only"
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).replace(microsecond=0), None
     s = cell_text(v)
-    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时](\d{1,2}))?", s)
-    if not m:
-        return None
+    if not s:
+        return None, "blank"
+    m = _DATE_TIME.fullmatch(s)
     try:
-        return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)),
-                           int(m.group(4) or 0), int(m.group(5) or 0))
+        if m:
+            return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)),
+                               int(m.group(5)), int(m.group(6) or 0)), None
+        m = _DATE_ONLY.fullmatch(s)
+        if m:
+            dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return None, "date_only"
     except ValueError:
-        return None
+        pass
+    return None, "unreadable"
+
+
+def parse_datetime(v: Any) -> dt.datetime | None:
+    """The exact date and time of a cell, else None (see `read_datetime`)."""
+    return read_datetime(v)[0]
 
 
 def register_headers(rubric: Rubric) -> list[str]:
@@ -169,13 +205,19 @@ def read_register(rubric: Rubric, grid: Grid) -> tuple[list[Appeal], list[Findin
         findings.append(Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="register"))
         return [], findings
     appeals = []
+    first_row: dict[str, int] = {}
     for r in range(header + 1, len(grid.rows)):
         row = _RegisterRow(grid, r, cols, findings)
         if all(cell_text(row.get(k)) == "" for k in cols):
             continue
         appeal = _read_appeal(rubric, row)
-        if appeal is not None:
-            appeals.append(appeal)
+        if appeal is None:
+            continue
+        if appeal.recording_id in first_row:
+            row.add(Rule.APPEAL_DUPLICATE, "recording_id", appeal.recording_id, recording_id=appeal.recording_id,
+                    first=first_row[appeal.recording_id])
+        first_row.setdefault(appeal.recording_id, appeal.row)
+        appeals.append(appeal)
     return appeals, findings
 
 
@@ -273,9 +315,12 @@ def _corrected_scores(rubric: Rubric, row: _RegisterRow) -> dict[str, float | No
 
 def _check_appeal(appeal: Appeal, row: _RegisterRow) -> None:
     """What a register row must say once it names a recording: when, who decided, and how."""
-    get, add = row.get, row.add
-    if appeal.filed_at is None:
-        add(Rule.APPEAL_INVALID, "filed_at", cell_text(get("filed_at")) or None, variant="filed_at")
+    add = row.add
+    _check_time(row, "filed_at", appeal.filed_at, required=True)
+    _check_time(row, "decided_at", appeal.decided_at, required=bool(appeal.decision))
+    if appeal.filed_at and appeal.decided_at and appeal.decided_at < appeal.filed_at:
+        add(Rule.APPEAL_DECIDED_BEFORE_FILED, "decided_at", appeal.decided_at.isoformat(sep=" "),
+            decided_at=appeal.decided_at, filed_at=appeal.filed_at)
     if appeal.recheck_result and not appeal.recheck_by:
         add(Rule.APPEAL_NO_DECIDER, "recheck_by", None, step="复核")
     if appeal.arbitration_result and not appeal.arbitration_by:
@@ -283,12 +328,25 @@ def _check_appeal(appeal: Appeal, row: _RegisterRow) -> None:
     if appeal.arbitration_result and appeal.recheck_result != TO_ARBITRATION:
         add(Rule.APPEAL_INVALID, "arbitration_result", appeal.arbitration_result,
             variant="arbitration_unasked")
-    if appeal.decision and appeal.decided_at is None:
-        add(Rule.APPEAL_INVALID, "decided_at", cell_text(get("decided_at")) or None, variant="decided_at")
     row_has_bad_score = any(f.row == row.excel_row and f.rule == Rule.APPEAL_SCORE_NOT_ALLOWED
                             for f in row.findings)
     if appeal.decision == UPHELD and not appeal.corrected and not row_has_bad_score:
         add(Rule.APPEAL_INVALID, "recheck_result", None, variant="no_correction")
+
+
+def _check_time(row: _RegisterRow, key: str, value: dt.datetime | None, *, required: bool) -> None:
+    """A time that is blank where it is needed, or that cannot be read exactly, is an error."""
+    if value is not None:
+        return
+    raw = row.get(key)
+    _, why = read_datetime(raw)
+    text = cell_text(raw)
+    if why == "blank":
+        if required:
+            row.add(Rule.APPEAL_INVALID, key, None, variant=key)
+        return
+    row.add(Rule.APPEAL_TIME_UNREADABLE, key, text, variant="date_only" if why == "date_only" else None,
+            field=REGISTER_ZH[key], text=text)
 
 
 def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
@@ -315,6 +373,16 @@ def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
         first = calls.loc[rows[0]]
         out.old_final = float(first["final_score"])
         call_date = first["date"]
+        if a.agent_id and str(first["agent_id"]) and a.agent_id != str(first["agent_id"]):
+            out.status, out.note = "无效", "申诉的坐席工号与录音的坐席工号不符"
+            findings.append(Finding.of(Rule.APPEAL_AGENT_MISMATCH, register, sheet, a.cell, value=a.agent_id,
+                                       row=a.row, agent_id=a.agent_id, recording_id=a.recording_id,
+                                       call_agent=str(first["agent_id"])))
+            continue
+        if a.filed_at is not None and isinstance(call_date, dt.date) and a.filed_at.date() < call_date:
+            findings.append(Finding.of(Rule.APPEAL_FILED_BEFORE_CALL, register, sheet, a.cell,
+                                       value=a.filed_at.isoformat(sep=" "), row=a.row, filed_at=a.filed_at,
+                                       call_date=call_date))
         if a.filed_at is not None and isinstance(call_date, dt.date) and a.filed_at > policy.deadline(call_date):
             late = Finding.of(Rule.APPEAL_LATE, register, sheet, a.cell, value=a.filed_at.isoformat(sep=" "),
                               row=a.row, filed_at=a.filed_at, deadline=policy.deadline(call_date),
@@ -347,6 +415,10 @@ def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
                 out.changes.append(("差错扣分" if name == "error_deduction" else name, old, value))
             calls.loc[rows, col] = new
         rescored = score_frame(rubric, calls.loc[rows])
+        if "scorable" in calls.columns:  # a row that cannot be scored keeps no score
+            no_score = ~calls.loc[rows, "scorable"].to_numpy(dtype=bool)
+            rescored.loc[no_score, ["call_score", "final_score"]] = np.nan
+            rescored.loc[no_score, "grade"] = ""
         for c in rescored.columns:
             calls.loc[rows, c] = rescored[c].to_numpy()
         calls.loc[rows, "appeal_changed"] = True

@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from .accounting import Selection, select
 from .appeals import AppealOutcome
 from .findings import Finding
 from .periods import Period
+from .roster import Roster
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Loaded:
     files: list[Path]
     notes: list[str] = field(default_factory=list)
     appeals: list[AppealOutcome] | None = None  # None: no register given
+    roster: Roster | None = None  # None: agent ids were not checked
 
     def appeals_of(self, period: Period) -> list[AppealOutcome] | None:
         """The appeals on calls of the period (and those naming no known call)."""
@@ -38,13 +40,7 @@ class Loaded:
     def dates(self) -> list[dt.date]:
         return [d for d in self.calls["date"].tolist() if isinstance(d, dt.date)]
 
-    def select(self, period: Period) -> tuple[pd.DataFrame, list[Finding], int]:
-        """(valid calls of the period, the findings of its rows and of whole sheets, the number
-        of its rows excluded for errors)."""
-        calls = self.calls
-        in_period = calls[np.array([isinstance(d, dt.date) and d in period for d in calls["date"].tolist()],
-                                   dtype=bool)]
-        keys = set(zip(in_period["file"].tolist(), in_period["sheet"].tolist(), in_period["row"].tolist()))
-        findings = [f for f in self.findings if f.row is None or (f.file, f.sheet, f.row) in keys]
-        valid = in_period[~in_period["has_error"].astype(bool)]
-        return valid.reset_index(drop=True), findings, len(in_period) - len(valid)
+    def select(self, period: Period) -> Selection:
+        """The valid calls of the period, the findings of its rows and of whole sheets, and the
+        account of every row read (`accounting.select`; `analysis.analyse` completes it)."""
+        return select(self.calls, self.findings, period, roster_given=self.roster is not None)

@@ -22,11 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .accounting import REASON_UNKNOWN_AGENT
 from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
 from .loaded import Loaded
+from .roster import Roster
 from .periods import Period, parse_period, period_of
 from .plan_check import PlanCheck, check_plans
 from .rubric import Rubric
+from .weekly import check_topics
 from .workdays import WorkingDays, working_days
 
 WEEKDAYS_ZH = "一二三四五六日"
@@ -39,6 +42,7 @@ STATUS_OK = "正常"
 STATUS_UNDER = "抽检不足"
 STATUS_OVER = "抽检过多"
 STATUS_BOTH = "抽检不足及过多"
+STATUS_NONE = "未抽检"  # an agent on the roster without any counted call this month
 DEFAULT_SAMPLING_TARGET = 5  # DOMAIN.md Sampling: 5 calls per agent per working day
 
 
@@ -94,6 +98,9 @@ class MonthlyReport:
     notes: list[str] = field(default_factory=list)
     plan_check: PlanCheck | None = None  # the 抽检计划 against what was scored, when plans were given
     extra: dict[str, Any] = field(default_factory=dict)  # sections the pipeline adds (complaints registers)
+    topics: list[str] = field(default_factory=list)  # 质检主题: the lead's, else the suggestion
+    topics_basis: str = ""
+    unknown_agents: pd.DataFrame = field(default_factory=pd.DataFrame)  # 工号, 通数: not on the roster
 
     # -- the figures the workbook's overview and --json show --
 
@@ -116,7 +123,7 @@ class MonthlyReport:
 
     def sampling_counts(self) -> dict[str, int]:
         s = self.sampling["状态"].tolist() if len(self.sampling) else []
-        return {st: s.count(st) for st in (STATUS_OK, STATUS_UNDER, STATUS_OVER, STATUS_BOTH)}
+        return {st: s.count(st) for st in (STATUS_OK, STATUS_UNDER, STATUS_OVER, STATUS_BOTH, STATUS_NONE)}
 
     def to_dict(self) -> dict[str, Any]:
         """The `--json` figures: rates and percentages as fractions 0–1 (offence rates of
@@ -130,6 +137,10 @@ class MonthlyReport:
             "working_days": len(self.working),
             "sampling_target": self.sampling_target,
             "n": o.n, "excluded_rows": self.analysis.excluded_rows,
+            "accounting": self.analysis.account.to_dict(),
+            "topics": list(self.topics), "topics_basis": self.topics_basis,
+            "unknown_agents": [{"agent_id": r.工号, "calls": int(r.通数)}
+                               for r in self.unknown_agents.itertuples(index=False)],
             "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "mean_defect_rate": rounded(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
             "error_deduction_total": rounded(self.error_deduction_total()),
@@ -154,7 +165,8 @@ class MonthlyReport:
             "sampling": [{"agent_id": r.工号, "calls": int(r.合计通数), "working_day_calls": int(r.工作日通数),
                           "non_working_day_calls": int(r.非工作日通数), "expected": int(r.应抽通数),
                           "difference": int(r.差额), "status": r.状态,
-                          "under_days": _days_list(r.不足日期), "over_days": _days_list(r.过多日期)}
+                          "under_days": [f"{d:%m-%d}" for d in self.working.days] if r.状态 == STATUS_NONE
+                          else _days_list(r.不足日期), "over_days": _days_list(r.过多日期)}
                          for r in self.sampling.itertuples(index=False)],
             "non_working_days": sorted({d.isoformat() for d in self.non_working_calls["日期"]}),
             **{key: section.to_dict() for key, section in self.extra.items()},
@@ -179,27 +191,30 @@ def previous_month(month: Period) -> Period:
 
 def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Loaded | None = None,
                   lead: str | None = None, sampling_target: int = DEFAULT_SAMPLING_TARGET,
-                  plans: pd.DataFrame | None = None) -> MonthlyReport:
+                  plans: pd.DataFrame | None = None, topics: list[str] | None = None) -> MonthlyReport:
     """The 质检月报 of `month` from the calls `loaded` holds (errors are left out and counted).
 
     The previous month's calls come from `previous` when given, else from `loaded` itself; when
     neither holds a valid call of the previous month, the comparison columns stay blank. `plans`
     (the planned calls of 抽检计划 workbooks, `plan_check.read_plan_grid`) adds the check of what
-    was scored against them.
+    was scored against them. `topics`: the month's 质检主题 as the lead sets them (else the
+    engine's suggestion). Agents of the roster (`loaded.roster`) without a counted call are 未抽检
+    in the 轮回抽检.
     """
     if sampling_target < 1:
         raise ValueError("sampling_target must be at least 1")
     _, label = period_of("month", month.start)
-    valid, _, excluded = loaded.select(month)
-    analysis = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
+    sel = loaded.select(month)
+    valid = sel.calls
+    analysis = analyse(rubric, valid, period_label=label, lead=lead, account=sel.account)
 
     notes: list[str] = []
     prev_period = previous_month(month)
     _, prev_label = period_of("month", prev_period.start)
     source = previous if previous is not None else loaded
-    pvalid, _, pexcluded = source.select(prev_period)
-    prev = analyse(rubric, pvalid, period_label=prev_label, lead=lead, excluded_rows=pexcluded) \
-        if len(pvalid) else None
+    psel = source.select(prev_period)
+    prev = analyse(rubric, psel.calls, period_label=prev_label, lead=lead, account=psel.account) \
+        if len(psel.calls) else None
     if prev is None:
         notes.append(f"没有{prev_label}的有效评分记录,环比各列留空")
     if not len(valid):
@@ -216,7 +231,17 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     comparison = _comparison(rubric, analysis, prev)
     if rubric.offences and not rubric.categories:
         notes.append("本评分标准为逐次扣分制(无评分项),指标环比按各扣分条款每百通发生次数比较")
-    sampling, sampling_days, off_days = _sampling(counted, work, sampling_target)
+    sampling, sampling_days, off_days = _sampling(counted, work, sampling_target, loaded.roster)
+    if topics:
+        chosen, basis = check_topics(rubric, topics), "由质检班长指定"
+    else:
+        chosen, basis = list(analysis.topics), "建议: 服务能力项中本月不良比率最高的至多 2 项"
+    unknown = _unknown_agents(analysis)
+    if loaded.roster is None:
+        notes.append("未提供人员名单,工号未核对")
+    elif len(unknown):
+        notes.append(f"名单外工号 {len(unknown)} 个({int(unknown['通数'].sum())} 通)未计入考核与排名,"
+                     "见“质检考核统计表”与“排除与重复”")
     return MonthlyReport(
         rubric=rubric, month=month, label=label, analysis=analysis, previous_month=prev_period,
         previous_label=prev_label, previous=prev, working=work, sampling_target=sampling_target,
@@ -225,7 +250,18 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
         key_figures=_key_figures(analysis, prev, assessment, prev_assessment), daily=_daily(analysis, work),
         item_pareto=analysis.overall.item_pareto(), agent_pareto=analysis.agent_pareto,
         trend=_trend(weeks), sampling=sampling, sampling_days=sampling_days, non_working_calls=off_days,
-        notes=notes, plan_check=check_plans(plans, loaded.calls, month) if plans is not None else None)
+        notes=notes, plan_check=check_plans(plans, loaded.calls, month) if plans is not None else None,
+        topics=chosen, topics_basis=basis, unknown_agents=unknown)
+
+
+def _unknown_agents(a: Analysis) -> pd.DataFrame:
+    """工号, 通数 of the rows left out because their agent id is not on the roster."""
+    u = a.account.uncounted
+    rows = u[u["reason"] == REASON_UNKNOWN_AGENT] if len(u) else u
+    if rows.empty:
+        return pd.DataFrame({"工号": pd.Series(dtype=object), "通数": pd.Series(dtype=int)})
+    g = rows.groupby("agent_id", sort=True).size()
+    return pd.DataFrame({"工号": [str(k) for k in g.index], "通数": g.to_numpy(dtype=int)})
 
 
 def _group_positions(values: list) -> dict[Any, np.ndarray]:
@@ -415,22 +451,26 @@ def _fmt_day(d: dt.date, count: int) -> str:
     return f"{d:%m-%d}({count})"
 
 
-def _sampling(counted: pd.DataFrame, work: WorkingDays, target: int
+def _sampling(counted: pd.DataFrame, work: WorkingDays, target: int, roster: Roster | None = None
               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """轮回抽检: recordings scored per agent per day against `target` per working day.
 
     The recordings are those of `analysis.counted`: each recording once (a duplicate row dropped,
-    a calibration case counted once), the valid calls only.
+    a calibration case counted once), the valid calls only. Agents of the `roster` without any
+    counted call are listed too, as 未抽检.
     """
     cols = ["工号", "姓名", "班组", "抽检天数", "工作日通数", "非工作日通数", "合计通数", "应抽通数", "差额",
             "不足天数", "过多天数", "状态", "不足日期", "过多日期"]
     off_cols = ["日期", "星期", "工号", "姓名", "通数"]
     days = list(work.days)
-    if counted.empty:
+    meta = _agent_meta(counted) if len(counted) else {}
+    missing = sorted(a for a in (roster or ()) if a not in meta)
+    if counted.empty and not missing:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
         grid = pd.DataFrame({c: pd.Series(dtype=object) for c in ["工号", "姓名", *days]})
         return empty, grid, pd.DataFrame({c: pd.Series(dtype=object) for c in off_cols})
-    meta = _agent_meta(counted)
+    if counted.empty:
+        counted = pd.DataFrame({"agent_id": pd.Series(dtype=object), "date": pd.Series(dtype=object)})
     pairs = pd.DataFrame({"agent": counted["agent_id"].astype(str).to_numpy(),
                           "date": counted["date"].to_numpy()})
     per = pairs.groupby(["agent", "date"], sort=True).size()
@@ -457,6 +497,13 @@ def _sampling(counted: pd.DataFrame, work: WorkingDays, target: int
             if off[d]:
                 off_rows.append({"日期": d, "星期": "周" + WEEKDAYS_ZH[d.weekday()], "工号": str(aid),
                                  "姓名": meta[aid][0], "通数": off[d]})
+    for aid in missing:  # on the roster, never sampled this month
+        name, team = roster.names.get(aid, ""), roster.teams.get(aid, "")
+        rows.append({"工号": aid, "姓名": name, "班组": team, "抽检天数": 0, "工作日通数": 0, "非工作日通数": 0,
+                     "合计通数": 0, "应抽通数": target * len(days), "差额": -target * len(days),
+                     "不足天数": len(days), "过多天数": 0, "状态": STATUS_NONE, "不足日期": "全部工作日",
+                     "过多日期": ""})
+        grid_rows.append({"工号": aid, "姓名": name, **{d: 0 for d in days}, **{d: 0 for d in off_days}})
     off_df = pd.DataFrame(off_rows, columns=off_cols)
     if len(off_df):
         off_df = off_df.sort_values(["日期", "工号"], kind="stable").reset_index(drop=True)

@@ -280,17 +280,20 @@ def _read_fields(cells: _DataCells, data: dict[str, Any]) -> None:
         if dates[j] is None:
             t = cell_text(v)
             if t == "":
-                add(Rule.FIELD_MISSING, "date", j, None, field=FIELD_ZH["date"])
+                add(Rule.DATE_MISSING, "date", j, None)
             elif t not in EXCEL_ERRORS:
                 add(Rule.DATE_UNREADABLE, "date", j, t, text=t)
     data["date"] = dates
 
 
 def _read_items(rubric: Rubric, cells: _DataCells, data: dict[str, Any]) -> None:
-    """The item scores (NaN for 不涉及 and for what cannot be read)."""
+    """The item scores: NaN for 不涉及 (and for a blank cell when the rubric says blanks are 不涉及).
+    A cell that cannot be read, or a blank that means "not scored yet", is NaN too but always with
+    an error finding: the row then has no score (`validate.check_grids`), it is never N/A."""
     add = cells.add
     for it in rubric.items:
         out = []
+        blank_is_na = rubric.blank_of(it) == "na"
         levels = set(it.allowed_values())
         for j, raw in enumerate(cells.cols[it.name]):
             if type(raw) is float and raw in levels:  # the common case: a valid number
@@ -308,7 +311,10 @@ def _read_items(rubric: Rubric, cells: _DataCells, data: dict[str, Any]) -> None
                 if it.na == "forbidden":
                     add(Rule.SCORE_NA_FORBIDDEN, it.name, j, raw, item=it.name)
             elif kind == "blank":
-                add(Rule.SCORE_MISSING, it.name, j, None, item=it.name)
+                if not blank_is_na:
+                    add(Rule.SCORE_MISSING, it.name, j, None, item=it.name)
+                elif it.na == "forbidden":
+                    add(Rule.SCORE_NA_FORBIDDEN, it.name, j, None, item=it.name)
             elif cell_text(raw) not in EXCEL_ERRORS:
                 add(Rule.SCORE_UNREADABLE, it.name, j, cell_text(raw), item=it.name, text=cell_text(raw))
         data[it.name] = out

@@ -12,10 +12,13 @@ import math
 from functools import cached_property
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Severity = Literal["一般", "严重"]
 ItemClass = Literal["服务素质", "服务能力"]
+# What a blank item cell means: "error" (not scored yet: the row has no score until it is filled)
+# or "na" (不涉及, counted as the item's N/A rule says).
+Blank = Literal["error", "na"]
 
 
 class _Model(BaseModel):
@@ -36,6 +39,7 @@ class Item(_Model):
     levels: list[float] | None = None
     range: ScoreRange | None = None
     na: Literal["full", "forbidden"] = "full"
+    blank: Blank | None = None  # None: the rubric's `blank`
     severity: Severity = "一般"
     item_class: ItemClass = Field("服务能力", alias="class")
     points: list[str] = []  # 评分点: the checklist behind the score, recorded as remarks
@@ -154,8 +158,32 @@ class Offence(_Model):
 
 
 class Grade(_Model):
+    """A grade band: scores ≥ `min`, or, when the rubric states an exclusive edge, scores > `above`."""
+
     name: str
-    min: float
+    min: float | None = None
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _one_edge(self) -> "Grade":
+        if (self.min is None) == (self.above is None):
+            raise ValueError(f"等级“{self.name}”应有 min(含该分)或 above(不含该分)之一")
+        return self
+
+    @property
+    def edge(self) -> float:
+        return self.min if self.min is not None else self.above
+
+    @property
+    def inclusive(self) -> bool:
+        return self.min is not None
+
+    def holds(self, score: float) -> bool:
+        return score >= self.min - 1e-9 if self.inclusive else score > self.above + 1e-9
+
+    def describe(self) -> str:
+        """"≥ 80" or "> 90"."""
+        return f"{'≥' if self.inclusive else '>'} {fmt_number(self.edge)}"
 
 
 class Marks(_Model):
@@ -165,13 +193,36 @@ class Marks(_Model):
 
 
 class AnalysisBands(_Model):
-    """The analysis bands of the 服务质量分析表 (DOMAIN.md)."""
+    """The analysis bands of the 服务质量分析表 (DOMAIN.md). 优良 is score > `excellent_above` and
+    轻微不良 ends at it inclusive (85 ≤ score ≤ 90); a rubric whose grades start at the 优良 line
+    inclusive states `excellent_from` instead: 优良 is score ≥ it and 轻微不良 ends below it."""
 
     bin_width: float = 5
     excellent_above: float = 90  # 优良: score > 90
-    slight: tuple[float, float] = (85, 90)  # 轻微不良: 85 <= score <= 90
+    excellent_from: float | None = None  # 优良: score ≥ this (replaces excellent_above)
+    slight: tuple[float, float] = (85, 90)  # 轻微不良: 85 <= score <= 90 (< 90 with excellent_from)
     general: tuple[float, float] = (80, 85)  # 一般不良: 80 <= score < 85
     calibration_band: float = 5  # 一致率: within ±5 of the benchmark
+
+    @property
+    def excellent_line(self) -> float:
+        return self.excellent_from if self.excellent_from is not None else self.excellent_above
+
+    @property
+    def excellent_inclusive(self) -> bool:
+        return self.excellent_from is not None
+
+    def describe_excellent(self) -> str:
+        """"最终得分 > 90" or "最终得分 ≥ 90"."""
+        return f"最终得分 {'≥' if self.excellent_inclusive else '>'} {fmt_number(self.excellent_line)}"
+
+    def describe_slight(self) -> str:
+        s0, s1 = self.slight
+        return f"{fmt_number(s0)} ≤ 最终得分 {'<' if self.excellent_inclusive else '≤'} {fmt_number(s1)}"
+
+    def describe_general(self) -> str:
+        g0, g1 = self.general
+        return f"{fmt_number(g0)} ≤ 最终得分 < {fmt_number(g1)}"
 
 
 class Rubric(_Model):
@@ -194,6 +245,7 @@ class Rubric(_Model):
     offences: list[Offence] = []
     grades: list[Grade] = []
     analysis: AnalysisBands = AnalysisBands()
+    blank: Blank = "error"  # what a blank item cell means (an item may say otherwise)
     field_aliases: dict[str, list[str]] = {}
 
     # Filled in by the loader, not part of the file.
@@ -221,10 +273,18 @@ class Rubric(_Model):
         return self.base if self.base is not None else self.marks.full
 
     def grade_for(self, score: float) -> str:
-        for g in sorted(self.grades, key=lambda g: -g.min):
-            if score >= g.min - 1e-9:
+        for g in sorted(self.grades, key=lambda g: (-g.edge, not g.inclusive)):
+            if g.holds(score):
                 return g.name
         return ""
+
+    def blank_of(self, item: Item) -> Blank:
+        """What a blank cell of `item` means: its own `blank`, else the rubric's."""
+        return item.blank or self.blank
+
+    def describe_grades(self) -> str:
+        """"优秀 > 90、良好 ≥ 80、…"."""
+        return "、".join(f"{g.name} {g.describe()}" for g in self.grades)
 
 
 # --- checks pydantic cannot express ------------------------------------------------------------
@@ -354,15 +414,39 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
     if ed.enabled and not (0 <= ed.min <= ed.max):
         probs.append((("error_deduction",), "差错扣分应满足 0 ≤ min ≤ max"))
     if r.grades:
-        mins = [g.min for g in r.grades]
-        if mins != sorted(mins, reverse=True):
+        edges = [g.edge for g in r.grades]
+        if edges != sorted(edges, reverse=True):
             probs.append((("grades",), "等级应按 min 从高到低排列"))
-        if min(mins) > 0:
+        if min(edges) > 0 or not r.grades[-1].inclusive:
             probs.append((("grades",), "最低等级的 min 应为 0,否则低分没有等级"))
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
         probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            if r.blank_of(it) == "na" and it.na == "forbidden":
+                probs.append((("categories", ci, "items", ii, "blank"),
+                              f"评分项“{it.name}”不允许不涉及(na: forbidden),留空不能按不涉及计(blank: na)"))
     return probs
+
+
+def band_edge_conflicts(r: Rubric) -> list[str]:
+    """Where a grade edge and an analysis band edge sit on the same score but disagree about which
+    side that score belongs to (e.g. 优秀 ≥ 90 while 优良 is > 90: a call of exactly 90 would be
+    优秀 yet not 优良). The shipped rubrics have none (a test checks it); `rubric check` shows them."""
+    a = r.analysis
+    # Band edges: (score, whether that score belongs to the band above it).
+    edges = [(a.excellent_line, a.excellent_inclusive, "优良"), (a.slight[0], True, "轻微不良"),
+             (a.general[0], True, "一般不良")]
+    out = []
+    for g in r.grades:
+        for value, upper, band in edges:
+            if math.isclose(g.edge, value) and g.inclusive != upper:
+                where = "含" if g.inclusive else "不含"
+                band_where = "含" if upper else "不含"
+                out.append(f"等级“{g.name}”从 {fmt_number(value)} 分起({where} {fmt_number(value)}),而分析的"
+                           f"“{band}”{band_where} {fmt_number(value)} 分: 正好 {fmt_number(value)} 分的录音在两处归属不同")
+    return out
 
 
 def rubric_as_dict(r: Rubric) -> dict[str, Any]:

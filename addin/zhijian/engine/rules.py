@@ -28,6 +28,7 @@ class Rule(StrEnum):
     SCORE_MISSING = "score.missing"
     SCORE_NA_FORBIDDEN = "score.na_forbidden"
     FIELD_MISSING = "field.missing"
+    DATE_MISSING = "date.missing"
     DATE_UNREADABLE = "date.unreadable"
     DATE_OUT_OF_PERIOD = "date.out_of_period"
     AGENT_UNKNOWN = "agent.unknown"
@@ -39,6 +40,7 @@ class Rule(StrEnum):
     ERROR_DEDUCTION_INVALID = "error_deduction.invalid"
     OFFENCE_INVALID = "offence.invalid"
     TOTAL_MISMATCH = "total.mismatch"
+    SHEET_TOTAL_MISMATCH = "sheet.total_mismatch"
     FORMULA_ERROR = "formula.error"
     COLUMN_UNKNOWN_RULE = "column.unknown_rule"
     SHEET_UNMAPPED = "sheet.unmapped"
@@ -49,6 +51,11 @@ class Rule(StrEnum):
     APPEAL_SCORE_NOT_ALLOWED = "appeal.score_not_allowed"
     APPEAL_NO_DECIDER = "appeal.no_decider"
     APPEAL_INVALID = "appeal.invalid"
+    APPEAL_TIME_UNREADABLE = "appeal.time_unreadable"
+    APPEAL_AGENT_MISMATCH = "appeal.agent_mismatch"
+    APPEAL_FILED_BEFORE_CALL = "appeal.filed_before_call"
+    APPEAL_DECIDED_BEFORE_FILED = "appeal.decided_before_filed"
+    APPEAL_DUPLICATE = "appeal.duplicate"
     CALLS_COLUMN_MISSING = "calls.column_missing"
     CALLS_FIELD_MISSING = "calls.field_missing"
     CALLS_DUPLICATE_ID = "calls.duplicate_id"
@@ -111,8 +118,11 @@ _ENTRIES = [
     RuleEntry(Rule.FIELD_MISSING, _E, "必填字段为空",
               "必填字段“{field}”为空",
               "补填这一格"),
+    RuleEntry(Rule.DATE_MISSING, _E, "日期为空",
+              "日期为空: 这一行不属于任何统计期,不计入统计",
+              "补填日期,写成 2026-11-02 的形式"),
     RuleEntry(Rule.DATE_UNREADABLE, _E, "日期无法识别",
-              "无法识别的日期“{text}”,请写成 2026-11-02",
+              "无法识别的日期“{text}”,请写成 2026-11-02;这一行不属于任何统计期,不计入统计",
               "把日期写成 2026-11-02 的形式"),
     RuleEntry(Rule.BONUS_NOT_ALLOWED, _E, "加分次数不允许",
               "“{header}”应为次数(0–{max_times}),而不是“{text}”",
@@ -147,10 +157,14 @@ _ENTRIES = [
     RuleEntry(Rule.RECORDING_DUPLICATE, _E, "录音重复评分",
               "录音“{recording_id}”在本文件中重复评分(首次在 {first}),重复的这一行不计入统计",
               "删除重复的一行,或核对录音编号"),
-    RuleEntry(Rule.TOTAL_MISMATCH, _E, "总分不符",
-              "表中总分 {recorded} 与按评分标准计算的 {computed} 不符",
-              "核对各项分数和总分公式;统计以按评分标准计算的总分为准"),
+    RuleEntry(Rule.TOTAL_MISMATCH, _W, "总分不符",
+              "表中总分 {recorded} 与按评分标准计算的 {computed} 不符,统计按 {computed} 计",
+              "核对各项分数和总分公式;统计以按评分标准计算的总分为准(评分项是记录,总分由它们算出)"),
     # --- a whole sheet or file ---
+    RuleEntry(Rule.SHEET_TOTAL_MISMATCH, _E, "本表的合计与评分标准不符",
+              "本表的合计与评分标准不符: 有合计的 {recorded_rows} 行中有 {bad_rows} 行与按《{rubric}》计算的"
+              "不同(例如 {examples});本表各行暂不计入统计",
+              "换用与本表相符的评分标准,或更正本表的合计公式,然后重新汇总"),
     RuleEntry(Rule.COLUMN_UNKNOWN_RULE, _E, "评分标准中没有的规则列",
               "列“{header}”: 评分标准《{rubric}》中没有这个{kind}项,该列不计分",
               "把表头改成评分标准中的规则名称,或删除这一列"),
@@ -190,11 +204,27 @@ _ENTRIES = [
               "“{field}”应为 {choices},而不是“{text}”",
               "按说明更正登记表的这一格",
               {"no_recording": "申诉没有录音编号",
-               "filed_at": "申诉时间为空或无法识别(请写成 2026-10-13 15:30)",
+               "filed_at": "申诉时间为空(请写成 2026-10-13 15:30)",
                "arbitration_unasked": "只有复核结果为“提交仲裁”的申诉才有仲裁结果",
-               "decided_at": "已有决定但决定时间为空或无法识别",
+               "decided_at": "已有决定但决定时间为空(请写成 2026-10-13 15:30)",
                "no_correction": "改判的申诉没有填写任何更正分数"},
               {"arbitration_unasked": _W}),
+    RuleEntry(Rule.APPEAL_TIME_UNREADABLE, _E, "时间无法准确识别",
+              "“{field}”的“{text}”无法准确识别为日期和时间(请写成 2026-10-13 15:30),此申诉不予处理",
+              "把时间写成 2026-10-13 15:30 的形式(24 小时制)",
+              {"date_only": "“{field}”只有日期“{text}”,没有时间(请写成 2026-10-13 15:30),此申诉不予处理"}),
+    RuleEntry(Rule.APPEAL_AGENT_MISMATCH, _E, "申诉人不是录音的坐席",
+              "申诉的坐席工号“{agent_id}”与录音“{recording_id}”的坐席工号“{call_agent}”不符,此申诉不予处理",
+              "核对录音编号和坐席工号"),
+    RuleEntry(Rule.APPEAL_FILED_BEFORE_CALL, _W, "申诉早于录音",
+              "申诉时间 {filed_at:%Y-%m-%d %H:%M} 早于录音日期 {call_date:%Y-%m-%d}",
+              "核对申诉时间和录音编号"),
+    RuleEntry(Rule.APPEAL_DECIDED_BEFORE_FILED, _W, "决定早于申诉",
+              "决定时间 {decided_at:%Y-%m-%d %H:%M} 早于申诉时间 {filed_at:%Y-%m-%d %H:%M}",
+              "核对决定时间和申诉时间"),
+    RuleEntry(Rule.APPEAL_DUPLICATE, _W, "重复申诉",
+              "录音“{recording_id}”已在登记表第 {first} 行申诉过,这一行是重复的申诉",
+              "删除重复的一行,或核对录音编号"),
     # --- the call list of a day (抽检计划) ---
     RuleEntry(Rule.CALLS_COLUMN_MISSING, _E, "通话记录缺少列",
               "找不到{fields}列,无法读取此表的通话记录(表头在第 {header_row} 行)",

@@ -249,8 +249,11 @@ def score_frame(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
 
 def _grades(rubric: Rubric, scores: np.ndarray) -> np.ndarray:
     grades = np.full(len(scores), "", dtype=object)
-    for g in sorted(rubric.grades, key=lambda g: g.min):  # higher bands overwrite lower ones
-        grades[scores >= g.min - _EPS] = g.name
+    # Higher bands overwrite lower ones; at one edge, "> x" is higher than "≥ x".
+    for g in sorted(rubric.grades, key=lambda g: (g.edge, not g.inclusive)):
+        hit = scores >= g.edge - _EPS if g.inclusive else scores > g.edge + _EPS
+        grades[hit] = g.name
+    grades[np.isnan(scores)] = ""  # a row that cannot be scored has no grade
     return grades
 
 

@@ -17,10 +17,13 @@ import pandas as pd
 
 from .findings import Finding, Rule, Severity, ValidationReport
 from .periods import Period
+from .accounting import SHEET_REFUSALS
+from .columns import FIELD_ALIASES
 from .reader import Grid, SheetRead, calls_frame, read_grid
 from .rubric import Rubric, fmt_number
 from .scoring import score_frame
 
+FIELD_KEYS = set(FIELD_ALIASES)  # date, inspector, …, remarks, total: not part of the score
 
 
 @dataclass
@@ -75,20 +78,57 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
     scored = score_frame(rubric, all_calls)
     # The engine's error_deduction/fatal_errors (as applied) replace the values as read.
     all_calls = pd.concat([all_calls.drop(columns=scored.columns, errors="ignore"), scored], axis=1)
+    by_sheet = {(r.file, r.sheet): r for r in mapped_reads}
+    unscorable = unscorable_rows(out.report.findings, by_sheet)
+    keys = list(zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist()))
+    all_calls["scorable"] = np.array([k not in unscorable for k in keys], dtype=bool)
+    # A row that cannot be scored has no score: never full marks for a cell that could not be read.
+    no_score = ~all_calls["scorable"].to_numpy(dtype=bool)
+    all_calls.loc[no_score, ["call_score", "final_score"]] = np.nan
+    all_calls.loc[no_score, "grade"] = ""
     # A wrong score already explains a wrong total: report the cause, not its echo.
-    score_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
-                  if f.row is not None and str(f.rule).startswith(("score.", "formula.", "bonus.",
-                                                                  "deduction.", "flag.", "fatal.",
-                                                                  "error_deduction.", "offence."))}
-    out.report.extend(_total_checks(all_calls, {(r.file, r.sheet): r for r in mapped_reads}, score_rows))
+    out.report.extend(_total_checks(rubric, all_calls, by_sheet, unscorable))
     error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
                   if f.severity == Severity.ERROR and f.row is not None}
-    keys = zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist())
-    all_calls["has_error"] = np.array([k in error_rows for k in keys], dtype=bool)
+    # A sheet-level error that refuses the sheet (its totals do not fit the rubric) excludes every row.
+    refused = {(f.file, f.sheet) for f in out.report.findings if f.rule in SHEET_REFUSALS}
+    all_calls["has_error"] = np.array([k in error_rows or k[:2] in refused for k in keys], dtype=bool)
     out.calls = all_calls
     out.report.rows = len(out.calls)
     out.report.findings.sort(key=_finding_order)
     return out
+
+
+# Findings that make a row's score unknowable: a cell the score is made of could not be read.
+SCORING_RULE_PREFIXES = ("score.", "bonus.", "deduction.", "flag.", "fatal.", "error_deduction.", "offence.")
+_SCORING_KINDS = ("bonus:", "deduction:", "zero:", "offence:", "complaint:")
+
+
+def unscorable_rows(findings: Iterable[Finding], reads: dict[tuple[str, str], SheetRead]
+                    ) -> set[tuple[str, str, int]]:
+    """(file, sheet, row) of the rows whose score cannot be computed: an error finding on a cell the
+    score is made of (an item, a bonus or deduction count, a flag, 致命性错误, 差错扣分, an offence),
+    including a formula error (#REF!…) in such a cell."""
+    out = set()
+    for f in findings:
+        if f.row is None or f.severity != Severity.ERROR:
+            continue
+        if str(f.rule).startswith(SCORING_RULE_PREFIXES):
+            out.add((f.file, f.sheet, f.row))
+        elif f.rule == Rule.FORMULA_ERROR and _scoring_cell(reads.get((f.file, f.sheet)), f.cell):
+            out.add((f.file, f.sheet, f.row))
+    return out
+
+
+def _scoring_cell(read: SheetRead | None, cell: str) -> bool:
+    if read is None:
+        return False
+    letter = re.match(r"[A-Z]+", cell or "")
+    key = next((k for k, c in read.columns.items() if letter and c == letter.group(0)), None)
+    if key is None:
+        return False
+    return key in ("fatal_errors", "error_deduction") or key.startswith(_SCORING_KINDS) or \
+        key not in FIELD_KEYS
 
 
 def _finding_order(f: Finding):
@@ -133,18 +173,42 @@ def _row_checks(rubric: Rubric, read: SheetRead, roster: set[str] | None, period
     return out
 
 
-def _total_checks(calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
+# A sheet whose own totals disagree with the rubric on most rows was made for another rule: over
+# half of its rows with a recorded total, and at least this many, disagree.
+SHEET_MISMATCH_MIN_ROWS = 3
+EXAMPLE_ROWS = 3
+
+
+def _total_checks(rubric: Rubric, calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
                   skip: set[tuple[str, str, int]]) -> list[Finding]:
+    """The sheet's own totals against the engine's: the items are the record, so a row whose total
+    disagrees counts at the engine's score with a warning (both numbers in it). A sheet where more
+    than half of the scorable rows with a recorded total disagree, and at least
+    `SHEET_MISMATCH_MIN_ROWS` of them, gets one sheet-level error instead of trust: its rows are not
+    counted until the rubric or the sheet is fixed."""
     out = []
     recorded = calls["recorded_total"].to_numpy(dtype=float)
     final = calls["final_score"].to_numpy(dtype=float)
-    bad = ~np.isnan(recorded) & (np.abs(recorded - final) > 0.005)
-    for i in np.flatnonzero(bad):
-        read = reads[(calls["file"].iat[i], calls["sheet"].iat[i])]
+    per_sheet: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
+    with_total: dict[tuple[str, str], int] = {}
+    for i in np.flatnonzero(~np.isnan(recorded) & ~np.isnan(final)):
+        key = (calls["file"].iat[i], calls["sheet"].iat[i])
         row = int(calls["row"].iat[i])
-        if (read.file, read.sheet, row) in skip:
+        if (key[0], key[1], row) in skip:
             continue
-        out.append(Finding.of(Rule.TOTAL_MISMATCH, read.file, read.sheet, read.cell_ref(row, "total"),
-                              value=recorded[i], row=row, recorded=fmt_number(recorded[i]),
-                              computed=fmt_number(final[i])))
+        with_total[key] = with_total.get(key, 0) + 1
+        if abs(recorded[i] - final[i]) > 0.005:
+            per_sheet.setdefault(key, []).append((row, recorded[i], final[i]))
+    for key, bad in per_sheet.items():
+        read = reads[key]
+        for row, rec, comp in bad:
+            out.append(Finding.of(Rule.TOTAL_MISMATCH, read.file, read.sheet, read.cell_ref(row, "total"),
+                                  value=rec, row=row, recorded=fmt_number(rec), computed=fmt_number(comp)))
+        if len(bad) >= SHEET_MISMATCH_MIN_ROWS and 2 * len(bad) > with_total[key]:
+            examples = "、".join(f"第 {row} 行表中 {fmt_number(rec)}、计算 {fmt_number(comp)}"
+                                for row, rec, comp in bad[:EXAMPLE_ROWS])
+            out.append(Finding.of(Rule.SHEET_TOTAL_MISMATCH, read.file, read.sheet,
+                                  read.cell_ref(read.header_row or 1, "total"), value=len(bad),
+                                  recorded_rows=with_total[key], bad_rows=len(bad), rubric=rubric.name,
+                                  examples=examples))
     return out

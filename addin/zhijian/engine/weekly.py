@@ -12,8 +12,9 @@ per group exactly as `analyse` slices them. Nothing is computed a second way.
   e-mailed).
 - 质检组评分周报: per inspector, calls scored (their own scorings, duplicates dropped) against the
   quota (per working day × working days of the week), mean score given, calibration deviation.
-- 每周质检主题反馈跟踪表: this week's 质检主题 (chosen from last week's 不良比率; a project's first
-  week: 业务能力), its 不良比率 day by day.
+- 每周质检主题反馈跟踪表: this week's 质检主题 (the lead's when set; a project's first week, given
+  as `project_start`: 业务能力; else chosen from last week's 不良比率; none without last week's
+  calls), its 不良比率 day by day.
 - 每日走势: per day n, mean, 平均不良比率 and its 警示级别 / 警示色, and 警示色天数.
 """
 
@@ -26,9 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, OptionError
 
-from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, topics, warning_colour
+from .analysis import (FIRST_WEEK_TOPIC, Analysis, Figures, analyse, figure_arrays, figures, item_keys, rounded,
+                       topics, warning_colour)
 from .loaded import Loaded
 from .masking import mask_text
 from .periods import Period, main_period_date, period_of
@@ -133,6 +135,7 @@ class WeeklyReport:
             "calendar": self.calendar, "working_days": len(self.working_days),
             "working_day_dates": [d.isoformat() for d in self.working_days.days],
             "n": o.n, "excluded_rows": self.analysis.excluded_rows,
+            "accounting": self.analysis.account.to_dict(),
             "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "slight_defect_rate": rounded(o.slight_defect_rate), "general_defect_rate": rounded(o.general_defect_rate),
             "below_80_rate": rounded(o.below_80_rate),
@@ -159,27 +162,23 @@ def _num(v: Any) -> float | None:
 
 
 def build_weekly(rubric: Rubric, loaded: Loaded, week: Period, *, lead: str | None = None,
-                 quota_per_day: int = QUOTA_PER_DAY) -> WeeklyReport:
+                 quota_per_day: int = QUOTA_PER_DAY, project_start: dt.date | None = None,
+                 topics: list[str] | None = None) -> WeeklyReport:
     """The 质检周报 of `week` (a Monday–Sunday `Period`, e.g. `parse_period("2026-W41")`) from the
-    calls loaded by `consolidate.load_calls`."""
+    calls loaded by `load.load_calls`. `topics`: this week's 质检主题 as the lead sets them;
+    `project_start`: the project's first day (its week is the first week: 业务能力)."""
     week = check_week(week)
     _, label = period_of("week", week.start)
-    valid, _, excluded = loaded.select(week)
-    a = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
+    sel = loaded.select(week)
+    a = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account)
 
     prev_week = Period(week.start - dt.timedelta(days=7), week.end - dt.timedelta(days=7))
-    prev_valid, _, prev_excluded = loaded.select(prev_week)
+    prev_sel = loaded.select(prev_week)
     previous = None
-    if len(prev_valid):
-        previous = analyse(rubric, prev_valid, period_label=period_of("week", prev_week.start)[1], lead=lead,
-                           excluded_rows=prev_excluded)
-        this_topics = topics(rubric, previous.overall)
-        basis = f"上周({previous.period_label})服务能力项中不良比率最高的项"
-        if not this_topics:
-            basis = f"上周({previous.period_label})服务能力项没有不良,无质检主题"
-    else:
-        this_topics = topics(rubric, a.overall, first_week=True)
-        basis = "上周没有评分记录,按项目首周取业务能力"
+    if len(prev_sel.calls):
+        previous = analyse(rubric, prev_sel.calls, period_label=period_of("week", prev_week.start)[1], lead=lead,
+                           account=prev_sel.account)
+    this_topics, basis = choose_topics(rubric, a, previous, week, project_start, topics)
 
     wd = working_days(week.start, week.end)
     days = [week.start + dt.timedelta(days=i) for i in range(7)]
@@ -194,6 +193,37 @@ def build_weekly(rubric: Rubric, loaded: Loaded, week: Period, *, lead: str | No
         topic_tracking=_topic_tracking(a, this_topics),
         daily=_daily(a, wd),
         days=days)
+
+
+def check_topics(rubric: Rubric, topics: list[str]) -> list[str]:
+    """The lead's 质检主题, when each names an item (or offence) of the rubric; else a clear error."""
+    names = [name for name, _, _, _ in item_keys(rubric)]
+    unknown = [t for t in topics if t not in names]
+    if unknown:
+        raise OptionError(f"质检主题“{'、'.join(unknown)}”不是《{rubric.name}》的评分项;可选: {'、'.join(names)}")
+    return list(dict.fromkeys(topics))
+
+
+def choose_topics(rubric: Rubric, a: Analysis, previous: Analysis | None, week: Period,
+                  project_start: dt.date | None, given: list[str] | None) -> tuple[list[str], str]:
+    """This week's 质检主题 and, in words, why: the lead's when set; 业务能力 in the project's first
+    week (the week holding `project_start`); else the 服务能力 items with the highest 不良比率 last
+    week; without last week's calls, none (a week after a holiday is not a first week)."""
+    if given:
+        return check_topics(rubric, given), "由质检班长指定"
+    if project_start is not None and project_start in week:
+        chosen = topics(rubric, a.overall, first_week=True)
+        if chosen:
+            return chosen, f"项目首周(项目开始于 {project_start:%Y-%m-%d}),取{FIRST_WEEK_TOPIC}"
+        return [], (f"项目首周(项目开始于 {project_start:%Y-%m-%d}),但本评分标准没有“{FIRST_WEEK_TOPIC}”项,"
+                    "无质检主题;可由质检班长指定")
+    if previous is not None:
+        chosen = topics(rubric, previous.overall)
+        if chosen:
+            return chosen, f"上周({previous.period_label})服务能力项中不良比率最高的项"
+        return [], f"上周({previous.period_label})服务能力项没有不良,无质检主题"
+    return [], ("没有上周的评分记录,无法按上周的不良比率选择质检主题(项目首周请设定项目开始日期;"
+                "也可由质检班长指定主题)")
 
 
 class _Groups:

@@ -73,7 +73,7 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
     result = consolidate(rubric, [str(folder)], period_kind=settings.period_kind, lead=settings.lead,
                          other_rubrics=other_rubrics(rubric), progress=progress.file,
                          on_files=progress.files, rubric_source=settings.rubric,
-                         **appeals_of(settings), **store_of(settings))
+                         **appeals_of(settings), **store_of(settings), **roster_of(settings))
     out = output_dir(settings, folder) / names.analysis_name(settings.period_kind, _period_date(result))
     port.status(f"{TITLE}: 正在写出服务质量分析表……")
     writing(out, lambda p: write_consolidation(result, p))
@@ -114,6 +114,11 @@ def store_of(settings: Settings) -> dict[str, Any]:
     return {"store": store} if store is not None else {}
 
 
+def roster_of(settings: Settings) -> dict[str, Any]:
+    """The roster of the settings, as the report jobs take it (agent ids not on it are left out)."""
+    return {"roster": settings.roster} if settings.roster else {}
+
+
 def weekly_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResult:
     """周报: the 质检周报 of the latest week of the folder's sheets (`consolidate.weekly_report` +
     `write_periodic`, as `zhijian weekly`), opened in Excel."""
@@ -138,7 +143,7 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
         raise _missing(what, kind) from None
     result = build(rubric, [str(folder)], lead=settings.lead, rubric_source=settings.rubric,
                    other_rubrics=other_rubrics(rubric), progress=progress.file, on_files=progress.files,
-                   **appeals_of(settings), **store_of(settings))
+                   **appeals_of(settings), **store_of(settings), **roster_of(settings))
     key = result.provenance.options["week" if kind == "weekly" else "month"]
     out = output_dir(settings, folder) / names.report_name(names.WEEKLY if kind == "weekly" else names.MONTHLY, key)
     port.status(f"{TITLE}: 正在写出{what}……")

@@ -28,7 +28,7 @@ SETTING_FIELDS: list[tuple[str, str, str]] = [
     ("output", "输出文件夹", "汇总分析、周报、月报写到这里(默认: 评分表文件夹的上一级)"),
     ("period_kind", "汇总周期", "汇总分析的统计周期: 日、周 或 月(默认: 月)"),
     ("lead", "质检班长", "质检班长姓名: 校正录音以其评分为基准(默认取各评分项中位数)"),
-    ("roster", "人员名单", "人员名单文件(含“工号”列);填写后,校验时检查工号"),
+    ("roster", "人员名单", "人员名单文件(含“工号”列);填写后,校验和汇总分析、周报、月报都检查工号,名单外的工号不计入统计与排名"),
     ("period", "统计期", "填写后,校验时检查日期是否在统计期内,如 2026-11、2026-W47"),
     ("appeals", "申诉登记表", "申诉登记表文件;填写后,汇总分析、周报、月报按申诉结果更正评分"),
     ("mail_config", "发送配置文件", "发送邮件的配置文件(默认: 报表所在文件夹或用户主文件夹中的 zhijian-delivery.yaml)"),
@@ -208,7 +208,7 @@ def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
         rows.extend(rules)
         rows.append([])
     if rubric.grades:
-        rows.append(["等级", ",".join(f"{g.name} ≥ {g.min:g}" for g in rubric.grades)])
+        rows.append(["等级", rubric.describe_grades()])
     for a in rubric.assumptions:
         rows.append(["说明", a])
     rows.append([])

@@ -150,7 +150,7 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     if problem:
         raise InputFileError(problem)
     calls = checked.calls
-    written = 0
+    written = unscored = 0
     columns = {}
     for read in checked.sheets:
         if not read.mapped or not read.n_calls:
@@ -167,10 +167,13 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
         by_row = {int(r): s for r, s in zip(mine["row"], mine["final_score"])}
         for start, values in _runs(by_row):
             port.write_block(read.sheet, f"{letter}{start}", [[v] for v in values])
-            written += len(values)
+            written += sum(v is not None for v in values)
+        unscored += _mark_unscorable(port, read.sheet, letter, mine, checked.report.findings)
     saved = port.save()
     where = "、".join(f"“{s}”工作表 {c} 列" for s, c in columns.items())
     message = f"已按《{rubric.name}》计算 {written} 通录音的最终得分,以数值写入{where}。"
+    if unscored:
+        message += f"\n{unscored} 行无法计分(分数无法识别、未评分或不允许),最终得分留空并标红,批注说明原因。"
     # A recorded total that disagreed is now overwritten: only the other errors remain.
     errors = sum(f.severity == Severity.ERROR and f.rule != "total.mismatch" for f in checked.report.findings)
     if errors:
@@ -179,6 +182,18 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     port.alert(message)
     return ButtonResult(message, saved or port.path, errors, checked.report.warnings,
                         {"columns": columns, "scores": written})
+
+
+def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings) -> int:
+    """Fill the 最终得分 cell of each row that cannot be scored red, with why as its comment."""
+    bad = [int(r) for r, ok in zip(mine["row"], mine["scorable"]) if not ok] if "scorable" in mine else []
+    if not bad:
+        return 0
+    port.fill(sheet, [f"{letter}{r}" for r in bad], FILL_ERROR)
+    for r in bad:
+        why = [f.message for f in findings if f.sheet == sheet and f.row == r and f.severity == Severity.ERROR]
+        port.comment(sheet, f"{letter}{r}", "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
+    return len(bad)
 
 
 def _runs(by_row: dict[int, Any]) -> list[tuple[int, list[Any]]]:

@@ -185,14 +185,22 @@ def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果
     ws.freeze_panes = "A2"
 
 
-def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path | None = None) -> Path:
+def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path | None = None,
+                      findings: list[Finding] = ()) -> Path:
     """A copy of `source` whose total column (最终得分) holds the engine's final scores; the column
-    is added after the last one where the sheet has none."""
-    from openpyxl.styles import Font
+    is added after the last one where the sheet has none. A row that cannot be scored gets no
+    number: its cell is filled red, with the findings that explain why as its comment."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "scored")
     wb, names = _load_for_copy(source)
+    why: dict[tuple[str, int], list[str]] = {}
+    for f in findings:
+        if Path(f.file) == source and f.row is not None and f.severity == Severity.ERROR:
+            why.setdefault((f.sheet, f.row), []).append(f.message)
+    red = PatternFill("solid", start_color=FILL[Severity.ERROR], end_color=FILL[Severity.ERROR])
     for read in sheets:
         if Path(read.file) != source or not read.mapped or names.get(read.sheet) not in wb.sheetnames:
             continue
@@ -204,7 +212,16 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
             put(ws[f"{letter}{read.header_row}"], "最终得分")
             ws[f"{letter}{read.header_row}"].font = Font(bold=True)
         mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
-        for row, score in zip(mine["row"], mine["final_score"]):
-            put(ws[f"{letter}{int(row)}"], float(score))
+        scorable = mine["scorable"] if "scorable" in mine else [True] * len(mine)
+        for row, score, ok in zip(mine["row"], mine["final_score"], scorable):
+            cell = ws[f"{letter}{int(row)}"]
+            if ok:
+                put(cell, float(score))
+                continue
+            cell.value = None
+            cell.fill = red
+            text = "无法计分:\n" + "\n".join(why.get((read.sheet, int(row)), ["此行有无法识别的分数"]))
+            cell.comment = Comment(text, "质检计分")
+            cell.comment.width, cell.comment.height = 300, 80
     save_copy(wb, target, "scored")
     return target

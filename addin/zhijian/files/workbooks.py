@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from zhijian.engine.reader import Grid
+from zhijian.engine.roster import Roster
 from zhijian.errors import InputFileError
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -162,15 +163,26 @@ def read_csv(path: Path) -> Grid:
     return Grid(str(path), path.stem, rows)
 
 
-def read_roster(path: Path) -> set[str]:
-    """Agent ids (工号) from a roster file: the column headed 工号 (or 坐席工号…), else the first."""
+def read_roster(path: Path) -> Roster:
+    """The 人员名单: agent ids (工号) from the column headed 工号 (or 坐席工号…), with each agent's name
+    (姓名…) and team (班组…) when the roster has those columns."""
     from zhijian.engine.columns import FIELD_ALIASES, normalise_header
-    from zhijian.engine.cells import id_text
+    from zhijian.engine.cells import cell_text, id_text
 
-    words = {normalise_header(w)[0] for w in FIELD_ALIASES["agent_id"]}
+    words = {key: {normalise_header(w)[0] for w in FIELD_ALIASES[key]} for key in ("agent_id", "agent_name", "team")}
     for grid in read_grids(Path(path)):
         for r, row in enumerate(grid.rows[:10]):
-            for c, v in enumerate(row):
-                if normalise_header(v)[0] in words:
-                    return {id_text(x[c]) for x in grid.rows[r + 1:] if c < len(x) and id_text(x[c])}
+            heads = [normalise_header(v)[0] for v in row]
+            cols = {key: next((c for c, h in enumerate(heads) if h in ws), None) for key, ws in words.items()}
+            c = cols["agent_id"]
+            if c is None:
+                continue
+
+            def at(x, key):
+                k = cols[key]
+                return cell_text(x[k]) if k is not None and k < len(x) else ""
+
+            agents = {id_text(x[c]): (at(x, "agent_name"), at(x, "team"))
+                      for x in grid.rows[r + 1:] if c < len(x) and id_text(x[c])}
+            return Roster(agents, source=str(path))
     raise InputFileError(f"{path}: 人员名单中找不到“工号”列")

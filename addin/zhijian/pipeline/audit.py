@@ -81,7 +81,7 @@ def _recompute_consolidate(prov: Provenance, inputs: list[str], out: Path) -> Pa
     result = consolidate(load_rubric(prov.rubric_source), inputs, period_kind=o["period"],
                          date=dt.date.fromisoformat(o["date"]), lead=o.get("lead"),
                          appeals=_appeals_path(prov), policy=policy_from(o),
-                         rubric_source=prov.rubric_source)
+                         rubric_source=prov.rubric_source, roster=_roster_path(prov))
     return write_consolidation(result, out)
 
 
@@ -93,7 +93,9 @@ def _recompute_weekly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     o = prov.options
     result = weekly_report(load_rubric(prov.rubric_source), inputs, week=o["week"], lead=o.get("lead"),
                            quota_per_day=int(o.get("quota_per_day", 60)), appeals=_appeals_path(prov),
-                           policy=policy_from(o), rubric_source=prov.rubric_source)
+                           policy=policy_from(o), rubric_source=prov.rubric_source, roster=_roster_path(prov),
+                           project_start=dt.date.fromisoformat(o["project_start"]) if o.get("project_start")
+                           else None, topics=_topics(o))
     return write_periodic(result, out)
 
 
@@ -107,7 +109,8 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     result = monthly_report(load_rubric(prov.rubric_source), inputs, month=o["month"], previous=previous,
                             lead=o.get("lead"), sampling_target=int(o.get("sampling_target", 5)),
                             appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
-                            plans=o.get("plans"), complaints=o.get("complaints"))
+                            plans=o.get("plans"), complaints=o.get("complaints"), roster=_roster_path(prov),
+                            topics=_topics(o))
     return write_periodic(result, out)
 
 
@@ -204,6 +207,20 @@ def policy_from(options: dict):
     return AppealPolicy(window_hours=float(options["window_hours"]),
                         publish_days_after=int(options["publish_days_after"]),
                         publish_time=dt.time.fromisoformat(options["publish_time"]))
+
+
+def _topics(options: dict) -> list[str] | None:
+    return str(options["topics"]).split("、") if options.get("topics") else None
+
+
+def _roster_path(prov: Provenance) -> str | None:
+    """The roster the report was made with (it must still be where it was)."""
+    if not prov.roster:
+        return None
+    path = Path(prov.roster[0])
+    if not path.is_file():
+        raise InputFileError(f"找不到报表记录的人员名单 {path}")
+    return str(path)
 
 
 def _appeals_path(prov: Provenance) -> str | None:

@@ -76,7 +76,8 @@ class DemoSummary:
             o = self.analysis.overall
             out.append(f"  服务质量分析表 {self.analysis.period_label}: 有效 {o.n} 通(校正录音按基准计一次),"
                        f"优良率 {o.excellent_rate:.1%},平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level}),"
-                       f"建议质检主题 {'、'.join(self.analysis.topics)}")
+                       f"不良比率最高的服务能力项 {'、'.join(self.analysis.topics)}")
+            out.append(f"  行数核对: {self.analysis.account.identity_text()}")
         if self.appeals:
             out.append("  申诉: " + ",".join(f"{k} {v}" for k, v in self.appeals.items()))
         if self.plans:
@@ -402,16 +403,17 @@ def run_demo(out_dir: Path, month: str = "2026-10", seed: int = 20261022,
     # 汇总分析, 周报, 月报 from the same sheets, with the appeals applied.
     from .jobs import consolidate, monthly_report, weekly_report, write_consolidation, write_periodic
 
+    roster_path = out_dir / "roster.xlsx"
     result = consolidate(rubric, [str(sheets_dir)], period_kind="month", date=period.start,
-                         progress=progress, appeals=register)
+                         progress=progress, appeals=register, roster=roster_path)
     summary.analysis = result.analysis
     summary.appeals = {o.status: sum(x.status == o.status for x in result.appeals) for o in result.appeals}
     summary.written.append(write_consolidation(result, out_dir / names.analysis_name("month", period.start)))
     week = names.period_key("week", dt.date(period.start.year, period.start.month, 12))
-    weekly = weekly_report(rubric, [str(sheets_dir)], week=week, appeals=register)
+    weekly = weekly_report(rubric, [str(sheets_dir)], week=week, appeals=register, roster=roster_path)
     summary.written.append(write_periodic(weekly, out_dir / names.report_name(names.WEEKLY, week)))
     monthly = monthly_report(rubric, [str(sheets_dir)], month=month, previous=[str(out_dir / f"sheets-{previous}")],
-                             appeals=register, plans=plans_dir)
+                             appeals=register, plans=plans_dir, roster=roster_path)
     summary.plans = len(list(plans_dir.glob("*.xlsx")))
     summary.written.append(write_periodic(monthly, out_dir / names.report_name(names.MONTHLY, month)))
     # 历史库: both months into a store, and the quarter's 季度质检考核表 from it.

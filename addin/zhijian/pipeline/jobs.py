@@ -11,14 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from zhijian.engine.accounting import RowAccount
 from zhijian.engine.analysis import Analysis, analyse
 from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.findings import Finding
 from zhijian.engine.periods import main_period_date, parse_period, period_of
+from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
+from zhijian.errors import NothingToReport
 from zhijian.files.guard import guard_outputs
 from zhijian.files.inputs import expand_inputs
 from zhijian.files.provenance import Provenance, file_sha256
+from zhijian.files.workbooks import read_roster
 
 from .load import load_calls
 
@@ -32,6 +36,7 @@ class Consolidation:
     output: Path | None = None
     appeals: list[AppealOutcome] | None = None
     provenance: Provenance | None = None
+    policy: AppealPolicy = field(default_factory=AppealPolicy)
 
 
 def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month",
@@ -39,31 +44,53 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
                 progress: Callable[[Path], None] | None = None,
                 on_files: Callable[[int], None] | None = None, appeals: str | Path | None = None,
                 policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
-                store: Path | None = None, output: Path | None = None) -> Consolidation:
+                roster: str | Path | None = None, store: Path | None = None,
+                output: Path | None = None) -> Consolidation:
     """Read every input and analyse the valid calls of the period (`period_kind` holding `date`;
     without `date`, see `main_period_date`); what was read goes into the history `store` if given.
     `output`, the workbook to be written, is refused before any reading when it is one of the
-    files read."""
+    files read. Nothing to report (no input read, no call of the period counted) raises
+    `NothingToReport`."""
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="consolidate",
-                        outputs=[output], reads=_reads(rubric))
+                        outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster))
     dates = loaded.dates()
     if date is None:
         date = main_period_date(period_kind, dates) if dates else dt.date.today()
     period, label = period_of(period_kind, date)
-    valid, findings, excluded = loaded.select(period)
-    loaded.notes += period_notes(loaded, valid, label, lead)
-    analysis = analyse(rubric, valid, period_label=label, lead=lead, excluded_rows=excluded)
+    sel = loaded.select(period)
+    notes = period_notes(loaded, sel.calls, label, lead)
+    loaded.notes += notes
+    analysis = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account)
+    check_something(analysis.account, label, notes)
     prov = Provenance.of("consolidate", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
+                         roster=roster,
                          options={"period": period_kind, "date": date.isoformat(), "lead": lead,
                                   **policy_options(policy, appeals)})
-    return Consolidation(analysis, findings, loaded.files, loaded.notes, appeals=loaded.appeals_of(period),
-                         provenance=prov)
+    return Consolidation(analysis, sel.findings, loaded.files, loaded.notes, appeals=loaded.appeals_of(period),
+                         provenance=prov, policy=policy)
 
 
-def _reads(rubric: Rubric) -> dict[str, list]:
-    """The files a job reads besides its inputs and register: the rubric's own file."""
-    return {"评分标准": [rubric.path]}
+def _roster(roster: str | Path | None) -> Roster | None:
+    return read_roster(Path(roster)) if roster else None
+
+
+def check_something(account: RowAccount, label: str, notes: list[str] = ()) -> None:
+    """Nothing to report is a failure, with one message (and the period's `notes`: the dates the
+    sheets hold): exit 2 when no row of any input could be read, 1 when none of the period's rows
+    can be counted."""
+    lines = [f"{u.file}{' / ' + u.sheet if u.sheet else ''}: {u.message}" for u in account.unreadable]
+    if account.rows_read == 0 and account.unreadable:
+        raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(lines), exit_code=2,
+                              account=account)
+    if account.counted == 0:
+        why = f"{label}没有可计入统计的评分记录,未生成报表({account.identity_text()})"
+        raise NothingToReport("\n".join([why, *lines, *notes]), exit_code=1, account=account)
+
+
+def _reads(rubric: Rubric, roster: str | Path | None = None) -> dict[str, list]:
+    """The files a job reads besides its inputs and register: the rubric's own file, the roster."""
+    return {"评分标准": [rubric.path], **({"人员名单": [roster]} if roster else {})}
 
 
 def period_notes(loaded, valid, label: str, lead: str | None) -> list[str]:
@@ -73,10 +100,10 @@ def period_notes(loaded, valid, label: str, lead: str | None) -> list[str]:
     if valid.empty:
         dates = loaded.dates()
         span = f"(评分表中的日期为 {min(dates)} 至 {max(dates)})" if dates else ""
-        notes.append(f"统计周期 {label} 中没有有效评分{span};报表中的指标为空")
+        notes.append(f"统计周期 {label} 中没有有效评分{span}")
     inspectors = set(loaded.calls["inspector"].tolist()) if "inspector" in loaded.calls else set()
     if lead and lead not in inspectors:
-        notes.append(f"质检班长“{lead}”没有评过任何一通录音(不在评分表的质检员中);校正录音按各评分项中位数计")
+        notes.append(f"质检班长“{lead}”没有评过任何一通录音(不在评分表的质检员中);校正录音按各字段共识计")
     return notes
 
 
@@ -118,7 +145,7 @@ def write_consolidation(result: Consolidation, output: Path) -> Path:
     guard_report(result, Path(output))
     result.output = write_analysis_workbook(result.analysis, Path(output), findings=result.findings,
                                             sources=[str(f) for f in result.files], appeals=result.appeals,
-                                            provenance=result.provenance)
+                                            provenance=result.provenance, policy=result.policy)
     return result.output
 
 
@@ -133,28 +160,38 @@ class PeriodicReport:
     appeals: list[AppealOutcome] | None
     provenance: Provenance
     output: Path | None = None
+    policy: AppealPolicy = field(default_factory=AppealPolicy)
 
 
 def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None, lead: str | None = None,
                   quota_per_day: int = 60, appeals: str | Path | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
                   other_rubrics=(), progress=None, on_files=None, store: Path | None = None,
-                  output: Path | None = None) -> PeriodicReport:
+                  output: Path | None = None, roster: str | Path | None = None,
+                  project_start: dt.date | None = None, topics: list[str] | None = None) -> PeriodicReport:
     """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
     from zhijian.engine.weekly import build_weekly, latest_week
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="weekly",
-                        outputs=[output], reads=_reads(rubric))
+                        outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster))
     period = parse_period(week) if week else latest_week(loaded)
-    report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day)
-    valid, findings, _ = loaded.select(period)
-    loaded.notes += period_notes(loaded, valid, period.describe(), lead)
+    report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day,
+                          project_start=project_start, topics=topics)
+    sel = loaded.select(period)
+    findings = sel.findings
+    notes = period_notes(loaded, sel.calls, period.describe(), lead)
+    loaded.notes += notes
+    check_something(report.analysis.account, report.label, notes)
     key = f"{period.start.isocalendar()[0]}-W{period.start.isocalendar()[1]:02d}"
     prov = Provenance.of("weekly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
+                         roster=roster,
                          options={"week": key, "lead": lead, "quota_per_day": quota_per_day,
+                                  "project_start": project_start.isoformat() if project_start else None,
+                                  "topics": "、".join(topics) if topics else None,
                                   **policy_options(policy, appeals)})
-    return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
+    return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov,
+                          policy=policy)
 
 
 def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = None,
@@ -162,7 +199,8 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                    rubric_source: str | None = None, other_rubrics=(), progress=None,
                    on_files=None, plans: str | Path | None = None, store: Path | None = None,
-                   complaints: list[str] | None = None, output: Path | None = None) -> PeriodicReport:
+                   complaints: list[str] | None = None, output: Path | None = None,
+                   roster: str | Path | None = None, topics: list[str] | None = None) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
     previous month from `previous` inputs when given, else from the same inputs when they hold
     it, else from the history `store` when one is configured (see `previous_from_store`); the
@@ -171,40 +209,47 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
 
     if output is not None and previous:
         guard_outputs([output], {"上月评分表": expand_inputs(previous)[0]})
+    ros = _roster(roster)
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="monthly",
-                        outputs=[output], reads=_reads(rubric))
+                        outputs=[output], reads=_reads(rubric, roster), roster=ros)
     if month:
         period = parse_period(month)
     else:
         dates = loaded.dates()
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
     prev = load_calls(rubric, previous, other_rubrics=other_rubrics, appeals=appeals, policy=policy,
-                      store=store, command="monthly") if previous else None
+                      store=store, command="monthly", roster=ros) if previous else None
     stored_previous: list[tuple[str, str]] = []
     if prev is None and store is not None and not len(loaded.select(previous_month(period))[0]):
         prev, stored_previous = previous_from_store(rubric, store, previous_month(period), loaded.notes)
     planned, plan_files = read_plans(plans) if plans is not None else (None, [])
     report = build_monthly(rubric, loaded, period, previous=prev, lead=lead, sampling_target=sampling_target,
-                           plans=planned)
+                           plans=planned, topics=topics)
+    sel = loaded.select(period)
+    findings = sel.findings
+    notes = period_notes(loaded, sel.calls, period.describe(), lead)
+    loaded.notes += notes
+    check_something(report.analysis.account, report.label, notes)
     if complaints:
         from .registers import section_for
 
         report.extra["complaints"] = section_for(complaints, report.label, period,
                                                  [previous_month(period), period])
-    valid, findings, _ = loaded.select(period)
-    loaded.notes += period_notes(loaded, valid, period.describe(), lead)
     plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
         if plans is not None else {}
     prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
+                         roster=roster,
                          previous=prev.files if prev and not stored_previous else (),
                          options={"month": f"{period.start:%Y-%m}", "lead": lead,
-                                  "sampling_target": sampling_target, **policy_options(policy, appeals),
-                                  **plan_options,
+                                  "sampling_target": sampling_target,
+                                  "topics": "、".join(topics) if topics else None,
+                                  **policy_options(policy, appeals), **plan_options,
                                   **({"previous_from": "history_store"} if stored_previous else {}),
                                   **({"complaints": [str(p) for p in complaints]} if complaints else {})})
     prov.previous = prov.previous or stored_previous
-    return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov)
+    return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov,
+                          policy=policy)
 
 
 def read_plans(folder: str | Path):
@@ -256,5 +301,5 @@ def write_periodic(result: PeriodicReport, output: Path) -> Path:
     guard_report(result, Path(output))
     result.output = write(result.report, Path(output), findings=result.findings,
                           sources=[str(f) for f in result.files], appeals=result.appeals,
-                          provenance=result.provenance)
+                          provenance=result.provenance, policy=result.policy)
     return result.output

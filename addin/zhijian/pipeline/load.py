@@ -10,6 +10,7 @@ from typing import Callable
 from zhijian.engine.appeals import AppealPolicy, apply_appeals, read_register
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.loaded import Loaded
+from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
 from zhijian.engine.validate import check_grids
 from zhijian.errors import InputFileError
@@ -41,9 +42,10 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
                on_files: Callable[[int], None] | None = None,
                appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                store: Path | None = None, command: str = "import", outputs=(),
-               reads: dict | None = None) -> Loaded:
+               reads: dict | None = None, roster: Roster | None = None) -> Loaded:
     """Read and check every sheet of the inputs (files, folders, globs); apply the decided
-    appeals of the register `appeals` (申诉登记表) when given; add what was read to the history
+    appeals of the register `appeals` (申诉登记表) when given; agent ids not on the `roster` (人员名单)
+    are findings and their calls are left out of every figure; add what was read to the history
     store `store` when one is configured. Before anything is read, `outputs` (the files the job
     will write) are refused when one is an input, the register or one of `reads` (role -> paths)."""
     files, notes = expand_inputs(inputs)
@@ -52,8 +54,8 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
     if on_files:
         on_files(len(files))
-    checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress)
-    loaded = Loaded(checked.calls, checked.report.findings, files, notes)
+    checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster)
+    loaded = Loaded(checked.calls, checked.report.findings, files, notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, loaded, Path(appeals), policy)
     if store is not None:

@@ -41,12 +41,12 @@ def _key_figures(s: Sheet, a: Analysis, row: int) -> int:
     row += 1
     s.headers(row, 0, ["指标", "数值", "警示级别", "说明"])
     row += 1
-    g0, g1 = bands.general
-    s0, s1 = bands.slight
+    g0, _ = bands.general
+    acc = a.account
     figures: list[tuple[str, Any, str, str]] = [
         ("有效通数", o.n, INT, "计入统计的评分通数(重复已剔除,校正录音按基准计一次)"),
-        ("排除行数", a.excluded_rows, INT, "有校验错误而未计入的行,见“排除与重复”"),
-        ("重复录音", len(a.duplicates), INT, "同一质检员重复评分的录音行,只计第一次"),
+        *[(label, "未核对" if value is None else value, INT, note) for label, value, note in acc.rows()[:1] +
+          acc.rows()[2:]],
         ("校正录音", len(a.calibration.benchmark_calls), INT, "被多名质检员评分的录音,见“质检校正”"),
         ("平均分", o.mean_score, SCORE, "最终得分的平均值"),
         ("最高期望", o.marks[0], SCORE, "评分标准的满分"),
@@ -54,9 +54,9 @@ def _key_figures(s: Sheet, a: Analysis, row: int) -> int:
         ("最低允许", o.marks[2], SCORE, ""),
         ("最高分", o.max_score, SCORE, ""),
         ("最低分", o.min_score, SCORE, ""),
-        ("优良率", o.excellent_rate, PCT, f"最终得分 > {bands.excellent_above:g}"),
-        ("轻微不良", o.slight_defect_rate, PCT, f"{s0:g} ≤ 最终得分 ≤ {s1:g}"),
-        ("一般不良", o.general_defect_rate, PCT, f"{g0:g} ≤ 最终得分 < {g1:g}"),
+        ("优良率", o.excellent_rate, PCT, bands.describe_excellent()),
+        ("轻微不良", o.slight_defect_rate, PCT, bands.describe_slight()),
+        ("一般不良", o.general_defect_rate, PCT, bands.describe_general()),
         (f"{g0:g}分以下", o.below_80_rate, PCT, f"最终得分 < {g0:g}"),
     ]
     for label, value, nf, note in figures:
@@ -70,9 +70,11 @@ def _key_figures(s: Sheet, a: Analysis, row: int) -> int:
     level_cell(s, row, 2, o.mean_defect_level)
     s.text(row, 3, f"各评分项不良比率的平均值;警示色: {warning_colour(o.mean_defect_level)}", w.note)
     row += 1
-    s.put(row, 0, "质检主题")
+    s.put(row, 0, "不良比率最高的服务能力项")
     s.put(row, 1, "、".join(a.topics) if a.topics else "无")
-    s.text(row, 3, "阶段性质检主题: 服务能力项中不良比率最高的至多 2 项", w.note)
+    s.text(row, 3, "本期数据,不是质检主题建议(阶段性质检主题见质检周报、质检月报)", w.note)
+    row += 1
+    s.text(row, 0, "行数核对: " + acc.identity_text(), w.note)
     row += 1
     if o.n == 0:
         row += 1

@@ -37,7 +37,7 @@ SHEETS = [SHEET_OVERVIEW, SHEET_DAYS, SHEET_TEAMS, SHEET_AGENTS, SHEET_INSPECTOR
 
 def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | None = None,
                             sources: list[str] | None = None, appeals: list | None = None,
-                            provenance=None) -> Path:
+                            provenance=None, policy=None) -> Path:
     """Write the 服务质量分析表 workbook of `analysis` to `path` (atomically); returns `path`.
 
     `findings` (validation findings of the period) explain the rows that were excluded;
@@ -58,7 +58,7 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
         _detail(w, analysis)
         write_excluded_sheet(w, analysis, findings or [])
         if appeals is not None:
-            write_appeals_sheet(w, appeals)
+            write_appeals_sheet(w, appeals, policy)
         write_sources_sheet(w, analysis, sources or [], provenance)
         if provenance is not None:
             write_provenance(wb, provenance)

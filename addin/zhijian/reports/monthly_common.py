@@ -4,9 +4,10 @@ two charts drawn both on their data sheet and on the 月报概览."""
 
 from __future__ import annotations
 
-from zhijian.engine.monthly import LEVEL_OFFENCE, STATUS_BOTH, STATUS_OK, STATUS_OVER, STATUS_UNDER, MonthlyReport
+from zhijian.engine.monthly import (LEVEL_OFFENCE, STATUS_BOTH, STATUS_NONE, STATUS_OK, STATUS_OVER, STATUS_UNDER,
+                                    MonthlyReport)
 
-from .toolkit import SHEET_SOURCES, Sheet, Writer
+from .toolkit import SHEET_EXCLUDED, SHEET_SOURCES, Sheet, Writer
 
 SHEET_OVERVIEW = "月报概览"
 SHEET_SCORES = "每月监听评分表(月平均分)"
@@ -16,14 +17,15 @@ SHEET_PARETO = "不良柏拉图"
 SHEET_TREND = "周趋势"
 SHEET_SAMPLING = "轮回抽检"
 SHEETS = [SHEET_OVERVIEW, SHEET_SCORES, SHEET_ASSESSMENT, SHEET_COMPARISON, SHEET_PARETO, SHEET_TREND,
-          SHEET_SAMPLING, SHEET_SOURCES]
+          SHEET_SAMPLING, SHEET_EXCLUDED, SHEET_SOURCES]
 
 NO_DATA = "本月没有有效评分记录"
 PCT_CHANGE = "+0.0%;-0.0%;0.0%"  # a change of a rate, in percentage points
 PER_100 = "0.00"
 PER_100_CHANGE = "+0.00;-0.00;0.00"
 HEADER_ROW = 3  # tables of the data sheets: title in row 0, a note in row 1, headers in row 3
-STATUS_FILL = {STATUS_OK: None, STATUS_UNDER: "#F8CBAD", STATUS_OVER: "#FFE699", STATUS_BOTH: "#F4B183"}
+STATUS_FILL = {STATUS_OK: None, STATUS_UNDER: "#F8CBAD", STATUS_OVER: "#FFE699", STATUS_BOTH: "#F4B183",
+               STATUS_NONE: "#D9D9D9"}
 BLUE, GREY, ORANGE, NAVY = "#2E75B6", "#A5A5A5", "#ED7D31", "#1F4E78"
 
 

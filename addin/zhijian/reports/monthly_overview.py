@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from zhijian.engine.analysis import WARNING_LEVELS
-from zhijian.engine.monthly import STATUS_BOTH, STATUS_OK, STATUS_OVER, STATUS_UNDER, MonthlyReport
+from zhijian.engine.monthly import STATUS_BOTH, STATUS_NONE, STATUS_OK, STATUS_OVER, STATUS_UNDER, MonthlyReport
 
 from .monthly_common import NO_DATA, PCT_CHANGE, STATUS_FILL, comparison_chart, empty, trend_chart
 from .toolkit import INT, NONE_TEXT, PCT, SCORE, SIGNED, Sheet, level_cell, merge_text
@@ -84,12 +84,14 @@ def _more_figures(s: Sheet, rep: MonthlyReport, row: int) -> int:
         ws.write_blank(row, 4, None, blank)
         row += 1
     s.put(row, 0, "质检主题", blank)
-    topics = "、".join(a.topics) if a.topics else "无"
+    topics = "、".join(rep.topics) if rep.topics else "无"
     merge_text(ws, row, 1, 4, topics, w.wrapped)
     if len(topics) > 26:  # long item names (offence rubrics): two lines
         ws.set_row(row, 30)
     row += 1
-    s.text(row, 0, "质检主题: 服务能力项中本月不良比率最高的至多 2 项;变化 = 本月 − 上月(比率为百分点)", w.note)
+    s.text(row, 0, f"质检主题: {rep.topics_basis};变化 = 本月 − 上月(比率为百分点)", w.note)
+    row += 1
+    s.text(row, 0, "行数核对: " + a.account.identity_text(), w.note)
     return row
 
 
@@ -129,8 +131,9 @@ def _sampling(s: Sheet, rep: MonthlyReport, row: int) -> int:
     row += 1
     off = int(rep.non_working_calls["通数"].sum()) if len(rep.non_working_calls) else 0
     for status, note in ((STATUS_OK, "每个工作日都正好达到目标"), (STATUS_UNDER, "有工作日少于目标"),
-                         (STATUS_OVER, "有工作日多于目标"), (STATUS_BOTH, "既有不足也有过多的工作日")):
-        if status == STATUS_BOTH and not counts[status]:
+                         (STATUS_OVER, "有工作日多于目标"), (STATUS_BOTH, "既有不足也有过多的工作日"),
+                         (STATUS_NONE, "人员名单中本月没有任何抽检的坐席")):
+        if status in (STATUS_BOTH, STATUS_NONE) and not counts[status]:
             continue
         s.put(row, 0, status, w.fmt(fill=STATUS_FILL[status]))
         s.put(row, 1, counts[status], w.fmt(INT))

@@ -7,8 +7,8 @@ Every sheet prints on A4 landscape, fit to the page width; the first sheet (月�
 to fit one page with its two charts.
 
 Sheets: 月报概览 (written by `monthly_overview`), 每月监听评分表(月平均分), 质检考核统计表, 指标环比,
-不良柏拉图, 周趋势, 轮回抽检 (with 五、抽检计划核对 when plans were given, `monthly_plan_check`), 数据来源.
-What the sheets share is in `monthly_common`.
+不良柏拉图, 周趋势, 轮回抽检 (with 五、抽检计划核对 when plans were given, `monthly_plan_check`), 排除与重复,
+数据来源. What the sheets share is in `monthly_common`.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from .monthly_common import (HEADER_ROW, PCT_CHANGE, PER_100, PER_100_CHANGE, SH
 from .monthly_overview import write_overview
 from .monthly_plan_check import write_plan_check
 from .toolkit import (INT, PCT, SCORE, SIGNED, Sheet, Writer, colour_days_table, level_cell, merge_text,
-                      new_workbook, pareto_chart, sheet_title, write_appeals_sheet, write_provenance,
-                      write_sources_rows)
+                      new_workbook, pareto_chart, sheet_title, write_account_rows, write_appeals_sheet,
+                      write_excluded_sheet, write_provenance, write_sources_rows, write_unreadable)
 
 
 def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list | None = None,
                            sources: list[str] | None = None, appeals: list | None = None,
-                           provenance=None) -> Path:
+                           provenance=None, policy=None) -> Path:
     """Write the 质检月报 workbook of `report` to `path` (atomically); returns `path`.
 
     `findings` (validation findings of the month) are counted on the 数据来源 sheet; `sources`
@@ -51,13 +51,14 @@ def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list 
         _assessment(sheets[2], report)
         _pareto(sheets[4], report)
         _sampling(sheets[6], report)
-        _sources(sheets[7], report, findings or [], sources or [], provenance)
+        write_excluded_sheet(w, report.analysis, findings or [], sheets[7])
+        _sources(sheets[8], report, findings or [], sources or [], provenance)
         write_overview(sheets[0], report, comparison, trend)
         if "complaints" in report.extra:
             from .complaints_sheet import write_complaints_sheet
             write_complaints_sheet(w, report.extra["complaints"])
         if appeals is not None:
-            write_appeals_sheet(w, appeals)
+            write_appeals_sheet(w, appeals, policy)
         if provenance is not None:
             write_provenance(wb, provenance)
     return path
@@ -148,10 +149,23 @@ def _assessment(s: Sheet, rep: MonthlyReport) -> None:
     s.put(row, cols.index("致命性错误"), int(df["致命性错误"].sum()), bold)
     s.put(row, cols.index("申诉改判通数"), int(df["申诉改判通数"].sum()), bold)
     s.ws.autofilter(HEADER_ROW, 0, row - 1, len(cols) - 1)
-    grades = "、".join(f"{g.name} ≥ {g.min:g}" for g in rep.rubric.grades)
+    grades = rep.rubric.describe_grades()
     if grades:
         s.text(row + 2, 0, f"等级: {grades}", s.w.note)
+    _unknown_agents(s, rep, row + 4)
     s.finish(min_width=9)
+
+
+def _unknown_agents(s: Sheet, rep: MonthlyReport, row: int) -> None:
+    """The agent ids not on the roster, listed apart: their calls are in no ranking of this sheet."""
+    if not rep.analysis.account.roster_checked:
+        s.text(row, 0, "未提供人员名单,工号未核对", s.w.note)
+        return
+    s.text(row, 0, "名单外工号(不在人员名单中,未计入本表与排名)", s.w.section)
+    if rep.unknown_agents.empty:
+        s.put(row + 1, 0, "无", s.w.fmt())
+        return
+    _table(s, row + 1, rep.unknown_agents, {"通数": INT})
 
 
 # --- 指标环比 -----------------------------------------------------------------------------------
@@ -399,8 +413,8 @@ def _sources(s: Sheet, rep: MonthlyReport, findings: list, sources: list[str], p
     rows = [("评分标准", r_.name), ("评分标准编号", r_.id), ("评分标准版本", r_.version),
             ("评分标准内容哈希(SHA-256)", r_.content_hash or ""), ("统计月份", rep.label),
             ("环比月份", rep.previous_label), ("工作日天数", len(rep.working)), ("工作日日历", rep.working.calendar),
-            ("每人每工作日抽检目标", rep.sampling_target), ("排除行数", rep.analysis.excluded_rows),
-            ("zhijian 版本", __version__), ("输入文件数", len(sources))]
+            ("每人每工作日抽检目标", rep.sampling_target), ("zhijian 版本", __version__),
+            ("输入文件数", len(sources))]
     r = 1
     for k, v in rows:
         s.put(r, 0, k)
@@ -418,6 +432,8 @@ def _sources(s: Sheet, rep: MonthlyReport, findings: list, sources: list[str], p
         s.put(r, 0, "无")
         r += 1
     r += 1
+    r = write_account_rows(s, rep.analysis.account, r) + 1
+    r = write_unreadable(s, rep.analysis.account, r) + 1
     if provenance is not None:
         write_sources_rows(s, provenance, r)
         s.finish(min_width=10)

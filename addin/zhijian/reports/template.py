@@ -28,8 +28,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import xlsxwriter
 
+from zhijian.engine.cells import NA_WORDS
 from zhijian.engine.columns import ColumnSpec
-from zhijian.engine.rubric import Category, Item, Rubric, fmt_number
+from zhijian.engine.rubric import Category, Item, Rubric, ScoreRange, fmt_number
 from zhijian.files.atomic import atomic_path
 
 from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
@@ -65,7 +66,9 @@ def _times(points: float, expr: str) -> str:
 def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
     """The Excel formula of 最终得分 on sheet row `row`: `zhijian.engine.scoring.score_call`, in cells.
 
-    1. item = its cell when a number, else (不涉及 / blank / text) its maximum; + bonuses
+    0. no total ("") unless every item cell can be scored (`_item_ok`): an allowed number,
+       不涉及, or a blank where the rubric says blanks are 不涉及;
+    1. item = its cell when a number, else (不涉及, or an allowed blank) its maximum; + bonuses
        (MIN(max_times, count) × points) − deductions; MAX(0, …); MIN(max, …) unless a bonus may
        lift it; 0 when an item zero-out column says 是 (`_item_expr`);
     2. category = Σ items, MIN(max, …) unless a bonus may lift it; 0 when a category zero-out says 是
@@ -81,8 +84,40 @@ def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
         return lay.cell(key, row)
 
     zero = _zero_flags(rubric, ref)
-    final = _final_expr(rubric, ref, _call_expr(rubric, ref, zero))
-    return _blank_while_empty(lay, row, f"ROUND({final},6)", watch_recording=not prefilled)
+    final = f"ROUND({_final_expr(rubric, ref, _call_expr(rubric, ref, zero))},6)"
+    checks = [_item_ok(rubric, it, ref) for it in rubric.items]
+    if checks:
+        final = f'IF(AND({",".join(checks)}),{final},"")'
+    return _blank_while_empty(lay, row, final, watch_recording=not prefilled)
+
+
+# What the formula takes for 不涉及 (the engine's words, `cells.NA_WORDS`; Excel compares text
+# without case). A score typed as text ("5分", "５") is read by the engine but not by the formula,
+# which then shows no total: never a wrong one.
+_NA_ARRAY = "{" + ",".join(f'"{w}"' for w in sorted(NA_WORDS)) + "}"
+_MAX_LISTED = 20  # allowed values listed in the formula; a longer range is checked as a range
+
+
+def _item_ok(rubric: Rubric, it: Item, ref: "_Ref") -> str:
+    """TRUE when the item's cell can be scored: an allowed number, 不涉及 where the item allows it,
+    or blank where the rubric says a blank is 不涉及. A blank that means "not scored yet", text
+    that is no score, or a number not allowed make the whole row show no total (as the engine
+    gives it no score)."""
+    c = ref(it.name)
+    values = it.allowed_values()
+    if len(values) <= _MAX_LISTED:
+        allowed = f"OR({c}={{{','.join(_num(v) for v in values)}}})"
+    else:
+        r = it.range or ScoreRange(min=0, max=it.max, step=1)
+        allowed = (f"AND({c}>={_num(r.min)},{c}<={_num(r.max)},"
+                   f"ABS(({c}-{_num(r.min)})/{_num(r.step)}-ROUND(({c}-{_num(r.min)})/{_num(r.step)},0))<1E-9)")
+    other = []
+    if it.na == "full":
+        other.append(f"TRIM({c})={_NA_ARRAY}")
+        if rubric.blank_of(it) == "na":
+            other.append(f'{c}=""')
+    text_ok = f"OR({','.join(other)})" if other else "FALSE"
+    return f"IF(ISNUMBER({c}),{allowed},{text_ok})"
 
 
 _Ref = Callable[[str], str]  # a column key -> its A1 address on the formula's row

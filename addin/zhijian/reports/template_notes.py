@@ -99,7 +99,7 @@ def write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) ->
         notes.section("等级")
         notes.head("等级", "最低分")
         for g in rubric.grades:
-            notes.line(g.name, f"≥ {fmt_number(g.min)}")
+            notes.line(g.name, g.describe())
     _notes_order(notes, rubric)
     if rubric.assumptions:
         notes.section("评分标准的假设与说明")
@@ -129,7 +129,9 @@ def _notes_items(notes: _NotesSheet, rubric: Rubric) -> None:
     """评分项: one row per item, under its category."""
     if not rubric.categories:
         return
-    notes.section("评分项(在评分表中填分数;不涉及的填“不涉及”或留空)")
+    blank = ("留空按不涉及计" if rubric.blank == "na" else
+             "留空表示尚未评分,这一行不显示最终得分、统计中也不计分")
+    notes.section(f"评分项(在评分表中填分数;不涉及的填“不涉及”;{blank})")
     notes.head("类别", "评分项", "满分", "允许取值", "不涉及", "严重程度", "分类", "评分点 / 说明")
     for cat in rubric.categories:
         for it in cat.items:
@@ -137,6 +139,9 @@ def _notes_items(notes: _NotesSheet, rubric: Rubric) -> None:
             extra = "、".join(it.points)
             if it.note:
                 extra = f"{extra};{it.note}" if extra else it.note
+            if it.blank and it.blank != rubric.blank:  # the item says otherwise than the rubric
+                own = "留空按不涉及计" if it.blank == "na" else "留空表示尚未评分"
+                extra = f"{extra};{own}" if extra else own
             notes.line(f"{cat.name}({fmt_number(cat.max_points)}分)", it.name, fmt_number(it.max),
                        it.describe_allowed(), na, it.severity, it.item_class, extra)
 
@@ -195,7 +200,10 @@ def _notes_order(notes: _NotesSheet, rubric: Rubric) -> None:
     notes.section("最终得分的计算顺序(与“最终得分”列的公式一致)")
     steps = []
     if rubric.categories:
-        steps += ["评分项: 填写的分数;不涉及或留空按满分计;加上加分、减去减分,最低 0 分,"
+        blank = "不涉及或留空按满分计" if rubric.blank == "na" else "不涉及按满分计"
+        steps += ["评分项须为允许的分数或“不涉及”" + ("" if rubric.blank == "na" else ",不能留空")
+                  + ";否则(未评分、填了不是分数的文字、不允许的分值)这一行不显示最终得分,统计中也不计分。",
+                  f"评分项: 填写的分数;{blank};加上加分、减去减分,最低 0 分,"
                   "不超过该项满分(除非加分规则允许);该项清零时为 0。",
                   "类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。"]
     start = ("各类别之和" + (f" × {fmt_number(rubric.scale)}" if rubric.scale != 1 else "")
@@ -207,4 +215,5 @@ def _notes_order(notes: _NotesSheet, rubric: Rubric) -> None:
     steps.append("最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"))
     for k, step in enumerate(steps, 1):
         notes.wide(f"{k}. {step}")
-    notes.wide("“最终得分”列为公式,请勿改写;录音编号和评分都为空的行显示为空。")
+    notes.wide("“最终得分”列为公式,请勿改写;录音编号和评分都为空的行显示为空。分数请填数字或从下拉列表选择"
+               "(“5分”、全角数字等文字形式,公式不计算,汇总时按数字识别)。")

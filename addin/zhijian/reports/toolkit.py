@@ -305,12 +305,64 @@ def number_of(v: Any) -> float | None:
 
 # --- 排除与重复 ---------------------------------------------------------------------------------
 
-def write_excluded_sheet(w: Writer, a: Analysis, findings: list) -> None:
-    s = w.sheet(SHEET_EXCLUDED)
-    ws = s.ws
-    s.text(0, 0, f"校验问题(有错误的行未计入统计,共排除 {a.excluded_rows} 行)", w.section)
-    ws.freeze_panes(2, 0)
-    row = 1
+UNCOUNTED_HEADERS = ["原因", "文件", "工作表", "行", "日期", "质检员", "工号", "录音编号", "说明"]
+
+
+def write_excluded_sheet(w: Writer, a: Analysis, findings: list, s: "Sheet | None" = None) -> None:
+    """排除与重复: the accounting identity, every row not counted with its reason (rows outside the
+    period are only counted), the findings, and the inputs that could not be read."""
+    s = s or w.sheet(SHEET_EXCLUDED)
+    acc = a.account
+    s.text(0, 0, "排除与重复: 读到的每一行都有去处", w.section)
+    s.text(1, 0, acc.identity_text() + ("" if acc.holds() else f"(有 {acc.balance} 行未归类!)"), w.note)
+    s.ws.freeze_panes(2, 0)
+    row = write_account_rows(s, acc, 3)
+    row = _uncounted(s, acc, row + 1)
+    row = _findings(s, findings, row + 1)
+    write_unreadable(s, acc, row + 1)
+    s.finish(min_width=8)
+
+
+def write_account_rows(s: "Sheet", acc, row: int) -> int:
+    """The terms of the accounting identity as a table from `row`; returns the next free row."""
+    w = s.w
+    s.headers(row, 0, ["项目", "行数", "说明"], wrap_at=60)
+    row += 1
+    for label, value, note in acc.rows():
+        s.put(row, 0, label)
+        s.put(row, 1, "未核对" if value is None else value, w.fmt(INT))
+        s.text(row, 2, note, w.note)
+        row += 1
+    return row
+
+
+def _uncounted(s: "Sheet", acc, row: int) -> int:
+    w = s.w
+    u = acc.uncounted
+    s.text(row, 0, f"一、未计入统计的行(共 {len(u)} 行;统计期外的 {acc.outside_period} 行只计数,不逐行列出)",
+           w.section)
+    row += 1
+    s.headers(row, 0, UNCOUNTED_HEADERS, wrap_at=80)
+    row += 1
+    for rec in u.to_dict("records"):
+        d = rec.get("date")
+        values = [rec["reason"], Path(text_of(rec.get("file"))).name, text_of(rec.get("sheet")),
+                  None if missing(rec.get("row")) else int(rec["row"]),
+                  d if isinstance(d, (dt.date, pd.Timestamp)) else text_of(d), text_of(rec.get("inspector")),
+                  text_of(rec.get("agent_id")), text_of(rec.get("recording_id")), text_of(rec.get("detail"))]
+        for c, v in enumerate(values):
+            s.put(row, c, v, w.fmt(INT) if c == 3 else None, width=c != 8)
+        row += 1
+    if u.empty:
+        s.put(row, 0, "无")
+        row += 1
+    return row
+
+
+def _findings(s: "Sheet", findings: list, row: int) -> int:
+    w = s.w
+    s.text(row, 0, "二、校验问题(有错误的行未计入统计)", w.section)
+    row += 1
     s.headers(row, 0, ["级别", "规则", "文件", "工作表", "单元格", "说明"], wrap_at=80)
     row += 1
     for f in findings:
@@ -320,35 +372,31 @@ def write_excluded_sheet(w: Writer, a: Analysis, findings: list) -> None:
         s.put(row, 2, Path(f.file).name if f.file else "")
         s.put(row, 3, f.sheet or "")
         s.put(row, 4, f.cell or "")
-        s.put(row, 5, f.message or "")
+        s.put(row, 5, f.message or "", width=False)
         row += 1
     if not findings:
         s.put(row, 0, "无")
         s.text(row, 5, "未发现校验问题")
         row += 1
+    return row
 
+
+def write_unreadable(s: "Sheet", acc, row: int) -> int:
+    """The inputs no row could be read from, by name and why, from `row`; returns the next free row."""
+    w = s.w
+    s.text(row, 0, f"未能读取的输入(共 {len(acc.unreadable)} 个)", w.section)
     row += 1
-    s.text(row, 0, f"重复录音(同一质检员重复评分,只计第一次;共 {len(a.duplicates)} 行)", w.section)
+    s.headers(row, 0, ["文件", "工作表", "原因"], wrap_at=80)
     row += 1
-    s.headers(row, 0, ["文件", "工作表", "行", "录音编号", "质检员", "工号", "日期", "最终得分"])
-    row += 1
-    dups = a.duplicates
-    if dups is not None and not dups.empty:
-        for rec in dups.to_dict("records"):
-            s.put(row, 0, Path(text_of(rec.get("file"))).name)
-            s.put(row, 1, text_of(rec.get("sheet")))
-            s.put(row, 2, None if missing(rec.get("row")) else int(rec["row"]), w.fmt(INT))
-            s.put(row, 3, text_of(rec.get("recording_id")))
-            s.put(row, 4, text_of(rec.get("inspector")))
-            s.put(row, 5, text_of(rec.get("agent_id")))
-            d = rec.get("date")
-            s.put(row, 6, d if isinstance(d, (dt.date, pd.Timestamp)) else text_of(d))
-            s.put(row, 7, number_of(rec.get("final_score")), w.fmt(SCORE))
-            row += 1
-    else:
+    for u in acc.unreadable:
+        s.put(row, 0, str(u.file))
+        s.put(row, 1, u.sheet)
+        s.put(row, 2, u.message, width=False)
+        row += 1
+    if not acc.unreadable:
         s.put(row, 0, "无")
         row += 1
-    s.finish(min_width=8)
+    return row
 
 
 def colour_days_table(s: Sheet, row: int, days: dict[str, int]) -> int:
@@ -369,16 +417,19 @@ def colour_days_table(s: Sheet, row: int, days: dict[str, int]) -> int:
 
 # --- 申诉处理 ------------------------------------------------------------------------------------
 
-def write_appeals_sheet(w: Writer, outcomes: list) -> None:
-    """申诉处理: every appeal of the register, its outcome, old and new final score, and each
-    changed field (who decided, when)."""
+def write_appeals_sheet(w: Writer, outcomes: list, policy=None) -> None:
+    """申诉处理: the appeal policy in force (publication time, window), then every appeal of the
+    register, its outcome, old and new final score, and each changed field (who decided, when)."""
+    from zhijian.engine.appeals import AppealPolicy
+
     s = w.sheet(SHEET_APPEALS)
     ws = s.ws
+    s.text(0, 0, (policy or AppealPolicy()).describe() + ";逾期的申诉不予受理", w.note)
     head = ["登记表行", "录音编号", "坐席工号", "申诉时间", "申诉理由", "处理结果", "决定人", "决定时间",
             "原最终得分", "新最终得分", "更正内容", "说明"]
-    s.headers(0, 0, head)
-    ws.freeze_panes(1, 0)
-    r = 1
+    s.headers(1, 0, head)
+    ws.freeze_panes(2, 0)
+    r = 2
     for o in outcomes:
         a = o.appeal
         changes = ";".join(f"{f}: {value_text(old)} → {value_text(new)}" for f, old, new in o.changes)
@@ -394,7 +445,7 @@ def write_appeals_sheet(w: Writer, outcomes: list) -> None:
                 s.put(r, c, v if not isinstance(v, int) else v, w.fmt(INT) if isinstance(v, int) else None)
         r += 1
     if not outcomes:
-        s.text(1, 0, "本期没有申诉", w.note)
+        s.text(2, 0, "本期没有申诉", w.note)
     s.finish(min_width=8)
 
 
@@ -415,7 +466,8 @@ def write_sources_sheet(w: Writer, a: Analysis, sources: list[str], provenance=N
     if provenance is not None:
 
         ws.freeze_panes(1, 0)
-        write_sources_rows(s, provenance)
+        r = write_sources_rows(s, provenance)
+        write_unreadable(s, a.account, write_account_rows(s, a.account, r) + 1)
         s.finish(min_width=10)
         return
     r_ = a.rubric
@@ -438,6 +490,8 @@ def write_sources_sheet(w: Writer, a: Analysis, sources: list[str], provenance=N
         r += 1
     if not sources:
         s.put(r, 1, "(未提供)")
+        r += 1
+    write_unreadable(s, a.account, write_account_rows(s, a.account, r + 1) + 1)
     s.finish(min_width=10)
 
 

@@ -69,10 +69,8 @@ def _key_figures(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> i
     s.put(row, 7, level, w.cell(fill=warning_fill(level), **big), width=False)
     ws.set_row(row, 26)
     row += 1
-    g0, g1 = bands.general
-    s0, s1 = bands.slight
-    s.text(row, 0, f"优良率: 最终得分 > {bands.excellent_above:g};轻微不良: {s0:g}–{s1:g};一般不良: {g0:g}–<{g1:g};"
-                   f"平均不良比率: 各评分项不良比率的平均值", w.note)
+    s.text(row, 0, f"优良率: {bands.describe_excellent()};轻微不良: {bands.describe_slight()};"
+                   f"一般不良: {bands.describe_general()};平均不良比率: 各评分项不良比率的平均值", w.note)
     row += 1
     if o.n == 0:
         s.text(row, 0, EMPTY_WEEK + ",以下各表为空。", w.section)
@@ -186,18 +184,18 @@ def _working_days(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> 
     info = [("工作日", len(wd), f"天: {wd_text}"),
             ("工作日历", report.calendar, ""),
             ("质检定额", report.quota, f"通/人: 每工作日 {report.quota_per_day} 通 × {len(wd)} 天"),
-            ("排除行数", a.excluded_rows, "行: 有校验错误而未计入,见“排除与重复”"),
-            ("重复录音", len(a.duplicates), "行: 同一质检员重复评分,只计第一次"),
+            *[(label, "未核对" if value is None else value, note) for label, value, note in a.account.rows()],
             ("校正录音", len(a.calibration.benchmark_calls), "条: 多名质检员评分,按基准计一次")]
     for label, value, note in info:
         s.put(row, 0, label, w.row_label)
-        if isinstance(value, int):
+        if isinstance(value, int) or value == "未核对":
             s.put(row, 1, value, w.cell(INT, center=True), width=False)
             s.text(row, 2, note)
         else:
             s.put(row, 1, value, width=False)
         row += 1
-    return row
+    s.text(row, 0, "行数核对: " + a.account.identity_text(), w.note)
+    return row + 1
 
 
 def _page(w: WeeklyWriter, s: Sheet, report: WeeklyReport, strip: dict[str, int], last_row: int) -> None:

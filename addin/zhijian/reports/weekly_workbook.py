@@ -48,7 +48,7 @@ REMARK_WIDTH = 84  # 质检员备注 column
 
 def write_weekly_workbook(report: WeeklyReport, path: Path, *, findings: list | None = None,
                           sources: list[str] | None = None, appeals: list | None = None,
-                          provenance=None) -> Path:
+                          provenance=None, policy=None) -> Path:
     """Write the 质检周报 workbook of `report` to `path` (atomically); returns `path`.
 
     `findings` (validation findings of the week) explain the rows that were excluded; `sources`
@@ -65,7 +65,7 @@ def write_weekly_workbook(report: WeeklyReport, path: Path, *, findings: list | 
         _topics(w, report)
         write_excluded_sheet(w, report.analysis, findings or [])
         if appeals is not None:
-            write_appeals_sheet(w, appeals)
+            write_appeals_sheet(w, appeals, policy)
         write_sources_sheet(w, report.analysis, sources or [], provenance)
         write_chart_data(w, report)  # charts resolve their ranges when the workbook closes
         if provenance is not None:
