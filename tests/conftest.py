@@ -1,4 +1,14 @@
-"""Shared by every test: no test writes to the user's history store (ZHIJIAN_STORE)."""
+"""Shared by every test.
+
+No test writes to the user's history store (ZHIJIAN_STORE).
+
+The accounting identity is asserted on every corpus the suite analyses: every `analysis.analyse`
+call of any test (the engine's, the pipeline's, the doors') completes its account through
+`analysis.complete_account`, which a session-wide fixture wraps to check that the completed
+account balances (rows read = counted + errors + outside the period + duplicates + calibration
+copies + unknown agents). It changes nothing else. Tests that build a corpus of their own also
+call `accounting.assert_accounted`, which checks the listing of the rows left out too.
+"""
 
 import pytest
 
@@ -6,3 +16,21 @@ import pytest
 @pytest.fixture(autouse=True)
 def no_user_history_store(monkeypatch):
     monkeypatch.delenv("ZHIJIAN_STORE", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_account_balances():
+    from zhijian.engine import analysis
+
+    real = analysis.complete_account
+    counts = {"accounts": 0}
+
+    def completed(*args, **kwargs):
+        account = real(*args, **kwargs)
+        assert account.holds(), f"the accounting identity does not hold: {account.identity_text()}"
+        counts["accounts"] += 1
+        return account
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(analysis, "complete_account", completed)
+        yield counts

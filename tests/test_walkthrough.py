@@ -24,6 +24,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from accounting import assert_accounted
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
 from zhijian.engine.analysis import analyse
 from zhijian.engine.periods import parse_period
@@ -101,5 +102,6 @@ def test_one_cell_from_the_inspectors_sheet_to_the_analysis_workbook(sheet, tmp_
 
     # pipeline, the job: consolidate does every step above and writes the same figures.
     result = consolidate(rubric, [str(sheet)], period_kind="month", date=DAY)
+    assert_accounted(result.analysis.account, rows_read=3)
     again = openpyxl.load_workbook(write_consolidation(result, tmp_path / "汇总.xlsx"))["服务质量分析表"]
     assert again.cell(_row_of(again, 1, "平均分"), 2).value == pytest.approx(296 / 3)

@@ -51,6 +51,10 @@ def test_json_figures_equal_the_workbook(folder, tmp_path):
     # recordings, each counted once; the row with the 6 is excluded.
     assert data["excluded_rows"] == 1
     assert data["n"] == 5 * 20 * 5 - 1
+    acc = data["accounting"]
+    assert acc["holds"] and acc["rows_read"] == sum(acc[k] for k in ("counted", "excluded", "outside_period",
+                                                                       "duplicates", "calibration_copies"))
+    assert acc["counted"] == data["n"] and acc["outside_period"] > 0  # 8–9 October are in week 41
     assert [d["date"] for d in data["days"]] == [f"2026-10-{d:02d}" for d in (12, 13, 14, 15, 16)]
     back = read_back_figures(out)
     for key, value in back.items():

@@ -26,6 +26,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from accounting import assert_accounted
 from zhijian.engine.analysis import (Analysis, agent_pareto, analyse, calibrate, counted_calls, distribution,
                               figures, split_duplicates, topics, warning_colour, warning_level)
 from zhijian.engine.reader import Grid
@@ -119,7 +120,9 @@ def main_calls(rubric):
 
 @pytest.fixture(scope="module")
 def main(rubric, main_calls):
-    return analyse(rubric, main_calls, period_label="2026-11-02 至 2026-11-04")
+    a = analyse(rubric, main_calls, period_label="2026-11-02 至 2026-11-04")
+    assert_accounted(a.account, rows_read=10)
+    return a
 
 
 def test_main_calls_are_scored_as_worked_by_hand(main_calls):
@@ -584,6 +587,7 @@ def test_duplicate_across_files_counts_once(rubric):
                           ("b.xlsx", [row(D1, ZHAO, "A001", "R1", {"业务能力": 2})]))
     assert checked.report.findings == [] and len(calls) == 3
     a = analyse(rubric, calls)
+    assert (assert_accounted(a.account, rows_read=3).duplicates, a.account.counted) == (1, 2)
     assert a.overall.n == 2
     assert a.overall.mean_score == approx(99.0)
     assert item(a.overall, "业务能力").defect_rate == approx(0.5)
@@ -695,6 +699,9 @@ def test_calibration_median_benchmark(rubric, cal_calls):
 
 def test_calibration_cases_count_once_at_benchmark(rubric, cal_calls):
     a = analyse(rubric, cal_calls)
+    # 7 rows read = 3 counted + 4 calibration copies (R201 and R202: 3 scorings each, 1 counted)
+    acc = assert_accounted(a.account, rows_read=7)
+    assert (acc.counted, acc.calibration_copies) == (3, 4)
     assert a.overall.n == 3
     assert sorted(a.counted["final_score"].tolist()) == [94, 95, 100]
     assert a.overall.mean_score == approx(289 / 3)
@@ -758,6 +765,8 @@ def test_duplicate_and_calibration_together(rubric):
                           ("b.xlsx", [row(D1, ZHAO, "A001", "R301", {"业务能力": 0})]))
     assert checked.report.findings == [] and len(calls) == 3
     a = analyse(rubric, calls)
+    acc = assert_accounted(a.account, rows_read=3)  # 1 counted + 1 duplicate + 1 calibration copy
+    assert (acc.counted, acc.duplicates, acc.calibration_copies) == (1, 1, 1)
     assert len(a.duplicates) == 1 and a.duplicates.iloc[0]["final_score"] == 90
     assert a.overall.n == 1 and a.overall.mean_score == 96
     assert _per_inspector(a.calibration) == {ZHAO: (1, approx(2.0), approx(0.98), approx(1.0)),

@@ -304,6 +304,25 @@ def test_consolidate_takes_folder_and_period_from_the_settings_sheet(tmp_path):
     assert port.folder_requests  # it asked the port first
 
 
+def test_report_buttons_use_the_roster_of_the_settings(tmp_path):
+    # 1003 (孙丽, in sheet_with_mistakes) is not on the roster: left out of the figures, like
+    # `zhijian consolidate --roster`; the message says what became of every row.
+    from zhijian.pipeline.jobs import consolidate
+
+    folder = _sheets_folder(tmp_path)
+    roster = write_xlsx(tmp_path / "名单.xlsx", [SheetSpec("名单", [["工号", "姓名"], [1001, "王芳"], [1002, "赵磊"]])])
+    port = OpenpyxlPort(sheet_without_total(tmp_path / "any"))
+    port.add_sheet("配置", [["项目", "值"], ["人员名单", str(roster)]])
+    result = ribbon.consolidate_on_port(port, folder=folder)
+    cli = consolidate(load_rubric("listening-10x4"), [str(folder)], period_kind="month", roster=roster)
+    assert cli.analysis.account.unknown_agents > 0
+    assert result.details["n"] == cli.analysis.overall.n
+    assert f"名单外工号 {cli.analysis.account.unknown_agents}" in result.message
+    for what in (ribbon.weekly_on_port, ribbon.monthly_on_port):
+        out = what(port, folder=folder)
+        assert out.details["n"] == cli.analysis.overall.n
+
+
 def test_consolidate_without_a_folder_explains_what_to_do(tmp_path):
     port = OpenpyxlPort(sheet_without_total(tmp_path))
     assert ribbon.run_on_port(port, "汇总分析", ribbon.consolidate_on_port) is None

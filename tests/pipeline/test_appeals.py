@@ -259,3 +259,63 @@ def test_monthly_score_counts_calls_changed_by_appeal_and_weekly_lists_appeals(f
     for out in ("m.xlsx", "w.xlsx"):
         r = CliRunner().invoke(cli, ["audit", str(tmp_path / out), src])
         assert r.exit_code == 0 and "所有数字完全一致" in r.output, (out, r.output)
+
+
+# --- appeals you can trust ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("filed, variant", [
+    ("2026年10月13日下午3点", None), ("3:00 PM", None), ("15.30", None), ("2026-10-13", "date_only"),
+    (dt.date(2026, 10, 13), "date_only"),
+], ids=["afternoon-3", "pm", "dot", "date-text", "date-cell"])
+def test_a_time_that_cannot_be_read_exactly_is_a_finding_and_the_appeal_is_not_applied(files, filed, variant):
+    reg = register(files[1] / "申诉.xlsx", upheld("R1", "A001", filed, T(2026, 10, 14, 9, 0), 业务能力=5))
+    r = month(files, reg)
+    (f,) = [f for f in r.findings if f.rule.startswith("appeal.")]
+    assert f.rule == "appeal.time_unreadable" and f.severity == "error"
+    assert ("只有日期" in f.message) == (variant == "date_only") and "不予处理" in f.message
+    assert [o.status for o in r.appeals] == ["无效"]
+    assert agent(r, "A001").mean_score == 96  # R1 unchanged: never read as 00:00 and applied
+
+
+@pytest.mark.parametrize("filed", ["2026-10-13 15:30", "2026/10/13 15:30:00", "2026年10月13日 15:30",
+                                   "2026年10月13日15时30分"])
+def test_a_time_written_exactly_is_read(files, filed):
+    r = month(files, register(files[1] / "申诉.xlsx", upheld("R1", "A001", filed, "2026-10-14 09:00",
+                                                            业务能力=5, 差错扣分=0)))
+    assert [o.status for o in r.appeals] == ["改判"] and r.appeals[0].appeal.filed_at == T(2026, 10, 13, 15, 30)
+    assert agent(r, "A001").mean_score == 98
+
+
+def test_an_unreadable_decision_time_stops_the_decision(files):
+    r = month(files, register(files[1] / "申诉.xlsx", upheld("R1", "A001", T(2026, 10, 13, 15, 0), "明天上午",
+                                                            业务能力=5)))
+    assert [f.rule for f in r.findings if f.rule.startswith("appeal.")] == ["appeal.time_unreadable"]
+    assert [o.status for o in r.appeals] == ["无效"] and agent(r, "A001").mean_score == 96
+
+
+def test_an_appeal_by_another_agent_is_not_applied(files):
+    # R1 is 张三's (A001); 李四 (A002) cannot appeal it.
+    r = month(files, register(files[1] / "申诉.xlsx", upheld("R1", "A002", T(2026, 10, 13, 15, 0),
+                                                            T(2026, 10, 14, 9, 0), 业务能力=5)))
+    (f,) = [f for f in r.findings if f.rule.startswith("appeal.")]
+    assert (f.rule, f.severity) == ("appeal.agent_mismatch", "error")
+    assert f.message == "申诉的坐席工号“A002”与录音“R1”的坐席工号“A001”不符,此申诉不予处理"
+    assert [o.status for o in r.appeals] == ["无效"] and agent(r, "A001").mean_score == 96
+
+
+def test_odd_but_readable_appeals_are_warnings_and_still_decided(files):
+    # Filed the day before the call; decided before it was filed; the same recording appealed twice.
+    reg = register(files[1] / "申诉.xlsx",
+                   upheld("R1", "A001", T(2026, 10, 11, 9, 0), T(2026, 10, 14, 9, 0), 业务能力=5, 差错扣分=0),
+                   upheld("R2", "A001", T(2026, 10, 13, 15, 0), T(2026, 10, 13, 9, 0), 业务能力=4),
+                   rejected("R2", "A001", T(2026, 10, 13, 16, 0), T(2026, 10, 14, 10, 0)))
+    r = month(files, reg)
+    got = sorted((f.rule, f.severity, int("".join(c for c in f.cell if c.isdigit())))
+                 for f in r.findings if f.rule.startswith("appeal."))
+    assert got == [("appeal.decided_before_filed", "warning", 4), ("appeal.duplicate", "warning", 5),
+                   ("appeal.filed_before_call", "warning", 3)]
+    dup = next(f for f in r.findings if f.rule == "appeal.duplicate")
+    assert dup.message == "录音“R2”已在登记表第 4 行申诉过,这一行是重复的申诉"
+    assert [o.status for o in r.appeals] == ["改判", "改判", "维持原判"]
+    # R1 → 100; R2 业务能力 2 → 4: 2 × 49 = 98 (the later rejection keeps it); R3 100: 298 / 3
+    assert agent(r, "A001").mean_score == pytest.approx(298 / 3)

@@ -25,6 +25,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from accounting import assert_accounted
 from zhijian.engine.analysis import analyse
 from zhijian.engine.columns import column_specs
 from zhijian.engine.loaded import Loaded
@@ -100,7 +101,10 @@ def september(rubric) -> Loaded:
 
 @pytest.fixture(scope="module")
 def report(rubric, october, september) -> MonthlyReport:
-    return build_monthly(rubric, october, OCT, previous=september)
+    rep = build_monthly(rubric, october, OCT, previous=september)
+    assert_accounted(rep.analysis.account, rows_read=len(october.calls))
+    assert_accounted(rep.previous.account, rows_read=len(september.calls))
+    return rep
 
 
 @pytest.fixture(scope="module")

@@ -33,12 +33,17 @@ def rubric_check(file, as_json):
             for line in e.lines():
                 print_error(line)
         sys.exit(e.exit_code)
+    from zhijian.engine.rubric import band_edge_conflicts
+
+    warnings = band_edge_conflicts(r)
     if as_json:
         print_json({"ok": True, "id": r.id, "version": r.version, "items": len(r.items),
-                    "offences": len(r.offences), "content_hash": r.content_hash})
+                    "offences": len(r.offences), "content_hash": r.content_hash, "warnings": warnings})
     else:
         n = f"{len(r.items)} 个评分项" if r.items else f"{len(r.offences)} 条扣分条款"
         console.print(f"评分标准《{r.name}》({r.id} v{r.version}) 检查通过: {n},满分 {r.full_marks:g}")
+        for w in warnings:  # the file works; its grade and analysis edges disagree at one score
+            console.print(f"[yellow]提醒: {w}(可用 grades 的 above 或 analysis.excellent_from 调整)[/yellow]")
 
 
 @rubric.command("list")

@@ -80,7 +80,7 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
     port.open_workbook(out)
     a, o = result.analysis, result.analysis.overall
     lines = [f"《{rubric.name}》服务质量分析表 {a.period_label}: 读取 {len(result.files)} 个文件,"
-             f"有效评分 {o.n} 通,因错误排除 {a.excluded_rows} 行。"]
+             f"有效评分 {o.n} 通。", *account_lines(a.account)]
     if o.n:
         lines.append(f"平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},"
                      f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})。")
@@ -91,6 +91,15 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
     port.status(None)
     port.alert(message)
     return ButtonResult(message, out, details={"n": o.n, "files": len(result.files)})
+
+
+def account_lines(account) -> list[str]:
+    """What became of every row read, and each input that could not be read (the console's lines)."""
+    lines = [f"行数核对: {account.identity_text()}。"]
+    if not account.roster_checked:
+        lines.append("未设置人员名单,工号未核对(可在“配置”中填写“人员名单”)。")
+    lines += [f"未能读取: {u.file}{' / ' + u.sheet if u.sheet else ''}: {u.message}" for u in account.unreadable]
+    return lines
 
 
 def _period_date(result) -> dt.date:
@@ -151,7 +160,7 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
     port.open_workbook(out)
     d = result.report.to_dict()
     lines = [f"《{rubric.name}》质检{what} {d.get('label', key)}: 读取 {len(result.files)} 个文件,"
-             f"有效评分 {d.get('n', 0)} 通。"]
+             f"有效评分 {d.get('n', 0)} 通。", *account_lines(result.report.analysis.account)]
     if d.get("n"):
         lines.append(f"平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
                      f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})。")
