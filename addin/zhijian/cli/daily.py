@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_appeals,
+from .common import (appeals_options, console, print_account, handle_errors, json_option, other_rubrics, policy, print_appeals,
                      print_json, run_with_progress)
 from .options import Count, Day, Month, OutputFolder, OutputPath
 from .outputs import name_list, output_file
@@ -37,7 +37,7 @@ from .store_option import resolved_store, store_option
 @json_option
 @handle_errors
 def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repeat_times, repeat_window,
-          points, quota, lead, appeals, window_hours, store, out_dir, as_json):
+          points, quota, lead, appeals, window_hours, publish_time, store, out_dir, as_json):
     """生成一天的质检日志与 10:00 发送包,例如:
 
     zhijian daily zhijian-demo/sheets --rubric listening-10x4 --date 2026-10-14 --roster zhijian-demo/roster.xlsx
@@ -55,7 +55,7 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
                                roster=roster, inspectors=name_list(inspectors), on_duty=on_duty,
                                rotation=name_list(rotation), repeat_times=repeat_times,
                                repeat_window=parse_repeat_window(repeat_window), quota_per_day=quota,
-                               points=points, lead=lead, appeals=appeals, policy=policy(window_hours),
+                               points=points, lead=lead, appeals=appeals, policy=policy(window_hours, publish_time),
                                rubric_source=rubric_name, other_rubrics=other_rubrics(r),
                                store=resolved_store(store))
     written = write_daily_package(result, Path(out_dir))
@@ -65,6 +65,7 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
     rep = result.report
     o = rep.analysis.overall
     console.print(f"《{r.name}》质检日志 {rep.label}: 有效评分 {o.n} 通,因错误排除 {rep.analysis.excluded_rows} 行")
+    print_account(rep.analysis.account)
     if o.n:
         console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},"
                       f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})")
@@ -91,7 +92,7 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
               help="输出的扣罚登记表 .xlsx,或输出文件夹(默认: 当前文件夹下的 扣罚登记表_2026-10.xlsx 这样的名称)")
 @json_option
 @handle_errors
-def penalties(inputs, rubric_name, month, lead, appeals, window_hours, output, as_json):
+def penalties(inputs, rubric_name, month, lead, appeals, window_hours, publish_time, output, as_json):
     """生成一个月的服务质量扣罚登记表和扣分凭单(每个严重问题一张,A4 一页),例如:
 
     zhijian penalties zhijian-demo/sheets --rubric listening-10x4 --month 2026-10 --appeals zhijian-demo/appeals.xlsx
@@ -105,7 +106,7 @@ def penalties(inputs, rubric_name, month, lead, appeals, window_hours, output, a
 
     r = load_rubric(rubric_name)
     result = run_with_progress(as_json, penalties_register, rubric=r, inputs=list(inputs), month=month, lead=lead,
-                               appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
+                               appeals=appeals, policy=policy(window_hours, publish_time), rubric_source=rubric_name,
                                other_rubrics=other_rubrics(r))
     reg = result.register
     out = write_penalties(result, output_file(output, report_name(REGISTER, reg.key)))

@@ -153,8 +153,11 @@ class Selection:
     account: RowAccount
 
     def __iter__(self):
-        # Unpacks as the former (valid calls, findings, excluded rows) triple.
+        # Unpacks (and indexes) as the former (valid calls, findings, excluded rows) triple.
         return iter((self.calls, self.findings, self.account.excluded))
+
+    def __getitem__(self, i: int):
+        return tuple(self)[i]
 
 
 def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,

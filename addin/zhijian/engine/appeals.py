@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,15 @@ class AppealPolicy:
 
     def deadline(self, call_date: dt.date) -> dt.datetime:
         return self.published_at(call_date) + dt.timedelta(hours=self.window_hours)
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any] | None) -> "AppealPolicy":
+        """The policy a report recorded in its options (`jobs.policy_options`), else the default."""
+        o = options or {}
+        if "window_hours" not in o:
+            return cls()
+        return cls(window_hours=float(o["window_hours"]), publish_days_after=int(o["publish_days_after"]),
+                   publish_time=dt.time.fromisoformat(str(o["publish_time"])))
 
     def describe(self) -> str:
         """"成绩公布: 评分当天 18:00;申诉时限: 公布后 48 小时"."""

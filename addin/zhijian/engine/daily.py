@@ -333,6 +333,7 @@ class DailyReport:
         o = self.analysis.overall
         return {
             "date": self.key, "n": o.n, "excluded_rows": self.analysis.excluded_rows,
+            "accounting": self.analysis.account.to_dict(),
             "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "mean_defect_rate": rounded(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
             "warning_colour": warning_colour(o.mean_defect_level),
@@ -375,8 +376,9 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
     """The day's report from the loaded calls (appeals already applied when a register was
     given). `inspectors`: the expected list (None: those who sent sheets in the week before)."""
     period = Period(day, day)
-    valid, _, excluded_n = loaded.select(period)
-    a = analyse(rubric, valid, period_label=f"{day:%Y-%m-%d}", lead=lead, excluded_rows=excluded_n)
+    sel = loaded.select(period)
+    valid = sel.calls
+    a = analyse(rubric, valid, period_label=f"{day:%Y-%m-%d}", lead=lead, account=sel.account)
     all_day = loaded.calls[np.array([d == day for d in loaded.calls["date"].tolist()], dtype=bool)]
     excluded = all_day[all_day["has_error"].astype(bool)]["inspector"].map(text_of).value_counts().to_dict()
     own, _ = split_duplicates(valid)

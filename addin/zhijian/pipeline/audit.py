@@ -202,11 +202,7 @@ def _recompute_assess(prov: Provenance, inputs: list[str], out: Path) -> Path:
 def policy_from(options: dict):
     from zhijian.engine.appeals import AppealPolicy
 
-    if "window_hours" not in options:
-        return AppealPolicy()
-    return AppealPolicy(window_hours=float(options["window_hours"]),
-                        publish_days_after=int(options["publish_days_after"]),
-                        publish_time=dt.time.fromisoformat(options["publish_time"]))
+    return AppealPolicy.from_options(options)
 
 
 def _topics(options: dict) -> list[str] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zhijian.engine.appeals import AppealPolicy
 from zhijian.engine.daily import BRIEFING_COLUMNS, SUGGESTIONS, DailyReport
 from zhijian.engine.penalties import Voucher
 
@@ -44,7 +45,7 @@ def write_daily_workbook(rep: DailyReport, path: Path, *, vouchers: list[Voucher
         _missing(w, rep)
         write_excluded_sheet(w, rep.analysis, findings or [])
         if appeals is not None:
-            write_appeals_sheet(w, appeals)
+            write_appeals_sheet(w, appeals, AppealPolicy.from_options(provenance.options if provenance else None))
         write_sources_sheet(w, rep.analysis, sources or [], provenance)
         if provenance is not None:
             write_provenance(wb, provenance)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from zhijian.engine.appeals import AppealPolicy
 from zhijian.engine.penalties import STATUSES, PenaltyRegister, Voucher
 from zhijian.engine.rubric import fmt_number
 
@@ -57,7 +58,7 @@ def write_penalties_workbook(reg: PenaltyRegister, path: Path, *, appeals: list 
         _vouchers(w, reg)
         _register(w, reg)
         if appeals is not None:
-            write_appeals_sheet(w, appeals)
+            write_appeals_sheet(w, appeals, AppealPolicy.from_options(provenance.options if provenance else None))
         s = w.sheet(SHEET_SOURCES)
         if provenance is not None:
             write_sources_rows(s, provenance)
