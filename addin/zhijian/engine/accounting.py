@@ -125,6 +125,16 @@ class RowAccount:
         self.uncounted = both.iloc[order].reset_index(drop=True)
 
 
+def unknown_agent_calls(account: RowAccount) -> pd.DataFrame:
+    """工号, 通数 of the rows left out because their agent id is not on the roster."""
+    u = account.uncounted
+    rows = u[u["reason"] == REASON_UNKNOWN_AGENT] if len(u) else u
+    if rows.empty:
+        return pd.DataFrame({"工号": pd.Series(dtype=object), "通数": pd.Series(dtype=int)})
+    g = rows.groupby("agent_id", sort=True).size()
+    return pd.DataFrame({"工号": [str(k) for k in g.index], "通数": g.to_numpy(dtype=int)})
+
+
 def unreadable_inputs(findings: Iterable[Finding]) -> list[UnreadableInput]:
     """The inputs no row could be read from: files that cannot be opened, sheets whose headers do
     not match the rubric."""

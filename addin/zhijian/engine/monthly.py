@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .accounting import REASON_UNKNOWN_AGENT
+from .accounting import unknown_agent_calls
 from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
 from .loaded import Loaded
 from .roster import Roster
@@ -236,7 +236,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
         chosen, basis = check_topics(rubric, topics), "由质检班长指定"
     else:
         chosen, basis = list(analysis.topics), "建议: 服务能力项中本月不良比率最高的至多 2 项"
-    unknown = _unknown_agents(analysis)
+    unknown = unknown_agent_calls(analysis.account)
     if loaded.roster is None:
         notes.append("未提供人员名单,工号未核对")
     elif len(unknown):
@@ -252,16 +252,6 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
         trend=_trend(weeks), sampling=sampling, sampling_days=sampling_days, non_working_calls=off_days,
         notes=notes, plan_check=check_plans(plans, loaded.calls, month) if plans is not None else None,
         topics=chosen, topics_basis=basis, unknown_agents=unknown)
-
-
-def _unknown_agents(a: Analysis) -> pd.DataFrame:
-    """工号, 通数 of the rows left out because their agent id is not on the roster."""
-    u = a.account.uncounted
-    rows = u[u["reason"] == REASON_UNKNOWN_AGENT] if len(u) else u
-    if rows.empty:
-        return pd.DataFrame({"工号": pd.Series(dtype=object), "通数": pd.Series(dtype=int)})
-    g = rows.groupby("agent_id", sort=True).size()
-    return pd.DataFrame({"工号": [str(k) for k in g.index], "通数": g.to_numpy(dtype=int)})
 
 
 def _group_positions(values: list) -> dict[Any, np.ndarray]:
