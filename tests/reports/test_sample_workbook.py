@@ -87,7 +87,12 @@ def test_a_prefilled_sheet_keeps_the_live_total_blank_until_scored(plan, tmp_pat
     scores = [5, 4, 5, 3, 5, 5, 2, 5, 5, 4]  # 2 × 43 = 86
     for item, v in zip(rubric.items, scores):
         ws.cell(lay.data_row(1), lay.column_number(item.name), v)
-    ws.cell(lay.data_row(2), lay.column_number(rubric.items[0].name), "不涉及")  # only 不涉及: 100
+    # 不涉及 and the other nine at 5: 100
+    ws.cell(lay.data_row(2), lay.column_number(rubric.items[0].name), "不涉及")
+    for item in rubric.items[1:]:
+        ws.cell(lay.data_row(2), lay.column_number(item.name), 5)
+    # only 不涉及, the other items still blank: not scored yet (blank: error), no total
+    ws.cell(lay.data_row(3), lay.column_number(rubric.items[0].name), "不涉及")
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
     out = recalculate(filled, tmp_path / "recalculated")
@@ -98,5 +103,6 @@ def test_a_prefilled_sheet_keeps_the_live_total_blank_until_scored(plan, tmp_pat
     assert want == 86
     assert totals[1] == 86 and totals[2] == 100
     assert all(t in (None, "") for i, t in enumerate(totals) if i not in (1, 2))  # prefilled, unscored: blank
+    assert totals[3] in (None, "")  # a started row with blanks left: no total until every item is scored
     title = got.cell(1, 1).value
     assert title.endswith("2026-10-12 质检员: 王丽")
