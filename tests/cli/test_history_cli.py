@@ -63,6 +63,13 @@ def test_the_year_from_the_store_equals_each_months_consolidation(demo, store, t
                                  ("2026-10", "sheets", ("--appeals", demo / "appeals.xlsx"))):
         expected = consolidated(demo, folder, month, *extra)
         got = {k: v for k, v in months[month].items() if k not in ("month", "agents")}
+        # The month's account from the store counts that month's rows; consolidate counts every row
+        # of the folder (a row dated in another month is outside its period): the other terms agree.
+        acc, ref = got.pop("accounting"), expected.pop("accounting")
+        assert acc["holds"] and ref["holds"]
+        assert acc["rows_read"] - ref["rows_read"] == acc["outside_period"] - ref["outside_period"]
+        for term in ("counted", "excluded", "duplicates", "calibration_copies", "unknown_agents"):
+            assert acc[term] == ref[term], (month, term)
         assert got == expected, month
         # Each agent's 月度评分 is the 质检月报's.
         monthly = data(run("monthly", demo / folder, "--rubric", R, "--month", month, *extra,

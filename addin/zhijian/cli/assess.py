@@ -26,7 +26,8 @@ from .store_option import resolved_store, store_option
 @store_option
 @json_option
 @handle_errors
-def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, appeals, window_hours, store, as_json):
+def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, appeals, window_hours, publish_time,
+           store, as_json):
     """综合考核: 质检得分与 KPI 表各项按配置的权重换算、汇总、排名,例如:
 
     zhijian assess --rubric listening-10x4 --month 2026-10 --config 考核配置.yaml --kpi KPI.xlsx
@@ -54,7 +55,7 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
     with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = assess_month(r, config_path, kpi_path, month, list(inputs) or None, store=resolved_store(store),
-                              appeals=appeals, policy=policy(window_hours), rubric_source=rubric_name,
+                              appeals=appeals, policy=policy(window_hours, publish_time), rubric_source=rubric_name,
                               other_rubrics=other_rubrics(r), on_files=lambda n: bar.update(task, total=n),
                               progress=lambda p: bar.advance(task))
     for n in result.notes:

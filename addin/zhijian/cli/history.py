@@ -24,7 +24,7 @@ def history():
 @store_option
 @json_option
 @handle_errors
-def history_import(inputs, rubric_name, appeals, window_hours, store, as_json):
+def history_import(inputs, rubric_name, appeals, window_hours, publish_time, store, as_json):
     """把评分表导入历史库(已导入且未改动的文件不重复导入;改动过的文件替换旧记录),例如:
 
     zhijian history import zhijian-demo/sheets --rubric listening-10x4 --store zhijian.duckdb
@@ -36,7 +36,7 @@ def history_import(inputs, rubric_name, appeals, window_hours, store, as_json):
     r = load_rubric(rubric_name)
     with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
-        result, loaded = import_sheets(path, r, list(inputs), appeals=appeals, policy=policy(window_hours),
+        result, loaded = import_sheets(path, r, list(inputs), appeals=appeals, policy=policy(window_hours, publish_time),
                                        other_rubrics=other_rubrics(r), on_files=lambda n: bar.update(task, total=n),
                                        progress=lambda p: bar.advance(task))
     for n in loaded.notes[:-1]:  # the last note is the store's summary, printed below

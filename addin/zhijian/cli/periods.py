@@ -32,8 +32,8 @@ def review_options(fn):
 @store_option
 @json_option
 @handle_errors
-def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appeals, window_hours, complaints, store,
-              as_json):
+def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appeals, window_hours, publish_time,
+              complaints, store, as_json):
     """生成季度质检考核表(不给评分表时从历史库读取),例如:
 
     zhijian quarterly --rubric listening-10x4 --quarter 2026-Q4 --store zhijian.duckdb
@@ -43,8 +43,8 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
     if quarter and not re.fullmatch(r"\d{4}-?Q[1-4]", quarter, flags=re.I):
         from zhijian.errors import InputFileError
         raise InputFileError(f"无法识别的季度“{quarter}”,请写成 2026-Q4")
-    _run("quarter", quarter, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints,
-         store, as_json)
+    _run("quarter", quarter, inputs, rubric_name, lead, stars, min_calls, output, appeals,
+         (window_hours, publish_time), complaints, store, as_json)
 
 
 @click.command()
@@ -55,7 +55,8 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
 @store_option
 @json_option
 @handle_errors
-def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, window_hours, complaints, store, as_json):
+def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, window_hours, publish_time, complaints,
+           store, as_json):
     """生成年度质检考核表(不给评分表时从历史库读取),例如:
 
     zhijian yearly --rubric listening-10x4 --year 2026 --store zhijian.duckdb
@@ -65,12 +66,13 @@ def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, w
     if year and not re.fullmatch(r"\d{4}", year):
         from zhijian.errors import InputFileError
         raise InputFileError(f"无法识别的年份“{year}”,请写成 2026")
-    _run("year", year, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints, store,
-         as_json)
+    _run("year", year, inputs, rubric_name, lead, stars, min_calls, output, appeals, (window_hours, publish_time),
+         complaints, store, as_json)
 
 
-def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, window_hours, complaints, store,
+def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, timing, complaints, store,
          as_json):
+    """`timing`: (the appeal window in hours, the publication time), as `common.policy` takes them."""
 
     from zhijian.errors import InputFileError
     from zhijian.files import names
@@ -83,7 +85,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)
         result = period_review(r, kind, period, list(inputs) or None, store=resolved_store(store), lead=lead,
-                               min_calls=min_calls, stars=stars, appeals=appeals, policy=policy(window_hours),
+                               min_calls=min_calls, stars=stars, appeals=appeals, policy=policy(*timing),
                                rubric_source=rubric_name, other_rubrics=other_rubrics(r),
                                complaints=list(complaints) or None,
                                on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task))

@@ -151,15 +151,14 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
     keys = _month_keys(loaded, period)
     for mp in months_of(period):
         part = loaded.calls.iloc[np.flatnonzero(keys == mp.start.year * 100 + mp.start.month)]
-        valid, _, excluded = Loaded(part, loaded.findings, loaded.files).select(mp)
+        # The month's own rows: its account counts them (not the other months' rows, nor undated ones).
+        sel = Loaded(part, loaded.findings, loaded.files, roster=loaded.roster).select(mp)
         _, month_label = period_of("month", mp.start)
-        months.append(Month(mp, month_label, analyse(rubric, valid, period_label=month_label, lead=lead,
-                                                     excluded_rows=excluded, inspectors=False)))
-    # The period's calls: those of its months, in the order read (as Loaded.select keeps them).
-    in_period = loaded.calls.iloc[np.flatnonzero(keys > 0)]
-    error = in_period["has_error"].to_numpy(dtype=bool)
-    overall = analyse(rubric, in_period[~error].reset_index(drop=True), period_label=label, lead=lead,
-                      excluded_rows=int(error.sum()), inspectors=False)
+        months.append(Month(mp, month_label, analyse(rubric, sel.calls, period_label=month_label, lead=lead,
+                                                     account=sel.account, inspectors=False)))
+    # The period's calls: those of its months, in the order read, every row read accounted for.
+    sel = loaded.select(period)
+    overall = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account, inspectors=False)
     scores = _agent_month_scores(months, min_calls)
     assessed = [m.key for m in months if any(counts for _, counts in scores.get(m.key, {}).values())]
     agents = _agents(rubric, months, overall, scores, assessed)

@@ -30,8 +30,8 @@ class AssessResult:
 
 def month_scores(rubric: Rubric, loaded: Loaded, month: str) -> dict[str, tuple[str, str, float]]:
     """agent id -> (name, team, 月度评分) of the month: the engine's per-agent mean, as the 质检月报."""
-    valid, _, excluded = loaded.select(parse_period(month))
-    a = analyse(rubric, valid, excluded_rows=excluded, inspectors=False)
+    sel = loaded.select(parse_period(month))
+    a = analyse(rubric, sel.calls, account=sel.account, inspectors=False)
     teams = dict(zip(a.counted["agent_id"].astype(str), a.counted["team"].astype(str))) if len(a.counted) else {}
     return {str(aid): (name, teams.get(str(aid), ""), f.mean_score) for (aid, name), f in a.by_agent}
 
