@@ -189,9 +189,11 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
     reason = np.full(len(calls), "", dtype=object)
     detail = np.full(len(calls), "", dtype=object)
     has_error = calls["has_error"].to_numpy(dtype=bool) if "has_error" in calls else np.zeros(len(calls), bool)
-    for i in np.flatnonzero(mine):
+    # Only a row with an error (or no date) can be left out: the others need no reason (a year
+    # holds hundreds of thousands of rows, a handful of them with errors).
+    for i in np.flatnonzero(mine & (has_error | ~dated)):
         reason[i], detail[i] = _reason(errors.get(keys[i], []), refusals.get(keys[i][:2]), dated[i])
-        if not reason[i] and has_error[i]:
+        if not reason[i]:
             reason[i], detail[i] = REASON_FINDING, "有校验错误"
     account = RowAccount(rows_read=len(calls), outside_period=int((dated & ~inside).sum()),
                          unreadable=unreadable_inputs(findings),
@@ -206,7 +208,8 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
         else:
             account.unknown_agents = n if roster_given or n else account.unknown_agents
         account.with_uncounted(uncounted_rows(calls[hit], name, detail[hit].tolist()))
-    period_keys = {k for k, m in zip(keys, mine) if m}
+    row_keys = {(f.file, f.sheet, f.row) for f in findings if f.row is not None}
+    period_keys = {k for k, m in zip(keys, mine) if m and k in row_keys}
     chosen = [f for f in findings if f.row is None or (f.file, f.sheet, f.row) in period_keys]
     valid = calls[inside & (reason == "")]
     return Selection(valid.reset_index(drop=True), chosen, account)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .accounting import (REASON_CALIBRATION, REASON_DUPLICATE, RowAccount, uncounted_rows)
-from .calibration import CalibrationResult, calibrate, calibration_groups
+from .calibration import CalibrationResult, calibrate
 from .rubric import Rubric
 
 # 警示级别: (name, colour word, fill colour, item 不良比率 lower bound, 平均不良比率 lower bound)
@@ -238,37 +238,42 @@ def counted_calls(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = Non
     return counted, dups, cal
 
 
-def calibration_copies(calls: pd.DataFrame) -> pd.DataFrame:
+def calibration_copies(kept: pd.DataFrame, cal: CalibrationResult) -> pd.DataFrame:
     """The scorings a calibration benchmark stands for, but the first one (whose file, sheet and
-    row the benchmark row keeps): the rows not counted as calibration copies."""
-    kept, _ = split_duplicates(calls)
-    multi = calibration_groups(kept)
-    if multi.empty:
-        return multi
+    row the benchmark row keeps): the rows not counted as calibration copies. `kept`: the calls
+    without their duplicates."""
+    if cal.benchmark_calls.empty:
+        return kept.iloc[0:0]
+    multi = kept[kept["recording_id"].isin(set(cal.benchmark_calls["recording_id"]))]
     return multi[multi.duplicated("recording_id", keep="first")]
 
 
 def complete_account(account: RowAccount, valid: pd.DataFrame, counted: pd.DataFrame,
-                     dups: pd.DataFrame) -> RowAccount:
+                     dups: pd.DataFrame, cal: CalibrationResult) -> RowAccount:
     """The account of a selection with what the analysis found among its valid rows: duplicates
     across files, calibration copies and the counted calls."""
     account = dataclasses.replace(account)  # the selection's own account stays as it was
     account.counted = len(counted)
     if valid.empty:
         return account
-    copies = calibration_copies(valid)
+    kept = valid.drop(index=dups.index) if len(dups) else valid
+    copies = calibration_copies(kept, cal)
     account.duplicates += len(dups)
     account.calibration_copies = len(copies)
-    first = valid.drop_duplicates(["recording_id", "inspector"], keep="first")
-    where = {(r, i): f"{PurePath(str(f)).name} {sh} 第 {int(row)} 行" for r, i, f, sh, row in
-             zip(first["recording_id"], first["inspector"], first["file"], first["sheet"], first["row"])}
-    account.with_uncounted(uncounted_rows(dups, REASON_DUPLICATE, [
-        f"录音“{r}”同一质检员已评分(首次在 {where.get((r, i), '前面的文件')}),只计第一次"
-        for r, i in zip(dups["recording_id"], dups["inspector"])]))
-    n_by = valid.groupby("recording_id")["inspector"].nunique().to_dict() if len(copies) else {}
-    account.with_uncounted(uncounted_rows(copies, REASON_CALIBRATION, [
-        f"录音“{r}”由 {n_by.get(r, 2)} 名质检员评分,按校正基准计一次(基准见“质检校正”)"
-        for r in copies["recording_id"]]))
+    if len(dups):
+        pairs = set(zip(dups["recording_id"], dups["inspector"]))
+        first = kept[[p in pairs for p in zip(kept["recording_id"], kept["inspector"])]]
+        where = {(r, i): f"{PurePath(str(f)).name} {sh} 第 {int(row)} 行" for r, i, f, sh, row in
+                 zip(first["recording_id"], first["inspector"], first["file"], first["sheet"], first["row"])}
+        account.with_uncounted(uncounted_rows(dups, REASON_DUPLICATE, [
+            f"录音“{r}”同一质检员已评分(首次在 {where.get((r, i), '前面的文件')}),只计第一次"
+            for r, i in zip(dups["recording_id"], dups["inspector"])]))
+    if len(copies):
+        n_by = kept[kept["recording_id"].isin(set(copies["recording_id"]))] \
+            .groupby("recording_id")["inspector"].nunique().to_dict()
+        account.with_uncounted(uncounted_rows(copies, REASON_CALIBRATION, [
+            f"录音“{r}”由 {n_by.get(r, 2)} 名质检员评分,按校正基准计一次(基准见“质检校正”)"
+            for r in copies["recording_id"]]))
     return account
 
 
@@ -342,7 +347,7 @@ def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead
     counted, dups, cal = counted_calls(rubric, calls, lead=lead)
     overall = figures(rubric, counted)
     a = Analysis(rubric, period_label, overall, counted, dups, cal,
-                 account=complete_account(account, calls, counted, dups))
+                 account=complete_account(account, calls, counted, dups, cal))
     if not counted.empty:
         arrays = figure_arrays(rubric, counted)
 
