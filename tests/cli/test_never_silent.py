@@ -171,7 +171,7 @@ def test_weekly_topics_are_the_leads_when_set(sheets, tmp_path):
     d = json.loads(run("weekly", sheets, "--rubric", "listening-10x4", "-o", out, "--json").output)
     assert d["topics_this_week"] == [] and d["topics_basis"].startswith("没有上周的评分记录")
     r = run("weekly", sheets, "--rubric", "listening-10x4", "--project-start", "10月12日", "-o", out)
-    assert r.exit_code == 2 and "无法识别的项目开始日期" in r.output
+    assert r.exit_code == 2 and "--project-start 的值不对: 无法识别的日期“10月12日”" in r.output
 
 
 def test_consolidate_suggests_no_topic(sheets, tmp_path):

@@ -235,8 +235,9 @@ def test_cell_text_is_printed_as_typed_never_as_markup(tmp_path):
     assert r.exit_code == 1, r.output
     assert "[/]" in r.stdout and "[red]day.xlsx" in r.stdout
     r = invoke("score", path, "--rubric", RUBRIC)
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output  # "[/]" in an item is no score: R1 cannot be scored (issue 12)
     assert "[vip]王丽" in r.stdout and ":smile:" in r.stdout
+    assert "“开场白及挂机”的分数“[/]”无法识别" in r.stdout
 
 
 # --- said, not passed over ------------------------------------------------------------------------

@@ -73,7 +73,6 @@ def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, w
 def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, timing, complaints, store,
          as_json):
     """`timing`: (the appeal window in hours, the publication time), as `common.policy` takes them."""
-
     from zhijian.errors import InputFileError
     from zhijian.files import names
     from zhijian.files.rubrics import load_rubric

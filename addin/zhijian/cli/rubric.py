@@ -43,7 +43,7 @@ def rubric_check(file, as_json):
         n = f"{len(r.items)} 个评分项" if r.items else f"{len(r.offences)} 条扣分条款"
         console.print(f"评分标准《{r.name}》({r.id} v{r.version}) 检查通过: {n},满分 {r.full_marks:g}")
         for w in warnings:  # the file works; its grade and analysis edges disagree at one score
-            console.print(f"[yellow]提醒: {w}(可用 grades 的 above 或 analysis.excellent_from 调整)[/yellow]")
+            console.print(f"提醒: {w}(可用 grades 的 above 或 analysis.excellent_from 调整)", style="yellow")
 
 
 @rubric.command("list")
