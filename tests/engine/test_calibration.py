@@ -78,17 +78,18 @@ def test_two_inspectors_who_agree_on_a_deduction_form_deviate_by_0():
     assert a.overall.n == 1 and a.overall.mean_score == 90
 
 
-@pytest.mark.parametrize("zeroing, benchmark", [
+# (not named `benchmark`: pytest-benchmark, where installed, owns that fixture name)
+@pytest.mark.parametrize("zeroing, expected", [
     ([ZHAO], 100),          # 1 of 2: a tie goes to the smaller value (not applied)
     ([ZHAO, QIAN], 0),      # 2 of 3: the majority applies it
     ([ZHAO, QIAN, SUN], 0),
 ], ids=["tie", "two-of-three", "all"])
-def test_a_rule_applies_in_the_benchmark_when_most_scorings_applied_it(zeroing, benchmark):
+def test_a_rule_applies_in_the_benchmark_when_most_scorings_applied_it(zeroing, expected):
     qc = load_rubric("qc-v3.1")
     who = [ZHAO, QIAN] if len(zeroing) == 1 else [ZHAO, QIAN, SUN]
     a = calibrated(qc, [{"inspector": i, "recording_id": "R1", **({"zero:no_engineer": "是"} if i in zeroing else {})}
                         for i in who])
-    assert a.calibration.benchmark_calls.iloc[0]["final_score"] == benchmark
+    assert a.calibration.benchmark_calls.iloc[0]["final_score"] == expected
 
 
 def test_counts_take_the_most_common_value_and_ties_the_smaller():
