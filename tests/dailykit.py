@@ -1,7 +1,9 @@
 """A hand-worked week for the daily-cycle tests (质检日志, 扣分凭单, the 10:00 package).
 
-listening-10x4: call score = 2 × Σ items; final = max(0, call − 差错扣分); 业务能力 and 服务态度 are
-the rubric's 严重 items. The day is Wednesday 14 October 2026; its ISO week started Monday 12.
+listening-10x4: call score = 2 × Σ items; final = max(0, call − 差错扣分); its ten items are 一般, so
+its serious problems are the 差错扣分 and the fatal errors. `serious_items_rubric()` is the same form
+with 业务能力 marked 严重 (as a team's own rubric may have it): there a 业务能力 不良 is serious too.
+The day is Wednesday 14 October 2026; its ISO week started Monday 12.
 
 Mon 12 (王丽):  R101 A001 张三 主动推介 4 → 98;  R102 A002 李四 主动推介 4 → 98;
                 R103 A003 王五 主动推介 3 → 96;  R104 A003 王五 主动推介 4 → 98
@@ -10,12 +12,14 @@ Tue 13 (王丽):  R201 A001 张三 主动推介 3 → 96;  R202 A002 李四 主�
 Wed 14 (王丽):  R301 A001 张三 主动推介 4 → 98 (his third 主动推介 不良 this week: repeated)
                 R302 A002 李四 all 5, 差错扣分 2 → 98 (serious: 差错扣分; voucher 2 分)
                 R303 A003 王五 all 5 → 100 (王五 had 3 × 主动推介 by Tuesday, none today: not repeated today)
-Wed 14 (陈静):  R304 A004 赵六 业务能力 3 → 96 (serious: 严重 item; voucher 2 × (5 − 3) = 4 分)
+Wed 14 (陈静):  R304 A004 赵六 业务能力 3 → 96 (serious only with serious_items_rubric(): 严重 item;
+                     voucher 2 × (5 − 3) = 4 分)
                 R305 A005 钱七 all 5, 致命性错误 1 → 100 (serious: fatal; voucher = largest 差错扣分, 10 分)
                 R306 A006 孙八 服务用语 4, remark with a mobile number → 98
 The roster's 质检员 sheet lists 王丽, 陈静 and 赵敏: 赵敏 sent no sheet on Wednesday.
 Wednesday: n = 6, mean (98 + 98 + 100 + 96 + 100 + 98) / 6 = 98.33; one call 不良 each on 服务用语,
 主动推介 and 业务能力 (不良比率 1/6 each), so those are the 3 班前会 points, in rubric order.
+Serious: R302 and R305 (vouchers 2 + 10 = 12 分); with serious_items_rubric() also R304 (+ 4 = 16 分).
 """
 
 from __future__ import annotations
@@ -26,9 +30,22 @@ from pathlib import Path
 import openpyxl
 
 from sheetkit import LISTENING_HEADER, LISTENING_ITEMS, SheetSpec, listening_row, write_xlsx
+from zhijian.engine.rubric import Rubric
+from zhijian.files.rubrics import parse_rubric
 
 MON, TUE, WED = dt.date(2026, 10, 12), dt.date(2026, 10, 13), dt.date(2026, 10, 14)
 PHONE = "13912345678"
+
+
+BUSINESS = "{name: 业务能力, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务能力,"
+
+
+def serious_items_rubric() -> Rubric:
+    """listening-10x4 with 业务能力 marked 严重 (the bundled rubric has no 严重 item)."""
+    text = (Path(__file__).resolve().parents[1] / "rubrics" / "listening-10x4.yaml").read_text(encoding="utf-8")
+    assert text.count(BUSINESS) == 1
+    text = text.replace("id: listening-10x4", "id: listening-serious-items")
+    return parse_rubric(text.replace(BUSINESS, BUSINESS[:-1] + ", severity: 严重,"), "listening-serious-items.yaml")
 
 
 def scores(**low: int) -> list[int]:

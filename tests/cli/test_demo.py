@@ -60,10 +60,13 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     daily = summary["daily"]
     assert daily["missing_inspectors"] == ["赵敏"]  # on the roster's 质检员 sheet, no sheets all month
     assert len(daily["briefing"]) == 3 and daily["serious"] == sum(daily["vouchers"].values())
-    # The month's 扣罚登记表: the pending appeal's call is 申诉中; the rejected one and the upheld one
-    # (业务能力 corrected to 4, still a 严重 item 不良) are 已确认.
-    assert summary["penalties"]["申诉中"] == 1 and summary["penalties"]["已确认"] == 2
-    assert summary["penalties"]["已撤销"] == 0
+    # Serious on listening-10x4 (its ten items 一般) are the calls with a 差错扣分 or a fatal error:
+    # counted in scored_calls.csv (first scorings, dated October, roster agents, no error), 3 of the
+    # 98 calls of the 14th (差错扣分 5, 5, 2) and 55 in October (50 差错扣分, 5 fatal errors, none both).
+    assert daily["serious"] == 3
+    # The month's 扣罚登记表: the four appeals are on 业务能力 scores of calls with neither, so no
+    # voucher has an appeal: all 55 are 待确认.
+    assert summary["penalties"] == {"待确认": 55, "已确认": 0, "申诉中": 0, "已撤销": 0}
     # The daily sheets come from 抽检计划 over the day's call list (calls/, plans/, one per working day).
     assert summary["plans"] == 18
     assert len(list((out / "calls").glob("*.csv"))) == 18 and len(list((out / "plans").glob("*.xlsx"))) == 18

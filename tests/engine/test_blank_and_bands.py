@@ -70,8 +70,8 @@ def test_an_item_may_say_otherwise_than_its_rubric():
 
 def test_blanks_cannot_be_na_where_na_is_forbidden():
     with pytest.raises(RubricError, match="留空不能按不涉及计"):
-        variant("{name: 业务能力, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务能力, severity: 严重,",
-                "{name: 业务能力, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务能力, severity: 严重, "
+        variant("{name: 业务能力, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务能力,",
+                "{name: 业务能力, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务能力, "
                 "na: forbidden, blank: na,")
 
 

@@ -740,7 +740,7 @@ def test_daily_writes_the_package_beside_the_folder_like_the_cli(tmp_path):
     cli = daily_package(load_rubric("listening-10x4"), [str(folder)], roster=tmp_path / "人员名单.xlsx")
     assert result.details["n"] == cli.report.analysis.overall.n == 6
     assert result.details["missing"] == ["赵敏"] and "未交评分表: 赵敏" in result.message
-    assert "严重问题 3 通(扣分凭单 3 张)" in result.message
+    assert "严重问题 2 通(扣分凭单 2 张)" in result.message  # R302 (差错扣分) and R305 (fatal error)
 
 
 def test_send_mail_of_a_daily_log_sends_the_package(tmp_path, outbox):

@@ -209,7 +209,8 @@ def test_yaml_tab_indentation():
 
 def test_unknown_optional_field():
     # severity misspelt as severty on 服务态度
-    text = edit(LISTENING, "class: 服务素质, severity: 严重", "class: 服务素质, severty: 严重")
+    text = edit(LISTENING, "{name: 服务态度, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务素质,",
+                "{name: 服务态度, max: 5, range: {min: 0, max: 5, step: 1}, class: 服务素质, severty: 严重,")
     assert_one_problem(refused(text), line_of(text, "severty"), "severty", "未知字段")
 
 

@@ -1,6 +1,7 @@
 """The lead's day with hand-worked numbers (tests/dailykit.py: the week of 12–14 October 2026):
 serious problems, repeated problems within the week, the 班前会 points, missing inspectors, the
-vouchers and their status under appeals."""
+vouchers and their status under appeals. SERIOUS is listening-10x4 with 业务能力 marked 严重, for
+what a 严重 item 不良 does (the bundled rubric has none)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from dailykit import MON, PHONE, TUE, WED, roster, week_folder
+from dailykit import MON, PHONE, TUE, WED, roster, serious_items_rubric, week_folder
 from zhijian.engine.appeals import register_headers
 from zhijian.engine.daily import parse_repeat_window, repeat_period
 from zhijian.errors import InputFileError
@@ -19,6 +20,7 @@ from zhijian.pipeline.daily import daily_package, penalties_register
 from zhijian.reports.appeals_template import write_appeals_template
 
 RUBRIC = load_rubric("listening-10x4")
+SERIOUS = serious_items_rubric()
 
 
 @pytest.fixture(scope="module")
@@ -27,9 +29,9 @@ def week(tmp_path_factory):
     return week_folder(d / "评分表"), roster(d / "人员名单.xlsx")
 
 
-def package(week, day=WED, **kw):
+def package(week, day=WED, rubric=RUBRIC, **kw):
     folder, ros = week
-    return daily_package(RUBRIC, [str(folder)], date=day, roster=ros, **kw)
+    return daily_package(rubric, [str(folder)], date=day, roster=ros, **kw)
 
 
 def test_the_days_figures(week):
@@ -45,11 +47,21 @@ def test_the_days_figures(week):
 
 
 def test_serious_problems_are_the_yellow_items_the_error_deductions_and_the_fatal_errors(week):
-    serious = package(week).report.serious
+    serious = package(week, rubric=SERIOUS).report.serious
     assert [(c.recording_id, c.reasons()) for c in sorted(serious, key=lambda c: c.recording_id)] == [
         ("R302", ["差错扣分 2 分"]),
         ("R304", ["严重项不良: 业务能力 3/5 分"]),
         ("R305", ["致命性错误 1 起"])]
+
+
+def test_on_the_bundled_rubric_serious_problems_are_its_error_deductions_and_fatal_errors(week):
+    # R304's 业务能力 3 is an ordinary 不良 there (all ten items 一般): on the log, not a voucher.
+    serious = package(week).report.serious
+    assert [(c.recording_id, c.reasons()) for c in sorted(serious, key=lambda c: c.recording_id)] == [
+        ("R302", ["差错扣分 2 分"]), ("R305", ["致命性错误 1 起"])]
+    reg = package(week).register
+    assert [(v.number, v.case.recording_id, v.points) for v in reg.vouchers] == [
+        ("KF20261014-001", "R302", 2), ("KF20261014-002", "R305", 10)]
 
 
 def test_three_times_the_same_item_in_the_week_lists_the_agent(week):
@@ -132,7 +144,7 @@ def test_on_duty_and_whose_turn_is_next(week):
 # --- vouchers and the 扣罚登记表 -------------------------------------------------------------------
 
 def test_one_voucher_per_serious_call_with_its_proposed_points(week):
-    reg = package(week).register
+    reg = package(week, rubric=SERIOUS).register
     assert [(v.number, v.case.recording_id, v.points, v.proposal.basis, v.status) for v in reg.vouchers] == [
         ("KF20261014-001", "R302", 2, "差错扣分", "待确认"),
         ("KF20261014-002", "R304", 4, "严重项失分", "待确认"),  # 2 × (5 − 3)
@@ -168,7 +180,7 @@ def test_appeals_give_the_register_its_statuses(week, tmp_path):
         # R305: rejected → 已确认
         {"录音编号": "R305", "坐席工号": "A005", "申诉时间": T(2026, 10, 15, 12), "复核结果": "维持原判",
          "复核人": "赵班长", "决定时间": T(2026, 10, 16, 9)})
-    result = penalties_register(RUBRIC, [str(folder)], month="2026-10", appeals=reg_file)
+    result = penalties_register(SERIOUS, [str(folder)], month="2026-10", appeals=reg_file)
     rows = {v.case.recording_id: (v.status, v.points) for v in result.register.vouchers}
     assert rows == {"R302": ("已撤销", 2), "R304": ("申诉中", 4), "R305": ("已确认", 10)}
     assert result.register.counts() == {"待确认": 0, "已确认": 1, "申诉中": 1, "已撤销": 1}
@@ -182,13 +194,13 @@ def test_an_upheld_appeal_that_leaves_the_call_serious_confirms_it_with_the_new_
     reg_file = register(tmp_path / "r.xlsx", {
         "录音编号": "R304", "坐席工号": "A004", "申诉时间": T(2026, 10, 15, 11), "复核结果": "改判", "复核人": "赵班长",
         "决定时间": T(2026, 10, 15, 16), "更正:业务能力": 4})
-    [v] = [v for v in penalties_register(RUBRIC, [str(folder)], month="2026-10", appeals=reg_file).register.vouchers
+    [v] = [v for v in penalties_register(SERIOUS, [str(folder)], month="2026-10", appeals=reg_file).register.vouchers
            if v.case.recording_id == "R304"]
     assert (v.status, v.points, v.original_points) == ("已确认", 2, 4)  # 2 × (5 − 4), was 4
     reg_file = register(tmp_path / "s.xlsx", {
         "录音编号": "R304", "坐席工号": "A004", "申诉时间": T(2026, 10, 15, 11), "复核结果": "改判", "复核人": "赵班长",
         "决定时间": T(2026, 10, 15, 16), "更正:业务能力": 5})
-    [v] = [v for v in penalties_register(RUBRIC, [str(folder)], month="2026-10", appeals=reg_file).register.vouchers
+    [v] = [v for v in penalties_register(SERIOUS, [str(folder)], month="2026-10", appeals=reg_file).register.vouchers
            if v.case.recording_id == "R304"]
     assert v.status == "已撤销" and "不再属于严重问题" in v.note
 

@@ -1,6 +1,7 @@
 """The 质检日志 and 扣分凭单 workbooks of the hand-worked week (tests/dailykit.py), read back with
 openpyxl, and printed with LibreOffice (pdfinfo / pdftotext): Chinese text present, one voucher
-per page."""
+per page. The package is written on SERIOUS (listening-10x4 with 业务能力 marked 严重) so that its
+lists and vouchers show all three kinds of serious problem: a 严重 item, a 差错扣分, a fatal error."""
 
 from __future__ import annotations
 
@@ -11,20 +12,21 @@ import subprocess
 import openpyxl
 import pytest
 
-from dailykit import WED, roster, row, week_folder
+from dailykit import WED, roster, row, serious_items_rubric, week_folder
 from sheetkit import LISTENING_HEADER, SheetSpec, write_xlsx
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.daily import daily_package, penalties_register, write_daily_package, write_penalties
 from zhijian.reports.daily_workbook import SHEETS
 
 RUBRIC = load_rubric("listening-10x4")
+SERIOUS = serious_items_rubric()
 
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     d = tmp_path_factory.mktemp("daily")
     folder, ros = week_folder(d / "评分表"), roster(d / "人员名单.xlsx")
-    pkg = daily_package(RUBRIC, [str(folder)], date=WED, roster=ros, on_duty="陈静")
+    pkg = daily_package(SERIOUS, [str(folder)], date=WED, roster=ros, on_duty="陈静")
     return write_daily_package(pkg, d / "日报")
 
 

@@ -5,7 +5,7 @@ The proposed points (建议扣分) of a voucher, by the first rule that applies:
 1. the call's 差错扣分 when it has one (SOP-14: serious problems are scored as 差错扣分, outside
    the items);
 2. else the points the call lost on its 严重 items: the rubric's scale × (maximum − score) of each
-   (业务能力 3 of 5 on listening-10x4: 2 × 2 = 4 分); for a 严重 offence, its points;
+   (an item at 3 of 5 on a rubric of scale 2: 2 × 2 = 4 分); for a 严重 offence, its points;
 3. else (a fatal error alone) the rubric's largest 差错扣分 (10 on listening-10x4), or, for a
    rubric without 差错扣分, the points the call lost (full marks − final score).
 The lead may change the proposal on the voucher; the 班长 writes the confirmed points.
