@@ -68,6 +68,9 @@ def handle_errors(fn):
             sys.exit(e.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `zhijian rubric list | head`: the reader left, nothing is wrong
+            _quiet_stdout()
+            sys.exit(0)
         except OSError as e:  # a file that cannot be read or written: the path and the reason
             from zhijian.files.errorlog import os_error_text
             print_error(os_error_text(e))
@@ -82,6 +85,14 @@ def handle_errors(fn):
             sys.exit(3)
 
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's final flush into the closed pipe stays silent."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def appeals_options(fn):

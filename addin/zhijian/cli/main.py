@@ -22,10 +22,11 @@ from .periods import quarterly, yearly
 from .reports import consolidate, monthly, weekly
 from .rubric import rubric
 from .sample import sample
+from .usage import ChineseUsageGroup
 from .sheets import score, template, validate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseUsageGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zhijian")
 def cli():
     """质检 zhijian: 评分表校验、计分、汇总分析。"""

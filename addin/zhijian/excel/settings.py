@@ -74,11 +74,17 @@ def user_config_path() -> Path:
 def _read_user_config() -> dict[str, str]:
     import yaml
 
+    from zhijian.errors import FileProblemsError
+    from zhijian.files.yamldoc import check_file_size, load_yaml
+
     path = user_config_path()
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:  # the same limits as every YAML file zhijian reads (size, aliases, depth)
+        check_file_size(path, FileProblemsError)
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path), FileProblemsError)[0] or {}
+    except FileProblemsError as e:
+        raise InputFileError(f"配置文件 {path} 无法读取: " + ";".join(m for _, _, m in e.problems)) from None
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise InputFileError(f"配置文件 {path} 无法读取: {e}") from None
     if not isinstance(data, dict):
@@ -257,11 +263,7 @@ def save_user_config(settings: Settings) -> Path:
     from zhijian.files.atomic import atomic_path
 
     path = user_config_path()
-    data: dict[str, Any] = {}
-    if path.is_file():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        if not isinstance(data, dict):
-            data = {}
+    data: dict[str, Any] = dict(_read_user_config())  # the other keys are kept
     for key in settings.sources:
         v = getattr(settings, key)
         data[key] = str(v)

@@ -1,0 +1,86 @@
+"""Click's own usage errors in Chinese: a missing option or argument, an unknown option or
+command, an extra argument, a value of the wrong type. One line on stderr naming the option and
+how to see the usage, exit code 2 — never click's English usage text."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+
+from .options import OptionError
+
+TYPE_WORDS = {"integer": "整数", "float": "数字", "boolean": "是/否(true/false)", "text": "文字",
+              "path": "路径", "file": "文件", "directory": "文件夹", "choice": "列出的选项之一"}
+
+
+def _name(param: click.Parameter | None) -> str:
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        return "/".join(param.opts)
+    return (param.human_readable_name or param.name or "").upper()
+
+
+def _command(e: click.UsageError) -> str:
+    return e.ctx.command_path if e.ctx is not None else "zhijian"
+
+
+def chinese_message(e: click.UsageError) -> str:
+    """What went wrong, in Chinese, for one of click's usage errors."""
+    if isinstance(e, click.MissingParameter):
+        what = "参数" if isinstance(e.param, click.Argument) else "选项"
+        return f"缺少必填的{what} {_name(e.param)}"
+    if isinstance(e, click.NoSuchOption):
+        near = f";是不是 {'、'.join(sorted(e.possibilities))}?" if e.possibilities else ""
+        return f"没有选项 {e.option_name}{near}"
+    if isinstance(e, click.BadOptionUsage):
+        return f"选项 {e.option_name} 的用法不对: {e.message}"
+    if isinstance(e, click.BadParameter):
+        type_name = getattr(getattr(e.param, "type", None), "name", "")
+        if isinstance(getattr(e.param, "type", None), click.Choice):
+            want = "、".join(map(str, e.param.type.choices))
+        else:
+            want = TYPE_WORDS.get(type_name, type_name)
+        m = re.fullmatch(r"'?(.*?)'? is not a valid (\w+)\.?", e.message)
+        detail = f"“{m.group(1)}”不是{TYPE_WORDS.get(m.group(2), m.group(2))}" if m else e.message
+        return f"{_name(e.param)} 的值不对" + (f"(应为{want})" if want and not m else "") + f": {detail}"
+    text = e.message
+    if text.startswith("No such command"):
+        return "没有这个命令 " + text.split("No such command", 1)[1].strip(" .'\"")
+    if text.startswith("Got unexpected extra argument"):
+        extra = text.split("(", 1)[1].rstrip(")") if "(" in text else ""
+        return f"多余的参数 {extra}".strip()
+    return text
+
+
+def show_usage_error(e: click.UsageError) -> None:
+    if isinstance(e, OptionError):
+        e.show()
+        return
+    click.echo(f"参数错误: {chinese_message(e)}(用法: {_command(e)} --help)", err=True)
+
+
+class ChineseUsageGroup(click.Group):
+    """The `zhijian` group: runs like click's standalone mode, but usage errors (of every command
+    and sub-group below it) are shown by `show_usage_error`."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:  # `zhijian` alone: the help, as click shows it
+            e.show()
+            sys.exit(e.exit_code)
+        except click.UsageError as e:
+            show_usage_error(e)
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.exceptions.Abort:
+            click.echo("已取消", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,0 +1,32 @@
+"""Click's own usage errors reach the user in Chinese: one line naming the option and the command's
+--help, exit code 2, never click's English usage text."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from zhijian.cli.main import cli
+
+
+@pytest.mark.parametrize("args, line", [
+    (["weekly", "a.xlsx"], "参数错误: 缺少必填的选项 --rubric(用法: zhijian weekly --help)"),
+    (["validate", "--rubric", "listening-10x4"], "参数错误: 缺少必填的参数 INPUTS(用法: zhijian validate --help)"),
+    (["weekly", "a.xlsx", "--rubric", "x", "--bogus"], "参数错误: 没有选项 --bogus(用法: zhijian weekly --help)"),
+    (["nosuch"], "参数错误: 没有这个命令 nosuch(用法: zhijian --help)"),
+    (["rubric", "show"], "参数错误: 缺少必填的参数 NAME(用法: zhijian rubric show --help)"),
+    (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--per-agent", "abc", "-o", "o"],
+     "参数错误: --per-agent 的值不对: “abc”不是整数(用法: zhijian sample --help)"),
+    (["rubric", "list", "extra"], "参数错误: 多余的参数 extra(用法: zhijian rubric list --help)"),
+])
+def test_a_usage_error_is_one_chinese_line_and_exit_2(args, line):
+    result = CliRunner().invoke(cli, args, prog_name="zhijian")
+    assert result.exit_code == 2
+    assert result.output.strip() == line
+    assert "Usage:" not in result.output and "Error:" not in result.output
+
+
+def test_help_and_version_still_exit_0():
+    assert CliRunner().invoke(cli, ["--help"], prog_name="zhijian").exit_code == 0
+    r = CliRunner().invoke(cli, ["--version"], prog_name="zhijian")
+    assert r.exit_code == 0 and "0.1.0" in r.output
