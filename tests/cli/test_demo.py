@@ -64,9 +64,10 @@ def test_demo_leaves_its_files_and_finds_exactly_the_planted_mistakes(tmp_path):
     # counted in scored_calls.csv (first scorings, dated October, roster agents, no error), 3 of the
     # 98 calls of the 14th (差错扣分 5, 5, 2) and 55 in October (50 差错扣分, 5 fatal errors, none both).
     assert daily["serious"] == 3
-    # The month's 扣罚登记表: the four appeals are on 业务能力 scores of calls with neither, so no
-    # voucher has an appeal: all 55 are 待确认.
-    assert summary["penalties"] == {"待确认": 55, "已确认": 0, "申诉中": 0, "已撤销": 0}
+    # The month's 扣罚登记表: three of the four appeals are on calls with a 差错扣分 — the upheld one
+    # withdraws it (更正:差错扣分 0: 已撤销), the rejected one confirms it (已确认), the one waiting for
+    # arbitration is 申诉中; the late one is on a 业务能力 score (no voucher). 55 − 3 = 52 待确认.
+    assert summary["penalties"] == {"待确认": 52, "已确认": 1, "申诉中": 1, "已撤销": 1}
     # The daily sheets come from 抽检计划 over the day's call list (calls/, plans/, one per working day).
     assert summary["plans"] == 18
     assert len(list((out / "calls").glob("*.csv"))) == 18 and len(list((out / "plans").glob("*.xlsx"))) == 18

@@ -282,8 +282,9 @@ def write_month(rubric: Rubric, month: str, seed: int, folder: Path, *, plant_er
 
 
 def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
-    """Four appeals on low-scored calls of the second full week: one upheld, one rejected, one
-    filed too late, one waiting for arbitration."""
+    """Four appeals on calls of the second full week: one upheld (its 差错扣分 withdrawn), one
+    rejected and one waiting for arbitration, on calls with a 差错扣分 (so the 扣罚登记表 shows
+    已撤销, 已确认 and 申诉中), and one filed too late on a low 业务能力."""
     import openpyxl
 
     from zhijian.engine.appeals import register_headers
@@ -292,7 +293,11 @@ def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
     week = calls[[isinstance(d, dt.date) and dt.date(d.year, d.month, 12) <= d <= dt.date(d.year, d.month, 16)
                   for d in calls["date"].tolist()] & ~calls["has_error"].to_numpy(dtype=bool)]
     low = week[week["业务能力"] <= 2].sort_values(["date", "recording_id"]).drop_duplicates("recording_id")
-    picks = low.head(4).to_dict("records")
+    err = pd.to_numeric(week["error_deduction"], errors="coerce").fillna(0) > 0
+    erred = week[err].sort_values(["date", "recording_id"]).drop_duplicates("recording_id")
+    erred_picks = erred.head(3).to_dict("records")
+    late = low[~low["recording_id"].isin([c["recording_id"] for c in erred_picks])].head(1).to_dict("records")
+    picks = erred_picks[:2] + late + erred_picks[2:] if len(erred_picks) == 3 and late else []
     heads = register_headers(rubric)
     write_appeals_template(rubric, path)
     wb = openpyxl.load_workbook(path)
@@ -306,10 +311,10 @@ def write_demo_appeals(rubric: Rubric, calls: pd.DataFrame, path: Path) -> Path:
         a, b, c, d = picks
         rows = [
             {"录音编号": a["recording_id"], "坐席工号": a["agent_id"], "坐席姓名": a["agent_name"],
-             "申诉时间": at(a, 1, 15), "申诉理由": "已按流程介绍套餐,业务能力评分过严", "复核结果": "改判",
-             "复核人": "赵班长", "决定时间": at(a, 2, 9), "更正:业务能力": 4},
+             "申诉时间": at(a, 1, 15), "申诉理由": "资费已按最新标准解释,差错扣分有误", "复核结果": "改判",
+             "复核人": "赵班长", "决定时间": at(a, 2, 9), "更正:差错扣分": 0},
             {"录音编号": b["recording_id"], "坐席工号": b["agent_id"], "坐席姓名": b["agent_name"],
-             "申诉时间": at(b, 1, 16), "申诉理由": "客户未要求办理", "复核结果": "维持原判",
+             "申诉时间": at(b, 1, 16), "申诉理由": "客户未要求核实,不属业务差错", "复核结果": "维持原判",
              "复核人": "赵班长", "决定时间": at(b, 2, 11)},
             {"录音编号": c["recording_id"], "坐席工号": c["agent_id"], "坐席姓名": c["agent_name"],
              "申诉时间": at(c, 4, 9), "申诉理由": "休假回来才看到成绩", "复核结果": "改判",
