@@ -9,10 +9,12 @@ the YAML) can point every problem at its line. Nothing here reads a file or know
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 Severity = Literal["一般", "严重"]
 ItemClass = Literal["服务素质", "服务能力"]
@@ -25,6 +27,23 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def level_word(text: object) -> str:
+    """A word typed in a cell or written in a rubric, as words are compared: full-width forms
+    folded (NFKC), no spaces, case folded ("Ｐａｓｓ " and "PASS" are one word)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).casefold()
+
+
+def _no_yaml_bool(v: Any) -> Any:
+    # YAML reads an unquoted yes/no/on/off/true/false as a truth value, not as the word.
+    if isinstance(v, bool):
+        raise ValueError('YAML 把 yes/no/on/off/true/false 读成了真假值;作为文字时请加引号,如 "yes"')
+    return v
+
+
+Labels = dict[str, float]  # 等级文字 -> points: {优秀: 10, 良好: 8, 一般: 6, 差: 3}
+Word = Annotated[str, BeforeValidator(_no_yaml_bool)]
+
+
 class ScoreRange(_Model):
     min: float = 0
     max: float
@@ -32,9 +51,12 @@ class ScoreRange(_Model):
 
 
 class Item(_Model):
-    """评分项: one scored item. `levels` or `range` say which values are allowed."""
+    """评分项: one scored item. `levels` or `range` say which values are allowed; `labels` name
+    some of them with words (优秀/良好/…), and the rubric's `pass_words`/`fail_words` stand for
+    the item's best and worst value."""
 
     name: str
+    code: str | None = None  # the form's own number of the item ("1.1"), kept whole
     max: float
     levels: list[float] | None = None
     range: ScoreRange | None = None
@@ -44,7 +66,15 @@ class Item(_Model):
     item_class: ItemClass = Field("服务能力", alias="class")
     points: list[str] = []  # 评分点: the checklist behind the score, recorded as remarks
     aliases: list[str] = []
+    labels: Labels | None = None  # words for levels; None: the category's, else the rubric's
     note: str | None = None
+    _level_labels: Labels = PrivateAttr(default_factory=dict)  # resolved by the Rubric
+
+    @property
+    def level_labels(self) -> Labels:
+        """The level words of this item and their points, as written (its own `labels`, else its
+        category's, else the rubric's; {} when none)."""
+        return self._level_labels
 
     def allowed(self, value: float) -> bool:
         if self.levels is not None:
@@ -77,6 +107,7 @@ class Category(_Model):
     name: str
     max: float | None = None
     items: list[Item]
+    labels: Labels | None = None  # level words for the items without their own
     note: str | None = None
 
     @property
@@ -147,6 +178,7 @@ class Offence(_Model):
     doubled (`multiplier`) for each occurrence that caused a complaint, when `doubled_when` is set."""
 
     id: str
+    code: str | None = None  # the 条款's number in the form ("8"), kept whole
     name: str
     points: float
     doubled_when: str | None = None
@@ -246,11 +278,26 @@ class Rubric(_Model):
     grades: list[Grade] = []
     analysis: AnalysisBands = AnalysisBands()
     blank: Blank = "error"  # what a blank item cell means (an item may say otherwise)
+    labels: Labels | None = None  # level words for every item without its own (or its category's)
+    # Marks typed for a whole item: a pass word is the item's maximum, a fail word its lowest
+    # allowed value (√/×, 是/否, Y/N, PASS/FAIL, 合格/不合格, Ya/Tidak: each rubric says its own).
+    pass_words: list[Word] = []
+    fail_words: list[Word] = []
     field_aliases: dict[str, list[str]] = {}
 
     # Filled in by the loader, not part of the file.
     path: str | None = Field(None, exclude=True)
     content_hash: str | None = Field(None, exclude=True)
+
+    @model_validator(mode="after")
+    def _resolve_labels(self) -> "Rubric":
+        # Each item's level words: its own, else its category's, else the rubric's.
+        for c in self.categories:
+            for it in c.items:
+                chosen = it.labels if it.labels is not None else \
+                    c.labels if c.labels is not None else self.labels or {}
+                it._level_labels = dict(chosen)
+        return self
 
     @cached_property
     def items(self) -> list[Item]:
@@ -278,6 +325,19 @@ class Rubric(_Model):
                 return g.name
         return ""
 
+    def cell_words(self, item: Item) -> dict[str, float]:
+        """Every word a cell of `item` may hold instead of a number, by `level_word`, and its
+        points: the item's level labels, the pass words (its maximum) and the fail words (its
+        lowest allowed value)."""
+        words = {level_word(w): float(item.max) for w in self.pass_words}
+        words.update({level_word(w): float(min(item.allowed_values())) for w in self.fail_words})
+        words.update({level_word(w): float(p) for w, p in item.level_labels.items()})
+        return words
+
+    @cached_property
+    def item_by_code(self) -> dict[str, Item]:
+        return {i.code: i for i in self.items if i.code}
+
     def blank_of(self, item: Item) -> Blank:
         """What a blank cell of `item` means: its own `blank`, else the rubric's."""
         return item.blank or self.blank
@@ -302,6 +362,7 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += _marks_problems(r)
     probs += _rule_problems(r)
     probs += _setting_problems(r)
+    probs += _word_problems(r)
     return probs
 
 
@@ -428,6 +489,69 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
                 probs.append((("categories", ci, "items", ii, "blank"),
                               f"评分项“{it.name}”不允许不涉及(na: forbidden),留空不能按不涉及计(blank: na)"))
     return probs
+
+
+def _word_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Level labels, pass/fail words and codes: every word names an allowed value of each item it
+    applies to, is no number and no 不涉及 word, a word is not both pass and fail, codes are unique."""
+    from .cells import NA_WORDS  # the words a cell holds for 不涉及
+
+    probs: list[tuple[tuple, str]] = []
+    na = {level_word(w) for w in NA_WORDS}
+
+    def bad_word(path: tuple, w: str, what: str) -> None:
+        k = level_word(w)
+        if not k:
+            probs.append((path, f"{what}不能为空"))
+        elif re.fullmatch(r"[+-]?\d+(\.\d+)?分?", k):
+            probs.append((path, f"{what}“{w}”是数字,不能作为文字等级"))
+        elif k in na:
+            probs.append((path, f"{what}“{w}”表示不涉及,不能作为等级"))
+
+    written = [(("labels",), r.labels)] + [(("categories", ci, "labels"), c.labels) for ci, c in enumerate(r.categories)]
+    written += [(("categories", ci, "items", ii, "labels"), it.labels)
+                for ci, c in enumerate(r.categories) for ii, it in enumerate(c.items)]
+    for path, labels in written:
+        for w in labels or {}:
+            bad_word(path + (w,), w, "等级文字")
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            if it.labels is not None:
+                where = ("categories", ci, "items", ii, "labels")
+            elif c.labels is not None:
+                where = ("categories", ci, "labels")
+            else:
+                where = ("labels",)
+            wrong = [(w, p) for w, p in it.level_labels.items() if not it.allowed(p)]
+            if wrong:
+                shown = "、".join(f"“{w}” {fmt_number(p)}" for w, p in wrong)
+                probs.append((where + (wrong[0][0],), f"等级文字的分值 {shown} 不是评分项“{it.name}”"
+                                                      f"允许的分值({it.describe_allowed()})"))
+    for key in ("pass_words", "fail_words"):
+        for k, w in enumerate(getattr(r, key)):
+            bad_word((key, k), w, "合格标记" if key == "pass_words" else "不合格标记")
+    both = {level_word(w) for w in r.pass_words} & {level_word(w) for w in r.fail_words}
+    for k, w in enumerate(r.fail_words):
+        if level_word(w) in both:
+            probs.append((("fail_words", k), f"“{w}”同时是合格标记和不合格标记"))
+    for kind, rows in (("items", r.items), ("offences", r.offences)):
+        seen: set[str] = set()
+        for row in rows:
+            if row.code and row.code in seen:
+                probs.append((_path_of(r, kind, row) + ("code",), f"编号“{row.code}”重复"))
+            seen.add(row.code or "")
+    return probs
+
+
+def _path_of(r: Rubric, kind: str, row: Any) -> tuple:
+    """Path in the file of an item (by name) or an offence (by id)."""
+    if kind == "offences":
+        return ("offences", next(k for k, o in enumerate(r.offences) if o is row))
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            if it is row:
+                return ("categories", ci, "items", ii)
+    return ()
 
 
 def band_edge_conflicts(r: Rubric) -> list[str]:

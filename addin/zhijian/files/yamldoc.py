@@ -159,6 +159,7 @@ def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
     for err in e.errors():
         loc = tuple(err["loc"])
         msg = unknown if err["type"] == "extra_forbidden" else _PYDANTIC_ZH.get(err["type"], err["msg"])
+        msg = msg.removeprefix("Value error, ")  # a validator's own message is already in Chinese
         if err["type"] == "literal_error":
             msg += f",应为 {err.get('ctx', {}).get('expected', '')}"
         value: Any = err.get("input")
