@@ -12,7 +12,10 @@ from typing import Any
 
 import numpy as np
 
-NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "-", "—", "／"}
+# 不涉及 as teams type it (compared in lower case after NFKC; "／" is listed for the template's
+# formula, which compares without NFKC). A dash is not among them: "-" or "—" may mean 0, "not
+# scored yet" or N/A, so it is unreadable (a finding), like any other mark the reader does not know.
+NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／"}
 TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×"}
 FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0"}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
