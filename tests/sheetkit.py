@@ -226,3 +226,41 @@ def write_roster(path: Path, agents: Sequence[str], inspectors: Sequence[str] = 
         ws.append([a, f"姓名{a}", team, *([inspectors[i]] if i < len(inspectors) else [None] if inspectors else [])])
     wb.save(path)
     return path
+
+
+# --- the one-call-per-sheet form (录音质检打分明细表) -----------------------------------------------
+
+def call_form(recording_id, agent, date, inspector, scores, *, items=LISTENING_ITEMS, maxima=5,
+              error_deduction=None, total=None, remarks=None, title="录音质检打分明细表",
+              fields_as="cells", agent_label="坐席") -> list[list[Any]]:
+    """The rows of one call's block, in columns A–E: a title, the fields as label/value pairs
+    (`fields_as="cells"`: "录音编号 | LY001 | 坐席 | 王芳"; "colon": "录音编号: LY001" in one cell),
+    the item table (序号 | 评分项目 | 分值 | 得分 | 扣分原因) with one row per item, a 差错扣分 row when
+    given, a 合计 row holding `total` when given, and a 质检评语 row when given."""
+    maxima = maxima if isinstance(maxima, dict) else {n: maxima for n in items}
+    if fields_as == "colon":
+        head = [[f"录音编号: {recording_id}", None, f"{agent_label}: {agent}"],
+                [f"日期: {date:%Y-%m-%d}" if isinstance(date, dt.date) else f"日期: {date}", None,
+                 f"质检员: {inspector}"]]
+    else:
+        head = [["录音编号", recording_id, agent_label, agent], ["日期", date, "质检员", inspector]]
+    rows: list[list[Any]] = [[title], *head, ["序号", "评分项目", "分值", "得分", "扣分原因"]]
+    for i, (name, score) in enumerate(zip(items, scores), start=1):
+        rows.append([i, name, maxima[name], score, None])
+    if error_deduction is not None:
+        rows.append([None, "差错扣分", None, error_deduction, None])
+    if total is not None:
+        rows.append(["合计", None, None, total, None])
+    if remarks is not None:
+        rows.append(["质检评语", remarks])
+    return rows
+
+
+def stacked(*blocks: list[list[Any]], gap: int = 1) -> list[list[Any]]:
+    """Blocks one under the other on one sheet, `gap` blank rows between them."""
+    out: list[list[Any]] = []
+    for k, block in enumerate(blocks):
+        if k:
+            out.extend([[None]] * gap)
+        out.extend(block)
+    return out

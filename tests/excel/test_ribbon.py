@@ -233,6 +233,22 @@ def test_score_adds_the_total_column_when_missing(tmp_path):
     assert result.details == {"columns": {"11月": "S"}, "scores": 4}
 
 
+def test_score_writes_each_blocks_total_on_a_form_sheet(tmp_path):
+    from sheetkit import call_form, stacked
+
+    # Two calls on one 录音质检打分明细表 sheet: the first has a 合计 row (D15), the second none.
+    rows = stacked(call_form("LY1", "王芳", D1, "李娜", [5] * 10, total=90),  # 2 × 50 = 100
+                   call_form("LY2", "赵磊", D1, "李娜", [4] * 10))            # 2 × 40 = 80
+    src = write_xlsx(tmp_path / "明细.xlsx", [SheetSpec("明细", rows)])
+    port = OpenpyxlPort(src, save_to=tmp_path / "scored.xlsx")
+    result = ribbon.score_on_port(port)
+    ws = openpyxl.load_workbook(tmp_path / "scored.xlsx")["明细"]
+    assert ws["D15"].value == 100  # the sheet's 90 replaced by the engine's score
+    assert (ws["B31"].value, ws["D31"].value) == ("最终得分", 80)  # under the second block's items
+    assert result.details == {"columns": {"明细": "D"}, "scores": 2}
+    assert "“明细”工作表 D 列(每块一通录音,写在各块的合计格)" in result.message
+
+
 def test_score_refuses_a_sheet_it_cannot_read(tmp_path):
     src = write_xlsx(tmp_path / "x.xlsx", [SheetSpec("Sheet1", [["姓名", "电话"], ["王芳", "138"]])])
     port = OpenpyxlPort(src, save_to=tmp_path / "out.xlsx")

@@ -57,7 +57,12 @@ def _mapping_table(sheet, rubric) -> Table:
     where = f"{Path(sheet.file).name} / {sheet.sheet}"
     if sheet.header_row is None:
         return Table(title=f"{where}: 找不到表头")
-    t = Table("列", "表头", "对应", title=f"{where}: 表头在第 {sheet.header_row} 行")
+    if sheet.layout == "form":  # one call per block: where the first block's values are
+        t = Table("单元格", "标签", "对应", title=f"{where}: {sheet.describe_layout()}")
+        for key, cell, label in sheet.mapping_report():
+            t.add_row(cell, label, meanings.get(key, key))
+        return t
+    t = Table("列", "表头", "对应", title=f"{where}: {sheet.describe_layout()}")
     for key, letter, header in sheet.mapping_report():
         t.add_row(letter, header, meanings.get(key, key))
     for letter, header in sorted(sheet.extra_columns.items(), key=lambda kv: (len(kv[0]), kv[0])):
@@ -65,6 +70,16 @@ def _mapping_table(sheet, rubric) -> Table:
     return t
 
 
+
+
+def _mapping_json(sheet) -> dict:
+    out = {"file": sheet.file, "sheet": sheet.sheet, "header_row": sheet.header_row,
+           "columns": dict(sheet.columns), "extra_columns": dict(sheet.extra_columns), "layout": sheet.layout}
+    if sheet.layout == "form":
+        out["layout_text"] = sheet.describe_layout()
+        out["blocks"] = [{"row": b.row, "rows": [b.first_row, b.last_row], "cells": dict(b.cells)}
+                         for b in sheet.blocks]
+    return out
 
 
 @click.command()
@@ -95,9 +110,7 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
         if write:
             data["written"] = written
         if mapping:
-            data["sheets"] = [{"file": s.file, "sheet": s.sheet, "header_row": s.header_row,
-                               "columns": dict(s.columns), "extra_columns": dict(s.extra_columns)}
-                              for s in checked.sheets]
+            data["sheets"] = [_mapping_json(s) for s in checked.sheets]
         print_json(data)
     else:
         if mapping:

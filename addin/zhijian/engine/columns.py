@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from .rubric import Rubric, fmt_number
+from .rubric import Item, Rubric, fmt_number
 
 Kind = Literal["field", "item", "bonus", "deduction", "zero", "fatal", "error_deduction",
                "offence", "complaint", "total"]
@@ -32,22 +32,58 @@ FIELD_ZH = {"date": "日期", "inspector": "质检员", "agent_id": "坐席工�
 REQUIRED_FIELDS = ("date", "agent_id", "recording_id")
 RULE_PREFIXES = {"bonus": "加分", "deduction": "减分", "zero": "清零", "complaint": "加倍"}
 
+# English words as the forms written elsewhere have them: lower case without spaces, as
+# `normalise_header` makes them ("Call ID" -> "callid").
+_ENGLISH: dict[str, list[str]] = {
+    "date": ["Date", "Call Date", "Evaluation Date", "Review Date"],
+    "inspector": ["Evaluator", "Evaluator Name", "Reviewer", "Inspector", "QA", "Scored By", "Graded By"],
+    "agent_id": ["Agent ID", "Agent No", "Employee ID", "Staff ID"],
+    "agent_name": ["Agent", "Agent Name", "Employee", "Employee Name"],
+    "team": ["Team", "Group"],
+    "recording_id": ["Call ID", "Recording ID", "Recording No", "Call No", "Recording"],
+    "call_type": ["Call Type"],
+    "remarks": ["Comments", "Comment", "Remarks", "Notes"],
+    "total": ["Total", "Total Score", "Final Score", "Overall Score"],
+}
+for _key, _words in _ENGLISH.items():
+    FIELD_ALIASES[_key] += _words
+FIELD_ALIASES["total"] += ["综合评分", "合计", "综合得分", "总评分"]
+
+# Words that name a field only when no other column does: a sheet with 录音编号 and 录音文件 takes
+# 录音编号; a sheet whose only agent column is 坐席 (or Agent) takes it as the agent's id too.
+WEAK_FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "recording_id": ("录音文件", "录音文件名", "录音名称"),
+}
+AGENT_AS_ID_WORDS = ("坐席", "座席", "客服代表", "坐席人员", "客服人员", "agent", "employee")
+
 _SCORE_SUFFIX = re.compile(r"[(\[]?(\d+(?:\.\d+)?)分[)\]]?$")
-_NUMBERING = re.compile(r"^(\d+|[一二三四五六七八九十]+)[.、)]\s*")
+# A numbering prefix: "1、" "10." "6)" "七、", or a code of two levels or more ("1.1", "2.3.1").
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+[.、)]?|(?:\d+|[一二三四五六七八九十]+)[.、)])")
+# An item code at the start of a header: "1.1", "A1", "Q2.3", "S-04".
+_CODE = re.compile(r"^[a-z]{0,3}-?\d+(?:[.\-]\d+)*")
+FUZZY_MAX = 40  # a longer text that merely contains an item name is a remark or a title
 
 
 def normalise_header(text: object) -> tuple[str, float | None]:
-    """Header text without spaces, numbering, full-width forms and a "(N分)" suffix; and that N."""
+    """Header text without spaces, numbering, full-width forms and a "(N分)" suffix; and that N.
+    A numbering prefix stays when nothing would remain ("1.1" is a code, not a numbered blank)."""
     if text is None or text == "":
         return "", None
-    return _normalise_header(str(text))
+    whole, points = _normalise_header(str(text))
+    return _strip_numbering(whole), points
+
+
+def header_word(text: object) -> str:
+    """Header text as `normalise_header` makes it, its numbering kept ("1.1问候语")."""
+    if text is None or text == "":
+        return ""
+    return _normalise_header(str(text))[0]
 
 
 @functools.lru_cache(maxsize=8192)  # the same few hundred header words recur in every file
 def _normalise_header(text: str) -> tuple[str, float | None]:
     s = unicodedata.normalize("NFKC", text)
     s = re.sub(r"\s+", "", s).strip("*")
-    s = _NUMBERING.sub("", s)
     m = _SCORE_SUFFIX.search(s)
     points = None
     if m and m.start() > 0:
@@ -55,6 +91,11 @@ def _normalise_header(text: str) -> tuple[str, float | None]:
         s = s[:m.start()]
     s = s.replace("(次)", "").replace("次数", "")
     return s.rstrip(":").lower(), points
+
+
+def _strip_numbering(word: str) -> str:
+    rest = _NUMBERING.sub("", word, count=1)
+    return rest if rest else word
 
 
 @dataclass(frozen=True)
@@ -105,9 +146,122 @@ def _prefixed(prefix: str, name: str, aliases: list[str], bare: bool = True) -> 
 
 
 def header_lookup(rubric: Rubric) -> dict[str, ColumnSpec]:
-    """Normalised header word -> column. Item names win over field words on a clash."""
+    """Header word (`header_word`: numbering kept) -> column. Item names win over field words on
+    a clash."""
     table: dict[str, ColumnSpec] = {}
     for spec in sorted(column_specs(rubric), key=lambda s: s.kind == "item"):
         for word in (spec.header, *spec.aliases):
-            table[normalise_header(word)[0]] = spec
+            table[header_word(word)] = spec
     return table
+
+
+def code_word(code: object) -> str | None:
+    """An item's or offence's code ("1.1") as headers are compared (None without one)."""
+    return (header_word(code) or None) if code is not None else None
+
+
+def level_words(rubric: Rubric, item: Item) -> dict[str, float]:
+    """The words a cell of `item` may hold instead of a number (by `rubric.level_word`) and their
+    points: its level labels (优秀 -> 10), the rubric's pass words (its maximum) and fail words
+    (its lowest value). Built once per rubric object: a folder has hundreds of sheets."""
+    hit = _LEVELS.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        hit = _LEVELS[id(rubric)] = (rubric, {it.name: rubric.cell_words(it) for it in rubric.items})
+    return hit[1].get(item.name, {})
+
+
+_LEVELS: dict[int, tuple[Rubric, dict[str, dict[str, float]]]] = {}
+
+
+NO_MATCH = ColumnSpec("", "", "field")  # a word two columns claim: it identifies neither
+_UNSEEN = object()
+
+
+class Vocabulary:
+    """The header words of one rubric's 评分表 and the rules that map a header cell to a column:
+
+    1. the whole header (spaces, full-width forms and a "(N分)" suffix aside) is a name, an alias or
+       a field word: that column, whatever its length;
+    2. it starts with an item's code ("1.1", "A1"): that item, unless the rest names another
+       column exactly (then the number was the sheet's own numbering);
+    3. without its numbering ("10、", "七、", "2.3") it is a name, an alias or a field word that no
+       other column shares: that column (so "1.1 问候语" and "9.1 问候语" never both become 问候语);
+    4. it is at most `FUZZY_MAX` characters and contains the name of exactly one item
+       ("问候语评分", "开场白及挂机得分").
+    """
+
+    def __init__(self, rubric: Rubric):
+        specs = column_specs(rubric)
+        self.exact = header_lookup(rubric)
+        self.stripped: dict[str, ColumnSpec] = {}
+        # Item names win over field words on a clash, as in `header_lookup`.
+        for spec in sorted(specs, key=lambda s: s.kind == "item"):
+            for word in (spec.header, *spec.aliases):
+                w = normalise_header(word)[0]
+                prev = self.stripped.get(w)
+                if prev is NO_MATCH:
+                    continue
+                both_items = prev is not None and prev.kind == spec.kind == "item"
+                self.stripped[w] = NO_MATCH if both_items and prev.key != spec.key else spec
+        by_key = {s.key: s for s in specs}
+        self.codes = {c: by_key[it.name] for it in rubric.items if (c := code_word(it.code))}
+        self.codes.update({c: by_key[f"offence:{o.id}"] for o in rubric.offences if (c := code_word(o.code))})
+        self.items: dict[str, list[ColumnSpec]] = {}  # name without numbering -> its items
+        for spec in specs:
+            if spec.kind in ("item", "offence"):
+                for w in spec.aliases:
+                    self.items.setdefault(normalise_header(w)[0], []).append(spec)
+        self.weak = {normalise_header(w)[0]: by_key[k] for k, ws in WEAK_FIELD_WORDS.items()
+                     for w in ws if k in by_key}
+        self._cache: dict[str, ColumnSpec | None] = {}
+
+    def match(self, text: object) -> ColumnSpec | None:
+        """The column a header cell names, or None."""
+        if not isinstance(text, str) or not text:
+            return None
+        hit = self._cache.get(text, _UNSEEN)
+        if hit is _UNSEEN:
+            hit = self._cache[text] = self._match(header_word(text))
+        return hit  # type: ignore[return-value]
+
+    def is_weak(self, text: object) -> bool:
+        """A word that names its field only when no other column does (录音文件)."""
+        return isinstance(text, str) and normalise_header(text)[0] in self.weak
+
+    def _match(self, whole: str) -> ColumnSpec | None:
+        if not whole:
+            return None
+        spec = self.exact.get(whole) or self.weak.get(whole)
+        if spec is not None:
+            return spec
+        if self.codes:
+            m = _CODE.match(whole)
+            if m and m.group(0) in self.codes:
+                coded = self.codes[m.group(0)]
+                rest = whole[m.end():].lstrip(".、)-_:")
+                named = self._named(rest) if rest else None
+                return named if named is not None and named.key != coded.key else coded
+        word = _strip_numbering(whole)
+        if word != whole:
+            spec = self._named(word)
+            if spec is not None:
+                return spec
+        if len(word) > FUZZY_MAX:
+            return None
+        hits = {s.key: s for w, ss in self.items.items() if w and w in word for s in ss}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    def _named(self, word: str) -> ColumnSpec | None:
+        spec = self.exact.get(word) or self.stripped.get(word)
+        return None if spec is NO_MATCH else spec
+
+
+_VOCAB: dict[int, tuple[Rubric, Vocabulary]] = {}
+
+
+def vocabulary(rubric: Rubric) -> Vocabulary:
+    """The rubric's header words, built once per rubric object (a folder has hundreds of sheets)."""
+    hit = _VOCAB.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        hit = _VOCAB[id(rubric)] = (rubric, Vocabulary(rubric))
+    return hit[1]

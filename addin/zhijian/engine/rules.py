@@ -174,6 +174,12 @@ _ENTRIES = [
               {"items_missing": "找不到评分项列: {items}。请" + _HEADERS_FIX,
                "fields_missing": "找不到必填列: {fields}。请" + _HEADERS_FIX,
                "columns_missing": "找不到评分项列: {items};找不到必填列: {fields}。请" + _HEADERS_FIX,
+               "form_items_missing": "此表是每通录音一张的打分明细表(评分项在 {column} 列),{where}找不到评分项: "
+                                     "{items}。请" + _HEADERS_FIX,
+               "form_no_scores": "此表是每通录音一张的打分明细表(评分项在 {column} 列),{where}找不到得分列: "
+                                 "请在评分项上方一行的得分列写“得分”",
+               "form_fields_missing": "此表是每通录音一张的打分明细表(评分项在 {column} 列),{where}找不到表头字段: "
+                                      "{fields}(写成“录音编号”一格、其值在右边一格,或“录音编号: LY001”)",
                "register": "找不到申诉登记表的表头(至少需要“录音编号”列)",
                "complaints_register": "找不到投诉表扬登记表的表头(至少需要“工单编号”和“类型”列)",
                "hq_register": "找不到总部拨测登记表的表头(至少需要“得分”列)",

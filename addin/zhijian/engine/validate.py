@@ -123,8 +123,7 @@ def unscorable_rows(findings: Iterable[Finding], reads: dict[tuple[str, str], Sh
 def _scoring_cell(read: SheetRead | None, cell: str) -> bool:
     if read is None:
         return False
-    letter = re.match(r"[A-Z]+", cell or "")
-    key = next((k for k, c in read.columns.items() if letter and c == letter.group(0)), None)
+    key = read.key_at(cell)
     if key is None:
         return False
     return key in ("fatal_errors", "error_deduction") or key.startswith(_SCORING_KINDS) or \

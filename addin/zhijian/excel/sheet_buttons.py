@@ -152,11 +152,18 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     calls = checked.calls
     written = unscored = 0
     columns = {}
+    forms: set[str] = set()
     for read in checked.sheets:
         if not read.mapped or not read.n_calls:
             continue
-        letter = read.columns.get("total")
         mine = calls[calls["sheet"] == read.sheet]
+        if read.layout == "form":  # one call per block: each block's total cell
+            w, u = _score_form_on_port(port, read, mine, checked.report.findings)
+            written, unscored = written + w, unscored + u
+            columns[read.sheet] = read.score_column
+            forms.add(read.sheet)
+            continue
+        letter = read.columns.get("total")
         if letter is None:
             rows, _, c0 = port.used_range(read.sheet)
             width = max((len(r) for r in rows), default=0)
@@ -170,7 +177,8 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
             written += sum(v is not None for v in values)
         unscored += _mark_unscorable(port, read.sheet, letter, mine, checked.report.findings)
     saved = port.save()
-    where = "、".join(f"“{s}”工作表 {c} 列" for s, c in columns.items())
+    where = "、".join(f"“{s}”工作表 {c} 列" + ("(每块一通录音,写在各块的合计格)" if s in forms else "")
+                     for s, c in columns.items())
     message = f"已按《{rubric.name}》计算 {written} 通录音的最终得分,以数值写入{where}。"
     if unscored:
         message += f"\n{unscored} 行无法计分(分数无法识别、未评分或不允许),最终得分留空并标红,批注说明原因。"
@@ -182,6 +190,30 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     port.alert(message)
     return ButtonResult(message, saved or port.path, errors, checked.report.warnings,
                         {"columns": columns, "scores": written})
+
+
+def _score_form_on_port(port: WorkbookPort, read, mine, findings) -> tuple[int, int]:
+    """A form's final scores, each in its block's total cell (or, for a block without one, under
+    its items beside a 最终得分 label); (written, unscorable)."""
+    from zhijian.engine.grid import split_address
+
+    written = unscored = 0
+    for row, score, ok in zip(mine["row"], mine["final_score"], mine["scorable"]):
+        ref = read.total_cell(int(row))
+        if not ref:
+            continue
+        if not read.cell_ref(int(row), "total"):
+            port.write_block(read.sheet, f"{read.name_column}{split_address(ref)[1]}", [[TOTAL_HEADER]])
+        if ok:
+            port.write_block(read.sheet, ref, [[float(score)]])
+            written += 1
+            continue
+        why = [f.message for f in findings if f.sheet == read.sheet and f.row == int(row) and f.severity == Severity.ERROR]
+        port.write_block(read.sheet, ref, [[None]])
+        port.fill(read.sheet, [ref], FILL_ERROR)
+        port.comment(read.sheet, ref, "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
+        unscored += 1
+    return written, unscored
 
 
 def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings) -> int:

@@ -189,8 +189,8 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
                       findings: list[Finding] = ()) -> Path:
     """A copy of `source` whose total column (最终得分) holds the engine's final scores; the column
     is added after the last one where the sheet has none. A row that cannot be scored gets no
-    number: its cell is filled red, with the findings that explain why as its comment."""
-    from openpyxl.comments import Comment
+    number: its cell is filled red, with the findings that explain why as its comment. A form
+    (one call per block) gets each call's score in its block's total cell."""
     from openpyxl.styles import Font, PatternFill
 
     source = Path(source)
@@ -205,23 +205,54 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
         if Path(read.file) != source or not read.mapped or names.get(read.sheet) not in wb.sheetnames:
             continue
         ws = wb[names[read.sheet]]
+        mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
+        if read.layout == "form":  # one call per block: each block's total cell
+            _score_form_blocks(ws, read, mine, why, red)
+            continue
         letter = read.columns.get("total")
         if letter is None:
             from openpyxl.utils import get_column_letter
             letter = get_column_letter(ws.max_column + 1)
             put(ws[f"{letter}{read.header_row}"], "最终得分")
             ws[f"{letter}{read.header_row}"].font = Font(bold=True)
-        mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
         scorable = mine["scorable"] if "scorable" in mine else [True] * len(mine)
         for row, score, ok in zip(mine["row"], mine["final_score"], scorable):
             cell = ws[f"{letter}{int(row)}"]
             if ok:
                 put(cell, float(score))
                 continue
-            cell.value = None
-            cell.fill = red
-            text = "无法计分:\n" + "\n".join(why.get((read.sheet, int(row)), ["此行有无法识别的分数"]))
-            cell.comment = Comment(text, "质检计分")
-            cell.comment.width, cell.comment.height = 300, 80
+            _unscorable(cell, why.get((read.sheet, int(row))), red)
     save_copy(wb, target, "scored")
     return target
+
+
+def _score_form_blocks(ws, read: SheetRead, mine, why, red) -> None:
+    """A form's final scores: in each block's total cell (合计, 总分 …), or, for a block without
+    one, in the score column of the first empty row under its items, labelled 最终得分."""
+    from openpyxl.styles import Font
+
+    from zhijian.engine.grid import split_address
+
+    scorable = mine["scorable"] if "scorable" in mine else [True] * len(mine)
+    for row, score, ok in zip(mine["row"], mine["final_score"], scorable):
+        ref = read.total_cell(int(row))
+        if not ref:
+            continue
+        if not read.cell_ref(int(row), "total"):
+            label = ws[f"{read.name_column}{split_address(ref)[1]}"]
+            put(label, "最终得分")
+            label.font = Font(bold=True)
+        if ok:
+            put(ws[ref], float(score))
+        else:
+            _unscorable(ws[ref], why.get((read.sheet, int(row))), red)
+
+
+def _unscorable(cell, reasons: list[str] | None, red) -> None:
+    from openpyxl.comments import Comment
+
+    cell.value = None
+    cell.fill = red
+    text = "无法计分:\n" + "\n".join(reasons or ["此行有无法识别的分数"])
+    cell.comment = Comment(text, "质检计分")
+    cell.comment.width, cell.comment.height = 300, 80

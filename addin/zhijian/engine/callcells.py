@@ -1,0 +1,188 @@
+"""The cells of a sheet's calls, read into the calls table's columns with a finding for every cell
+that cannot be accepted. Whatever the layout (a row per call or a block per call), the reader hands
+over one list of values per key (`CallCells.cols`) and the way to name each value's cell; reading
+numbers, words, flags, ids and dates is the same for both.
+
+Works column by column: numbers (what almost every cell holds) take a fast path, and only the odd
+cell pays for normalisation and a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+import numpy as np
+
+from .cells import cell_text, id_text, parse_date, parse_flag, parse_number
+from .columns import FIELD_ZH, ColumnSpec, column_specs, level_words
+from .findings import Finding, Rule
+from .rubric import Rubric, fmt_number, level_word
+
+EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+                "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
+
+
+class CallCells:
+    """The calls of a mapped sheet as one list of values per key (`cols[key][j]`: the j-th call),
+    the Excel row each call is known by, and `address(key, j)`: the cell a value came from."""
+
+    def __init__(self, file: str, sheet: str, excel_rows: list[int], cols: dict[str, list[Any]],
+                 headers: dict[str, str], address: Callable[[str, int], str], findings: list[Finding]):
+        self.file, self.sheet, self.excel_rows = file, sheet, excel_rows
+        self.n = len(excel_rows)
+        self.cols, self.headers, self.address, self.findings = cols, headers, address, findings
+
+    def add(self, rule: Rule, key: str, j: int, value: Any, variant: str | None = None, **params: Any) -> None:
+        """A finding about the cell of `key` of the j-th call."""
+        self.findings.append(Finding.of(rule, self.file, self.sheet, self.address(key, j), value=value,
+                                        row=self.excel_rows[j], variant=variant, **params))
+
+
+def read_calls(rubric: Rubric, cells: CallCells) -> dict[str, list]:
+    """The calls table's columns of one sheet (file, sheet, row, the fields, the items, the rule
+    columns, recorded_total), in the order of the table's columns."""
+    data: dict[str, Any] = {"file": [cells.file] * cells.n, "sheet": [cells.sheet] * cells.n,
+                            "row": list(cells.excel_rows)}
+    formula_errors(cells)
+    read_fields(cells, data)
+    read_items(rubric, cells, data)
+    read_rule_columns(rubric, cells, data)
+    if "total" in cells.cols:
+        data["recorded_total"] = [x if kind == "num" else np.nan
+                                  for kind, x in map(parse_number, cells.cols["total"])]
+    else:
+        data["recorded_total"] = [np.nan] * cells.n
+    return data
+
+
+def formula_errors(cells: CallCells) -> None:
+    for key, values in cells.cols.items():
+        for j, v in enumerate(values):
+            if type(v) is str and v.strip() in EXCEL_ERRORS:
+                cells.add(Rule.FORMULA_ERROR, key, j, v.strip(), header=cells.headers[key], error=v.strip())
+
+
+def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
+    """Who, which call and when: text fields, ids and the date, with the findings of empty or
+    unreadable required ones."""
+    cols, add = cells.cols, cells.add
+    for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
+        data[key] = [cell_text(v) for v in cols[key]] if key in cols else [""] * cells.n
+    for key in ("agent_id", "recording_id"):
+        data[key] = [id_text(v) for v in cols[key]] if key in cols else [""] * cells.n
+        for j, v in enumerate(data[key] if key in cols else ()):
+            if not v:
+                add(Rule.FIELD_MISSING, key, j, None, field=FIELD_ZH[key])
+    dates: list[dt.date | None] = [None] * cells.n
+    for j, v in enumerate(cols.get("date", ())):
+        dates[j] = parse_date(v)
+        if dates[j] is None:
+            t = cell_text(v)
+            if t == "":
+                add(Rule.DATE_MISSING, "date", j, None)
+            elif t not in EXCEL_ERRORS:
+                add(Rule.DATE_UNREADABLE, "date", j, t, text=t)
+    data["date"] = dates
+
+
+def read_items(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
+    """The item scores: NaN for 不涉及 (and for a blank cell when the rubric says blanks are 不涉及).
+    A word the rubric gives as a level ("优秀", "√") is its points. A cell that cannot be read ("-",
+    "x"), or a blank that means "not scored yet", is NaN too but always with an error finding: the
+    row then has no score (`validate.check_grids`), it is never N/A."""
+    add = cells.add
+    for it in rubric.items:
+        out = []
+        blank_is_na = rubric.blank_of(it) == "na"
+        levels = set(it.allowed_values())
+        words = level_words(rubric, it)
+        for j, raw in enumerate(cells.cols[it.name]):
+            if type(raw) is float and raw in levels:  # the common case: a valid number
+                out.append(raw)
+                continue
+            kind, x = parse_number(raw)
+            if kind == "bad" and words:
+                x = words.get(level_word(raw))
+                kind = "bad" if x is None else "num"
+            if kind == "num":
+                if not it.allowed(x):
+                    add(Rule.SCORE_NOT_ALLOWED, it.name, j, raw, item=it.name, score=fmt_number(x),
+                        allowed=it.describe_allowed())
+                out.append(x)
+                continue
+            out.append(np.nan)
+            if kind == "na":
+                if it.na == "forbidden":
+                    add(Rule.SCORE_NA_FORBIDDEN, it.name, j, raw, item=it.name)
+            elif kind == "blank":
+                if not blank_is_na:
+                    add(Rule.SCORE_MISSING, it.name, j, None, item=it.name)
+                elif it.na == "forbidden":
+                    add(Rule.SCORE_NA_FORBIDDEN, it.name, j, None, item=it.name)
+            elif cell_text(raw) not in EXCEL_ERRORS:
+                add(Rule.SCORE_UNREADABLE, it.name, j, cell_text(raw), item=it.name, text=cell_text(raw))
+        data[it.name] = out
+
+
+def read_rule_columns(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
+    """Bonuses, deductions, zero-outs, offences, fatal errors, 差错扣分: counts and flags."""
+    cols, add = cells.cols, cells.add
+    for key, spec in {s.key: s for s in column_specs(rubric)}.items():
+        if key not in cols or spec.kind in ("field", "item", "total"):
+            continue
+        out = []
+        for j, raw in enumerate(cols[key]):
+            if raw is None or raw == "" or (type(raw) is str and raw.strip() in EXCEL_ERRORS):
+                out.append(0.0)  # blank, or a formula error already reported
+                continue
+            out.append(_read_rule_value(rubric, spec, raw,
+                                        lambda rule, v, k=key, j=j, **p: add(rule, k, j, v, **p)))
+        data[key] = out
+
+
+def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
+    head = spec.header
+    if spec.kind == "zero":
+        flag = parse_flag(raw)
+        if flag is None:
+            add(Rule.FLAG_UNREADABLE, cell_text(raw), header=head, text=cell_text(raw))
+            return 0.0
+        return 1.0 if flag else 0.0
+    kind, x = parse_number(raw)
+    if kind in ("blank",):
+        return 0.0
+    if spec.kind in ("bonus", "deduction"):
+        flag = parse_flag(raw) if kind != "num" else None
+        if flag is not None:
+            return 1.0 if flag else 0.0
+        rule = next(r for r in (rubric.bonuses if spec.kind == "bonus" else rubric.deductions)
+                    if spec.key.endswith(":" + r.id))
+        rid = Rule.BONUS_NOT_ALLOWED if spec.kind == "bonus" else Rule.DEDUCTION_NOT_ALLOWED
+        if kind != "num" or x < 0 or not float(x).is_integer():
+            add(rid, cell_text(raw), header=head, max_times=rule.max_times, text=cell_text(raw))
+            return 0.0
+        if x > rule.max_times:
+            add(rid, raw, variant="too_many", name=rule.name, max_times=rule.max_times, times=fmt_number(x))
+            return float(rule.max_times)
+        return x
+    if spec.kind == "error_deduction":
+        ed = rubric.error_deduction
+        if kind != "num" or not (ed.min <= x <= ed.max):
+            add(Rule.ERROR_DEDUCTION_INVALID, raw, min=fmt_number(ed.min), max=fmt_number(ed.max),
+                text=cell_text(raw))
+            return min(max(x, ed.min), ed.max) if kind == "num" else 0.0
+        return x
+    if spec.kind == "fatal":
+        if kind != "num" or x < 0 or not float(x).is_integer():
+            flag = parse_flag(raw)
+            if flag is not None:
+                return 1.0 if flag else 0.0
+            add(Rule.FATAL_INVALID, cell_text(raw), text=cell_text(raw))
+            return 0.0
+        return x
+    # offences and complaints: occurrence counts
+    if kind != "num" or x < 0 or not float(x).is_integer():
+        add(Rule.OFFENCE_INVALID, cell_text(raw), header=head, text=cell_text(raw))
+        return 0.0
+    return x
