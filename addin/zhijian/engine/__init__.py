@@ -1,8 +1,9 @@
 """zhijian.engine: everything a figure is made of, and nothing else.
 
 Owns the rubric model (`rubric`: pydantic, no YAML), the columns of a 评分表 (`columns`), scoring
-(`scoring`), the sheet reader over an in-memory grid (`reader`, with `cells` for what people type
-into a cell), validation and its findings (`validate`, `findings`, made from the catalogue of
+(`scoring`), the sheet reader over an in-memory grid (`reader`: a table of calls, or
+`form_sheet`: one call per block; `grid` for the grid and what was read of it, `callcells` for
+reading the calls' cells, `cells` for what people type into a cell), validation and its findings (`validate`, `findings`, made from the catalogue of
 rules in `rules`), periods (`periods`), the loaded calls of some inputs (`loaded`) and the account
 of every row read (`accounting`), the roster (`roster`), appeals rules (`appeals`), the
 服务质量分析表 (`analysis`) with calibration (`calibration`), the weekly and monthly figures
