@@ -188,3 +188,76 @@ def test_the_scored_copy_writes_each_blocks_total(listening, tmp_path):
     assert (ws["D15"].value, ws["D32"].value) == (100, 78)
     # The third block has no total: 最终得分 in the first empty row under its items.
     assert (ws["B49"].value, ws["D49"].value) == ("最终得分", 100)
+
+
+RULES_RUBRIC = """\
+id: form-rules
+name: 明细表规则
+version: "1"
+marks: {full: 20, good: 16, pass: 12}
+categories:
+  - name: 服务
+    items:
+      - {name: 问候语, max: 5, range: {min: 0, max: 5}}
+      - {name: 身份核实, max: 5, range: {min: 0, max: 5}}
+      - {name: 礼貌用语, max: 5, range: {min: 0, max: 5}}
+      - {name: 业务解答, max: 5, range: {min: 0, max: 5}}
+bonuses:
+  - {id: praised, name: 客户表扬, item: 问候语, points: 1, lift: item}
+deductions:
+  - {id: no_callback, name: 未按约回电, item: 业务解答, points: 2}
+zero_outs:
+  - {id: forbidden, name: 出现服务禁语, scope: item, target: 礼貌用语}
+"""
+
+
+def test_rule_rows_of_a_form_take_their_value_from_the_score_column(tmp_path):
+    from zhijian.files.rubrics import parse_rubric
+
+    rubric = parse_rubric(RULES_RUBRIC, "form-rules.yaml")
+    rows = [["录音编号", "F1", "坐席工号", "A01"], ["日期", D1, "质检员", "陈静"],
+            ["评分项目", "满分", "得分"],
+            ["问候语", 5, 4], ["身份核实", 5, 5], ["礼貌用语", 5, 5], ["业务解答", 5, 5],
+            ["加分:客户表扬", None, "是"],      # 问候语 4 + 1 = 5 (lift: item, never above 5)
+            ["减分:未按约回电", None, 1],       # 业务解答 5 − 2 = 3
+            ["清零:出现服务禁语", None, "是"],   # 礼貌用语 0
+            ["合计", 20, 13]]                   # 5 + 5 + 0 + 3 = 13
+    path = write_xlsx(tmp_path / "规则行.xlsx", [SheetSpec("F1", rows)])
+    checked = check_grids(rubric, read_grids(path))
+    assert checked.report.findings == []
+    calls = checked.calls
+    assert calls[["bonus:praised", "deduction:no_callback", "zero:forbidden"]].values.tolist() == [[1.0, 1.0, 1.0]]
+    assert calls["final_score"].tolist() == [13.0] and calls["recorded_total"].tolist() == [13.0]
+    assert checked.sheets[0].blocks[0].cells["zero:forbidden"] == "C10"
+
+
+def form_without_a_table_header():
+    # Names with "(5分)" in A, the score right beside them in B, no 得分 header; all fields in one
+    # cell; 总分 at the bottom. 2 × (9 × 4 + 5) = 82
+    return [["录音质检打分明细表"], ["录音编号:LY9  坐席:王芳  日期:2026-11-02  质检员:李娜"],
+            *[[f"{n}(5分)", 4 if i < 9 else 5] for i, n in enumerate(LISTENING_ITEMS)], ["总分", 82]]
+
+
+def form_with_categories_and_subtotals():
+    # A 类别 column, 小计 rows after each category, 分值 before 得分, 质检员 under the total.
+    # 2 × (4 × 5 + 6 × 3) = 76
+    rows = [["录音编号", "LY10", "工号", 1001, "日期", D1], ["类别", "评分项", "分值", "得分"]]
+    for i, n in enumerate(LISTENING_ITEMS):
+        rows.append(["服务素质" if i == 0 else "服务能力" if i == 4 else None, n, 5, 5 if i < 4 else 3])
+        if i == 3:
+            rows.append([None, "小计", 20, 20])
+    return rows + [[None, "小计", 30, 18], ["最终得分", None, 100, 76], ["质检员", "李娜"]]
+
+
+@pytest.mark.parametrize("build, where, call", [
+    (form_without_a_table_header, ("A", "B", "A2"), ["LY9", "王芳", D1, "李娜", 82.0, 82.0]),
+    (form_with_categories_and_subtotals, ("B", "D", "B1"), ["LY10", "1001", D1, "李娜", 76.0, 76.0]),
+], ids=["无表头行", "类别与小计行"])
+def test_other_forms(listening, tmp_path, build, where, call):
+    path = write_xlsx(tmp_path / "明细.xlsx", [SheetSpec("明细", build())])
+    checked = check_grids(listening, read_grids(path))
+    assert checked.report.findings == []
+    (read,) = checked.sheets
+    assert (read.name_column, read.score_column, read.blocks[0].cells["recording_id"]) == where
+    cols = ["recording_id", "agent_id", "date", "inspector", "final_score", "recorded_total"]
+    assert checked.calls[cols].values.tolist() == [call]

@@ -231,14 +231,14 @@ class _FormReader:
             if c in used or not isinstance(v, str) or not v.strip():
                 continue
             text = cell_text(v)
-            if ":" in text and text.partition(":")[2].strip():
+            spec = self.vocab.match(text)
+            if ":" in text and text.partition(":")[2].strip() and spec is None:  # "录音编号: LY001"
                 for seg in _SEGMENT.split(text):
                     label, _, value = seg.partition(":")
                     spec = self.vocab.match(label)
                     if spec is not None and spec.kind not in ITEM_KINDS and value.strip():
                         out.append((spec.key, label.strip(), value.strip(), grid.cell(r, c)))
                 continue
-            spec = self.vocab.match(text.rstrip(":"))
             if spec is None or spec.kind in ITEM_KINDS:
                 continue
             if spec.kind in VALUE_IN_SCORE_COLUMN and score_col is not None and score_col > c:
