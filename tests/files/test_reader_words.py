@@ -102,3 +102,26 @@ def test_a_form_scored_in_words(words, tmp_path):
     assert checked.report.findings == []
     assert checked.sheets[0].layout == "form"
     assert checked.calls["final_score"].tolist() == [28.0]
+
+
+OFFENCES_RUBRIC = """\
+id: clause-codes
+name: 条款编号
+version: "1"
+marks: {full: 100, good: 90, pass: 80}
+base: 100
+offences:
+  - {id: o08, code: "8", name: 提前挂机, points: 6}
+  - {id: o12, code: "12", name: 错误登记影响后续流程, points: 6}
+"""
+
+
+def test_offence_columns_by_their_clause_number(tmp_path):
+    # Headers by the 条款's number: "8" is clause 8 and "12 错误登记" clause 12 (the code, then
+    # other words). One 提前挂机 and two 错误登记: 100 − 6 − 2 × 6 = 82
+    rubric = parse_rubric(OFFENCES_RUBRIC, "clause-codes.yaml")
+    rows = [[*FIELDS, "8", "12 错误登记"], [D1, "李娜", 1001, "R1", 1, 2]]
+    checked = check(rubric, tmp_path, rows)
+    (read,) = checked.sheets
+    assert (read.columns["offence:o08"], read.columns["offence:o12"]) == ("E", "F")
+    assert checked.calls["final_score"].tolist() == [82.0]
