@@ -59,8 +59,8 @@ AGENT_AS_ID_WORDS = ("坐席", "座席", "客服代表", "坐席人员", "客服
 _SCORE_SUFFIX = re.compile(r"[(\[]?(\d+(?:\.\d+)?)分[)\]]?$")
 # A numbering prefix: "1、" "10." "6)" "七、", or a code of two levels or more ("1.1", "2.3.1").
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+[.、)]?|(?:\d+|[一二三四五六七八九十]+)[.、)])")
-# An item code at the start of a header: "1.1", "A1", "Q2.3", "S-04".
-_CODE = re.compile(r"^[a-z]{0,3}-?\d+(?:[.\-]\d+)*")
+# An item code at the start of a header: "1.1", "A1", "Q2.3", "S-04" (not "12月", "5分", "90%").
+_CODE = re.compile(r"^[a-z]{0,3}-?\d+(?:[.\-]\d+)*(?![\d年月日时分秒%])")
 FUZZY_MAX = 40  # a longer text that merely contains an item name is a remark or a title
 
 
