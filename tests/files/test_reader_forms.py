@@ -171,6 +171,8 @@ def test_validate_mapping_says_how_a_form_was_read(tmp_path):
     out = " ".join(result.output.split())
     assert "每通录音一张打分明细表: 评分项在 B 列、得分在 D 列" in out
     assert "第 1–16 行、第 17–34 行、第 35–48 行(共 3 块,每块一通录音)" in out
+    # each value at its cell in the first block that has it (only the second has a 质检评语)
+    assert "D15 │ 合计 │ 最终得分" in out and "B33 │ 质检评语 │ 备注" in out
     as_json = CliRunner().invoke(cli, ["validate", str(path), "--rubric", "listening-10x4", "--mapping", "--json"])
     import json
     (sheet,) = json.loads(as_json.output)["sheets"]

@@ -123,11 +123,10 @@ class SheetRead:
 
     def mapping_report(self) -> list[tuple[str, str, str]]:
         """(key, column letter, header) for every mapped column, in sheet order; a form gives the
-        address of its first call's cell instead of a column letter."""
+        address of the value in the first block that has one instead of a column letter."""
         if self.layout == "form" and self.blocks:
-            first = self.blocks[0].cells
-            return sorted(((k, first.get(k, c), self.headers[k]) for k, c in self.columns.items()),
-                          key=lambda t: _address_order(t[1]))
+            where = {k: next((b.cells[k] for b in self.blocks if k in b.cells), c) for k, c in self.columns.items()}
+            return sorted(((k, where[k], self.headers[k]) for k in self.columns), key=lambda t: _address_order(t[1]))
         return sorted(((k, c, self.headers[k]) for k, c in self.columns.items()),
                       key=lambda t: (len(t[1]), t[1]))
 
