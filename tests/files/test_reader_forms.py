@@ -263,3 +263,21 @@ def test_other_forms(listening, tmp_path, build, where, call):
     assert (read.name_column, read.score_column, read.blocks[0].cells["recording_id"]) == where
     cols = ["recording_id", "agent_id", "date", "inspector", "final_score", "recorded_total"]
     assert checked.calls[cols].values.tolist() == [call]
+
+
+def test_a_forms_layout_survives_json(listening, tmp_path):
+    # What a cache of reads keeps: the layout as JSON data, and the cells every finding points at.
+    import json
+
+    from zhijian.engine.grid import SheetRead
+
+    path, _ = blocks_on_one_sheet(tmp_path)
+    (read,) = check_grids(listening, read_grids(path)).sheets
+    back = SheetRead(read.file, read.sheet)
+    back.restore_layout(json.loads(json.dumps(read.layout_state())))
+    assert (back.layout, back.name_column, back.score_column, back.blocks) == \
+        (read.layout, read.name_column, read.score_column, read.blocks)
+    assert back.cell_ref(21, "total") == "D32" and back.total_cell(39) == "D49"
+    table = SheetRead("f", "s")
+    table.restore_layout(table.layout_state())
+    assert table.layout == "table" and table.blocks == []

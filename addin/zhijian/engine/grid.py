@@ -139,6 +139,22 @@ class SheetRead:
         return (f"每通录音一张打分明细表: 评分项在 {self.name_column} 列、得分在 {self.score_column} 列,"
                 f"表头字段为标签/值单元格;{rows}({more},每块一通录音)")
 
+    def layout_state(self) -> dict[str, Any]:
+        """How the sheet was laid out, as JSON data (for a cache that keeps reads): `restore_layout`
+        gives it back. A table's is {"layout": "table"}."""
+        if self.layout != "form":
+            return {"layout": "table"}
+        return {"layout": "form", "name_column": self.name_column, "score_column": self.score_column,
+                "blocks": [[b.row, b.first_row, b.last_row, dict(b.cells), b.total_slot] for b in self.blocks]}
+
+    def restore_layout(self, state: dict[str, Any]) -> None:
+        """Take back what `layout_state` gave."""
+        self.layout = "form" if state.get("layout") == "form" else "table"
+        self.name_column = str(state.get("name_column", ""))
+        self.score_column = str(state.get("score_column", ""))
+        self.blocks = [FormBlock(int(r), int(a), int(z), {str(k): str(v) for k, v in cells.items()}, str(slot))
+                       for r, a, z, cells, slot in state.get("blocks", [])]
+
     def _block(self, excel_row: int) -> FormBlock | None:
         return next((b for b in self.blocks if b.row == excel_row), None)
 
