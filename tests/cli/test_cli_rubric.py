@@ -61,6 +61,18 @@ def test_show_lists_items_rules_and_assumptions():
         assert word in r.output, word
 
 
+def test_show_gives_the_seeds_109_raw_points_and_how_they_become_the_final_score():
+    # seed 000: 10 + 8 + 10 + 37 + 30 + 14 = 109 raw points; call score = raw × 100/109
+    r = run("rubric", "show", "qc-v3.1")
+    out = " ".join(r.output.split())
+    for cat in ("规范用语(10)", "礼貌用语(8)", "语音语调语速(10)", "服务意识(37)", "服务专业度(30)", "业务要求(14)"):
+        assert cat in out, cat
+    assert "整通得分 = 各类别得分之和 × 100/109(评分项满分合计 109 分,109 × 100/109 = 满分 100)" in out
+    assert out.count("可超过该项及类别满分,整通不超过满分") == 3  # the three 加一分
+    data = json.loads(run("rubric", "show", "qc-v3.1", "--json").output)
+    assert data["scale"] == "100/109" and {b["lift"] for b in data["bonuses"]} == {"category"}
+
+
 def test_show_json_round_trips_the_rubric():
     r = run("rubric", "show", "listening-10x4", "--json")
     data = json.loads(r.output)

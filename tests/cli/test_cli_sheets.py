@@ -295,10 +295,10 @@ def test_validate_write_on_a_clean_sheet_says_nothing_found(tmp_path):
 
 def _qc_sheet_with_merged_header(folder: Path) -> Path:
     # 日期 … 录音编号 merged down A1:A2 …, the items in row 2: a qc-v3.1 sheet.
-    row1 = ["日期", "质检员", "工号", "录音编号", "服务质量", *[None] * 22, "最终得分"]
+    row1 = ["日期", "质检员", "工号", "录音编号", "服务质量", *[None] * 25, "最终得分"]
     row2 = [None] * 4 + list(QC_ITEMS) + [None]
     rows = [row1, row2, [D1, "陈静", 1001, "QC001", *QC_ITEMS.values(), 100]]
-    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:AA1", "AB1:AB2"]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:AD1", "AE1:AE2"]
     return write_xlsx(folder / "QC合并表头.xlsx", [SheetSpec("QC", rows, merges=merges)])
 
 

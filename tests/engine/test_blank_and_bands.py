@@ -107,15 +107,16 @@ def test_a_score_of_90_on_listening_is_good_and_a_slight_defect_not_excellent():
     assert (f.excellent_rate, f.slight_defect_rate) == (0.5, 0.5)
 
 
-def test_a_score_of_90_on_qc_is_good_and_excellent_not_a_slight_defect():
+def test_on_qc_the_excellent_grade_and_the_excellent_band_start_together_at_90():
     from sheetkit import qc_header, qc_row
 
     r = load_rubric("qc-v3.1")
-    # 等待时长 10 → 0 (−10): 90; 服务责任 15 → 4 (−11): 89
+    # 等待时长 10 → 0 (−10): 99 × 100/109 = 90.825688 (优秀, 优良);
+    # 服务责任 15 → 4 (−11): 98 × 100/109 = 89.908257 (良好, 轻微不良)
     rows = [qc_header(), qc_row(D, "赵一", "A001", "Q1", {"等待时长": 0}), qc_row(D, "赵一", "A001", "Q2", {"服务责任": 4})]
     checked = check_grids(r, [Grid("q.xlsx", "QC", rows)])
-    assert checked.calls["final_score"].tolist() == [90, 89]
-    assert checked.calls["grade"].tolist() == ["良好", "达标"]
+    assert checked.calls["final_score"].tolist() == [90.825688, 89.908257]
+    assert checked.calls["grade"].tolist() == ["优秀", "良好"]
     f = figures(r, checked.valid_calls)
-    assert (f.excellent_rate, f.slight_defect_rate) == (0.5, 0.5)  # 90 is 优良, 89 轻微不良
+    assert (f.excellent_rate, f.slight_defect_rate) == (0.5, 0.5)  # 90.8 is 优良, 89.9 轻微不良
     assert r.analysis.describe_excellent() == "最终得分 ≥ 90" and r.analysis.describe_slight() == "85 ≤ 最终得分 < 90"

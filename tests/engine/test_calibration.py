@@ -1,7 +1,7 @@
 """质检校正 through the engine (calibration.py): the benchmark is a whole recorded row, scored like
 every call. Hand-worked cases on the three shipped rubrics.
 
-qc-v3.1 (items total 100 at scale 1, 清零:整通电话未有热线工程师接线 zeroes the call):
+qc-v3.1 (items total 109 raw points × 100/109, 清零:整通电话未有热线工程师接线 zeroes the call):
   R1 scored by 赵一 and 钱二, both at full items and both zeroing the call → each 0.
      Benchmark: items at full, the zero-out applied by both (majority) → 0. Deviation 0 each,
      alignment 1.0 (same items), 一致率 100 %. (Built from the items alone it was 100.)
@@ -100,15 +100,17 @@ def test_counts_take_the_most_common_value_and_ties_the_smaller():
 
 
 def test_bonuses_deductions_and_error_deductions_reach_the_benchmark():
-    # qc-v3.1: 基本要求1 6 − 1 (unverified identity, 2 of 3) = 5; 问候语 2 + 1 bonus capped at 2.
-    # The three scorings: 100 − 1 = 99 each for 赵一 and 钱二, 100 for 孙三; benchmark 99.
+    # qc-v3.1: 基本要求1 6 − 1 (unverified identity, 2 of 3) = 5; 问候语 1 + 1 bonus = 2 (all three).
+    # The three scorings: 108 raw × 100/109 = 99.082569 each for 赵一 and 钱二, 109 → 100 for 孙三;
+    # benchmark 99.082569.
     qc = load_rubric("qc-v3.1")
     rows = [{"inspector": i, "recording_id": "R1", **({"deduction:unverified_identity": 1} if i != SUN else {}),
-             "bonus:warm_greeting": 1} for i in (ZHAO, QIAN, SUN)]
+             "问候语": 1, "bonus:warm_greeting": 1} for i in (ZHAO, QIAN, SUN)]
     a = calibrated(qc, rows)
     b = a.calibration.benchmark_calls.iloc[0]
-    assert (b["deduction:unverified_identity"], b["points:基本要求1"], b["final_score"]) == (1, 5, 99)
-    assert per_inspector(a)[SUN][1] == 1.0  # 100 − 99: lenient by one point
+    assert (b["deduction:unverified_identity"], b["points:基本要求1"], b["points:问候语"], b["final_score"]) == \
+        (1, 5, 2, 99.082569)
+    assert per_inspector(a)[SUN][1] == pytest.approx(100 / 109)  # 100 − 99.082569: lenient by one raw point
 
 
 def test_error_deduction_median_and_items_rounded_down_on_listening():

@@ -10,8 +10,8 @@ The clean 质检监听评分表 (listening-10x4), title in row 1, header in row 
     (F 开场白及挂机, G 服务态度, H 服务用语, I 语速音量, J 表达能力, K 主动推介, L 灵活处理,
      M 双向沟通, N 聆听能力, O 业务能力)  P 致命性错误  Q 差错扣分  R 最终得分  S 备注
 The clean 服务质量评分标准v3.1 sheet (qc-v3.1), header in row 1: A 日期, B 质检员, C 工号,
-    D 录音编号, E–AA the 23 items (F 结束语, S 服务责任), AB 加分:问候语热情、亲切,
-    AC 减分:…未核实客户身份, AD 清零:出现服务禁语, AE 最终得分.
+    D 录音编号, E–AD the 26 items (F 结束语, W 服务责任), AE 加分:问候语热情、亲切,
+    AF 减分:…未核实客户身份, AG 清零:出现服务禁语, AH 最终得分 (the team's total, to 2 decimals).
 """
 
 from __future__ import annotations
@@ -57,12 +57,12 @@ def clean_listening() -> SheetSpec:
 def clean_qc() -> SheetSpec:
     return SheetSpec("QC评分", [
         qc_header(),
-        # row 2: every item full: 100
+        # row 2: every item full: 109 raw × 100/109 = 100
         qc_row(D1, "陈静", 1001, "QC001", total=100),
-        # row 3: 问候语 1 + 加分 1 = 2 (full): 100
+        # row 3: 问候语 1 + 加分 1 = 2 (full): 109 → 100
         qc_row(D1, "陈静", 1002, "QC002", {"问候语": 1}, bonus=1, total=100),
-        # row 4: 服务责任 12 (−3): 97
-        qc_row(D2, "陈静", 1003, "QC003", {"服务责任": 12}, total=97),
+        # row 4: 服务责任 12 (−3): 106 × 100/109 = 97.247706, typed 97.25 (within 0.005)
+        qc_row(D2, "陈静", 1003, "QC003", {"服务责任": 12}, total=97.25),
     ])
 
 
@@ -151,13 +151,13 @@ MISTAKES = [
                  id="结束语3分不在2/0"),
     pytest.param("qc-v3.1", setting(F4=1), [("score.not_allowed", "F4")], ["结束语", "1"],
                  id="结束语1分不在2/0"),
-    pytest.param("qc-v3.1", setting(S2=13), [("score.not_allowed", "S2")], ["服务责任", "13"],
+    pytest.param("qc-v3.1", setting(W2=13), [("score.not_allowed", "W2")], ["服务责任", "13"],
                  id="服务责任13分不在档位"),
-    pytest.param("qc-v3.1", setting(AB2=2), [("bonus.not_allowed", "AB2")], ["问候语热情、亲切", "1", "2"],
+    pytest.param("qc-v3.1", setting(AE2=2), [("bonus.not_allowed", "AE2")], ["问候语热情、亲切", "1", "2"],
                  id="加分超过次数"),
-    pytest.param("qc-v3.1", setting(AC3="很多"), [("deduction.not_allowed", "AC3")], ["很多"],
+    pytest.param("qc-v3.1", setting(AF3="很多"), [("deduction.not_allowed", "AF3")], ["很多"],
                  id="减分不是数字"),
-    pytest.param("qc-v3.1", setting(AD4="也许"), [("flag.unreadable", "AD4")], ["也许", "是"],
+    pytest.param("qc-v3.1", setting(AG4="也许"), [("flag.unreadable", "AG4")], ["也许", "是"],
                  id="清零标记不是是或空"),
 ]
 

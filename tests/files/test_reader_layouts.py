@@ -290,16 +290,16 @@ def qc_sheet(folder):
     rows = [
         ["服务质量评分表 v3.1"],
         qc_header(),
-        # every item at full marks: 9 + 10 + 37 + 30 + 14 = 100
+        # every item at full marks: 10 + 8 + 10 + 37 + 30 + 14 = 109 raw; × 100/109 = 100
         qc_row(D1, "陈静", 3001, "QC001", total=100),
-        # 问候语 1 + 加分 1 = 2 (full again); 服务责任 8 (−7): 100 − 7 = 93
-        qc_row(D1, "陈静", 3002, "QC002", {"问候语": 1, "服务责任": 8}, bonus="是", total=93),
-        # 清零 礼貌用语 (−2), 结束语 0 (−2), 减分 基本要求1 6 → 5 (−1), 致歉语 不涉及 (= 4):
-        # 100 − 2 − 2 − 1 = 95
+        # 问候语 1 + 加分 1 = 2 (full again); 服务责任 8 (−7): 102 × 100/109 = 93.577982 (typed 93.58)
+        qc_row(D1, "陈静", 3002, "QC002", {"问候语": 1, "服务责任": 8}, bonus="是", total=93.58),
+        # 清零 礼貌用语恰当 (−2), 结束语 0 (−2), 减分 基本要求1 6 → 5 (−1), 致歉语 不涉及 (= 2):
+        # 109 − 5 = 104; × 100/109 = 95.412844 (typed 95.41)
         qc_row(D2, "陈静", 3003, "QC003", {"结束语": 0, "致歉语": "不涉及"}, deduction=1, zero="是",
-               total=95),
+               total=95.41),
     ]
-    specs = [SheetSpec("QC评分", rows, merges=["A1:AE1"])]
+    specs = [SheetSpec("QC评分", rows, merges=["A1:AH1"])]
     return write_xlsx(folder / "QC评分表.xlsx", specs), specs
 
 
@@ -341,10 +341,10 @@ LAYOUTS = [
            [("LYB01", 100), ("LYB02", 80), ("LYB03", 82)]),
     Layout("QC评分表v3.1", qc_sheet, "QC评分", 2,
            {"date": "A", "inspector": "B", "agent_id": "C", "recording_id": "D", "问候语": "E",
-            "结束语": "F", "礼貌用语": "I", "服务责任": "S", "表达能力": "W", "非技术解答": "AA",
-            "bonus:warm_greeting": "AB", "deduction:unverified_identity": "AC",
-            "zero:forbidden_words": "AD", "total": "AE"},
-           [("QC001", 100), ("QC002", 93), ("QC003", 95)], rubric="qc-v3.1"),
+            "结束语": "F", "礼貌用语恰当": "J", "服务责任": "W", "表达能力": "Z", "非技术解答": "AD",
+            "bonus:warm_greeting": "AE", "deduction:unverified_identity": "AF",
+            "zero:forbidden_words": "AG", "total": "AH"},
+           [("QC001", 100), ("QC002", 93.577982), ("QC003", 95.412844)], rubric="qc-v3.1"),
 ]
 
 

@@ -84,11 +84,51 @@ def test_listening_items_in_order_with_classes_and_scale():
 
 def test_qc_category_maxima():
     r = load_rubric("qc-v3.1")
+    # seed 000 read in order: 10 + 8 + 10 + 37 + 30 + 14 = 109 raw points, stated on 100
     assert {c.name: c.max_points for c in r.categories} == {
-        "规范用语": 9, "语音语调语速": 10, "服务意识": 37, "服务专业度": 30, "业务要求": 14}
+        "规范用语": 10, "礼貌用语": 8, "语音语调语速": 10, "服务意识": 37, "服务专业度": 30, "业务要求": 14}
     assert r.item_by_name["服务责任"].allowed_values() == [15, 12, 10, 8, 6, 4, 2, 0]
+    assert r.item_by_name["服务热情"].allowed_values() == [10, 6, 3, 0]
+    assert r.item_by_name["响应语"].allowed_values() == [4, 2, 1, 0]
     assert r.item_by_name["问候语"].allowed_values() == [2, 1, 0]
-    assert r.scale == 1
+    assert r.scale.text == "100/109" and r.scale * 109 == pytest.approx(100)
+    assert {b.lift for b in r.bonuses} == {"category"}
+    assert [g.edge for g in r.grades] == [90, 80, 60, 0] and r.marks.good == 80
+
+
+# `scale` as a fraction: exact, as written; a number still works (listening-10x4's scale: 2)
+FRACTION = """\
+id: f
+name: 分数折算
+version: "1"
+marks: {full: 100, good: 80, pass: 60}
+scale: "100/109"
+categories:
+  - name: 全部
+    items:
+      - {name: 甲, max: 100}
+      - {name: 乙, max: 9}
+"""
+
+
+def test_scale_as_a_fraction_is_kept_as_written():
+    r = parse_rubric(FRACTION, "f.yaml")
+    assert r.scale.text == "100/109"
+    assert r.scale == 100 / 109
+    assert r.model_dump(by_alias=True)["scale"] == "100/109"  # rubric show --json prints it back
+    assert parse_rubric(FRACTION.replace('"100/109"', "0.5").replace("max: 9", "max: 100"), "f.yaml").scale.text == "0.5"
+
+
+@pytest.mark.parametrize("written, words", [
+    ('"100/108"', ["权重不合计", "100/108", "109"]),   # 109 × 100/108 = 100.925926 ≠ 100
+    ('"100/0"', ["分母为 0"]),
+    ('"百分之百"', ["scale 应为正数或分数", "百分之百"]),
+    ("-2", ["scale 应大于 0"]),
+    ("yes", ["scale 应为正数或分数"]),
+])
+def test_scale_mistakes_point_at_the_scale_line(written, words):
+    text = FRACTION.replace('"100/109"', written)
+    assert_one_problem(refused(text), line_of(text, "scale:"), *words)
 
 
 def test_deduction_base100_offences():
@@ -105,9 +145,9 @@ def test_deduction_base100_offences():
 
 
 def test_levels_without_the_maximum():
-    # 服务热情 max 6 but its levels stop at 3
-    text = edit(QC, "levels: [6, 3, 0]   # 精神饱满", "levels: [3, 0]   # 精神饱满")
-    assert_one_problem(refused(text), line_of(text, "levels: [3, 0]   # 精神饱满"), "服务热情", "没有满分 6")
+    # 服务热情 max 10 but its levels stop at 6
+    text = edit(QC, "levels: [10, 6, 3, 0]   # L7", "levels: [6, 3, 0]   # L7")
+    assert_one_problem(refused(text), line_of(text, "levels: [6, 3, 0]   # L7"), "服务热情", "没有满分 10")
 
 
 def test_levels_without_the_maximum_in_listening():
@@ -118,8 +158,8 @@ def test_levels_without_the_maximum_in_listening():
 
 
 def test_level_above_the_maximum_inline():
-    text = edit(QC, "levels: [6, 3, 0]   # 精神饱满", "levels: [6, 7, 0]   # 精神饱满")
-    assert_one_problem(refused(text), line_of(text, "levels: [6, 7, 0]"), "服务热情", "等级 7", "0–6")
+    text = edit(QC, "levels: [10, 6, 3, 0]   # L7", "levels: [10, 16, 3, 0]   # L7")
+    assert_one_problem(refused(text), line_of(text, "levels: [10, 16, 3, 0]"), "服务热情", "等级 16", "0–10")
 
 
 SMALL = """\
@@ -193,8 +233,8 @@ def test_yaml_unclosed_bracket_inside_a_flow_mapping():
 def test_yaml_unclosed_bracket_at_end_of_line():
     # 问候语's levels lose their "]": the typo is on the levels line, which is where the user
     # must look (the parser only notices on the next line).
-    text = edit(QC, "levels: [2, 1, 0]   # 清晰", "levels: [2, 1, 0   # 清晰")
-    assert_one_problem(refused(text), line_of(text, "levels: [2, 1, 0   # 清晰"), "YAML 格式错误")
+    text = edit(QC, "levels: [2, 1, 0]   # L7/L15", "levels: [2, 1, 0   # L7/L15")
+    assert_one_problem(refused(text), line_of(text, "levels: [2, 1, 0   # L7/L15"), "YAML 格式错误")
 
 
 def test_yaml_unclosed_brace_at_end_of_line():
@@ -203,8 +243,8 @@ def test_yaml_unclosed_brace_at_end_of_line():
 
 
 def test_yaml_tab_indentation():
-    text = edit(QC, "\nscale: 1", "\n\tscale: 1")
-    assert_one_problem(refused(text), line_of(text, "\tscale: 1"), "YAML 格式错误")
+    text = edit(QC, '\nscale: "100/109"', '\n\tscale: "100/109"')
+    assert_one_problem(refused(text), line_of(text, '\tscale: "100/109"'), "YAML 格式错误")
 
 
 def test_unknown_optional_field():

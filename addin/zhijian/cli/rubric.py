@@ -70,6 +70,7 @@ def rubric_show(name, as_json):
     """以表格显示评分标准,例如: zhijian rubric show qc-v3.1"""
     from zhijian.files.rubrics import load_rubric
     from zhijian.engine.rubric import rubric_as_dict
+    from zhijian.engine.scale import LIFT_WORDS, describe_scaling
 
     r = load_rubric(name)
     if as_json:
@@ -85,15 +86,15 @@ def rubric_show(name, as_json):
                           it.describe_allowed(), "按满分" if it.na == "full" else "不允许",
                           it.severity, it.item_class)
         console.print(t)
-        console.print(f"整通得分 = {r.scale:g} × 各类别得分之和")
+        console.print(describe_scaling(r.scale, sum(c.max_points for c in r.categories), r.full_marks))
     if r.offences:
         t = Table("编号", "扣分条款", "每次扣分", "加倍情形", title=f"扣分条款(基准分 {r.start_score:g})")
         for o in r.offences:
             t.add_row(o.id, o.name, f"{o.points:g}", o.doubled_when or "")
         console.print(t)
-    rules = Table("类型", "规则", "作用于", "分值", title="加分、减分、清零")
+    rules = Table("类型", "规则", "作用于", "分值", "加分可否超出满分", title="加分、减分、清零")
     for b in r.bonuses:
-        rules.add_row("加分", b.name, b.item, f"+{b.points:g}")
+        rules.add_row("加分", b.name, b.item, f"+{b.points:g}", LIFT_WORDS[b.lift])
     for d in r.deductions:
         rules.add_row("减分", d.name, d.item, f"-{d.points:g}")
     for z in r.zero_outs:

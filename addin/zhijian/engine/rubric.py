@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from .scale import Scale, ScaleField
+
 Severity = Literal["一般", "严重"]
 ItemClass = Literal["服务素质", "服务能力"]
 # What a blank item cell means: "error" (not scored yet: the row has no score until it is filled)
@@ -266,7 +268,8 @@ class Rubric(_Model):
     source: str | None = None
     assumptions: list[str] = []
     marks: Marks = Marks()
-    scale: float = 1  # call score = scale × Σ category points (item rubrics)
+    # call score = scale × Σ category points (item rubrics): a number or an exact fraction "100/109"
+    scale: ScaleField = Scale(1)
     base: float | None = None  # offence-only rubrics start here (default: full marks)
     categories: list[Category] = []
     bonuses: list[Bonus] = []
@@ -422,8 +425,8 @@ def _marks_problems(r: Rubric) -> list[tuple[tuple, str]]:
         raw = sum(c.max_points for c in r.categories)
         if not math.isclose(r.scale * raw, r.marks.full):
             probs.append((("scale",) if "scale" in r.model_fields_set else ("categories",),
-                          f"权重不合计: scale {fmt_number(r.scale)} × 评分项满分之和 {fmt_number(raw)} = "
-                          f"{fmt_number(r.scale * raw)},不等于满分 {fmt_number(r.marks.full)}"))
+                          f"权重不合计: scale {r.scale.text} × 评分项满分之和 {fmt_number(raw)} = "
+                          f"{fmt_number(round(r.scale * raw, 6))},不等于满分 {fmt_number(r.marks.full)}"))
     elif r.base is not None and not math.isclose(r.base, r.marks.full):
         probs.append((("base",), f"基准分 {fmt_number(r.base)} 应等于满分 {fmt_number(r.marks.full)}"))
     if not (0 <= r.marks.pass_ <= r.marks.good <= r.marks.full):

@@ -176,6 +176,7 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
 
 def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
     """The rubric as table rows (the same content as `zhijian rubric show`)."""
+    from zhijian.engine.scale import LIFT_WORDS, describe_scaling
     from zhijian.files.rubrics import bundled_rubric_names
 
     rows: list[list[Any]] = [["评分标准", rubric.name, "", "", "", "", ""],
@@ -189,7 +190,8 @@ def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
                 rows.append([f"{c.name}({c.max_points:g})" if i == 0 else "", it.name, it.max,
                              it.describe_allowed(), "按满分" if it.na == "full" else "不允许",
                              it.severity, it.item_class])
-        rows.append([f"整通得分 = {rubric.scale:g} × 各类别得分之和"])
+        rows.append([describe_scaling(rubric.scale, sum(c.max_points for c in rubric.categories),
+                                      rubric.full_marks)])
         rows.append([])
     if rubric.offences:
         rows.append(["编号", "扣分条款", "每次扣分", "加倍情形"])
@@ -198,7 +200,7 @@ def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
         rows.append([])
     rules = []
     for b in rubric.bonuses:
-        rules.append(["加分", b.name, b.item, f"+{b.points:g}"])
+        rules.append(["加分", b.name, b.item, f"+{b.points:g}", LIFT_WORDS[b.lift]])
     for d in rubric.deductions:
         rules.append(["减分", d.name, d.item, f"-{d.points:g}"])
     for z in rubric.zero_outs:
@@ -210,7 +212,7 @@ def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
         ed = rubric.error_deduction
         rules.append(["差错扣分", "从整通得分中扣除,最终得分不低于 0", "整通", f"{ed.min:g}–{ed.max:g}"])
     if rules:
-        rows.append(["类型", "规则", "作用于", "分值"])
+        rows.append(["类型", "规则", "作用于", "分值", "加分可否超出满分"])
         rows.extend(rules)
         rows.append([])
     if rubric.grades:

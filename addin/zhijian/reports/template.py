@@ -184,7 +184,7 @@ def _call_expr(rubric: Rubric, ref: _Ref, zero: _ZeroFlags) -> str:
     """Stage 3: the call's score, from the categories (or the base) less the offences."""
     if rubric.categories:
         total = "+".join(_category_expr(rubric, cat, ref, zero) for cat in rubric.categories)
-        call = total if rubric.scale == 1 else f"{_num(rubric.scale)}*({total})"
+        call = rubric.scale.formula_times(total)
     else:
         call = _num(rubric.start_score)
     for o in rubric.offences:

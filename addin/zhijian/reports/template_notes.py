@@ -9,6 +9,7 @@ import math
 import xlsxwriter
 
 from zhijian.engine.rubric import Rubric, fmt_number
+from zhijian.engine.scale import describe_scaling
 
 from .toolkit import write_text
 from .template_layout import NOTES_SHEET, YES_TEXT, TemplateLayout, column_units
@@ -119,8 +120,7 @@ def _notes_heading(notes: _NotesSheet, rubric: Rubric) -> None:
     notes.info("分数线", f"最高期望 {fmt_number(m.full)} / 良好水平 {fmt_number(m.good)} / 最低允许 {fmt_number(m.pass_)}")
     if rubric.categories:
         raw = sum(c.max_points for c in rubric.categories)
-        notes.info("计分方式", f"整通得分 = {fmt_number(rubric.scale)} × 各类别得分之和(评分项满分合计 {fmt_number(raw)})"
-                   if rubric.scale != 1 else "整通得分 = 各类别得分之和")
+        notes.info("计分方式", describe_scaling(rubric.scale, raw, rubric.full_marks))
     else:
         notes.info("计分方式", f"基准分 {fmt_number(rubric.start_score)},考核条款每发生一次扣相应分值")
 
@@ -206,7 +206,7 @@ def _notes_order(notes: _NotesSheet, rubric: Rubric) -> None:
                   f"评分项: 填写的分数;{blank};加上加分、减去减分,最低 0 分,"
                   "不超过该项满分(除非加分规则允许);该项清零时为 0。",
                   "类别: 各评分项之和,不超过类别满分(除非加分规则允许);类别清零时为 0。"]
-    start = ("各类别之和" + (f" × {fmt_number(rubric.scale)}" if rubric.scale != 1 else "")
+    start = ("各类别之和" + (f" × {rubric.scale.text}" if rubric.scale != 1 else "")
              if rubric.categories else f"基准分 {fmt_number(rubric.start_score)}")
     steps.append(f"整通得分: {start}" + (" 减去考核条款扣分" if rubric.offences else "")
                  + f",在 0 与满分 {fmt_number(rubric.full_marks)} 之间"
