@@ -43,7 +43,10 @@ def run_form(rubric: Rubric, sheet: Path, month_day: dt.date, out_dir: Path, *, 
     result = consolidate(rubric, [str(sheet)], period_kind="month", date=month_day, lead=lead)
     assert_accounted(result.analysis.account, rows_read=rows_read)
     written = write_consolidation(result, out_dir / "服务质量分析表.xlsx")
-    return Run(loaded.calls, loaded.findings, result, read_back_figures(written))
+    figures = read_back_figures(written)
+    engine = result.analysis.to_dict()  # the --json figures: the workbook shows the same
+    assert figures == {k: engine[k] for k in figures}
+    return Run(loaded.calls, loaded.findings, result, figures)
 
 
 def by_recording(calls: pd.DataFrame, column: str = "final_score") -> dict:

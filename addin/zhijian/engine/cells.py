@@ -16,8 +16,10 @@ import numpy as np
 # formula, which compares without NFKC). A dash is not among them: "-" or "—" may mean 0, "not
 # scored yet" or N/A, so it is unreadable (a finding), like any other mark the reader does not know.
 NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／"}
-TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×"}
-FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0"}
+# Yes/no in a rule column (加分, 减分, 清零, …): Chinese, English and Indonesian (Ya/Tidak, as the
+# pass/fail scorecards of Indonesian teams type their zero-tolerance questions).
+TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×", "ya"}
+FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0", "tidak"}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
 
 
