@@ -75,10 +75,16 @@ grades:
   - {name: 好, min: 80}
   - {name: 差, min: 0}
 """
-RUBRICS = [*SHIPPED, "synthetic-lifts", "listening-blank-na"]
+# The teams' own forms of the corpus (tests/forms/<form_id>/rubric.yaml): pass/fail words, zero
+# tolerance, calibration, a one-call-per-sheet form's items.
+FORMS_DIR = Path(__file__).resolve().parents[1] / "forms"
+FORMS = ["id_scorecard", "ru_checklist", "zh_yes_no", "branch_call_sheets"]
+RUBRICS = [*SHIPPED, "synthetic-lifts", "listening-blank-na", *(f"form:{f}" for f in FORMS)]
 
 
 def get_rubric(name: str) -> Rubric:
+    if name.startswith("form:"):
+        return load_rubric(FORMS_DIR / name.removeprefix("form:") / "rubric.yaml")
     if name == "synthetic-lifts":
         return parse_rubric(SYNTHETIC_YAML, "synthetic-lifts.yaml")
     if name == "listening-blank-na":  # a team whose blank cells mean 不涉及 (`blank: na`)
@@ -461,3 +467,16 @@ def test_shipped_template_is_up_to_date(tmp_path, name):
     shipped = Path(__file__).resolve().parents[2] / "workbook_templates" / f"{name}.xlsx"
     fresh = write_template(load_rubric(name), tmp_path / f"{name}.xlsx", rows=TEMPLATE_ROWS)
     assert fresh.read_bytes() == shipped.read_bytes()
+
+
+def test_a_fraction_scale_is_written_as_the_fraction(tmp_path):
+    # qc-v3.1: 109 raw points × 100/109. The formula multiplies by 100 and divides by 109 (as a
+    # person does), and the 说明 sheet says so in the rubric's own terms.
+    from zhijian.reports.template_layout import NOTES_SHEET
+
+    rubric = load_rubric("qc-v3.1")
+    assert ")*100/109" in total_formula(rubric, 5)
+    wb = openpyxl.load_workbook(write_template(rubric, tmp_path / "qc.xlsx"))
+    texts = [str(v) for row in wb[NOTES_SHEET].iter_rows(values_only=True) for v in row if v]
+    assert "整通得分 = 各类别得分之和 × 100/109(评分项满分合计 109 分,109 × 100/109 = 满分 100)" in texts
+    assert "4. 整通得分: 各类别之和 × 100/109,在 0 与满分 100 之间;整通清零时为 0。" in texts
