@@ -464,6 +464,16 @@ def test_rubric_sheet_lists_the_rubric_in_use(tmp_path):
     assert "listening-10x4" in result.message and "默认" in result.message
 
 
+def test_rubric_sheet_of_qc_says_109_raw_points_and_each_bonus_lift():
+    # the ribbon's 评分标准说明 shows what `rubric show` shows: 109 raw points × 100/109
+    from zhijian.files.rubrics import load_rubric
+
+    rows = settings.rubric_rows(load_rubric("qc-v3.1"))
+    assert ["整通得分 = 各类别得分之和 × 100/109(评分项满分合计 109 分,109 × 100/109 = 满分 100)"] in rows
+    assert ["类型", "规则", "作用于", "分值", "加分可否超出满分"] in rows
+    assert ["加分", "问候语热情、亲切", "问候语", "+1", "可超过该项及类别满分,整通不超过满分"] in rows
+
+
 def test_settings_first_click_adds_the_sheet_second_click_saves_defaults(tmp_path, user_config):
     folder = _sheets_folder(tmp_path)
     port = OpenpyxlPort(sheet_without_total(tmp_path / "w"), save_to=tmp_path / "w" / "out.xlsx")
