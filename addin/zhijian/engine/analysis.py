@@ -296,6 +296,9 @@ class Analysis:
     topics: list[str] = field(default_factory=list)
     agent_pareto: pd.DataFrame = field(default_factory=pd.DataFrame)
     account: RowAccount = field(default_factory=RowAccount)  # every row read, accounted for
+    # Ledger rubrics: each agent's period score (`ledger.PeriodLedger`), set by the job that knows
+    # the period (`ledger.ledger_for`); the agents' scores and ranks come from it, not from calls.
+    ledger: Any = None
 
     @property
     def excluded_rows(self) -> int:
@@ -327,7 +330,7 @@ class Analysis:
             # The 服务能力 items with the highest 不良比率 of the period: a figure, not a 质检主题
             # suggestion (only the 质检周报 and 质检月报 suggest topics).
             "worst_capability_items": self.topics,
-        }
+        } | ({"ledger": self.ledger.to_dict()} if self.ledger is not None else {})
 
 
 def rounded(x: float | None) -> float | None:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .accounting import unknown_agent_calls
 from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
+from .ledger import agent_scores, ledger_for, with_ledger_columns
 from .loaded import Loaded
 from .roster import Roster
 from .periods import Period, parse_period, period_of
@@ -207,6 +208,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     sel = loaded.select(month)
     valid = sel.calls
     analysis = analyse(rubric, valid, period_label=label, lead=lead, account=sel.account)
+    analysis.ledger = ledger_for(rubric, loaded, month)
 
     notes: list[str] = []
     prev_period = previous_month(month)
@@ -215,6 +217,8 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     psel = source.select(prev_period)
     prev = analyse(rubric, psel.calls, period_label=prev_label, lead=lead, account=psel.account) \
         if len(psel.calls) else None
+    if prev is not None:
+        prev.ledger = ledger_for(rubric, source, prev_period)
     if prev is None:
         notes.append(f"没有{prev_label}的有效评分记录,环比各列留空")
     if not len(valid):
@@ -336,21 +340,22 @@ def _assessment(rubric: Rubric, a: Analysis, prev: Analysis | None) -> pd.DataFr
     changed = counted["appeal_changed"].fillna(False).to_numpy(dtype=bool) \
         if "appeal_changed" in counted else np.zeros(len(counted), dtype=bool)
     by_id = _group_positions(counted["agent_id"].tolist())
-    before = {aid: f.mean_score for (aid, _), f in prev.by_agent} if prev is not None else {}
+    # The agent's score: the mean of its calls, or on a ledger rubric its period score (`ledger`).
+    now, before = agent_scores(a), agent_scores(prev) if prev is not None else {}
     rows = []
     for (aid, name), f in a.by_agent:
-        pos = by_id[aid]
-        last = before.get(aid)
+        pos, score = by_id[aid], now[str(aid)]
+        last = before.get(str(aid))
         rows.append({"工号": str(aid), "姓名": meta[aid][0] or name, "班组": meta[aid][1], "通数": f.n,
-                     "月度评分": f.mean_score, "等级": rubric.grade_for(f.mean_score),
+                     "月度评分": score, "等级": rubric.grade_for(score),
                      "差错扣分": float(round(err[pos].sum(), 6)), "差错通数": int((err[pos] > 0).sum()),
                      "致命性错误": int(fatal[pos].sum()), "申诉改判通数": int(changed[pos].sum()),
                      "上月评分": np.nan if last is None else last,
-                     "变化": np.nan if last is None else f.mean_score - last})
+                     "变化": np.nan if last is None else score - last})
     df = pd.DataFrame(rows)
     df["排名"] = df["月度评分"].rank(method="min", ascending=False).astype(int)
     df = df.sort_values(["排名", "工号"], kind="stable").reset_index(drop=True)
-    return df[cols]
+    return with_ledger_columns(df[cols], a.ledger, "等级")
 
 
 def category_shares(rubric: Rubric, counted: pd.DataFrame) -> list[tuple[str, str, str, float, float | None]]:

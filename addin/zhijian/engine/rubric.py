@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from .ledger_model import Escalation, Ledger, ledger_problems
 from .scale import Scale, ScaleField
 
 Severity = Literal["一般", "严重"]
@@ -185,6 +186,7 @@ class Offence(_Model):
     points: float
     doubled_when: str | None = None
     multiplier: float = 2
+    escalation: Escalation | None = None  # points by repeat count (ledger rubrics; `ledger_model`)
     severity: Severity = "一般"
     item_class: ItemClass = Field("服务能力", alias="class")
     aliases: list[str] = []
@@ -278,6 +280,8 @@ class Rubric(_Model):
     fatal_errors: FatalErrors = FatalErrors()
     error_deduction: ErrorDeduction = ErrorDeduction()
     offences: list[Offence] = []
+    ledger: Ledger | None = None  # the base is the agent's for a period, not the call's
+    escalation: Escalation | None = None  # for every offence without its own
     grades: list[Grade] = []
     analysis: AnalysisBands = AnalysisBands()
     blank: Blank = "error"  # what a blank item cell means (an item may say otherwise)
@@ -321,6 +325,11 @@ class Rubric(_Model):
     @property
     def start_score(self) -> float:
         return self.base if self.base is not None else self.marks.full
+
+    @property
+    def ledger_base(self) -> float:
+        """The agent's base for an assessment period (ledger rubrics)."""
+        return self.ledger.base if self.ledger is not None and self.ledger.base is not None else self.start_score
 
     def grade_for(self, score: float) -> str:
         for g in sorted(self.grades, key=lambda g: (-g.edge, not g.inclusive)):
@@ -366,6 +375,7 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += _rule_problems(r)
     probs += _setting_problems(r)
     probs += _word_problems(r)
+    probs += ledger_problems(r)
     return probs
 
 

@@ -31,6 +31,7 @@ from zhijian.errors import InputFileError, OptionError
 
 from .analysis import (FIRST_WEEK_TOPIC, Analysis, Figures, analyse, figure_arrays, figures, item_keys, rounded,
                        topics, warning_colour)
+from .ledger import ledger_for, with_ledger_columns
 from .loaded import Loaded
 from .masking import mask_text
 from .periods import Period, main_period_date, period_of
@@ -171,6 +172,7 @@ def build_weekly(rubric: Rubric, loaded: Loaded, week: Period, *, lead: str | No
     _, label = period_of("week", week.start)
     sel = loaded.select(week)
     a = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account)
+    a.ledger = ledger_for(rubric, loaded, week)
 
     prev_week = Period(week.start - dt.timedelta(days=7), week.end - dt.timedelta(days=7))
     prev_sel = loaded.select(prev_week)
@@ -264,8 +266,12 @@ def _agent_scores(rubric: Rubric, a: Analysis, groups: _Groups, days: list[dt.da
         for d in days:
             g = per_day.get((aid, d))
             row[day_label(d)] = g.mean_score if g is not None else np.nan
+        if a.ledger is not None:  # no call score: the agent's period score so far, and its grade
+            row.update({k: np.nan for k in row if k in ("周平均分", "最低分") or k not in AGENT_SCORE_COLUMNS})
+            row["等级"] = rubric.grade_for(a.ledger.scores()[str(aid)])
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*AGENT_SCORE_COLUMNS, *[day_label(d) for d in days]])
+    table = pd.DataFrame(rows, columns=[*AGENT_SCORE_COLUMNS, *[day_label(d) for d in days]])
+    return with_ledger_columns(table, a.ledger, "通数", score=True)
 
 
 def _agent_feedback(a: Analysis, groups: _Groups) -> pd.DataFrame:

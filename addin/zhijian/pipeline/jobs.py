@@ -15,6 +15,7 @@ from zhijian.engine.accounting import RowAccount
 from zhijian.engine.analysis import Analysis, analyse
 from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.findings import Finding
+from zhijian.engine.ledger import ledger_for
 from zhijian.engine.periods import main_period_date, parse_period, period_of
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
@@ -62,6 +63,7 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
     notes = period_notes(loaded, sel.calls, label, lead)
     loaded.notes += notes
     analysis = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account)
+    analysis.ledger = ledger_for(rubric, loaded, period)
     check_something(analysis.account, label, notes)
     prov = Provenance.of("consolidate", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
                          roster=roster,

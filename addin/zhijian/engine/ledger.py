@@ -1,0 +1,258 @@
+"""Per-agent-per-period ledgers (seed 004 服务规范考核条例; DOMAIN.md, per-occurrence rubrics).
+
+On a rubric with `ledger`, the base (e.g. 100) belongs to the agent for an assessment period
+(`ledger.period`, default the month), not to a call. Every occurrence of an offence found on one
+of the agent's calls in the period is taken off it:
+  - an offence costs its `points`; with an `escalation` (its own, else the rubric's) it costs
+    `points[k − 1]` where k is the agent's count of such offences within the last `window_days`
+    days, this one included (an earlier offence counts when it lies fewer than `window_days` days
+    before it; the same day counts); from the last entry on, every further one costs the last;
+    an offence's own escalation counts that offence only, the rubric's counts every offence that
+    follows it;
+  - an occurrence that caused a complaint (`complaint:<id>`, for offences with `doubled_when`)
+    costs `multiplier` × that (within one call, the doubled occurrences are counted first);
+  - offences before the period but within the window raise the count; only the period's are
+    taken off;
+  - the agent's period score = max(0, base − Σ); the sum is shown whole, so a floored score is
+    visible (扣分合计 > base).
+Occurrences are ordered by date, then as the calls were read. The calls given are the counted
+ones (`analysis.counted_calls`: duplicates once, a calibration case once at its benchmark).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .ledger_model import PERIOD_ZH, escalation_of
+from .loaded import Loaded
+from .periods import Period, parse_period
+from .rubric import Rubric, fmt_number
+from .scoring import complaint_col, offence_col
+
+LEDGER_COLUMNS = ["工号", "姓名", "班组", "通数", "发生次数", "窗口内此前次数", "扣分合计", "期间得分", "等级",
+                  "扣分明细"]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence of an offence on a call, and what it cost (0 when before the period)."""
+
+    agent_id: str
+    date: dt.date
+    offence_id: str
+    recording_id: str
+    doubled: bool
+    count: int  # the agent's count within the escalation window, this one included (1 without)
+    points: float
+    in_period: bool
+
+    def describe(self, rubric: Rubric) -> str:
+        """"10-08 提前挂机(第2次,加倍) −12"."""
+        o = next(o for o in rubric.offences if o.id == self.offence_id)
+        notes = ([f"第{self.count}次"] if escalation_of(rubric, o) is not None else []) + \
+            (["加倍"] if self.doubled else [])
+        extra = f"({','.join(notes)})" if notes else ""
+        return f"{self.date:%m-%d} {o.name}{extra} −{fmt_number(self.points)}"
+
+
+@dataclass
+class AgentLedger:
+    agent_id: str
+    agent_name: str
+    team: str
+    calls: int  # the agent's counted calls in the period
+    occurrences: list[Occurrence] = field(default_factory=list)  # in the period
+    prior: int = 0  # occurrences before the period that raised a count
+
+    def points(self) -> float:
+        return round(sum(o.points for o in self.occurrences), 6) + 0.0
+
+
+@dataclass
+class PeriodLedger:
+    """The ledgers of every agent with a counted call in `period`."""
+
+    rubric: Rubric
+    period: Period
+    label: str
+    agents: list[AgentLedger]
+
+    def score(self, a: AgentLedger) -> float:
+        return max(0.0, round(self.rubric.ledger_base - a.points(), 6) + 0.0)
+
+    def scores(self) -> dict[str, float]:
+        return {a.agent_id: self.score(a) for a in self.agents}
+
+    def frame(self) -> pd.DataFrame:
+        rows = [{"工号": a.agent_id, "姓名": a.agent_name, "班组": a.team, "通数": a.calls,
+                 "发生次数": len(a.occurrences), "窗口内此前次数": a.prior, "扣分合计": a.points(),
+                 "期间得分": self.score(a), "等级": self.rubric.grade_for(self.score(a)),
+                 "扣分明细": "、".join(o.describe(self.rubric) for o in a.occurrences)} for a in self.agents]
+        return pd.DataFrame(rows, columns=LEDGER_COLUMNS)
+
+    def to_dict(self) -> dict:
+        return {"period": f"{self.period.start.isoformat()}..{self.period.end.isoformat()}", "label": self.label,
+                "base": self.rubric.ledger_base,
+                "agents": [{"agent_id": a.agent_id, "agent_name": a.agent_name, "calls": a.calls,
+                            "occurrences": len(a.occurrences), "prior_in_window": a.prior,
+                            "points": a.points(), "score": self.score(a),
+                            "grade": self.rubric.grade_for(self.score(a))} for a in self.agents]}
+
+
+def assessment_period(rubric: Rubric, day: dt.date) -> tuple[Period, str]:
+    """The ledger's assessment period holding `day`, and its label ("2026年10月")."""
+    kind = rubric.ledger.period if rubric.ledger is not None else "month"
+    if kind == "week":
+        y, w, _ = day.isocalendar()
+        return parse_period(f"{y}-W{w:02d}"), f"{y}年第{w}周"
+    if kind == "quarter":
+        q = (day.month - 1) // 3 + 1
+        return parse_period(f"{day.year}-Q{q}"), f"{day.year}年第{q}季度"
+    if kind == "year":
+        return parse_period(str(day.year)), f"{day.year}年"
+    return parse_period(f"{day:%Y-%m}"), f"{day.year}年{day.month}月"
+
+
+def lookback_days(rubric: Rubric) -> int:
+    """How far before a period its occurrences may still raise a count."""
+    windows = [e.window_days for e in [rubric.escalation, *(o.escalation for o in rubric.offences)] if e]
+    return max(windows, default=0)
+
+
+def occurrences(rubric: Rubric, calls: pd.DataFrame, period: Period) -> list[Occurrence]:
+    """Every occurrence on the calls (dated on or before the period's end), priced by the rules
+    in the module docstring."""
+    if calls.empty:
+        return []
+    dates = calls["date"].tolist()
+    order = sorted((i for i, d in enumerate(dates) if isinstance(d, dt.date) and d <= period.end),
+                   key=lambda i: dates[i])
+    agents = calls["agent_id"].astype(str).tolist()
+    rids = calls["recording_id"].astype(str).tolist() if "recording_id" in calls else [""] * len(calls)
+    counts = {o.id: _ints(calls, offence_col(o.id)) for o in rubric.offences}
+    doubled = {o.id: np.minimum(counts[o.id], _ints(calls, complaint_col(o.id))) if o.doubled_when
+               else np.zeros(len(calls), int) for o in rubric.offences}
+    seen: dict[tuple[str, str], list[dt.date]] = {}  # (agent, counting key) -> dates so far
+    out: list[Occurrence] = []
+    for i in order:
+        for o in rubric.offences:
+            esc = escalation_of(rubric, o)
+            key = (agents[i], o.id if o.escalation is not None else "*")
+            for k in range(int(counts[o.id][i])):
+                past = seen.setdefault(key, [])
+                past.append(dates[i])
+                count = sum(1 for d in past if (dates[i] - d).days < esc.window_days) if esc else 1
+                pts = esc.points_for(count) if esc else o.points
+                is_doubled = k < int(doubled[o.id][i])
+                pts *= o.multiplier if is_doubled else 1
+                inside = dates[i] in period
+                out.append(Occurrence(agents[i], dates[i], o.id, rids[i], is_doubled, count,
+                                      float(pts) if inside else 0.0, inside))
+    return out
+
+
+def build_ledger(rubric: Rubric, calls: pd.DataFrame, period: Period, label: str = "") -> PeriodLedger:
+    """The ledgers of `period` from counted calls that may reach back before it (those only raise
+    counts); agents are those with a counted call in the period, by 工号."""
+    occ = occurrences(rubric, calls, period)
+    inside = [isinstance(d, dt.date) and d in period for d in calls["date"].tolist()] if len(calls) else []
+    frame = calls[np.asarray(inside, dtype=bool)] if len(calls) else calls
+    agents: dict[str, AgentLedger] = {}
+    for aid, name, team in zip(frame.get("agent_id", pd.Series(dtype=object)).astype(str).tolist(),
+                               frame.get("agent_name", pd.Series(dtype=object)).tolist(),
+                               frame.get("team", pd.Series(dtype=object)).tolist()):
+        a = agents.setdefault(aid, AgentLedger(aid, _text(name), _text(team), 0))
+        a.calls += 1
+    for o in occ:
+        a = agents.get(o.agent_id)
+        if a is None:
+            continue  # an agent without a call in the period has no ledger for it
+        if o.in_period:
+            a.occurrences.append(o)
+        elif _raises_a_count(rubric, o, occ):
+            a.prior += 1
+    return PeriodLedger(rubric, period, label or assessment_period(rubric, period.start)[1],
+                        [agents[k] for k in sorted(agents)])
+
+
+def ledger_for(rubric: Rubric, loaded: Loaded, report: Period) -> PeriodLedger | None:
+    """The ledger a report of `report` shows (None for other rubrics): the assessment period
+    holding the report's last day, up to that day (a week's report on a monthly ledger: the month
+    so far), from the counted calls of `loaded`, reaching back as far as a count may."""
+    if rubric.ledger is None:
+        return None
+    from .analysis import counted_calls  # analysis refers to ledgers; this needs its counting
+
+    whole, label = assessment_period(rubric, report.end)
+    period = Period(whole.start, min(whole.end, report.end))
+    if period != whole:
+        label += f"(截至 {report.end:%m-%d})"
+    sel = loaded.select(Period(period.start - dt.timedelta(days=lookback_days(rubric)), period.end))
+    counted = counted_calls(rubric, sel.calls)[0] if len(sel.calls) else sel.calls
+    return build_ledger(rubric, counted, period, label)
+
+
+def _raises_a_count(rubric: Rubric, before: Occurrence, occ: list[Occurrence]) -> bool:
+    """Whether an occurrence before the period lies within the window of one in it (same count)."""
+    o = next(o for o in rubric.offences if o.id == before.offence_id)
+    esc = escalation_of(rubric, o)
+    if esc is None:
+        return False
+    for x in occ:
+        if x.in_period and x.agent_id == before.agent_id and \
+                (x.offence_id == before.offence_id or o.escalation is None and
+                 escalation_of(rubric, next(p for p in rubric.offences if p.id == x.offence_id)) is esc):
+            if (x.date - before.date).days < esc.window_days:
+                return True
+    return False
+
+
+def _ints(calls: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in calls.columns:
+        return np.zeros(len(calls), int)
+    v = pd.to_numeric(calls[col], errors="coerce").fillna(0).to_numpy(dtype=float)
+    return np.maximum(0, np.floor(v)).astype(int)
+
+
+def _text(v) -> str:
+    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+
+def describe_ledger(rubric: Rubric) -> str:
+    """One line for `rubric show` and notes: "按坐席按月扣分: 基准分 100 …"."""
+    kind = PERIOD_ZH[rubric.ledger.period]
+    text = f"按坐席按{kind}扣分: 每名坐席每{kind}基准分 {fmt_number(rubric.ledger_base)},本{kind}每发生一次扣一次,最低 0 分"
+    if rubric.escalation is not None:
+        e = rubric.escalation
+        text += (f";{e.window_days} 天内第 1…{len(e.points)} 次分别扣 "
+                 f"{'/'.join(fmt_number(p) for p in e.points)} 分,之后每次扣 {fmt_number(e.points[-1])} 分")
+    return text
+
+
+def agent_scores(analysis) -> dict[str, float | None]:
+    """工号 -> the agent's score for a ranking: the ledger's period score on a ledger rubric (an
+    `analysis.Analysis` whose `ledger` is set), else the mean of the agent's final scores."""
+    if getattr(analysis, "ledger", None) is not None:
+        return analysis.ledger.scores()
+    return {str(aid): f.mean_score for (aid, _), f in analysis.by_agent}
+
+
+def with_ledger_columns(table: pd.DataFrame, ledger: PeriodLedger | None, after: str, *,
+                        score: bool = False) -> pd.DataFrame:
+    """A per-agent table (by 工号) with the ledger's 发生次数, 扣分合计 and 扣分明细 (and its 期间得分
+    when `score`) after column `after`."""
+    if ledger is None or table.empty:
+        return table
+    led = ledger.frame().set_index("工号")
+    cols = list(table.columns)
+    at = cols.index(after) + 1
+    out = table.copy()
+    added = (["期间得分"] if score else []) + ["发生次数"] + \
+        (["窗口内此前次数"] if lookback_days(ledger.rubric) else []) + ["扣分合计", "扣分明细"]
+    for k, c in enumerate(added):
+        out.insert(min(at + k, len(out.columns)), c, [led[c].get(str(a), np.nan) for a in out["工号"]])
+    return out
