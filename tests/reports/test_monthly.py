@@ -399,8 +399,12 @@ def test_offence_only_rubric(tmp_path):
     # o01: September 1 occurrence in 2 calls = 50 per 100 calls; October 3 in 4 = 75; +25.
     assert (o01["unit"], o01["previous"], o01["current"], o01["change"]) == ("次/百通", 50, 75, 25)
     assert got[rubric.offences[12].name]["current"] == 25
-    # Scores: 100 − 10 − 5 = 85; 100 − 2 × 10 = 80; 100; 100.
-    assert rep.to_dict()["mean_score"] == approx((85 + 80 + 100 + 100) / 4)
+    # A monthly ledger: no call score, no mean of them; B001's October is 100 − (10 + 5) − 2 × 10
+    # = 65, September 100 − 10 = 90, so 65 (不达标), −25.
+    assert rep.to_dict()["mean_score"] is None
+    (agent,) = rep.to_dict()["agents"]
+    assert (agent["monthly_score"], agent["grade"]) == (65, "不达标")
+    assert (rep.assessment["上月评分"].iat[0], rep.assessment["变化"].iat[0]) == (90, -25)
     out = write_monthly_workbook(rep, tmp_path / "offences.xlsx")
     assert openpyxl.load_workbook(out).sheetnames == SHEETS
 

@@ -163,6 +163,8 @@ def figures(rubric: Rubric, calls: pd.DataFrame | None = None, *,
                                  warning_level(rate), by_class))
     mean_rate = float(np.mean([f.defect_rate for f in items])) if items else 0.0
     a = rubric.analysis
+    if rubric.ledger is not None:
+        return _ledger_figures(rubric, n, scores, items, mean_rate)
 
     def share(mask: np.ndarray) -> float:
         return float(mask.sum() / n) if n else 0.0
@@ -180,6 +182,18 @@ def figures(rubric: Rubric, calls: pd.DataFrame | None = None, *,
         general_defect_rate=share((scores >= a.general[0] - 1e-9) & (scores < a.general[1] - 1e-9)),
         below_80_rate=share(scores < a.general[0] - 1e-9),
         min_score=float(scores.min()) if n else None, max_score=float(scores.max()) if n else None)
+
+
+def _ledger_figures(rubric: Rubric, n: int, scores: np.ndarray, items: list[ItemFigures],
+                    mean_rate: float) -> Figures:
+    """On a ledger rubric a call has no score (the base is the agent's for the period): the score
+    figures (平均分, 最高/最低分, 优良率 and the bands) do not exist, only the 不良 figures (an
+    offence is 不良 on a call where it occurred)."""
+    nan = float("nan")
+    return Figures(n=n, mean_score=None, marks=(rubric.marks.full, rubric.marks.good, rubric.marks.pass_),
+                   scores=scores, rubric=rubric, items=items, mean_defect_rate=mean_rate,
+                   mean_defect_level=warning_level(mean_rate, mean=True), excellent_rate=nan,
+                   slight_defect_rate=nan, general_defect_rate=nan, below_80_rate=nan)
 
 
 FIRST_WEEK_TOPIC = "业务能力"
@@ -334,7 +348,8 @@ class Analysis:
 
 
 def rounded(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 6)
+    """A figure for --json: None when it does not exist (None or NaN)."""
+    return None if x is None or x != x else round(float(x), 6)
 
 
 def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead: str | None = None,

@@ -34,15 +34,10 @@ from .weekly import check_topics
 from .workdays import WorkingDays, working_days
 
 WEEKDAYS_ZH = "一二三四五六日"
-LEVEL_CATEGORY = "类别"
-LEVEL_ITEM = "评分项"
-LEVEL_OFFENCE = "扣分条款"
+LEVEL_CATEGORY, LEVEL_ITEM, LEVEL_OFFENCE = "类别", "评分项", "扣分条款"
 UNIT_PERCENT = "得分率"  # a share of the maximum, 0–1
 UNIT_PER_100 = "次/百通"  # occurrences per 100 calls
-STATUS_OK = "正常"
-STATUS_UNDER = "抽检不足"
-STATUS_OVER = "抽检过多"
-STATUS_BOTH = "抽检不足及过多"
+STATUS_OK, STATUS_UNDER, STATUS_OVER, STATUS_BOTH = "正常", "抽检不足", "抽检过多", "抽检不足及过多"
 STATUS_NONE = "未抽检"  # an agent on the roster without any counted call this month
 DEFAULT_SAMPLING_TARGET = 5  # DOMAIN.md Sampling: 5 calls per agent per working day
 
@@ -217,7 +212,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     psel = source.select(prev_period)
     prev = analyse(rubric, psel.calls, period_label=prev_label, lead=lead, account=psel.account) \
         if len(psel.calls) else None
-    if prev is not None:
+    if prev is not None:  # a ledger rubric's 上月评分: last month's ledger
         prev.ledger = ledger_for(rubric, source, prev_period)
     if prev is None:
         notes.append(f"没有{prev_label}的有效评分记录,环比各列留空")

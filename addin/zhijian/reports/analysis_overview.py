@@ -23,7 +23,11 @@ def write_overview(w: Writer, a: Analysis) -> None:
     ws.freeze_panes(2, 0)
 
     row = _key_figures(s, a, 3)
-    row, dist_rows = _distribution(s, a, row + 1)
+    if r_.ledger is not None:  # no call score, no distribution of it (engine.analysis._ledger_figures)
+        s.text(row + 1, 0, "按坐席按周期扣分: 通话没有自己的得分,不列分数分布与分数段;坐席得分见“坐席考核”", w.note)
+        row, dist_rows = row + 2, None
+    else:
+        row, dist_rows = _distribution(s, a, row + 1)
     row = _items(s, a, row + 1)
     row, pareto_rows = _item_pareto(s, a, row + 1)
     row = _levels(s, row + 1)
@@ -61,7 +65,7 @@ def _key_figures(s: Sheet, a: Analysis, row: int) -> int:
     ]
     for label, value, nf, note in figures:
         s.put(row, 0, label)
-        s.put(row, 1, NONE_TEXT if value is None else value, w.fmt(nf))
+        s.put(row, 1, NONE_TEXT if value is None or value != value else value, w.fmt(nf))
         if note:
             s.text(row, 3, note, w.note)
         row += 1
@@ -189,12 +193,17 @@ def _levels(s: Sheet, row: int) -> int:
     return row
 
 
-def _charts(s: Sheet, chart_row: int, dist_rows: tuple[int, int], pareto_rows: tuple[int, int]) -> None:
+def _charts(s: Sheet, chart_row: int, dist_rows: tuple[int, int] | None, pareto_rows: tuple[int, int]) -> None:
     """六、图表: below the tables, so that the sheet prints at a readable size (fit to one page
-    wide), on a page of their own."""
+    wide), on a page of their own (no 分数分布 without a distribution: ledger rubrics)."""
     ws, wb = s.ws, s.w.wb
     ws.set_h_pagebreaks([chart_row])
     s.text(chart_row, 0, "六、图表", s.w.section)
+    if dist_rows is None:
+        ws.insert_chart(chart_row + 1, 0, pareto_chart(
+            wb, SHEET_OVERVIEW, *pareto_rows, title={"name": "评分项不良柏拉图(80/20)"}, x_axis={"name": "评分项"},
+            y_axis={"name": "不良数"}, gap=50, marker={"type": "circle"}, height=340))
+        return
     first, last = dist_rows
     dist_chart = wb.add_chart({"type": "column"})
     dist_chart.add_series({

@@ -20,6 +20,7 @@ import pandas as pd
 from zhijian.engine.analysis import Analysis, Figures, warning_colour
 
 from .analysis_overview import SHEET_OVERVIEW, write_overview
+from .ledger_sheet import write_ledger_sheet
 from .toolkit import (DATE, INT, NA_TEXT, PCT, SCORE, SIGNED, SIGNED2, SHEET_EXCLUDED, SHEET_SOURCES, Writer,
                       colour_days_table, level_cell, missing, new_workbook, rate_with_level, write_appeals_sheet,
                       write_excluded_sheet, write_provenance, write_sources_sheet)
@@ -51,6 +52,8 @@ def write_analysis_workbook(analysis: Analysis, path: Path, *, findings: list | 
         write_overview(w, analysis)
         _days(w, analysis)
         _breakdown(w, SHEET_TEAMS, ["班组"], [((t,), f) for t, f in analysis.by_team])
+        if analysis.ledger is not None:
+            write_ledger_sheet(w, analysis.ledger)
         _breakdown(w, SHEET_AGENTS, ["工号", "姓名"], [((a, n), f) for (a, n), f in analysis.by_agent])
         _breakdown(w, SHEET_INSPECTORS, ["质检员"], [((i,), f) for i, f in analysis.by_inspector])
         _agent_pareto(w, analysis)
@@ -234,32 +237,55 @@ def _calibration(w: Writer, a: Analysis) -> None:
     s.finish(min_width=10)
 
 
+def _ledger_points(a: Analysis) -> list[float | None]:
+    """Per counted call, what its occurrences cost in the agent's ledger (None: no ledger)."""
+    if a.ledger is None:
+        return [None] * len(a.counted)
+    cost: dict[tuple[str, str], float] = {}
+    for led in a.ledger.agents:
+        for o in led.occurrences:
+            cost[(o.agent_id, o.recording_id)] = cost.get((o.agent_id, o.recording_id), 0.0) + o.points
+    return [cost.get((str(aid), str(rid)), 0.0)
+            for aid, rid in zip(a.counted["agent_id"].tolist(), a.counted["recording_id"].tolist())]
+
+
 # --- 6. 明细 ------------------------------------------------------------------------------------
 
 def _detail(w: Writer, a: Analysis) -> None:
     """明细: one row per counted call. Written column by column with XlsxWriter's typed calls
-    (a month has ~30,000 rows: the generic per-cell path was most of the report's time)."""
+    (a month has ~30,000 rows: the generic per-cell path was most of the report's time). Offences
+    show their occurrences on the call; on a ledger rubric a call has no score of its own: its
+    本通扣分 is what its occurrences cost in the agent's period ledger (escalated, doubled)."""
     s = w.sheet(SHEET_DETAIL)
     ws = s.ws
     items = [it.name for it in a.rubric.items]
+    offences = [(f"{o.name}(次)", f"offence:{o.id}") for o in a.rubric.offences]
+    tail = ["本通扣分", "备注"] if a.rubric.ledger is not None else \
+        ["致命性错误", "差错扣分", "整通得分", "最终得分", "等级", "备注"]
     head = ["文件", "工作表", "行", "日期", "质检员", "工号", "姓名", "班组", "录音编号", *items,
-            "致命性错误", "差错扣分", "整通得分", "最终得分", "等级", "备注"]
+            *[h for h, _ in offences], *tail]
     s.headers(0, 0, head)
     ws.freeze_panes(1, 0)
     calls = a.counted
     n = 0 if calls is None else len(calls)
     if n:
+        at = {h: k for k, h in enumerate(head)}
         names = {f: Path(str(f)).name for f in set(calls["file"].tolist())}
         text_cols = [(0, [names[f] for f in calls["file"].tolist()]), (1, calls["sheet"].tolist())]
         text_cols += [(c, calls[k].tolist()) for c, k in enumerate(
             ("inspector", "agent_id", "agent_name", "team", "recording_id"), start=4)]
-        c0 = 9 + len(items)
-        text_cols += [(c0 + 4, calls["grade"].tolist()), (c0 + 5, calls["remarks"].tolist())]
+        text_cols += ([(at["等级"], calls["grade"].tolist())] if "等级" in at else []) + \
+            [(at["备注"], calls["remarks"].tolist())]
         num_cols = [(2, calls["row"].tolist(), w.fmt(INT))]
-        num_cols += [(c0, calls["fatal_errors"].tolist(), w.fmt("0.##")),
-                     (c0 + 1, calls["error_deduction"].tolist(), w.fmt("0.##")),
-                     (c0 + 2, calls["call_score"].tolist(), w.fmt(SCORE)),
-                     (c0 + 3, calls["final_score"].tolist(), w.fmt(SCORE))]
+        num_cols += [(at[h], pd.to_numeric(calls[k], errors="coerce").fillna(0).tolist() if k in calls
+                      else [0] * n, w.fmt(INT)) for h, k in offences]
+        if "本通扣分" in at:
+            num_cols.append((at["本通扣分"], _ledger_points(a), w.fmt("0.##")))
+        else:
+            num_cols += [(at["致命性错误"], calls["fatal_errors"].tolist(), w.fmt("0.##")),
+                         (at["差错扣分"], calls["error_deduction"].tolist(), w.fmt("0.##")),
+                         (at["整通得分"], calls["call_score"].tolist(), w.fmt(SCORE)),
+                         (at["最终得分"], calls["final_score"].tolist(), w.fmt(SCORE))]
         for c, values in text_cols:
             for r, v in enumerate(values, start=1):
                 if not missing(v) and v != "":

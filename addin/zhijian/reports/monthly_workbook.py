@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.monthly import (LEVEL_ITEM, LEVEL_OFFENCE, STATUS_OK, STATUS_OVER, STATUS_UNDER, UNIT_PER_100,
                                     MonthlyReport)
 
@@ -125,15 +126,17 @@ def _scores(s: Sheet, rep: MonthlyReport) -> None:
 # --- 质检考核统计表 -------------------------------------------------------------------------------
 
 def _assessment(s: Sheet, rep: MonthlyReport) -> None:
+    how = f"月度评分 = {describe_ledger(rep.rubric)}(扣分合计照实显示)" if rep.rubric.ledger is not None \
+        else "月度评分 = 本月各通最终得分的平均值(申诉改判的录音按改判后的分数)"
     sheet_title(s, f"质检考核统计表 {rep.label}",
-                "月度评分 = 本月各通最终得分的平均值(申诉改判的录音按改判后的分数);差错扣分为本月合计;"
-                "致命性错误为本月起数;等级按评分标准;排名按月度评分(同分同名次)")
+                f"{how};差错扣分为本月合计;致命性错误为本月起数;等级按评分标准;排名按月度评分(同分同名次)")
     df = rep.assessment
     s.ws.freeze_panes(HEADER_ROW + 1, 3)
     s.ws.set_row(HEADER_ROW, 32)
     fmts = {"排名": INT, "通数": INT, "月度评分": SCORE, "差错扣分": "0.##", "差错通数": INT, "致命性错误": INT,
             "申诉改判通数": INT,
-            "上月评分": SCORE, "变化": SIGNED, "等级": s.w.centred, "班组": s.w.centred}
+            "上月评分": SCORE, "变化": SIGNED, "等级": s.w.centred, "班组": s.w.centred,
+            "发生次数": INT, "窗口内此前次数": INT, "扣分合计": "0.##"}
     if df.empty:
         s.headers(HEADER_ROW, 0, [str(c) for c in df.columns])
         empty(s, HEADER_ROW + 1)

@@ -8,6 +8,7 @@ import math
 
 import xlsxwriter
 
+from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.engine.scale import describe_scaling
 
@@ -121,6 +122,9 @@ def _notes_heading(notes: _NotesSheet, rubric: Rubric) -> None:
     if rubric.categories:
         raw = sum(c.max_points for c in rubric.categories)
         notes.info("计分方式", describe_scaling(rubric.scale, raw, rubric.full_marks))
+    elif rubric.ledger is not None:
+        notes.info("计分方式", describe_ledger(rubric) + "。本表“最终得分”列只是本通各条款按首次分值扣后的余额,"
+                   "供核对录入;坐席的期间得分(升级、加倍后)见汇总分析的“坐席考核”与质检月报的质检考核统计表")
     else:
         notes.info("计分方式", f"基准分 {fmt_number(rubric.start_score)},考核条款每发生一次扣相应分值")
 
