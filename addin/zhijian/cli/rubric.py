@@ -88,10 +88,18 @@ def rubric_show(name, as_json):
         console.print(t)
         console.print(describe_scaling(r.scale, sum(c.max_points for c in r.categories), r.full_marks))
     if r.offences:
+        from zhijian.engine.ledger import describe_ledger
+        from zhijian.engine.ledger_model import escalation_of
+
         t = Table("编号", "扣分条款", "每次扣分", "加倍情形", title=f"扣分条款(基准分 {r.start_score:g})")
         for o in r.offences:
-            t.add_row(o.id, o.name, f"{o.points:g}", o.doubled_when or "")
+            esc = escalation_of(r, o)
+            pts = f"{o.points:g}" if esc is None else \
+                f"{esc.window_days} 天内第 1…{len(esc.points)} 次 {'/'.join(f'{p:g}' for p in esc.points)},之后每次 {esc.points[-1]:g}"
+            t.add_row(o.id, o.name, pts, o.doubled_when or "")
         console.print(t)
+        if r.ledger is not None:
+            console.print(describe_ledger(r))
     rules = Table("类型", "规则", "作用于", "分值", "加分可否超出满分", title="加分、减分、清零")
     for b in r.bonuses:
         rules.add_row("加分", b.name, b.item, f"+{b.points:g}", LIFT_WORDS[b.lift])

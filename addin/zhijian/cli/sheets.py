@@ -164,9 +164,18 @@ def score(inputs, rubric_name, write, as_json):
                 "findings": [f.to_dict() for f in by_row.get((c.file, c.sheet, c.row), [])]}
                for c in calls.itertuples()]
         data = {"calls": out, "summary": {"calls": len(out), "invalid": invalid}}
+        if r.ledger is not None:  # a call has no score of its own: its offences; the agents' ledgers
+            from zhijian.engine.ledger import call_offences, ledgers_of
+
+            for rec, c in zip(out, calls.to_dict("records")):
+                rec["final_score"], rec["offences"] = None, call_offences(r, c)
+            data["ledgers"] = [led.to_dict() for led in ledgers_of(r, calls[calls["scorable"].astype(bool)])]
         if write:
             data["written"] = written
         print_json(data)
+        sys.exit(1 if invalid else 0)
+    if r.ledger is not None:
+        _print_ledger_scores(r, calls, by_row)
         sys.exit(1 if invalid else 0)
     t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "整通得分", "差错扣分", "最终得分", "等级",
               title=f"《{r.name}》计分结果")
@@ -194,6 +203,32 @@ def score(inputs, rubric_name, write, as_json):
         console.print(f"已写出计分副本: {w}")
     sys.exit(1 if invalid else 0)
 
+
+
+def _print_ledger_scores(r, calls, by_row) -> None:
+    """`zhijian score` on a ledger rubric: each call's offences (a call has no score of its own),
+    then each agent's ledger for every assessment period the calls fall in."""
+    from zhijian.engine.ledger import call_offences, describe_ledger, ledgers_of
+
+    t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "扣分条款", title=f"《{r.name}》各通扣分条款")
+    for c in calls.head(50).to_dict("records"):
+        shown = call_offences(r, c) or "无" if c["scorable"] else styled("无法计分", "red")
+        t.add_row(Path(c["file"]).name, str(c["row"]), c["recording_id"], c["agent_id"], c["inspector"],
+                  str(c["date"] or ""), shown)
+    console.print(t)
+    if len(calls) > 50:
+        console.print(f"……共 {len(calls)} 通,只显示前 50 通(完整结果请用 --json)")
+    console.print(describe_ledger(r))
+    for led in ledgers_of(r, calls[calls["scorable"].astype(bool)] if len(calls) else calls):
+        lt = Table("工号", "姓名", "通数", "发生次数", "扣分合计", "期间得分", "等级", title=f"坐席考核 {led.label}")
+        for rec in led.frame().to_dict("records"):
+            lt.add_row(rec["工号"], rec["姓名"], str(rec["通数"]), str(rec["发生次数"]), f"{rec['扣分合计']:g}",
+                       f"{rec['期间得分']:g}", rec["等级"])
+        console.print(lt)
+    bad = calls[~calls["scorable"].astype(bool)] if len(calls) else calls
+    for c in bad.head(20).itertuples():
+        words = ";".join(f.message for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error")
+        console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {words}", style="red")
 
 
 @click.command()

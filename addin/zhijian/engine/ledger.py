@@ -256,3 +256,22 @@ def with_ledger_columns(table: pd.DataFrame, ledger: PeriodLedger | None, after:
     for k, c in enumerate(added):
         out.insert(min(at + k, len(out.columns)), c, [led[c].get(str(a), np.nan) for a in out["工号"]])
     return out
+
+
+def ledgers_of(rubric: Rubric, calls: pd.DataFrame) -> list[PeriodLedger]:
+    """The ledger of every assessment period the calls' dates fall in, each counting the calls
+    before it (`zhijian score`: the calls of the files given, as they are)."""
+    dates = sorted({d for d in calls["date"].tolist() if isinstance(d, dt.date)}) if len(calls) else []
+    periods = sorted({assessment_period(rubric, d) for d in dates}, key=lambda p: p[0].start)
+    return [build_ledger(rubric, calls, p, label) for p, label in periods]
+
+
+def call_offences(rubric: Rubric, call: dict) -> str:
+    """A call's offences as its row shows them: "提前挂机或与邻座交谈×2(加倍 1)、…" ("" without)."""
+    out = []
+    for o in rubric.offences:
+        n = int(_ints(pd.DataFrame([call]), offence_col(o.id))[0])
+        m = min(n, int(_ints(pd.DataFrame([call]), complaint_col(o.id))[0])) if o.doubled_when else 0
+        if n:
+            out.append(f"{o.name}×{n}" + (f"(加倍 {m})" if m else ""))
+    return "、".join(out)
