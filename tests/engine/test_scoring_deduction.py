@@ -7,7 +7,12 @@ The rules, from the rubric file:
     o08 提前挂机或与邻座交谈 (造成客户不满或引起投诉), o09 骚扰电话… (情况严重),
     o10 表扬弄虚作假 (情况严重), o17 没有及时录单或漏单 (影响后续业务流程及客户争议).
   Complaints beyond the occurrence count are ignored; complaints on other 条款 are not doubled.
-  The call score never goes below 0. grades: 优秀 ≥ 95, 良好 ≥ 90, 达标 ≥ 80, 不达标 < 80.
+  grades: 优秀 ≥ 95, 良好 ≥ 90, 达标 ≥ 80, 不达标 < 80.
+
+The rubric is a per-agent monthly ledger (`ledger: {base: 100, period: month}`): the tests of
+`score_call` below are what one call's offences cost (base − that call's points, never below 0,
+the 评分表's own 最终得分 column); the agent's score is the month's ledger, base − every
+occurrence of the month (the last test here; tests/engine/test_ledger.py for the rest).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from zhijian.files.rubrics import load_rubric
-from zhijian.engine.scoring import CallRecord, score_call
+from zhijian.engine.scoring import CallRecord, records_frame, score_call, score_frame
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +124,21 @@ def test_error_deduction_and_fatal_errors_ignored(rubric):
     s = score_call(rubric, call({"o13": 1}, error_deduction=7, fatal_errors=2))
     assert s.final_score == 95
     assert s.error_deduction == 0 and s.fatal_errors == 0
+
+
+def test_the_agents_score_is_the_months_ledger_not_the_mean_of_its_calls(rubric):
+    import datetime as dt
+
+    from zhijian.engine.ledger import build_ledger
+    from zhijian.engine.periods import parse_period
+
+    records = [call() for _ in range(10)]
+    records[2], records[5] = call({"o01": 1}), call({"o08": 1}, {"o08": 1})
+    calls = records_frame(rubric, records).assign(
+        agent_id="B001", agent_name="李四", team="一组", recording_id=[f"R{k}" for k in range(10)],
+        date=[dt.date(2026, 10, 1 + k) for k in range(10)])
+    # Per call: 90 and 100 − 2 × 6 = 88, the rest 100: their mean (90 + 88 + 800) / 10 = 97.8 (优秀)
+    assert score_frame(rubric, calls)["final_score"].mean() == pytest.approx(97.8)
+    # The agent's month: 100 − 10 − 12 = 78 (不达标)
+    led = build_ledger(rubric, calls, parse_period("2026-10"))
+    assert led.scores() == {"B001": 78} and led.frame()["等级"].tolist() == ["不达标"]
