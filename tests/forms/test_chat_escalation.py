@@ -44,18 +44,21 @@ ROWS = [("S01", dt.date(2026, 9, 20), "K01", "小陈", None, None, 1, None),
         ("S08", dt.date(2026, 10, 9), "K04", "小吴", None, None, None, None)]
 
 
-@pytest.fixture(scope="module")
-def export(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("chat") / "会话质检导出.xlsx"
+def write_export(path: Path, rows) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "质检记录"
     ws.append(HEADERS)
-    for rid, day, agent, name, rude, complaint, off_topic, late in ROWS:
+    for rid, day, agent, name, rude, complaint, off_topic, late in rows:
         ws.append([rid, day, agent, name, "质检A", rude, complaint, off_topic, late, None])
-    ws.append(["S09", dt.date(2026, 10, 9), "K04", "小吴", "质检A", None, None, None, None, None])
     wb.save(path)
     return path
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory) -> Path:
+    clean = ("S09", dt.date(2026, 10, 9), "K04", "小吴", None, None, None, None)
+    return write_export(tmp_path_factory.mktemp("chat") / "会话质检导出.xlsx", [*ROWS, clean])
 
 
 def test_october_counts_septembers_offence_and_takes_off_only_octobers(export):
@@ -72,6 +75,15 @@ def test_october_counts_septembers_offence_and_takes_off_only_octobers(export):
     assert got.loc["K04", "排名"] == 1 and got.loc["K02", "排名"] == 2 and got.loc["K01", "排名"] == 3
     k01 = got.loc["K01", "扣分明细"]
     assert k01 == "10-08 超时未回复(第2次) −30、10-21 服务态度差(第3次,加倍) −80"
+
+
+def test_the_earlier_offence_counts_from_the_previous_months_inputs_too(tmp_path):
+    october = write_export(tmp_path / "10月.xlsx", [r for r in ROWS if r[1].month == 10])
+    earlier = write_export(tmp_path / "此前.xlsx", [r for r in ROWS if r[1].month < 10])
+    rep = monthly_report(RUBRIC, [str(october)], month="2026-10", previous=[str(earlier)]).report
+    got = rep.assessment.set_index("工号")
+    # K01 as above: 30 + 80 off 100 → 0, September's offence raising the counts; 上月 80
+    assert got.loc["K01", ["月度评分", "窗口内此前次数", "扣分合计", "上月评分"]].tolist() == [0, 1, 110, 80]
 
 
 def test_zhijian_score_shows_each_sessions_offences_and_the_agents_ledgers(export):

@@ -179,10 +179,12 @@ def build_ledger(rubric: Rubric, calls: pd.DataFrame, period: Period, label: str
                         [agents[k] for k in sorted(agents)])
 
 
-def ledger_for(rubric: Rubric, loaded: Loaded, report: Period) -> PeriodLedger | None:
+def ledger_for(rubric: Rubric, loaded: Loaded, report: Period, *,
+               history: Loaded | None = None) -> PeriodLedger | None:
     """The ledger a report of `report` shows (None for other rubrics): the assessment period
     holding the report's last day, up to that day (a week's report on a monthly ledger: the month
-    so far), from the counted calls of `loaded`, reaching back as far as a count may."""
+    so far), from the counted calls of `loaded`, reaching back as far as a count may (into
+    `history` too: the calls of earlier inputs, e.g. the 月报's --previous, before the period)."""
     if rubric.ledger is None:
         return None
     from .analysis import counted_calls  # analysis refers to ledgers; this needs its counting
@@ -191,8 +193,12 @@ def ledger_for(rubric: Rubric, loaded: Loaded, report: Period) -> PeriodLedger |
     period = Period(whole.start, min(whole.end, report.end))
     if period != whole:
         label += f"(截至 {report.end:%m-%d})"
-    sel = loaded.select(Period(period.start - dt.timedelta(days=lookback_days(rubric)), period.end))
-    counted = counted_calls(rubric, sel.calls)[0] if len(sel.calls) else sel.calls
+    back = period.start - dt.timedelta(days=lookback_days(rubric))
+    calls = loaded.select(Period(back, period.end)).calls
+    if history is not None and back < period.start:
+        earlier = history.select(Period(back, period.start - dt.timedelta(days=1))).calls
+        calls = pd.concat([earlier, calls], ignore_index=True) if len(earlier) else calls
+    counted = counted_calls(rubric, calls)[0] if len(calls) else calls
     return build_ledger(rubric, counted, period, label)
 
 

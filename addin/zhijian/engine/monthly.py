@@ -203,7 +203,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     sel = loaded.select(month)
     valid = sel.calls
     analysis = analyse(rubric, valid, period_label=label, lead=lead, account=sel.account)
-    analysis.ledger = ledger_for(rubric, loaded, month)
+    analysis.ledger = ledger_for(rubric, loaded, month, history=previous)
 
     notes: list[str] = []
     prev_period = previous_month(month)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .analysis import Analysis, analyse, rounded
+from .ledger import agent_scores, ledger_for
 from .loaded import Loaded
 from .monthly import category_shares
 from .periods import Period, months_of, period_of
@@ -116,7 +117,7 @@ def month_dict(m: Month) -> dict[str, Any]:
     """A month's figures: exactly `consolidate --period month --json` of that month (the same
     `Analysis.to_dict`), with the month and each agent's 月度评分."""
     return {"month": m.key, **m.analysis.to_dict(),
-            "agents": {aid: rounded(f.mean_score) for (aid, _), f in m.analysis.by_agent}}
+            "agents": {aid: rounded(score) for aid, score in agent_scores(m.analysis).items()}}
 
 
 def _num(v: Any) -> float | None:
@@ -156,6 +157,7 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         _, month_label = period_of("month", mp.start)
         months.append(Month(mp, month_label, analyse(rubric, sel.calls, period_label=month_label, lead=lead,
                                                      account=sel.account, inspectors=False)))
+        months[-1].analysis.ledger = ledger_for(rubric, loaded, mp)  # a ledger rubric's 月度评分
     # The period's calls: those of its months, in the order read, every row read accounted for.
     sel = loaded.select(period)
     overall = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account, inspectors=False)
@@ -188,8 +190,11 @@ def _month_keys(loaded: Loaded, period: Period) -> np.ndarray:
 
 def _agent_month_scores(months: list[Month], min_calls: int) -> dict[str, dict[str, tuple[float, bool]]]:
     """month key -> agent id -> (月度评分, whether it counts: at least `min_calls` counted calls)."""
-    return {m.key: {aid: (f.mean_score, f.n >= min_calls) for (aid, _), f in m.analysis.by_agent}
-            for m in months}
+    out = {}
+    for m in months:
+        now = agent_scores(m.analysis)  # the mean of the calls, or a ledger rubric's month score
+        out[m.key] = {aid: (now[str(aid)], f.n >= min_calls) for (aid, _), f in m.analysis.by_agent}
+    return out
 
 
 def _column_sums(analysis: Analysis, column: str) -> dict[str, float]:

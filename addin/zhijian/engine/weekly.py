@@ -258,6 +258,7 @@ def _teams(a: Analysis) -> dict[str, str]:
 def _agent_scores(rubric: Rubric, a: Analysis, groups: _Groups, days: list[dt.date]) -> pd.DataFrame:
     per_day = groups.by(["agent_id", "date"])
     teams = _teams(a)
+    ledger_scores = a.ledger.scores() if a.ledger is not None else {}
     rows = []
     for (aid, name), f in a.by_agent:
         row = {"工号": str(aid), "姓名": name, "班组": teams.get(str(aid), ""), "通数": f.n,
@@ -268,7 +269,7 @@ def _agent_scores(rubric: Rubric, a: Analysis, groups: _Groups, days: list[dt.da
             row[day_label(d)] = g.mean_score if g is not None else np.nan
         if a.ledger is not None:  # no call score: the agent's period score so far, and its grade
             row.update({k: np.nan for k in row if k in ("周平均分", "最低分") or k not in AGENT_SCORE_COLUMNS})
-            row["等级"] = rubric.grade_for(a.ledger.scores()[str(aid)])
+            row["等级"] = rubric.grade_for(ledger_scores[str(aid)])
         rows.append(row)
     table = pd.DataFrame(rows, columns=[*AGENT_SCORE_COLUMNS, *[day_label(d) for d in days]])
     return with_ledger_columns(table, a.ledger, "通数", score=True)
