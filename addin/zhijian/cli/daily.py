@@ -67,8 +67,8 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
     console.print(f"《{r.name}》质检日志 {rep.label}: 有效评分 {o.n} 通,因错误排除 {rep.analysis.excluded_rows} 行")
     print_account(rep.analysis.account)
     if o.n:
-        console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},"
-                      f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})")
+        from zhijian.engine.ledger import score_line
+        console.print(f"  {score_line(rep.analysis)}")
     counts = ",".join(f"{k} {n}" for k, n in result.register.counts().items() if n)
     vouchers = f"(扣分凭单 {len(result.register.vouchers)} 张: {counts})" if rep.serious else ""
     console.print(f"  严重问题 {len(rep.serious)} 通{vouchers}")

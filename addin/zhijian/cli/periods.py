@@ -101,8 +101,8 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     console.print(f"《{r.name}》{rep.word}质检考核表 {rep.label}({source}): 有效评分 {o.n} 通,"
                   f"坐席 {len(rep.agents)} 人,考核月份 {'、'.join(rep.assessed) or '无'}")
     if o.n:
-        console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},"
-                      f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})")
+        from zhijian.engine.ledger import score_line
+        console.print(f"  {score_line(rep.overall)}")
     console.print("  服务之星候选: " + ("、".join(f"{a}{n}" for a, n in zip(rep.stars["工号"], rep.stars["姓名"]))
                                        or "无"))
     console.print("  岗位调整候选: " + ("、".join(f"{a}{n}" for a, n in zip(rep.adjustments["工号"],

@@ -63,10 +63,14 @@ def consolidate(inputs, rubric_name, period_kind, day, lead, roster, appeals, wi
     console.print(f"《{r.name}》服务质量分析表 {a.period_label}: 读取 {len(result.files)} 个文件")
     console.print(f"  有效评分 {o.n} 通;校正录音 {len(a.calibration.benchmark_calls)} 条")
     print_account(a.account)
-    console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},轻微不良 {o.slight_defect_rate:.1%},"
-                  f"一般不良 {o.general_defect_rate:.1%},80分以下 {o.below_80_rate:.1%}")
-    console.print(f"  平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level});"
-                  f"不良比率最高的服务能力项: {'、'.join(a.topics) or '无'}")
+    if o.mean_score is None:  # a ledger rubric: the agents' period scores
+        from zhijian.engine.ledger import score_line
+        console.print(f"  {score_line(a)};不良比率最高的服务能力项: {'、'.join(a.topics) or '无'}")
+    else:
+        console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},轻微不良 {o.slight_defect_rate:.1%},"
+                      f"一般不良 {o.general_defect_rate:.1%},80分以下 {o.below_80_rate:.1%}")
+        console.print(f"  平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level});"
+                      f"不良比率最高的服务能力项: {'、'.join(a.topics) or '无'}")
     if result.findings:
         console.print(f"  {len(result.findings)} 个校验问题,详见输出的“排除与重复”工作表", style="yellow")
     print_appeals(result.appeals)
@@ -118,8 +122,8 @@ def weekly(inputs, rubric_name, week, lead, quota, roster, topics, project_start
     d = rep.to_dict()
     console.print(f"《{r.name}》质检周报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
     print_account(rep.analysis.account)
-    console.print(f"  平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
-                  f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})")
+    from zhijian.engine.ledger import score_line
+    console.print(f"  {score_line(rep.analysis)}")
     console.print(f"  本周质检主题: {'、'.join(d['topics_this_week']) or '无'}({d['topics_basis']});"
                   f"下周建议: {'、'.join(d['topics_next_week']) or '无'}")
     print_appeals(result.appeals)
@@ -172,8 +176,8 @@ def monthly(inputs, rubric_name, month, previous, lead, target, plans, roster, t
         return
     console.print(f"《{r.name}》质检月报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
     print_account(result.report.analysis.account)
-    console.print(f"  平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
-                  f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})")
+    from zhijian.engine.ledger import score_line
+    console.print(f"  {score_line(result.report.analysis)}")
     status = {}
     for a in d["sampling"]:
         status[a["status"]] = status.get(a["status"], 0) + 1

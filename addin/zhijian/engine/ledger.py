@@ -281,3 +281,19 @@ def call_offences(rubric: Rubric, call: dict) -> str:
         if n:
             out.append(f"{o.name}×{n}" + (f"(加倍 {m})" if m else ""))
     return "、".join(out)
+
+
+def score_line(analysis) -> str:
+    """The one-line summary the doors print after a report: "平均分 96.4,优良率 80.0%,平均不良比率 …";
+    on a ledger rubric the agents' period scores instead (a call has no score to average)."""
+    o = analysis.overall
+    defects = f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})"
+    led = getattr(analysis, "ledger", None)
+    if led is not None and led.agents:
+        scores = list(led.scores().values())
+        low = sum(1 for s in scores if s < led.rubric.marks.pass_ - 1e-9)
+        return (f"坐席考核 {led.label}: {len(scores)} 人,期间得分平均 {sum(scores) / len(scores):.1f}、"
+                f"最低 {min(scores):g},低于最低允许 {fmt_number(led.rubric.marks.pass_)} 分 {low} 人;{defects}")
+    if o.mean_score is None:
+        return f"按坐席按周期扣分,通话没有得分;{defects}"
+    return f"平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},{defects}"

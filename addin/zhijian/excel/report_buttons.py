@@ -82,8 +82,8 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
     lines = [f"《{rubric.name}》服务质量分析表 {a.period_label}: 读取 {len(result.files)} 个文件,"
              f"有效评分 {o.n} 通。", *account_lines(a.account)]
     if o.n:
-        lines.append(f"平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},"
-                     f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})。")
+        from zhijian.engine.ledger import score_line
+        lines.append(f"{score_line(a)}。")
     if result.findings:
         lines.append(f"{len(result.findings)} 个校验问题,详见“排除与重复”工作表。")
     lines.append(f"已写出: {out}")
@@ -162,8 +162,8 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
     lines = [f"《{rubric.name}》质检{what} {d.get('label', key)}: 读取 {len(result.files)} 个文件,"
              f"有效评分 {d.get('n', 0)} 通。", *account_lines(result.report.analysis.account)]
     if d.get("n"):
-        lines.append(f"平均分 {d['mean_score']:.1f},优良率 {d['excellent_rate']:.1%},"
-                     f"平均不良比率 {d['mean_defect_rate']:.1%}({d['mean_defect_level']})。")
+        from zhijian.engine.ledger import score_line
+        lines.append(f"{score_line(result.report.analysis)}。")
     lines.append(f"已写出: {out}")
     message = "\n".join(lines)
     port.status(None)
