@@ -8,7 +8,8 @@ rules in `rules`), periods (`periods`), the loaded calls of some inputs (`loaded
 of every row read (`accounting`), the roster (`roster`), appeals rules (`appeals`), the
 服务质量分析表 (`analysis`) with calibration (`calibration`), the weekly and monthly figures
 (`weekly`, `monthly`), the quarterly and yearly assessment (`period_review`), the lead's day
-(`daily`: the 质检日志's figures and lists), serious problems
+(`daily`: the 质检日志's figures and lists), per-agent-per-period ledgers (`ledger`, its rubric
+keys in `ledger_model`: the base is the agent's for the month, offences escalate), serious problems
 (`serious`) and their vouchers (`penalties`: 扣分凭单, 扣罚登记表), working days (`workdays`),
 masking of text (`masking`), and the 抽检计划: call lists and rosters over grids (`calllist`), the
 sampling rule (`sampling`, with `rounding`) and the check of what was scored against the plans (`plan_check`).
