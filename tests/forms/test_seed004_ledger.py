@@ -65,7 +65,17 @@ def test_consolidate_gives_each_agent_base_less_the_months_occurrences(book, tmp
     item = {f.item: f for f in a.overall.items}["命令语气或不耐烦"]
     assert (item.defect_count, item.defect_rate) == (1, pytest.approx(1 / 13))
     out = write_consolidation(result, tmp_path / "汇总.xlsx")
-    ws = openpyxl.load_workbook(out)["坐席考核"]
+    wb = openpyxl.load_workbook(out)
+    detail = [[c.value for c in r] for r in wb["明细"].iter_rows()]
+    head = detail[0]
+    assert "最终得分" not in head and "等级" not in head  # a call has no score of its own
+    by_rid = {r[head.index("录音编号")]: r for r in detail[1:]}
+    # L06: 条款 8 once, doubled: 12 of B001's ledger; W2: 条款 10 twice, both doubled: 40
+    assert by_rid["L06"][head.index("提前挂机或与邻座交谈(次)")] == 1 and by_rid["L06"][head.index("本通扣分")] == 12
+    assert by_rid["W2"][head.index("本通扣分")] == 40 and by_rid["L01"][head.index("本通扣分")] == 0
+    overview = {r[0].value: r[1].value for r in wb["服务质量分析表"].iter_rows() if r[0].value}
+    assert overview["平均分"] == "—" and overview["优良率"] == "—" and overview["有效通数"] == 13
+    ws = wb["坐席考核"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5, max_row=6)]
     head = [c.value for c in ws[4]]
     assert [(r[head.index("工号")], r[head.index("期间得分")], r[head.index("排名")]) for r in rows] == [

@@ -138,7 +138,8 @@ def occurrences(rubric: Rubric, calls: pd.DataFrame, period: Period) -> list[Occ
                else np.zeros(len(calls), int) for o in rubric.offences}
     seen: dict[tuple[str, str], list[dt.date]] = {}  # (agent, counting key) -> dates so far
     out: list[Occurrence] = []
-    for i in order:
+    any_offence = np.sum([counts[o.id] for o in rubric.offences], axis=0) > 0
+    for i in (i for i in order if any_offence[i]):  # most calls have none
         for o in rubric.offences:
             esc = escalation_of(rubric, o)
             key = (agents[i], o.id if o.escalation is not None else "*")

@@ -212,7 +212,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     psel = source.select(prev_period)
     prev = analyse(rubric, psel.calls, period_label=prev_label, lead=lead, account=psel.account) \
         if len(psel.calls) else None
-    if prev is not None:  # a ledger rubric's 上月评分: last month's ledger
+    if prev is not None:  # a ledger rubric's 上月评分 is last month's ledger
         prev.ledger = ledger_for(rubric, source, prev_period)
     if prev is None:
         notes.append(f"没有{prev_label}的有效评分记录,环比各列留空")
@@ -335,8 +335,7 @@ def _assessment(rubric: Rubric, a: Analysis, prev: Analysis | None) -> pd.DataFr
     changed = counted["appeal_changed"].fillna(False).to_numpy(dtype=bool) \
         if "appeal_changed" in counted else np.zeros(len(counted), dtype=bool)
     by_id = _group_positions(counted["agent_id"].tolist())
-    # The agent's score: the mean of its calls, or on a ledger rubric its period score (`ledger`).
-    now, before = agent_scores(a), agent_scores(prev) if prev is not None else {}
+    now, before = agent_scores(a), agent_scores(prev) if prev is not None else {}  # ledger-aware
     rows = []
     for (aid, name), f in a.by_agent:
         pos, score = by_id[aid], now[str(aid)]
