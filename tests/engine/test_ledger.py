@@ -84,6 +84,15 @@ def test_escalation_counts_the_previous_months_within_90_days_but_takes_off_only
     assert [o.points for o in sep.occurrences] == [30] and sep.prior == 1
 
 
+def test_the_window_holds_the_days_fewer_than_window_days_before():
+    r = parse_rubric(ESCALATING)
+    # 10-20 − 89 days = 07-23 (counts: the 2nd, 30); 10-20 − 90 days = 07-22 (does not)
+    for day, points in ((dt.date(2026, 7, 23), 30), (dt.date(2026, 7, 22), 20)):
+        (a,) = build_ledger(r, calls(("F1", day, {"v2": 1}, {}), ("F1", dt.date(2026, 10, 20), {"v1": 1}, {})),
+                            OCT).agents
+        assert ([o.points for o in a.occurrences], a.prior) == ([points], 1 if points == 30 else 0)
+
+
 def test_an_offences_own_escalation_counts_that_offence_only():
     text = ESCALATING.replace("escalation: {window_days: 90, points: [20, 30, 40, 50]}\n", "").replace(
         "{id: v2, name: 泄露隐私, points: 20}",

@@ -49,6 +49,8 @@ class Occurrence:
     count: int  # the agent's count within the escalation window, this one included (1 without)
     points: float
     in_period: bool
+    counted_with: str = ""  # what its count counts: the offence's id (its own escalation) or "*"
+    window_days: int = 0  # its escalation's window (0: fixed points)
 
     def describe(self, rubric: Rubric) -> str:
         """"10-08 提前挂机(第2次,加倍) −12"."""
@@ -152,7 +154,8 @@ def occurrences(rubric: Rubric, calls: pd.DataFrame, period: Period) -> list[Occ
                 pts *= o.multiplier if is_doubled else 1
                 inside = dates[i] in period
                 out.append(Occurrence(agents[i], dates[i], o.id, rids[i], is_doubled, count,
-                                      float(pts) if inside else 0.0, inside))
+                                      float(pts) if inside else 0.0, inside, key[1],
+                                      esc.window_days if esc else 0))
     return out
 
 
@@ -174,7 +177,7 @@ def build_ledger(rubric: Rubric, calls: pd.DataFrame, period: Period, label: str
             continue  # an agent without a call in the period has no ledger for it
         if o.in_period:
             a.occurrences.append(o)
-        elif _raises_a_count(rubric, o, occ):
+        elif _raises_a_count(o, occ):
             a.prior += 1
     return PeriodLedger(rubric, period, label or assessment_period(rubric, period.start)[1],
                         [agents[k] for k in sorted(agents)])
@@ -203,19 +206,12 @@ def ledger_for(rubric: Rubric, loaded: Loaded, report: Period, *,
     return build_ledger(rubric, counted, period, label)
 
 
-def _raises_a_count(rubric: Rubric, before: Occurrence, occ: list[Occurrence]) -> bool:
-    """Whether an occurrence before the period lies within the window of one in it (same count)."""
-    o = next(o for o in rubric.offences if o.id == before.offence_id)
-    esc = escalation_of(rubric, o)
-    if esc is None:
-        return False
-    for x in occ:
-        if x.in_period and x.agent_id == before.agent_id and \
-                (x.offence_id == before.offence_id or o.escalation is None and
-                 escalation_of(rubric, next(p for p in rubric.offences if p.id == x.offence_id)) is esc):
-            if (x.date - before.date).days < esc.window_days:
-                return True
-    return False
+def _raises_a_count(before: Occurrence, occ: list[Occurrence]) -> bool:
+    """Whether an occurrence before the period counted toward one in it (same agent, counted
+    together, fewer than the window's days before it)."""
+    return before.window_days > 0 and any(
+        x.in_period and x.agent_id == before.agent_id and x.counted_with == before.counted_with
+        and (x.date - before.date).days < before.window_days for x in occ)
 
 
 def _ints(calls: pd.DataFrame, col: str) -> np.ndarray:
