@@ -28,7 +28,7 @@ from click.testing import CliRunner
 
 from zhijian.cli.main import cli
 from zhijian.files.rubrics import load_rubric
-from zhijian.pipeline.jobs import monthly_report
+from zhijian.pipeline.jobs import monthly_report, weekly_report, write_periodic
 
 RUBRIC_FILE = Path(__file__).parent / "chat_escalation" / "rubric.yaml"
 RUBRIC = load_rubric(RUBRIC_FILE)
@@ -84,6 +84,21 @@ def test_the_earlier_offence_counts_from_the_previous_months_inputs_too(tmp_path
     got = rep.assessment.set_index("工号")
     # K01 as above: 30 + 80 off 100 → 0, September's offence raising the counts; 上月 80
     assert got.loc["K01", ["月度评分", "窗口内此前次数", "扣分合计", "上月评分"]].tolist() == [0, 1, 110, 80]
+
+
+def test_the_weekly_report_shows_the_month_so_far(export, tmp_path):
+    # Week 41 (10-05 … 10-11): October up to 10-11. K01: 10-08 the 2nd (30) → 70; K02: 10-10 → 80;
+    # K03: 10-05/06 → 0; K04: 100. K01's 10-21 offence is after the week: not yet.
+    result = weekly_report(RUBRIC, [str(export)], week="2026-W41")
+    got = result.report.agent_scores.set_index("工号")
+    assert got["期间得分"].to_dict() == {"K01": 70, "K02": 80, "K03": 0, "K04": 100}
+    assert result.report.analysis.ledger.label == "2026年10月(截至 10-11)"
+    ws = openpyxl.load_workbook(write_periodic(result, tmp_path / "周报.xlsx"))["监听评分表(周平均分)"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    head = rows[0]
+    shown = {r[0]: r[head.index("期间得分")] for r in rows[1:] if r[0] in got.index}
+    assert shown == {"K01": 70, "K02": 80, "K03": 0, "K04": 100}
+    assert "第2次" in next(r for r in rows if r[0] == "K01")[head.index("扣分明细")]
 
 
 def test_zhijian_score_shows_each_sessions_offences_and_the_agents_ledgers(export):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from zhijian.engine.analysis import warning_fill
+from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.weekly import WeeklyReport, day_label
 
 from .toolkit import (INT, PCT, SCORE, SHEET_EXCLUDED, SHEET_SOURCES, SIGNED, Sheet, display_width, missing,
@@ -87,22 +88,29 @@ def _agent_scores(w: WeeklyWriter, report: WeeklyReport) -> None:
     s = w.sheet(SHEET_AGENT_SCORES)
     ws, df, a = s.ws, report.agent_scores, report.analysis
     _, good, pass_ = a.overall.marks
+    # A ledger rubric: the agent's period score so far takes the mean's place; calls have no score.
+    mean_key = "期间得分" if a.ledger is not None else "周平均分"
+    how = f"期间得分 = {describe_ledger(report.rubric)}({a.ledger.label});通话没有得分,最低分与各日留空" \
+        if a.ledger is not None else \
+        "周平均分 = 坐席本周各通最终得分的平均值(校正录音按基准计一次);各日为当天平均分,空白 = 当天无评分"
     _title(w, s, report, "监听评分表(周平均分)",
-           f"周平均分 = 坐席本周各通最终得分的平均值(校正录音按基准计一次);各日为当天平均分,空白 = 当天无评分;"
-           f"低于良好水平 {good:g} 分浅黄,低于最低允许 {pass_:g} 分浅红")
+           f"{how};低于良好水平 {good:g} 分浅黄,低于最低允许 {pass_:g} 分浅红")
     day_cols = report.day_columns
-    head = ["工号", "姓名", "班组", "通数", "周平均分", "最低分", "等级", *day_cols]
+    extra = [c for c in ("发生次数", "窗口内此前次数", "扣分合计", "扣分明细") if c in df.columns]
+    head = ["工号", "姓名", "班组", "通数", mean_key, "最低分", "等级", *day_cols, *extra]
     s.headers(2, 0, head)
     ws.set_row(2, 30)
     ws.freeze_panes(3, 2)
     ws.repeat_rows(2)
     r = 3
     for rec in df.to_dict("records"):
-        _agent_cells(w, s, report, r, rec, "周平均分")
+        _agent_cells(w, s, report, r, rec, mean_key)
         s.put(r, 6, rec["等级"], w.cell(center=True))
         for j, col in enumerate(day_cols):
             v = rec[col]
             s.put(r, 7 + j, v, w.cell(SCORE, fill=score_fill(report, v)))
+        for j, col in enumerate(extra):
+            s.put(r, 7 + len(day_cols) + j, rec[col], w.cell())
         r += 1
     if df.empty:
         _empty(w, s, r)
