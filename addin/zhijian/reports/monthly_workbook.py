@@ -94,6 +94,8 @@ def _table(s: Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col
 
 def _scores(s: Sheet, rep: MonthlyReport) -> None:
     sheet_title(s, f"每月监听评分表(月平均分) {rep.label}",
+                "按坐席按月扣分: 通话没有得分,本表各分数列留空;坐席的月度评分见“质检考核统计表”"
+                if rep.rubric.ledger is not None else
                 "月平均分(服务质量月度评分) = 该坐席本月各通最终得分的平均值(校正录音按基准计一次);周列为该周内的平均分")
     df = rep.monthly_scores
     s.ws.freeze_panes(HEADER_ROW + 1, 3)
