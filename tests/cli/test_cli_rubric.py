@@ -25,6 +25,14 @@ def test_check_json():
     data = json.loads(r.output)
     assert r.exit_code == 0
     assert data["ok"] is True and data["offences"] == 17 and len(data["content_hash"]) == 64
+    assert data["ledger"] is True  # seed 004: the base is the agent's for the month
+
+
+def test_check_says_how_an_escalating_ledger_scores():
+    r = run("rubric", "check", str(RUBRICS.parent / "tests" / "forms" / "chat_escalation" / "rubric.yaml"))
+    assert r.exit_code == 0
+    assert ("按坐席按月扣分: 每名坐席每月基准分 100,本月每发生一次扣一次,最低 0 分;"
+            "90 天内第 1…4 次分别扣 20/30/40/50 分,之后每次扣 50 分") in r.output
 
 
 def test_broken_rubric_is_one_chinese_line_with_file_and_line_and_exit_2(tmp_path):

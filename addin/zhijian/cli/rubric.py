@@ -38,10 +38,15 @@ def rubric_check(file, as_json):
     warnings = band_edge_conflicts(r)
     if as_json:
         print_json({"ok": True, "id": r.id, "version": r.version, "items": len(r.items),
-                    "offences": len(r.offences), "content_hash": r.content_hash, "warnings": warnings})
+                    "offences": len(r.offences), "content_hash": r.content_hash, "warnings": warnings,
+                    "ledger": r.ledger is not None})
     else:
         n = f"{len(r.items)} 个评分项" if r.items else f"{len(r.offences)} 条扣分条款"
         console.print(f"评分标准《{r.name}》({r.id} v{r.version}) 检查通过: {n},满分 {r.full_marks:g}")
+        if r.ledger is not None:
+            from zhijian.engine.ledger import describe_ledger
+
+            console.print(describe_ledger(r))
         for w in warnings:  # the file works; its grade and analysis edges disagree at one score
             console.print(f"提醒: {w}(可用 grades 的 above 或 analysis.excellent_from 调整)", style="yellow")
 
