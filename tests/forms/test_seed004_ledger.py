@@ -20,11 +20,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from zhijian.files.rubrics import load_rubric
-from zhijian.pipeline.jobs import consolidate, monthly_report, write_consolidation
+from accounting import assert_accounted
+from formkit import form_rubric, run_form
+from zhijian.pipeline.jobs import monthly_report
 from zhijian.reports.monthly_workbook import write_monthly_workbook
 
-RUBRIC = load_rubric(Path(__file__).parent / "seed004_ledger" / "rubric.yaml")
+RUBRIC = form_rubric("seed004_ledger")
 HEADERS = ["日期", "质检员", "工号", "姓名", "录音编号", "命令语气或不耐烦(次)", "反查用户资料(次)",
            "提前挂机或与邻座交谈(次)", "加倍:提前挂机或与邻座交谈", "表扬弄虚作假(次)", "加倍:表扬弄虚作假",
            "冒充客户录入工单(次)", "备注"]
@@ -52,9 +53,11 @@ def book(tmp_path_factory) -> Path:
 
 
 def test_consolidate_gives_each_agent_base_less_the_months_occurrences(book, tmp_path):
-    result = consolidate(RUBRIC, [str(book)], period_kind="month", date=dt.date(2026, 10, 1))
-    a = result.analysis
-    assert (a.account.rows_read, a.account.counted, a.account.excluded) == (14, 13, 1)
+    run = run_form(RUBRIC, book, dt.date(2026, 10, 1), tmp_path, rows_read=14)
+    a = run.result.analysis
+    assert (a.account.counted, a.account.excluded) == (13, 1)
+    # The workbook's figures (read back, and equal to --json): no call score, so no 平均分 or bands
+    assert all(run.figures[k] is None for k in ("mean_score", "excellent_rate", "below_80_rate"))
     led = a.ledger.frame().set_index("工号")
     assert led.loc["B001", ["发生次数", "扣分合计", "期间得分", "等级"]].tolist() == [2, 22, 78, "不达标"]
     # B002: 3 + 2 + 4 = 9 occurrences, 30 + 40 + 40 = 110 off 100: 0
@@ -64,8 +67,7 @@ def test_consolidate_gives_each_agent_base_less_the_months_occurrences(book, tmp
     # 条款 1 occurred on 1 of 13 calls (the excluded row is not counted)
     item = {f.item: f for f in a.overall.items}["命令语气或不耐烦"]
     assert (item.defect_count, item.defect_rate) == (1, pytest.approx(1 / 13))
-    out = write_consolidation(result, tmp_path / "汇总.xlsx")
-    wb = openpyxl.load_workbook(out)
+    wb = openpyxl.load_workbook(tmp_path / "服务质量分析表.xlsx")
     detail = [[c.value for c in r] for r in wb["明细"].iter_rows()]
     head = detail[0]
     assert "最终得分" not in head and "等级" not in head  # a call has no score of its own
@@ -84,6 +86,7 @@ def test_consolidate_gives_each_agent_base_less_the_months_occurrences(book, tmp
 
 def test_the_monthly_assessment_ranks_and_grades_the_ledger(book, tmp_path):
     rep = monthly_report(RUBRIC, [str(book)], month="2026-10").report
+    assert_accounted(rep.analysis.account, rows_read=14)
     got = rep.assessment.set_index("工号")
     assert got.loc["B001", ["月度评分", "等级", "排名", "扣分合计"]].tolist() == [78, "不达标", 1, 22]
     assert got.loc["B002", ["月度评分", "等级", "排名", "扣分合计"]].tolist() == [0, "不达标", 2, 110]
