@@ -143,6 +143,12 @@ MISTAKES = [
                  ["#REF!"], id="评分项是Excel错误值"),
     pytest.param("listening-10x4", add_column("T", "加分:自创加分", [1, None, 1, None]),
                  [("column.unknown_rule", "T2")], ["加分:自创加分"], id="未知加分列"),
+    # An English rule column the rubric does not have zeroes nothing: said, not ignored.
+    pytest.param("listening-10x4", add_column("T", "Zero Tolerance: rude words", ["Ya", None, None, None]),
+                 [("column.unknown_rule", "T2")], ["Zero Tolerance: rude words", "清零"],
+                 id="未知英文清零列"),
+    pytest.param("listening-10x4", add_column("T", "Bonus", [1, None, None, None]),
+                 [("column.unknown_rule", "T2")], ["Bonus", "加分"], id="未知英文加分列"),
     pytest.param("listening-10x4", removing("N"), [("sheet.unmapped", "A2")], ["聆听能力"],
                  id="缺少评分项列"),
     pytest.param("listening-10x4", removing("E"), [("sheet.unmapped", "A2")], ["录音编号"],

@@ -31,6 +31,12 @@ FIELD_ZH = {"date": "日期", "inspector": "质检员", "agent_id": "坐席工�
             "total": "最终得分"}
 REQUIRED_FIELDS = ("date", "agent_id", "recording_id")
 RULE_PREFIXES = {"bonus": "加分", "deduction": "减分", "zero": "清零", "complaint": "加倍"}
+# A header starting with one of these (as `normalise_header` makes it) names a rule; one the rubric
+# does not have is a finding, not an ignored column (an English "Zero Tolerance: …" column would
+# otherwise zero nothing, silently). Each maps to the Chinese kind the finding names.
+RULE_HEADER_WORDS: tuple[tuple[str, str], ...] = tuple((w, w) for w in RULE_PREFIXES.values()) + (
+    ("bonus", "加分"), ("deduction", "减分"), ("penalty", "减分"), ("zerotolerance", "清零"),
+    ("autofail", "清零"), ("autozero", "清零"))
 
 # English words as the forms written elsewhere have them: lower case without spaces, as
 # `normalise_header` makes them ("Call ID" -> "callid").

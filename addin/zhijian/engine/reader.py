@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 from .callcells import CallCells, read_calls
 from .cells import cell_text, id_text, parse_date, parse_number  # noqa: F401  (the reader's words, re-exported)
-from .columns import (AGENT_AS_ID_WORDS, FIELD_ZH, REQUIRED_FIELDS, RULE_PREFIXES, Vocabulary,
+from .columns import (AGENT_AS_ID_WORDS, FIELD_ZH, REQUIRED_FIELDS, RULE_HEADER_WORDS, Vocabulary,
                       normalise_header, vocabulary)
 from .findings import Finding, Rule
 from .form_sheet import find_form, read_form
@@ -76,12 +76,12 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
         word = normalise_header(header[c] if c < len(header) else None)[0]
         if word:
             read.extra_columns[letter] = cell_text(header[c])
-            for kind, prefix in RULE_PREFIXES.items():
+            for prefix, kind in RULE_HEADER_WORDS:
                 if word.startswith(prefix):
                     read.findings.append(Finding.of(
                         Rule.COLUMN_UNKNOWN_RULE, grid.file, grid.sheet, grid.cell(hr, c),
                         value=cell_text(header[c]), header=cell_text(header[c]), rubric=rubric.name,
-                        kind=prefix))
+                        kind=kind))
                     break
     agent_as_id(read.columns, read.headers)
     return read, hr
