@@ -36,6 +36,7 @@ import pandas as pd
 from zhijian.errors import InputFileError
 
 from .analysis import Analysis, analyse, defect_matrix, item_keys, rounded, split_duplicates, warning_colour
+from .ledger import history_before
 from .loaded import Loaded
 from .masking import mask_text
 from .periods import Period
@@ -401,7 +402,7 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
         inspectors=inspector_table(a, own, excluded, quota_per_day),
         worst_items=[(f.item, f.defect_count, f.defect_rate, f.warning_level) for f in worst],
         error_calls=int((err > 0).sum()), error_points=float(err.sum()), fatal_errors=int(fatal.sum()),
-        serious=serious_cases(rubric, a.counted), repeat_times=repeat_times, repeat_window=repeat_window,
+        serious=serious_cases(rubric, a.counted, history_before(rubric, loaded, day)), repeat_times=repeat_times, repeat_window=repeat_window,
         repeat_period=window, repeated=repeated_problems(rubric, w_counted, day, repeat_times),
         briefing=briefing_points(rubric, a, points), briefing_wanted=points, lowest=lowest_calls(a),
         submissions=submissions(all_day, list(inspectors)), inspectors_source=inspectors_source,

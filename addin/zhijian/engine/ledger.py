@@ -51,6 +51,7 @@ class Occurrence:
     in_period: bool
     counted_with: str = ""  # what its count counts: the offence's id (its own escalation) or "*"
     window_days: int = 0  # its escalation's window (0: fixed points)
+    at: int = -1  # the position of its call in the calls frame it was found in
 
     def describe(self, rubric: Rubric) -> str:
         """"10-08 提前挂机(第2次,加倍) −12"."""
@@ -155,8 +156,36 @@ def occurrences(rubric: Rubric, calls: pd.DataFrame, period: Period) -> list[Occ
                 inside = dates[i] in period
                 out.append(Occurrence(agents[i], dates[i], o.id, rids[i], is_doubled, count,
                                       float(pts) if inside else 0.0, inside, key[1],
-                                      esc.window_days if esc else 0))
+                                      esc.window_days if esc else 0, i))
     return out
+
+
+def call_charges(rubric: Rubric, calls: pd.DataFrame, history: pd.DataFrame | None = None) -> list[list[Occurrence]]:
+    """Per row of `calls`, its occurrences as the agent's ledger prices them (escalated by the
+    agent's count within the window, doubled on a complaint), counting `history` (earlier counted
+    calls) and the earlier rows of `calls` too; [] for a call without offences or without a date."""
+    n_hist = len(history) if history is not None else 0
+    frame = pd.concat([history, calls], ignore_index=True) if n_hist else calls.reset_index(drop=True)
+    out: list[list[Occurrence]] = [[] for _ in range(len(calls))]
+    dates = [d for d in calls["date"].tolist() if isinstance(d, dt.date)] if len(calls) else []
+    if not dates:
+        return out
+    for o in occurrences(rubric, frame, Period(min(dates), max(dates))):
+        if o.at >= n_hist and o.in_period:
+            out[o.at - n_hist].append(o)
+    return out
+
+
+def history_before(rubric: Rubric, loaded: Loaded, start: dt.date) -> pd.DataFrame | None:
+    """The counted calls of `loaded` in the escalation window before `start` (they raise counts
+    only); None when the rubric has no ledger or no window."""
+    days = lookback_days(rubric) if rubric.ledger is not None else 0
+    if not days:
+        return None
+    from .analysis import counted_calls
+
+    calls = loaded.select(Period(start - dt.timedelta(days=days), start - dt.timedelta(days=1))).calls
+    return counted_calls(rubric, calls)[0] if len(calls) else None
 
 
 def build_ledger(rubric: Rubric, calls: pd.DataFrame, period: Period, label: str = "") -> PeriodLedger:

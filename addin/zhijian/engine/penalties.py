@@ -5,7 +5,8 @@ The proposed points (建议扣分) of a voucher, by the first rule that applies:
 1. the call's 差错扣分 when it has one (SOP-14: serious problems are scored as 差错扣分, outside
    the items);
 2. else the points the call lost on its 严重 items: the rubric's scale × (maximum − score) of each
-   (an item at 3 of 5 on a rubric of scale 2: 2 × 2 = 4 分); for a 严重 offence, its points;
+   (an item at 3 of 5 on a rubric of scale 2: 2 × 2 = 4 分); for a 严重 offence, its points; on a
+   ledger rubric, what the agent's ledger loses for it (escalated, doubled: `serious`);
 3. else (a fatal error alone) the rubric's largest 差错扣分 (10 on listening-10x4), or, for a
    rubric without 差错扣分, the points the call lost (full marks − final score).
 The lead may change the proposal on the voucher; the 班长 writes the confirmed points.
@@ -29,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from .appeals import AppealOutcome
+from .ledger_model import PERIOD_ZH, escalation_of
 from .periods import Period
 from .rubric import Rubric, fmt_number
 from .serious import SeriousCase, serious_cases
@@ -57,7 +59,7 @@ def proposal(rubric: Rubric, case: SeriousCase) -> Proposal:
     elif rubric.error_deduction.enabled:
         points, basis = float(rubric.error_deduction.max), BASIS_FATAL
     else:
-        points, basis = round(rubric.full_marks - case.final_score, 6), BASIS_FATAL
+        points, basis = round(rubric.full_marks - (case.final_score or 0.0), 6), BASIS_FATAL
     return Proposal(points, basis, tuple(rule_lines(rubric, case)))
 
 
@@ -68,7 +70,13 @@ def rule_lines(rubric: Rubric, case: SeriousCase) -> list[str]:
     for it in case.items:
         if it.offence:
             o = offences[it.item]
-            out.append(f"{it.item}(严重): 每次扣 {fmt_number(o.points)} 分" + (f";{o.note}" if o.note else ""))
+            esc = escalation_of(rubric, o) if rubric.ledger is not None else None
+            rule = (f"{esc.window_days} 天内第 1…{len(esc.points)} 次分别扣 "
+                    f"{'/'.join(fmt_number(p) for p in esc.points)} 分") if esc else f"每次扣 {fmt_number(o.points)} 分"
+            if o.doubled_when:
+                rule += f",{o.doubled_when}时 ×{fmt_number(o.multiplier)}"
+            out.append(f"{it.item}(严重): {rule}" + (f";{o.note}" if o.note else "")
+                       + (f";本通 {it.detail},计入坐席{_period_zh(rubric)}考核" if it.detail else ""))
             continue
         item = rubric.item_by_name.get(it.item)
         checklist = "、".join(item.points) if item is not None and item.points else ""
@@ -82,6 +90,10 @@ def rule_lines(rubric: Rubric, case: SeriousCase) -> list[str]:
         zero = ",整通为 0 分" if rubric.fatal_errors.zero_call else ""
         out.append(f"致命性错误 {case.fatal_errors} 起{zero}")
     return out
+
+
+def _period_zh(rubric: Rubric) -> str:
+    return "本" + PERIOD_ZH[rubric.ledger.period] if rubric.ledger is not None else ""
 
 
 @dataclass
@@ -135,12 +147,14 @@ def _status(rubric: Rubric, case: SeriousCase, prop: Proposal, after: SeriousCas
 
 
 def vouchers(rubric: Rubric, before: pd.DataFrame, after: pd.DataFrame | None = None,
-             outcomes: list[AppealOutcome] | None = None) -> list[Voucher]:
+             outcomes: list[AppealOutcome] | None = None, *, history: pd.DataFrame | None = None,
+             history_after: pd.DataFrame | None = None) -> list[Voucher]:
     """One voucher per serious call of `before` (counted calls as scored), with its status from
     the appeals (`after`: the same calls with upheld appeals applied); a call that only an upheld
-    appeal made serious gets one too. Ordered by date, then recording id."""
-    cases = serious_cases(rubric, before)
-    after_cases = {c.recording_id: c for c in serious_cases(rubric, after)} if after is not None else \
+    appeal made serious gets one too. Ordered by date, then recording id. `history` (and
+    `history_after`, as decided): earlier counted calls that raise a ledger's escalation counts."""
+    cases = serious_cases(rubric, before, history)
+    after_cases = {c.recording_id: c for c in serious_cases(rubric, after, history_after)} if after is not None else \
         {c.recording_id: c for c in cases}
     by_rec = _outcomes_by_recording(outcomes)
     out = []

@@ -8,7 +8,9 @@ cases once at the benchmark), so a month's 月度评分 and 服务质量分析�
 month's report. The figures defined here, and only here:
 - 期间评分 (the quarter's or year's score) = the mean of the agent's 月度评分 over the months
   that count for them (a month counts when the agent has at least `min_calls` counted calls in
-  it); each such month weighs the same, as each month's score feeds pay (SOP-14);
+  it; on a ledger rubric every month with a call counts, its score being the agent's monthly
+  ledger, not a mean over calls); each such month weighs the same, as each month's score feeds
+  pay (SOP-14);
 - 排名 by 期间评分 (ties share the better rank), 等级 = the rubric's grade of 期间评分;
 - 趋势: the least-squares slope of the counted 月度评分 against the month (points per month);
   上升 when ≥ +`TREND_STEP`, 下降 when ≤ −`TREND_STEP`, else 持平; fewer than 2 months: 数据不足;
@@ -193,7 +195,10 @@ def _agent_month_scores(months: list[Month], min_calls: int) -> dict[str, dict[s
     out = {}
     for m in months:
         now = agent_scores(m.analysis)  # the mean of the calls, or a ledger rubric's month score
-        out[m.key] = {aid: (now[str(aid)], f.n >= min_calls) for (aid, _), f in m.analysis.by_agent}
+        # A ledger month counts whatever its number of calls: its score is the agent's account for
+        # the month (base − what was found), not a mean that a few calls would make unreliable.
+        ledger = m.analysis.ledger is not None
+        out[m.key] = {aid: (now[str(aid)], ledger or f.n >= min_calls) for (aid, _), f in m.analysis.by_agent}
     return out
 
 

@@ -9,19 +9,26 @@ A counted call is serious when any of these holds:
 
 Nothing here reads files; the calls are the engine's calls table (`analysis.counted` rows:
 duplicates dropped, a calibration case once at its benchmark).
+
+On a ledger rubric (`ledger`) a 严重 offence costs what the agent's period ledger loses for it:
+escalated by the agent's count within the window (earlier calls given as `history` count too),
+doubled on a complaint; the case then has no 最终得分 (a call has no score of its own) but its
+本通扣分, the call's occurrences as the ledger charges them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .analysis import defect_matrix, item_keys
+from .ledger import Occurrence, call_charges
+from .ledger_model import escalation_of
 from .masking import mask_text
 from .rubric import Rubric, fmt_number
 
@@ -51,10 +58,11 @@ class SeriousItem:
     max: float  # the item's maximum (offences: 0)
     lost: float  # call-score points the problem cost: scale × (max − score); offences: their points
     offence: bool = False
+    detail: str = ""  # ledger rubrics: each occurrence's charge ("90 天内第 2 次,加倍: 扣 60 分")
 
     def describe(self) -> str:
         if self.offence:
-            return f"{self.item} {fmt_number(self.score)} 次"
+            return f"{self.item} {fmt_number(self.score)} 次" + (f"({self.detail})" if self.detail else "")
         return f"{self.item} {fmt_number(self.score)}/{fmt_number(self.max)} 分"
 
 
@@ -72,12 +80,20 @@ class SeriousCase:
     error_deduction: float  # 差错扣分
     fatal_errors: int  # 致命性错误
     call_score: float
-    final_score: float
+    final_score: float | None  # None on a ledger rubric (see `ledger_charge`)
     remark: str  # the inspector's remark, phone and ID numbers masked
     file: str = ""
     sheet: str = ""
     row: int | None = None
     appeal_changed: bool = False
+    ledger_charge: float | None = None  # ledger rubrics: Σ what the call's occurrences cost the agent
+
+    @property
+    def score_cell(self) -> tuple[str, float | None]:
+        """The call's figure for a voucher or a list: its 最终得分, or on a ledger rubric its 本通扣分."""
+        if self.ledger_charge is not None:
+            return "本通扣分", self.ledger_charge
+        return "最终得分", self.final_score
 
     def reasons(self) -> list[str]:
         """The problems in words: "业务能力 3/5 分", "差错扣分 2 分", "致命性错误 1 起"."""
@@ -99,7 +115,8 @@ class SeriousCase:
                 "serious_items": [{"item": it.item, "score": it.score, "max": it.max, "lost": it.lost}
                                   for it in self.items],
                 "error_deduction": self.error_deduction, "fatal_errors": self.fatal_errors,
-                "final_score": self.final_score, "remark": self.remark, "reasons": self.reasons()}
+                "final_score": self.final_score, "remark": self.remark, "reasons": self.reasons()} | (
+            {"ledger_charge": self.ledger_charge} if self.ledger_charge is not None else {})
 
 
 @dataclass
@@ -116,10 +133,12 @@ class _Columns:
                         if severity.get(name) == "严重"]
 
 
-def serious_cases(rubric: Rubric, calls: pd.DataFrame) -> list[SeriousCase]:
-    """Every serious call of `calls` (counted rows), in the order given."""
+def serious_cases(rubric: Rubric, calls: pd.DataFrame, history: pd.DataFrame | None = None) -> list[SeriousCase]:
+    """Every serious call of `calls` (counted rows), in the order given; `history`: the agents'
+    earlier counted calls, which raise a ledger rubric's escalation counts."""
     if calls is None or calls.empty:
         return []
+    charges = call_charges(rubric, calls, history) if rubric.ledger is not None else None
     cols = _Columns(rubric)
     defects = defect_matrix(rubric, calls)
     offences = {o.name: o for o in rubric.offences}
@@ -139,7 +158,11 @@ def serious_cases(rubric: Rubric, calls: pd.DataFrame) -> list[SeriousCase]:
         for j, name, col, mx in cols.serious:
             if not defects[i, j]:
                 continue
-            if name in offences:
+            if name in offences and charges is not None:
+                mine = [x for x in charges[i] if x.offence_id == offences[name].id]
+                items.append(SeriousItem(name, number_of(rec.get(col)), 0.0,
+                                         round(sum(x.points for x in mine), 6), True, _charged(rubric, mine)))
+            elif name in offences:
                 o = offences[name]
                 n = number_of(rec.get(col))
                 m = min(n, number_of(rec.get(f"complaint:{o.id}"))) if o.doubled_when else 0
@@ -147,8 +170,22 @@ def serious_cases(rubric: Rubric, calls: pd.DataFrame) -> list[SeriousCase]:
             else:
                 pts = number_of(rec.get(col))
                 items.append(SeriousItem(name, pts, mx, round(rubric.scale * (mx - pts), 6)))
-        out.append(case_of(rec, tuple(items), float(err[i]), int(fatal[i])))
+        case = case_of(rec, tuple(items), float(err[i]), int(fatal[i]))
+        if charges is not None:
+            case = replace(case, final_score=None, ledger_charge=round(sum(x.points for x in charges[i]), 6) + 0.0)
+        out.append(case)
     return out
+
+
+def _charged(rubric: Rubric, occurrences: list[Occurrence]) -> str:
+    """What each occurrence costs the agent's ledger: "90 天内第 2 次,加倍: 扣 60 分;…"."""
+    parts = []
+    for x in occurrences:
+        o = next(o for o in rubric.offences if o.id == x.offence_id)
+        esc = escalation_of(rubric, o)
+        why = ([f"{esc.window_days} 天内第 {x.count} 次"] if esc is not None else []) + (["加倍"] if x.doubled else [])
+        parts.append((f"{','.join(why)}: " if why else "") + f"扣 {fmt_number(x.points)} 分")
+    return ";".join(parts)
 
 
 def case_of(rec: dict, items: tuple[SeriousItem, ...], error_deduction: float, fatal: int) -> SeriousCase:

@@ -18,6 +18,7 @@ from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.daily import (BRIEFING_POINTS, LOOKBACK_DAYS, QUOTA_PER_DAY, REPEAT_TIMES, WEEK, DailyReport,
                                   build_daily)
 from zhijian.engine.findings import Finding
+from zhijian.engine.ledger import history_before
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.penalties import PenaltyRegister, vouchers
 from zhijian.engine.periods import Period, main_period_date, parse_period, period_of
@@ -66,7 +67,10 @@ def period_vouchers(rubric: Rubric, before: Loaded, after: Loaded, period: Perio
     """The vouchers of the period's serious calls (counted: duplicates dropped, calibration once)."""
     b = counted_calls(rubric, before.select(period)[0], lead=lead)[0]
     a = counted_calls(rubric, after.select(period)[0], lead=lead)[0] if appeals_given else None
-    return vouchers(rubric, b, a, after.appeals_of(period) if appeals_given else None)
+    # A ledger rubric's escalation counts the agents' offences before the period too.
+    hb = history_before(rubric, before, period.start)
+    ha = history_before(rubric, after, period.start) if appeals_given else None
+    return vouchers(rubric, b, a, after.appeals_of(period) if appeals_given else None, history=hb, history_after=ha)
 
 
 def expected_inspectors(roster, inspectors: list[str] | None) -> tuple[list[str] | None, str]:

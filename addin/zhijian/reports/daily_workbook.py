@@ -64,14 +64,14 @@ def _table(w: LogWriter, rep: DailyReport, name: str, note: str, head: list[str]
 
 def _serious(w: LogWriter, rep: DailyReport, by_recording: dict[str, Voucher]) -> None:
     head = ["序号", "日期", "录音编号", "坐席工号", "坐席姓名", "班组", "质检员", "严重项不良", "差错扣分", "致命性错误",
-            "最终得分", "质检员备注", "扣分凭单", "凭单状态"]
+            "本通扣分" if rep.rubric.ledger is not None else "最终得分", "质检员备注", "扣分凭单", "凭单状态"]
     s = _table(w, rep, SHEET_SERIOUS, "严重性质的质量问题须第一时间向班长反馈(SOP-13.6);严重项不良、差错扣分或致命性错误"
                "的录音各一行,每行一张扣分凭单(SOP-14,见扣分凭单工作簿)", head)
     r = HEADER_ROW + 1
     for k, c in enumerate(rep.serious, start=1):
         v = by_recording.get(c.recording_id)
         values = [k, c.date, c.recording_id, c.agent_id, c.agent_name, c.team, c.inspector, c.items_text or "无",
-                  c.error_deduction, c.fatal_errors, c.final_score, c.remark, v.number if v else "",
+                  c.error_deduction, c.fatal_errors, c.score_cell[1], c.remark, v.number if v else "",
                   v.status if v else ""]
         formats = [INT, DATE, None, None, None, None, None, None, SCORE, INT, SCORE, None, None, None]
         for col, (value, nf) in enumerate(zip(values, formats)):

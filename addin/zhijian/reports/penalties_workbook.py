@@ -103,12 +103,12 @@ def _voucher(w: VoucherWriter, ws, row: int, v: Voucher, reg: PenaltyRegister) -
     merge_text(ws, row + 1, 0, LAST, f"服务质量扣罚(SOP-14)  评分标准: {reg.rubric.name}", w.v_sub)
     row += 3
     pairs = [[("凭单编号", v.number), ("评分日期", c.date), ("状态", v.status)],
-             [("录音编号", c.recording_id), ("质检员", c.inspector), ("最终得分", c.final_score)],
+             [("录音编号", c.recording_id), ("质检员", c.inspector), c.score_cell],
              [("坐席工号", c.agent_id), ("坐席姓名", c.agent_name), ("班组", c.team)]]
     for line in pairs:
         for k, (label, value) in enumerate(line):
             ws.write_string(row, 2 * k, label, w.v_label)
-            fmt = w.fmt(DATE if label == "评分日期" else SCORE if label == "最终得分" else None,
+            fmt = w.fmt(DATE if label == "评分日期" else SCORE if label in ("最终得分", "本通扣分") else None,
                         fill=STATUS_FILL.get(v.status) if label == "状态" else None, wrap=True)
             if value is None or value == "":
                 ws.write_blank(row, 2 * k + 1, None, fmt)
@@ -167,8 +167,9 @@ def _register(w: VoucherWriter, reg: PenaltyRegister) -> None:
                 "班长确认、坐席签名后把状态改为“已确认”并填写确认扣分(SOP-14)", height=22)
     ws.write_string(2, 0, "合计: " + ",".join(f"{k} {n} 张" for k, n in counts.items())
                     + f";建议扣分合计(不含已撤销) {fmt_number(reg.points_total())} 分", w.section)
+    # A ledger rubric's call has no score: its 本通扣分 (what the agent's ledger loses) instead.
     head = ["凭单编号", "日期", "录音编号", "坐席工号", "坐席姓名", "班组", "质检员", "问题", "扣分依据", "建议扣分",
-            "最终得分", "状态", "说明", "确认扣分", "班长确认", "坐席签名", "确认日期"]
+            "本通扣分" if reg.rubric.ledger is not None else "最终得分", "状态", "说明", "确认扣分", "班长确认", "坐席签名", "确认日期"]
     hr = 4
     s.headers(hr, 0, head)
     ws.set_row(hr, 30)
@@ -178,7 +179,7 @@ def _register(w: VoucherWriter, reg: PenaltyRegister) -> None:
     for v in reg.vouchers:
         c = v.case
         values = [v.number, c.date, c.recording_id, c.agent_id, c.agent_name, c.team, c.inspector,
-                  ";".join(c.reasons()), v.proposal.basis, v.points, c.final_score, v.status, v.note]
+                  ";".join(c.reasons()), v.proposal.basis, v.points, c.score_cell[1], v.status, v.note]
         formats = [None, DATE, None, None, None, None, None, None, None, SCORE, SCORE, None, None]
         for col, (value, nf) in enumerate(zip(values, formats)):
             fill = STATUS_FILL.get(v.status) if col == 11 else None

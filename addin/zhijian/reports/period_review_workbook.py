@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.period_review import DOWN, TREND_STEP, UP, PeriodReview
 
 from .toolkit import (INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title,
@@ -119,8 +120,12 @@ def _overview(s: Sheet, rep: PeriodReview, month_rows: tuple[int, int]) -> None:
 
 def rules_text(rep: PeriodReview) -> list[str]:
     marks = rep.rubric.marks
+    month = (f"月度评分 = 坐席当月的考核得分({describe_ledger(rep.rubric)};与月报的质检考核统计表相同);"
+             f"当月有评分记录即计入{rep.word}考核(得分是坐席当月的账,不是各通的平均,不受通数限制)。"
+             if rep.rubric.ledger is not None else
+             f"月度评分 = 坐席当月各通最终得分的平均值(与月报、汇总分析相同);当月有效通数不少于 {rep.min_calls} 通时计入{rep.word}考核。")
     return [
-        f"月度评分 = 坐席当月各通最终得分的平均值(与月报、汇总分析相同);当月有效通数不少于 {rep.min_calls} 通时计入{rep.word}考核。",
+        month,
         "期间评分 = 计入考核的各月月度评分的平均值(每月同权);排名按期间评分,同分同名次;等级按评分标准。",
         f"趋势 = 计入考核的月度评分对月份的最小二乘斜率(分/月):≥ +{TREND_STEP:g} 为{UP},≤ −{TREND_STEP:g} 为{DOWN},其余为持平;"
         "不足 2 个月为数据不足。",

@@ -1,0 +1,88 @@
+"""What a ledger rubric's 严重 offences cost on the 扣分凭单 and the 扣罚登记表 (engine/serious.py,
+engine/penalties.py): the points the agent's ledger loses for that occurrence — escalated by the
+agent's count within the window (earlier calls included), doubled on a complaint — not the
+offence's fixed points; and the quarterly review counting every ledger month (engine/period_review.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from zhijian.engine.ledger import call_charges
+from zhijian.engine.penalties import BASIS_ITEMS, vouchers
+from zhijian.engine.serious import serious_cases
+from zhijian.files.rubrics import parse_rubric
+
+ESCALATING = """\
+id: chat-escalating
+name: 在线客服违规扣分
+version: "1"
+marks: {full: 100, good: 90, pass: 80}
+ledger: {base: 100, period: month}
+escalation: {window_days: 90, points: [20, 30, 40, 50]}
+offences:
+  - {id: v1, name: 辱骂客户, points: 20, doubled_when: 引起投诉, severity: 严重}
+  - {id: v2, name: 泄露隐私, points: 20}
+grades:
+  - {name: 合格, min: 60}
+  - {name: 不合格, min: 0}
+"""
+
+
+def rubric():
+    return parse_rubric(ESCALATING, "chat-escalating.yaml")
+
+
+def calls(*rows) -> pd.DataFrame:
+    """(agent, date, {offence: n}, {complaint: n}) -> the counted calls' columns."""
+    recs = []
+    for k, (agent, day, off, comp) in enumerate(rows):
+        rec = {"agent_id": agent, "agent_name": agent, "team": "一组", "date": day, "recording_id": f"R{k}",
+               "inspector": "王", "error_deduction": 0.0, "fatal_errors": 0, "final_score": 100.0,
+               "call_score": 100.0}
+        for o in ("v1", "v2"):
+            rec[f"offence:{o}"] = off.get(o, 0)
+            rec[f"complaint:{o}"] = comp.get(o, 0)
+        recs.append(rec)
+    return pd.DataFrame(recs)
+
+
+SEPT = calls(("A1", dt.date(2026, 9, 20), {"v2": 1}, {}))  # the agent's 1st offence in the window
+OCT = calls(("A1", dt.date(2026, 10, 5), {"v1": 1}, {"v1": 1}),  # 2nd in 90 days, with a complaint
+            ("A1", dt.date(2026, 10, 9), {"v1": 1}, {}),  # 3rd
+            ("B2", dt.date(2026, 10, 9), {"v1": 1}, {}))  # B2's 1st
+
+
+def test_a_voucher_states_what_the_ledger_loses_for_the_occurrence():
+    r = rubric()
+    cases = serious_cases(r, OCT, SEPT)
+    assert [c.recording_id for c in cases] == ["R0", "R1", "R2"]
+    # R0: A1's 2nd offence within 90 days (September's 泄露隐私 counts: 15 days before) costs 30,
+    # doubled on the complaint: 2 × 30 = 60 — not the offence's fixed 20 × 2 = 40
+    # R1: the 3rd: 40; R2: B2's 1st: 20
+    assert [c.items[0].lost for c in cases] == [60, 40, 20]
+    assert [c.ledger_charge for c in cases] == [60, 40, 20]
+    assert cases[0].items[0].describe() == "辱骂客户 1 次(90 天内第 2 次,加倍: 扣 60 分)"
+    # a call of a ledger rubric has no score of its own: no 最终得分, its 本通扣分 instead
+    assert cases[0].final_score is None and cases[0].score_cell == ("本通扣分", 60)
+    vs = vouchers(r, OCT, history=SEPT)
+    assert [(v.points, v.proposal.basis) for v in vs] == [(60, BASIS_ITEMS), (40, BASIS_ITEMS), (20, BASIS_ITEMS)]
+    assert vs[0].proposal.rules[0] == ("辱骂客户(严重): 90 天内第 1…4 次分别扣 20/30/40/50 分,引起投诉时 ×2;"
+                                       "本通 90 天内第 2 次,加倍: 扣 60 分,计入坐席本月考核")
+
+
+def test_without_the_earlier_month_the_count_starts_in_october():
+    # The same October calls with no history: R0 is A1's 1st (20 × 2 = 40), R1 the 2nd (30)
+    assert [c.ledger_charge for c in serious_cases(rubric(), OCT)] == [40, 30, 20]
+
+
+def test_call_charges_cover_every_offence_of_the_call_not_only_the_serious_ones():
+    r = rubric()
+    two = calls(("A1", dt.date(2026, 10, 1), {"v1": 1, "v2": 1}, {}))
+    # one call, 1st and 2nd offence of the agent (counted together, rubric order): 20 + 30 = 50
+    (charged,) = call_charges(r, two)
+    assert [(o.offence_id, o.count, o.points) for o in charged] == [("v1", 1, 20), ("v2", 2, 30)]
+    (case,) = serious_cases(r, two)
+    # the voucher's 严重 item is 辱骂客户 (20); the call's 本通扣分 is both (50)
+    assert (case.items[0].lost, case.ledger_charge) == (20, 50)
