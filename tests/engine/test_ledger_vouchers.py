@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from zhijian.engine.ledger import call_charges
 from zhijian.engine.penalties import BASIS_ITEMS, vouchers
@@ -86,3 +87,33 @@ def test_call_charges_cover_every_offence_of_the_call_not_only_the_serious_ones(
     (case,) = serious_cases(r, two)
     # the voucher's 严重 item is 辱骂客户 (20); the call's 本通扣分 is both (50)
     assert (case.items[0].lost, case.ledger_charge) == (20, 50)
+
+
+def test_a_ledger_month_counts_in_the_quarter_whatever_its_number_of_calls():
+    from zhijian.engine.columns import column_specs
+    from zhijian.engine.loaded import Loaded
+    from zhijian.engine.period_review import build_period_review
+    from zhijian.engine.periods import parse_period
+    from zhijian.engine.reader import Grid
+    from zhijian.engine.validate import check_grids
+    from zhijian.files.rubrics import load_rubric
+
+    r = load_rubric("deduction-base100")
+    rules = [s for s in column_specs(r) if s.kind in ("offence", "complaint")]  # every 条款's columns
+    rows = [["日期", "质检员", "工号", "姓名", "班组", "录音编号", *(s.header for s in rules)]]
+    keys = [s.key for s in rules]
+    # A1, default min_calls 5: October 3 calls, one 不耐烦 (10): 100 − 10 = 90;
+    # November 6 calls, none: 100; December 2 calls, one 提前挂机 with a complaint: 100 − 2 × 6 = 88
+    plan = {10: [(1, 0, 0), (0, 0, 0), (0, 0, 0)], 11: [(0, 0, 0)] * 6, 12: [(0, 1, 1), (0, 0, 0)]}
+    for month, offences in plan.items():
+        for k, (o01, o08, c08) in enumerate(offences):
+            counts = {"offence:o01": o01, "offence:o08": o08, "complaint:o08": c08}
+            rows.append([dt.date(2026, month, 2 + k), "王", "A1", "甲", "一组", f"R{month}{k}",
+                         *(counts.get(key, 0) for key in keys)])
+    checked = check_grids(r, [Grid("q4.xlsx", "评分表", rows)])
+    assert not [f for f in checked.report.findings if f.severity == "error"]
+    review = build_period_review(r, Loaded(checked.calls, [], []), "quarter", parse_period("2026-Q4"))
+    a = review.agents.set_index("工号").loc["A1"]
+    # every month counts (3 and 2 calls too): (90 + 100 + 88) / 3 = 92.667, not November's 100 alone
+    assert (a["10月"], a["11月"], a["12月"]) == (90, 100, 88)
+    assert a["考核月数"] == 3 and a["期间评分"] == pytest.approx(278 / 3)
