@@ -148,7 +148,12 @@ def score(inputs, rubric_name, write, as_json):
         sys.exit(2)
     calls = checked.calls
     skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
-    written = [str(write_scored_copy(f, checked.sheets, calls, t, checked.report.findings))
+    shown, header = calls, None
+    if r.ledger is not None and len(calls):  # a call has no score: its 本通扣分 in a column of its own
+        from zhijian.engine.ledger import CHARGE_HEADER, charge_column
+
+        shown, header = calls.assign(final_score=charge_column(r, calls)), CHARGE_HEADER
+    written = [str(write_scored_copy(f, checked.sheets, shown, t, checked.report.findings, header))
                for f, t in targets.items() if str(f) not in skipped]
     _say_skipped(skipped, "计分副本")
     by_row: dict[tuple, list] = {}
@@ -167,15 +172,17 @@ def score(inputs, rubric_name, write, as_json):
         if r.ledger is not None:  # a call has no score of its own: its offences; the agents' ledgers
             from zhijian.engine.ledger import call_offences, ledgers_of
 
-            for rec, c in zip(out, calls.to_dict("records")):
-                rec["final_score"], rec["offences"] = None, call_offences(r, c)
+            for rec, c, charge in zip(out, calls.to_dict("records"), shown["final_score"].tolist()):
+                rec["final_score"], rec["offences"], rec["charge"] = None, call_offences(r, c), charge
             data["ledgers"] = [led.to_dict() for led in ledgers_of(r, calls[calls["scorable"].astype(bool)])]
         if write:
             data["written"] = written
         print_json(data)
         sys.exit(1 if invalid else 0)
     if r.ledger is not None:
-        _print_ledger_scores(r, calls, by_row)
+        _print_ledger_scores(r, shown, by_row)
+        for w in written:
+            console.print(f"已写出计分副本(“{header}”列: 本通各条款计入坐席考核的扣分,不是坐席得分): {w}")
         sys.exit(1 if invalid else 0)
     t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "整通得分", "差错扣分", "最终得分", "等级",
               title=f"《{r.name}》计分结果")
@@ -210,11 +217,11 @@ def _print_ledger_scores(r, calls, by_row) -> None:
     then each agent's ledger for every assessment period the calls fall in."""
     from zhijian.engine.ledger import call_offences, describe_ledger, ledgers_of
 
-    t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "扣分条款", title=f"《{r.name}》各通扣分条款")
-    for c in calls.head(50).to_dict("records"):
+    t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "扣分条款", "本通扣分", title=f"《{r.name}》各通扣分条款")
+    for c in calls.head(50).to_dict("records"):  # final_score: the call's 本通扣分 (charge_column)
         shown = call_offences(r, c) or "无" if c["scorable"] else styled("无法计分", "red")
         t.add_row(Path(c["file"]).name, str(c["row"]), c["recording_id"], c["agent_id"], c["inspector"],
-                  str(c["date"] or ""), shown)
+                  str(c["date"] or ""), shown, f"{c['final_score']:g}" if c["scorable"] else "")
     console.print(t)
     if len(calls) > 50:
         console.print(f"……共 {len(calls)} 通,只显示前 50 通(完整结果请用 --json)")

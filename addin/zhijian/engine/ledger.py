@@ -176,6 +176,21 @@ def call_charges(rubric: Rubric, calls: pd.DataFrame, history: pd.DataFrame | No
     return out
 
 
+CHARGE_HEADER = "本通扣分"  # a ledger rubric's per-call figure: what its occurrences cost the agent
+
+
+def charge_column(rubric: Rubric, calls: pd.DataFrame) -> list[float | None]:
+    """Per row of a calls table (`zhijian score`, the ribbon's 计算总分): its 本通扣分 — Σ what
+    its occurrences cost the agent's ledger, counted over the scorable calls given as `ledgers_of`
+    does; None for a row that cannot be scored. A call has no score of its own on a ledger rubric."""
+    ok = calls["scorable"].astype(bool).to_numpy() if "scorable" in calls else np.ones(len(calls), bool)
+    charged = call_charges(rubric, calls[ok]) if ok.any() else []
+    out: list[float | None] = [None] * len(calls)
+    for pos, occ in zip(np.flatnonzero(ok).tolist(), charged):
+        out[pos] = round(sum(o.points for o in occ), 6) + 0.0
+    return out
+
+
 def history_before(rubric: Rubric, loaded: Loaded, start: dt.date) -> pd.DataFrame | None:
     """The counted calls of `loaded` in the escalation window before `start` (they raise counts
     only); None when the rubric has no ledger or no window."""

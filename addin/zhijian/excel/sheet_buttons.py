@@ -149,7 +149,11 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     problem = _sheet_problem(checked)
     if problem:
         raise InputFileError(problem)
-    calls = checked.calls
+    calls, header = checked.calls, TOTAL_HEADER
+    if rubric.ledger is not None and len(calls):  # a call has no score: its 本通扣分, in a column of its own
+        from zhijian.engine.ledger import CHARGE_HEADER, charge_column
+
+        calls, header = calls.assign(final_score=charge_column(rubric, calls)), CHARGE_HEADER
     written = unscored = 0
     columns = {}
     forms: set[str] = set()
@@ -158,18 +162,18 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
             continue
         mine = calls[calls["sheet"] == read.sheet]
         if read.layout == "form":  # one call per block: each block's total cell
-            w, u = _score_form_on_port(port, read, mine, checked.report.findings)
+            w, u = _score_form_on_port(port, read, mine, checked.report.findings, header)
             written, unscored = written + w, unscored + u
             columns[read.sheet] = read.score_column
             forms.add(read.sheet)
             continue
-        letter = read.columns.get("total")
+        letter = read.columns.get("total") if header == TOTAL_HEADER else _headed(port, read, header)
         if letter is None:
             rows, _, c0 = port.used_range(read.sheet)
             width = max((len(r) for r in rows), default=0)
             from zhijian.engine.reader import col_letter
             letter = col_letter(c0 + width)
-            port.write_block(read.sheet, f"{letter}{read.header_row}", [[TOTAL_HEADER]])
+            port.write_block(read.sheet, f"{letter}{read.header_row}", [[header]])
         columns[read.sheet] = letter
         by_row = {int(r): s for r, s in zip(mine["row"], mine["final_score"])}
         for start, values in _runs(by_row):
@@ -179,9 +183,12 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     saved = port.save()
     where = "、".join(f"“{s}”工作表 {c} 列" + ("(每块一通录音,写在各块的合计格)" if s in forms else "")
                      for s, c in columns.items())
-    message = f"已按《{rubric.name}》计算 {written} 通录音的最终得分,以数值写入{where}。"
+    message = f"已按《{rubric.name}》计算 {written} 通录音的{header},以数值写入{where}。"
+    if header != TOTAL_HEADER:
+        message += ("\n本通扣分 = 本通各条款计入坐席考核的扣分(升级、加倍后),不是得分;坐席的期间得分"
+                    "(基准分减本期各次扣分)见汇总分析的“坐席考核”。")
     if unscored:
-        message += f"\n{unscored} 行无法计分(分数无法识别、未评分或不允许),最终得分留空并标红,批注说明原因。"
+        message += f"\n{unscored} 行无法计分(分数无法识别、未评分或不允许),{header}留空并标红,批注说明原因。"
     # A recorded total that disagreed is now overwritten: only the other errors remain.
     errors = sum(f.severity == Severity.ERROR and f.rule != "total.mismatch" for f in checked.report.findings)
     if errors:
@@ -192,18 +199,29 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
                         {"columns": columns, "scores": written})
 
 
-def _score_form_on_port(port: WorkbookPort, read, mine, findings) -> tuple[int, int]:
+def _headed(port: WorkbookPort, read, header: str) -> str | None:
+    """The letter of the sheet's column headed `header` on its header row (None: none)."""
+    from zhijian.engine.reader import col_letter
+
+    rows, r0, c0 = port.used_range(read.sheet)
+    at = (read.header_row or 1) - r0
+    line = rows[at] if 0 <= at < len(rows) else []
+    return next((col_letter(c0 + k) for k, v in enumerate(line) if isinstance(v, str) and v.strip() == header), None)
+
+
+def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = TOTAL_HEADER) -> tuple[int, int]:
     """A form's final scores, each in its block's total cell (or, for a block without one, under
-    its items beside a 最终得分 label); (written, unscorable)."""
+    its items beside a 最终得分 label); (written, unscorable). A ledger rubric's 本通扣分 (`header`)
+    never goes into a block's own total cell."""
     from zhijian.engine.grid import split_address
 
     written = unscored = 0
     for row, score, ok in zip(mine["row"], mine["final_score"], mine["scorable"]):
         ref = read.total_cell(int(row))
-        if not ref:
+        if not ref or (header != TOTAL_HEADER and read.cell_ref(int(row), "total")):
             continue
         if not read.cell_ref(int(row), "total"):
-            port.write_block(read.sheet, f"{read.name_column}{split_address(ref)[1]}", [[TOTAL_HEADER]])
+            port.write_block(read.sheet, f"{read.name_column}{split_address(ref)[1]}", [[header]])
         if ok:
             port.write_block(read.sheet, ref, [[float(score)]])
             written += 1

@@ -186,11 +186,16 @@ def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果
 
 
 def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path | None = None,
-                      findings: list[Finding] = ()) -> Path:
+                      findings: list[Finding] = (), header: str | None = None) -> Path:
     """A copy of `source` whose total column (最终得分) holds the engine's final scores; the column
     is added after the last one where the sheet has none. A row that cannot be scored gets no
     number: its cell is filled red, with the findings that explain why as its comment. A form
-    (one call per block) gets each call's score in its block's total cell."""
+    (one call per block) gets each call's score in its block's total cell.
+
+    With `header` (a ledger rubric's 本通扣分: `calls["final_score"]` then holds each call's
+    charge), the figures go to the column of that header, else a new one after the last, never
+    into the sheet's own total column (a call has no score); a form block gets it under its items
+    beside the label when it has no total cell of its own, else nothing."""
     from openpyxl.styles import Font, PatternFill
 
     source = Path(source)
@@ -207,18 +212,18 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
         ws = wb[names[read.sheet]]
         mine = calls[(calls["file"] == read.file) & (calls["sheet"] == read.sheet)]
         if read.layout == "form":  # one call per block: each block's total cell
-            _score_form_blocks(ws, read, mine, why, red)
+            _score_form_blocks(ws, read, mine, why, red, header)
             continue
-        letter = read.columns.get("total")
+        letter = read.columns.get("total") if header is None else _column_headed(ws, read.header_row, header)
         if letter is None:
             from openpyxl.utils import get_column_letter
             letter = get_column_letter(ws.max_column + 1)
-            put(ws[f"{letter}{read.header_row}"], "最终得分")
+            put(ws[f"{letter}{read.header_row}"], header or "最终得分")
             ws[f"{letter}{read.header_row}"].font = Font(bold=True)
         scorable = mine["scorable"] if "scorable" in mine else [True] * len(mine)
         for row, score, ok in zip(mine["row"], mine["final_score"], scorable):
             cell = ws[f"{letter}{int(row)}"]
-            if ok:
+            if ok and score is not None:
                 put(cell, float(score))
                 continue
             _unscorable(cell, why.get((read.sheet, int(row))), red)
@@ -226,9 +231,18 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
     return target
 
 
-def _score_form_blocks(ws, read: SheetRead, mine, why, red) -> None:
+def _column_headed(ws, header_row: int | None, header: str) -> str | None:
+    """The letter of the column whose header cell reads `header` (None: no such column)."""
+    for cell in ws[header_row or 1]:
+        if isinstance(cell.value, str) and cell.value.strip() == header:
+            return cell.column_letter
+    return None
+
+
+def _score_form_blocks(ws, read: SheetRead, mine, why, red, header: str | None = None) -> None:
     """A form's final scores: in each block's total cell (合计, 总分 …), or, for a block without
-    one, in the score column of the first empty row under its items, labelled 最终得分."""
+    one, in the score column of the first empty row under its items, labelled 最终得分 (or
+    `header`, which never goes into a block's own total cell)."""
     from openpyxl.styles import Font
 
     from zhijian.engine.grid import split_address
@@ -236,13 +250,13 @@ def _score_form_blocks(ws, read: SheetRead, mine, why, red) -> None:
     scorable = mine["scorable"] if "scorable" in mine else [True] * len(mine)
     for row, score, ok in zip(mine["row"], mine["final_score"], scorable):
         ref = read.total_cell(int(row))
-        if not ref:
+        if not ref or (header is not None and read.cell_ref(int(row), "total")):
             continue
         if not read.cell_ref(int(row), "total"):
             label = ws[f"{read.name_column}{split_address(ref)[1]}"]
-            put(label, "最终得分")
+            put(label, header or "最终得分")
             label.font = Font(bold=True)
-        if ok:
+        if ok and score is not None:
             put(ws[ref], float(score))
         else:
             _unscorable(ws[ref], why.get((read.sheet, int(row))), red)
