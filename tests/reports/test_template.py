@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from zhijian.files import libreoffice
 from zhijian.engine.columns import column_specs
 from zhijian.files.libreoffice import LibreOfficeError, recalculate_many
+from zhijian.engine.ledger import CHARGE_HEADER, charge_column
 from zhijian.pipeline.load import check_files
 from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.files.rubrics import load_rubric, parse_rubric
@@ -240,7 +241,9 @@ def test_formula_matches_engine(recalculated, name):
     tcol = lay.column_number("total")
     # What the engine makes of the same file (the formulas have no cached value in it).
     checked = check_files(rubric, [data["source"]])
-    engine = dict(zip(checked.calls["row"].astype(int), checked.calls["final_score"]))
+    # A ledger rubric's column is the call's 本通扣分 (what 明细 shows), not a score
+    engine = dict(zip(checked.calls["row"].astype(int), [float("nan") if v is None else v for v in (
+        charge_column(rubric, checked.calls) if rubric.ledger is not None else checked.calls["final_score"])]))
     mismatches, scores, refused = [], [], 0
     for i, (cells, record) in enumerate(data["rows"]):
         r = lay.data_row(i)
@@ -251,19 +254,29 @@ def test_formula_matches_engine(recalculated, name):
             if got not in (None, ""):
                 mismatches.append((r, got, "no score", {k: v for k, v in cells.items() if v is not None}))
             continue
-        assert want == pytest.approx(score_call(rubric, record).final_score, abs=1e-6), r
+        assert want == pytest.approx(by_hand(rubric, record), abs=1e-6), r
         scores.append(want)
         if not isinstance(got, (int, float)) or got != pytest.approx(want, abs=1e-6):
             mismatches.append((r, got, want, {k: v for k, v in cells.items() if v is not None}))
     assert not mismatches, f"{len(mismatches)} rows differ, first: {mismatches[:3]}"
     # the random rows really exercise the rules: a spread of scores, zeros included where possible
     assert len(set(scores)) > 10
-    assert max(scores) == rubric.full_marks
+    assert max(scores) == rubric.full_marks if rubric.ledger is None else min(scores) == 0
     # and exactly the rows that should be refused are: the spoilt ones, and (blank: error) the blank ones
     assert refused == sum(_unscorable(rubric, cells) for cells, _ in data["rows"]) >= (N_ROWS // 23 if rubric.items else 0)
     # rows past the filled ones stay blank
     for r in range(lay.data_row(N_ROWS), lay.data_row(TEMPLATE_ROWS)):
         assert ws.cell(row=r, column=tcol).value in (None, "")
+
+
+def by_hand(rubric: Rubric, record: CallRecord) -> float:
+    """The engine's figure for a row: its final score, or on a ledger rubric (nothing escalating
+    among the shipped ones) Σ points × (n + (multiplier − 1) × min(n, complaints))."""
+    if rubric.ledger is None:
+        return score_call(rubric, record).final_score
+    return sum(o.points * (record.offences.get(o.id, 0) + (o.multiplier - 1) * min(
+        record.offences.get(o.id, 0), record.complaints.get(o.id, 0) if o.doubled_when else 0))
+        for o in rubric.offences)
 
 
 def _unscorable(rubric: Rubric, cells: dict) -> bool:
@@ -354,7 +367,9 @@ def test_layout_headers_validations_and_notes(tmp_path, name):
     ws = wb[lay.sheet]
     specs = column_specs(rubric)
     headers = [ws.cell(row=lay.header_row, column=c).value for c in range(1, ws.max_column + 1)]
-    assert headers == [s.header for s in specs]
+    # the reader's words, but a ledger rubric's result column is 本通扣分 (a call has no score)
+    assert headers == [CHARGE_HEADER if rubric.ledger is not None and s.key == "total" else s.header
+                       for s in specs]
     assert lay.headers == headers
     assert [lay.columns[s.key] for s in specs] == [
         openpyxl.utils.get_column_letter(c) for c in range(1, len(specs) + 1)]

@@ -33,6 +33,7 @@ from zhijian.engine.columns import ColumnSpec
 from zhijian.engine.rubric import Category, Item, Rubric, ScoreRange, fmt_number
 from zhijian.files.atomic import atomic_path
 
+from .template_ledger import charge_formula
 from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
                               TemplateLayout, column_units, template_layout)
 from .template_notes import write_notes
@@ -83,6 +84,8 @@ def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
     def ref(key: str) -> str:
         return lay.cell(key, row)
 
+    if rubric.ledger is not None:  # no per-call score: the call's 本通扣分 (`template_ledger`)
+        return _blank_while_empty(lay, row, charge_formula(rubric, ref), watch_recording=not prefilled)
     zero = _zero_flags(rubric, ref)
     final = f"ROUND({_final_expr(rubric, ref, _call_expr(rubric, ref, zero))},6)"
     checks = [_item_ok(rubric, it, ref) for it in rubric.items]

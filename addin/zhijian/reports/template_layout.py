@@ -56,6 +56,10 @@ class TemplateLayout:
 def template_layout(rubric: Rubric) -> TemplateLayout:
     """The layout of `rubric`'s template: one column per `column_specs(rubric)`, in that order."""
     specs = tuple(column_specs(rubric))
+    if rubric.ledger is not None:  # a call has no score: its 本通扣分 in the result column
+        from .template_ledger import charge_spec
+
+        specs = tuple(charge_spec(rubric) if s.key == "total" else s for s in specs)
     return TemplateLayout(
         sheet=SHEET, notes_sheet=NOTES_SHEET, title_row=TITLE_ROW, group_row=GROUP_ROW,
         header_row=HEADER_ROW, first_data_row=FIRST_DATA_ROW, specs=specs,

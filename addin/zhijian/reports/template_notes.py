@@ -13,7 +13,8 @@ from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.engine.scale import describe_scaling
 
 from .toolkit import write_text
-from .template_layout import NOTES_SHEET, YES_TEXT, TemplateLayout, column_units
+from .template_ledger import charge_note
+from .template_layout import NOTES_SHEET, YES_TEXT, TemplateLayout, column_units, template_layout
 
 
 def _lines(text: str, width: float) -> int:
@@ -123,8 +124,7 @@ def _notes_heading(notes: _NotesSheet, rubric: Rubric) -> None:
         raw = sum(c.max_points for c in rubric.categories)
         notes.info("计分方式", describe_scaling(rubric.scale, raw, rubric.full_marks))
     elif rubric.ledger is not None:
-        notes.info("计分方式", describe_ledger(rubric) + "。本表“最终得分”列只是本通各条款按首次分值扣后的余额,"
-                   "供核对录入;坐席的期间得分(升级、加倍后)见汇总分析的“坐席考核”与质检月报的质检考核统计表")
+        notes.info("计分方式", describe_ledger(rubric) + "。" + charge_note(rubric))
     else:
         notes.info("计分方式", f"基准分 {fmt_number(rubric.start_score)},考核条款每发生一次扣相应分值")
 
@@ -201,6 +201,12 @@ def _notes_order(notes: _NotesSheet, rubric: Rubric) -> None:
     """The order in which 最终得分 is computed, in the words of the stages of
     `zhijian.reports.template.total_formula`."""
     fe, ed = rubric.fatal_errors, rubric.error_deduction
+    if rubric.ledger is not None:  # no 最终得分 per call: the 本通扣分 column (`template_ledger`)
+        head = next(s.header for s in template_layout(rubric).specs if s.key == "total")
+        notes.section(f"“{head}”列(公式)")
+        notes.wide(charge_note(rubric))
+        notes.wide(f"“{head}”列为公式,请勿改写;录音编号和各条款次数都为空的行显示为空。次数请填整数。")
+        return
     notes.section("最终得分的计算顺序(与“最终得分”列的公式一致)")
     steps = []
     if rubric.categories:
