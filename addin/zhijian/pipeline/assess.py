@@ -8,6 +8,7 @@ from pathlib import Path
 
 from zhijian.engine.analysis import analyse
 from zhijian.engine.appeals import AppealPolicy
+from zhijian.engine.ledger import agent_scores, ledger_for
 from zhijian.engine.composite import Assessment, KpiRows, assess, read_kpi_sheet
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.periods import parse_period
@@ -29,11 +30,15 @@ class AssessResult:
 
 
 def month_scores(rubric: Rubric, loaded: Loaded, month: str) -> dict[str, tuple[str, str, float]]:
-    """agent id -> (name, team, 月度评分) of the month: the engine's per-agent mean, as the 质检月报."""
-    sel = loaded.select(parse_period(month))
+    """agent id -> (name, team, 月度评分) of the month: the engine's per-agent mean, as the 质检月报;
+    on a ledger rubric the agent's ledger for the month (a call has no score to average)."""
+    period = parse_period(month)
+    sel = loaded.select(period)
     a = analyse(rubric, sel.calls, account=sel.account, inspectors=False)
+    a.ledger = ledger_for(rubric, loaded, period)
+    scores = agent_scores(a)
     teams = dict(zip(a.counted["agent_id"].astype(str), a.counted["team"].astype(str))) if len(a.counted) else {}
-    return {str(aid): (name, teams.get(str(aid), ""), f.mean_score) for (aid, name), f in a.by_agent}
+    return {str(aid): (name, teams.get(str(aid), ""), scores.get(str(aid))) for (aid, name), _ in a.by_agent}
 
 
 def read_kpi(path: Path, config, month: str) -> KpiRows:
