@@ -117,3 +117,32 @@ def test_a_ledger_month_counts_in_the_quarter_whatever_its_number_of_calls():
     # every month counts (3 and 2 calls too): (90 + 100 + 88) / 3 = 92.667, not November's 100 alone
     assert (a["10月"], a["11月"], a["12月"]) == (90, 100, 88)
     assert a["考核月数"] == 3 and a["期间评分"] == pytest.approx(278 / 3)
+
+
+def test_the_daily_log_of_a_ledger_rubric_lists_the_calls_that_cost_most(tmp_path):
+    import openpyxl
+
+    from zhijian.engine.columns import column_specs
+    from zhijian.engine.daily import build_daily
+    from zhijian.engine.loaded import Loaded
+    from zhijian.engine.reader import Grid
+    from zhijian.engine.validate import check_grids
+    from zhijian.reports.daily_workbook import write_daily_workbook
+
+    r = rubric()
+    rules = [s for s in column_specs(r) if s.kind in ("offence", "complaint")]
+    rows = [["日期", "质检员", "工号", "姓名", "班组", "录音编号", *(s.header for s in rules)]]
+    plan = [(dt.date(2026, 9, 20), "A1", "S1", {"offence:v2": 1}),  # A1's 1st in the window
+            (dt.date(2026, 10, 5), "B2", "R1", {"offence:v2": 1}),  # B2's 1st: 20
+            (dt.date(2026, 10, 5), "A1", "R2", {"offence:v1": 1, "complaint:v1": 1}),  # A1's 2nd, doubled: 60
+            (dt.date(2026, 10, 5), "A1", "R3", {})]  # 0
+    for day, agent, rid, counts in plan:
+        rows.append([day, "王", agent, agent, "一组", rid, *(counts.get(s.key, 0) for s in rules)])
+    checked = check_grids(r, [Grid("d.xlsx", "评分表", rows)])
+    rep = build_daily(r, Loaded(checked.calls, [], []), dt.date(2026, 10, 5))
+    assert [(c["recording_id"], c["charge"], c["final_score"]) for c in rep.lowest] == \
+        [("R2", 60, None), ("R1", 20, None), ("R3", 0, None)]
+    assert [(c.recording_id, c.score_cell) for c in rep.serious] == [("R2", ("本通扣分", 60))]
+    path = write_daily_workbook(rep, tmp_path / "log.xlsx")
+    cells = [c.value for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
+    assert "本通扣分" in cells and "最终得分" not in cells

@@ -16,7 +16,9 @@ table, the worst items and the 班前会点评 rates are the 服务质量分析�
 - 班前会点评 (SOP-10.5): the items with the most 不良 calls of the day (at least 3 points), each
   with its 不良比率 and one example call: the call where that item scored lowest (then the lowest
   final score).
-- 监听中发现的问题: the day's lowest-scored calls with the inspectors' remarks.
+- 监听中发现的问题: the day's lowest-scored calls with the inspectors' remarks; on a ledger rubric
+  (a call has no score) the calls whose occurrences cost the agents most (本通扣分, escalated with
+  the earlier calls in the window), and a problem call shows its count, not a 最终得分.
 - 未交评分表 (SOP-10.1): the expected inspectors with no row dated the day in any input (rows with
   errors count as sent: the sheet arrived); none on a day that is not a working day
   (`workdays`: the Chinese statutory calendar where known).
@@ -36,7 +38,7 @@ import pandas as pd
 from zhijian.errors import InputFileError
 
 from .analysis import Analysis, analyse, defect_matrix, item_keys, rounded, split_duplicates, warning_colour
-from .ledger import history_before
+from .ledger import call_charges, history_before
 from .loaded import Loaded
 from .masking import mask_text
 from .periods import Period
@@ -97,12 +99,14 @@ class ProblemCall:
     agent_name: str
     inspector: str
     score: float  # the item's points on the call (offences: occurrences)
-    final_score: float
+    final_score: float | None  # None on a ledger rubric: a call has no score of its own
     remark: str  # masked
 
     def line(self) -> str:
-        """"10-14 R001 王丽 3分(最终 88分)"."""
+        """"10-14 R001 王丽 3分(最终 88分)"; an offence of a ledger rubric: "10-14 R001 王丽 1次"."""
         when = f"{self.date:%m-%d} " if isinstance(self.date, dt.date) else ""
+        if self.final_score is None:
+            return f"{when}{self.recording_id} {self.inspector} {self.score:g}次"
         return f"{when}{self.recording_id} {self.inspector} {self.score:g}分(最终 {self.final_score:g}分)"
 
     def to_dict(self) -> dict[str, Any]:
@@ -159,11 +163,11 @@ class BriefingPoint:
                 "example": self.example.to_dict() if self.example else None}
 
 
-def _problem_call(rec: dict, col: str) -> ProblemCall:
+def _problem_call(rec: dict, col: str, ledger: bool = False) -> ProblemCall:
     d = rec.get("date")
     return ProblemCall(d if isinstance(d, dt.date) else None, text_of(rec.get("recording_id")),
                        text_of(rec.get("agent_id")), text_of(rec.get("agent_name")), text_of(rec.get("inspector")),
-                       number_of(rec.get(col)), number_of(rec.get("final_score")),
+                       number_of(rec.get(col)), None if ledger else number_of(rec.get("final_score")),
                        mask_text(text_of(rec.get("remarks"))))
 
 
@@ -189,7 +193,7 @@ def repeated_problems(rubric: Rubric, counted: pd.DataFrame, day: dt.date,
                 first = records[bad[0]]
                 out.append(RepeatedProblem(text_of(agent), text_of(first.get("agent_name")),
                                            text_of(first.get("team")), name, len(bad), today,
-                                           tuple(_problem_call(records[i], col) for i in bad)))
+                                           tuple(_problem_call(records[i], col, rubric.ledger is not None) for i in bad)))
     rank = {name: j for j, (name, _, _, _) in enumerate(keys)}
     return sorted(out, key=lambda p: (-p.count, p.agent_id, rank[p.item]))
 
@@ -213,22 +217,28 @@ def briefing_points(rubric: Rubric, a: Analysis, points: int = BRIEFING_POINTS) 
         best = min(bad, key=lambda i: (-number_of(records[i].get(col)) if offence else number_of(records[i].get(col)),
                                        number_of(records[i].get("final_score")), i)) if bad else None
         out.append(BriefingPoint(rank, f.item, f.item_class, f.defect_count, o.n, f.defect_rate, f.defect_share,
-                                 f.warning_level, _problem_call(records[best], col) if best is not None else None))
+                                 f.warning_level, _problem_call(records[best], col, rubric.ledger is not None) if best is not None else None))
     return out
 
 
-def lowest_calls(a: Analysis, k: int = LOWEST_CALLS) -> list[dict[str, Any]]:
-    """The day's `k` lowest-scored counted calls (ties: the order read), with masked remarks."""
+def lowest_calls(a: Analysis, k: int = LOWEST_CALLS, charges: list[float] | None = None) -> list[dict[str, Any]]:
+    """The day's `k` lowest-scored counted calls (ties: the order read), with masked remarks; on a
+    ledger rubric (`charges`: each counted call's 本通扣分) the `k` calls that cost most, with it."""
     c = a.counted
     if c.empty:
         return []
-    low = c.assign(_o=np.arange(len(c))).sort_values(["final_score", "_o"], kind="stable").head(k)
+    c = c.assign(_o=np.arange(len(c)))
+    if charges is not None:
+        low = c.assign(_c=[-x for x in charges]).sort_values(["_c", "_o"], kind="stable").head(k)
+    else:
+        low = c.sort_values(["final_score", "_o"], kind="stable").head(k)
     out = []
     for rec in low.to_dict("records"):
         out.append({"recording_id": text_of(rec.get("recording_id")), "agent_id": text_of(rec.get("agent_id")),
                     "agent_name": text_of(rec.get("agent_name")), "inspector": text_of(rec.get("inspector")),
-                    "final_score": number_of(rec.get("final_score")),
-                    "remark": mask_text(text_of(rec.get("remarks"))) or NO_REMARK})
+                    "final_score": None if charges is not None else number_of(rec.get("final_score")),
+                    "remark": mask_text(text_of(rec.get("remarks"))) or NO_REMARK}
+                   | ({"charge": -rec["_c"] + 0.0} if charges is not None else {}))
     return out
 
 
@@ -387,6 +397,9 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
     w_valid, _, _ = loaded.select(window)
     w_counted = analyse(rubric, w_valid, lead=lead).counted if len(w_valid) else w_valid
     o = a.overall
+    history = history_before(rubric, loaded, day)  # a ledger's escalation counts earlier calls too
+    charges = [sum(x.points for x in occ) for occ in call_charges(rubric, a.counted, history)] \
+        if rubric.ledger is not None and len(a.counted) else None
     err = pd.to_numeric(a.counted.get("error_deduction", pd.Series(dtype=float)), errors="coerce").fillna(0)
     fatal = pd.to_numeric(a.counted.get("fatal_errors", pd.Series(dtype=float)), errors="coerce").fillna(0)
     worst = sorted((f for f in o.items if f.defect_count > 0), key=lambda f: -f.defect_rate)[:WORST_ITEMS]
@@ -402,9 +415,9 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
         inspectors=inspector_table(a, own, excluded, quota_per_day),
         worst_items=[(f.item, f.defect_count, f.defect_rate, f.warning_level) for f in worst],
         error_calls=int((err > 0).sum()), error_points=float(err.sum()), fatal_errors=int(fatal.sum()),
-        serious=serious_cases(rubric, a.counted, history_before(rubric, loaded, day)), repeat_times=repeat_times, repeat_window=repeat_window,
+        serious=serious_cases(rubric, a.counted, history), repeat_times=repeat_times, repeat_window=repeat_window,
         repeat_period=window, repeated=repeated_problems(rubric, w_counted, day, repeat_times),
-        briefing=briefing_points(rubric, a, points), briefing_wanted=points, lowest=lowest_calls(a),
+        briefing=briefing_points(rubric, a, points), briefing_wanted=points, lowest=lowest_calls(a, charges=charges),
         submissions=submissions(all_day, list(inspectors)), inspectors_source=inspectors_source,
         on_duty=on_duty, next_on_duty=next_in_rotation(on_duty, rotation), rotation=rotation,
         working_day=working)

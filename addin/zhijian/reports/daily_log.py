@@ -223,13 +223,14 @@ def _found(s: Sheet, rep: DailyReport, row: int) -> int:
     w, ws = s.w, s.ws
     s.text(row, 0, "六、监听中发现的问题", w.section)
     row += 1
-    merge_text(ws, row, 0, LAST_COL, f"已预填当天得分最低的 {len(rep.lowest)} 通录音及质检员备注(客户电话、证件号已隐去);"
+    ledger = rep.rubric.ledger is not None  # a call has no score: the calls that cost most, by 本通扣分
+    merge_text(ws, row, 0, LAST_COL, f"已预填当天{'本通扣分最多' if ledger else '得分最低'}的 {len(rep.lowest)} 通录音及质检员备注(客户电话、证件号已隐去);"
                "可补充其他问题", w.prompt)
     row += 1
     merge_text(ws, row, 0, 1, "录音编号", w.header)
     merge_text(ws, row, 2, 3, "坐席", w.header)
     ws.write_string(row, 4, "质检员", w.header)
-    ws.write_string(row, 5, "最终得分", w.header)
+    ws.write_string(row, 5, "本通扣分" if ledger else "最终得分", w.header)
     merge_text(ws, row, 6, LAST_COL, "问题(质检员备注)", w.header)
     row += 1
     for call in rep.lowest + [None, None]:
@@ -243,7 +244,7 @@ def _found(s: Sheet, rep: DailyReport, row: int) -> int:
             merge_text(ws, row, 0, 1, call["recording_id"], w.fmt())
             merge_text(ws, row, 2, 3, f"{call['agent_name']}({call['agent_id']})", w.fmt())
             ws.write_string(row, 4, call["inspector"], w.fmt())
-            ws.write_number(row, 5, call["final_score"], w.fmt(SCORE))
+            ws.write_number(row, 5, call["charge"] if ledger else call["final_score"], w.fmt(SCORE))
             merge_text(ws, row, 6, LAST_COL, call["remark"], w.fmt(wrap=True))
         ws.set_row(row, 30)
         row += 1
