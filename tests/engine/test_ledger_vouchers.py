@@ -146,3 +146,27 @@ def test_the_daily_log_of_a_ledger_rubric_lists_the_calls_that_cost_most(tmp_pat
     path = write_daily_workbook(rep, tmp_path / "log.xlsx")
     cells = [c.value for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row]
     assert "本通扣分" in cells and "最终得分" not in cells
+
+
+def test_the_weekly_feedback_of_a_ledger_rubric_shows_the_period_score_and_the_costliest_calls():
+    from zhijian.engine.columns import column_specs
+    from zhijian.engine.loaded import Loaded
+    from zhijian.engine.periods import parse_period
+    from zhijian.engine.reader import Grid
+    from zhijian.engine.validate import check_grids
+    from zhijian.engine.weekly import build_weekly
+
+    r = rubric()
+    rules = [s for s in column_specs(r) if s.kind in ("offence", "complaint")]
+    rows = [["日期", "质检员", "工号", "姓名", "班组", "录音编号", "备注", *(s.header for s in rules)]]
+    # 2026-W41 is 10-05 … 10-11; A1 on Monday 10-05: a 泄露隐私 (1st: 20), then a 辱骂客户 with a
+    # complaint (2nd: 2 × 30 = 60), and a clean call
+    plan = [("R1", "泄露", {"offence:v2": 1}), ("R2", "辱骂", {"offence:v1": 1, "complaint:v1": 1}), ("R3", "", {})]
+    for rid, remark, counts in plan:
+        rows.append([dt.date(2026, 10, 5), "王", "A1", "甲", "一组", rid, remark, *(counts.get(s.key, 0) for s in rules)])
+    checked = check_grids(r, [Grid("w.xlsx", "评分表", rows)])
+    rep = build_weekly(r, Loaded(checked.calls, [], []), parse_period("2026-W41"))
+    (fb,) = rep.agent_feedback.to_dict("records")
+    # the October ledger so far: 100 − 20 − 60 = 20; no call score, so no 最低分
+    assert fb["平均分"] == 20 and fb["最低分"] != fb["最低分"]
+    assert fb["最低分录音的质检员备注"].split("\n") == ["王(10-05,扣60分): 辱骂", "王(10-05,扣20分): 泄露"]

@@ -279,29 +279,39 @@ def _agent_feedback(a: Analysis, groups: _Groups) -> pd.DataFrame:
     teams = _teams(a)
     rows_of = groups.rows_of("agent_id")
     counted = a.counted
+    # A ledger rubric: no call score; the agent's period score so far, and the calls that cost most
+    led = a.ledger
+    cost: dict[tuple[str, str], float] = {}
+    for o in (x for ag in (led.agents if led is not None else []) for x in ag.occurrences):
+        cost[(o.agent_id, o.recording_id)] = cost.get((o.agent_id, o.recording_id), 0.0) + o.points
     rows = []
     for (aid, name), f in a.by_agent:
         worst = sorted((it for it in f.items if it.defect_count > 0),
                        key=lambda it: -it.defect_count)[:WORST_ITEMS]  # stable: rubric order on ties
-        calls = counted.iloc[rows_of[aid]]
-        lowest = calls.assign(_o=np.arange(len(calls))).sort_values(["final_score", "_o"], kind="stable")
+        calls = counted.iloc[rows_of[aid]].assign(_o=np.arange(len(rows_of[aid])))
+        if led is not None:
+            calls = calls.assign(_c=[-cost.get((str(aid), str(rid)), 0.0) for rid in calls["recording_id"]])
+        lowest = calls.sort_values(["_c" if led is not None else "final_score", "_o"], kind="stable")
         remarks = []
         for rec in lowest.head(LOWEST_CALLS).to_dict("records"):
-            remarks.append(_remark_line(rec))
+            remarks.append(_remark_line(rec, -rec["_c"] if led is not None else None))
         rows.append({"工号": str(aid), "姓名": name, "班组": teams.get(str(aid), ""), "通数": f.n,
-                     "平均分": f.mean_score, "最低分": f.min_score,
+                     "平均分": led.scores()[str(aid)] if led is not None else f.mean_score,
+                     "最低分": np.nan if led is not None else f.min_score,
                      "主要不良项": "、".join(f"{it.item}({it.defect_count})" for it in worst) or "无",
                      "最低分录音的质检员备注": "\n".join(remarks)})
     return pd.DataFrame(rows, columns=FEEDBACK_COLUMNS)
 
 
-def _remark_line(rec: dict) -> str:
-    """"王丽(10-08,62分): 业务能力: 资费解释不完整" for one call."""
+def _remark_line(rec: dict, charge: float | None = None) -> str:
+    """"王丽(10-08,62分): 业务能力: 资费解释不完整" for one call; with a ledger rubric's `charge`
+    (本通扣分) "王丽(10-08,扣60分): …"."""
     d = rec.get("date")
     when = f"{d:%m-%d}," if isinstance(d, dt.date) else ""
     remark = rec.get("remarks")
     remark = "" if remark is None or (isinstance(remark, float) and np.isnan(remark)) else str(remark).strip()
-    return f"{rec.get('inspector', '')}({when}{float(rec['final_score']):g}分): {mask_text(remark) or NO_REMARK}"
+    points = f"扣{charge:g}分" if charge is not None else f"{float(rec['final_score']):g}分"
+    return f"{rec.get('inspector', '')}({when}{points}): {mask_text(remark) or NO_REMARK}"
 
 
 def _inspectors(a: Analysis, quota_per_day: int, n_working: int) -> pd.DataFrame:

@@ -150,10 +150,13 @@ def _agent_cells(w: WeeklyWriter, s: Sheet, report: WeeklyReport, r: int, rec: d
 def _feedback(w: WeeklyWriter, report: WeeklyReport) -> None:
     s = w.sheet(SHEET_FEEDBACK)
     ws, df = s.ws, report.agent_feedback
+    ledger = report.analysis.ledger is not None  # no call score: the period score, the calls that cost most
     _title(w, s, report, "员工服务质量反馈表",
-           "主要不良项: 本周不良次数最多的评分项(括号内为通数);备注: 得分最低的 2 通录音的质检员备注"
-           "(客户电话、证件号已隐去)")
-    head = ["工号", "姓名", "班组", "通数", "平均分", "最低分", "主要不良项", "最低分录音的质检员备注"]
+           "主要不良项: 本周不良次数最多的评分项(括号内为通数);备注: "
+           + ("本通扣分最多的 2 通录音的质检员备注;期间得分 = 坐席考核期截至本周的得分,通话没有得分,最低分留空"
+              if ledger else "得分最低的 2 通录音的质检员备注") + "(客户电话、证件号已隐去)")
+    head = ["工号", "姓名", "班组", "通数", "期间得分" if ledger else "平均分", "最低分", "主要不良项",
+            "扣分最多录音的质检员备注" if ledger else "最低分录音的质检员备注"]
     s.headers(2, 0, head)
     ws.set_row(2, 30)
     ws.freeze_panes(3, 2)
