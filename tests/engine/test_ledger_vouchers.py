@@ -117,6 +117,9 @@ def test_a_ledger_month_counts_in_the_quarter_whatever_its_number_of_calls():
     # every month counts (3 and 2 calls too): (90 + 100 + 88) / 3 = 92.667, not November's 100 alone
     assert (a["10月"], a["11月"], a["12月"]) == (90, 100, 88)
     assert a["考核月数"] == 3 and a["期间评分"] == pytest.approx(278 / 3)
+    from zhijian.reports.period_review_workbook import rules_text
+
+    assert "不受通数限制" in rules_text(review)[0]  # the 考核概览 says so
 
 
 def test_the_daily_log_of_a_ledger_rubric_lists_the_calls_that_cost_most(tmp_path):
