@@ -70,7 +70,7 @@ def test_a_voucher_states_what_the_ledger_loses_for_the_occurrence():
     vs = vouchers(r, OCT, history=SEPT)
     assert [(v.points, v.proposal.basis) for v in vs] == [(60, BASIS_ITEMS), (40, BASIS_ITEMS), (20, BASIS_ITEMS)]
     assert vs[0].proposal.rules[0] == ("辱骂客户(严重): 90 天内第 1…4 次分别扣 20/30/40/50 分,引起投诉时 ×2;"
-                                       "本通 90 天内第 2 次,加倍: 扣 60 分,计入坐席本月考核")
+                                       "本通为 90 天内第 2 次,加倍: 扣 60 分,计入坐席本月考核")
 
 
 def test_without_the_earlier_month_the_count_starts_in_october():

@@ -76,7 +76,8 @@ def rule_lines(rubric: Rubric, case: SeriousCase) -> list[str]:
             if o.doubled_when:
                 rule += f",{o.doubled_when}时 ×{fmt_number(o.multiplier)}"
             out.append(f"{it.item}(严重): {rule}" + (f";{o.note}" if o.note else "")
-                       + (f";本通 {it.detail},计入坐席{_period_zh(rubric)}考核" if it.detail else ""))
+                       + (f";本通{'' if it.detail.startswith('扣') else '为 '}{it.detail},计入坐席{_period_zh(rubric)}考核"
+                          if it.detail else ""))
             continue
         item = rubric.item_by_name.get(it.item)
         checklist = "、".join(item.points) if item is not None and item.points else ""
