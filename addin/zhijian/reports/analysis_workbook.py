@@ -252,11 +252,11 @@ def _ledger_points(a: Analysis) -> list[float | None]:
 # --- 6. 明细 ------------------------------------------------------------------------------------
 
 def _detail(w: Writer, a: Analysis) -> None:
-    """明细: one row per counted call. Written column by column with XlsxWriter's typed calls
-    (a month has ~30,000 rows: the generic per-cell path was most of the report's time). Offences
-    show their occurrences on the call; on a ledger rubric a call has no score of its own: its
-    本通扣分 is what its occurrences cost in the agent's period ledger (escalated, doubled)."""
-    s = w.sheet(SHEET_DETAIL)
+    """明细: one row per counted call. Written a whole column at a time (`column_sheet`): a month has
+    ~30,000 rows, and writing them cell by cell was most of the report's time. Offences show their
+    occurrences on the call; on a ledger rubric a call has no score of its own: its 本通扣分 is what
+    its occurrences cost in the agent's period ledger (escalated, doubled)."""
+    s = w.sheet(SHEET_DETAIL, columns=True)
     ws = s.ws
     items = [it.name for it in a.rubric.items]
     offences = [(f"{o.name}(次)", f"offence:{o.id}") for o in a.rubric.offences]
@@ -287,28 +287,14 @@ def _detail(w: Writer, a: Analysis) -> None:
                          (at["整通得分"], calls["call_score"].tolist(), w.fmt(SCORE)),
                          (at["最终得分"], calls["final_score"].tolist(), w.fmt(SCORE))]
         for c, values in text_cols:
-            for r, v in enumerate(values, start=1):
-                if not missing(v) and v != "":
-                    ws.write_string(r, c, str(v))
+            ws.strings_down(1, c, [None if missing(v) or v == "" else str(v) for v in values])
             s.grow_to(c, values)
         item_fmt = w.fmt("0.##")
         for j, name in enumerate(items):
-            values = calls[name].tolist()
-            for r, v in enumerate(values, start=1):
-                if v is None or v != v:  # NaN: the item was 不涉及
-                    ws.write_string(r, 9 + j, NA_TEXT)
-                else:
-                    ws.write_number(r, 9 + j, float(v), item_fmt)
+            _item_column(ws, 9 + j, calls[name].tolist(), item_fmt)
         for c, values, fmt in num_cols:
-            for r, v in enumerate(values, start=1):
-                if v is not None and v == v:
-                    ws.write_number(r, c, float(v), fmt)
-        date_fmt = w.fmt(DATE)
-        for r, d in enumerate(calls["date"].tolist(), start=1):
-            if isinstance(d, (dt.date, pd.Timestamp)):
-                d = d.to_pydatetime() if isinstance(d, pd.Timestamp) else d
-                ws.write_datetime(r, 3, d if isinstance(d, dt.datetime) else dt.datetime.combine(d, dt.time()),
-                                  date_fmt)
+            ws.numbers_down(1, c, [float(v) if v is not None and v == v else None for v in values], fmt)
+        ws.dates_down(1, 3, [_as_datetime(d) for d in calls["date"].tolist()], w.fmt(DATE))
         s.grow_to(3, ["2026-10-01"])
     ws.autofilter(0, 0, max(n, 0), len(head) - 1)
     if n == 0:
@@ -316,3 +302,17 @@ def _detail(w: Writer, a: Analysis) -> None:
     s.finish(min_width=6)
 
 
+def _item_column(ws, c: int, values: list, fmt) -> None:
+    """An item's points, or 不涉及 where the item did not apply (NaN): text cells first, then the
+    numbers, as the cell-by-cell writer took their shared strings."""
+    na = [v is None or v != v for v in values]
+    ws.strings_down(1, c, [NA_TEXT if x else None for x in na])
+    ws.numbers_down(1, c, [None if x else float(v) for v, x in zip(values, na)], fmt)
+
+
+def _as_datetime(d) -> dt.datetime | None:
+    if isinstance(d, pd.Timestamp):
+        return d.to_pydatetime()
+    if isinstance(d, dt.datetime):
+        return d
+    return dt.datetime.combine(d, dt.time()) if isinstance(d, dt.date) else None

@@ -24,6 +24,8 @@ from zhijian.engine.findings import SEVERITY_ZH, Severity
 from zhijian.files.atomic import atomic_path
 from zhijian.files.provenance import HIDDEN_SHEET, Provenance
 
+from .column_sheet import ColumnSheet
+
 SHEET_EXCLUDED = "排除与重复"
 SHEET_APPEALS = "申诉处理"
 SHEET_SOURCES = "数据来源"
@@ -103,6 +105,11 @@ def display_width(text: str) -> float:
 def missing(v: Any) -> bool:
     if v is None:
         return True
+    t = type(v)
+    if t is str:  # the common cases first: a report calls this for every cell
+        return False
+    if t is float:
+        return v != v
     try:
         return bool(pd.isna(v))
     except (TypeError, ValueError):
@@ -159,8 +166,9 @@ class Writer:
             self._formats[key] = self.wb.add_format(props) if props else None
         return self._formats[key]
 
-    def sheet(self, name: str) -> "Sheet":
-        return Sheet(self, self.wb.add_worksheet(name))
+    def sheet(self, name: str, *, columns: bool = False) -> "Sheet":
+        """A new worksheet; `columns` for a long table written a column at a time (`column_sheet`)."""
+        return Sheet(self, self.wb.add_worksheet(name, worksheet_class=ColumnSheet if columns else None))
 
 
 class Sheet:
@@ -208,8 +216,15 @@ class Sheet:
 
     def grow_to(self, c: int, values: Sequence[Any], cap: float = 60) -> None:
         """Widen column `c` for the widest of many values (each distinct text measured once)."""
-        for text in {str(v) for v in values if not missing(v)}:
-            self._grow(c, text, cap)
+        texts = {str(v) for v in values if not missing(v)}
+        # An ASCII text's width depends on its length only (no ASCII character is wide): of those,
+        # the longest is enough (a month's recording ids are 30,000 of them).
+        longest = max((t for t in texts if t.isascii()), key=len, default=None)
+        for text in texts:
+            if not text.isascii():
+                self._grow(c, text, cap)
+        if longest is not None:
+            self._grow(c, longest, cap)
 
     def headers(self, r: int, c: int, names: Sequence[str], *, wrap_at: float = 16) -> None:
         for i, name in enumerate(names):
