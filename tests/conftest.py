@@ -1,6 +1,7 @@
 """Shared by every test.
 
-No test writes to the user's history store (ZHIJIAN_STORE).
+No test writes to the user's history store (ZHIJIAN_STORE) or read cache (ZHIJIAN_CACHE: each
+test has its own, empty, under its tmp_path).
 
 The accounting identity is asserted on every corpus the suite analyses: every `analysis.analyse`
 call of any test (the engine's, the pipeline's, the doors') completes its account through
@@ -16,6 +17,12 @@ import pytest
 @pytest.fixture(autouse=True)
 def no_user_history_store(monkeypatch):
     monkeypatch.delenv("ZHIJIAN_STORE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def own_read_cache(monkeypatch, tmp_path_factory):
+    monkeypatch.delenv("ZHIJIAN_NO_CACHE", raising=False)
+    monkeypatch.setenv("ZHIJIAN_CACHE", str(tmp_path_factory.mktemp("read-cache")))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,7 +9,7 @@ from .common import (other_rubrics, policy, print_account, print_appeals, print_
                      progress_bar, roster_option, topic_option)
 from .options import Choice, Count, Day, IsoWeek, Month, OutputPath
 from .outputs import named_output, output_file
-from .store_option import complaints_option, resolved_store, store_option
+from .store_option import cache_option, complaints_option, resolved_store, store_option
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
@@ -23,11 +23,12 @@ from .store_option import complaints_option, resolved_store, store_option
 @click.option("-o", "--output", type=OutputPath(),
               help="输出的服务质量分析表 .xlsx,或输出文件夹(默认: 当前文件夹下的 服务质量分析表_<统计周期>.xlsx)")
 @store_option
+@cache_option
 @json_option
 @handle_errors
 @nothing_to_report
 def consolidate(inputs, rubric_name, period_kind, day, lead, roster, appeals, window_hours, publish_time, output,
-                store, as_json):
+                store, no_cache, as_json):
     """把各质检员的评分表汇总成服务质量分析表,例如:
 
     zhijian consolidate zhijian-demo/sheets --rubric listening-10x4 --period month
@@ -45,7 +46,7 @@ def consolidate(inputs, rubric_name, period_kind, day, lead, roster, appeals, wi
         result = run(r, list(inputs), period_kind=period_kind, date=day, lead=lead,
                      other_rubrics=other_rubrics(r), appeals=appeals, policy=policy(window_hours, publish_time),
                      rubric_source=rubric_name, roster=roster, store=resolved_store(store),
-                     output=named_output(output),
+                     output=named_output(output), cache=not no_cache,
                      on_files=lambda n: bar.update(task, total=n),
                      progress=lambda p: bar.advance(task))
     print_notes(result.notes)
@@ -93,11 +94,12 @@ def consolidate(inputs, rubric_name, period_kind, day, lead, roster, appeals, wi
 @click.option("-o", "--output", type=OutputPath(),
               help="输出的质检周报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检周报_2026-W42.xlsx 这样的名称)")
 @store_option
+@cache_option
 @json_option
 @handle_errors
 @nothing_to_report
 def weekly(inputs, rubric_name, week, lead, quota, roster, topics, project_start, appeals, window_hours,
-           publish_time, output, store, as_json):
+           publish_time, output, store, no_cache, as_json):
     """生成质检周报(周一至周日),例如:
 
     zhijian weekly zhijian-demo/sheets --rubric listening-10x4 --week 2026-W42
@@ -113,7 +115,7 @@ def weekly(inputs, rubric_name, week, lead, quota, roster, topics, project_start
                                quota_per_day=quota, appeals=appeals, policy=policy(window_hours, publish_time),
                                rubric_source=rubric_name, other_rubrics=other_rubrics(r), roster=roster,
                                project_start=project_start, topics=list(topics) or None,
-                               store=resolved_store(store), output=named_output(output))
+                               store=resolved_store(store), output=named_output(output), cache=not no_cache)
     out = write_periodic(result, output_file(output, report_name(WEEKLY, result.provenance.options["week"])))
     rep = result.report
     if as_json:
@@ -147,11 +149,12 @@ def weekly(inputs, rubric_name, week, lead, quota, roster, topics, project_start
 @click.option("-o", "--output", type=OutputPath(),
               help="输出的质检月报 .xlsx,或输出文件夹(默认: 当前文件夹下的 质检月报_2026-10.xlsx 这样的名称)")
 @store_option
+@cache_option
 @json_option
 @handle_errors
 @nothing_to_report
 def monthly(inputs, rubric_name, month, previous, lead, target, plans, roster, topics, appeals, window_hours,
-            publish_time, complaints, output, store, as_json):
+            publish_time, complaints, output, store, no_cache, as_json):
     """生成质检月报,例如:
 
     zhijian monthly zhijian-demo/sheets --rubric listening-10x4 --month 2026-10
@@ -168,7 +171,8 @@ def monthly(inputs, rubric_name, month, previous, lead, target, plans, roster, t
                                appeals=appeals, policy=policy(window_hours, publish_time), rubric_source=rubric_name,
                                other_rubrics=other_rubrics(r), plans=plans, roster=roster,
                                topics=list(topics) or None, store=resolved_store(store),
-                               complaints=list(complaints) or None, output=named_output(output))
+                               complaints=list(complaints) or None, output=named_output(output),
+                               cache=not no_cache)
     out = write_periodic(result, output_file(output, report_name(MONTHLY, result.provenance.options["month"])))
     d = result.report.to_dict()
     if as_json:

@@ -49,11 +49,18 @@ def check_grids(rubric: Rubric, grids: Iterable[Grid], *, roster: set[str] | Non
     scores without 日期/工号/录音编号 columns). Sheets of a workbook that have no item headers at all are
     skipped when another sheet of the same file maps; a file none of whose sheets maps gets the
     finding of its first sheet."""
+    reads = [read_grid(rubric, grid, other_rubrics=other_rubrics, require_fields=require_fields) for grid in grids]
+    return check_reads(rubric, reads, roster=roster, period=period)
+
+
+def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set[str] | None = None,
+                period: Period | None = None) -> Checked:
+    """`check_grids` after each sheet was read (`reader.read_grid`), e.g. by several processes
+    or taken from a cache: the checks across rows and sheets, and the scores."""
     out = Checked()
     by_file: dict[str, list[SheetRead]] = {}
-    for grid in grids:
-        by_file.setdefault(grid.file, []).append(read_grid(rubric, grid, other_rubrics=other_rubrics,
-                                                           require_fields=require_fields))
+    for read in sheet_reads:
+        by_file.setdefault(read.file, []).append(read)
     mapped_reads: list[SheetRead] = []
     for reads in by_file.values():
         mapped = [r for r in reads if r.mapped]

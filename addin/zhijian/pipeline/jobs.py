@@ -46,15 +46,15 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
                 on_files: Callable[[int], None] | None = None, appeals: str | Path | None = None,
                 policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
                 roster: str | Path | None = None, store: Path | None = None,
-                output: Path | None = None) -> Consolidation:
+                output: Path | None = None, cache: bool = True) -> Consolidation:
     """Read every input and analyse the valid calls of the period (`period_kind` holding `date`;
     without `date`, see `main_period_date`); what was read goes into the history `store` if given.
     `output`, the workbook to be written, is refused before any reading when it is one of the
     files read. Nothing to report (no input read, no call of the period counted) raises
-    `NothingToReport`."""
+    `NothingToReport`. `cache`: files read before are not parsed again (`files.read_cache`)."""
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="consolidate",
-                        outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster))
+                        outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster), cache=cache)
     dates = loaded.dates()
     if date is None:
         date = main_period_date(period_kind, dates) if dates else dt.date.today()
@@ -170,13 +170,14 @@ def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
                   other_rubrics=(), progress=None, on_files=None, store: Path | None = None,
                   output: Path | None = None, roster: str | Path | None = None,
-                  project_start: dt.date | None = None, topics: list[str] | None = None) -> PeriodicReport:
+                  project_start: dt.date | None = None, topics: list[str] | None = None,
+                  cache: bool = True) -> PeriodicReport:
     """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
     from zhijian.engine.weekly import build_weekly, latest_week
 
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="weekly",
-                        outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster))
+                        outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster), cache=cache)
     period = parse_period(week) if week else latest_week(loaded)
     report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day,
                           project_start=project_start, topics=topics)
@@ -202,7 +203,8 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                    rubric_source: str | None = None, other_rubrics=(), progress=None,
                    on_files=None, plans: str | Path | None = None, store: Path | None = None,
                    complaints: list[str] | None = None, output: Path | None = None,
-                   roster: str | Path | None = None, topics: list[str] | None = None) -> PeriodicReport:
+                   roster: str | Path | None = None, topics: list[str] | None = None,
+                   cache: bool = True) -> PeriodicReport:
     """质检月报 of `month` ("2026-10"; default: the latest month, as consolidate chooses); the
     previous month from `previous` inputs when given, else from the same inputs when they hold
     it, else from the history `store` when one is configured (see `previous_from_store`); the
@@ -214,14 +216,14 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
     ros = _roster(roster)
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="monthly",
-                        outputs=[output], reads=_reads(rubric, roster), roster=ros)
+                        outputs=[output], reads=_reads(rubric, roster), roster=ros, cache=cache)
     if month:
         period = parse_period(month)
     else:
         dates = loaded.dates()
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
     prev = load_calls(rubric, previous, other_rubrics=other_rubrics, appeals=appeals, policy=policy,
-                      store=store, command="monthly", roster=ros) if previous else None
+                      store=store, command="monthly", roster=ros, cache=cache) if previous else None
     stored_previous: list[tuple[str, str]] = []
     if prev is None and store is not None and not len(loaded.select(previous_month(period))[0]):
         prev, stored_previous = previous_from_store(rubric, store, previous_month(period), loaded.notes)

@@ -8,31 +8,33 @@ from pathlib import Path
 from typing import Callable
 
 from zhijian.engine.appeals import AppealPolicy, apply_appeals, read_register
-from zhijian.engine.findings import Finding, Rule, Severity
+from zhijian.engine.findings import Finding, Severity
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
-from zhijian.engine.validate import check_grids
+from zhijian.engine.validate import check_reads
 from zhijian.errors import InputFileError
 from zhijian.files.guard import guard_outputs
 from zhijian.files.inputs import expand_inputs
+from zhijian.files.read_cache import ReadCache
 from zhijian.files.workbooks import read_grids
+
+from .reading import read_files
 
 
 def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_rubrics=(),
-                progress=None, require_fields: bool = True):
+                progress=None, require_fields: bool = True, cache: ReadCache | None = None):
     """Read every file and check all their sheets together (the file-based door onto
-    `validate.check_grids`). A file that cannot be read becomes a file.unreadable finding."""
-    grids, unreadable = [], []
-    for p in paths:
-        try:
-            grids.extend(read_grids(p))
-        except InputFileError as e:
-            unreadable.append(Finding.of(Rule.FILE_UNREADABLE, str(p), "", "", error=str(e)))
-        if progress:
-            progress(p)
-    checked = check_grids(rubric, grids, roster=roster, period=period, other_rubrics=other_rubrics,
-                          require_fields=require_fields)
+    `validate.check_grids`). A file that cannot be read becomes a file.unreadable finding. Files
+    are read by several processes when there are many (`reading`), through `cache` when given."""
+    reads, unreadable = [], []
+    for out in read_files(rubric, paths, other_rubrics=other_rubrics, require_fields=require_fields,
+                          progress=progress, cache=cache):
+        if isinstance(out, Finding):
+            unreadable.append(out)
+        else:
+            reads.extend(out)
+    checked = check_reads(rubric, reads, roster=roster, period=period)
     checked.report.findings[:0] = unreadable
     return checked
 
@@ -42,19 +44,22 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
                on_files: Callable[[int], None] | None = None,
                appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                store: Path | None = None, command: str = "import", outputs=(),
-               reads: dict | None = None, roster: Roster | None = None) -> Loaded:
+               reads: dict | None = None, roster: Roster | None = None, cache: bool = False) -> Loaded:
     """Read and check every sheet of the inputs (files, folders, globs); apply the decided
     appeals of the register `appeals` (申诉登记表) when given; agent ids not on the `roster` (人员名单)
     are findings and their calls are left out of every figure; add what was read to the history
     store `store` when one is configured. Before anything is read, `outputs` (the files the job
-    will write) are refused when one is an input, the register or one of `reads` (role -> paths)."""
+    will write) are refused when one is an input, the register or one of `reads` (role -> paths).
+    With `cache`, files read before (same content, same rubric) are not parsed again
+    (`files.read_cache`; off when ZHIJIAN_NO_CACHE is set)."""
     files, notes = expand_inputs(inputs)
     guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})})
     if not files:
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
     if on_files:
         on_files(len(files))
-    checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster)
+    kept = ReadCache.open(rubric, other_rubrics) if cache else None
+    checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster, cache=kept)
     loaded = Loaded(checked.calls, checked.report.findings, files, notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, loaded, Path(appeals), policy)

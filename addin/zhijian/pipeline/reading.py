@@ -1,0 +1,95 @@
+"""Reading input files into sheet reads: each file read once (through the read cache,
+`files.read_cache`, when the command uses it), the files to parse shared among the cores when
+there are enough of them.
+
+Parsing (python-calamine, then the engine's `read_grid`) holds the interpreter lock, so the
+cores are used with processes. They are forked from this one (the modules already imported, no
+start-up), so only where the operating system forks (Linux, macOS); elsewhere, and for few
+files, one process reads them all. Results come back in the order of the inputs either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from zhijian.engine.findings import Finding, Rule
+from zhijian.engine.grid import SheetRead
+from zhijian.engine.reader import read_grid
+from zhijian.errors import InputFileError
+from zhijian.files.read_cache import ReadCache
+from zhijian.files.workbooks import read_grids
+
+PARALLEL_MIN_FILES = 40  # fewer files are read faster than the workers start
+FILES_PER_WORKER = 20
+MAX_WORKERS = 4
+
+
+def read_files(rubric, paths: Sequence[Path], *, other_rubrics=(), require_fields: bool = True,
+               progress: Callable[[Path], None] | None = None,
+               cache: ReadCache | None = None, workers: int | None = None) -> list[list[SheetRead] | Finding]:
+    """For each path, in order: the reads of its sheets, or the file.unreadable finding
+    (`workers`: how many processes parse them; by default `workers_for` their number)."""
+    results: list = [None] * len(paths)
+    todo = []
+    for i, p in enumerate(paths):
+        hit = cache.get(p) if cache is not None else None
+        if hit is None:
+            todo.append(i)
+            continue
+        results[i] = hit
+        if progress:
+            progress(p)
+    parsed = _parse(rubric, [paths[i] for i in todo], other_rubrics, require_fields,
+                    workers or workers_for(len(todo)))
+    for i, out in zip(todo, parsed):
+        results[i] = out
+        if cache is not None and not isinstance(out, Finding):
+            cache.put(paths[i], out)
+        if progress:
+            progress(paths[i])
+    if cache is not None and todo:
+        cache.prune()
+    return results
+
+
+def read_one(rubric, path: Path, other_rubrics=(), require_fields: bool = True) -> list[SheetRead] | Finding:
+    try:
+        grids = read_grids(path)
+    except InputFileError as e:
+        return Finding.of(Rule.FILE_UNREADABLE, str(path), "", "", error=str(e))
+    return [read_grid(rubric, g, other_rubrics=other_rubrics, require_fields=require_fields) for g in grids]
+
+
+def workers_for(n_files: int) -> int:
+    """How many processes read `n_files` (1: this one)."""
+    if n_files < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS, n_files // FILES_PER_WORKER))
+
+
+def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int) -> Iterator:
+    if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for p in paths:
+            yield read_one(rubric, p, other_rubrics, require_fields)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                             initargs=(rubric, tuple(other_rubrics), require_fields)) as pool:
+        yield from pool.map(_read_in_worker, paths, chunksize=max(1, len(paths) // (workers * 8)))
+
+
+_WORKER: dict = {}
+
+
+def _start(rubric, other_rubrics, require_fields) -> None:
+    _WORKER.update(rubric=rubric, other_rubrics=other_rubrics, require_fields=require_fields)
+
+
+def _read_in_worker(path: Path):
+    w = _WORKER
+    return read_one(w["rubric"], path, w["other_rubrics"], w["require_fields"])

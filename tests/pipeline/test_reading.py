@@ -1,0 +1,52 @@
+"""Reading many files: several processes give the same reads, in the order of the inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zhijian.engine.findings import Finding
+from zhijian.files.rubrics import load_rubric
+from zhijian.pipeline.reading import read_files, read_one, workers_for
+
+from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
+
+
+def _folder(tmp_path, n: int):
+    paths = [sheet_with_mistakes(tmp_path, "00-有错.xlsx")]
+    for i in range(1, n):
+        day = dt.date(2026, 11, 1 + i % 28)
+        rows = [listening_row(day, f"质检员{i}", 1000 + i, "王芳", f"R{i:03d}-{k}", [5 - k % 2] * 10) for k in range(3)]
+        paths.append(write_xlsx(tmp_path / f"{i:02d}.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])]))
+    broken = tmp_path / "07-坏的.xlsx"
+    broken.write_bytes(b"not a workbook")
+    paths[7] = broken
+    return paths
+
+
+def _nan(v):
+    return "NaN" if isinstance(v, float) and v != v else v  # NaN is not equal to itself
+
+
+def _plain(out):
+    if isinstance(out, Finding):
+        return ("unreadable", out.file, out.message)
+    return [(r.file, r.sheet, {k: [_nan(v) for v in vs] for k, vs in r.data.items()}, [f.to_dict() | {"row": f.row} for f in r.findings], r.layout_state())
+            for r in out]
+
+
+def test_two_processes_read_what_one_reads_in_the_same_order(tmp_path):
+    rubric = load_rubric("listening-10x4")
+    paths = _folder(tmp_path, 12)
+    serial = [read_one(rubric, p) for p in paths]
+    seen = []
+    parallel = read_files(rubric, paths, workers=2, progress=seen.append)
+    assert [_plain(x) for x in parallel] == [_plain(x) for x in serial]
+    assert sorted(seen) == sorted(paths)  # every file reported once
+    assert isinstance(parallel[7], Finding) and parallel[7].file.endswith("07-坏的.xlsx")
+    # 00-有错.xlsx: 服务态度 6 at G4 is the reader's (the total at R5 is checked later, across rows)
+    assert [(f.cell, str(f.rule)) for f in parallel[0][0].findings] == [("G4", "score.not_allowed")]
+
+
+def test_few_files_are_read_here_many_by_the_cores():
+    assert workers_for(39) == 1
+    assert workers_for(450) >= 1
