@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from zhijian.engine.findings import Finding
 from zhijian.files.rubrics import load_rubric
@@ -47,6 +48,9 @@ def test_two_processes_read_what_one_reads_in_the_same_order(tmp_path):
     assert [(f.cell, str(f.rule)) for f in parallel[0][0].findings] == [("G4", "score.not_allowed")]
 
 
-def test_few_files_are_read_here_many_by_the_cores():
-    assert workers_for(39) == 1
-    assert workers_for(450) >= 1
+def test_few_files_are_read_here_many_by_the_idle_cores():
+    assert workers_for(39, load=0.0) == 1
+    assert workers_for(450, load=99.0) == 1  # every core busy: sharing one would only cost
+    cores = len(os.sched_getaffinity(0))
+    assert workers_for(450, load=0.0) == min(cores, 4)
+    assert workers_for(450, load=cores - 1.0) == min(cores, 2)  # one idle core: one more process

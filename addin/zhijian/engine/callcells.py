@@ -59,7 +59,7 @@ def read_calls(rubric: Rubric, cells: CallCells) -> dict[str, list]:
 def formula_errors(cells: CallCells) -> None:
     for key, values in cells.cols.items():
         for j, v in enumerate(values):
-            if type(v) is str and v.strip() in EXCEL_ERRORS:
+            if type(v) is str and "#" in v and v.strip() in EXCEL_ERRORS:  # every error starts with #
                 cells.add(Rule.FORMULA_ERROR, key, j, v.strip(), header=cells.headers[key], error=v.strip())
 
 

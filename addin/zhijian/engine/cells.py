@@ -28,7 +28,10 @@ def cell_text(v: Any) -> str:
         return ""
     if isinstance(v, float) and math.isnan(v):
         return ""
-    return unicodedata.normalize("NFKC", str(v)).strip()
+    s = v if type(v) is str else str(v)
+    if s.isascii():  # NFKC leaves ASCII as it is
+        return s.strip()
+    return unicodedata.normalize("NFKC", s).strip()
 
 
 def parse_number(v: Any) -> tuple[str, float | None]:

@@ -115,7 +115,15 @@ class ColumnSpec:
 
 
 def column_specs(rubric: Rubric) -> list[ColumnSpec]:
-    """Every column a 评分表 for this rubric has, in template order."""
+    """Every column a 评分表 for this rubric has, in template order (built once per rubric object:
+    a folder has hundreds of sheets)."""
+    hit = _SPECS.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        hit = _SPECS[id(rubric)] = (rubric, tuple(_column_specs(rubric)))
+    return list(hit[1])
+
+
+def _column_specs(rubric: Rubric) -> list[ColumnSpec]:
     fa = {k: list(dict.fromkeys(v + rubric.field_aliases.get(k, []))) for k, v in FIELD_ALIASES.items()}
     specs = [ColumnSpec(k, FIELD_ZH[k], "field", tuple(fa[k]))
              for k in ("date", "inspector", "agent_id", "agent_name", "team", "recording_id", "call_type")]
@@ -177,6 +185,7 @@ def level_words(rubric: Rubric, item: Item) -> dict[str, float]:
 
 
 _LEVELS: dict[int, tuple[Rubric, dict[str, dict[str, float]]]] = {}
+_SPECS: dict[int, tuple[Rubric, tuple[ColumnSpec, ...]]] = {}
 
 
 NO_MATCH = ColumnSpec("", "", "field")  # a word two columns claim: it identifies neither

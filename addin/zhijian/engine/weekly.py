@@ -284,17 +284,21 @@ def _agent_feedback(a: Analysis, groups: _Groups) -> pd.DataFrame:
     cost: dict[tuple[str, str], float] = {}
     for o in (x for ag in (led.agents if led is not None else []) for x in ag.occurrences):
         cost[(o.agent_id, o.recording_id)] = cost.get((o.agent_id, o.recording_id), 0.0) + o.points
+    # The columns a remark line shows, once (not a frame per agent: a month has hundreds of agents).
+    cols = {k: counted[k].tolist() for k in ("date", "remarks", "inspector", "final_score", "recording_id")
+            if k in counted}
+    score = counted["final_score"].to_numpy(dtype=float) if "final_score" in counted else None
     rows = []
     for (aid, name), f in a.by_agent:
         worst = sorted((it for it in f.items if it.defect_count > 0),
                        key=lambda it: -it.defect_count)[:WORST_ITEMS]  # stable: rubric order on ties
-        calls = counted.iloc[rows_of[aid]].assign(_o=np.arange(len(rows_of[aid])))
-        if led is not None:
-            calls = calls.assign(_c=[-cost.get((str(aid), str(rid)), 0.0) for rid in calls["recording_id"]])
-        lowest = calls.sort_values(["_c" if led is not None else "final_score", "_o"], kind="stable")
-        remarks = []
-        for rec in lowest.head(LOWEST_CALLS).to_dict("records"):
-            remarks.append(_remark_line(rec, -rec["_c"] if led is not None else None))
+        pos = rows_of[aid]
+        # The lowest final scores (a ledger: the costliest calls) first, in sheet order on ties.
+        key = np.array([-cost.get((str(aid), str(cols["recording_id"][i])), 0.0) for i in pos]) \
+            if led is not None else score[pos]
+        order = np.argsort(key, kind="stable")[:LOWEST_CALLS]
+        remarks = [_remark_line({k: v[pos[j]] for k, v in cols.items()}, -key[j] if led is not None else None)
+                   for j in order]
         rows.append({"工号": str(aid), "姓名": name, "班组": teams.get(str(aid), ""), "通数": f.n,
                      "平均分": led.scores()[str(aid)] if led is not None else f.mean_score,
                      "最低分": np.nan if led is not None else f.min_score,

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -247,8 +248,9 @@ def decode(doc: Any, label: str, context: str) -> list[SheetRead]:
         for rule, severity, file, sheet, cell, message, value, row, params in r["findings"]:
             if not all(type(x) is str for x in (file, sheet, cell, message)) or type(params) is not dict:
                 raise ValueError("not a finding")
-            read.findings.append(Finding(Rule(rule), Severity(severity), file, sheet, cell, message, _back(value),
-                                         _int_or_none(row), {str(k): _back(x) for k, x in params.items()}))
+            found = Finding.restored(Rule(rule), Severity(severity), file, sheet, cell, message, _back(value),
+                                     _int_or_none(row))
+            read.findings.append(replace(found, params={str(k): _back(x) for k, x in params.items()}))
         if type(r["mapped"]) is not bool or type(r["layout"]) is not dict:
             raise ValueError("not a read")
         read.mapped = r["mapped"]

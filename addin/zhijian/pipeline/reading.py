@@ -3,9 +3,10 @@
 there are enough of them.
 
 Parsing (python-calamine, then the engine's `read_grid`) holds the interpreter lock, so the
-cores are used with processes. They are forked from this one (the modules already imported, no
-start-up), so only where the operating system forks (Linux, macOS); elsewhere, and for few
-files, one process reads them all. Results come back in the order of the inputs either way.
+cores are used with processes: this one reads a share, processes forked from it (the modules
+already imported, no start-up) the rest. Only where the operating system forks (Linux, macOS),
+for enough files and as many as there are idle cores; otherwise this process reads them all.
+Results come back in the order of the inputs either way.
 """
 
 from __future__ import annotations
@@ -64,23 +65,37 @@ def read_one(rubric, path: Path, other_rubrics=(), require_fields: bool = True) 
     return [read_grid(rubric, g, other_rubrics=other_rubrics, require_fields=require_fields) for g in grids]
 
 
-def workers_for(n_files: int) -> int:
-    """How many processes read `n_files` (1: this one)."""
+def workers_for(n_files: int, load: float | None = None) -> int:
+    """How many processes read `n_files` (1: this one): one per idle core (`load`: the system's
+    load average, the number of processes wanting a core; a core another program keeps busy
+    would only be shared, and the extra process cost more than it gives)."""
     if n_files < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_WORKERS, n_files // FILES_PER_WORKER))
+    if load is None:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    idle = max(0, int(cores - load + 0.5))
+    return max(1, min(cores, MAX_WORKERS, n_files // FILES_PER_WORKER, 1 + idle))
 
 
 def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int) -> Iterator:
+    """The reads of `paths` in order; with `workers` > 1, this process reads the first share and
+    `workers - 1` forked ones the rest, in chunks, at the same time."""
     if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for p in paths:
             yield read_one(rubric, p, other_rubrics, require_fields)
         return
+    mine = len(paths) // workers
+    rest = paths[mine:]
+    size = max(1, len(rest) // ((workers - 1) * 4))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_start,
                              initargs=(rubric, tuple(other_rubrics), require_fields)) as pool:
-        yield from pool.map(_read_in_worker, paths, chunksize=max(1, len(paths) // (workers * 8)))
+        chunks = [pool.submit(_read_chunk, rest[i:i + size]) for i in range(0, len(rest), size)]
+        for p in paths[:mine]:
+            yield read_one(rubric, p, other_rubrics, require_fields)
+        for chunk in chunks:
+            yield from chunk.result()
 
 
 _WORKER: dict = {}
@@ -90,6 +105,6 @@ def _start(rubric, other_rubrics, require_fields) -> None:
     _WORKER.update(rubric=rubric, other_rubrics=other_rubrics, require_fields=require_fields)
 
 
-def _read_in_worker(path: Path):
+def _read_chunk(paths: list[Path]) -> list:
     w = _WORKER
-    return read_one(w["rubric"], path, w["other_rubrics"], w["require_fields"])
+    return [read_one(w["rubric"], p, w["other_rubrics"], w["require_fields"]) for p in paths]
