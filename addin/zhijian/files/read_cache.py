@@ -158,6 +158,7 @@ class ReadCache:
 # --- SheetRead <-> JSON ----------------------------------------------------------------------
 
 _PLAIN = (str, int, float, bool, type(None))
+_PLAIN_SET = frozenset(_PLAIN)
 
 
 def _value(v: Any) -> Any:
@@ -194,7 +195,7 @@ def _back(v: Any) -> Any:
 
 
 def _column(values: list) -> Any:
-    if all(type(v) in _PLAIN for v in values):
+    if set(map(type, values)) <= _PLAIN_SET:
         return values
     return {"tagged": [_value(v) for v in values]}
 
@@ -239,11 +240,11 @@ def decode(doc: Any, label: str, context: str) -> list[SheetRead]:
         for k, v in data.items():
             if type(v) is dict and type(v.get("tagged")) is list:
                 v = [_back(x) for x in v["tagged"]]
-            elif type(v) is not list or not all(type(x) in _PLAIN for x in v):
+            elif type(v) is not list or not set(map(type, v)) <= _PLAIN_SET:
                 raise ValueError("not a column")
             read.data[str(k)] = v
         if len({len(v) for v in read.data.values()}) > 1 or \
-                not all(type(x) is int for x in read.data.get("row", ())):
+                not set(map(type, read.data.get("row", ()))) <= {int}:
             raise ValueError("columns of different lengths, or a row number that is none")
         for rule, severity, file, sheet, cell, message, value, row, params in r["findings"]:
             if not all(type(x) is str for x in (file, sheet, cell, message)) or type(params) is not dict:

@@ -287,7 +287,8 @@ def _detail(w: Writer, a: Analysis) -> None:
                          (at["整通得分"], calls["call_score"].tolist(), w.fmt(SCORE)),
                          (at["最终得分"], calls["final_score"].tolist(), w.fmt(SCORE))]
         for c, values in text_cols:
-            ws.strings_down(1, c, [None if missing(v) or v == "" else str(v) for v in values])
+            ws.strings_down(1, c, [v if type(v) is str and v else None if missing(v) or v == "" else str(v)
+                                   for v in values])
             s.grow_to(c, values)
         item_fmt = w.fmt("0.##")
         for j, name in enumerate(items):

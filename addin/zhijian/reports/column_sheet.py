@@ -42,37 +42,49 @@ class ColumnSheet(Worksheet):
 
     def strings_down(self, row: int, col: int, texts: Sequence[str | None], fmt=None) -> None:
         """`texts[i]` into (row + i, col) as `write_string` would; None writes no cell."""
-        index = self.str_table._get_shared_string_index
-        half = self.xls_strmax // 2
-        head, tok = f'<c r="{xl_col_to_name(col)}', self._token(fmt)
-        cells = []
-        for r, s in enumerate(texts, start=row + 1):
+        st = self.str_table
+        table, half = st.string_table, self.xls_strmax // 2
+        count = 0
+        for i, s in enumerate(texts):  # the shared strings, in the order write_string takes them
             if s is None:
-                cells.append("")
-            elif len(s) > half:  # possibly over Excel's limit: XlsxWriter truncates it
-                self._write_string(r - 1, col, s, fmt)
-                cells.append("")
-            else:
-                cells.append(f'{head}{r}"{tok} t="s"><v>{index(s)}</v></c>')
-        self._column(row, col, cells)
+                continue
+            if len(s) > half:  # possibly over Excel's limit: XlsxWriter truncates it
+                self._write_string(row + i, col, s, fmt)
+                continue
+            if s not in table:
+                table[s] = st.unique_count
+                st.unique_count += 1
+            count += 1
+        st.count += count
+        tok = self._token(fmt)
+        tail = {s: f'"{tok} t="s"><v>{table[s]}</v></c>' for s in set(texts) if s is not None and len(s) <= half}
+        head = f'<c r="{xl_col_to_name(col)}'
+        self._column(row, col, [f"{head}{r}{tail[s]}" if s in tail else ""
+                                for r, s in zip(range(row + 1, row + 1 + len(texts)), texts)])
 
     def numbers_down(self, row: int, col: int, numbers: Sequence[float | None], fmt=None) -> None:
         """`numbers[i]` into (row + i, col) as `write_number` would; None writes no cell."""
         head, tok = f'<c r="{xl_col_to_name(col)}', self._token(fmt)
-        text: dict[float, str] = {}  # a column holds few distinct numbers: each formatted once
+        distinct = set(numbers)
+        distinct.discard(None)
+        if not all(map(math.isfinite, distinct)) or \
+                (0 in distinct and any(x == 0 and math.copysign(1.0, x) < 0 for x in numbers if x is not None)):
+            self._numbers_one_by_one(row, col, numbers, fmt, head, tok)  # -0.0 and 0.0 are one key
+            return
+        tail = {x: f'"{tok}><v>{x:.16G}</v></c>' for x in distinct}  # few distinct numbers: each printed once
+        self._column(row, col, [f"{head}{r}{tail[x]}" if x is not None else ""
+                                for r, x in zip(range(row + 1, row + 1 + len(numbers)), numbers)])
+
+    def _numbers_one_by_one(self, row: int, col: int, numbers, fmt, head: str, tok: str) -> None:
         cells = []
         for r, x in enumerate(numbers, start=row + 1):
             if x is None:
                 cells.append("")
-                continue
-            v = text.get(x) if x else None  # 0.0 and -0.0 are equal keys but print differently
-            if v is None:
-                if not math.isfinite(x):  # XlsxWriter's own rule for NaN and infinities
-                    self._write_number(r - 1, col, x, fmt)
-                    cells.append("")
-                    continue
-                v = text[x] = f"{x:.16G}"
-            cells.append(f'{head}{r}"{tok}><v>{v}</v></c>')
+            elif math.isfinite(x):
+                cells.append(f'{head}{r}"{tok}><v>{x:.16G}</v></c>')
+            else:  # XlsxWriter's own rule for NaN and infinities (an error or an exception)
+                self._write_number(r - 1, col, x, fmt)
+                cells.append("")
         self._column(row, col, cells)
 
     def dates_down(self, row: int, col: int, dates: Sequence[dt.datetime | None], fmt=None) -> None:

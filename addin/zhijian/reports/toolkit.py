@@ -216,7 +216,8 @@ class Sheet:
 
     def grow_to(self, c: int, values: Sequence[Any], cap: float = 60) -> None:
         """Widen column `c` for the widest of many values (each distinct text measured once)."""
-        texts = {str(v) for v in values if not missing(v)}
+        distinct = set(zip(map(type, values), values))  # by type too: 1, 1.0 and True print differently
+        texts = {str(v) for _, v in distinct if not missing(v)}
         # An ASCII text's width depends on its length only (no ASCII character is wide): of those,
         # the longest is enough (a month's recording ids are 30,000 of them).
         longest = max((t for t in texts if t.isascii()), key=len, default=None)
