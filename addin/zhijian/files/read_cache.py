@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.grid import SheetRead
 
-FORMAT = 1
+FORMAT = 2
 MAX_BYTES = 256 * 1024 * 1024  # the whole cache; a month of 450 files takes about 10 MB
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 ENV_OFF = "ZHIJIAN_NO_CACHE"
@@ -195,8 +195,11 @@ def _back(v: Any) -> Any:
 
 
 def _column(values: list) -> Any:
-    if set(map(type, values)) <= _PLAIN_SET:
+    types = set(map(type, values))
+    if types <= _PLAIN_SET:
         return values
+    if types <= {dt.date, type(None)}:  # the date column: one text per call
+        return {"dates": [None if v is None else v.isoformat() for v in values]}
     return {"tagged": [_value(v) for v in values]}
 
 
@@ -238,7 +241,11 @@ def decode(doc: Any, label: str, context: str) -> list[SheetRead]:
         if type(data) is not dict:
             raise ValueError("no data")
         for k, v in data.items():
-            if type(v) is dict and type(v.get("tagged")) is list:
+            if type(v) is dict and type(v.get("dates")) is list:
+                if not set(map(type, v["dates"])) <= {str, type(None)}:
+                    raise ValueError("not a date")
+                v = [None if x is None else dt.date.fromisoformat(x) for x in v["dates"]]
+            elif type(v) is dict and type(v.get("tagged")) is list:
                 v = [_back(x) for x in v["tagged"]]
             elif type(v) is not list or not set(map(type, v)) <= _PLAIN_SET:
                 raise ValueError("not a column")
