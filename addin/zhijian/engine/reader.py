@@ -24,6 +24,7 @@ from .grid import Grid, SheetRead, calls_frame, col_letter, col_number  # noqa: 
 from .rubric import Rubric
 
 TOTAL_ROW_WORDS = ("合计", "总计", "平均", "小计", "均分", "汇总")
+_ASCII_TOTAL_WORDS = any(w.isascii() for w in TOTAL_ROW_WORDS)
 HEADER_SCAN_ROWS = 15
 _AGENT_AS_ID = {normalise_header(w)[0] for w in AGENT_AS_ID_WORDS}
 
@@ -155,6 +156,8 @@ def _call_rows(grid: Grid, hr: int, col_index: dict[str, int]) -> list[int]:
 
 def is_total_word(text: str) -> bool:
     """"合计", "合  计", "平　均": the label of a total or average row."""
+    if text.isascii() and not _ASCII_TOTAL_WORDS:  # NFKC leaves ASCII as it is: no Chinese word in it
+        return False
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).startswith(TOTAL_ROW_WORDS)
 
 
