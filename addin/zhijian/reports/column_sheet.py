@@ -161,6 +161,8 @@ class ColumnSheet(Worksheet):
                 self._ordinary_row(row_num, span, info, table_cells, dict(zip(cols, cells)))
                 continue
             buf.append(f'<row r="{row_num + 1}" spans="{span}">{data}</row>')
+            if len(buf) == 2000:  # a few MB at a time, not the whole sheet's XML at once
+                flush()
         flush()
         self._rows_before(self.dim_rowmax + 1, lo, spans, flush, after=hi)
 
