@@ -75,7 +75,8 @@ def rubric_show(name, as_json):
     """以表格显示评分标准,例如: zhijian rubric show qc-v3.1"""
     from zhijian.files.rubrics import load_rubric
     from zhijian.engine.rubric import rubric_as_dict
-    from zhijian.engine.scale import LIFT_WORDS, describe_scaling
+    from zhijian.engine.scale import LIFT_WORDS
+    from zhijian.engine.rubric_rules import NA_SHORT, scoring_in_words
 
     r = load_rubric(name)
     if as_json:
@@ -88,10 +89,11 @@ def rubric_show(name, as_json):
         for c in r.categories:
             for i, it in enumerate(c.items):
                 t.add_row(f"{c.name}({c.max_points:g})" if i == 0 else "", it.name, f"{it.max:g}",
-                          it.describe_allowed(), "按满分" if it.na == "full" else "不允许",
+                          it.describe_allowed(), NA_SHORT[it.na],
                           it.severity, it.item_class)
         console.print(t)
-        console.print(describe_scaling(r.scale, sum(c.max_points for c in r.categories), r.full_marks))
+        for line in scoring_in_words(r):
+            console.print(line)
     if r.offences:
         from zhijian.engine.ledger import describe_ledger
         from zhijian.engine.ledger_model import escalation_of

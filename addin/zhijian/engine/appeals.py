@@ -312,7 +312,7 @@ def _corrected_scores(rubric: Rubric, row: _RegisterRow) -> dict[str, float | No
             corrected[name] = x
             continue
         it = rubric.item_by_name[name]
-        if kind == "na" and it.na == "full":
+        if kind == "na" and it.na_allowed:
             corrected[name] = None
         elif kind == "num" and it.allowed(x):
             corrected[name] = x

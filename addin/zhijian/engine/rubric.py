@@ -24,6 +24,9 @@ ItemClass = Literal["服务素质", "服务能力"]
 # What a blank item cell means: "error" (not scored yet: the row has no score until it is filled)
 # or "na" (不涉及, counted as the item's N/A rule says).
 Blank = Literal["error", "na"]
+# What 不涉及 counts as: "full" (the item's maximum, the default), "zero", or "exclude" (the item
+# leaves both the points and the maxima: the call is scored on the applicable items only).
+NaPolicy = Literal["full", "zero", "exclude"]
 
 
 class _Model(BaseModel):
@@ -63,7 +66,7 @@ class Item(_Model):
     max: float
     levels: list[float] | None = None
     range: ScoreRange | None = None
-    na: Literal["full", "forbidden"] = "full"
+    na: Literal["full", "zero", "exclude", "forbidden"] = "full"  # unset: the rubric's `na`
     blank: Blank | None = None  # None: the rubric's `blank`
     severity: Severity = "一般"
     item_class: ItemClass = Field("服务能力", alias="class")
@@ -78,6 +81,16 @@ class Item(_Model):
         """The level words of this item and their points, as written (its own `labels`, else its
         category's, else the rubric's; {} when none)."""
         return self._level_labels
+
+    @property
+    def na_allowed(self) -> bool:
+        """Whether a cell may say 不涉及 (any policy but `forbidden`)."""
+        return self.na != "forbidden"
+
+    @property
+    def negative(self) -> bool:
+        """A 扣分项: maximum 0 and levels at or below it (0/−2), taken off its category."""
+        return self.max == 0
 
     def allowed(self, value: float) -> bool:
         if self.levels is not None:
@@ -111,6 +124,7 @@ class Category(_Model):
     max: float | None = None
     items: list[Item]
     labels: Labels | None = None  # level words for the items without their own
+    weight: float | None = None  # weighted forms: category score = points / max × weight
     note: str | None = None
 
     @property
@@ -261,6 +275,12 @@ class AnalysisBands(_Model):
         return f"{fmt_number(g0)} ≤ 最终得分 < {fmt_number(g1)}"
 
 
+class Rounding(_Model):
+    """Rounding of the call score to `digits` decimals, half away from zero (Excel's ROUND)."""
+
+    digits: int = 0
+
+
 class Rubric(_Model):
     """评分标准: one scoring form."""
 
@@ -285,6 +305,8 @@ class Rubric(_Model):
     grades: list[Grade] = []
     analysis: AnalysisBands = AnalysisBands()
     blank: Blank = "error"  # what a blank item cell means (an item may say otherwise)
+    na: NaPolicy = "full"  # what 不涉及 counts as, for every item without its own `na`
+    rounding: Rounding | None = None  # of the call score, before 差错扣分
     labels: Labels | None = None  # level words for every item without its own (or its category's)
     # Marks typed for a whole item: a pass word is the item's maximum, a fail word its lowest
     # allowed value (√/×, 是/否, Y/N, PASS/FAIL, 合格/不合格, Ya/Tidak: each rubric says its own).
@@ -295,6 +317,13 @@ class Rubric(_Model):
     # Filled in by the loader, not part of the file.
     path: str | None = Field(None, exclude=True)
     content_hash: str | None = Field(None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults(cls, data: Any) -> Any:
+        from .rubric_rules import resolve_defaults  # the rubric-level defaults, on the raw data
+
+        return resolve_defaults(data)
 
     @model_validator(mode="after")
     def _resolve_labels(self) -> "Rubric":
@@ -317,6 +346,16 @@ class Rubric(_Model):
     @cached_property
     def category_of(self) -> dict[str, Category]:
         return {i.name: c for c in self.categories for i in c.items}
+
+    @cached_property
+    def weighted(self) -> bool:
+        """Whether the categories carry weights (category score = points / max × weight)."""
+        return any(c.weight is not None for c in self.categories)
+
+    @cached_property
+    def excludes(self) -> bool:
+        """Whether some item's 不涉及 leaves the maxima (`na: exclude`)."""
+        return any(it.na == "exclude" for it in self.items)
 
     @property
     def full_marks(self) -> float:
@@ -376,6 +415,9 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += _setting_problems(r)
     probs += _word_problems(r)
     probs += ledger_problems(r)
+    from .rubric_rules import rule_problems  # weights, negative items, bands, rounding
+
+    probs += rule_problems(r)
     return probs
 
 
@@ -405,8 +447,10 @@ def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
 
 def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
     probs: list[tuple[tuple, str]] = []
-    if it.max <= 0:
-        probs.append((ipath + ("max",), f"评分项“{it.name}”满分必须大于 0"))
+    lows = it.levels if it.levels is not None else [it.range.min] if it.range is not None else []
+    if it.max < 0 or (it.max == 0 and not any(v < 0 for v in lows)):
+        probs.append((ipath + ("max",), f"评分项“{it.name}”满分必须大于 0"
+                      "(扣分项满分为 0,等级为 0 和负数,如 levels: [0, -2])"))
     if it.levels is not None and it.range is not None:
         probs.append((ipath + ("range",), f"评分项“{it.name}”不能同时有 levels 和 range"))
     if it.levels is not None:
@@ -416,12 +460,13 @@ def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
             probs.append((ipath + ("levels",),
                           f"评分项“{it.name}”的等级 {'/'.join(fmt_number(v) for v in it.levels)} 中没有满分 {fmt_number(it.max)}"))
         for li, v in enumerate(it.levels):
-            if v < 0 or v > it.max + 1e-9:
+            if (v < 0 and not it.negative) or v > it.max + 1e-9:
                 probs.append((ipath + ("levels", li),
                               f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
     if it.range is not None:
         rg = it.range
-        if not math.isclose(rg.max, it.max) or rg.min < 0 or rg.step <= 0 or rg.min > rg.max:
+        if not math.isclose(rg.max, it.max) or (rg.min < 0 and not it.negative) or rg.step <= 0 \
+                or rg.min > rg.max:
             probs.append((ipath + ("range",),
                           f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
     return probs
@@ -431,7 +476,7 @@ def _marks_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """The weights reach full marks, the base equals them, and pass ≤ good ≤ full."""
     probs: list[tuple[tuple, str]] = []
     # Weights: the items, scaled, must reach full marks exactly.
-    if r.categories:
+    if r.categories and not r.weighted:  # weighted forms: `rubric_rules` checks the weights
         raw = sum(c.max_points for c in r.categories)
         if not math.isclose(r.scale * raw, r.marks.full):
             probs.append((("scale",) if "scale" in r.model_fields_set else ("categories",),

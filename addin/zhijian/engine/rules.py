@@ -27,6 +27,7 @@ class Rule(StrEnum):
     SCORE_UNREADABLE = "score.unreadable"
     SCORE_MISSING = "score.missing"
     SCORE_NA_FORBIDDEN = "score.na_forbidden"
+    SCORE_NONE_APPLICABLE = "score.none_applicable"
     FIELD_MISSING = "field.missing"
     DATE_MISSING = "date.missing"
     DATE_UNREADABLE = "date.unreadable"
@@ -112,6 +113,9 @@ _ENTRIES = [
     RuleEntry(Rule.SCORE_MISSING, _E, "没有评分",
               "“{item}”没有评分(不涉及请写“不涉及”)",
               "填写分数;此项不涉及时写“不涉及”"),
+    RuleEntry(Rule.SCORE_NONE_APPLICABLE, _E, "没有适用的评分项",
+              "每个评分项都是不涉及(按评分标准不计入),这通录音没有可评的项,不能评分",
+              "核对是否填错;确实无可评项时这通不计入统计"),
     RuleEntry(Rule.SCORE_NA_FORBIDDEN, _E, "不允许不涉及",
               "“{item}”不允许标为不涉及",
               "此项每通都要评分,填写分数"),

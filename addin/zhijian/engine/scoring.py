@@ -2,14 +2,20 @@
 
 Order of the rules, for item rubrics (the same in `score_call`, `score_frame` and the Excel
 formula of the generated 评分表):
-  1. each item: its recorded value, or its maximum when N/A (不涉及的小项默认为满分);
-     + bonuses − deductions, never below 0, capped at the item's maximum unless a bonus may lift it;
-     an item zero-out sets it to 0;
-  2. each category: the sum of its items, capped at its maximum unless a bonus may lift it;
-     a category zero-out sets it to 0;
-  3. call score = scale × Σ categories (or the base, for offence-only rubrics), − per-occurrence
-     offences, within [0, full marks]; a call zero-out, or a fatal error when the rubric says so,
-     sets it to 0;
+  1. each item: its recorded value; when N/A (不涉及) its maximum (`na: full`, the default), 0
+     (`na: zero`), or nothing at all (`na: exclude`: the item leaves both the points and the
+     maxima, its points are NaN); + bonuses − deductions, never below 0, capped at the item's
+     maximum unless a bonus may lift it; an item zero-out sets it to 0. A 扣分项 (maximum 0,
+     levels 0/−2) is its value as typed, negative;
+  2. each category: the sum of its items (扣分项 included), floored at 0, capped at the maximum of
+     its applicable items unless a bonus may lift it; a category zero-out sets it to 0; a category
+     whose items are all excluded has no points (NaN) and leaves the call;
+  3. call score = scale × Σ categories; with weights, Σ category points / category maximum ×
+     weight; when some item may be excluded, the applicable share: Σ points / Σ applicable maxima
+     × full marks (weighted: Σ weighted scores × full marks / Σ applicable weights). No applicable
+     item at all: no score (NaN), and validation reports it. Offence-only rubrics start at the
+     base. − per-occurrence offences, within [0, full marks]; a call zero-out, or a fatal error
+     when the rubric says so, sets it to 0; then `rounding` (half away from zero, Excel's ROUND);
   4. final score (最终得分) = max(0, call score − 差错扣分).
 """
 
@@ -85,6 +91,31 @@ def _per_item(rules, counts: Mapping[str, int], word: str, sign: str,
     return by_rule, by_item
 
 
+def excel_round(x: float, digits: int) -> float:
+    """Half away from zero, as Excel's ROUND, of `x` first cleared of binary noise (`_clean`)."""
+    if math.isnan(x):
+        return x
+    q = 10.0 ** digits
+    return math.copysign(math.floor(abs(_clean(x)) * q + 0.5 + _EPS) / q, x) + 0.0
+
+
+def _combine(rubric: Rubric, points: Mapping[str, float], applicable: Mapping[str, float]) -> float:
+    """Stage 3's first step: the categories' points as the call score (NaN: nothing applicable)."""
+    cats = [c for c in rubric.categories if c.name in applicable]
+    if rubric.weighted:
+        cats = [c for c in cats if applicable[c.name] > 0]
+        total = sum(points[c.name] / applicable[c.name] * c.weight for c in cats)
+        if not rubric.excludes:
+            return total
+        weights = sum(c.weight for c in cats)
+        return total * rubric.full_marks / weights if weights > 0 else math.nan
+    total = sum(points[c.name] for c in cats)
+    if not rubric.excludes:
+        return rubric.scale * total
+    maxima = sum(applicable[c.name] for c in cats)
+    return total * rubric.full_marks / maxima if maxima > 0 else math.nan
+
+
 def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
     """Score one call (单通评分) by the rules in the module docstring."""
     fired: list[str] = []
@@ -98,31 +129,46 @@ def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
 
     item_points: dict[str, float] = {}
     category_points: dict[str, float] = {}
+    applicable: dict[str, float] = {}  # category -> Σ maxima of its applicable items
     na_items: list[str] = []
     for cat in rubric.categories:
-        total = 0.0
+        total, cmax, counted = 0.0, 0.0, False
         for it in cat.items:
             raw = record.items.get(it.name)
             if raw is None or (isinstance(raw, float) and math.isnan(raw)):
-                raw = it.max
                 na_items.append(it.name)
-            pts = max(0.0, raw + bonus_by_item.get(it.name, 0) - ded_by_item.get(it.name, 0))
-            if it.name not in lift_items:
-                pts = min(pts, it.max)
+                if it.na == "exclude":
+                    item_points[it.name] = math.nan
+                    continue
+                raw = 0.0 if it.na == "zero" else it.max
+            counted, cmax = True, cmax + it.max
+            if it.negative:
+                pts = float(raw)
+            else:
+                pts = max(0.0, raw + bonus_by_item.get(it.name, 0) - ded_by_item.get(it.name, 0))
+                if it.name not in lift_items:
+                    pts = min(pts, it.max)
             if it.name in zero_items:
                 pts = 0.0
             item_points[it.name] = _clean(pts)
             total += pts
+        if not counted:
+            category_points[cat.name] = math.nan
+            continue
+        total = max(0.0, total)
         if cat.name not in lift_cats:
-            total = min(total, cat.max_points)
+            total = min(total, cmax)
         if cat.name in zero_cats:
             total = 0.0
         category_points[cat.name] = _clean(total)
+        applicable[cat.name] = cmax
     for z in zeros.values():
         target = f"({z.target} = 0)" if z.target else "(整通 = 0)"
         fired.append(f"清零: {z.name}{target}")
 
-    score = rubric.scale * sum(category_points.values()) if rubric.categories else rubric.start_score
+    score = _combine(rubric, category_points, applicable) if rubric.categories else rubric.start_score
+    if math.isnan(score):
+        fired.append("没有适用的评分项: 无法评分")
     offence_points: dict[str, float] = {}
     for o in rubric.offences:
         n = max(0, int(record.offences.get(o.id, 0) or 0))
@@ -135,15 +181,18 @@ def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
             fired.append(f"扣分: {o.name} {n} 次{extra} -{fmt_number(pts)}")
     score = min(max(score, 0.0), rubric.full_marks)
     fatal = max(0, int(record.fatal_errors or 0)) if rubric.fatal_errors.enabled else 0
-    if zero_call:
+    unscorable = math.isnan(score)  # nothing applicable: no rule makes a number of it
+    if zero_call and not unscorable:
         score = 0.0
-    if fatal and rubric.fatal_errors.zero_call:
+    if fatal and rubric.fatal_errors.zero_call and not unscorable:
         score = 0.0
         fired.append(f"致命性错误 {fatal} 起: 整通 = 0")
+    if rubric.rounding is not None:
+        score = excel_round(score, rubric.rounding.digits)
     error_deduction = max(0.0, float(record.error_deduction or 0)) if rubric.error_deduction.enabled else 0.0
     if error_deduction:
         fired.append(f"差错扣分 -{fmt_number(error_deduction)}")
-    final = _clean(max(0.0, score - error_deduction))
+    final = math.nan if unscorable else _clean(max(0.0, score - error_deduction))
     return CallScore(
         item_points=item_points, category_points=category_points, na_items=tuple(na_items),
         bonuses_applied=bonuses_applied, deductions_applied=deductions_applied,
@@ -189,7 +238,6 @@ def score_frame(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
     """Score every call of a DataFrame at once; gives exactly what `score_call` gives per row."""
     n = len(calls)
     out: dict[str, np.ndarray] = {}
-    lift_items, lift_cats = _lifts(rubric)
     bonus_by_item = {it.name: np.zeros(n) for it in rubric.items}
     ded_by_item = {it.name: np.zeros(n) for it in rubric.items}
     for b in rubric.bonuses:
@@ -207,25 +255,8 @@ def score_frame(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
             zero_cat[z.target] |= fired
         else:
             zero_call |= fired
-    cat_sum = np.zeros(n)
-    for cat in rubric.categories:
-        total = np.zeros(n)
-        for it in cat.items:
-            raw = pd.to_numeric(calls[it.name], errors="coerce").to_numpy(dtype=float) \
-                if it.name in calls.columns else np.full(n, np.nan)
-            raw = np.where(np.isnan(raw), it.max, raw)
-            pts = np.maximum(0.0, raw + bonus_by_item[it.name] - ded_by_item[it.name])
-            if it.name not in lift_items:
-                pts = np.minimum(pts, it.max)
-            pts = np.where(zero_item[it.name], 0.0, pts)
-            out[f"points:{it.name}"] = pts
-            total = total + pts
-        if cat.name not in lift_cats:
-            total = np.minimum(total, cat.max_points)
-        total = np.where(zero_cat[cat.name], 0.0, total)
-        out[f"category:{cat.name}"] = total
-        cat_sum = cat_sum + total
-    score = rubric.scale * cat_sum if rubric.categories else np.full(n, float(rubric.start_score))
+    score = _frame_categories(rubric, calls, out, bonus_by_item, ded_by_item, zero_item, zero_cat) \
+        if rubric.categories else np.full(n, float(rubric.start_score))
     for o in rubric.offences:
         cnt = np.maximum(0, np.floor(_num(calls, offence_col(o.id))))
         comp = np.minimum(cnt, np.maximum(0, np.floor(_num(calls, complaint_col(o.id))))) \
@@ -233,11 +264,15 @@ def score_frame(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
         score = score - o.points * ((cnt - comp) + comp * o.multiplier)
     score = np.clip(score, 0.0, rubric.full_marks)
     fatal = np.maximum(0, np.floor(_num(calls, "fatal_errors"))) if rubric.fatal_errors.enabled else np.zeros(n)
-    score = np.where(zero_call, 0.0, score)
+    unscorable = np.isnan(score)
+    score = np.where(zero_call & ~unscorable, 0.0, score)
     if rubric.fatal_errors.zero_call:
-        score = np.where(fatal > 0, 0.0, score)
+        score = np.where((fatal > 0) & ~unscorable, 0.0, score)
+    if rubric.rounding is not None:
+        q = 10.0 ** rubric.rounding.digits
+        score = np.copysign(np.floor(np.abs(np.round(score, 6) + 0.0) * q + 0.5 + _EPS) / q, score) + 0.0
     err = np.maximum(0.0, _num(calls, "error_deduction")) if rubric.error_deduction.enabled else np.zeros(n)
-    final = np.maximum(0.0, score - err)
+    final = np.where(unscorable, np.nan, np.maximum(0.0, score - err))
     result = pd.DataFrame({k: np.round(v, 6) + 0.0 for k, v in out.items()}, index=calls.index)
     result["call_score"] = np.round(score, 6) + 0.0
     result["error_deduction"] = np.round(err, 6) + 0.0
@@ -245,6 +280,61 @@ def score_frame(rubric: Rubric, calls: pd.DataFrame) -> pd.DataFrame:
     result["final_score"] = np.round(final, 6) + 0.0
     result["grade"] = _grades(rubric, result["final_score"].to_numpy())
     return result
+
+
+def _frame_categories(rubric: Rubric, calls: pd.DataFrame, out: dict[str, np.ndarray],
+                      bonus_by_item: dict, ded_by_item: dict, zero_item: dict, zero_cat: dict) -> np.ndarray:
+    """Stages 1–2 and the first step of 3 for every row: fills `out` with the item and category
+    points, gives the call score before offences (NaN where nothing is applicable)."""
+    n = len(calls)
+    lift_items, lift_cats = _lifts(rubric)
+    points, maxima = {}, {}
+    for cat in rubric.categories:
+        total, cmax, counted = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+        for it in cat.items:
+            raw = pd.to_numeric(calls[it.name], errors="coerce").to_numpy(dtype=float) \
+                if it.name in calls.columns else np.full(n, np.nan)
+            na = np.isnan(raw)
+            applies = ~na if it.na == "exclude" else np.ones(n, dtype=bool)
+            raw = np.where(na, 0.0 if it.na == "zero" else it.max, raw)
+            if it.negative:
+                pts = raw
+            else:
+                pts = np.maximum(0.0, raw + bonus_by_item[it.name] - ded_by_item[it.name])
+                if it.name not in lift_items:
+                    pts = np.minimum(pts, it.max)
+            pts = np.where(zero_item[it.name], 0.0, pts)
+            out[f"points:{it.name}"] = np.where(applies, pts, np.nan)
+            total = total + np.where(applies, pts, 0.0)
+            cmax = cmax + np.where(applies, it.max, 0.0)
+            counted |= applies
+        total = np.maximum(0.0, total)
+        if cat.name not in lift_cats:
+            total = np.minimum(total, cmax)
+        total = np.where(zero_cat[cat.name], 0.0, total)
+        points[cat.name] = total
+        maxima[cat.name] = np.where(counted, cmax, np.nan)  # NaN: the category leaves the call
+        out[f"category:{cat.name}"] = np.where(counted, total, np.nan)
+    return _frame_combine(rubric, points, maxima, n)
+
+
+def _frame_combine(rubric: Rubric, points: dict, maxima: dict, n: int) -> np.ndarray:
+    """`_combine` for every row, in the same order of operations (so the floats are the same)."""
+    total, scale = np.zeros(n), np.zeros(n)
+    for c in rubric.categories:
+        m = maxima[c.name]
+        if rubric.weighted:
+            use = ~np.isnan(m) & (np.nan_to_num(m) > 0)
+            total = total + np.where(use, points[c.name] / np.where(use, m, 1.0) * c.weight, 0.0)
+            scale = scale + np.where(use, c.weight, 0.0)
+        else:
+            use = ~np.isnan(m)
+            total = total + np.where(use, points[c.name], 0.0)
+            scale = scale + np.where(use, m, 0.0)
+    if not rubric.excludes:
+        return total if rubric.weighted else rubric.scale * total
+    safe = np.where(scale > 0, scale, 1.0)
+    return np.where(scale > 0, total * rubric.full_marks / safe, np.nan)
 
 
 def _grades(rubric: Rubric, scores: np.ndarray) -> np.ndarray:

@@ -86,6 +86,7 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     # The engine's error_deduction/fatal_errors (as applied) replace the values as read.
     all_calls = pd.concat([all_calls.drop(columns=scored.columns, errors="ignore"), scored], axis=1)
     by_sheet = {(r.file, r.sheet): r for r in mapped_reads}
+    out.report.extend(_none_applicable(rubric, all_calls, by_sheet, unscorable_rows(out.report.findings, by_sheet)))
     unscorable = unscorable_rows(out.report.findings, by_sheet)
     keys = list(zip(all_calls["file"].tolist(), all_calls["sheet"].tolist(), all_calls["row"].tolist()))
     all_calls["scorable"] = np.array([k not in unscorable for k in keys], dtype=bool)
@@ -103,6 +104,25 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     out.calls = all_calls
     out.report.rows = len(out.calls)
     out.report.findings.sort(key=_finding_order)
+    return out
+
+
+def _none_applicable(rubric: Rubric, calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],
+                     unscorable: set[tuple[str, str, int]]) -> list[Finding]:
+    """A readable row every item of which is excluded (`na: exclude`) has no score: one finding
+    at its first item's cell, never a silent number."""
+    if not rubric.excludes or not len(calls):
+        return []
+    out = []
+    final = calls["final_score"].to_numpy(dtype=float)
+    first = rubric.items[0].name
+    for i in np.flatnonzero(np.isnan(final)):
+        f, sh, row = calls["file"].iat[i], calls["sheet"].iat[i], int(calls["row"].iat[i])
+        if (f, sh, row) in unscorable:
+            continue
+        read = reads.get((f, sh))
+        out.append(Finding.of(Rule.SCORE_NONE_APPLICABLE, f, sh, read.cell_ref(row, first) if read else "",
+                              row=row))
     return out
 
 

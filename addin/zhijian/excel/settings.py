@@ -176,7 +176,8 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
 
 def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
     """The rubric as table rows (the same content as `zhijian rubric show`)."""
-    from zhijian.engine.scale import LIFT_WORDS, describe_scaling
+    from zhijian.engine.scale import LIFT_WORDS
+    from zhijian.engine.rubric_rules import NA_SHORT, scoring_in_words
     from zhijian.files.rubrics import bundled_rubric_names
 
     rows: list[list[Any]] = [["评分标准", rubric.name, "", "", "", "", ""],
@@ -188,10 +189,9 @@ def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
         for c in rubric.categories:
             for i, it in enumerate(c.items):
                 rows.append([f"{c.name}({c.max_points:g})" if i == 0 else "", it.name, it.max,
-                             it.describe_allowed(), "按满分" if it.na == "full" else "不允许",
+                             it.describe_allowed(), NA_SHORT[it.na],
                              it.severity, it.item_class])
-        rows.append([describe_scaling(rubric.scale, sum(c.max_points for c in rubric.categories),
-                                      rubric.full_marks)])
+        rows += [[line] for line in scoring_in_words(rubric)]
         rows.append([])
     if rubric.offences:
         rows.append(["编号", "扣分条款", "每次扣分", "加倍情形"])

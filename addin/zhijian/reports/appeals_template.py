@@ -65,7 +65,7 @@ def _write_register(wb, rubric: Rubric, rows: int):
         name = h[len(CORRECTED):]
         if h.startswith(CORRECTED) and name in rubric.item_by_name:
             it = rubric.item_by_name[name]
-            values = [fmt_number(v) for v in it.allowed_values()] + (["不涉及"] if it.na == "full" else [])
+            values = [fmt_number(v) for v in it.allowed_values()] + (["不涉及"] if it.na_allowed else [])
             ws.data_validation(first, c, last, c, {"validate": "list", "source": values})
     ws.freeze_panes(2, 1)
     ws.set_landscape()

@@ -34,7 +34,7 @@ from zhijian.engine.rubric import Category, Item, Rubric, ScoreRange, fmt_number
 from zhijian.files.atomic import atomic_path
 
 from .template_ledger import charge_formula
-from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
+from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_MEANING, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
                               TemplateLayout, column_units, template_layout)
 from .template_notes import write_notes
 from .toolkit import CREATED, WORKBOOK_OPTIONS, close_workbook
@@ -88,6 +88,9 @@ def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
         return _blank_while_empty(lay, row, charge_formula(rubric, ref), watch_recording=not prefilled)
     zero = _zero_flags(rubric, ref)
     final = f"ROUND({_final_expr(rubric, ref, _call_expr(rubric, ref, zero))},6)"
+    den = _categories_expr(rubric, ref, zero)[1] if rubric.categories else None
+    if den is not None:  # every item excluded: no score
+        final = f'IF(({den})>0,{final},"")'
     checks = [_item_ok(rubric, it, ref) for it in rubric.items]
     if checks:
         final = f'IF(AND({",".join(checks)}),{final},"")'
@@ -115,7 +118,7 @@ def _item_ok(rubric: Rubric, it: Item, ref: "_Ref") -> str:
         allowed = (f"AND({c}>={_num(r.min)},{c}<={_num(r.max)},"
                    f"ABS(({c}-{_num(r.min)})/{_num(r.step)}-ROUND(({c}-{_num(r.min)})/{_num(r.step)},0))<1E-9)")
     other = []
-    if it.na == "full":
+    if it.na_allowed:
         other.append(f"TRIM({c})={_NA_ARRAY}")
         if rubric.blank_of(it) == "na":
             other.append(f'{c}=""')
@@ -159,7 +162,12 @@ def _zeroed(flags: list[str], expr: str) -> str:
 def _item_expr(rubric: Rubric, it: Item, ref: _Ref, zero: _ZeroFlags) -> str:
     """Stage 1: an item's score with its bonuses and deductions."""
     c = ref(it.name)
-    x = f"IF(ISNUMBER({c}),{c},{_num(it.max)})"
+    if it.negative or it.na in ("zero", "exclude"):  # 不涉及 adds nothing (an excluded item's
+        x = f"N({c})"  # maximum leaves the category too, `_category_cap`)
+    else:
+        x = f"IF(ISNUMBER({c}),{c},{_num(it.max)})"
+    if it.negative:  # a 扣分项 as typed: taken off its category, which is floored at 0
+        return _zeroed(zero.item.get(it.name, []), x)
     for b in rubric.bonuses:
         if b.item == it.name:
             x += "+" + _times(b.points, f"MIN({b.max_times},{_count(ref('bonus:' + b.id))})")
@@ -175,19 +183,49 @@ def _item_expr(rubric: Rubric, it: Item, ref: _Ref, zero: _ZeroFlags) -> str:
 def _category_expr(rubric: Rubric, cat: Category, ref: _Ref, zero: _ZeroFlags) -> str:
     """Stage 2: a category's score, the sum of its items."""
     s = "+".join(_item_expr(rubric, it, ref, zero) for it in cat.items)
+    if any(it.negative for it in cat.items):
+        s = f"MAX(0,{s})"
     if not any(b.lift == "category" and rubric.category_of[b.item].name == cat.name
                for b in rubric.bonuses):
-        s = f"MIN({_num(cat.max_points)},{s})"
+        s = f"MIN({_category_cap(cat, ref)},{s})"
     elif len(cat.items) > 1:
         s = f"({s})"
     return _zeroed(zero.category.get(cat.name, []), s)
 
 
+def _category_cap(cat: Category, ref: _Ref) -> str:
+    """A category's maximum: the sum of its applicable items' maxima (an excluded item's counts
+    only when its cell holds a number)."""
+    fixed = sum(it.max for it in cat.items if it.na != "exclude")
+    parts = [f"IF(ISNUMBER({ref(it.name)}),{_num(it.max)},0)" for it in cat.items
+             if it.na == "exclude" and it.max]
+    if not parts:
+        return _num(fixed)
+    return f"({'+'.join(([_num(fixed)] if fixed else []) + parts)})"
+
+
+def _categories_expr(rubric: Rubric, ref: _Ref, zero: _ZeroFlags) -> tuple[str, str | None]:
+    """Stage 3's first step: the call score from the categories, and (when items may be
+    excluded) the applicable maxima or weights it is divided by (no total when that is 0)."""
+    cats = [(c, _category_expr(rubric, c, ref, zero), _category_cap(c, ref)) for c in rubric.categories]
+    if rubric.weighted:
+        total = "+".join(f"IF({cap}>0,{x}/{cap}*{_num(c.weight)},0)" if rubric.excludes
+                         else f"{x}/{_num(c.max_points)}*{_num(c.weight)}" for c, x, cap in cats)
+        if not rubric.excludes:
+            return total, None
+        den = "+".join(f"IF({cap}>0,{_num(c.weight)},0)" for c, _, cap in cats)
+        return f"({total})*{_num(rubric.full_marks)}/({den})", den
+    total = "+".join(x for _, x, _ in cats)
+    if not rubric.excludes:
+        return rubric.scale.formula_times(total), None
+    den = "+".join(cap for _, _, cap in cats)
+    return f"({total})*{_num(rubric.full_marks)}/({den})", den
+
+
 def _call_expr(rubric: Rubric, ref: _Ref, zero: _ZeroFlags) -> str:
     """Stage 3: the call's score, from the categories (or the base) less the offences."""
     if rubric.categories:
-        total = "+".join(_category_expr(rubric, cat, ref, zero) for cat in rubric.categories)
-        call = rubric.scale.formula_times(total)
+        call = _categories_expr(rubric, ref, zero)[0]
     else:
         call = _num(rubric.start_score)
     for o in rubric.offences:
@@ -203,7 +241,10 @@ def _call_expr(rubric: Rubric, ref: _Ref, zero: _ZeroFlags) -> str:
     zero_flags = list(zero.call)
     if rubric.fatal_errors.enabled and rubric.fatal_errors.zero_call:
         zero_flags.append(f"{_count(ref('fatal_errors'))}>0")
-    return _zeroed(zero_flags, call)
+    call = _zeroed(zero_flags, call)
+    if rubric.rounding is not None:  # Excel's ROUND is half away from zero, as the engine's
+        call = f"ROUND(ROUND({call},6),{rubric.rounding.digits})"
+    return call
 
 
 def _final_expr(rubric: Rubric, ref: _Ref, call: str) -> str:
@@ -467,10 +508,10 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
     if s.kind == "item":
         it = rubric.item_by_name[s.key]
         values = [fmt_number(v) for v in it.allowed_values()]
-        if it.na == "full":
+        if it.na_allowed:
             values.append(NA_TEXT)
         src = _list_source(values)
-        na = f";{NA_TEXT} 按满分计" if it.na == "full" else ""
+        na = f";{NA_TEXT} {NA_MEANING[it.na]}" if it.na_allowed else ""
         msg = f"满分 {fmt_number(it.max)};允许: {it.describe_allowed()}{na}"
         if src is None:  # too many levels for a dropdown: a number range instead
             lo = it.range.min if it.range else 0

@@ -20,6 +20,8 @@ GROUP_ROW = 2
 HEADER_ROW = 3
 FIRST_DATA_ROW = 4
 NA_TEXT = "不涉及"
+# What 不涉及 counts as, by the item's `na` (validation messages and the 说明 sheet).
+NA_MEANING = {"full": "按满分计", "zero": "按 0 分计", "exclude": "不计入(按其余适用项折算)"}
 YES_TEXT = "是"
 
 

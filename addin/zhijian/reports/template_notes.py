@@ -10,11 +10,11 @@ import xlsxwriter
 
 from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.rubric import Rubric, fmt_number
-from zhijian.engine.scale import describe_scaling
+from zhijian.engine.rubric_rules import scoring_in_words
 
 from .toolkit import write_text
 from .template_ledger import charge_note
-from .template_layout import NOTES_SHEET, YES_TEXT, TemplateLayout, column_units, template_layout
+from .template_layout import NA_MEANING, NOTES_SHEET, YES_TEXT, TemplateLayout, column_units, template_layout
 
 
 def _lines(text: str, width: float) -> int:
@@ -121,8 +121,8 @@ def _notes_heading(notes: _NotesSheet, rubric: Rubric) -> None:
     m = rubric.marks
     notes.info("分数线", f"最高期望 {fmt_number(m.full)} / 良好水平 {fmt_number(m.good)} / 最低允许 {fmt_number(m.pass_)}")
     if rubric.categories:
-        raw = sum(c.max_points for c in rubric.categories)
-        notes.info("计分方式", describe_scaling(rubric.scale, raw, rubric.full_marks))
+        for k, line in enumerate(scoring_in_words(rubric)):
+            notes.info("计分方式" if k == 0 else "", line)
     elif rubric.ledger is not None:
         notes.info("计分方式", describe_ledger(rubric) + "。" + charge_note(rubric))
     else:
@@ -139,7 +139,7 @@ def _notes_items(notes: _NotesSheet, rubric: Rubric) -> None:
     notes.head("类别", "评分项", "满分", "允许取值", "不涉及", "严重程度", "分类", "评分点 / 说明")
     for cat in rubric.categories:
         for it in cat.items:
-            na = "按满分计" if it.na == "full" else "不允许"
+            na = NA_MEANING[it.na] if it.na_allowed else "不允许"
             extra = "、".join(it.points)
             if it.note:
                 extra = f"{extra};{it.note}" if extra else it.note

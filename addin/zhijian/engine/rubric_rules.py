@@ -1,0 +1,145 @@
+"""The rubric rules beyond one flat sum of items: rubric-level defaults applied on load (the N/A
+policy, analysis bands relative to full marks) and the checks of category weights, 扣分项
+(negative items), rounding and bands (`rule_problems`, with their paths in the file).
+
+Kept apart from `rubric` so that the model stays readable; `rubric` calls in here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .rubric import Rubric
+
+# The analysis bands of a 100-point form (DOMAIN.md); another form's are the same shares of its
+# full marks unless the rubric states them.
+_BANDS_100: dict[str, Any] = {"bin_width": 5, "excellent_above": 90, "slight": (85, 90),
+                              "general": (80, 85), "calibration_band": 5}
+_NA_POLICIES = ("full", "zero", "exclude")
+NA_SHORT = {"full": "按满分", "zero": "按 0 分", "exclude": "不计入", "forbidden": "不允许"}  # 不涉及 counts as
+
+
+def _share(v: float, full: float) -> float:
+    return round(v * full / 100, 10) + 0.0
+
+
+def resolve_defaults(data: Any) -> Any:
+    """The raw rubric data with its rubric-level defaults written into the places they apply:
+    each item without its own `na` takes the rubric's `na`; each analysis band the rubric does not
+    state is the 100-point band as a share of `marks.full` (for full = 100 nothing changes).
+    Anything malformed is left as it is for the model's own messages."""
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    na = data.get("na")
+    if na in _NA_POLICIES and na != "full" and isinstance(data.get("categories"), list):
+        data["categories"] = [_with_na(c, na) for c in data["categories"]]
+    marks = data.get("marks")
+    full = marks.get("full", 100) if isinstance(marks, dict) else 100
+    analysis = data.get("analysis", {})
+    if isinstance(full, (int, float)) and not isinstance(full, bool) and full > 0 and full != 100 \
+            and isinstance(analysis, dict):
+        bands = dict(analysis)
+        for key, v in _BANDS_100.items():
+            if key == "excellent_above" and "excellent_from" in bands:
+                continue
+            if key not in bands:
+                bands[key] = tuple(_share(x, full) for x in v) if isinstance(v, tuple) else _share(v, full)
+        data["analysis"] = bands
+    return data
+
+
+def _with_na(category: Any, na: str) -> Any:
+    if not isinstance(category, dict) or not isinstance(category.get("items"), list):
+        return category
+    items = [{**it, "na": na} if isinstance(it, dict) and "na" not in it else it for it in category["items"]]
+    return {**category, "items": items}
+
+
+def rule_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+    """Weights, negative items, rounding, bands and grades within full marks."""
+    return _weight_problems(r) + _negative_problems(r) + _band_problems(r)
+
+
+def _weight_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+    from .rubric import fmt_number
+
+    if not r.weighted:
+        return []
+    probs: list[tuple[tuple, str]] = []
+    if "scale" in r.model_fields_set:
+        probs.append((("scale",), "类别带权重(weight)时不能再写 scale: 整通得分 = Σ 类别得分/类别满分 × 权重"))
+    first = None
+    for ci, c in enumerate(r.categories):
+        path = ("categories", ci)
+        if c.weight is None:
+            probs.append((path, f"类别“{c.name}”缺少 weight: 有一个类别带权重时,每个类别都要写权重"))
+            continue
+        first = first or path + ("weight",)
+        if c.weight <= 0:
+            probs.append((path + ("weight",), f"类别“{c.name}”的权重必须大于 0"))
+        if c.max_points <= 0:
+            probs.append((path + ("weight",), f"类别“{c.name}”满分为 0(只有扣分项),不能带权重"))
+    weights = [c.weight for c in r.categories if c.weight is not None]
+    if first is not None and not math.isclose(sum(weights), r.marks.full):
+        shown = " + ".join(fmt_number(w) for w in weights)
+        probs.append((first, f"权重不合计: {shown} = {fmt_number(sum(weights))},不等于满分 {fmt_number(r.marks.full)}"))
+    return probs
+
+
+def _negative_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+    """A 扣分项 is taken off its category as typed: no bonus or deduction rides on it."""
+    probs: list[tuple[tuple, str]] = []
+    negative = {it.name for it in r.items if it.negative}
+    for kind, label in (("bonuses", "加分项"), ("deductions", "减分项")):
+        for k, rule in enumerate(getattr(r, kind)):
+            if rule.item in negative:
+                probs.append(((kind, k, "item"), f"{label}“{rule.name}”不能作用于扣分项“{rule.item}”"))
+    if r.rounding is not None and not 0 <= r.rounding.digits <= 6:
+        probs.append((("rounding", "digits"), "rounding.digits 应为 0–6 的整数(保留的小数位数)"))
+    return probs
+
+
+def _band_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+    """No analysis band and no grade above full marks (a 40-point form with a 90-point band)."""
+    from .rubric import fmt_number
+
+    full = r.marks.full
+    probs: list[tuple[tuple, str]] = []
+    a = r.analysis
+    edges = [("excellent_from" if a.excellent_inclusive else "excellent_above", a.excellent_line),
+             ("slight", max(a.slight)), ("general", max(a.general))]
+    for key, v in edges:
+        if v > full + 1e-9:
+            probs.append((("analysis", key), f"分析分段 {key} 的 {fmt_number(v)} 分高于满分 {fmt_number(full)}"))
+    for k, g in enumerate(r.grades):
+        if g.edge > full + 1e-9 or (not g.inclusive and g.edge >= full - 1e-9):
+            probs.append((("grades", k), f"等级“{g.name}”的分数线 {fmt_number(g.edge)} 不低于满分 "
+                                         f"{fmt_number(full)}: 没有录音能得到这个等级"))
+    return probs
+
+
+def scoring_in_words(r: "Rubric") -> list[str]:
+    """How an item rubric's call score is made, in words (the 说明 sheet, `rubric show`): the
+    first line as it has always been for a plain sum, then one line per rule beyond it."""
+    from .rubric import fmt_number
+
+    raw = sum(c.max_points for c in r.categories)
+    if r.weighted:
+        parts = "、".join(f"{c.name} {fmt_number(c.weight)}" for c in r.categories)
+        lines = [f"整通得分 = Σ 类别得分 ÷ 类别满分 × 权重(权重: {parts})"]
+    else:
+        lines = [describe_scaling(r.scale, raw, r.full_marks)]
+    if r.excludes:
+        lines.append("不计入的不涉及项: 按适用项折算,整通得分 = 适用项得分 ÷ 适用项满分 × 满分"
+                     + ("(按类别: 类别得分 ÷ 适用满分 × 权重,再按适用权重折算到满分)" if r.weighted else "")
+                     + ";没有适用项的录音不评分")
+    negative = [it.name for it in r.items if it.negative]
+    if negative:
+        lines.append(f"扣分项({'、'.join(negative)})从所在类别中扣除,类别得分不低于 0")
+    if r.rounding is not None:
+        lines.append(f"整通得分四舍五入(远离 0,同 Excel 的 ROUND)到 {r.rounding.digits} 位小数,"
+                     "在扣差错扣分之前")
+    return lines
