@@ -33,9 +33,10 @@ def rubric_check(file, as_json):
             for line in e.lines():
                 print_error(line)
         sys.exit(e.exit_code)
+    from zhijian.engine.columns import alias_warnings
     from zhijian.engine.rubric import band_edge_conflicts
 
-    warnings = band_edge_conflicts(r)
+    warnings = band_edge_conflicts(r) + alias_warnings(r)
     if as_json:
         print_json({"ok": True, "id": r.id, "version": r.version, "items": len(r.items),
                     "offences": len(r.offences), "content_hash": r.content_hash, "warnings": warnings,
@@ -47,8 +48,10 @@ def rubric_check(file, as_json):
             from zhijian.engine.ledger import describe_ledger
 
             console.print(describe_ledger(r))
-        for w in warnings:  # the file works; its grade and analysis edges disagree at one score
+        for w in band_edge_conflicts(r):  # the file works; its grade and analysis edges disagree at one score
             console.print(f"提醒: {w}(可用 grades 的 above 或 analysis.excellent_from 调整)", style="yellow")
+        for w in alias_warnings(r):  # the file works; some header words it lists can never match
+            console.print(f"提醒: {w}", style="yellow")
 
 
 @rubric.command("list")

@@ -280,3 +280,42 @@ def vocabulary(rubric: Rubric) -> Vocabulary:
     if hit is None or hit[0] is not rubric:
         hit = _VOCAB[id(rubric)] = (rubric, Vocabulary(rubric))
     return hit[1]
+
+
+def alias_warnings(rubric: Rubric) -> list[str]:
+    """Header words the rubric lists that can never pick their column (for `rubric check`, as
+    warnings: the rubric works): a word another column claims too (item names win over field
+    words, and of two columns the later one), or one the header normalisation empties."""
+    table = header_lookup(rubric)
+    own: list[tuple[str, ColumnSpec]] = []
+    by_key = {s.key: s for s in column_specs(rubric)}
+    for it in rubric.items:
+        own += [(a, by_key[it.name]) for a in it.aliases]
+    for kind, rules in (("bonus", rubric.bonuses), ("deduction", rubric.deductions), ("zero", rubric.zero_outs),
+                        ("offence", rubric.offences)):
+        own += [(a, by_key[f"{kind}:{r.id}"]) for r in rules for a in r.aliases]
+    if rubric.fatal_errors.enabled:
+        own += [(a, by_key["fatal_errors"]) for a in rubric.fatal_errors.aliases]
+    if rubric.error_deduction.enabled:
+        own += [(a, by_key["error_deduction"]) for a in rubric.error_deduction.aliases]
+    own += [(a, by_key[k]) for k, words in rubric.field_aliases.items() if k in by_key for a in words]
+    out = []
+    for alias, spec in own:
+        word = header_word(alias)
+        what = _column_name(spec)
+        if not word:
+            out.append(f"{what}的别名“{alias}”去掉空格、分值和“次数”等字样后为空,读表时不会匹配任何列")
+            continue
+        winner = table.get(word)
+        if winner is not None and winner.key != spec.key:
+            out.append(f"{what}的别名“{alias}”与{_column_name(winner)}的名称或别名相同,"
+                       f"读表时这个表头归{_column_name(winner)},不会归到这里")
+    return out
+
+
+def _column_name(spec: ColumnSpec) -> str:
+    if spec.kind == "item":
+        return f"评分项“{spec.key}”"
+    if spec.kind == "field":
+        return f"字段“{FIELD_ZH.get(spec.key, spec.key)}”"
+    return f"“{spec.header}”列"

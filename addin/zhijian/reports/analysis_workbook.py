@@ -113,7 +113,8 @@ def _breakdown(w: Writer, name: str, keys: list[str], rows: list[tuple[tuple, Fi
     s = w.sheet(name)
     ws = s.ws
     item_names = [f.item for f in rows[0][1].items] if rows else []
-    base = keys + ["通数", "平均分", "最低分", "优良率", "轻微不良", "一般不良", "80分以下", "平均不良比率",
+    below = f"{rows[0][1].rubric.analysis.general[0]:g}分以下" if rows else "80分以下"  # follows full marks
+    base = keys + ["通数", "平均分", "最低分", "优良率", "轻微不良", "一般不良", below, "平均不良比率",
                    "警示级别"]
     head = base + [f"{n}不良比率" for n in item_names]
     s.headers(0, 0, base)

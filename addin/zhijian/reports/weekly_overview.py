@@ -55,8 +55,8 @@ def _key_figures(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> i
     ws, o, bands = s.ws, report.analysis.overall, report.rubric.analysis
     s.text(row, 0, "一、本周关键指标", w.section)
     row += 1
-    for c, h in enumerate(KPI_HEADERS):
-        ws.write_string(row, c, h, w.kpi_header)
+    for c, h in enumerate(KPI_HEADERS):  # the band below 一般不良 follows the form's full marks
+        ws.write_string(row, c, f"{bands.general[0]:g}分以下" if h == "80分以下" else h, w.kpi_header)
     ws.set_row(row, 20)
     row += 1
     big = dict(bold=True, size=14, center=True)
