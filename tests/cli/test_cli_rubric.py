@@ -92,12 +92,12 @@ def test_list():
     r = run("rubric", "list")
     assert r.exit_code == 0
     assert [line.split("\t")[0] for line in r.output.strip().splitlines()] == [
-        "deduction-base100", "listening-10x4", "qc-v3.1"]
+        "deduction-base100", "listening-10x4", "qc-v3.1", "service-ops-weighted"]
 
 
 def test_list_json():
     data = json.loads(run("rubric", "list", "--json").output)
-    assert [d["id"] for d in data] == ["deduction-base100", "listening-10x4", "qc-v3.1"]
+    assert [d["id"] for d in data] == ["deduction-base100", "listening-10x4", "qc-v3.1", "service-ops-weighted"]
 
 
 def test_validate_reports_how_it_mapped_the_columns(tmp_path):

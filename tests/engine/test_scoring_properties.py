@@ -15,7 +15,7 @@ from zhijian.engine.rubric import Rubric
 from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, records_frame, score_call, score_frame
 
-SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100"]
+SHIPPED = ["listening-10x4", "qc-v3.1", "deduction-base100", "service-ops-weighted"]
 
 # Bonus lift and a category zero-out: 规范用语 = 问候语 2 + 结束语 3, 服务意识 = 服务责任 5.
 LIFT_RUBRIC = """\

@@ -28,6 +28,7 @@ from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.files.rubrics import load_rubric, parse_rubric
 from zhijian.engine.scoring import CallRecord, score_call
 from zhijian.reports.template import total_formula, write_template
+from zhijian.reports.template_formula import written_words
 from zhijian.reports.template_layout import NA_TEXT, YES_TEXT, template_layout
 from zhijian.reports.toolkit import CREATED
 
@@ -97,7 +98,12 @@ def get_rubric(name: str) -> Rubric:
 
 
 NA_SPELLINGS = [NA_TEXT, NA_TEXT, "N/A", "/"]  # what the engine and the formula both read as 不涉及
-BAD_TEXT = "优秀"  # a word, not a score
+BAD_TEXT = "优秀"  # a word, not a score (of a rubric without level words)
+OTHER_BAD_TEXT = "很好"  # the same, for a rubric whose levels are words (优秀 is a score there)
+
+
+def bad_text(rubric: Rubric) -> str:
+    return OTHER_BAD_TEXT if any(BAD_TEXT in written_words(rubric, it) for it in rubric.items) else BAD_TEXT
 
 
 # --- random valid rows ------------------------------------------------------------------------
@@ -122,7 +128,7 @@ def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, ob
     blank_row = i % 41 == 7
     full_row = i % 19 == 0  # every item at its maximum
     # one item of the row left blank, given a word, or given a number it does not allow
-    spoilt = {3: None, 4: BAD_TEXT, 5: "too_high"}.get(i % 23, "none") if rubric.items else "none"
+    spoilt = {3: None, 4: bad_text(rubric), 5: "too_high"}.get(i % 23, "none") if rubric.items else "none"
     spoilt_item = rng.choice(rubric.items).name if spoilt != "none" else None
     blanks_allowed = rubric.blank == "na"
     for it in rubric.items:
@@ -139,8 +145,13 @@ def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, ob
             levels = it.allowed_values()
             # mostly full or near-full marks, like real sheets, with every level reachable
             value = levels[0] if full_row or rng.random() < 0.5 else rng.choice(levels)
-        cells[it.name] = value
         items[it.name] = value if isinstance(value, (int, float)) else None
+        # a level word or a pass/fail mark instead of its number, in any case (优秀, yes, PASS)
+        words = [w for w, p in written_words(rubric, it).items() if isinstance(value, (int, float)) and p == value]
+        if words and rng.random() < 0.4:
+            value = rng.choice(words)
+            value = value.upper() if rng.random() < 0.3 else value
+        cells[it.name] = value
     bonuses, deductions, zero_outs = {}, {}, set()
     for b in rubric.bonuses:
         n = rng.randint(0, b.max_times) if not blank_row and rng.random() < 0.35 else None
@@ -286,10 +297,10 @@ def _unscorable(rubric: Rubric, cells: dict) -> bool:
         v = cells[it.name]
         if v is None and (rubric.blank_of(it) == "error" or it.na == "forbidden"):
             return True
-        if v == BAD_TEXT or (isinstance(v, (int, float)) and not it.allowed(v)):
+        if v == bad_text(rubric) or (isinstance(v, (int, float)) and not it.allowed(v)):
             return True
     # every item 不涉及 and left out of the total (na: exclude): nothing to score
-    return rubric.excludes and all(it.na == "exclude" and not isinstance(cells[it.name], (int, float))
+    return rubric.excludes and all(it.na == "exclude" and cells[it.name] in (None, *NA_SPELLINGS)
                                    for it in rubric.items)
 
 
@@ -399,7 +410,8 @@ def test_layout_headers_validations_and_notes(tmp_path, name):
         dv = validation_for(it.name)
         assert dv.type == "list"
         listed = dv.formula1.strip('"').split(",")
-        expected = [fmt_number(v) for v in it.allowed_values()] + ([NA_TEXT] if it.na_allowed else [])
+        expected = [fmt_number(v) for v in it.allowed_values()] + list(written_words(rubric, it)) + (
+            [NA_TEXT] if it.na_allowed else [])
         assert listed == expected
     for b in rubric.bonuses:
         dv = validation_for(f"bonus:{b.id}")

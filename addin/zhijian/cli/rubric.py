@@ -91,7 +91,8 @@ def rubric_show(name, as_json):
         t = Table("类别", "评分项", "满分", "允许分值", "不涉及", "严重程度", "分类", title="评分项")
         for c in r.categories:
             for i, it in enumerate(c.items):
-                t.add_row(f"{c.name}({c.max_points:g})" if i == 0 else "", it.name, f"{it.max:g}",
+                head = f"{c.name}({c.max_points:g}" + (f",权重 {c.weight:g})" if c.weight is not None else ")")
+                t.add_row(head if i == 0 else "", it.name, f"{it.max:g}",
                           it.describe_allowed(), NA_SHORT[it.na],
                           it.severity, it.item_class)
         console.print(t)

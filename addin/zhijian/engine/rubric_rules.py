@@ -8,10 +8,14 @@ Kept apart from `rubric` so that the model stays readable; `rubric` calls in her
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .rubric import Rubric
+# (`rubric` imports this module; the rubric here is duck-typed, so the import goes one way only.)
+Rubric = Any
+
+
+def fmt_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
 
 # The analysis bands of a 100-point form (DOMAIN.md); another form's are the same shares of its
 # full marks unless the rubric states them.
@@ -58,14 +62,12 @@ def _with_na(category: Any, na: str) -> Any:
     return {**category, "items": items}
 
 
-def rule_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+def rule_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Weights, negative items, rounding, bands and grades within full marks."""
     return _weight_problems(r) + _negative_problems(r) + _band_problems(r)
 
 
-def _weight_problems(r: "Rubric") -> list[tuple[tuple, str]]:
-    from .rubric import fmt_number
-
+def _weight_problems(r: Rubric) -> list[tuple[tuple, str]]:
     if not r.weighted:
         return []
     probs: list[tuple[tuple, str]] = []
@@ -89,7 +91,7 @@ def _weight_problems(r: "Rubric") -> list[tuple[tuple, str]]:
     return probs
 
 
-def _negative_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+def _negative_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """A 扣分项 is taken off its category as typed: no bonus or deduction rides on it."""
     probs: list[tuple[tuple, str]] = []
     negative = {it.name for it in r.items if it.negative}
@@ -102,10 +104,8 @@ def _negative_problems(r: "Rubric") -> list[tuple[tuple, str]]:
     return probs
 
 
-def _band_problems(r: "Rubric") -> list[tuple[tuple, str]]:
+def _band_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """No analysis band and no grade above full marks (a 40-point form with a 90-point band)."""
-    from .rubric import fmt_number
-
     full = r.marks.full
     probs: list[tuple[tuple, str]] = []
     a = r.analysis
@@ -121,11 +121,9 @@ def _band_problems(r: "Rubric") -> list[tuple[tuple, str]]:
     return probs
 
 
-def scoring_in_words(r: "Rubric") -> list[str]:
+def scoring_in_words(r: Rubric) -> list[str]:
     """How an item rubric's call score is made, in words (the 说明 sheet, `rubric show`): the
     first line as it has always been for a plain sum, then one line per rule beyond it."""
-    from .rubric import fmt_number
-
     raw = sum(c.max_points for c in r.categories)
     if r.weighted:
         parts = "、".join(f"{c.name} {fmt_number(c.weight)}" for c in r.categories)
