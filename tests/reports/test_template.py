@@ -146,12 +146,7 @@ def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, ob
             # mostly full or near-full marks, like real sheets, with every level reachable
             value = levels[0] if full_row or rng.random() < 0.5 else rng.choice(levels)
         items[it.name] = value if isinstance(value, (int, float)) else None
-        # a level word or a pass/fail mark instead of its number, in any case (优秀, yes, PASS)
-        words = [w for w, p in written_words(rubric, it).items() if isinstance(value, (int, float)) and p == value]
-        if words and rng.random() < 0.4:
-            value = rng.choice(words)
-            value = value.upper() if rng.random() < 0.3 else value
-        cells[it.name] = value
+        cells[it.name] = as_word(rubric, it, value, rng)
     bonuses, deductions, zero_outs = {}, {}, set()
     for b in rubric.bonuses:
         n = rng.randint(0, b.max_times) if not blank_row and rng.random() < 0.35 else None
@@ -199,6 +194,15 @@ def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, ob
                         zero_outs=frozenset(zero_outs), fatal_errors=fatal, error_deduction=err,
                         offences=offences, complaints=complaints)
     return cells, record
+
+
+def as_word(rubric: Rubric, it, value, rng: random.Random):
+    """Sometimes a level word or a pass/fail mark for a number, in any case (优秀, yes, PASS)."""
+    words = [w for w, p in written_words(rubric, it).items() if isinstance(value, (int, float)) and p == value]
+    if words and rng.random() < 0.4:
+        word = rng.choice(words)
+        return word.upper() if rng.random() < 0.3 else word
+    return value
 
 
 def fill(rubric: Rubric, template: Path, out: Path, seed: int) -> list[tuple[dict, CallRecord]]:
@@ -410,8 +414,7 @@ def test_layout_headers_validations_and_notes(tmp_path, name):
         dv = validation_for(it.name)
         assert dv.type == "list"
         listed = dv.formula1.strip('"').split(",")
-        expected = [fmt_number(v) for v in it.allowed_values()] + list(written_words(rubric, it)) + (
-            [NA_TEXT] if it.na_allowed else [])
+        expected = [fmt_number(v) for v in it.allowed_values()] + [*written_words(rubric, it)] + [NA_TEXT] * it.na_allowed
         assert listed == expected
     for b in rubric.bonuses:
         dv = validation_for(f"bonus:{b.id}")

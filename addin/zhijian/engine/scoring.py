@@ -116,17 +116,11 @@ def _combine(rubric: Rubric, points: Mapping[str, float], applicable: Mapping[st
     return total * rubric.full_marks / maxima if maxima > 0 else math.nan
 
 
-def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
-    """Score one call (单通评分) by the rules in the module docstring."""
-    fired: list[str] = []
+def _call_categories(rubric: Rubric, record: CallRecord, bonus_by_item: Mapping[str, float],
+                     ded_by_item: Mapping[str, float], zero_items: set, zero_cats: set):
+    """Stages 1–2 of one call: item points (NaN when excluded), category points (NaN when
+    nothing in it applies), each category's applicable maximum, and the N/A items."""
     lift_items, lift_cats = _lifts(rubric)
-    bonuses_applied, bonus_by_item = _per_item(rubric.bonuses, record.bonuses, "加分", "+", fired)
-    deductions_applied, ded_by_item = _per_item(rubric.deductions, record.deductions, "减分", "-", fired)
-    zeros = {z.id: z for z in rubric.zero_outs if z.id in record.zero_outs}
-    zero_items = {z.target for z in zeros.values() if z.scope == "item"}
-    zero_cats = {z.target for z in zeros.values() if z.scope == "category"}
-    zero_call = any(z.scope == "call" for z in zeros.values())
-
     item_points: dict[str, float] = {}
     category_points: dict[str, float] = {}
     applicable: dict[str, float] = {}  # category -> Σ maxima of its applicable items
@@ -162,6 +156,21 @@ def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
             total = 0.0
         category_points[cat.name] = _clean(total)
         applicable[cat.name] = cmax
+    return item_points, category_points, applicable, na_items
+
+
+def score_call(rubric: Rubric, record: CallRecord) -> CallScore:
+    """Score one call (单通评分) by the rules in the module docstring."""
+    fired: list[str] = []
+    bonuses_applied, bonus_by_item = _per_item(rubric.bonuses, record.bonuses, "加分", "+", fired)
+    deductions_applied, ded_by_item = _per_item(rubric.deductions, record.deductions, "减分", "-", fired)
+    zeros = {z.id: z for z in rubric.zero_outs if z.id in record.zero_outs}
+    zero_items = {z.target for z in zeros.values() if z.scope == "item"}
+    zero_cats = {z.target for z in zeros.values() if z.scope == "category"}
+    zero_call = any(z.scope == "call" for z in zeros.values())
+
+    item_points, category_points, applicable, na_items = _call_categories(
+        rubric, record, bonus_by_item, ded_by_item, zero_items, zero_cats)
     for z in zeros.values():
         target = f"({z.target} = 0)" if z.target else "(整通 = 0)"
         fired.append(f"清零: {z.name}{target}")
