@@ -56,3 +56,18 @@ def test_consolidated_figures(result):
     assert (o.excellent_rate, o.slight_defect_rate, o.general_defect_rate, o.below_80_rate) == (0.5, 0, 0, 0.5)
     defects = {f.item: f.defect_count for f in o.items}
     assert defects["推诿搪塞"] == 2 and defects["违规操作"] == 2  # each −2/−4 is a 不良 of the item
+
+
+def test_a_calibration_case_with_a_negative_item(tmp_path):
+    """B1 scored by two inspectors: 推诿搪塞 −2 (孙丽, 98) and 0 (钱进, 100). The benchmark's
+    推诿搪塞 is the median −1 rounded down onto the item's levels: −2, so the benchmark is 98;
+    the call counts once, at 98; 钱进 is 2 points lenient, and their alignment is
+    1 − 0 over the items with a maximum (a 扣分项 shows only in its deviation): 1."""
+    rows = [[DAY, "孙丽", "B01", "王芳", "B1", 10, 15, 15, -2, 30, 30, 0, 98],
+            [DAY, "钱进", "B01", "王芳", "B1", 10, 15, 15, 0, 30, 30, 0, 100]]
+    result = run(RUBRIC, write_table(tmp_path / "校正.xlsx", HEADERS, rows), DAY)
+    a = result.consolidation.analysis
+    assert a.overall.n == 1 and a.overall.mean_score == 98
+    cases = a.calibration.cases.set_index("质检员")
+    assert cases.loc["钱进", "偏差"] == 2 and cases.loc["孙丽", "偏差"] == 0
+    assert cases.loc["钱进", "对齐分"] == 1 and cases.loc["钱进", "偏差:推诿搪塞"] == 2

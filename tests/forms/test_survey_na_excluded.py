@@ -61,3 +61,17 @@ def test_consolidated_figures(result):
     # an excluded item is never 不良: 开场白 (H3 5, H4 0), 方案解释 (H2, H4), 结束语 (H4)
     defects = {f.item: f.defect_count for f in o.items}
     assert defects == {"开场白": 2, "身份核实": 0, "需求确认": 0, "方案解释": 2, "结束语": 1}
+
+
+def test_a_calibration_case_with_an_excluded_item(tmp_path):
+    """H2 scored by two inspectors: 身份核实 不涉及 (周敏) and 20 (郑华). At least half say 不涉及,
+    so the benchmark's 身份核实 is 不涉及 and the benchmark is H2's 92.5; 郑华 scored
+    (10 + 20 + 20 + 24 + 20) / 100 = 94, 1.5 lenient. Their alignment weighs the items both
+    applied (all but 身份核实), which agree: 1."""
+    rows = [[DAY, "周敏", "A01", "陈晨", "H2", 10, NA, 20, 24, 20],
+            [DAY, "郑华", "A01", "陈晨", "H2", 10, 20, 20, 24, 20]]
+    result = run(RUBRIC, write_table(tmp_path / "校正.xlsx", HEADERS, rows), DAY)
+    a = result.consolidation.analysis
+    assert a.overall.n == 1 and a.overall.mean_score == 92.5
+    cases = a.calibration.cases.set_index("质检员")
+    assert cases.loc["郑华", "偏差"] == pytest.approx(1.5) and cases.loc["郑华", "对齐分"] == 1

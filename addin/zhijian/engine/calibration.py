@@ -4,8 +4,10 @@ inspector is from it.
 The benchmark is a whole recorded row, scored by the same engine as every call (`score_frame`):
   - the lead's row, when the lead scored the recording (`lead`);
   - else a consensus, field by field:
-      items: the median of the scorings (不涉及 counts as full marks), rounded down onto the item's
-        scale when it falls between two allowed values (4 and 3 give 3);
+      items: the median of the scorings (不涉及 counts as the item's `na` says: full marks, or 0;
+        an item excluded when N/A is 不涉及 when at least half the scorings say so, else the
+        median of the scores given), rounded down onto the item's scale when it falls between
+        two allowed values (4 and 3 give 3);
       bonuses, deductions, zero-outs, 致命性错误, offences and their complaints (counts and flags):
         the value most scorings recorded; on a tie, the smaller one (a rule applies in the
         benchmark only when most inspectors applied it);
@@ -19,6 +21,8 @@ items), and 一致率 = the share of cases within ±band of the benchmark's fina
 """
 
 from __future__ import annotations
+
+import math
 
 from collections import Counter
 from dataclasses import dataclass
@@ -92,14 +96,25 @@ def benchmark_values(rubric: Rubric, grp: pd.DataFrame, lead: str | None) -> tup
         return {k: b[k] if k in grp.columns else np.nan for k in fields}, f"{lead}(班长)"
     values: dict = {}
     for it in rubric.items:
-        # 不涉及 counts as full marks when taking the median.
-        values[it.name] = on_scale(it, float(np.median(grp[it.name].astype(float).fillna(it.max))))
+        values[it.name] = _consensus_item(it, grp[it.name].astype(float))
     for col in rule_columns(rubric):
         values[col] = majority(_numbers(grp, col))
     if rubric.error_deduction.enabled:
         ed = rubric.error_deduction
         values["error_deduction"] = float(min(max(np.median(_numbers(grp, "error_deduction")), ed.min), ed.max))
     return values, CONSENSUS
+
+
+def _consensus_item(it: Item, scores: pd.Series) -> float:
+    """The median of the scorings, 不涉及 counted as the item's N/A rule counts it (full marks,
+    or 0); for an item excluded when N/A, 不涉及 (NaN) when at least half the scorings say so,
+    else the median of the scores given."""
+    if it.na == "exclude":
+        given = scores.dropna()
+        if len(given) * 2 <= len(scores):
+            return np.nan
+        return on_scale(it, float(np.median(given)))
+    return on_scale(it, float(np.median(scores.fillna(0.0 if it.na == "zero" else it.max))))
 
 
 def _numbers(grp: pd.DataFrame, col: str) -> np.ndarray:
@@ -141,16 +156,20 @@ def _score_benchmarks(rubric: Rubric, groups: list, recorded: list[dict], source
 
 
 def _case(rubric: Rubric, rid: str, c: pd.Series, bench: dict, source: str, band: float) -> dict:
-    total_max = sum(it.max for it in rubric.items)
-    dev_items, align = {}, 0.0
+    dev_items, parts = {}, []
     for it in rubric.items:
         s, b = float(c[f"points:{it.name}"]), float(bench[f"points:{it.name}"])
         dev_items[it.name] = s - b
-        align += (it.max / total_max) * (1 - abs(s - b) / it.max)
+        # the alignment weighs the items with a maximum that both scorings applied (an excluded
+        # item is NaN; a 扣分项 has maximum 0 and shows only in its deviation)
+        if it.max > 0 and not (math.isnan(s) or math.isnan(b)):
+            parts.append((it.max, 1 - abs(s - b) / it.max))
+    total_max = sum(m for m, _ in parts)
+    align = sum(m / total_max * a for m, a in parts) if parts else np.nan
     dev = float(c["final_score"] - bench["final_score"])
     return {"录音编号": rid, "质检员": c["inspector"], "最终得分": float(c["final_score"]),
             "基准得分": float(bench["final_score"]), "基准来源": source, "偏差": dev,
-            "对齐分": align if rubric.items else np.nan, "一致": abs(dev) <= band + 1e-9,
+            "对齐分": align, "一致": abs(dev) <= band + 1e-9,
             **{f"偏差:{k}": v for k, v in dev_items.items()}}
 
 
