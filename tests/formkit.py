@@ -13,7 +13,8 @@ import openpyxl
 
 from zhijian.engine.rubric import Rubric
 from zhijian.files.rubrics import load_rubric
-from zhijian.pipeline.jobs import Consolidation, consolidate, write_consolidation
+from zhijian.pipeline.jobs import (Consolidation, consolidate, monthly_report, weekly_report, write_consolidation,
+                                   write_periodic)
 from zhijian.pipeline.load import check_files
 
 FORMS = Path(__file__).resolve().parent / "forms"
@@ -53,6 +54,13 @@ def run(rubric: Rubric, path: Path, day: dt.date) -> Run:
     scores = dict(zip(calls["recording_id"].astype(str), calls["final_score"].astype(float)))
     grades = dict(zip(calls["recording_id"].astype(str), calls["grade"]))
     result = consolidate(rubric, [str(path)], period_kind="month", date=day)
+    # the reports a lead then writes all follow the form's rules (they are opened in the tests
+    # that look at a figure; here they must simply be written)
+    out = path.parent
+    write_consolidation(result, out / f"{path.stem}-分析.xlsx")
+    write_periodic(monthly_report(rubric, [str(path)], month=f"{day:%Y-%m}"), out / f"{path.stem}-月报.xlsx")
+    week = f"{day.isocalendar()[0]}-W{day.isocalendar()[1]:02d}"
+    write_periodic(weekly_report(rubric, [str(path)], week=week), out / f"{path.stem}-周报.xlsx")
     return Run(scores, grades, list(checked.report.findings), result)
 
 
