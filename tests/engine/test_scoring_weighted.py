@@ -11,7 +11,8 @@ the cells, weights 30/30/20/20 over four 10-point dimensions (优秀 10, 良好 
 import datetime as dt
 import math
 
-from formkit import write_table
+import openpyxl
+
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.load import check_files
 
@@ -26,7 +27,11 @@ def test_words_and_weights_give_the_seeds_grades(tmp_path):
             [DAY, "张敏", "A02", "乙", "W3", "优秀", "优秀", "不涉及", "优秀"],
             [DAY, "张敏", "A02", "乙", "W4", "差", "差", "差", "差"],
             [DAY, "张敏", "A02", "乙", "W5", "优", "良好", "良好", "良好"]]
-    checked = check_files(RUBRIC, [write_table(tmp_path / "加权.xlsx", heads, rows)])
+    wb = openpyxl.Workbook()
+    for row in [heads, *rows]:
+        wb.active.append(row)
+    wb.save(tmp_path / "加权.xlsx")
+    checked = check_files(RUBRIC, [tmp_path / "加权.xlsx"])
     calls = checked.calls.set_index("recording_id")
     assert calls.loc[["W1", "W2", "W3", "W4"], "final_score"].tolist() == [80, 78, 100, 50]
     assert calls.loc[["W1", "W2", "W3", "W4"], "grade"].tolist() == ["良好", "一般", "优秀", "不合格"]

@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .scale import describe_scaling
+
 # (`rubric` imports this module; the rubric here is duck-typed, so the import goes one way only.)
 Rubric = Any
 
 
 def fmt_number(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
 
 # The analysis bands of a 100-point form (DOMAIN.md); another form's are the same shares of its
 # full marks unless the rubric states them.
