@@ -39,53 +39,14 @@ CORPUS = sorted(f"forms/{p.parent.name}" for p in (ROOT / "tests" / "forms").glo
 N_ROWS = 200
 TEMPLATE_ROWS = 300
 
-# A rubric made up for the formula branches the shipped ones do not use: a bonus that may lift
-# its item, one that may lift its category, half-point steps and bonuses, several deductions,
-# item/category/call zero-outs, a fatal error that zeroes the call, a scale that is not 1,
-# per-occurrence offences in an item rubric with a multiplier of 1.5, and an item without N/A.
-SYNTHETIC_YAML = """
-id: synthetic-lifts
-name: 合成测试评分表
-version: "0.1"
-assumptions: ["仅用于测试公式的各个分支。"]
-marks: {full: 100, good: 80, pass: 60}
-scale: 2.5
-categories:
-  - name: 甲类
-    max: 20
-    items:
-      - {name: 甲一, max: 10, range: {min: 0, max: 10, step: 0.5}}
-      - {name: 甲二, max: 10, levels: [10, 7, 3, 0], na: forbidden, severity: 严重}
-  - name: 乙类
-    items:
-      - {name: 乙一, max: 8, levels: [8, 4, 0]}
-      - {name: 乙二, max: 12, levels: [12, 6, 0]}
-bonuses:
-  - {id: b1, name: 甲一加分, item: 甲一, points: 0.5, max_times: 3, lift: item}
-  - {id: b2, name: 乙一加分, item: 乙一, points: 2, max_times: 2, lift: category}
-  - {id: b3, name: 乙二加分, item: 乙二, points: 1}
-deductions:
-  - {id: d1, name: 甲二减分, item: 甲二, points: 1.5, max_times: 4}
-  - {id: d2, name: 甲一减分, item: 甲一, points: 1, max_times: 2}
-zero_outs:
-  - {id: z1, name: 甲二清零, scope: item, target: 甲二}
-  - {id: z2, name: 乙类清零, scope: category, target: 乙类}
-  - {id: z3, name: 整通清零, scope: call}
-fatal_errors: {enabled: true, zero_call: true}
-error_deduction: {enabled: true, min: 0, max: 10}
-offences:
-  - {id: o1, name: 条款一, points: 3}
-  - {id: o2, name: 条款二, points: 4, doubled_when: 引起投诉, multiplier: 1.5}
-grades:
-  - {name: 好, min: 80}
-  - {name: 差, min: 0}
-"""
+# A rubric made up for the formula branches the shipped ones do not use (see its comment).
+SYNTHETIC = Path(__file__).with_name("synthetic-lifts.yaml")
 RUBRICS = [*SHIPPED, *CORPUS, "synthetic-lifts", "listening-blank-na"]
 
 
 def get_rubric(name: str) -> Rubric:
     if name == "synthetic-lifts":
-        return parse_rubric(SYNTHETIC_YAML, "synthetic-lifts.yaml")
+        return load_rubric(SYNTHETIC)
     if name == "listening-blank-na":  # a team whose blank cells mean 不涉及 (`blank: na`)
         text = (Path(__file__).resolve().parents[2] / "rubrics" / "listening-10x4.yaml").read_text(encoding="utf-8")
         text = text.replace("id: listening-10x4", "id: listening-blank-na").replace("blank: error ", "blank: na ")

@@ -357,23 +357,19 @@ def category_shares(rubric: Rubric, counted: pd.DataFrame) -> list[tuple[str, st
     share of its maximum (得分率, 0–1); each offence's occurrences per 100 calls. None without calls."""
     n = len(counted)
 
-    def mean(col: str, applicable_only: bool = False) -> float | None:
+    def mean(col: str, applicable_only: bool = False, mx: float = 1) -> float | None:
         if not n or col not in counted.columns:
             return None if not n else 0.0
         v = pd.to_numeric(counted[col], errors="coerce")  # excluded N/A (NaN): where it applied
-        v = v.dropna() if applicable_only else v.fillna(0)
-        return float(v.mean()) if len(v) else None
-
-    def share(m: float | None, mx: float) -> float | None:
-        return None if m is None or mx <= 0 else m / mx  # a 扣分项 (maximum 0) has no 得分率
+        v = v.dropna() if applicable_only else v.fillna(0)  # a 扣分项 (maximum 0): no 得分率
+        return float(v.mean()) / mx if len(v) and mx > 0 else None
 
     out: list[tuple[str, str, str, float, float | None]] = []
     for cat in rubric.categories:
-        m = mean(f"category:{cat.name}", rubric.excludes)
-        out.append((LEVEL_CATEGORY, cat.name, UNIT_PERCENT, cat.max_points, share(m, cat.max_points)))
+        out.append((LEVEL_CATEGORY, cat.name, UNIT_PERCENT, cat.max_points,
+                    mean(f"category:{cat.name}", rubric.excludes, cat.max_points)))
     for it in rubric.items:
-        m = mean(f"points:{it.name}", it.na == "exclude")
-        out.append((LEVEL_ITEM, it.name, UNIT_PERCENT, it.max, share(m, it.max)))
+        out.append((LEVEL_ITEM, it.name, UNIT_PERCENT, it.max, mean(f"points:{it.name}", it.na == "exclude", it.max)))
     for o in rubric.offences:
         m = mean(f"offence:{o.id}")
         out.append((LEVEL_OFFENCE, o.name, UNIT_PER_100, np.nan, None if m is None else 100 * m))

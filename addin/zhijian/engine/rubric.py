@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from .ledger_model import Escalation, Ledger, ledger_problems
+from .rubric_rules import band_edge_conflicts, fmt_number, resolve_defaults, rule_problems  # noqa: F401 (re-exported)
 from .scale import Scale, ScaleField
 
 Severity = Literal["一般", "严重"]
@@ -321,9 +322,7 @@ class Rubric(_Model):
     @model_validator(mode="before")
     @classmethod
     def _defaults(cls, data: Any) -> Any:
-        from .rubric_rules import resolve_defaults  # the rubric-level defaults, on the raw data
-
-        return resolve_defaults(data)
+        return resolve_defaults(data)  # the rubric-level defaults (na, bands), on the raw data
 
     @model_validator(mode="after")
     def _resolve_labels(self) -> "Rubric":
@@ -400,10 +399,6 @@ class Rubric(_Model):
 
 # --- checks pydantic cannot express ------------------------------------------------------------
 
-def fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
-
-
 def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
     probs: list[tuple[tuple, str]] = []
@@ -415,9 +410,7 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += _setting_problems(r)
     probs += _word_problems(r)
     probs += ledger_problems(r)
-    from .rubric_rules import rule_problems  # weights, negative items, bands, rounding
-
-    probs += rule_problems(r)
+    probs += rule_problems(r)  # weights, negative items, bands, rounding
     return probs
 
 
@@ -610,25 +603,6 @@ def _path_of(r: Rubric, kind: str, row: Any) -> tuple:
             if it is row:
                 return ("categories", ci, "items", ii)
     return ()
-
-
-def band_edge_conflicts(r: Rubric) -> list[str]:
-    """Where a grade edge and an analysis band edge sit on the same score but disagree about which
-    side that score belongs to (e.g. 优秀 ≥ 90 while 优良 is > 90: a call of exactly 90 would be
-    优秀 yet not 优良). The shipped rubrics have none (a test checks it); `rubric check` shows them."""
-    a = r.analysis
-    # Band edges: (score, whether that score belongs to the band above it).
-    edges = [(a.excellent_line, a.excellent_inclusive, "优良"), (a.slight[0], True, "轻微不良"),
-             (a.general[0], True, "一般不良")]
-    out = []
-    for g in r.grades:
-        for value, upper, band in edges:
-            if math.isclose(g.edge, value) and g.inclusive != upper:
-                where = "含" if g.inclusive else "不含"
-                band_where = "含" if upper else "不含"
-                out.append(f"等级“{g.name}”从 {fmt_number(value)} 分起({where} {fmt_number(value)}),而分析的"
-                           f"“{band}”{band_where} {fmt_number(value)} 分: 正好 {fmt_number(value)} 分的录音在两处归属不同")
-    return out
 
 
 def rubric_as_dict(r: Rubric) -> dict[str, Any]:

@@ -144,3 +144,22 @@ def scoring_in_words(r: Rubric) -> list[str]:
         lines.append(f"整通得分四舍五入(远离 0,同 Excel 的 ROUND)到 {r.rounding.digits} 位小数,"
                      "在扣差错扣分之前")
     return lines
+
+
+def band_edge_conflicts(r: Rubric) -> list[str]:
+    """Where a grade edge and an analysis band edge sit on the same score but disagree about which
+    side that score belongs to (e.g. 优秀 ≥ 90 while 优良 is > 90: a call of exactly 90 would be
+    优秀 yet not 优良). The shipped rubrics have none (a test checks it); `rubric check` shows them."""
+    a = r.analysis
+    # Band edges: (score, whether that score belongs to the band above it).
+    edges = [(a.excellent_line, a.excellent_inclusive, "优良"), (a.slight[0], True, "轻微不良"),
+             (a.general[0], True, "一般不良")]
+    out = []
+    for g in r.grades:
+        for value, upper, band in edges:
+            if math.isclose(g.edge, value) and g.inclusive != upper:
+                where = "含" if g.inclusive else "不含"
+                band_where = "含" if upper else "不含"
+                out.append(f"等级“{g.name}”从 {fmt_number(value)} 分起({where} {fmt_number(value)}),而分析的"
+                           f"“{band}”{band_where} {fmt_number(value)} 分: 正好 {fmt_number(value)} 分的录音在两处归属不同")
+    return out
