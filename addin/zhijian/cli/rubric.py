@@ -79,7 +79,7 @@ def rubric_show(name, as_json):
     from zhijian.files.rubrics import load_rubric
     from zhijian.engine.rubric import rubric_as_dict
     from zhijian.engine.scale import LIFT_WORDS
-    from zhijian.engine.rubric_rules import NA_SHORT, scoring_in_words
+    from zhijian.engine.rubric_rules import na_short, scoring_in_words
 
     r = load_rubric(name)
     if as_json:
@@ -93,7 +93,7 @@ def rubric_show(name, as_json):
             for i, it in enumerate(c.items):
                 head = f"{c.name}({c.max_points:g}" + (f",权重 {c.weight:g})" if c.weight is not None else ")")
                 t.add_row(head if i == 0 else "", it.name, f"{it.max:g}",
-                          it.describe_allowed(), NA_SHORT[it.na],
+                          it.describe_allowed(), na_short(it),
                           it.severity, it.item_class)
         console.print(t)
         for line in scoring_in_words(r):

@@ -28,6 +28,11 @@ _NA_POLICIES = ("full", "zero", "exclude")
 NA_SHORT = {"full": "按满分", "zero": "按 0 分", "exclude": "不计入", "forbidden": "不允许"}  # 不涉及 counts as
 
 
+def na_short(item: Any) -> str:
+    """What 不涉及 counts as, in two words (a 扣分项's full marks are 0: nothing is taken off)."""
+    return "不扣分" if item.negative and item.na in ("full", "zero") else NA_SHORT[item.na]
+
+
 def _share(v: float, full: float) -> float:
     return round(v * full / 100, 10) + 0.0
 

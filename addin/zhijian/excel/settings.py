@@ -177,7 +177,7 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
 def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
     """The rubric as table rows (the same content as `zhijian rubric show`)."""
     from zhijian.engine.scale import LIFT_WORDS
-    from zhijian.engine.rubric_rules import NA_SHORT, scoring_in_words
+    from zhijian.engine.rubric_rules import na_short, scoring_in_words
     from zhijian.files.rubrics import bundled_rubric_names
 
     rows: list[list[Any]] = [["评分标准", rubric.name, "", "", "", "", ""],
@@ -189,7 +189,7 @@ def rubric_rows(rubric, settings: Settings | None = None) -> list[list[Any]]:
         for c in rubric.categories:
             for i, it in enumerate(c.items):
                 rows.append([f"{c.name}({c.max_points:g})" if i == 0 else "", it.name, it.max,
-                             it.describe_allowed(), NA_SHORT[it.na],
+                             it.describe_allowed(), na_short(it),
                              it.severity, it.item_class])
         rows += [[line] for line in scoring_in_words(rubric)]
         rows.append([])

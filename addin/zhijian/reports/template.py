@@ -294,7 +294,8 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
         if it.na_allowed:
             values.append(NA_TEXT)
         src = _list_source(values)
-        na = f";{NA_TEXT} {NA_MEANING[it.na]}" if it.na_allowed else ""
+        meaning = "不扣分" if it.negative and it.na != "exclude" else NA_MEANING.get(it.na, "")  # 扣分项: full is 0
+        na = f";{NA_TEXT} {meaning}" if it.na_allowed else ""
         msg = f"满分 {fmt_number(it.max)};允许: {it.describe_allowed()}{na}"
         if src is None:  # too many levels for a dropdown: a number range instead
             lo = it.range.min if it.range else 0

@@ -139,7 +139,7 @@ def _notes_items(notes: _NotesSheet, rubric: Rubric) -> None:
     notes.head("类别", "评分项", "满分", "允许取值", "不涉及", "严重程度", "分类", "评分点 / 说明")
     for cat in rubric.categories:
         for it in cat.items:
-            na = NA_MEANING[it.na] if it.na_allowed else "不允许"
+            na = ("不扣分" if it.negative and it.na != "exclude" else NA_MEANING[it.na]) if it.na_allowed else "不允许"
             extra = "、".join(it.points)
             if it.note:
                 extra = f"{extra};{it.note}" if extra else it.note
