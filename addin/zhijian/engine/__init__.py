@@ -1,6 +1,6 @@
 """zhijian.engine: everything a figure is made of, and nothing else.
 
-Owns the rubric model (`rubric`: pydantic, no YAML), the columns of a 评分表 (`columns`), scoring
+Owns the rubric model (`rubric`: pydantic, no YAML; its cross-reference checks in `rubric_check`), the columns of a 评分表 (`columns`), scoring
 (`scoring`), the sheet reader over an in-memory grid (`reader`: a table of calls, or
 `form_sheet`: one call per block; `grid` for the grid and what was read of it, `callcells` for
 reading the calls' cells, `cells` for what people type into a cell), validation and its findings (`validate`, `findings`, made from the catalogue of

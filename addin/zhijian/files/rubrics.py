@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from zhijian.engine.rubric import Rubric, rubric_problems
+from zhijian.engine.rubric import Rubric
+from zhijian.engine.rubric_check import rubric_problems
 from zhijian.errors import RubricError
 
 from .yamldoc import check_file_size, line_for, read_mapping, validation_problems

@@ -22,8 +22,9 @@ from zhijian.engine.analysis import Analysis, Figures, warning_colour
 from .analysis_overview import SHEET_OVERVIEW, write_overview
 from .ledger_sheet import write_ledger_sheet
 from .toolkit import (DATE, INT, NA_TEXT, PCT, SCORE, SIGNED, SIGNED2, SHEET_EXCLUDED, SHEET_SOURCES, Writer,
-                      colour_days_table, level_cell, missing, new_workbook, rate_with_level, write_appeals_sheet,
-                      write_excluded_sheet, write_provenance, write_sources_sheet)
+                      level_cell, missing, new_workbook, rate_with_level)
+from .common_sheets import (colour_days_table, write_appeals_sheet, write_excluded_sheet, write_provenance,
+                            write_sources_sheet)
 
 SHEET_DAYS = "每日分析"
 SHEET_TEAMS = "班组"

@@ -11,8 +11,8 @@ import pandas as pd
 from zhijian.engine.composite import Assessment, score_column
 from zhijian.engine.findings import SEVERITY_ZH
 
-from .toolkit import (INT, SCORE, Writer, frame_table, new_workbook, sheet_title, write_provenance,
-                      write_sources_rows)
+from .toolkit import INT, SCORE, Writer, frame_table, new_workbook, sheet_title
+from .common_sheets import write_provenance, write_sources_rows
 
 SHEET = "综合考核表"
 MISSING_FILL = "#F8CBAD"

@@ -16,8 +16,8 @@ from zhijian.engine.daily import BRIEFING_COLUMNS, SUGGESTIONS, DailyReport
 from zhijian.engine.penalties import Voucher
 
 from .daily_log import SHEET_LOG, LogWriter, write_log_sheet
-from .toolkit import (DATE, INT, PCT, SCORE, SHEET_EXCLUDED, SHEET_SOURCES, Sheet, new_workbook, sheet_title,
-                      write_appeals_sheet, write_excluded_sheet, write_provenance, write_sources_sheet)
+from .toolkit import DATE, INT, PCT, SCORE, SHEET_EXCLUDED, SHEET_SOURCES, Sheet, new_workbook, sheet_title
+from .common_sheets import write_appeals_sheet, write_excluded_sheet, write_provenance, write_sources_sheet
 
 SHEET_SERIOUS = "严重问题"
 SHEET_REPEATED = "重复问题预警"

@@ -28,9 +28,10 @@ from .monthly_common import (HEADER_ROW, PCT_CHANGE, PER_100, PER_100_CHANGE, SH
                              MonthlyWriter, comparison_chart, empty, trend_chart)
 from .monthly_overview import write_overview
 from .monthly_plan_check import write_plan_check
-from .toolkit import (INT, PCT, SCORE, SIGNED, Sheet, Writer, colour_days_table, level_cell, merge_text,
-                      new_workbook, pareto_chart, sheet_title, write_account_rows, write_appeals_sheet,
-                      write_excluded_sheet, write_provenance, write_sources_rows, write_unreadable)
+from .toolkit import (INT, PCT, SCORE, SIGNED, Sheet, Writer, level_cell, merge_text, new_workbook, pareto_chart,
+                      sheet_title)
+from .common_sheets import (colour_days_table, write_account_rows, write_appeals_sheet, write_excluded_sheet,
+                            write_provenance, write_sources_rows, write_unreadable)
 
 
 def write_monthly_workbook(report: MonthlyReport, path: Path, *, findings: list | None = None,

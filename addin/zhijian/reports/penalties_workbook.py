@@ -18,8 +18,8 @@ from zhijian.engine.penalties import STATUSES, PenaltyRegister, Voucher
 from zhijian.engine.rubric import fmt_number
 
 from .daily_log import text_lines
-from .toolkit import (DATE, SCORE, SHEET_SOURCES, Writer, merge_text, new_workbook, sheet_title,
-                      write_appeals_sheet, write_provenance, write_sources_rows)
+from .toolkit import DATE, SCORE, SHEET_SOURCES, Writer, merge_text, new_workbook, sheet_title
+from .common_sheets import write_appeals_sheet, write_provenance, write_sources_rows
 
 SHEET_VOUCHERS = "扣分凭单"
 SHEET_REGISTER = "服务质量扣罚登记表"

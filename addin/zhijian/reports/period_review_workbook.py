@@ -18,8 +18,8 @@ import pandas as pd
 from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.period_review import DOWN, TREND_STEP, UP, PeriodReview
 
-from .toolkit import (INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title,
-                      write_provenance, write_sources_rows)
+from .toolkit import INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title
+from .common_sheets import write_provenance, write_sources_rows
 
 SHEET_OVERVIEW = "考核概览"
 SHEET_MONTHS = "服务质量分析(月度)"

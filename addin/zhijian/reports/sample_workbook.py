@@ -26,7 +26,8 @@ from zhijian.engine.rubric import Rubric
 from zhijian.engine.sampling import Plan, ratio_note
 
 from .template import Prefill, write_template
-from .toolkit import INT, SEVERITY_FILL, Sheet, Writer, new_workbook, sheet_title, write_provenance, write_sources_rows
+from .toolkit import INT, SEVERITY_FILL, Sheet, Writer, new_workbook, sheet_title
+from .common_sheets import write_provenance, write_sources_rows
 
 SHEET_AGENTS = "坐席抽检数"
 SHEET_SHORT = "抽检不足"

@@ -23,8 +23,8 @@ from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.weekly import WeeklyReport, day_label
 
 from .toolkit import (INT, PCT, SCORE, SHEET_EXCLUDED, SHEET_SOURCES, SIGNED, Sheet, display_width, missing,
-                      new_workbook, sheet_title, write_appeals_sheet, write_excluded_sheet, write_provenance,
-                      write_sources_sheet)
+                      new_workbook, sheet_title)
+from .common_sheets import write_appeals_sheet, write_excluded_sheet, write_provenance, write_sources_sheet
 from .weekly_common import EMPTY_WEEK, WeeklyWriter, quota_fill, score_fill
 from .weekly_overview import SHEET_CHART_DATA, SHEET_OVERVIEW, write_chart_data, write_overview
 

@@ -1,0 +1,220 @@
+"""The rubric's cross-reference checks, the ones pydantic cannot express (names that must exist,
+maxima that add up, words that clash, ledgers, weights, bands): each problem a value with its path
+in the file, which the loader (files.rubrics) turns into a line number."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from .ledger_model import ledger_problems
+from .rubric import Item, Rubric, ZeroOut, level_word
+from .rubric_rules import fmt_number, rule_problems
+
+# ------------------------------------------------------------
+
+def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
+    probs: list[tuple[tuple, str]] = []
+    if not r.categories and not r.offences:
+        probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
+    probs += _category_problems(r)
+    probs += _marks_problems(r)
+    probs += _rule_problems(r)
+    probs += _setting_problems(r)
+    probs += _word_problems(r)
+    probs += ledger_problems(r)
+    probs += rule_problems(r)  # weights, negative items, bands, rounding
+    return probs
+
+
+def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Categories and their items: unique names, maxima that add up, levels and ranges."""
+    probs: list[tuple[tuple, str]] = []
+    names: dict[str, tuple] = {}
+    for ci, c in enumerate(r.categories):
+        cpath = ("categories", ci)
+        if c.name in names:
+            probs.append((cpath + ("name",), f"名称“{c.name}”重复"))
+        names[c.name] = cpath
+        if not c.items:
+            probs.append((cpath + ("items",), f"类别“{c.name}”没有评分项"))
+        items_sum = sum(i.max for i in c.items)
+        if c.max is not None and not math.isclose(c.max, items_sum):
+            probs.append((cpath + ("max",),
+                          f"类别“{c.name}”满分 {fmt_number(c.max)} 与其评分项满分之和 {fmt_number(items_sum)} 不符"))
+        for ii, it in enumerate(c.items):
+            ipath = cpath + ("items", ii)
+            if it.name in names:
+                probs.append((ipath + ("name",), f"名称“{it.name}”重复"))
+            names[it.name] = ipath
+            probs += _item_problems(it, ipath)
+    return probs
+
+
+def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
+    probs: list[tuple[tuple, str]] = []
+    lows = it.levels if it.levels is not None else [it.range.min] if it.range is not None else []
+    if it.max < 0 or (it.max == 0 and not any(v < 0 for v in lows)):
+        probs.append((ipath + ("max",), f"评分项“{it.name}”满分必须大于 0"
+                      "(扣分项满分为 0,等级为 0 和负数,如 levels: [0, -2])"))
+    if it.levels is not None and it.range is not None:
+        probs.append((ipath + ("range",), f"评分项“{it.name}”不能同时有 levels 和 range"))
+    if it.levels is not None:
+        if not it.levels:
+            probs.append((ipath + ("levels",), f"评分项“{it.name}”的 levels 为空"))
+        elif not any(math.isclose(v, it.max) for v in it.levels):
+            probs.append((ipath + ("levels",),
+                          f"评分项“{it.name}”的等级 {'/'.join(fmt_number(v) for v in it.levels)} 中没有满分 {fmt_number(it.max)}"))
+        for li, v in enumerate(it.levels):
+            if (v < 0 and not it.negative) or v > it.max + 1e-9:
+                probs.append((ipath + ("levels", li),
+                              f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
+    if it.range is not None:
+        rg = it.range
+        if not math.isclose(rg.max, it.max) or (rg.min < 0 and not it.negative) or rg.step <= 0 \
+                or rg.min > rg.max:
+            probs.append((ipath + ("range",),
+                          f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
+    return probs
+
+
+def _marks_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """The weights reach full marks, the base equals them, and pass ≤ good ≤ full."""
+    probs: list[tuple[tuple, str]] = []
+    # Weights: the items, scaled, must reach full marks exactly.
+    if r.categories and not r.weighted:  # weighted forms: `rubric_rules` checks the weights
+        raw = sum(c.max_points for c in r.categories)
+        if not math.isclose(r.scale * raw, r.marks.full):
+            probs.append((("scale",) if "scale" in r.model_fields_set else ("categories",),
+                          f"权重不合计: scale {r.scale.text} × 评分项满分之和 {fmt_number(raw)} = "
+                          f"{fmt_number(round(r.scale * raw, 6))},不等于满分 {fmt_number(r.marks.full)}"))
+    elif r.base is not None and not math.isclose(r.base, r.marks.full):
+        probs.append((("base",), f"基准分 {fmt_number(r.base)} 应等于满分 {fmt_number(r.marks.full)}"))
+    if not (0 <= r.marks.pass_ <= r.marks.good <= r.marks.full):
+        probs.append((("marks",), "应满足 0 ≤ pass(最低允许) ≤ good(良好水平) ≤ full(最高期望)"))
+    return probs
+
+
+def _rule_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Bonuses, deductions, zero-outs and offences: unique ids, targets that exist, sane points."""
+    probs: list[tuple[tuple, str]] = []
+    ids: set[str] = set()
+    cats = {c.name for c in r.categories}
+    for kind, rules in (("bonuses", r.bonuses), ("deductions", r.deductions),
+                        ("zero_outs", r.zero_outs), ("offences", r.offences)):
+        for k, rule in enumerate(rules):
+            path = (kind, k)
+            if rule.id in ids:
+                probs.append((path + ("id",), f"规则编号“{rule.id}”重复"))
+            ids.add(rule.id)
+            label = {"bonuses": "加分项", "deductions": "减分项"}.get(kind)
+            if label and rule.item not in r.item_by_name:
+                probs.append((path + ("item",), f"{label}“{rule.name}”指向不存在的评分项“{rule.item}”"))
+            if label and (rule.points <= 0 or rule.max_times < 1):
+                probs.append((path + ("points",), f"{label}“{rule.name}”的分值和次数必须大于 0"))
+            if kind == "zero_outs":
+                probs += _zero_out_problems(r, rule, path, cats)
+            if kind == "offences" and (rule.points <= 0 or rule.multiplier < 1):
+                probs.append((path + ("points",), f"扣分条款“{rule.name}”的分值必须大于 0,倍数不小于 1"))
+    return probs
+
+
+def _zero_out_problems(r: Rubric, rule: ZeroOut, path: tuple, cats: set[str]) -> list[tuple[tuple, str]]:
+    probs: list[tuple[tuple, str]] = []
+    if rule.scope in ("item", "category") and rule.target is None:
+        probs.append((path, f"清零规则“{rule.name}”缺少 target(要清零的评分项或类别)"))
+    elif rule.scope == "item" and rule.target not in r.item_by_name:
+        probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的评分项“{rule.target}”"))
+    elif rule.scope == "category" and rule.target not in cats:
+        probs.append((path + ("target",), f"清零规则“{rule.name}”指向不存在的类别“{rule.target}”"))
+    if rule.scope == "call" and rule.target is not None:
+        probs.append((path + ("target",), f"整通清零规则“{rule.name}”不应有 target"))
+    return probs
+
+
+def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """差错扣分 bounds, the order of the grades, the analysis bin width."""
+    probs: list[tuple[tuple, str]] = []
+    ed = r.error_deduction
+    if ed.enabled and not (0 <= ed.min <= ed.max):
+        probs.append((("error_deduction",), "差错扣分应满足 0 ≤ min ≤ max"))
+    if r.grades:
+        edges = [g.edge for g in r.grades]
+        if edges != sorted(edges, reverse=True):
+            probs.append((("grades",), "等级应按 min 从高到低排列"))
+        if min(edges) > 0 or not r.grades[-1].inclusive:
+            probs.append((("grades",), "最低等级的 min 应为 0,否则低分没有等级"))
+    a = r.analysis
+    if a.bin_width <= 0 or r.marks.full % a.bin_width:
+        probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            if r.blank_of(it) == "na" and it.na == "forbidden":
+                probs.append((("categories", ci, "items", ii, "blank"),
+                              f"评分项“{it.name}”不允许不涉及(na: forbidden),留空不能按不涉及计(blank: na)"))
+    return probs
+
+
+def _word_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Level labels, pass/fail words and codes: every word names an allowed value of each item it
+    applies to, is no number and no 不涉及 word, a word is not both pass and fail, codes are unique."""
+    from .cells import NA_WORDS  # the words a cell holds for 不涉及
+
+    probs: list[tuple[tuple, str]] = []
+    na = {level_word(w) for w in NA_WORDS}
+
+    def bad_word(path: tuple, w: str, what: str) -> None:
+        k = level_word(w)
+        if not k:
+            probs.append((path, f"{what}不能为空"))
+        elif re.fullmatch(r"[+-]?\d+(\.\d+)?分?", k):
+            probs.append((path, f"{what}“{w}”是数字,不能作为文字等级"))
+        elif k in na:
+            probs.append((path, f"{what}“{w}”表示不涉及,不能作为等级"))
+
+    written = [(("labels",), r.labels)] + [(("categories", ci, "labels"), c.labels) for ci, c in enumerate(r.categories)]
+    written += [(("categories", ci, "items", ii, "labels"), it.labels)
+                for ci, c in enumerate(r.categories) for ii, it in enumerate(c.items)]
+    for path, labels in written:
+        for w in labels or {}:
+            bad_word(path + (w,), w, "等级文字")
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            if it.labels is not None:
+                where = ("categories", ci, "items", ii, "labels")
+            elif c.labels is not None:
+                where = ("categories", ci, "labels")
+            else:
+                where = ("labels",)
+            wrong = [(w, p) for w, p in it.level_labels.items() if not it.allowed(p)]
+            if wrong:
+                shown = "、".join(f"“{w}” {fmt_number(p)}" for w, p in wrong)
+                probs.append((where + (wrong[0][0],), f"等级文字的分值 {shown} 不是评分项“{it.name}”"
+                                                      f"允许的分值({it.describe_allowed()})"))
+    for key in ("pass_words", "fail_words"):
+        for k, w in enumerate(getattr(r, key)):
+            bad_word((key, k), w, "合格标记" if key == "pass_words" else "不合格标记")
+    both = {level_word(w) for w in r.pass_words} & {level_word(w) for w in r.fail_words}
+    for k, w in enumerate(r.fail_words):
+        if level_word(w) in both:
+            probs.append((("fail_words", k), f"“{w}”同时是合格标记和不合格标记"))
+    for kind, rows in (("items", r.items), ("offences", r.offences)):
+        seen: set[str] = set()
+        for row in rows:
+            if row.code and row.code in seen:
+                probs.append((_path_of(r, kind, row) + ("code",), f"编号“{row.code}”重复"))
+            seen.add(row.code or "")
+    return probs
+
+
+def _path_of(r: Rubric, kind: str, row: Any) -> tuple:
+    """Path in the file of an item (by name) or an offence (by id)."""
+    if kind == "offences":
+        return ("offences", next(k for k, o in enumerate(r.offences) if o is row))
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            if it is row:
+                return ("categories", ci, "items", ii)
+    return ()
