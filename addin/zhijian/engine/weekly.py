@@ -29,7 +29,7 @@ import pandas as pd
 
 from zhijian.errors import InputFileError, OptionError
 
-from .analysis import (FIRST_WEEK_TOPIC, Analysis, Figures, analyse, figure_arrays, figures, item_keys, rounded,
+from .analysis import (FIRST_WEEK_TOPIC, Analysis, analyse, figure_arrays, item_keys, rounded,
                        topics, warning_colour)
 from .ledger import ledger_for, with_ledger_columns
 from .loaded import Loaded
@@ -178,8 +178,9 @@ def build_weekly(rubric: Rubric, loaded: Loaded, week: Period, *, lead: str | No
     prev_sel = loaded.select(prev_week)
     previous = None
     if len(prev_sel.calls):
+        # Only its overall 不良比率 choose the topics: no breakdowns (they cost most of an analysis).
         previous = analyse(rubric, prev_sel.calls, period_label=period_of("week", prev_week.start)[1], lead=lead,
-                           account=prev_sel.account)
+                           account=prev_sel.account, breakdowns=False)
     this_topics, basis = choose_topics(rubric, a, previous, week, project_start, topics)
 
     wd = working_days(week.start, week.end)
@@ -236,11 +237,12 @@ class _Groups:
         self.rubric, self.counted = rubric, a.counted
         self.arrays = figure_arrays(rubric, a.counted) if len(a.counted) else None
 
-    def by(self, keys: list[str]) -> dict[Any, Figures]:
+    def mean_scores(self, keys: list[str]) -> dict[Any, float]:
+        """Each group's mean final score (as `figures` computes it), without its other figures."""
         if self.arrays is None:
             return {}
         idx = self.counted.groupby(keys, sort=False).indices
-        return {k: figures(self.rubric, arrays=tuple(x[pos] for x in self.arrays)) for k, pos in idx.items()}
+        return {k: float(self.arrays[0][pos].mean()) for k, pos in idx.items()}
 
     def rows_of(self, column: str) -> dict[Any, np.ndarray]:
         return {} if self.arrays is None else self.counted.groupby(column, sort=False).indices
@@ -256,7 +258,7 @@ def _teams(a: Analysis) -> dict[str, str]:
 
 
 def _agent_scores(rubric: Rubric, a: Analysis, groups: _Groups, days: list[dt.date]) -> pd.DataFrame:
-    per_day = groups.by(["agent_id", "date"])
+    per_day = groups.mean_scores(["agent_id", "date"])
     teams = _teams(a)
     ledger_scores = a.ledger.scores() if a.ledger is not None else {}
     rows = []
@@ -265,8 +267,7 @@ def _agent_scores(rubric: Rubric, a: Analysis, groups: _Groups, days: list[dt.da
                "周平均分": f.mean_score, "最低分": f.min_score,
                "等级": rubric.grade_for(f.mean_score) if f.mean_score is not None else ""}
         for d in days:
-            g = per_day.get((aid, d))
-            row[day_label(d)] = g.mean_score if g is not None else np.nan
+            row[day_label(d)] = per_day.get((aid, d), np.nan)
         if a.ledger is not None:  # no call score: the agent's period score so far, and its grade
             row.update({k: np.nan for k in row if k in ("周平均分", "最低分") or k not in AGENT_SCORE_COLUMNS})
             row["等级"] = rubric.grade_for(ledger_scores[str(aid)])
