@@ -338,6 +338,16 @@ def test_by_team(main):
     assert item(team1, "双向沟通").defect_rate == approx(4 / 6)
 
 
+def test_overall_figures_alone_when_no_breakdowns_are_asked(rubric, main_calls):
+    # Last week's analysis in the 周报 only chooses the topics: the same 10 calls, mean 897 / 10,
+    # the same top 2 服务能力 items (业务能力 0.8, 双向沟通 0.6), and no breakdown at all.
+    a = analyse(rubric, main_calls, breakdowns=False)
+    assert (a.overall.n, a.overall.mean_score) == (10, approx(89.7))
+    assert a.topics == ["业务能力", "双向沟通"]
+    assert a.by_day == a.by_team == a.by_agent == a.by_inspector == [] and a.agent_pareto.empty
+    assert_accounted(a.account, rows_read=10)
+
+
 def test_by_agent(main):
     got = {k: (f.n, f.mean_score) for k, f in main.by_agent}
     assert got == {("A001", "张三"): (3, approx(253 / 3)), ("A002", "李四"): (3, approx(268 / 3)),
