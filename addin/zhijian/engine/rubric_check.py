@@ -29,6 +29,13 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     return probs
 
 
+def _duplicate(name: str, first: tuple) -> str:
+    """A newcomer often names a one-item category after its item: say which one it repeats, and
+    that category and item names share one namespace (each is a column or a figure's name)."""
+    kind = "评分项" if "items" in first else "类别"
+    return f"名称“{name}”重复(与{kind}“{name}”同名;类别名和评分项名都不能重复,请改其中一个,如“{name}得分”)"
+
+
 def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Categories and their items: unique names, maxima that add up, levels and ranges."""
     probs: list[tuple[tuple, str]] = []
@@ -36,7 +43,7 @@ def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
     for ci, c in enumerate(r.categories):
         cpath = ("categories", ci)
         if c.name in names:
-            probs.append((cpath + ("name",), f"名称“{c.name}”重复"))
+            probs.append((cpath + ("name",), _duplicate(c.name, names[c.name])))
         names[c.name] = cpath
         if not c.items:
             probs.append((cpath + ("items",), f"类别“{c.name}”没有评分项"))
@@ -47,7 +54,7 @@ def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
         for ii, it in enumerate(c.items):
             ipath = cpath + ("items", ii)
             if it.name in names:
-                probs.append((ipath + ("name",), f"名称“{it.name}”重复"))
+                probs.append((ipath + ("name",), _duplicate(it.name, names[it.name])))
             names[it.name] = ipath
             probs += _item_problems(it, ipath)
     return probs
