@@ -69,7 +69,8 @@ def consolidate(inputs, rubric_name, period_kind, day, lead, roster, appeals, wi
         console.print(f"  {score_line(a)};不良比率最高的服务能力项: {'、'.join(a.topics) or '无'}")
     else:
         console.print(f"  平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},轻微不良 {o.slight_defect_rate:.1%},"
-                      f"一般不良 {o.general_defect_rate:.1%},80分以下 {o.below_80_rate:.1%}")
+                      f"一般不良 {o.general_defect_rate:.1%},"
+                      f"{r.analysis.general[0]:g}分以下 {o.below_80_rate:.1%}")  # follows full marks
         console.print(f"  平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level});"
                       f"不良比率最高的服务能力项: {'、'.join(a.topics) or '无'}")
     if result.findings:

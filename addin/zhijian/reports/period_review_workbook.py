@@ -224,7 +224,8 @@ def _months(s: Sheet, rep: PeriodReview) -> tuple[int, int]:
                  "80分以下": PCT, "平均不良比率": PCT, "差错扣分合计": "0.##", "致命性错误": INT, "坐席数": INT})
     levels = df["警示级别"].tolist()
     end = HEADER_ROW + 1
-    s.headers(HEADER_ROW, 0, [str(c) for c in df.columns])
+    below = f"{rep.rubric.analysis.general[0]:g}分以下"  # the band follows full marks (40 分: 32分以下)
+    s.headers(HEADER_ROW, 0, [below if c == "80分以下" else str(c) for c in df.columns])
     for i, rec in enumerate(df.to_dict("records")):
         for j, (name, v) in enumerate(rec.items()):
             level = levels[i] if name in ("警示级别", "平均不良比率") and levels[i] else None
