@@ -27,7 +27,7 @@ ENV = {"COLUMNS": "1000"}  # wide enough that rich never wraps a message in the 
 
 FINDING_KEYS = {"rule", "severity", "file", "sheet", "cell", "message", "value"}
 CALL_KEYS = {"file", "sheet", "row", "recording_id", "agent_id", "inspector", "date", "valid", "final_score",
-             "findings"}
+             "grade", "findings"}
 
 
 def invoke(*args):
@@ -236,7 +236,7 @@ def test_score_json_shape(tmp_path):
         assert set(c) == CALL_KEYS
     assert data["calls"][1] == {"file": str(path), "sheet": "11月", "row": 3, "recording_id": "LY102",
                                 "agent_id": "1002", "inspector": "王敏", "date": "2026-11-02",
-                                "valid": True, "final_score": 97.0, "findings": []}
+                                "valid": True, "final_score": 97.0, "grade": "优秀", "findings": []}
     assert [c["final_score"] for c in data["calls"]] == [100, 97, 80]
 
     result = invoke("score", path, "--rubric", "listening-10x4", "--json", "--write")

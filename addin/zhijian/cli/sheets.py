@@ -166,14 +166,15 @@ def score(inputs, rubric_name, write, as_json):
                 "agent_id": c.agent_id, "inspector": c.inspector,
                 "date": c.date.isoformat() if hasattr(c.date, "isoformat") else None,
                 "valid": bool(c.scorable), "final_score": float(c.final_score) if c.scorable else None,
-                "findings": [f.to_dict() for f in by_row.get((c.file, c.sheet, c.row), [])]}
+                "grade": c.grade if c.scorable else None, "findings": [f.to_dict() for f in by_row.get((c.file, c.sheet, c.row), [])]}
                for c in calls.itertuples()]
         data = {"calls": out, "summary": {"calls": len(out), "invalid": invalid}}
         if r.ledger is not None:  # a call has no score of its own: its offences; the agents' ledgers
             from zhijian.engine.ledger import call_offences, ledgers_of
 
             for rec, c, charge in zip(out, calls.to_dict("records"), shown["final_score"].tolist()):
-                rec["final_score"], rec["offences"], rec["charge"] = None, call_offences(r, c), charge
+                rec["final_score"], rec["grade"] = None, None  # the agent's period has the grade
+                rec["offences"], rec["charge"] = call_offences(r, c), charge
             data["ledgers"] = [led.to_dict() for led in ledgers_of(r, calls[calls["scorable"].astype(bool)])]
         if write:
             data["written"] = written
