@@ -95,3 +95,14 @@ def test_a_category_named_like_its_item_is_refused_with_the_fix(tmp_path):
     line = text.splitlines().index(next(s for s in text.splitlines() if "{name: 业务能力," in s)) + 1
     assert f"rubric.yaml:{line}: 名称“业务能力”重复(与类别“业务能力”同名" in r.output
     assert "请改其中一个" in r.output
+
+
+def test_a_misspelt_na_policy_names_the_line_and_the_allowed_words(tmp_path):
+    text = RUBRIC_FILE.read_text(encoding="utf-8").replace("na: exclude,", "na: excluded,")
+    bad = tmp_path / "rubric.yaml"
+    bad.write_text(text, encoding="utf-8")
+    r = zhijian("rubric", "check", bad)
+    assert r.exit_code == 2
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if "na: excluded, labels" in s)
+    assert (f"rubric.yaml:{line}: categories[3].items[0].na: 取值不允许,"
+            "应为 'full', 'zero', 'exclude' 或 'forbidden' 之一(值: 'excluded')") in r.output

@@ -161,7 +161,8 @@ def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
         msg = unknown if err["type"] == "extra_forbidden" else _PYDANTIC_ZH.get(err["type"], err["msg"])
         msg = msg.removeprefix("Value error, ")  # a validator's own message is already in Chinese
         if err["type"] == "literal_error":
-            msg += f",应为 {err.get('ctx', {}).get('expected', '')}"
+            expected = str(err.get("ctx", {}).get("expected", ""))  # pydantic's "'a', 'b' or 'c'"
+            msg += f",应为 {expected.replace(' or ', ' 或 ')} 之一"
         value: Any = err.get("input")
         shown = "" if err["type"] in ("missing", "extra_forbidden") or isinstance(value, (dict, list)) \
             else f"(值: {value!r})"
