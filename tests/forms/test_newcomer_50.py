@@ -106,3 +106,14 @@ def test_a_misspelt_na_policy_names_the_line_and_the_allowed_words(tmp_path):
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "na: excluded, labels" in s)
     assert (f"rubric.yaml:{line}: categories[3].items[0].na: 取值不允许,"
             "应为 'full', 'zero', 'exclude' 或 'forbidden' 之一(值: 'excluded')") in r.output
+
+
+def test_a_misspelt_key_lists_the_keys_its_mapping_takes(tmp_path):
+    # the README's marks are 最高期望/良好水平/最低允许: a newcomer writes `min` for the last
+    text = RUBRIC_FILE.read_text(encoding="utf-8").replace("pass: 30}", "min: 30}")
+    bad = tmp_path / "rubric.yaml"
+    bad.write_text(text, encoding="utf-8")
+    r = zhijian("rubric", "check", bad)
+    assert r.exit_code == 2
+    line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("marks:"))
+    assert f"rubric.yaml:{line}: marks.min: 未知字段(拼写错误?);可用: full、good、pass" in r.output

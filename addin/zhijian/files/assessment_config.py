@@ -26,7 +26,7 @@ def parse_assessment_config(text: str, file: str = "<assessment>") -> Assessment
     try:
         config = AssessmentConfig.model_validate(data)
     except ValidationError as e:
-        raise AssessmentConfigError(validation_problems(e, lines, file)) from None
+        raise AssessmentConfigError(validation_problems(e, lines, file, model=AssessmentConfig)) from None
     problems = [(file, line_for(lines, p), m) for p, m in config_problems(config)]
     if problems:
         raise AssessmentConfigError(problems)

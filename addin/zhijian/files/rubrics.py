@@ -22,7 +22,7 @@ def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as e:
-        raise RubricError(validation_problems(e, lines, file)) from None
+        raise RubricError(validation_problems(e, lines, file, model=Rubric)) from None
     problems = [(file, line_for(lines, p), m) for p, m in rubric_problems(rubric)]
     if problems:
         raise RubricError(problems)

@@ -3,7 +3,7 @@ problem, and pydantic's validation errors turned into Chinese lines that point a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 from pydantic import ValidationError
@@ -152,13 +152,45 @@ def read_mapping(text: str, file: str, error: type[FileProblemsError]) -> tuple[
     return data, lines
 
 
+def _model_at(model: Any, loc: tuple) -> Any:
+    """The pydantic model class that holds the key at `loc` (None when it cannot be told)."""
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue  # a list index: the list's item type was taken with its field
+        field = getattr(model, "model_fields", {}).get(key) or next(
+            (f for f in getattr(model, "model_fields", {}).values() if f.alias == key), None)
+        if field is None:
+            return None
+        todo, model = [field.annotation], None
+        while todo:  # list[Item] | None → Item
+            t = todo.pop()
+            if hasattr(t, "model_fields"):
+                model = t
+                break
+            todo += list(get_args(t))
+        if model is None:
+            return None
+    return model if hasattr(model, "model_fields") else None
+
+
+def _allowed_keys(model: Any, loc: tuple) -> str:
+    """",可用: full、good、pass" — what a misspelt key could have been (empty when unknown)."""
+    holder = _model_at(model, loc) if model is not None else None
+    if holder is None:
+        return ""
+    names = [f.alias or n for n, f in holder.model_fields.items() if not f.exclude]  # not path, content_hash
+    return ";可用: " + "、".join(names) if names else ""
+
+
 def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
-                        unknown: str = "未知字段(拼写错误?)") -> list[tuple[str, int | None, str]]:
-    """(file, line, Chinese message) for each of pydantic's errors."""
+                        unknown: str = "未知字段(拼写错误?)", model: Any = None) -> list[tuple[str, int | None, str]]:
+    """(file, line, Chinese message) for each of pydantic's errors; given the `model` validated, an
+    unknown key's message lists the keys its mapping takes."""
     problems = []
     for err in e.errors():
         loc = tuple(err["loc"])
-        msg = unknown if err["type"] == "extra_forbidden" else _PYDANTIC_ZH.get(err["type"], err["msg"])
+        msg = unknown + _allowed_keys(model, loc) if err["type"] == "extra_forbidden" \
+            else _PYDANTIC_ZH.get(err["type"], err["msg"])
         msg = msg.removeprefix("Value error, ")  # a validator's own message is already in Chinese
         if err["type"] == "literal_error":
             expected = str(err.get("ctx", {}).get("expected", ""))  # pydantic's "'a', 'b' or 'c'"
