@@ -117,3 +117,15 @@ def test_a_misspelt_key_lists_the_keys_its_mapping_takes(tmp_path):
     assert r.exit_code == 2
     line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("marks:"))
     assert f"rubric.yaml:{line}: marks.min: 未知字段(拼写错误?);可用: full、good、pass" in r.output
+
+
+def test_the_quarterly_month_table_names_the_band_of_a_50_point_form(sheet, tmp_path):
+    # 90/85/80 % of 50: the lowest band is below 40; November's R003–R006 = 4/6
+    r = zhijian("quarterly", sheet, "--rubric", RUBRIC_FILE, "--quarter", "2026-Q4", "-o", tmp_path / "季度.xlsx")
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(tmp_path / "季度.xlsx")["服务质量分析(月度)"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(row for row in rows if row[0] == "月份")
+    assert "40分以下" in head and "80分以下" not in head
+    november = next(row for row in rows if row[0] == "11月")
+    assert november[head.index("40分以下")] == pytest.approx(4 / 6)
