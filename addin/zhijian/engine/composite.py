@@ -34,7 +34,7 @@ from .reader import Grid, cell_text, id_text, parse_date
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf refused, as in rubric.py
 
 
 class LookupRow(_Model):

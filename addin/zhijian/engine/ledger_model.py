@@ -18,7 +18,7 @@ PERIOD_ZH = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf refused, as in rubric.py
 
 
 class Ledger(_Model):

@@ -31,7 +31,9 @@ NaPolicy = Literal["full", "zero", "exclude"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan=False: YAML reads .nan and .inf as numbers; a rubric holding one would score
+    # every call it touches as nan, so it is refused at its line.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def level_word(text: object) -> str:

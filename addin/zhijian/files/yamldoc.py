@@ -15,6 +15,7 @@ _PYDANTIC_ZH = {
     "extra_forbidden": "未知字段(拼写错误?)",
     "float_parsing": "应为数字",
     "float_type": "应为数字",
+    "finite_number": "应为有限的数字(不能是 .nan 或 .inf)",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "int_from_float": "应为整数",

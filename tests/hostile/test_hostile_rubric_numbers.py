@@ -1,0 +1,44 @@
+"""Issue 14 attacked: the numbers of the new rubric rules as a careless or hostile lead types them.
+`.nan` and `.inf` are numbers to YAML; each one in a rubric is refused at its line by `rubric
+check` (exit 2) instead of scoring every call as nan (an escalation of `[20, .nan]` passed the
+check and charged nan points from the second offence on; `max: .nan` made an item's cells
+unscorable without saying why)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hostile_kit import invoke
+
+FORMS = Path(__file__).resolve().parents[1] / "forms"
+WEIGHTED = (FORMS / "charity_hotline" / "rubric.yaml").read_text(encoding="utf-8")
+ESCALATING = (FORMS / "chat_escalation" / "rubric.yaml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+CASES = {
+    "escalation points": (ESCALATING, "[20, 30, 40, 50]", "[20, .nan]"),
+    "escalation infinite": (ESCALATING, "[20, 30, 40, 50]", "[20, .inf]"),
+    "item max": (WEIGHTED, "{name: 信息准确性, max: 10}", "{name: 信息准确性, max: .nan}"),
+    "category weight": (WEIGHTED, "weight: 15", "weight: .nan"),
+    "ledger base": (ESCALATING, "base: 100", "base: .inf"),
+    "label points": (WEIGHTED, "{name: 信息准确性, max: 10}",
+                     "{name: 信息准确性, max: 10, levels: [10, 0], labels: {好: .nan}}"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_nan_or_inf_in_a_rubric_is_refused_at_its_line(tmp_path, case):
+    text, good, bad = CASES[case]
+    assert good in text
+    path = tmp_path / "r.yaml"
+    path.write_text(text.replace(good, bad), encoding="utf-8")
+    result = invoke("rubric", "check", path)
+    assert result.exit_code == 2, result.output
+    expected = f"r.yaml:{line_of(text, good)}:"
+    assert expected in result.output and "有限" in result.output, result.output
