@@ -63,6 +63,11 @@ def _problem(text: str) -> tuple[int, str]:
     ("FAIL, Tidak]", "FAIL, Tidak, 是]", 6, ["是", "同时"]),
     ('code: "1.2"', 'code: "1.1"', 12, ["1.1", "重复"]),
     ("Ya]", "yes]", 5, ["加引号"]),
+    # attack14: a level word that is also a pass mark (PASS = 规范用语's maximum, 10) at other
+    # points, and two labels one word once folded ("优 秀" = "优秀"): a cell "PASS" or "优秀" used to
+    # take whichever the reader met last (5, 8), without a word
+    ("坏: 0}", "坏: 0, pass: 5}", 12, ["pass", "10", "5", "规范用语"]),
+    ("差: 3}", "差: 3, 优 秀: 8}", 7, ["优 秀", "10", "8", "服务态度"]),
 ])
 def test_word_mistakes_name_their_line(old, new, line, words):
     assert BASE.count(old) == 1
@@ -70,3 +75,9 @@ def test_word_mistakes_name_their_line(old, new, line, words):
     assert got_line == line, msg
     for w in words:
         assert w in msg, msg
+
+
+def test_a_level_word_equal_to_a_pass_mark_at_the_same_points_is_one_word():
+    # 好 is PASS's 10 on 规范用语 (its maximum): the same points, nothing ambiguous
+    r = parse_rubric(BASE.replace("pass_words: [√, 是, PASS, Ya]", "pass_words: [√, 是, PASS, Ya, 好]"), "w.yaml")
+    assert r.cell_words(r.items[1])["好"] == 10

@@ -10,7 +10,7 @@ from typing import Any
 
 from .ledger_model import ledger_problems
 from .rubric import Item, Rubric, ZeroOut, level_word
-from .rubric_rules import fmt_number, rule_problems
+from .rubric_rules import fmt_number, rule_problems, word_clashes
 
 # ------------------------------------------------------------
 
@@ -195,6 +195,7 @@ def _word_problems(r: Rubric) -> list[tuple[tuple, str]]:
                 where = ("categories", ci, "labels")
             else:
                 where = ("labels",)
+            probs += word_clashes(r, it, where, level_word)
             wrong = [(w, p) for w, p in it.level_labels.items() if not it.allowed(p)]
             if wrong:
                 shown = "、".join(f"“{w}” {fmt_number(p)}" for w, p in wrong)

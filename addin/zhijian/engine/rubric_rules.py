@@ -70,6 +70,26 @@ def _with_na(category: Any, na: str) -> Any:
     return {**category, "items": items}
 
 
+def word_clashes(r: Rubric, item: Any, where: tuple, fold) -> list[tuple[tuple, str]]:
+    """Words of `item`'s cells that are one word once folded (`fold`: case, spaces, full width)
+    but stand for different points: a level label and a pass/fail mark, or two labels ("优 秀"
+    and "优秀"). A cell holding it would otherwise take whichever the reader met last."""
+    meanings: dict[str, list[tuple[str, float, tuple]]] = {}
+    for w in r.pass_words:
+        meanings.setdefault(fold(w), []).append((w, float(item.max), ("pass_words",)))
+    for w in r.fail_words:
+        meanings.setdefault(fold(w), []).append((w, float(min(item.allowed_values())), ("fail_words",)))
+    for w, p in item.level_labels.items():
+        meanings.setdefault(fold(w), []).append((w, float(p), where + (w,)))
+    probs: list[tuple[tuple, str]] = []
+    for found in meanings.values():  # a pass word that is a fail word too has its own message
+        if len({p for _, p, _ in found}) > 1 and found[-1][2][0] not in ("pass_words", "fail_words"):
+            shown = "、".join(f"“{w}” {fmt_number(p)} 分" for w, p, _ in found)
+            probs.append((found[-1][2], f"评分项“{item.name}”的单元格文字 {shown} 是同一个词(不分大小写、空格、"
+                                        "全角半角),分值却不同"))
+    return probs
+
+
 def rule_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Weights, negative items, rounding, bands and grades within full marks."""
     return _weight_problems(r) + _negative_problems(r) + _band_problems(r)
