@@ -2,7 +2,7 @@
 `.nan` and `.inf` are numbers to YAML; each one in a rubric is refused at its line by `rubric
 check` (exit 2) instead of scoring every call as nan (an escalation of `[20, .nan]` passed the
 check and charged nan points from the second offence on; `max: .nan` made an item's cells
-unscorable without saying why)."""
+unscorable without saying why). A key written twice (YAML keeps the last one) is refused too."""
 
 from __future__ import annotations
 
@@ -42,3 +42,17 @@ def test_nan_or_inf_in_a_rubric_is_refused_at_its_line(tmp_path, case):
     assert result.exit_code == 2, result.output
     expected = f"r.yaml:{line_of(text, good)}:"
     assert expected in result.output and "有限" in result.output, result.output
+
+
+@pytest.mark.parametrize("good, bad", [
+    # YAML keeps the last of two equal keys: 好 would be 5 points, 记录规范 would weigh 35
+    ("{name: 信息准确性, max: 10}", "{name: 信息准确性, max: 10, levels: [10, 5, 0], labels: {好: 10, 好: 5}}"),
+    ("weight: 15", "weight: 15\n    weight: 35"),
+])
+def test_a_key_written_twice_is_refused_at_its_second_line(tmp_path, good, bad):
+    path = tmp_path / "r.yaml"
+    path.write_text(WEIGHTED.replace(good, bad), encoding="utf-8")
+    result = invoke("rubric", "check", path)
+    assert result.exit_code == 2, result.output
+    line = line_of(WEIGHTED, good) + bad.count("\n")  # the second key's line
+    assert f"r.yaml:{line}:" in result.output and "重复" in result.output, result.output

@@ -40,6 +40,19 @@ MAX_YAML_NODES = 100_000  # nodes after expanding every alias
 MAX_YAML_DEPTH = 100
 
 
+def _no_repeated_key(node: yaml.MappingNode, file: str, error: type[FileProblemsError]) -> None:
+    """A key written twice in one mapping: YAML keeps the last and drops the first without a word
+    (`labels: {好: 10, 好: 5}` is 好 = 5), so the file is refused at the second one."""
+    seen: dict[str, int] = {}
+    for k, _ in node.value:
+        if not isinstance(k, yaml.ScalarNode) or k.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = k.start_mark.line + 1
+        if k.value in seen:
+            raise error([(file, line, f"键“{k.value}”重复(第 {seen[k.value]} 行已写过),YAML 只会保留后一个;请只写一次")])
+        seen[k.value] = line
+
+
 def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) -> None:
     """Refuse a document that expands (aliases followed) beyond MAX_YAML_NODES nodes or
     MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor. Linear in the document:
@@ -58,6 +71,7 @@ def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) 
         open_nodes.add(key)
         n = 1
         if isinstance(node, yaml.MappingNode):
+            _no_repeated_key(node, file, error)
             n += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
             n += sum(size(v, depth + 1) for v in node.value)
