@@ -139,6 +139,21 @@ def read_rule_columns(rubric: Rubric, cells: CallCells, data: dict[str, Any]) ->
             out.append(_read_rule_value(rubric, spec, raw,
                                         lambda rule, v, k=key, j=j, **p: add(rule, k, j, v, **p)))
         data[key] = out
+    _doubled_within_counts(rubric, cells, data)
+
+
+def _doubled_within_counts(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
+    """A 加倍 count above its offence's count (a complaint flag without an offence): the scorer
+    would double only as many as happened, so the cell is an error, not a quiet cap."""
+    for o in rubric.offences:
+        ckey, okey = f"complaint:{o.id}", f"offence:{o.id}"
+        if not o.doubled_when or ckey not in data:
+            continue
+        counts = data.get(okey, [0.0] * cells.n)
+        for j, (doubled, count) in enumerate(zip(data[ckey], counts)):
+            if doubled > count:
+                cells.add(Rule.COMPLAINT_EXCEEDS_OFFENCES, ckey, j, cells.cols[ckey][j], header=f"加倍:{o.name}",
+                          doubled=fmt_number(doubled), offence=o.name, count=fmt_number(count))
 
 
 def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:

@@ -64,6 +64,7 @@ class Rule(StrEnum):
     CALLS_DURATION_UNREADABLE = "calls.duration_unreadable"
     CALLS_AGENT_UNKNOWN = "calls.agent_unknown"
     COMPLAINT_INVALID = "complaint.invalid"
+    COMPLAINT_EXCEEDS_OFFENCES = "complaint.exceeds_offences"
     HQ_CALL_INVALID = "hq_call.invalid"
     KPI_MISSING = "kpi.missing"
     KPI_INVALID = "kpi.invalid"
@@ -148,6 +149,9 @@ _ENTRIES = [
     RuleEntry(Rule.OFFENCE_INVALID, _E, "扣分次数无效",
               "“{header}”应为次数(0、1、2…),而不是“{text}”",
               "填写发生的次数(0、1、2…)"),
+    RuleEntry(Rule.COMPLAINT_EXCEEDS_OFFENCES, _E, "加倍次数多于发生次数",
+              "“{header}”为 {doubled},多于“{offence}”的发生次数 {count}",
+              "加倍的次数不能多于发生的次数: 改正发生次数或加倍次数"),
     RuleEntry(Rule.FORMULA_ERROR, _E, "公式错误",
               "“{header}”单元格是公式错误 {error}",
               "修正这一格的公式,或直接填写数值"),
