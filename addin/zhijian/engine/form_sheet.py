@@ -280,10 +280,18 @@ class _FormReader:
         g = self.grid
         item_keys = [it.name for it in self.rubric.items] + [f"offence:{o.id}" for o in self.rubric.offences]
         names = {it.name: it.name for it in self.rubric.items} | {f"offence:{o.id}": o.name for o in self.rubric.offences}
-        for b in blocks:
+        for i, b in enumerate(blocks):
             where = f"第 {g.first_row + b.first}–{g.first_row + b.last} 行"
             missing = [k for k in item_keys if k not in b.values]
             cell = g.cell(b.top, self.name_col)
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if missing and nxt is not None and not any(k in nxt.values for k in CALL_FIELDS):
+                # The next "call" has no fields of its own: an item row typed twice split one call.
+                again_row, spec = nxt.items[0]
+                first_row = next(r for r, s in b.items if s.key == spec.key)
+                return Finding.of(Rule.SHEET_UNMAPPED, g.file, g.sheet, cell, variant="form_item_repeated",
+                                  column=read.name_column, item=names[spec.key],
+                                  first=g.first_row + first_row, again=g.first_row + again_row)
             if missing:
                 return Finding.of(Rule.SHEET_UNMAPPED, g.file, g.sheet, cell, variant="form_items_missing",
                                   where=where, column=read.name_column, items="、".join(names[k] for k in missing))

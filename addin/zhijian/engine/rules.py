@@ -184,6 +184,9 @@ _ENTRIES = [
                "columns_missing": "找不到评分项列: {items};找不到必填列: {fields}。请" + _HEADERS_FIX,
                "form_items_missing": "此表是每通录音一张的打分明细表(评分项在 {column} 列),{where}找不到评分项: "
                                      "{items}。请" + _HEADERS_FIX,
+               "form_item_repeated": "此表是每通录音一张的打分明细表(评分项在 {column} 列),评分项“{item}”"
+                                     "在第 {first} 行和第 {again} 行各写了一次,第二次被当作下一通录音的开始;"
+                                     "请删去重复的一行(每通录音另起一张表,或在下一通前写录音编号)",
                "form_no_scores": "此表是每通录音一张的打分明细表(评分项在 {column} 列),{where}找不到得分列: "
                                  "请在评分项上方一行的得分列写“得分”",
                "form_fields_missing": "此表是每通录音一张的打分明细表(评分项在 {column} 列),{where}找不到表头字段: "
