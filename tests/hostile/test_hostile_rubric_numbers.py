@@ -56,3 +56,17 @@ def test_a_key_written_twice_is_refused_at_its_second_line(tmp_path, good, bad):
     assert result.exit_code == 2, result.output
     line = line_of(WEIGHTED, good) + bad.count("\n")  # the second key's line
     assert f"r.yaml:{line}:" in result.output and "重复" in result.output, result.output
+
+
+@pytest.mark.parametrize("text, good, bad", [
+    # YAML reads yes/true as a truth value and pydantic took it as 1: digits 1, a 1-day window
+    (WEIGHTED, "rounding: {digits: 0}", "rounding: {digits: yes}"),
+    (ESCALATING, "window_days: 90", "window_days: true"),
+    (WEIGHTED, "weight: 15", "weight: on"),
+], ids=["digits", "window_days", "weight"])
+def test_a_truth_value_where_a_number_goes_is_refused_at_its_line(tmp_path, text, good, bad):
+    path = tmp_path / "r.yaml"
+    path.write_text(text.replace(good, bad), encoding="utf-8")
+    result = invoke("rubric", "check", path)
+    assert result.exit_code == 2, result.output
+    assert f"r.yaml:{line_of(text, good)}:" in result.output and "真假值" in result.output, result.output

@@ -26,15 +26,16 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .columns import normalise_header
 from .findings import Finding, Rule
+from .model_base import HandWritten
 from .reader import Grid, cell_text, id_text, parse_date
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf refused, as in rubric.py
+class _Model(HandWritten):
+    pass
 
 
 class LookupRow(_Model):

@@ -11,14 +11,13 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from .model_base import HandWritten
 
 LedgerPeriod = Literal["week", "month", "quarter", "year"]
 PERIOD_ZH = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf refused, as in rubric.py
+_Model = HandWritten
 
 
 class Ledger(_Model):

@@ -14,9 +14,10 @@ import unicodedata
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from .ledger_model import Escalation, Ledger
+from .model_base import HandWritten
 from .rubric_rules import band_edge_conflicts, fmt_number, resolve_defaults  # noqa: F401 (re-exported)
 from .scale import Scale, ScaleField
 
@@ -30,10 +31,8 @@ Blank = Literal["error", "na"]
 NaPolicy = Literal["full", "zero", "exclude"]
 
 
-class _Model(BaseModel):
-    # allow_inf_nan=False: YAML reads .nan and .inf as numbers; a rubric holding one would score
-    # every call it touches as nan, so it is refused at its line.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
+class _Model(HandWritten):
+    model_config = ConfigDict(populate_by_name=True)
 
 
 def level_word(text: object) -> str:
