@@ -297,8 +297,12 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
         meaning = "不扣分" if it.negative and it.na != "exclude" else NA_MEANING.get(it.na, "")  # 扣分项: full is 0
         na = f";{NA_TEXT} {meaning}" if it.na_allowed else ""
         msg = f"满分 {fmt_number(it.max)};允许: {it.describe_allowed()}{na}"
+        if src is None and len(values) > len(it.allowed_values()):
+            # Too long for a dropdown, and words or 不涉及 are allowed: a number range would make
+            # Excel refuse them, so only the message (the reader checks every cell).
+            return {"validate": "any", "input_title": s.key[:32], "input_message": msg[:255]}
         if src is None:  # too many levels for a dropdown: a number range instead
-            lo = it.range.min if it.range else 0
+            lo = min(it.allowed_values())  # a 扣分项's lowest level is below 0
             return {"validate": "decimal", "criteria": "between", "minimum": lo,
                     "maximum": it.max, **err, "error_message": msg[:255]}
         return {"validate": "list", "source": src, **err, "error_message": msg[:255],
