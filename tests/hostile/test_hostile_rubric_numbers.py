@@ -70,3 +70,11 @@ def test_a_truth_value_where_a_number_goes_is_refused_at_its_line(tmp_path, text
     result = invoke("rubric", "check", path)
     assert result.exit_code == 2, result.output
     assert f"r.yaml:{line_of(text, good)}:" in result.output and "真假值" in result.output, result.output
+
+
+def test_a_huge_number_is_shown_short(tmp_path):
+    # base: 1e308 was printed with its 309 digits in the one line of the message
+    path = tmp_path / "r.yaml"
+    path.write_text(ESCALATING.replace("base: 100", "base: 1e308"), encoding="utf-8")
+    result = invoke("rubric", "check", path)
+    assert result.exit_code == 2 and "1e+308" in result.output and len(result.output) < 200, result.output

@@ -12,6 +12,7 @@ import math
 from typing import Any, Literal
 
 from .model_base import HandWritten
+from .rubric_rules import fmt_number as _n
 
 LedgerPeriod = Literal["week", "month", "quarter", "year"]
 PERIOD_ZH = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
@@ -81,6 +82,3 @@ def escalation_of(r: Any, offence: Any) -> Escalation | None:
     """The escalation an offence follows: its own, else the rubric's (None: fixed points)."""
     return offence.escalation if offence.escalation is not None else r.escalation
 
-
-def _n(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"

@@ -17,7 +17,8 @@ Rubric = Any
 
 
 def fmt_number(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+    # whole numbers in full up to 15 digits (a float's exact integers); beyond, as 1e+308
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
 
 
 # The analysis bands of a 100-point form (DOMAIN.md); another form's are the same shares of its
