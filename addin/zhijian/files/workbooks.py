@@ -29,7 +29,12 @@ MAX_CSV_BYTES = 200 * 1024 * 1024
 
 def check_readable(path: Path) -> None:
     """Raise InputFileError with a clear Chinese message for files we cannot read as a 评分表."""
-    path = Path(path)
+    if _check_file(Path(path)):
+        check_zip_limits(path)  # not a zip at all: the same message, from its one look at the zip
+
+
+def _check_file(path: Path) -> bool:
+    """check_readable without the look into the zip; True when there is a zip to look into."""
     if not path.exists():
         raise InputFileError(f"{path}: 文件不存在")
     if path.is_dir():
@@ -38,7 +43,7 @@ def check_readable(path: Path) -> None:
     if suffix == ".xls":
         raise InputFileError(f"{path}: 不支持旧版 .xls 格式,请在 Excel 中“另存为” .xlsx 后再试")
     if suffix == ".csv":
-        return
+        return False
     if suffix not in EXCEL_SUFFIXES:
         raise InputFileError(f"{path}: 不是 Excel 工作簿(.xlsx/.xlsm),无法读取")
     size = path.stat().st_size
@@ -48,17 +53,24 @@ def check_readable(path: Path) -> None:
         head = f.read(8)
     if head == _OLE_MAGIC:
         raise InputFileError(f"{path}: 工作簿设置了打开密码(已加密),请在 Excel 中取消密码后另存再试")
-    check_zip_limits(path)  # not a zip at all: the same message, from its one look at the zip
+    return True
 
 
 def check_zip_limits(source: str | Path | io.BytesIO, name: str | None = None) -> None:
     """Refuse (InputFileError) a workbook whose parts would unpack beyond the limits above."""
     name = str(name or source)
+    with _open_zip(source, name) as z:
+        _check_parts(z.infolist(), name)
+
+
+def _open_zip(source: str | Path | io.BytesIO, name: str) -> zipfile.ZipFile:
     try:
-        with zipfile.ZipFile(source) as z:
-            infos = z.infolist()
+        return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
         raise InputFileError(f"{name}: 文件已损坏或不是 Excel 工作簿,无法打开") from None
+
+
+def _check_parts(infos: list[zipfile.ZipInfo], name: str) -> None:
     mb = 1024 * 1024
     too_big = (f"{name}: 工作簿解压后过大,为防止耗尽内存而拒绝读取(单个部件上限 {MAX_PART_BYTES // mb} MB、"
                f"合计 {MAX_TOTAL_BYTES // mb} MB、压缩比 {MAX_RATIO} 倍)")
@@ -78,12 +90,17 @@ def read_grids(path: Path) -> list[Grid]:
     A file the system will not let us read (no permission, …) is an InputFileError naming it."""
     path = Path(path)
     try:
-        check_readable(path)
-        if path.suffix.lower() == ".csv":
+        if not _check_file(path):
             return [read_csv(path)]
     except OSError as e:
         from .errorlog import os_error_text
         raise InputFileError(os_error_text(e, path, "无法读取")) from None
+    with _open_zip(path, str(path)) as z:  # one opening for the limits and the error cells
+        _check_parts(z.infolist(), str(path))
+        return _read_workbook(path, z)
+
+
+def _read_workbook(path: Path, z: zipfile.ZipFile) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -97,24 +114,23 @@ def read_grids(path: Path) -> list[Grid]:
             start = sheet.start or (0, 0)
             grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1))
         wb.close()
-        if _has_error_cells(path):
+        if _has_error_cells(z):
             _restore_error_cells(path, grids)
     except Exception as e:  # calamine raises its own types for broken parts of the zip
         raise InputFileError(f"{path}: 工作簿已损坏,无法读取({type(e).__name__}: {e})") from None
     return grids
 
 
-def _has_error_cells(path: Path) -> bool:
+def _has_error_cells(z: zipfile.ZipFile) -> bool:
     """Whether any worksheet holds an error cell (#REF!, #DIV/0!…), which calamine reads as ''."""
-    with zipfile.ZipFile(path) as z:
-        for name in z.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with z.open(name) as f:  # streamed: a sheet's XML may be large
-                    tail = b""
-                    for block in iter(lambda: f.read(1 << 20), b""):
-                        if b't="e"' in tail + block:
-                            return True
-                        tail = block[-8:]
+    for name in z.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with z.open(name) as f:  # streamed: a sheet's XML may be large
+                tail = b""
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    if b't="e"' in tail + block:
+                        return True
+                    tail = block[-8:]
     return False
 
 
