@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 from zhijian.engine.findings import Finding
+from zhijian.files.read_cache import ReadCache
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.reading import read_files, read_one, workers_for
 
@@ -54,3 +55,17 @@ def test_few_files_are_read_here_many_by_the_idle_cores():
     cores = len(os.sched_getaffinity(0))
     assert workers_for(450, load=0.0) == min(cores, 4)
     assert workers_for(450, load=cores - 1.0) == min(cores, 2)  # one idle core: one more process
+
+
+def test_the_files_the_workers_read_are_kept_in_the_cache_too(tmp_path):
+    rubric = load_rubric("listening-10x4")
+    paths = _folder(tmp_path / "in", 12)
+    (tmp_path / "cache").mkdir()
+    first_cache = ReadCache(tmp_path / "cache", {"test": 1})
+    first = read_files(rubric, paths, workers=2, cache=first_cache)
+    # 12 files, one broken (not cached): 11 entries, whichever process parsed them
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 11
+    again = ReadCache(tmp_path / "cache", {"test": 1})
+    second = read_files(rubric, paths, workers=2, cache=again)
+    assert (again.hits, again.misses) == (11, 1)  # only the broken file is read again
+    assert [_plain(x) for x in second] == [_plain(x) for x in first]

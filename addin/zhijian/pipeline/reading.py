@@ -6,7 +6,8 @@ Parsing (python-calamine, then the engine's `read_grid`) holds the interpreter l
 cores are used with processes: this one reads a share, processes forked from it (the modules
 already imported, no start-up) the rest. Only where the operating system forks (Linux, macOS),
 for enough files and as many as there are idle cores; otherwise this process reads them all.
-Results come back in the order of the inputs either way.
+Results come back in the order of the inputs either way; each process writes the cache entries
+of the files it parsed (an entry is one file, written atomically under a name of its own).
 """
 
 from __future__ import annotations
@@ -45,11 +46,9 @@ def read_files(rubric, paths: Sequence[Path], *, other_rubrics=(), require_field
         if progress:
             progress(p)
     parsed = _parse(rubric, [paths[i] for i in todo], other_rubrics, require_fields,
-                    workers or workers_for(len(todo)))
+                    workers or workers_for(len(todo)), cache)
     for i, out in zip(todo, parsed):
         results[i] = out
-        if cache is not None and not isinstance(out, Finding):
-            cache.put(paths[i], out)
         if progress:
             progress(paths[i])
     if cache is not None and todo:
@@ -78,22 +77,32 @@ def workers_for(n_files: int, load: float | None = None) -> int:
     return max(1, min(cores, MAX_WORKERS, n_files // FILES_PER_WORKER, 1 + idle))
 
 
-def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int) -> Iterator:
-    """The reads of `paths` in order; with `workers` > 1, this process reads the first share and
-    `workers - 1` forked ones the rest, in chunks, at the same time."""
+def _read_kept(rubric, path: Path, other_rubrics, require_fields, cache: ReadCache | None):
+    """read_one, its reads kept in `cache` by the process that made them (so that the cache
+    entries of the workers' share are written on their cores, not this one's)."""
+    out = read_one(rubric, path, other_rubrics, require_fields)
+    if cache is not None and not isinstance(out, Finding):
+        cache.put(path, out)
+    return out
+
+
+def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int,
+           cache: ReadCache | None = None) -> Iterator:
+    """The reads of `paths` in order, each kept in `cache`; with `workers` > 1, this process
+    reads the first share and `workers - 1` forked ones the rest, in chunks, at the same time."""
     if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for p in paths:
-            yield read_one(rubric, p, other_rubrics, require_fields)
+            yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
         return
     mine = len(paths) // workers
     rest = paths[mine:]
     size = max(1, len(rest) // ((workers - 1) * 4))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_start,
-                             initargs=(rubric, tuple(other_rubrics), require_fields)) as pool:
+                             initargs=(rubric, tuple(other_rubrics), require_fields, cache)) as pool:
         chunks = [pool.submit(_read_chunk, rest[i:i + size]) for i in range(0, len(rest), size)]
         for p in paths[:mine]:
-            yield read_one(rubric, p, other_rubrics, require_fields)
+            yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
         for chunk in chunks:
             yield from chunk.result()
 
@@ -101,10 +110,10 @@ def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: in
 _WORKER: dict = {}
 
 
-def _start(rubric, other_rubrics, require_fields) -> None:
-    _WORKER.update(rubric=rubric, other_rubrics=other_rubrics, require_fields=require_fields)
+def _start(rubric, other_rubrics, require_fields, cache) -> None:
+    _WORKER.update(rubric=rubric, other_rubrics=other_rubrics, require_fields=require_fields, cache=cache)
 
 
 def _read_chunk(paths: list[Path]) -> list:
     w = _WORKER
-    return [read_one(w["rubric"], p, w["other_rubrics"], w["require_fields"]) for p in paths]
+    return [_read_kept(w["rubric"], p, w["other_rubrics"], w["require_fields"], w["cache"]) for p in paths]
