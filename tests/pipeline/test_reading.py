@@ -7,7 +7,7 @@ import os
 
 from zhijian.engine.findings import Finding
 from zhijian.files.read_cache import ReadCache
-from zhijian.files.rubrics import load_rubric
+from zhijian.files.rubrics import load_rubric, other_bundled_rubrics
 from zhijian.pipeline.reading import read_files, read_one, workers_for
 
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, sheet_with_mistakes, write_xlsx
@@ -69,3 +69,16 @@ def test_the_files_the_workers_read_are_kept_in_the_cache_too(tmp_path):
     second = read_files(rubric, paths, workers=2, cache=again)
     assert (again.hits, again.misses) == (11, 1)  # only the broken file is read again
     assert [_plain(x) for x in second] == [_plain(x) for x in first]
+
+
+def test_the_other_rubrics_load_only_for_a_sheet_of_another_rubric(tmp_path):
+    listening, qc = load_rubric("listening-10x4"), load_rubric("qc-v3.1")
+    paths = _folder(tmp_path, 12)[1:3]  # two clean listening-10x4 sheets
+    others = other_bundled_rubrics(listening)
+    # the read cache's context: the same hashes as the rubrics loaded, without loading them
+    assert others.content_hashes() == [load_rubric(n).content_hash for n in others.names]
+    reads = read_files(listening, paths, other_rubrics=others)
+    assert [f for out in reads for r in out for f in r.findings] == [] and others._rubrics is None
+    # the same sheets checked as qc-v3.1: named as listening-10x4's, the other rubrics loaded for it
+    as_qc = read_files(qc, paths[:1], other_rubrics=other_bundled_rubrics(qc))
+    assert [(str(f.rule), f.value) for f in as_qc[0][0].findings] == [("sheet.other_rubric", "listening-10x4")]

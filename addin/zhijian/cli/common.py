@@ -160,8 +160,8 @@ def print_json(data) -> None:
 
 
 def other_rubrics(current):
-    from zhijian.files.rubrics import bundled_rubric_names, load_rubric
-    return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
+    from zhijian.files.rubrics import other_bundled_rubrics
+    return other_bundled_rubrics(current)  # loaded only for a sheet that does not match `current`
 
 
 

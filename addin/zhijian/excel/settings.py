@@ -153,8 +153,8 @@ def rubric_of(settings: Settings):
 
 def other_rubrics(current):
     """Every bundled rubric but `current`: to tell a sheet of another rubric from a broken one."""
-    from zhijian.files.rubrics import bundled_rubric_names, load_rubric
-    return [load_rubric(n) for n in bundled_rubric_names() if n != current.id]
+    from zhijian.files.rubrics import other_bundled_rubrics
+    return other_bundled_rubrics(current)  # loaded only for a sheet that does not match `current`
 
 
 # --- 评分标准 / 配置 ----------------------------------------------------------------------------------

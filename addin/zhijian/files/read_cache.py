@@ -82,7 +82,7 @@ class ReadCache:
         except OSError:
             return None
         context = {"format": FORMAT, "zhijian": __version__, "rubric": rubric.content_hash or rubric.id,
-                   "others": [o.content_hash or o.id for o in other_rubrics], "require_fields": require_fields}
+                   "others": _hashes(other_rubrics), "require_fields": require_fields}
         return cls(folder, context)
 
     def _entry(self, path: Path) -> Path | None:
@@ -153,6 +153,12 @@ class ReadCache:
                 total -= size
             except OSError:
                 pass
+
+
+def _hashes(rubrics: Sequence) -> list[str]:
+    """The rubrics' content hashes, without loading rubrics that load lazily (files.rubrics.OtherRubrics)."""
+    lazy = getattr(rubrics, "content_hashes", None)
+    return lazy() if lazy is not None else [o.content_hash or o.id for o in rubrics]
 
 
 # --- SheetRead <-> JSON ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ problem reported with the file and line it comes from; a rubric with any problem
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -52,3 +53,40 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
         known = "、".join(bundled_rubric_names())
         raise RubricError([(str(name_or_path), None, f"没有这个评分标准;内置的有: {known}")])
     return parse_rubric(res.read_text(encoding="utf-8"), f"rubrics/{name_or_path}.yaml")
+
+
+class OtherRubrics(Sequence):
+    """Bundled rubrics the reader compares a sheet with (to tell a sheet of another rubric from a
+    broken one), loaded only when first used: the reader consults them only for a sheet that does
+    not match the chosen rubric. `content_hashes` (for the read cache) are those `parse_rubric`
+    gives, taken from the files' text without parsing them."""
+
+    def __init__(self, names: Sequence[str]):
+        self.names = list(names)
+        self._rubrics: list[Rubric] | None = None
+
+    def _loaded(self) -> list[Rubric]:
+        if self._rubrics is None:
+            self._rubrics = [load_rubric(n) for n in self.names]
+        return self._rubrics
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, i):
+        return self._loaded()[i]
+
+    def __iter__(self):
+        return iter(self._loaded())
+
+    def content_hashes(self) -> list[str]:
+        if self._rubrics is not None:
+            return [r.content_hash or r.id for r in self._rubrics]
+        files = resources.files("zhijian.bundled_rubrics")
+        return [hashlib.sha256((files / f"{n}.yaml").read_text(encoding="utf-8").encode("utf-8")).hexdigest()
+                for n in self.names]
+
+
+def other_bundled_rubrics(current: Rubric) -> OtherRubrics:
+    """Every bundled rubric but `current`, loaded when first used."""
+    return OtherRubrics([n for n in bundled_rubric_names() if n != current.id])

@@ -99,7 +99,7 @@ def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: in
     size = max(1, len(rest) // ((workers - 1) * 4))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_start,
-                             initargs=(rubric, tuple(other_rubrics), require_fields, cache)) as pool:
+                             initargs=(rubric, other_rubrics, require_fields, cache)) as pool:  # forked: stays lazy
         chunks = [pool.submit(_read_chunk, rest[i:i + size]) for i in range(0, len(rest), size)]
         for p in paths[:mine]:
             yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
