@@ -15,20 +15,7 @@ from zhijian.engine.scoring import CallRecord, score_call
 from zhijian.errors import RubricError
 from zhijian.files.rubrics import load_rubric, parse_rubric
 
-ESCALATING = """\
-id: chat-escalating
-name: 在线客服违规扣分
-version: "1"
-marks: {full: 100, good: 90, pass: 80}
-ledger: {base: 100, period: month}
-escalation: {window_days: 90, points: [20, 30, 40, 50]}
-offences:
-  - {id: v1, name: 辱骂客户, points: 20, doubled_when: 引起投诉}
-  - {id: v2, name: 泄露隐私, points: 20}
-grades:
-  - {name: 合格, min: 60}
-  - {name: 不合格, min: 0}
-"""
+from ledgerkit import ESCALATING
 OCT = parse_period("2026-10")
 
 

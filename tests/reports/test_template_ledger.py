@@ -15,20 +15,7 @@ from zhijian.engine.ledger import charge_column
 from zhijian.reports.template import write_template
 from zhijian.reports.template_layout import template_layout
 
-ESCALATING = """\
-id: chat-escalating
-name: 在线客服违规扣分
-version: "1"
-marks: {full: 100, good: 90, pass: 80}
-ledger: {base: 100, period: month}
-escalation: {window_days: 90, points: [20, 30, 40, 50]}
-offences:
-  - {id: v1, name: 辱骂客户, points: 20, doubled_when: 引起投诉}
-  - {id: v2, name: 泄露隐私, points: 20}
-grades:
-  - {name: 合格, min: 60}
-  - {name: 不合格, min: 0}
-"""
+from ledgerkit import ESCALATING
 
 
 def test_an_escalating_ledgers_template_prices_at_the_first_points_and_says_so(tmp_path):
