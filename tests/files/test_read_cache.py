@@ -77,7 +77,7 @@ def test_a_corrupt_or_forged_entry_is_ignored_and_the_file_read_again(tmp_path):
     fresh = _seen(check_files(rubric, paths))
     check_files(rubric, paths, cache=ReadCache.open(rubric))
     entries = sorted(cache_folder().glob("*.json"))
-    assert len(entries) == 3 and all(json.loads(e.read_text("utf-8"))["format"] == 2 for e in entries)
+    assert len(entries) == 3 and all(json.loads(e.read_text("utf-8"))["format"] == 3 for e in entries)
     docs = [json.loads(e.read_text("utf-8")) for e in entries]
     entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated
     docs[1]["reads"][0]["data"]["row"] = ["x"] * len(docs[1]["reads"][0]["data"]["row"])  # not row numbers

@@ -53,6 +53,7 @@ class Grid:
     rows: Sequence[Sequence[Any]]
     first_row: int = 1
     first_col: int = 1
+    hidden: bool = False  # hidden in its workbook: read and counted, and said (sheet.hidden)
 
     def cell(self, r: int, c: int) -> str:
         """Excel address of rows[r][c]."""

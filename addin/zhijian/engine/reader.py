@@ -101,7 +101,16 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     """Read one sheet: find its layout, map its cells, then read every call into the calls table.
 
     A sheet whose item names run down a column rather than along a row is a form (one call per
-    block, `form_sheet`); any other is a table (one call per row)."""
+    block, `form_sheet`); any other is a table (one call per row). A hidden sheet is read like a
+    visible one, and said: a lead may have hidden a draft or last month's copy."""
+    read = _read_grid(rubric, grid, other_rubrics, require_fields)
+    if grid.hidden and read.mapped:
+        read.findings.append(Finding.of(Rule.SHEET_HIDDEN, grid.file, grid.sheet, "", value=grid.sheet,
+                                        name=grid.sheet, calls=read.n_calls))
+    return read
+
+
+def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], require_fields: bool) -> SheetRead:
     read, hr = map_columns(rubric, grid)
     item_keys = [it.name for it in rubric.items] + [f"offence:{o.id}" for o in rubric.offences]
     missing_items = [k for k in item_keys if k not in read.columns]

@@ -46,6 +46,7 @@ class Rule(StrEnum):
     COLUMN_UNKNOWN_RULE = "column.unknown_rule"
     SHEET_UNMAPPED = "sheet.unmapped"
     SHEET_OTHER_RUBRIC = "sheet.other_rubric"
+    SHEET_HIDDEN = "sheet.hidden"
     FILE_UNREADABLE = "file.unreadable"
     APPEAL_UNKNOWN_RECORDING = "appeal.unknown_recording"
     APPEAL_LATE = "appeal.late"
@@ -173,6 +174,9 @@ _ENTRIES = [
               "本表的合计与评分标准不符: 有合计的 {recorded_rows} 行中有 {bad_rows} 行与按《{rubric}》计算的"
               "不同(例如 {examples});本表各行暂不计入统计",
               "换用与本表相符的评分标准,或更正本表的合计公式,然后重新汇总"),
+    RuleEntry(Rule.SHEET_HIDDEN, _W, "隐藏的工作表",
+              "工作表“{name}”是隐藏的,其中 {calls} 行照常读取并计入统计",
+              "若是草稿或旧表,请删除它或移出此工作簿后重新汇总;若应计入,取消隐藏即可"),
     RuleEntry(Rule.COLUMN_UNKNOWN_RULE, _E, "评分标准中没有的规则列",
               "列“{header}”: 评分标准《{rubric}》中没有这个{kind}项,该列不计分",
               "把表头改成评分标准中的规则名称,或删除这一列"),

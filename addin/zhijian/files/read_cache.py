@@ -26,7 +26,7 @@ from typing import Any, Sequence
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.grid import SheetRead
 
-FORMAT = 2
+FORMAT = 3  # 3: reads of a hidden sheet carry its sheet.hidden warning
 MAX_BYTES = 256 * 1024 * 1024  # the whole cache; a month of 450 files takes about 10 MB
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 ENV_OFF = "ZHIJIAN_NO_CACHE"

@@ -112,7 +112,9 @@ def _read_workbook(path: Path, z: zipfile.ZipFile) -> list[Grid]:
             sheet = wb.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=True)
             start = sheet.start or (0, 0)
-            grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1))
+            hidden = str(meta.visible).split(".")[-1].lower() != "visible"  # hidden or very hidden
+            grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1,
+                              hidden=hidden))
         wb.close()
         if _has_error_cells(z):
             _restore_error_cells(path, grids)
