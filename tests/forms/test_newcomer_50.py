@@ -86,11 +86,16 @@ def test_consolidate_names_the_bands_of_a_50_point_form(sheet, tmp_path):
     assert (o["excellent_rate"], o["general_defect_rate"], o["below_80_rate"]) == pytest.approx((1 / 6, 1 / 6, 4 / 6), abs=1e-6)  # --json: 6 decimals
 
 
-def test_a_category_named_like_its_item_is_refused_with_the_fix(tmp_path):
-    text = RUBRIC_FILE.read_text(encoding="utf-8").replace("{name: 业务能力评价,", "{name: 业务能力,")
+def check_changed(tmp_path: Path, old: str, new: str):
+    """`rubric check` on the newcomer's rubric with one mistake typed in: (the text, the result)."""
+    text = RUBRIC_FILE.read_text(encoding="utf-8").replace(old, new)
     bad = tmp_path / "rubric.yaml"
     bad.write_text(text, encoding="utf-8")
-    r = zhijian("rubric", "check", bad)
+    return text, zhijian("rubric", "check", bad)
+
+
+def test_a_category_named_like_its_item_is_refused_with_the_fix(tmp_path):
+    text, r = check_changed(tmp_path, "{name: 业务能力评价,", "{name: 业务能力,")
     assert r.exit_code == 2
     line = text.splitlines().index(next(s for s in text.splitlines() if "{name: 业务能力," in s)) + 1
     assert f"rubric.yaml:{line}: 名称“业务能力”重复(与类别“业务能力”同名" in r.output
@@ -98,10 +103,7 @@ def test_a_category_named_like_its_item_is_refused_with_the_fix(tmp_path):
 
 
 def test_a_misspelt_na_policy_names_the_line_and_the_allowed_words(tmp_path):
-    text = RUBRIC_FILE.read_text(encoding="utf-8").replace("na: exclude,", "na: excluded,")
-    bad = tmp_path / "rubric.yaml"
-    bad.write_text(text, encoding="utf-8")
-    r = zhijian("rubric", "check", bad)
+    text, r = check_changed(tmp_path, "na: exclude,", "na: excluded,")
     assert r.exit_code == 2
     line = next(i for i, s in enumerate(text.splitlines(), 1) if "na: excluded, labels" in s)
     assert (f"rubric.yaml:{line}: categories[3].items[0].na: 取值不允许,"
@@ -110,10 +112,7 @@ def test_a_misspelt_na_policy_names_the_line_and_the_allowed_words(tmp_path):
 
 def test_a_misspelt_key_lists_the_keys_its_mapping_takes(tmp_path):
     # the README's marks are 最高期望/良好水平/最低允许: a newcomer writes `min` for the last
-    text = RUBRIC_FILE.read_text(encoding="utf-8").replace("pass: 30}", "min: 30}")
-    bad = tmp_path / "rubric.yaml"
-    bad.write_text(text, encoding="utf-8")
-    r = zhijian("rubric", "check", bad)
+    text, r = check_changed(tmp_path, "pass: 30}", "min: 30}")
     assert r.exit_code == 2
     line = next(i for i, s in enumerate(text.splitlines(), 1) if s.startswith("marks:"))
     assert f"rubric.yaml:{line}: marks.min: 未知字段(拼写错误?);可用: full、good、pass" in r.output

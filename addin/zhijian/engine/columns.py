@@ -30,11 +30,11 @@ FIELD_ZH = {"date": "日期", "inspector": "质检员", "agent_id": "坐席工�
             "team": "班组", "recording_id": "录音编号", "call_type": "呼叫类型", "remarks": "备注",
             "total": "最终得分"}
 REQUIRED_FIELDS = ("date", "agent_id", "recording_id")
-RULE_PREFIXES = {"bonus": "加分", "deduction": "减分", "zero": "清零", "complaint": "加倍"}
 # A header starting with one of these (as `normalise_header` makes it) names a rule; one the rubric
 # does not have is a finding, not an ignored column (an English "Zero Tolerance: …" column would
 # otherwise zero nothing, silently). Each maps to the Chinese kind the finding names.
-RULE_HEADER_WORDS: tuple[tuple[str, str], ...] = tuple((w, w) for w in RULE_PREFIXES.values()) + (
+RULE_HEADER_WORDS: tuple[tuple[str, str], ...] = (
+    ("加分", "加分"), ("减分", "减分"), ("清零", "清零"), ("加倍", "加倍"),
     ("bonus", "加分"), ("deduction", "减分"), ("penalty", "减分"), ("zerotolerance", "清零"),
     ("autofail", "清零"), ("autozero", "清零"))
 
