@@ -58,9 +58,44 @@ def read_calls(rubric: Rubric, cells: CallCells) -> dict[str, list]:
 
 def formula_errors(cells: CallCells) -> None:
     for key, values in cells.cols.items():
+        if not _any_error_text(values):
+            continue
         for j, v in enumerate(values):
             if type(v) is str and "#" in v and v.strip() in EXCEL_ERRORS:  # every error starts with #
                 cells.add(Rule.FORMULA_ERROR, key, j, v.strip(), header=cells.headers[key], error=v.strip())
+
+
+def _any_error_text(values: list[Any]) -> bool:
+    """Whether a column may hold an Excel error text (its distinct values looked at once)."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value (never from a file): look at every cell
+        distinct = values  # type: ignore[assignment]
+    return any(type(v) is str and "#" in v for v in distinct)
+
+
+def _all_levels(values: list[Any], levels: set[float]) -> bool:
+    """Whether every value is a float among `levels` (checked a column at a time)."""
+    try:
+        return set(map(type, values)) <= {float} and levels.issuperset(values)
+    except TypeError:
+        return False
+
+
+def _texts(values: list[Any], convert: Callable[[Any], str]) -> list[str]:
+    """`convert` of each value, each distinct text converted once (an inspector's name, a team or
+    a call type recurs on every row; NFKC is what costs)."""
+    memo: dict[str, str] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            t = memo.get(v)
+            if t is None:
+                t = memo[v] = convert(v)
+            out.append(t)
+        else:
+            out.append(convert(v))
+    return out
 
 
 def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
@@ -68,9 +103,9 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
     unreadable required ones."""
     cols, add = cells.cols, cells.add
     for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
-        data[key] = [cell_text(v) for v in cols[key]] if key in cols else [""] * cells.n
+        data[key] = _texts(cols[key], cell_text) if key in cols else [""] * cells.n
     for key in ("agent_id", "recording_id"):
-        data[key] = [id_text(v) for v in cols[key]] if key in cols else [""] * cells.n
+        data[key] = _texts(cols[key], id_text) if key in cols else [""] * cells.n
         for j, v in enumerate(data[key] if key in cols else ()):
             if not v:
                 add(Rule.FIELD_MISSING, key, j, None, field=FIELD_ZH[key])
@@ -97,7 +132,11 @@ def read_items(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
         blank_is_na = rubric.blank_of(it) == "na"
         levels = set(it.allowed_values())
         words = level_words(rubric, it)
-        for j, raw in enumerate(cells.cols[it.name]):
+        column = cells.cols[it.name]
+        if _all_levels(column, levels):
+            data[it.name] = list(column)  # the common case: every cell a valid number
+            continue
+        for j, raw in enumerate(column):
             if type(raw) is float and raw in levels:  # the common case: a valid number
                 out.append(raw)
                 continue

@@ -229,6 +229,8 @@ class Vocabulary:
         self.weak = {normalise_header(w)[0]: by_key[k] for k, ws in WEAK_FIELD_WORDS.items()
                      for w in ws if k in by_key}
         self._cache: dict[str, ColumnSpec | None] = {}
+        # How many item and offence columns a header row can name at most.
+        self.scored_keys = len({s.key for s in specs if s.kind in ("item", "offence")})
 
     def match(self, text: object) -> ColumnSpec | None:
         """The column a header cell names, or None."""

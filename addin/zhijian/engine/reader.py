@@ -30,6 +30,9 @@ _AGENT_AS_ID = {normalise_header(w)[0] for w in AGENT_AS_ID_WORDS}
 
 
 def _find_header_row(rows: Sequence[Sequence[Any]], vocab: Vocabulary) -> tuple[int | None, int]:
+    """The first of the top rows that names the most items and offences. A row naming all of them
+    ends the scan: no later row can name more (and the data rows below are not matched word by
+    word, their recording ids each a new text)."""
     best, best_hits = None, 0
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         keys = set()
@@ -39,6 +42,8 @@ def _find_header_row(rows: Sequence[Sequence[Any]], vocab: Vocabulary) -> tuple[
                 keys.add(spec.key)
         if len(keys) > best_hits:
             best, best_hits = r, len(keys)
+            if best_hits >= vocab.scored_keys:
+                break
     return best, best_hits
 
 
@@ -131,19 +136,25 @@ def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], requ
     read.mapped = True
     col_index = {k: col_number(letter) - grid.first_col for k, letter in read.columns.items()}
     idxs = _call_rows(grid, hr, col_index)
-    rows = [grid.rows[r] for r in idxs]
     excel_rows = [grid.first_row + r for r in idxs]
-
-    def column_at(i: int) -> list[Any]:
-        return [row[i] if i < len(row) else None for row in rows]
-
-    cells = CallCells(grid.file, grid.sheet, excel_rows, {k: column_at(i) for k, i in col_index.items()},
+    wanted = [col_number(letter) - grid.first_col for letter in read.extra_columns]
+    columns = _columns([grid.rows[r] for r in idxs], max([*col_index.values(), *wanted], default=-1) + 1)
+    cells = CallCells(grid.file, grid.sheet, excel_rows, {k: list(columns[i]) for k, i in col_index.items()},
                       read.headers, lambda key, j: f"{read.columns[key]}{excel_rows[j]}", read.findings)
     data = read_calls(rubric, cells)
-    for letter, header in read.extra_columns.items():
-        data[f"extra:{header}"] = column_at(col_number(letter) - grid.first_col)
+    for i, header in zip(wanted, read.extra_columns.values()):
+        data[f"extra:{header}"] = list(columns[i])
     read.data = data
     return read
+
+
+def _columns(rows: list[Sequence[Any]], width: int) -> list[tuple[Any, ...]]:
+    """The first `width` columns of `rows` (None beyond a short row's end), transposed at once."""
+    if not rows or not width:
+        return [()] * width
+    # Cut to `width` first: a sheet may use thousands of columns the rubric never reads.
+    fitted = [r[:width] if len(r) >= width else [*r, *([None] * (width - len(r)))] for r in rows]
+    return list(zip(*fitted))
 
 
 def _call_rows(grid: Grid, hr: int, col_index: dict[str, int]) -> list[int]:
