@@ -276,7 +276,8 @@ def test_config_problems_each_name_file_and_line():
         "(应写成 name@example.com 或 张三 <name@example.com>)",
         "发送配置文件错误 d.yaml:9: reports.weekly.subject: 模板中的占位符 {week} 不存在;可用的有: "
         "{report}、{period}、{start}、{end}、{n}、{mean_score}、{excellent_rate}、{mean_defect_rate}、"
-        "{mean_defect_level}、{topics}、{next_topics}、{figures}、{file}、{points}、{sender}"]
+        "{mean_defect_level}、{topics}、{next_topics}、{ledger_agents}、{ledger_mean_score}、{ledger_min_score}、"
+        "{ledger_below_pass}、{figures}、{file}、{points}、{sender}"]
 
 
 def test_no_config_points_to_the_example(report, tmp_path, monkeypatch):

@@ -84,3 +84,34 @@ def test_monthly_ranks_the_agents_on_their_octobers(sheet, tmp_path):
     assert [got["A02"][c] for c in cols] == [2, 50, "不达标", 2, 0, 50, None, None]
     assert [got["A01"][c] for c in cols] == [3, 0, "不达标", 2, 1, 110, 80, -80]
     assert got["A01"]["扣分明细"] == "10-08 未按流程核实身份(第2次) −30、10-15 服务态度差(第3次,加倍) −80"
+
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "workbook_templates" / "delivery.example.yaml"
+
+
+def _body(report: Path, kind: str) -> str:
+    r = zhijian("email", report, "--kind", kind, "--config", EXAMPLE_CONFIG, "--dry-run", "--json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)["body"]
+
+
+def test_the_overviews_and_the_mail_give_the_agents_period_scores(sheet, tmp_path):
+    """A ledger's calls have no score: the first sheet of every report, and so the e-mail body, give
+    the agents' period scores instead. Week 42 (10-12..10-18) counts October up to 10-18: A01 0,
+    A02 50, A03 80 (as the whole month) — 3 agents, mean 43.3, lowest 0, 2 below 60. September
+    (the 月报's 上月): A01 80 alone."""
+    for cmd in (["weekly", "--week", "2026-W42", "-o", tmp_path / "周报.xlsx"],
+                ["monthly", "--month", "2026-10", "-o", tmp_path / "月报.xlsx"],
+                ["consolidate", "--period", "month", "--date", "2026-10-15", "-o", tmp_path / "分析.xlsx"]):
+        assert zhijian(cmd[0], sheet, "--rubric", RUBRIC_FILE, *cmd[1:], "--no-cache").exit_code == 0
+    line = "坐席考核 3 人: 期间得分平均 43.3,最低 0.0,低于最低允许 2 人"
+    assert line in _body(tmp_path / "周报.xlsx", "weekly").splitlines()
+    assert line in _body(tmp_path / "月报.xlsx", "monthly").splitlines()
+    month = openpyxl.load_workbook(tmp_path / "月报.xlsx").worksheets[0]
+    rows = {row[0]: row[1:4] for row in month.iter_rows(values_only=True) if row[0]}
+    assert rows["考核坐席"] == (1, 3, 2) and rows["低于最低允许"] == (0, 2, 2)
+    assert rows["期间得分平均"][0] == 80 and round(rows["期间得分平均"][1], 1) == 43.3
+    assert rows["期间得分最低"] == (80, 0, -80)
+    overview = openpyxl.load_workbook(tmp_path / "分析.xlsx").worksheets[0]
+    rows = {row[0]: row[1] for row in overview.iter_rows(values_only=True) if row[0]}
+    assert (rows["考核坐席"], round(rows["期间得分平均"], 1), rows["期间得分最低"], rows["低于最低允许"]) == (3, 43.3, 0, 2)

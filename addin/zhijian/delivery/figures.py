@@ -25,6 +25,11 @@ class KeyFigures:
     mean_defect_level: str | None = None
     topics: str | None = None
     next_topics: str | None = None  # 下周建议主题 (weekly reports)
+    # A ledger rubric's agents (坐席考核): a call has no score, the agents' period scores stand for it.
+    ledger_agents: str | None = None
+    ledger_mean_score: str | None = None
+    ledger_min_score: str | None = None
+    ledger_below_pass: str | None = None
 
     def lines(self) -> list[str]:
         out = []
@@ -34,6 +39,12 @@ class KeyFigures:
             out.append(f"平均分 {self.mean_score}")
         if self.excellent_rate is not None:
             out.append(f"优良率 {self.excellent_rate}")
+        if self.ledger_agents is not None:
+            parts = [f"期间得分平均 {self.ledger_mean_score}" if self.ledger_mean_score else None,
+                     f"最低 {self.ledger_min_score}" if self.ledger_min_score else None,
+                     f"低于最低允许 {self.ledger_below_pass} 人" if self.ledger_below_pass else None]
+            shown = ",".join(p for p in parts if p)
+            out.append(f"坐席考核 {self.ledger_agents} 人" + (f": {shown}" if shown else ""))
         if self.mean_defect_rate is not None:
             level = f"(警示级别: {self.mean_defect_level})" if self.mean_defect_level else ""
             out.append(f"平均不良比率 {self.mean_defect_rate}{level}")
@@ -55,6 +66,7 @@ class KeyFigures:
             "mean_defect_level": self.mean_defect_level or MISSING,
             "topics": self.topics or MISSING,
             "next_topics": self.next_topics or MISSING,
+            **{k: getattr(self, k) or MISSING for k in LEDGER_KEYS},
             "figures": "\n".join(lines) if lines else "(报表中没有找到关键指标)",
         }
 
@@ -63,7 +75,11 @@ class KeyFigures:
                 "end": self.end.isoformat() if self.end else None, "n": self.n,
                 "mean_score": self.mean_score, "excellent_rate": self.excellent_rate,
                 "mean_defect_rate": self.mean_defect_rate, "mean_defect_level": self.mean_defect_level,
-                "topics": self.topics, "next_topics": self.next_topics}
+                "topics": self.topics, "next_topics": self.next_topics,
+                **{k: getattr(self, k) for k in LEDGER_KEYS}}
+
+
+LEDGER_KEYS = ("ledger_agents", "ledger_mean_score", "ledger_min_score", "ledger_below_pass")
 
 
 _D = r"(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -113,7 +129,9 @@ def _label(v: Any) -> str | None:
 # Labels of the key figures on an overview sheet (the 服务质量分析表, 质检周报 and 质检月报 ones).
 FIGURE_LABELS = {"有效通数": "n", "平均分": "mean_score", "优良率": "excellent_rate",
                  "平均不良比率": "mean_defect_rate", "质检主题": "topics", "本周质检主题": "topics",
-                 "本月质检主题": "topics", "下周建议主题": "next_topics", "下周质检主题": "next_topics"}
+                 "本月质检主题": "topics", "下周建议主题": "next_topics", "下周质检主题": "next_topics",
+                 "考核坐席": "ledger_agents", "期间得分平均": "ledger_mean_score", "期间得分最低": "ledger_min_score",
+                 "低于最低允许": "ledger_below_pass"}
 _TEXT_FIGURES = {"topics", "next_topics"}
 _CURRENT = ("本期", "本月", "本周", "本日", "当期", "数值", "值")
 
@@ -232,4 +250,8 @@ def read_key_figures(path: Path) -> KeyFigures:
                       excellent_rate=_number_text(found.get("excellent_rate"), "rate"),
                       mean_defect_rate=_number_text(found.get("mean_defect_rate"), "rate"),
                       mean_defect_level=text("mean_defect_level"), topics=text("topics"),
-                      next_topics=text("next_topics"))
+                      next_topics=text("next_topics"),
+                      ledger_agents=_number_text(found.get("ledger_agents"), "int"),
+                      ledger_mean_score=_number_text(found.get("ledger_mean_score"), "score"),
+                      ledger_min_score=_number_text(found.get("ledger_min_score"), "score"),
+                      ledger_below_pass=_number_text(found.get("ledger_below_pass"), "int"))

@@ -324,6 +324,33 @@ def call_offences(rubric: Rubric, call: dict) -> str:
     return "、".join(out)
 
 
+@dataclass(frozen=True)
+class LedgerFigures:
+    """The period ledger's key figures (坐席考核): the agents assessed, their mean and lowest period
+    score (None without agents) and how many fall below the rubric's 最低允许."""
+
+    agents: int
+    mean_score: float | None
+    min_score: float | None
+    below_pass: int
+    pass_mark: float
+
+    ROWS = (("考核坐席", "agents", "人"), ("期间得分平均", "mean_score", "分"), ("期间得分最低", "min_score", "分"),
+            ("低于最低允许", "below_pass", "人"))
+
+    def rows(self) -> list[tuple[str, float | int | None, str]]:
+        """(label, value, unit) as the overview sheets show them."""
+        return [(label, getattr(self, attr), unit) for label, attr, unit in self.ROWS]
+
+
+def ledger_figures(led: "PeriodLedger") -> LedgerFigures:
+    scores = list(led.scores().values())
+    pass_mark = led.rubric.marks.pass_
+    return LedgerFigures(len(scores), sum(scores) / len(scores) if scores else None,
+                         min(scores) if scores else None,
+                         sum(1 for s in scores if s < pass_mark - 1e-9), pass_mark)
+
+
 def score_line(analysis) -> str:
     """The one-line summary the doors print after a report: "平均分 96.4,优良率 80.0%,平均不良比率 …";
     on a ledger rubric the agents' period scores instead (a call has no score to average)."""
@@ -331,10 +358,9 @@ def score_line(analysis) -> str:
     defects = f"平均不良比率 {o.mean_defect_rate:.1%}({o.mean_defect_level})"
     led = getattr(analysis, "ledger", None)
     if led is not None and led.agents:
-        scores = list(led.scores().values())
-        low = sum(1 for s in scores if s < led.rubric.marks.pass_ - 1e-9)
-        return (f"坐席考核 {led.label}: {len(scores)} 人,期间得分平均 {sum(scores) / len(scores):.1f}、"
-                f"最低 {min(scores):g},低于最低允许 {fmt_number(led.rubric.marks.pass_)} 分 {low} 人;{defects}")
+        f = ledger_figures(led)
+        return (f"坐席考核 {led.label}: {f.agents} 人,期间得分平均 {f.mean_score:.1f}、"
+                f"最低 {f.min_score:g},低于最低允许 {fmt_number(f.pass_mark)} 分 {f.below_pass} 人;{defects}")
     if o.mean_score is None:
         return f"按坐席按周期扣分,通话没有得分;{defects}"
     return f"平均分 {o.mean_score:.1f},优良率 {o.excellent_rate:.1%},{defects}"

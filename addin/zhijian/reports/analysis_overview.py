@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from zhijian.engine.analysis import WARNING_LEVELS, Analysis, warning_colour
+from zhijian.engine.ledger import ledger_figures
 
 from .toolkit import (FIVE_CLASSES, INT, NONE_TEXT, PCT, SCORE, Sheet, Writer, level_cell, pareto_chart,
                       rate_with_level, sheet_title)
@@ -52,6 +53,7 @@ def _key_figures(s: Sheet, a: Analysis, row: int) -> int:
         *[(label, "未核对" if value is None else value, INT, note) for label, value, note in acc.rows()[:1] +
           acc.rows()[2:]],
         ("校正录音", len(a.calibration.benchmark_calls), INT, "被多名质检员评分的录音,见“质检校正”"),
+        *_ledger_rows(a),
         ("平均分", o.mean_score, SCORE, "最终得分的平均值"),
         ("最高期望", o.marks[0], SCORE, "评分标准的满分"),
         ("良好水平", o.marks[1], SCORE, ""),
@@ -85,6 +87,20 @@ def _key_figures(s: Sheet, a: Analysis, row: int) -> int:
         s.text(row, 0, "本期没有有效评分记录,以下各表为空。", w.note)
         row += 1
     return row
+
+
+LEDGER_NOTES = {"考核坐席": "本期有计入通话的坐席,见“坐席考核”", "期间得分平均": "坐席期间得分(基准分减本期各次扣分)的平均值",
+                "期间得分最低": ""}
+
+
+def _ledger_rows(a: Analysis) -> list[tuple[str, Any, str, str]]:
+    """On a ledger rubric, the agents' period scores (a call has no score of its own)."""
+    led = getattr(a, "ledger", None)
+    if led is None:
+        return []
+    f = ledger_figures(led)
+    notes = dict(LEDGER_NOTES, 低于最低允许=f"期间得分低于最低允许 {f.pass_mark:g} 分的坐席")
+    return [(label, value, INT if unit == "人" else SCORE, notes[label]) for label, value, unit in f.rows()]
 
 
 def _distribution(s: Sheet, a: Analysis, row: int) -> tuple[int, tuple[int, int]]:

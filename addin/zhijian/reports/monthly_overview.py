@@ -48,8 +48,8 @@ def _key_figures(s: Sheet, rep: MonthlyReport, row: int) -> int:
     blank = w.fmt()
     for rec in rep.key_figures.itertuples(index=False):
         unit = rec.单位
-        num = PCT if unit == "%" else INT if unit in ("通", "起") else SCORE
-        change = PCT_CHANGE if unit == "%" else "+0;-0;0" if unit in ("通", "起") else SIGNED
+        num = PCT if unit == "%" else INT if unit in ("通", "起", "人") else SCORE
+        change = PCT_CHANGE if unit == "%" else "+0;-0;0" if unit in ("通", "起", "人") else SIGNED
         s.put(row, 0, rec.指标, blank)
         level_now = level_before = None
         if rec.指标 == "平均不良比率":

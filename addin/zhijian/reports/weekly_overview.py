@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from zhijian.engine.analysis import WARNING_LEVELS, warning_colour, warning_fill
+from zhijian.engine.ledger import ledger_figures
 from zhijian.engine.weekly import WeeklyReport, day_label
 
 from .toolkit import INT, NONE_TEXT, PCT, SCORE, SIGNED, Sheet
@@ -68,7 +69,7 @@ def _key_figures(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> i
     s.put(row, 6, o.mean_defect_rate, w.cell(PCT, fill=warning_fill(level), **big), width=False)
     s.put(row, 7, level, w.cell(fill=warning_fill(level), **big), width=False)
     ws.set_row(row, 26)
-    row += 1
+    row = _ledger_tiles(w, s, report, row + 1)
     s.text(row, 0, f"优良率: {bands.describe_excellent()};轻微不良: {bands.describe_slight()};"
                    f"一般不良: {bands.describe_general()};平均不良比率: 各评分项不良比率的平均值", w.note)
     row += 1
@@ -76,6 +77,24 @@ def _key_figures(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> i
         s.text(row, 0, EMPTY_WEEK + ",以下各表为空。", w.section)
         row += 1
     return row
+
+
+def _ledger_tiles(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> int:
+    """On a ledger rubric, a second row of tiles: the agents' period scores so far (坐席考核)."""
+    led = report.analysis.ledger
+    if led is None:
+        return row
+    ws, big = s.ws, dict(bold=True, size=14, center=True)
+    f = ledger_figures(led)
+    for c, (label, value, unit) in enumerate(f.rows()):
+        ws.write_string(row, c, label, w.kpi_header)
+        nf = INT if unit == "人" else SCORE
+        s.put(row + 1, c, NONE_TEXT if value is None else value, w.cell(nf, **big), width=False)
+    ws.set_row(row, 20)
+    ws.set_row(row + 1, 26)
+    s.text(row + 2, 0, f"坐席考核 {led.label}: 期间得分 = 基准分减本期各次扣分,"
+                       f"最低允许 {f.pass_mark:g} 分;各坐席见“监听评分表(周平均分)”", w.note)
+    return row + 3
 
 
 def _day_strip(w: WeeklyWriter, s: Sheet, report: WeeklyReport, row: int) -> tuple[int, dict[str, int]]:
