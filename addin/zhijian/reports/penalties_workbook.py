@@ -25,7 +25,7 @@ SHEET_VOUCHERS = "扣分凭单"
 SHEET_REGISTER = "服务质量扣罚登记表"
 SHEETS = [SHEET_VOUCHERS, SHEET_REGISTER, SHEET_SOURCES]
 DEFAULT_FONT = {"font_name": "Arial", "font_size": 10, "font_scheme": False}
-WIDTHS = [11, 16, 9, 14, 9, 12]  # A–F, Excel units: A4 portrait at 100% in Excel and LibreOffice (wider there)
+WIDTHS = [17, 14, 9, 12, 9, 10]  # A–F (A: "坐席(签名确认)" on one line), Excel units: A4 portrait at 100% in Excel and LibreOffice (wider there)
 LAST = len(WIDTHS) - 1
 STATUS_FILL = {"待确认": "#FFF2CC", "已确认": "#E2EFDA", "申诉中": "#FCE4D6", "已撤销": "#D9D9D9"}
 # Excel keeps at most 1,023 manual page breaks in a sheet: a month of vouchers may need more sheets.
