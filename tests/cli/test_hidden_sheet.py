@@ -60,3 +60,20 @@ def test_a_very_hidden_sheet_too_and_a_visible_one_says_nothing(tmp_path):
     data = json.loads(run("validate", workbook(tmp_path, "visible"), "--rubric", "listening-10x4",
                           "--json").output)
     assert data["findings"] == []
+
+
+def test_the_ribbons_validate_says_it_too(tmp_path):
+    """The 校验 button reads the open workbook through its port: the hidden sheet's call is read
+    (3 calls, no error) and the warning names the sheet, as the CLI's does."""
+    from zhijian.excel import ribbon
+    from zhijian.excel.port import OpenpyxlPort
+
+    for state in ("hidden", "veryHidden"):
+        folder = tmp_path / state
+        folder.mkdir()
+        port = OpenpyxlPort(workbook(folder, state), save_to=folder / "copy.xlsx")
+        assert port.sheet_hidden("旧表") and not port.sheet_hidden("评分表")
+        result = ribbon.validate_on_port(port)
+        hidden = [f for f in result.details["findings"] if str(f.rule) == "sheet.hidden"]
+        assert [(f.sheet, str(f.severity)) for f in hidden] == [("旧表", "warning")]
+        assert (result.errors, result.warnings) == (0, 1)

@@ -78,6 +78,10 @@ def test_is_a_workbook_port(port):
     assert port.name == "一组-李娜.xlsx"
 
 
+def test_no_sheet_of_the_workbook_is_hidden(port):
+    assert [port.sheet_hidden(name) for name in port.sheet_names()] == [False, False]
+
+
 def test_sheet_names_and_active_sheet(port):
     assert port.sheet_names() == ["评分表", "备用"]
     assert port.active_sheet() == "评分表"

@@ -622,8 +622,8 @@ class _Range:
 
 
 class _Sheet:
-    def __init__(self, book, name, values=None):
-        self.book, self.name = book, name
+    def __init__(self, book, name, values=None, visible=True):
+        self.book, self.name, self.visible = book, name, visible  # xlwings: False when (very) hidden
         self.values, self.colors, self.notes, self.calls = dict(values or {}), {}, {}, []
 
     @property
@@ -694,7 +694,7 @@ class _Book:
         for grid in read_grids(path):
             values = {(grid.first_row + i, grid.first_col + j): v for i, row in enumerate(grid.rows)
                       for j, v in enumerate(row) if v not in (None, "")}
-            self.sheets.append(_Sheet(self, grid.sheet, values))
+            self.sheets.append(_Sheet(self, grid.sheet, values, visible=not grid.hidden))
         self.active = self.sheets[0]
         self.api = types.SimpleNamespace()
 
@@ -781,3 +781,15 @@ def test_send_mail_of_a_daily_log_sends_the_package(tmp_path, outbox):
     assert result.details == {"kind": "daily", "recipients": ["d@example.com"]}
     assert [n for n, _ in outbox[0].attachments] == ["质检日志_2026-10-14.xlsx", "质检监听评分表_2026-10-14.zip"]
     assert "质检日志_2026-10-14.xlsx、质检监听评分表_2026-10-14.zip" in port.confirms[0]
+
+
+def test_the_xlwings_port_knows_a_hidden_sheet_by_excels_visibility_values(tmp_path):
+    """Excel on Windows gives a sheet's Visible as -1 (visible), 0 (hidden) or 2 (very hidden);
+    on macOS xlwings gives a bool. Both hidden states are hidden."""
+    from zhijian.excel.xlwings_port import XlwingsPort
+
+    book = _Book(sheet_with_mistakes(tmp_path))
+    sheet, port = book.sheets["评分表"], XlwingsPort(book)
+    for visible, hidden in ((-1, False), (True, False), (0, True), (2, True), (False, True)):
+        sheet.visible = visible
+        assert port.sheet_hidden("评分表") is hidden, visible

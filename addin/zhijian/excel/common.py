@@ -43,7 +43,7 @@ def book_grids(port, what: str = "评分表") -> list:
         if name in OWN_SHEETS:
             continue
         rows, r0, c0 = port.used_range(name)
-        grids.append(Grid(file, name, rows, r0, c0))
+        grids.append(Grid(file, name, rows, r0, c0, hidden=port.sheet_hidden(name)))
     if not grids:
         raise InputFileError(f"这个工作簿中没有{what}工作表")
     return grids

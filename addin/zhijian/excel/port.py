@@ -49,6 +49,9 @@ class WorkbookPort(Protocol):
 
     def sheet_names(self) -> list[str]: ...
 
+    def sheet_hidden(self, sheet: str) -> bool:
+        """Whether `sheet` is hidden (or very hidden): read like the others, and said."""
+
     def active_sheet(self) -> str: ...
 
     def write_block(self, sheet: str, top_left: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -215,6 +218,9 @@ class OpenpyxlPort:
 
     def sheet_names(self) -> list[str]:
         return [ws.title for ws in self.wb.worksheets]
+
+    def sheet_hidden(self, sheet: str) -> bool:
+        return self._ws(sheet).sheet_state != "visible"
 
     def active_sheet(self) -> str:
         return self.wb.active.title

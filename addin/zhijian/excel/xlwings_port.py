@@ -81,6 +81,10 @@ class XlwingsPort:
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
 
+    def sheet_hidden(self, sheet: str) -> bool:
+        # Windows hands over Excel's XlSheetVisibility (-1 visible, 0 hidden, 2 very hidden), macOS a bool.
+        return self.book.sheets[sheet].visible not in (True, -1)
+
     def active_sheet(self) -> str:
         return self.book.sheets.active.name
 
