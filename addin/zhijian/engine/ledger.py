@@ -351,6 +351,17 @@ def ledger_figures(led: "PeriodLedger") -> LedgerFigures:
                          sum(1 for s in scores if s < pass_mark - 1e-9), pass_mark)
 
 
+def ledger_comparison(now: "PeriodLedger | None", before: "PeriodLedger | None") -> list[dict]:
+    """The 关键指标环比 rows of a ledger rubric (none for others): each of its key figures this
+    period (本月) and the one before (上月: NaN without its ledger), and the change."""
+    if now is None:
+        return []
+    last = ledger_figures(before).rows() if before is not None else [(None, None, None)] * len(LedgerFigures.ROWS)
+    return [{"指标": label, "单位": unit, "上月": np.nan if old is None else old, "本月": np.nan if cur is None else cur,
+             "变化": np.nan if old is None or cur is None else cur - old}
+            for (label, cur, unit), (_, old, _) in zip(ledger_figures(now).rows(), last)]
+
+
 def score_line(analysis) -> str:
     """The one-line summary the doors print after a report: "平均分 96.4,优良率 80.0%,平均不良比率 …";
     on a ledger rubric the agents' period scores instead (a call has no score to average)."""

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .accounting import unknown_agent_calls
 from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
-from .ledger import agent_scores, ledger_figures, ledger_for, with_ledger_columns
+from .ledger import agent_scores, ledger_comparison, ledger_for, with_ledger_columns
 from .loaded import Loaded
 from .roster import Roster
 from .periods import Period, parse_period, period_of
@@ -408,17 +408,9 @@ def _key_figures(a: Analysis, prev: Analysis | None, assessment: pd.DataFrame,
         last = getattr(prev.overall, attr) if prev is not None else None
         if label == "80分以下":
             label = f"{a.rubric.analysis.general[0]:g}分以下"
-        rows.append({"指标": label, "单位": unit, "上月": np.nan if last is None else last,
-                     "本月": np.nan if cur is None else cur,
-                     "变化": np.nan if last is None or cur is None else cur - last})
-    if a.ledger is not None:  # a ledger rubric: the agents' period scores, this month's and last
-        now = ledger_figures(a.ledger).rows()
-        before = ledger_figures(prev.ledger).rows() if prev is not None and prev.ledger is not None else None
-        for k, (label, cur, unit) in enumerate(now):
-            last = before[k][1] if before is not None else None
-            rows.append({"指标": label, "单位": unit, "上月": np.nan if last is None else last,
-                         "本月": np.nan if cur is None else cur,
-                         "变化": np.nan if last is None or cur is None else cur - last})
+        rows.append({"指标": label, "单位": unit, "上月": np.nan if last is None else last, "本月": np.nan if cur is None
+                     else cur, "变化": np.nan if last is None or cur is None else cur - last})
+    rows += ledger_comparison(a.ledger, prev.ledger if prev is not None else None)  # None unless a ledger
     for label, col, unit in (("差错扣分合计", "差错扣分", "分"), ("致命性错误", "致命性错误", "起")):
         cur = float(assessment[col].sum()) if len(assessment) else 0.0
         last = float(prev_assessment[col].sum()) if prev_assessment is not None and len(prev_assessment) \
