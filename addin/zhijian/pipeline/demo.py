@@ -223,10 +223,11 @@ def write_sheet(rubric: Rubric, path: Path, title: str, rows: list[dict]) -> Non
     import xlsxwriter
 
     from zhijian.reports.toolkit import WORKBOOK_OPTIONS, close_workbook
+    from zhijian.reports.xlsx_file import MemoryWorkbook
 
     specs = [s for s in column_specs(rubric)]
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = MemoryWorkbook(str(tmp), WORKBOOK_OPTIONS)
         ws = wb.add_worksheet("评分表")
         bold = wb.add_format({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True,
                               "border": 1, "bg_color": "#DDEBF7"})

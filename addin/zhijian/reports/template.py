@@ -32,11 +32,13 @@ from zhijian.engine.columns import ColumnSpec
 from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.files.atomic import atomic_path
 
+from .formula_rows import FormulaRowsSheet
 from .template_formula import total_formula, written_words
 from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_MEANING, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
                               TemplateLayout, column_units, template_layout)
 from .template_notes import write_notes
 from .toolkit import CREATED, WORKBOOK_OPTIONS, close_workbook
+from .xlsx_file import MemoryWorkbook
 
 _FIELD_KEYS = ("date", "inspector", "agent_id", "agent_name", "team", "recording_id", "call_type")
 _GROUP_OF_KIND = {"bonus": "加减分", "deduction": "加减分", "zero": "清零", "offence": "考核条款",
@@ -91,7 +93,7 @@ def write_template(rubric: Rubric, path: str | Path, rows: int = 300, *, prefill
     path = Path(path)
     with atomic_path(path) as tmp:  # never a half-written template
         lay = template_layout(rubric)
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)  # rubric text never becomes a formula
+        wb = MemoryWorkbook(str(tmp), WORKBOOK_OPTIONS)  # rubric text never becomes a formula
         _set_properties(wb, rubric)
         _write_scores(wb, rubric, lay, rows, prefill)
         write_notes(wb, rubric, lay)
@@ -158,7 +160,7 @@ def _write_scores(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout, 
                   prefill: Prefill | None = None) -> None:
     """The 评分表 sheet: title, group labels, headers, then `rows` data rows (prefilled or not)."""
     f = _score_formats(wb)
-    ws = wb.add_worksheet(SHEET)
+    ws = wb.add_worksheet(SHEET, worksheet_class=FormulaRowsSheet)
     widths = _set_columns(ws, lay.specs, f)
     extra = prefill.extra if prefill is not None else ()
     ncols = len(lay.specs) + len(extra)
@@ -237,8 +239,7 @@ def _write_data_rows(ws, rubric: Rubric, lay: TemplateLayout, first: int, last: 
         if v:
             ws.data_validation(first, i, last, i, v)
     tcol = lay.column_number("total") - 1
-    for r in range(first, last + 1):
-        ws.write_formula(r, tcol, total_formula(rubric, r + 1, prefilled=prefilled), total_fmt, "")
+    ws.formula_down(first, last, tcol, lambda row: total_formula(rubric, row, prefilled=prefilled), total_fmt, "")
 
 
 _EXTRA_WIDTH = 9

@@ -54,13 +54,13 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "
 def new_workbook(path: Path, *, title: str, subject: str, default_font: dict | None = None) -> Iterator[Any]:
     """An XlsxWriter workbook written to a temporary file and renamed onto `path` when the block
     succeeds; document properties with the fixed creation time."""
-    import xlsxwriter
+    from .xlsx_file import MemoryWorkbook
 
     with atomic_path(Path(path)) as tmp:
         options = dict(WORKBOOK_OPTIONS)
         if default_font is not None:
             options["default_format_properties"] = dict(default_font)  # XlsxWriter changes it: a copy
-        wb = xlsxwriter.Workbook(str(tmp), options)
+        wb = MemoryWorkbook(str(tmp), options)
         wb.set_properties({"title": title, "subject": subject, "author": "zhijian", "created": CREATED})
         yield wb
         close_workbook(wb)
