@@ -115,3 +115,34 @@ def test_the_overviews_and_the_mail_give_the_agents_period_scores(sheet, tmp_pat
     overview = openpyxl.load_workbook(tmp_path / "分析.xlsx").worksheets[0]
     rows = {row[0]: row[1] for row in overview.iter_rows(values_only=True) if row[0]}
     assert (rows["考核坐席"], round(rows["期间得分平均"], 1), rows["期间得分最低"], rows["低于最低允许"]) == (3, 43.3, 0, 2)
+
+
+def test_the_leads_scoring_of_a_calibration_call_is_what_the_ledger_charges(tmp_path):
+    """L4 (A01, 10-08, 未按流程核实身份 1 by 李静) is scored again by 赵强 (1) and by the lead 王敏 (0).
+    Without --lead the benchmark is the consensus, 1: A01's October as above, 100 − 30 − 80 → 0.
+    With --lead 王敏 it is her 0: L4 costs nothing, so L7 (服务态度差, complaint) is A01's 2nd within
+    90 days (09-20 the 1st): 2 × 30 = 60, October 40. The 明细 row of L4 and the ledger agree."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    assert zhijian("template", RUBRIC_FILE, "-o", tmp_path / "模板.xlsx").exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "模板.xlsx")
+    ws = wb["评分表"]
+    rows = [(*r[:4], "李静", *r[4:]) for r in ROWS] + [
+        (D(2026, 10, 8), "A01", "王芳", "L4", "赵强", 0, 0, 1, 0), (D(2026, 10, 8), "A01", "王芳", "L4", "王敏", 0, 0, 0, 0)]
+    for i, (day, agent, name, rid, inspector, *counts) in enumerate(rows):
+        for col, value in enumerate([day, inspector, agent, name, "一组", rid, "呼入", *counts], start=1):
+            ws.cell(4 + i, col, value)
+    wb.save(folder / "考核记录.xlsx")
+
+    def october(*lead):
+        r = zhijian("consolidate", folder, "--rubric", RUBRIC_FILE, "--period", "month", "--date", "2026-10-31",
+                    "-o", tmp_path / f"分析{len(lead)}.xlsx", "--json", "--no-cache", *lead)
+        assert r.exit_code == 0, r.output
+        agents = {a["agent_id"]: (a["points"], a["score"]) for a in json.loads(r.output)["ledger"]["agents"]}
+        detail = openpyxl.load_workbook(tmp_path / f"分析{len(lead)}.xlsx")["明细"]
+        head = [c.value for c in detail[1]]
+        charges = {row[head.index("录音编号")]: row[head.index("本通扣分")] for row in detail.iter_rows(min_row=2, values_only=True)}
+        return agents["A01"], charges["L4"], charges["L7"]
+
+    assert october() == ((110, 0), 30, 80)
+    assert october("--lead", "王敏") == ((60, 40), 0, 60)

@@ -397,7 +397,7 @@ def build_daily(rubric: Rubric, loaded: Loaded, day: dt.date, *, lead: str | Non
     w_valid, _, _ = loaded.select(window)
     w_counted = analyse(rubric, w_valid, lead=lead).counted if len(w_valid) else w_valid
     o = a.overall
-    history = history_before(rubric, loaded, day)  # a ledger's escalation counts earlier calls too
+    history = history_before(rubric, loaded, day, lead=lead)  # a ledger's escalation counts earlier calls too
     charges = [sum(x.points for x in occ) for occ in call_charges(rubric, a.counted, history)] \
         if rubric.ledger is not None and len(a.counted) else None
     err = pd.to_numeric(a.counted.get("error_deduction", pd.Series(dtype=float)), errors="coerce").fillna(0)

@@ -191,16 +191,17 @@ def charge_column(rubric: Rubric, calls: pd.DataFrame) -> list[float | None]:
     return out
 
 
-def history_before(rubric: Rubric, loaded: Loaded, start: dt.date) -> pd.DataFrame | None:
+def history_before(rubric: Rubric, loaded: Loaded, start: dt.date, *, lead: str | None = None) -> pd.DataFrame | None:
     """The counted calls of `loaded` in the escalation window before `start` (they raise counts
-    only); None when the rubric has no ledger or no window."""
+    only; a calibration call at the benchmark the reports use, the `lead`'s scoring when given);
+    None when the rubric has no ledger or no window."""
     days = lookback_days(rubric) if rubric.ledger is not None else 0
     if not days:
         return None
     from .analysis import counted_calls
 
     calls = loaded.select(Period(start - dt.timedelta(days=days), start - dt.timedelta(days=1))).calls
-    return counted_calls(rubric, calls)[0] if len(calls) else None
+    return counted_calls(rubric, calls, lead=lead)[0] if len(calls) else None
 
 
 def build_ledger(rubric: Rubric, calls: pd.DataFrame, period: Period, label: str = "") -> PeriodLedger:
@@ -228,11 +229,12 @@ def build_ledger(rubric: Rubric, calls: pd.DataFrame, period: Period, label: str
 
 
 def ledger_for(rubric: Rubric, loaded: Loaded, report: Period, *,
-               history: Loaded | None = None) -> PeriodLedger | None:
+               history: Loaded | None = None, lead: str | None = None) -> PeriodLedger | None:
     """The ledger a report of `report` shows (None for other rubrics): the assessment period
     holding the report's last day, up to that day (a week's report on a monthly ledger: the month
     so far), from the counted calls of `loaded`, reaching back as far as a count may (into
-    `history` too: the calls of earlier inputs, e.g. the 月报's --previous, before the period)."""
+    `history` too: the calls of earlier inputs, e.g. the 月报's --previous, before the period); a
+    calibration call at the report's benchmark (the `lead`'s scoring when given, as `analyse`)."""
     if rubric.ledger is None:
         return None
     from .analysis import counted_calls  # analysis refers to ledgers; this needs its counting
@@ -246,7 +248,7 @@ def ledger_for(rubric: Rubric, loaded: Loaded, report: Period, *,
     if history is not None and back < period.start:
         earlier = history.select(Period(back, period.start - dt.timedelta(days=1))).calls
         calls = pd.concat([earlier, calls], ignore_index=True) if len(earlier) else calls
-    counted = counted_calls(rubric, calls)[0] if len(calls) else calls
+    counted = counted_calls(rubric, calls, lead=lead)[0] if len(calls) else calls
     return build_ledger(rubric, counted, period, label)
 
 

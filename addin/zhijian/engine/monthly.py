@@ -203,7 +203,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     sel = loaded.select(month)
     valid = sel.calls
     analysis = analyse(rubric, valid, period_label=label, lead=lead, account=sel.account)
-    analysis.ledger = ledger_for(rubric, loaded, month, history=previous)
+    analysis.ledger = ledger_for(rubric, loaded, month, history=previous, lead=lead)
 
     notes: list[str] = []
     prev_period = previous_month(month)
@@ -213,7 +213,7 @@ def build_monthly(rubric: Rubric, loaded: Loaded, month: Period, *, previous: Lo
     prev = analyse(rubric, psel.calls, period_label=prev_label, lead=lead, account=psel.account) \
         if len(psel.calls) else None
     if prev is not None:  # a ledger rubric's 上月评分 is last month's ledger
-        prev.ledger = ledger_for(rubric, source, prev_period)
+        prev.ledger = ledger_for(rubric, source, prev_period, lead=lead)
     if prev is None:
         notes.append(f"没有{prev_label}的有效评分记录,环比各列留空")
     if not len(valid):

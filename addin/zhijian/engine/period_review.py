@@ -159,7 +159,7 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         _, month_label = period_of("month", mp.start)
         months.append(Month(mp, month_label, analyse(rubric, sel.calls, period_label=month_label, lead=lead,
                                                      account=sel.account, inspectors=False)))
-        months[-1].analysis.ledger = ledger_for(rubric, loaded, mp)  # a ledger rubric's 月度评分
+        months[-1].analysis.ledger = ledger_for(rubric, loaded, mp, lead=lead)  # a ledger rubric's 月度评分
     # The period's calls: those of its months, in the order read, every row read accounted for.
     sel = loaded.select(period)
     overall = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account, inspectors=False)

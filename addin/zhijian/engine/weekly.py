@@ -172,7 +172,7 @@ def build_weekly(rubric: Rubric, loaded: Loaded, week: Period, *, lead: str | No
     _, label = period_of("week", week.start)
     sel = loaded.select(week)
     a = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account)
-    a.ledger = ledger_for(rubric, loaded, week)
+    a.ledger = ledger_for(rubric, loaded, week, lead=lead)
 
     prev_week = Period(week.start - dt.timedelta(days=7), week.end - dt.timedelta(days=7))
     prev_sel = loaded.select(prev_week)

@@ -68,8 +68,8 @@ def period_vouchers(rubric: Rubric, before: Loaded, after: Loaded, period: Perio
     b = counted_calls(rubric, before.select(period)[0], lead=lead)[0]
     a = counted_calls(rubric, after.select(period)[0], lead=lead)[0] if appeals_given else None
     # A ledger rubric's escalation counts the agents' offences before the period too.
-    hb = history_before(rubric, before, period.start)
-    ha = history_before(rubric, after, period.start) if appeals_given else None
+    hb = history_before(rubric, before, period.start, lead=lead)
+    ha = history_before(rubric, after, period.start, lead=lead) if appeals_given else None
     return vouchers(rubric, b, a, after.appeals_of(period) if appeals_given else None, history=hb, history_after=ha)
 
 

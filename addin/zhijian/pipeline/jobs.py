@@ -63,7 +63,7 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
     notes = period_notes(loaded, sel.calls, label, lead)
     loaded.notes += notes
     analysis = analyse(rubric, sel.calls, period_label=label, lead=lead, account=sel.account)
-    analysis.ledger = ledger_for(rubric, loaded, period)
+    analysis.ledger = ledger_for(rubric, loaded, period, lead=lead)
     check_something(analysis.account, label, notes)
     prov = Provenance.of("consolidate", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
                          roster=roster,
