@@ -363,7 +363,8 @@ def test_to_dict(main):
     d = main.to_dict()
     assert set(d) == {"n", "excluded_rows", "duplicates", "mean_score", "excellent_rate",
                       "slight_defect_rate", "general_defect_rate", "below_80_rate", "mean_defect_rate",
-                      "mean_defect_level", "items", "days", "worst_capability_items", "accounting"}
+                      "mean_defect_level", "items", "days", "worst_capability_items", "accounting", "bands"}
+    assert d["bands"]["below_from"] == 80 and d["bands"]["excellent"] == "最终得分 > 90"
     assert d["n"] == 10 and d["duplicates"] == 0 and d["excluded_rows"] == 0
     assert d["accounting"] == {"rows_read": 10, "counted": 10, "excluded": 0, "outside_period": 0,
                                "duplicates": 0, "calibration_copies": 0, "unknown_agents": None,

@@ -49,6 +49,12 @@ def test_bands_follow_the_40_point_form(result):
     assert {int(lo): int(n) for lo, n in zip(d["下限值"], d["个数"]) if n} == {24: 1, 32: 1, 34: 1, 36: 1, 38: 1}
 
 
+def test_the_json_says_which_band_below_80_rate_is(result):
+    d = result.consolidation.analysis.to_dict()
+    assert d["below_80_rate"] == 0.2 and d["bands"] == {
+        "excellent": "最终得分 > 36", "slight": "34 ≤ 最终得分 ≤ 36", "general": "32 ≤ 最终得分 < 34", "below_from": 32}
+
+
 def test_the_report_names_the_band_of_the_form(result, tmp_path):
     heads = analysis_headers(result.consolidation, tmp_path / "分析.xlsx", "坐席")
     assert "32分以下" in heads and "80分以下" not in heads

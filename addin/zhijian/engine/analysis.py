@@ -335,8 +335,8 @@ class Analysis:
             "duplicates": self.account.duplicates, "accounting": self.account.to_dict(),
             "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "slight_defect_rate": rounded(o.slight_defect_rate), "general_defect_rate": rounded(o.general_defect_rate),
-            "below_80_rate": rounded(o.below_80_rate), "mean_defect_rate": rounded(o.mean_defect_rate),
-            "mean_defect_level": o.mean_defect_level,
+            "below_80_rate": rounded(o.below_80_rate), "bands": self.rubric.analysis.to_dict(),
+            "mean_defect_rate": rounded(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
             "items": [{"item": f.item, "defect_count": f.defect_count, "defect_rate": rounded(f.defect_rate),
                        "defect_share": rounded(f.defect_share), "warning_level": f.warning_level}
                       for f in o.items],

@@ -276,6 +276,12 @@ class AnalysisBands(_Model):
         g0, g1 = self.general
         return f"{fmt_number(g0)} ≤ 最终得分 < {fmt_number(g1)}"
 
+    def to_dict(self) -> dict:
+        """The bands in words, for `--json`: `below_80_rate` is the share below `below_from`
+        (80 on a 100-point form, 32 on a 40-point one)."""
+        return {"excellent": self.describe_excellent(), "slight": self.describe_slight(),
+                "general": self.describe_general(), "below_from": self.general[0]}
+
 
 class Rounding(_Model):
     """Rounding of the call score to `digits` decimals, half away from zero (Excel's ROUND)."""

@@ -139,7 +139,7 @@ class WeeklyReport:
             "accounting": self.analysis.account.to_dict(),
             "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "slight_defect_rate": rounded(o.slight_defect_rate), "general_defect_rate": rounded(o.general_defect_rate),
-            "below_80_rate": rounded(o.below_80_rate),
+            "below_80_rate": rounded(o.below_80_rate), "bands": self.rubric.analysis.to_dict(),
             "mean_defect_rate": rounded(o.mean_defect_rate), "mean_defect_level": o.mean_defect_level,
             "topics_this_week": list(self.topics_this_week), "topics_basis": self.topics_basis,
             "topics_next_week": list(self.topics_next_week),
