@@ -13,6 +13,7 @@ where it stamps the entries, and that test fails if a new XlsxWriter stamps them
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import tempfile
@@ -51,8 +52,22 @@ class MemoryWorkbook(xlsxwriter.Workbook):
         super().__init__(filename, {**(options or {}), "in_memory": True})
 
     def _store_workbook(self) -> None:
-        stamp, _xlsxwriter_workbook.ZipInfo = _xlsxwriter_workbook.ZipInfo, _entry
+        opened: list[zipfile.ZipFile] = []
+
+        def zip_file(*args: Any, **kwargs: Any) -> zipfile.ZipFile:
+            opened.append(zipfile.ZipFile(*args, **kwargs))
+            return opened[-1]
+
+        saved = _xlsxwriter_workbook.ZipInfo, _xlsxwriter_workbook.ZipFile
+        _xlsxwriter_workbook.ZipInfo, _xlsxwriter_workbook.ZipFile = _entry, zip_file
         try:
             super()._store_workbook()
+        except BaseException:
+            # A write that failed (a full disk) leaves XlsxWriter's zip open: closed here, quietly,
+            # so that it does not fail again when collected (a traceback after our one message).
+            for z in opened:
+                with contextlib.suppress(Exception):
+                    z.close()
+            raise
         finally:
-            _xlsxwriter_workbook.ZipInfo = stamp
+            _xlsxwriter_workbook.ZipInfo, _xlsxwriter_workbook.ZipFile = saved
