@@ -1,16 +1,18 @@
 """The read cache: a file read before (same content, same rubric) is not parsed again, gives the
-same findings and calls as a fresh read, and a bad entry is read again, never trusted."""
+same findings and calls as a fresh read, and a bad entry (or a cache file that is not a database)
+is read again, never trusted. The cache is a real SQLite file, edited here as a tamperer would."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import subprocess
 import sys
 
 import pandas as pd
 
-from zhijian.files.read_cache import ReadCache, cache_folder
+from zhijian.files.read_cache import DB_NAME, ReadCache, cache_folder
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.load import check_files
 
@@ -72,18 +74,28 @@ def test_a_changed_file_or_another_rubric_is_read_again(tmp_path):
     assert (other.hits, other.misses) == (0, 3)
 
 
+def _entries() -> list[tuple[str, bytes, int, float]]:
+    with sqlite3.connect(cache_folder() / DB_NAME) as con:
+        return con.execute("SELECT key, body, size, used FROM reads ORDER BY used, key").fetchall()
+
+
+def _set_body(key: str, body: bytes) -> None:
+    with sqlite3.connect(cache_folder() / DB_NAME) as con:
+        con.execute("UPDATE reads SET body = ? WHERE key = ?", (body, key))
+
+
 def test_a_corrupt_or_forged_entry_is_ignored_and_the_file_read_again(tmp_path):
     rubric, paths = load_rubric("listening-10x4"), _inputs(tmp_path)
     fresh = _seen(check_files(rubric, paths))
     check_files(rubric, paths, cache=ReadCache.open(rubric))
-    entries = sorted(cache_folder().glob("*.json"))
-    assert len(entries) == 3 and all(json.loads(e.read_text("utf-8"))["format"] == 3 for e in entries)
-    docs = [json.loads(e.read_text("utf-8")) for e in entries]
-    entries[0].write_bytes(entries[0].read_bytes()[:100])  # truncated
+    entries = _entries()
+    assert len(entries) == 3 and all(json.loads(body)["format"] == 4 for _, body, _, _ in entries)
+    docs = [json.loads(body) for _, body, _, _ in entries]
+    _set_body(entries[0][0], entries[0][1][:100])  # truncated
     docs[1]["reads"][0]["data"]["row"] = ["x"] * len(docs[1]["reads"][0]["data"]["row"])  # not row numbers
-    entries[1].write_text(json.dumps(docs[1]), "utf-8")
+    _set_body(entries[1][0], json.dumps(docs[1]).encode())
     docs[2]["reads"][0]["findings"].append(["no.such.rule", "error", "", "", "", "", None, None, {}])
-    entries[2].write_text(json.dumps(docs[2]), "utf-8")
+    _set_body(entries[2][0], json.dumps(docs[2]).encode())
     kept = ReadCache.open(rubric)
     _same(_seen(check_files(rubric, paths, cache=kept)), fresh)
     assert (kept.hits, kept.misses) == (0, 3)
@@ -92,14 +104,42 @@ def test_a_corrupt_or_forged_entry_is_ignored_and_the_file_read_again(tmp_path):
     assert (healed.hits, healed.misses) == (3, 0)
 
 
-def test_the_cache_stays_under_its_bound_dropping_the_oldest(tmp_path):
+def test_a_cache_file_that_is_not_a_database_is_replaced(tmp_path):
     rubric, paths = load_rubric("listening-10x4"), _inputs(tmp_path)
+    fresh = _seen(check_files(rubric, paths))
+    cache_folder().mkdir(parents=True, exist_ok=True)
+    (cache_folder() / DB_NAME).write_bytes(b"not a database at all" * 100)
+    first = ReadCache.open(rubric)
+    _same(_seen(check_files(rubric, paths, cache=first)), fresh)
+    assert (first.hits, first.misses) == (0, 3)
+    again = ReadCache.open(rubric)
+    _same(_seen(check_files(rubric, paths, cache=again)), fresh)
+    assert (again.hits, again.misses) == (3, 0)
+    assert (cache_folder() / DB_NAME).stat().st_mode & 0o077 == 0  # the user's only
+
+
+def test_the_cache_stays_under_its_bound_dropping_the_least_recently_used(tmp_path):
+    rubric, paths = load_rubric("listening-10x4"), _inputs(tmp_path)
+    check_files(rubric, paths[:1], cache=ReadCache.open(rubric))
+    check_files(rubric, paths[1:], cache=ReadCache.open(rubric))
+    oldest, *newer = _entries()
     kept = ReadCache.open(rubric)
-    check_files(rubric, paths, cache=kept)
-    entries = sorted(cache_folder().glob("*.json"), key=lambda e: e.stat().st_mtime)
-    sizes = [e.stat().st_size for e in entries]
-    kept.prune(max_bytes=sizes[-1] + sizes[-2])
-    assert sorted(cache_folder().glob("*.json")) == sorted(entries[1:])
+    kept.save([], max_bytes=sum(size for _, _, size, _ in newer))
+    assert [e[0] for e in _entries()] == [e[0] for e in newer]
+    found = ReadCache.open(rubric)
+    check_files(rubric, paths, cache=found)
+    assert (found.hits, found.misses) == (2, 1)  # the first file's entry went
+
+
+def test_the_entries_an_older_version_left_as_files_are_removed(tmp_path):
+    rubric, paths = load_rubric("listening-10x4"), _inputs(tmp_path)
+    cache_folder().mkdir(parents=True, exist_ok=True)
+    old = cache_folder() / ("ab" * 32 + ".json")
+    old.write_text("{}", "utf-8")
+    mine = cache_folder() / "notes.json"  # not named as an entry: not ours to remove
+    mine.write_text("{}", "utf-8")
+    check_files(rubric, paths, cache=ReadCache.open(rubric))
+    assert not old.exists() and mine.exists()
 
 
 def test_no_cache_is_written_with_the_option_or_the_variable(tmp_path, monkeypatch):
@@ -109,11 +149,11 @@ def test_no_cache_is_written_with_the_option_or_the_variable(tmp_path, monkeypat
     cmd = [sys.executable, "-m", "zhijian.cli.main", "consolidate", str(paths[0].parent), "--rubric",
            "listening-10x4", "-o", str(out / "a.xlsx"), "--json"]
     subprocess.run([*cmd, "--no-cache"], check=True, capture_output=True)
-    assert list(cache_folder().glob("*.json")) == []
+    assert not (cache_folder() / DB_NAME).exists()
     monkeypatch.setenv("ZHIJIAN_NO_CACHE", "1")
     assert ReadCache.open(load_rubric("listening-10x4")) is None
     subprocess.run(cmd, check=True, capture_output=True)
-    assert list(cache_folder().glob("*.json")) == []
+    assert not (cache_folder() / DB_NAME).exists()
     monkeypatch.delenv("ZHIJIAN_NO_CACHE")
     subprocess.run(cmd, check=True, capture_output=True)
-    assert len(list(cache_folder().glob("*.json"))) == 3
+    assert len(_entries()) == 3

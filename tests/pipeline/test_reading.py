@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 
 from zhijian.engine.findings import Finding
-from zhijian.files.read_cache import ReadCache
+from zhijian.files.read_cache import DB_NAME, ReadCache
 from zhijian.files.rubrics import load_rubric, other_bundled_rubrics
 from zhijian.pipeline.reading import read_files, read_one, workers_for
 
@@ -64,7 +65,8 @@ def test_the_files_the_workers_read_are_kept_in_the_cache_too(tmp_path):
     first_cache = ReadCache(tmp_path / "cache", {"test": 1})
     first = read_files(rubric, paths, workers=2, cache=first_cache)
     # 12 files, one broken (not cached): 11 entries, whichever process parsed them
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 11
+    with sqlite3.connect(tmp_path / "cache" / DB_NAME) as con:
+        assert con.execute("SELECT COUNT(*) FROM reads").fetchone() == (11,)
     again = ReadCache(tmp_path / "cache", {"test": 1})
     second = read_files(rubric, paths, workers=2, cache=again)
     assert (again.hits, again.misses) == (11, 1)  # only the broken file is read again

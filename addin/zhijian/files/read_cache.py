@@ -1,36 +1,48 @@
 """The read cache: what the reader made of each 评分表 file, kept so that the next command on
 almost the same inputs parses only the files that changed.
 
-An entry is found by the file's SHA-256 and its path, the rubric's content hash (and the other
-rubrics' that the reader consults), the reader's options and the zhijian version: any change to
-one of them is a miss. Entries are JSON (no pickle: a file in the cache can hold data, never
-code), one per file, under the user's cache folder (platformdirs: ~/.cache/zhijian/reads on
-Linux, %LOCALAPPDATA%\\zhijian\\Cache\\reads on Windows, ~/Library/Caches/zhijian/reads on macOS;
-the environment variable ZHIJIAN_CACHE names another folder), readable by the user only. An
-entry that cannot be read back exactly (truncated, edited, of another version, with a value of a
-type the reader never makes) is ignored and the file read again. The folder is kept under
-`MAX_BYTES`: the least recently used entries go first. ZHIJIAN_NO_CACHE=1 (or `--no-cache`)
-turns it off.
+An entry is found by the SHA-256 of the file's bytes and its path, the rubric's content hash (and
+the other rubrics' that the reader consults), the reader's options and the zhijian version: any
+change to one of them is a miss. The digest is of the very bytes the reader parsed (the file is
+read once, then hashed and parsed from memory), so an entry can never describe other content.
+Entries are JSON (no pickle: a file in the cache can hold data, never code) in one SQLite file,
+`reads.sqlite3`, under the user's cache folder (platformdirs: ~/.cache/zhijian/reads on Linux,
+%LOCALAPPDATA%\\zhijian\\Cache\\reads on Windows, ~/Library/Caches/zhijian/reads on macOS; the
+environment variable ZHIJIAN_CACHE names another folder), readable by the user only. One file and
+one transaction a command, not a file per input: creating hundreds of small files was most of
+the cache's cost, the more so on a busy or networked disk or under a virus scanner. An entry that
+cannot be read back exactly (truncated, edited, of another version, with a value of a type the
+reader never makes) is ignored and the file read again; a cache file that is not a database is
+replaced; a cache that cannot be opened or is locked by another command for too long is simply
+not used that time. The cache is kept under `MAX_BYTES`: the least recently used entries go
+first. ZHIJIAN_NO_CACHE=1 (or `--no-cache`) turns it off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
+import re
+import sqlite3
+import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.grid import SheetRead
 
-FORMAT = 3  # 3: reads of a hidden sheet carry its sheet.hidden warning
-MAX_BYTES = 256 * 1024 * 1024  # the whole cache; a month of 450 files takes about 10 MB
-MAX_ENTRY_BYTES = 64 * 1024 * 1024
+FORMAT = 4  # 4: one SQLite file; 3: reads of a hidden sheet carry its sheet.hidden warning
+MAX_BYTES = 256 * 1024 * 1024  # the whole cache; a month of 450 files takes about 7 MB
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a file larger than this is read from disk and not cached
+DB_NAME = "reads.sqlite3"
 ENV_OFF = "ZHIJIAN_NO_CACHE"
 ENV_FOLDER = "ZHIJIAN_CACHE"
+_BUSY_SECONDS = 10  # another command writing its entries: wait this long, then go without
+_OLD_ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")  # format 3 kept a JSON file per input
 
 
 class Unsupported(Exception):
@@ -49,22 +61,33 @@ def cache_enabled(no_cache: bool = False) -> bool:
     return not no_cache and os.environ.get(ENV_OFF, "").strip() not in ("1", "true", "yes", "on")
 
 
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def file_bytes(path: Path) -> bytes | None:
+    """The file's bytes when it is a regular file small enough to keep (else None: it is read
+    from disk by the reader, which says what is wrong with it, and not cached)."""
+    try:
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size > MAX_ENTRY_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class ReadCache:
-    """Entries for one reading context (rubric, other rubrics, options, version)."""
+    """Entries for one reading context (rubric, other rubrics, options, version). No connection
+    is held between calls: the reading processes are forked, and a database connection must not
+    cross a fork."""
 
     def __init__(self, folder: Path, context: dict[str, Any]):
         self.folder = Path(folder)
+        self.path = self.folder / DB_NAME
         self.context = hashlib.sha256(json.dumps(context, sort_keys=True).encode()).hexdigest()
-        self._digests: dict[str, str] = {}
         self.hits = self.misses = 0
+        self._used: list[str] = []  # keys of the entries found, marked recently used on `save`
 
     @classmethod
     def open(cls, rubric, other_rubrics: Sequence = (), require_fields: bool = True,
@@ -85,74 +108,151 @@ class ReadCache:
                    "others": _hashes(other_rubrics), "require_fields": require_fields}
         return cls(folder, context)
 
-    def _entry(self, path: Path) -> Path | None:
+    def key(self, path: Path, digest: str) -> str:
+        return hashlib.sha256(f"{self.context}\n{digest}\n{path}".encode()).hexdigest()
+
+    # --- the database ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _db(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """A connection for one batch of work, in one transaction (`_Unusable` when there is none)."""
+        con = self._connect()
         try:
-            digest = file_digest(path)
-        except OSError:
-            return None
-        self._digests[str(path)] = digest
-        name = hashlib.sha256(f"{self.context}\n{digest}\n{path}".encode()).hexdigest()
-        return self.folder / f"{name}.json"
+            con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            yield con
+            con.execute("COMMIT")
+        except sqlite3.OperationalError:  # locked too long by another command, or a disk error
+            raise _Unusable() from None
+        except sqlite3.DatabaseError:  # malformed: an empty one next time
+            con.close()
+            self._discard()
+            raise _Unusable() from None
+        finally:
+            con.close()
 
-    def get(self, path: Path) -> list[SheetRead] | None:
-        """The reads kept for this very file, or None (never an exception)."""
-        entry = self._entry(path)
-        reads = None
-        if entry is not None:
+    def _connect(self) -> sqlite3.Connection:
+        """The database with our table; a file that is not a database, or whose table is not ours,
+        is replaced by an empty one."""
+        for _ in (1, 2):
+            con = None
             try:
-                flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-                fd = os.open(entry, flags)
-                with os.fdopen(fd, "rb") as f:
-                    raw = f.read(MAX_ENTRY_BYTES + 1)
-                if len(raw) <= MAX_ENTRY_BYTES:
-                    reads = decode(json.loads(raw), str(path), self.context)
-                    os.utime(entry)  # recently used: pruned last
-            except Exception:  # absent, unreadable, corrupt or forged: read the file again
-                reads = None
-        if reads is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return reads
+                self._create()
+                con = sqlite3.connect(self.path, timeout=_BUSY_SECONDS, isolation_level=None)
+                con.execute("PRAGMA synchronous=OFF")  # a cache: a torn write is found and rebuilt
+                con.execute("CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, body BLOB NOT NULL, "
+                            "size INTEGER NOT NULL, used REAL NOT NULL)")
+                if [r[1] for r in con.execute("PRAGMA table_info(reads)")] != ["key", "body", "size", "used"]:
+                    raise sqlite3.DatabaseError("a table that is not ours")
+                return con
+            except OSError:
+                raise _Unusable() from None
+            except sqlite3.OperationalError as e:
+                if con is not None:
+                    con.close()
+                if "locked" in str(e) or "busy" in str(e):
+                    raise _Unusable() from None
+                self._discard()
+            except sqlite3.DatabaseError:
+                if con is not None:
+                    con.close()
+                self._discard()
+        raise _Unusable()
 
-    def put(self, path: Path, reads: list[SheetRead]) -> None:
-        """Keep the reads of `path` (when the file is still what `get` hashed)."""
-        before = self._digests.get(str(path))
-        entry = self._entry(path)
-        if entry is None or before != self._digests.get(str(path)):
-            return
+    def _create(self) -> None:
+        """The database file, readable by the user only; never through a link."""
+        if self.path.is_symlink():
+            raise OSError("the cache file is a link")
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        os.close(os.open(self.path, flags, 0o600))
+
+    def _discard(self) -> None:
+        for p in (self.path, self.path.with_name(DB_NAME + "-journal")):
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def get_many(self, wanted: Sequence[tuple[Path, str | None]]) -> list[list[SheetRead] | None]:
+        """For each (path, digest of its bytes): the reads kept for it, or None (never an exception)."""
+        keys = [self.key(p, d) if d else None for p, d in wanted]
+        bodies: dict[str, bytes] = {}
+        try:
+            with self._db(write=False) as con:
+                todo = [k for k in keys if k]
+                for i in range(0, len(todo), 500):
+                    chunk = todo[i:i + 500]
+                    rows = con.execute(f"SELECT key, body FROM reads WHERE key IN ({','.join('?' * len(chunk))})",
+                                       chunk).fetchall()
+                    bodies.update((k, b) for k, b in rows if type(k) is str and type(b) is bytes)
+        except _Unusable:
+            pass
+        out = []
+        for (path, _), k in zip(wanted, keys):
+            reads = None
+            if k in bodies and len(bodies[k]) <= MAX_ENTRY_BYTES:
+                try:
+                    reads = decode(json.loads(bodies[k]), str(path), self.context)
+                except Exception:  # corrupt or forged: read the file again
+                    reads = None
+            if reads is None:
+                self.misses += 1
+            else:
+                self.hits += 1
+                self._used.append(k)
+            out.append(reads)
+        return out
+
+    def entry(self, path: Path, digest: str, reads: list[SheetRead]) -> tuple[str, bytes] | None:
+        """The entry for the reads of `path` whose bytes have `digest` (made where the file was
+        parsed; `save` writes it), or None for reads the cache does not keep."""
         try:
             text = json.dumps(encode(reads, str(path), self.context), ensure_ascii=False)
         except (Unsupported, ValueError, TypeError):
-            return
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-            with os.fdopen(os.open(tmp, flags, 0o600), "wb") as f:
-                f.write(text.encode("utf-8"))
-            os.replace(tmp, entry)
-        except OSError:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+            return None
+        body = text.encode("utf-8")
+        return (self.key(path, digest), body) if len(body) <= MAX_ENTRY_BYTES else None
 
-    def prune(self, max_bytes: int = MAX_BYTES) -> None:
-        """Remove the least recently used entries until the folder holds at most `max_bytes`."""
+    def save(self, entries: Sequence[tuple[str, bytes]], max_bytes: int = MAX_BYTES) -> None:
+        """Write `entries`, mark the ones found as recently used and keep the cache under
+        `max_bytes` (least recently used first out), in one transaction."""
+        now = time.time()
         try:
-            entries = [(e.stat().st_mtime, e.stat().st_size, e) for e in self.folder.glob("*.json")
-                       if e.is_file() and not e.is_symlink()]
+            with self._db(write=True) as con:
+                con.executemany("INSERT OR REPLACE INTO reads (key, body, size, used) VALUES (?, ?, ?, ?)",
+                                [(k, b, len(b), now) for k, b in entries])
+                con.executemany("UPDATE reads SET used = ? WHERE key = ?", [(now, k) for k in self._used])
+                _prune(con, max_bytes)
+        except _Unusable:
+            pass
+        self._used = []
+        self._remove_old_entries()
+
+    def _remove_old_entries(self) -> None:
+        """The JSON entries format 3 wrote beside the database (ours by their names)."""
+        try:
+            old = [e for e in os.scandir(self.folder) if _OLD_ENTRY.match(e.name) and e.is_file(follow_symlinks=False)]
         except OSError:
             return
-        total = sum(size for _, size, _ in entries)
-        for _, size, e in sorted(entries, key=lambda t: t[0]):
-            if total <= max_bytes:
-                break
-            try:
-                e.unlink()
-                total -= size
-            except OSError:
-                pass
+        for e in old:
+            with contextlib.suppress(OSError):
+                os.remove(e.path)
+
+
+class _Unusable(Exception):
+    """The cache cannot be used this time (no database, locked too long): go without it."""
+
+
+def _prune(con: sqlite3.Connection, max_bytes: int) -> None:
+    total = con.execute("SELECT COALESCE(SUM(size), 0) FROM reads").fetchone()[0]
+    if total <= max_bytes:
+        return
+    drop = []
+    for key, size in con.execute("SELECT key, size FROM reads ORDER BY used, key"):
+        if total <= max_bytes:
+            break
+        drop.append((key,))
+        total -= size
+    con.executemany("DELETE FROM reads WHERE key = ?", drop)
 
 
 def _hashes(rubrics: Sequence) -> list[str]:

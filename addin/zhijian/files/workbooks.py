@@ -33,8 +33,9 @@ def check_readable(path: Path) -> None:
         check_zip_limits(path)  # not a zip at all: the same message, from its one look at the zip
 
 
-def _check_file(path: Path) -> bool:
-    """check_readable without the look into the zip; True when there is a zip to look into."""
+def _check_file(path: Path, data: bytes | None = None) -> bool:
+    """check_readable without the look into the zip; True when there is a zip to look into
+    (`data`: the file's bytes, already read)."""
     if not path.exists():
         raise InputFileError(f"{path}: 文件不存在")
     if path.is_dir():
@@ -46,11 +47,14 @@ def _check_file(path: Path) -> bool:
         return False
     if suffix not in EXCEL_SUFFIXES:
         raise InputFileError(f"{path}: 不是 Excel 工作簿(.xlsx/.xlsm),无法读取")
-    size = path.stat().st_size
+    size = path.stat().st_size if data is None else len(data)
     if size == 0:
         raise InputFileError(f"{path}: 文件是空的(0 字节)")
-    with open(path, "rb") as f:
-        head = f.read(8)
+    if data is None:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    else:
+        head = data[:8]
     if head == _OLE_MAGIC:
         raise InputFileError(f"{path}: 工作簿设置了打开密码(已加密),请在 Excel 中取消密码后另存再试")
     return True
@@ -85,26 +89,28 @@ def _check_parts(infos: list[zipfile.ZipInfo], name: str) -> None:
             raise InputFileError(too_big + f";{info.filename} 解压后 {info.file_size / mb:.0f} MB")
 
 
-def read_grids(path: Path) -> list[Grid]:
-    """Every worksheet of a workbook (or the one table of a CSV) as Grids, read with calamine.
+def read_grids(path: Path, data: bytes | None = None) -> list[Grid]:
+    """Every worksheet of a workbook (or the one table of a CSV) as Grids, read with calamine;
+    from `data` when given (the file's bytes, read once by the caller), else from the file.
     A file the system will not let us read (no permission, …) is an InputFileError naming it."""
     path = Path(path)
     try:
-        if not _check_file(path):
+        if not _check_file(path, data):
             return [read_csv(path)]
     except OSError as e:
         from .errorlog import os_error_text
         raise InputFileError(os_error_text(e, path, "无法读取")) from None
-    with _open_zip(path, str(path)) as z:  # one opening for the limits and the error cells
+    source = path if data is None else io.BytesIO(data)
+    with _open_zip(source, str(path)) as z:  # one opening for the limits and the error cells
         _check_parts(z.infolist(), str(path))
-        return _read_workbook(path, z)
+        return _read_workbook(path, z, data)
 
 
-def _read_workbook(path: Path, z: zipfile.ZipFile) -> list[Grid]:
+def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) -> list[Grid]:
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_path(str(path)) if data is None else CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids = []
         for meta in wb.sheets_metadata:
             if str(meta.typ).split(".")[-1].lower() not in ("worksheet", "sheettypeenum.worksheet"):
@@ -117,7 +123,7 @@ def _read_workbook(path: Path, z: zipfile.ZipFile) -> list[Grid]:
                               hidden=hidden))
         wb.close()
         if _has_error_cells(z):
-            _restore_error_cells(path, grids)
+            _restore_error_cells(path, grids, data)
     except Exception as e:  # calamine raises its own types for broken parts of the zip
         raise InputFileError(f"{path}: 工作簿已损坏,无法读取({type(e).__name__}: {e})") from None
     return grids
@@ -136,11 +142,11 @@ def _has_error_cells(z: zipfile.ZipFile) -> bool:
     return False
 
 
-def _restore_error_cells(path: Path, grids: list[Grid]) -> None:
+def _restore_error_cells(path: Path, grids: list[Grid], data: bytes | None = None) -> None:
     """Put the error text back where calamine left '' (a rare, slower openpyxl pass)."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    wb = load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     try:
         for grid in grids:
             if grid.sheet not in wb.sheetnames:

@@ -6,8 +6,9 @@ Parsing (python-calamine, then the engine's `read_grid`) holds the interpreter l
 cores are used with processes: this one reads a share, processes forked from it (the modules
 already imported, no start-up) the rest. Only where the operating system forks (Linux, macOS),
 for enough files and as many as there are idle cores; otherwise this process reads them all.
-Results come back in the order of the inputs either way; each process writes the cache entries
-of the files it parsed (an entry is one file, written atomically under a name of its own).
+Results come back in the order of the inputs either way. A file to parse is read from disk once,
+then hashed and parsed from memory; its cache entry (made by the process that parsed it) is
+written with all the others, by this process, in one transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from zhijian.engine.findings import Finding, Rule
 from zhijian.engine.grid import SheetRead
 from zhijian.engine.reader import read_grid
 from zhijian.errors import InputFileError
-from zhijian.files.read_cache import ReadCache
+from zhijian.files.read_cache import ReadCache, digest_of, file_bytes
 from zhijian.files.workbooks import read_grids
 
 PARALLEL_MIN_FILES = 40  # fewer files are read faster than the workers start
@@ -36,29 +37,36 @@ def read_files(rubric, paths: Sequence[Path], *, other_rubrics=(), require_field
     """For each path, in order: the reads of its sheets, or the file.unreadable finding
     (`workers`: how many processes parse them; by default `workers_for` their number)."""
     results: list = [None] * len(paths)
-    todo = []
-    for i, p in enumerate(paths):
-        hit = cache.get(p) if cache is not None else None
-        if hit is None:
-            todo.append(i)
-            continue
-        results[i] = hit
-        if progress:
-            progress(p)
+    todo = list(range(len(paths)))
+    if cache is not None:
+        digests = [digest_of(data) if (data := file_bytes(p)) is not None else None for p in paths]
+        todo = []
+        for i, hit in enumerate(cache.get_many(list(zip(paths, digests)))):
+            if hit is None:
+                todo.append(i)
+                continue
+            results[i] = hit
+            if progress:
+                progress(paths[i])
+    entries = []
     parsed = _parse(rubric, [paths[i] for i in todo], other_rubrics, require_fields,
                     workers or workers_for(len(todo)), cache)
-    for i, out in zip(todo, parsed):
+    for i, (out, entry) in zip(todo, parsed):
         results[i] = out
+        if entry is not None:
+            entries.append(entry)
         if progress:
             progress(paths[i])
-    if cache is not None and todo:
-        cache.prune()
+    if cache is not None:
+        cache.save(entries)
     return results
 
 
-def read_one(rubric, path: Path, other_rubrics=(), require_fields: bool = True) -> list[SheetRead] | Finding:
+def read_one(rubric, path: Path, other_rubrics=(), require_fields: bool = True,
+             data: bytes | None = None) -> list[SheetRead] | Finding:
+    """The reads of the file's sheets (from `data`, its bytes, when given), or file.unreadable."""
     try:
-        grids = read_grids(path)
+        grids = read_grids(path, data)
     except InputFileError as e:
         return Finding.of(Rule.FILE_UNREADABLE, str(path), "", "", error=str(e))
     return [read_grid(rubric, g, other_rubrics=other_rubrics, require_fields=require_fields) for g in grids]
@@ -78,18 +86,19 @@ def workers_for(n_files: int, load: float | None = None) -> int:
 
 
 def _read_kept(rubric, path: Path, other_rubrics, require_fields, cache: ReadCache | None):
-    """read_one, its reads kept in `cache` by the process that made them (so that the cache
-    entries of the workers' share are written on their cores, not this one's)."""
-    out = read_one(rubric, path, other_rubrics, require_fields)
-    if cache is not None and not isinstance(out, Finding):
-        cache.put(path, out)
-    return out
+    """(read_one, its cache entry or None): the file read once, hashed and parsed from those
+    bytes, the entry made by the process that parsed it (on its core, not this one's)."""
+    data = file_bytes(path)
+    out = read_one(rubric, path, other_rubrics, require_fields, data)
+    if cache is None or data is None or isinstance(out, Finding):
+        return out, None
+    return out, cache.entry(path, digest_of(data), out)
 
 
 def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int,
            cache: ReadCache | None = None) -> Iterator:
-    """The reads of `paths` in order, each kept in `cache`; with `workers` > 1, this process
-    reads the first share and `workers - 1` forked ones the rest, in chunks, at the same time."""
+    """(reads, cache entry) of `paths` in order; with `workers` > 1, this process reads the first
+    share and `workers - 1` forked ones the rest, in chunks, at the same time."""
     if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for p in paths:
             yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
