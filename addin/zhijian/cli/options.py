@@ -10,7 +10,7 @@ import re
 
 import click
 
-YEARS = (2000, 2100)  # a year outside is a typo (20266-10)
+YEARS = (2000, 2100)  # a year outside is a typo (20266-10); the same years as engine.cells.DATE_YEARS
 
 
 class OptionError(click.BadParameter):

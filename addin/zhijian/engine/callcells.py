@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .cells import cell_text, id_text, parse_date, parse_flag, parse_number
+from .cells import DATE_YEARS, cell_text, id_text, parse_date, parse_flag, parse_number, read_date
 from .columns import FIELD_ZH, ColumnSpec, column_specs, level_words
 from .findings import Finding, Rule
 from .rubric import Rubric, fmt_number, level_word
@@ -114,8 +114,12 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
         dates[j] = parse_date(v)
         if dates[j] is None:
             t = cell_text(v)
+            typed = read_date(v)
             if t == "":
                 add(Rule.DATE_MISSING, "date", j, None)
+            elif typed is not None:  # a date, but of no year a call can have
+                add(Rule.DATE_UNREADABLE, "date", j, typed.isoformat(), variant="out_of_range",
+                    text=typed.isoformat(), first=DATE_YEARS[0], last=DATE_YEARS[1])
             elif t not in EXCEL_ERRORS:
                 add(Rule.DATE_UNREADABLE, "date", j, t, text=t)
     data["date"] = dates

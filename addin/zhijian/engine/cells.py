@@ -66,7 +66,19 @@ def parse_flag(v: Any) -> bool | None:
     return None
 
 
+# The years a call can be dated in: a date outside is a typo (9999-12-31, 1900-01-00 …) that no
+# period, week or month of the reports can hold (the options take the same years).
+DATE_YEARS = (2000, 2100)
+
+
 def parse_date(v: Any) -> dt.date | None:
+    """The date a cell holds, or None (blank, unreadable, or outside DATE_YEARS)."""
+    d = read_date(v)
+    return d if d is not None and DATE_YEARS[0] <= d.year <= DATE_YEARS[1] else None
+
+
+def read_date(v: Any) -> dt.date | None:
+    """The date a cell holds, whatever its year (None: blank or unreadable)."""
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
@@ -74,7 +86,7 @@ def parse_date(v: Any) -> dt.date | None:
     if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
         return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
     s = cell_text(v)
-    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*)?$", s)
+    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*|T\d.*)?$", s)  # ISO "…T10:00" too
     if m:
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -1,0 +1,64 @@
+"""Hostile and odd 评分表 inputs, second round: cells, headers and files a team's sheet may hold
+that the reader once took badly — a date no period can hold (9999-12-31), a count too large for
+any call, an item's column twice, CSV files as other programs save them, a formula saved
+without its value. Each case: no traceback, a Chinese finding at the cell, the right exit code,
+the rows accounted for, no score for a row that cannot be scored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from accounting import assert_accounted
+from hostile_kit import D1, RUBRIC, invoke
+from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
+from zhijian.files.rubrics import load_rubric
+from zhijian.pipeline.jobs import consolidate
+
+
+def rows(n: int, day=D1, inspector: str = "王敏") -> list[list]:
+    """`n` clean listening-10x4 calls (2 × 50 = 100 each), ids R000…"""
+    return [listening_row(day, inspector, 1001 + i, "王芳", f"R{i:03d}", [5] * 10, total=100) for i in range(n)]
+
+
+def findings(result) -> list[dict]:
+    return json.loads(result.stdout)["findings"]
+
+
+# --- dates no period can hold ----------------------------------------------------------------
+
+@pytest.fixture
+def far_dates(tmp_path):
+    """Rows 2–3 dated 2026-11-02 and 2026-11-03; rows 4–6 dated 9999-12-31 (a date cell),
+    1900-01-01 (a date cell) and "0001-01-01" (text)."""
+    data = [LISTENING_HEADER, *rows(5)]
+    data[2][0] = dt.date(2026, 11, 3)
+    data[3][0], data[4][0], data[5][0] = dt.datetime(9999, 12, 31), dt.datetime(1900, 1, 1), "0001-01-01"
+    data.append(listening_row(dt.date(2026, 11, 4), "王敏", 1009, "王芳", "R009", [5] * 10, total=100))
+    data[6][0] = "2026-11-04T10:30:00"  # an ISO date-time as exports write it: 2026-11-04
+    return write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+
+
+def test_a_date_outside_2000_to_2100_is_a_finding_at_its_cell(far_dates):
+    result = invoke("validate", far_dates, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    dated = {f["cell"]: f["message"] for f in findings(result) if f["rule"] == "date.unreadable"}
+    assert sorted(dated) == ["A4", "A5", "A6"]
+    assert "9999-12-31" in dated["A4"] and "2000–2100" in dated["A4"]
+    assert "1900-01-01" in dated["A5"] and "0001-01-01" in dated["A6"]
+
+
+@pytest.mark.parametrize("command", [("consolidate", "--period", "month"), ("consolidate", "--period", "week"),
+                                     ("weekly",), ("monthly",), ("penalties",)])
+def test_reports_over_a_far_date_are_written_and_leave_its_row_out(far_dates, tmp_path, command):
+    result = invoke(*command, far_dates, "--rubric", RUBRIC, "-o", tmp_path / "out.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.xlsx").exists()
+
+
+def test_the_far_dates_are_excluded_and_accounted_for(far_dates):
+    result = consolidate(load_rubric(RUBRIC), [str(far_dates)], period_kind="month", date=D1, cache=False)
+    account = assert_accounted(result.analysis.account, rows_read=6)
+    assert (account.counted, account.excluded) == (3, 3)  # 11-02, 11-03 and 11-04; the three far dates
