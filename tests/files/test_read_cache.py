@@ -12,7 +12,7 @@ import sys
 
 import pandas as pd
 
-from zhijian.files.read_cache import DB_NAME, ReadCache, cache_folder
+from zhijian.files.read_cache import DB_NAME, FORMAT, ReadCache, cache_folder
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.load import check_files
 
@@ -89,7 +89,7 @@ def test_a_corrupt_or_forged_entry_is_ignored_and_the_file_read_again(tmp_path):
     fresh = _seen(check_files(rubric, paths))
     check_files(rubric, paths, cache=ReadCache.open(rubric))
     entries = _entries()
-    assert len(entries) == 3 and all(json.loads(body)["format"] == 4 for _, body, _, _ in entries)
+    assert len(entries) == 3 and all(json.loads(body)["format"] == FORMAT for _, body, _, _ in entries)
     docs = [json.loads(body) for _, body, _, _ in entries]
     _set_body(entries[0][0], entries[0][1][:100])  # truncated
     docs[1]["reads"][0]["data"]["row"] = ["x"] * len(docs[1]["reads"][0]["data"]["row"])  # not row numbers

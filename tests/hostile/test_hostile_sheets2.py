@@ -62,3 +62,54 @@ def test_the_far_dates_are_excluded_and_accounted_for(far_dates):
     result = consolidate(load_rubric(RUBRIC), [str(far_dates)], period_kind="month", date=D1, cache=False)
     account = assert_accounted(result.analysis.account, rows_read=6)
     assert (account.counted, account.excluded) == (3, 3)  # 11-02, 11-03 and 11-04; the three far dates
+
+
+# --- counts no call can have -----------------------------------------------------------------
+
+def test_a_huge_fatal_error_count_is_an_error_never_a_wrapped_number(tmp_path):
+    data = [LISTENING_HEADER, *rows(3)]
+    data[1][15], data[2][15] = 1e308, 1e20  # 致命性错误 (column P) in rows 2 and 3
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    assert [(f["rule"], f["cell"]) for f in findings(result)] == [("fatal.invalid", "P2"), ("fatal.invalid", "P3")]
+    assert "1e+308" in findings(result)[0]["message"]
+    scored = json.loads(invoke("score", path, "--rubric", RUBRIC, "--json").stdout)["calls"]
+    assert [c["final_score"] for c in scored] == [None, None, 100]
+    monthly = json.loads(invoke("monthly", path, "--rubric", RUBRIC, "-o", tmp_path / "m.xlsx", "--json").stdout)
+    # only row 4 is counted: one call, no fatal error (before: −9223372036854775808 fatal errors)
+    assert (monthly["n"], monthly["fatal_errors"]) == (1, 0)
+    assert [(a["agent_id"], a["fatal_errors"]) for a in monthly["agents"]] == [("1003", 0)]
+
+
+def ledger_sheet(tmp_path, counts: list) -> object:
+    """The deduction-base100 template (header in row 3) with one call of agent A1 per count of
+    命令语气… (o01, 10 points each)."""
+    import openpyxl
+
+    path = tmp_path / "ledger.xlsx"
+    assert invoke("template", "deduction-base100", "-o", path).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    ws = wb["评分表"]
+    head = [c.value for c in ws[3]]
+    for k, n in enumerate(counts):
+        for name, v in (("日期", dt.datetime(2026, 11, 2)), ("质检员", "王敏"), ("坐席工号", "A1"),
+                        ("录音编号", f"D{k}"), ("命令语气、拖延敷衍、语气生硬等不耐烦(次)", n)):
+            ws.cell(4 + k, head.index(name) + 1, v)
+    wb.save(path)
+    return path
+
+
+def test_a_huge_offence_count_is_an_error_and_the_ledger_takes_the_others(tmp_path):
+    path = ledger_sheet(tmp_path, [1e20, 2, -1])
+    result = invoke("score", path, "--rubric", "deduction-base100", "--json")
+    assert result.exit_code == 1
+    out = json.loads(result.stdout)
+    calls = {c["recording_id"]: c for c in out["calls"]}
+    assert [calls[r]["findings"][0]["rule"] for r in ("D0", "D2")] == ["offence.invalid"] * 2
+    assert "1e+20 次" in calls["D0"]["findings"][0]["message"]
+    assert "“-1”" in calls["D2"]["findings"][0]["message"]  # as typed, not -1.0
+    # A1's November: the one counted call's 2 × 10 = 20 off 100 (before: the 1e20 wrapped to a
+    # negative count and took nothing off)
+    (month,) = out["ledgers"]
+    assert [(a["agent_id"], a["occurrences"], a["points"], a["score"]) for a in month["agents"]] == [("A1", 2, 20, 80)]

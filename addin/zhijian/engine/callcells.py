@@ -19,6 +19,9 @@ from .columns import FIELD_ZH, ColumnSpec, column_specs, level_words
 from .findings import Finding, Rule
 from .rubric import Rubric, fmt_number, level_word
 
+# The most occurrences of one rule (致命性错误, an offence, a complaint) one call can have: a larger
+# count is a typo (1e20 would overflow every sum of counts), an error at its cell, never taken.
+MAX_COUNT = 100
 EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
                 "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
 
@@ -236,11 +239,23 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
             flag = parse_flag(raw)
             if flag is not None:
                 return 1.0 if flag else 0.0
-            add(Rule.FATAL_INVALID, cell_text(raw), text=cell_text(raw))
+            add(Rule.FATAL_INVALID, _typed(raw), text=_typed(raw))
+            return 0.0
+        if x > MAX_COUNT:
+            add(Rule.FATAL_INVALID, raw, variant="too_many", text=fmt_number(x), limit=MAX_COUNT)
             return 0.0
         return x
     # offences and complaints: occurrence counts
     if kind != "num" or x < 0 or not float(x).is_integer():
-        add(Rule.OFFENCE_INVALID, cell_text(raw), header=head, text=cell_text(raw))
+        add(Rule.OFFENCE_INVALID, _typed(raw), header=head, text=_typed(raw))
+        return 0.0
+    if x > MAX_COUNT:
+        add(Rule.OFFENCE_INVALID, raw, variant="too_many", header=head, text=fmt_number(x), limit=MAX_COUNT)
         return 0.0
     return x
+
+
+def _typed(raw: Any) -> str:
+    """A cell as the user typed it: -1, not -1.0."""
+    kind, x = parse_number(raw)
+    return fmt_number(x) if kind == "num" and not isinstance(raw, str) else cell_text(raw)
