@@ -113,3 +113,19 @@ def test_a_huge_offence_count_is_an_error_and_the_ledger_takes_the_others(tmp_pa
     # negative count and took nothing off)
     (month,) = out["ledgers"]
     assert [(a["agent_id"], a["occurrences"], a["points"], a["score"]) for a in month["agents"]] == [("A1", 2, 20, 80)]
+
+
+# --- an item's column twice ------------------------------------------------------------------
+
+def test_an_items_second_column_is_an_error_not_a_silent_choice(tmp_path):
+    # T "服务态度" repeats G "服务态度(5分)" with other scores; U "服务态度扣分原因" is the team's own column
+    data = [[*LISTENING_HEADER, "服务态度", "服务态度扣分原因"], *[r + [1, "语气生硬"] for r in rows(2)]]
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    (f,) = findings(result)
+    assert (f["rule"], f["cell"]) == ("column.duplicate", "T1")
+    assert "G 列" in f["message"] and "T 列" in f["message"]
+    # scored on G (5): 2 × 50 = 100, as the message says
+    scored = json.loads(invoke("score", path, "--rubric", RUBRIC, "--json").stdout)["calls"]
+    assert [c["final_score"] for c in scored] == [100, 100]

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from .callcells import CallCells, read_calls
 from .cells import cell_text, id_text, parse_date, parse_number  # noqa: F401  (the reader's words, re-exported)
 from .columns import (AGENT_AS_ID_WORDS, FIELD_ZH, REQUIRED_FIELDS, RULE_HEADER_WORDS, Vocabulary,
-                      normalise_header, vocabulary)
+                      header_word, normalise_header, vocabulary)
 from .findings import Finding, Rule
 from .form_sheet import find_form, read_form
 from .grid import Grid, SheetRead, calls_frame, col_letter, col_number  # noqa: F401  (re-exported)
@@ -69,6 +69,8 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
                 chosen = (spec, t)
                 break
         letter = col_letter(grid.first_col + c)
+        if chosen is None:
+            _duplicate_column(read, vocab, grid, hr, c, header[c] if c < len(header) else None)
         if chosen:
             spec, t = chosen
             if spec.key in weak:  # a better word for the same field: the weak column is the team's own
@@ -91,6 +93,21 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
                     break
     agent_as_id(read.columns, read.headers)
     return read, hr
+
+
+def _duplicate_column(read: SheetRead, vocab: Vocabulary, grid: Grid, hr: int, c: int, text: Any) -> None:
+    """A header that is exactly the name of an item or rule column already read (a second
+    "服务态度"): a finding, never a silent choice of one of the two. Headers that merely contain an
+    item's name ("服务态度扣分原因") and field columns stay the team's own columns, as before."""
+    spec = vocab.match(text)
+    if spec is None or spec.kind in ("field", "total") or spec.key not in read.columns or \
+            vocab.exact.get(header_word(text)) is not spec:
+        return
+    first = read.columns[spec.key]
+    what = f"评分项“{spec.key}”" if spec.kind == "item" else f"“{spec.header}”"
+    read.findings.append(Finding.of(Rule.COLUMN_DUPLICATE, grid.file, grid.sheet, grid.cell(hr, c),
+                                    value=cell_text(text), header=cell_text(text), letter=col_letter(grid.first_col + c),
+                                    first=first, first_header=read.headers[spec.key], what=what))
 
 
 def agent_as_id(columns: dict[str, str], headers: dict[str, str]) -> None:

@@ -44,6 +44,7 @@ class Rule(StrEnum):
     SHEET_TOTAL_MISMATCH = "sheet.total_mismatch"
     FORMULA_ERROR = "formula.error"
     COLUMN_UNKNOWN_RULE = "column.unknown_rule"
+    COLUMN_DUPLICATE = "column.duplicate"
     SHEET_UNMAPPED = "sheet.unmapped"
     SHEET_OTHER_RUBRIC = "sheet.other_rubric"
     SHEET_HIDDEN = "sheet.hidden"
@@ -183,6 +184,9 @@ _ENTRIES = [
     RuleEntry(Rule.COLUMN_UNKNOWN_RULE, _E, "评分标准中没有的规则列",
               "列“{header}”: 评分标准《{rubric}》中没有这个{kind}项,该列不计分",
               "把表头改成评分标准中的规则名称,或删除这一列"),
+    RuleEntry(Rule.COLUMN_DUPLICATE, _E, "同一评分项有两列",
+              "列“{header}”({letter} 列)与 {first} 列“{first_header}”都是{what}: 按 {first} 列计分,这一列不计分",
+              "删除重复的一列,或把它改成别的表头"),
     RuleEntry(Rule.SHEET_UNMAPPED, _E, "无法读取此表",
               "在前 {scan_rows} 行找不到《{rubric}》的评分项表头,无法读取此表",
               _HEADERS_FIX + ",或换用与此表相符的评分标准",
