@@ -129,3 +129,43 @@ def test_an_items_second_column_is_an_error_not_a_silent_choice(tmp_path):
     # scored on G (5): 2 × 50 = 100, as the message says
     scored = json.loads(invoke("score", path, "--rubric", RUBRIC, "--json").stdout)["calls"]
     assert [c["final_score"] for c in scored] == [100, 100]
+
+
+# --- CSV files as other programs save them ---------------------------------------------------
+
+def csv_text(data: list[list], sep: str) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    for row in data:
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("sep, encoding", [("\t", "utf-16"),       # Excel's "Unicode 文本"
+                                           (";", "utf-8-sig"),     # a semicolon locale's "CSV"
+                                           (",", "utf-8")])        # plain, a remark with ; and a tab
+def test_csv_separated_and_encoded_as_excel_saves_it_is_read(tmp_path, sep, encoding):
+    data = [LISTENING_HEADER, *rows(3)]
+    data[2][6] = 3  # R001's 服务态度: 2 × 48 = 96
+    data[3][-1] = "语气;生硬\t需改进"
+    path = tmp_path / "day.csv"
+    path.write_bytes(csv_text(data, sep).encode(encoding))
+    result = invoke("score", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0, result.output
+    assert [c["final_score"] for c in json.loads(result.stdout)["calls"]] == [100, 96, 100]
+
+
+def test_a_utf8_csv_with_a_gbk_name_pasted_in_is_refused_at_its_line(tmp_path):
+    data = [LISTENING_HEADER, *rows(3)]
+    lines = csv_text(data, ",").encode("utf-8").split(b"\r\n")
+    lines[2] = lines[2].replace("王芳".encode("utf-8"), "李娜".encode("gbk"))  # row 3 (R001)
+    path = tmp_path / "day.csv"
+    path.write_bytes(b"\r\n".join(lines))
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1  # validate: an unreadable file is an error finding
+    (f,) = findings(result)
+    assert f["rule"] == "file.unreadable" and "第 3 行" in f["message"] and "UTF-8" in f["message"]
+    assert invoke("score", path, "--rubric", RUBRIC).exit_code == 2

@@ -169,20 +169,56 @@ def _restore_error_cells(path: Path, grids: list[Grid], data: bytes | None = Non
 
 
 def read_csv(path: Path) -> Grid:
+    """A CSV file as Excel and call systems save it: UTF-8 (with or without a BOM), GBK/GB18030,
+    or UTF-16 with its BOM (Excel's "Unicode 文本"); comma-, semicolon- or tab-separated."""
     path = Path(path)
     if path.stat().st_size > MAX_CSV_BYTES:
         raise InputFileError(f"{path}: CSV 文件超过 {MAX_CSV_BYTES // 1024 // 1024} MB,拒绝读取")
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputFileError(f"{path}: 无法识别 CSV 的文字编码(应为 UTF-8 或 GBK)")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    text = _decode_csv(path.read_bytes(), path)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     return Grid(str(path), path.stem, rows)
+
+
+def _decode_csv(raw: bytes, path: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputFileError(f"{path}: UTF-16 编码的 CSV 在第 {_line_at(raw, e.start, 2)} 行附近有无效的字节,"
+                                 f"无法读取") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if raw.startswith(b"\xef\xbb\xbf") or _is_utf8_text(raw[:e.start]):
+            # UTF-8 with a broken byte (a cut-off character, a pasted GBK name): read as GBK, the
+            # whole file would turn into other characters without a word
+            raise InputFileError(f"{path}: 这是 UTF-8 编码的 CSV,但第 {_line_at(raw, e.start)} 行有不是 UTF-8 的字节,"
+                                 f"无法读取;请检查这一行,或在 Excel 中另存为“CSV UTF-8”后再试") from None
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputFileError(f"{path}: 无法识别 CSV 的文字编码(应为 UTF-8、GBK 或带 BOM 的 UTF-16)") from None
+
+
+def _is_utf8_text(prefix: bytes) -> bool:
+    """Whether the bytes before a UTF-8 error already held Chinese written in UTF-8 (two CJK
+    characters or more): GBK bytes almost never decode as UTF-8 CJK by chance."""
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in prefix.decode("utf-8", "ignore")) >= 2
+
+
+def _line_at(raw: bytes, pos: int, width: int = 1) -> int:
+    return raw[:pos].count(b"\n" if width == 1 else "\n".encode("utf-16-le")) + 1
+
+
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV: the one giving the widest of its first lines (the header is among
+    them), a comma on a tie; so a semicolon in a remark never splits a comma-separated file."""
+    head = "\n".join(text.splitlines()[:20])
+    width = {d: max((len(r) for r in csv.reader(io.StringIO(head), delimiter=d)), default=0) for d in _DELIMITERS}
+    return max(_DELIMITERS, key=lambda d: (width[d], d == ","))
 
 
 def read_roster(path: Path) -> Roster:
