@@ -169,3 +169,21 @@ def test_a_utf8_csv_with_a_gbk_name_pasted_in_is_refused_at_its_line(tmp_path):
     (f,) = findings(result)
     assert f["rule"] == "file.unreadable" and "第 3 行" in f["message"] and "UTF-8" in f["message"]
     assert invoke("score", path, "--rubric", RUBRIC).exit_code == 2
+
+
+# --- cells as Excel holds them ---------------------------------------------------------------
+
+def test_odd_score_cells_are_read_or_refused_at_their_cell(tmp_path):
+    data = [LISTENING_HEADER, *rows(8)]
+    # 服务态度 (column G) as Excel may hold it, rows 2–9
+    for r, v in enumerate([True, -0.0, "５分", " 5 ", "5 分", "4.50", "50%", 1e308], start=1):
+        data[r][6] = v
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("score", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    calls = json.loads(result.stdout)["calls"]
+    # -0 is 0 (2 × 45 = 90); "５分", " 5 ", "5 分" are 5; TRUE, 4.5, 50% and 1e308 are no score
+    assert [c["final_score"] for c in calls] == [None, 90, 100, 100, 100, None, None, None]
+    messages = {c["row"]: c["findings"][0]["message"] for c in calls if c["findings"]}
+    assert "“TRUE”" in messages[2] and "4.5 不在允许的分值内" in messages[7] and "“50%”" in messages[8]
+    assert "1e+308" in messages[9]

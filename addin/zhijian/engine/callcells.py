@@ -167,7 +167,7 @@ def read_items(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
                 elif it.na == "forbidden":
                     add(Rule.SCORE_NA_FORBIDDEN, it.name, j, None, item=it.name)
             elif cell_text(raw) not in EXCEL_ERRORS:
-                add(Rule.SCORE_UNREADABLE, it.name, j, cell_text(raw), item=it.name, text=cell_text(raw))
+                add(Rule.SCORE_UNREADABLE, it.name, j, _typed(raw), item=it.name, text=_typed(raw))
         data[it.name] = out
 
 
@@ -207,7 +207,7 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
     if spec.kind == "zero":
         flag = parse_flag(raw)
         if flag is None:
-            add(Rule.FLAG_UNREADABLE, cell_text(raw), header=head, text=cell_text(raw))
+            add(Rule.FLAG_UNREADABLE, _typed(raw), header=head, text=_typed(raw))
             return 0.0
         return 1.0 if flag else 0.0
     kind, x = parse_number(raw)
@@ -221,7 +221,7 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
                     if spec.key.endswith(":" + r.id))
         rid = Rule.BONUS_NOT_ALLOWED if spec.kind == "bonus" else Rule.DEDUCTION_NOT_ALLOWED
         if kind != "num" or x < 0 or not float(x).is_integer():
-            add(rid, cell_text(raw), header=head, max_times=rule.max_times, text=cell_text(raw))
+            add(rid, _typed(raw), header=head, max_times=rule.max_times, text=_typed(raw))
             return 0.0
         if x > rule.max_times:
             add(rid, raw, variant="too_many", name=rule.name, max_times=rule.max_times, times=fmt_number(x))
@@ -231,7 +231,7 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
         ed = rubric.error_deduction
         if kind != "num" or not (ed.min <= x <= ed.max):
             add(Rule.ERROR_DEDUCTION_INVALID, raw, min=fmt_number(ed.min), max=fmt_number(ed.max),
-                text=cell_text(raw))
+                text=_typed(raw))
             return min(max(x, ed.min), ed.max) if kind == "num" else 0.0
         return x
     if spec.kind == "fatal":
@@ -256,6 +256,8 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
 
 
 def _typed(raw: Any) -> str:
-    """A cell as the user typed it: -1, not -1.0."""
+    """A cell as the user typed it and Excel shows it: -1, not -1.0; TRUE, not True."""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
     kind, x = parse_number(raw)
     return fmt_number(x) if kind == "num" and not isinstance(raw, str) else cell_text(raw)
