@@ -187,3 +187,59 @@ def test_odd_score_cells_are_read_or_refused_at_their_cell(tmp_path):
     messages = {c["row"]: c["findings"][0]["message"] for c in calls if c["findings"]}
     assert "“TRUE”" in messages[2] and "4.5 不在允许的分值内" in messages[7] and "“50%”" in messages[8]
     assert "1e+308" in messages[9]
+
+
+# --- formulas saved without their value ------------------------------------------------------
+
+def with_formulas(path, formulas: dict[str, str]):
+    """Put formulas into a workbook with openpyxl, which saves them without a calculated value."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    for ref, f in formulas.items():
+        wb.active[ref] = f
+    wb.save(path)
+    return path
+
+
+def test_a_formula_saved_without_its_value_is_said_at_its_cell(tmp_path):
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows(3)])])
+    # H3: a score, A4: a date; R2: the sheet's own total (derived: none recorded, no finding)
+    with_formulas(path, {"H3": "=2+3", "A4": "=TODAY()", "R2": "=SUM(F2:O2)*2"})
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    got = [(f["rule"], f["cell"]) for f in findings(result)]
+    assert got == [("formula.error", "H3"), ("formula.error", "A4")]  # not "没有评分", not "日期为空"
+    assert all("没有它的计算结果" in f["message"] for f in findings(result))
+    scored = json.loads(invoke("score", path, "--rubric", RUBRIC, "--json").stdout)["calls"]
+    assert [c["final_score"] for c in scored] == [100, None, 100]
+    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    assert_accounted(account, rows_read=3)
+    assert (account.counted, account.excluded) == (1, 2)
+
+
+def test_a_prepared_sheets_empty_rows_of_formulas_are_no_calls(tmp_path):
+    """A sheet a script prepared: the total formula on 60 rows, 2 of them scored."""
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows(2)])])
+    with_formulas(path, {f"R{r}": f'=IF(F{r}="","",SUM(F{r}:O{r})*2)' for r in range(2, 62)})
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"] == {"rows": 2, "errors": 0, "warnings": 0}
+
+
+def test_a_formula_whose_value_is_an_empty_text_is_a_value(tmp_path):
+    """Excel saves =IF(…,"",…) that gave "" as t="str" with an empty value: not a missing one."""
+    import zipfile
+
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows(2)])])
+    with_formulas(path, {"S2": '=IF(1,"","x")'})  # 备注
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'<c r="S2"><f>' in data
+                data = data.replace(b'<c r="S2"><f>', b'<c r="S2" t="str"><f>').replace(b"<v />", b"<v></v>")
+            zout.writestr(info, data)
+    result = invoke("validate", saved, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0, result.output

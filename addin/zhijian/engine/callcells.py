@@ -22,7 +22,10 @@ from .rubric import Rubric, fmt_number, level_word
 # The most occurrences of one rule (致命性错误, an offence, a complaint) one call can have: a larger
 # count is a typo (1e20 would overflow every sum of counts), an error at its cell, never taken.
 MAX_COUNT = 100
-EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
+# What a formula cell saved without its value holds (the files layer marks it: calamine reads it
+# as empty); a finding of its own, never "not scored yet" or a blank date.
+NO_CACHED_VALUE = "#无计算结果"
+EXCEL_ERRORS = {NO_CACHED_VALUE, "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!",
                 "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
 
 
@@ -65,7 +68,10 @@ def formula_errors(cells: CallCells) -> None:
             continue
         for j, v in enumerate(values):
             if type(v) is str and "#" in v and v.strip() in EXCEL_ERRORS:  # every error starts with #
-                cells.add(Rule.FORMULA_ERROR, key, j, v.strip(), header=cells.headers[key], error=v.strip())
+                if v.strip() != NO_CACHED_VALUE:
+                    cells.add(Rule.FORMULA_ERROR, key, j, v.strip(), header=cells.headers[key], error=v.strip())
+                elif key != "total":  # the sheet's own total is derived: without its value, none recorded
+                    cells.add(Rule.FORMULA_ERROR, key, j, None, variant="no_value", header=cells.headers[key])
 
 
 def _any_error_text(values: list[Any]) -> bool:

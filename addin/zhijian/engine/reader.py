@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any, Sequence
 
-from .callcells import CallCells, read_calls
+from .callcells import NO_CACHED_VALUE, CallCells, read_calls
 from .cells import cell_text, id_text, parse_date, parse_number  # noqa: F401  (the reader's words, re-exported)
 from .columns import (AGENT_AS_ID_WORDS, FIELD_ZH, REQUIRED_FIELDS, RULE_HEADER_WORDS, Vocabulary,
                       header_word, normalise_header, vocabulary)
@@ -199,9 +199,11 @@ def is_total_word(text: str) -> bool:
 
 
 def _is_blank_or_total(row: Sequence[Any], used: list[int], remarks: int | None) -> bool:
-    """A row with nothing in the mapped columns, or a 合计/平均 row (not a call)."""
+    """A row with nothing in the mapped columns (formulas nobody calculated aside: a prepared
+    sheet's empty rows), or a 合计/平均 row (not a call)."""
     n = len(row)
-    if all(i >= n or row[i] is None or row[i] == "" or (type(row[i]) is str and not row[i].strip())
+    if all(i >= n or row[i] is None or row[i] == "" or (type(row[i]) is str and (not row[i].strip()
+                                                                              or row[i] == NO_CACHED_VALUE))
            for i in used):
         return True
     for i, v in enumerate(row):

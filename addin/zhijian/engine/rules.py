@@ -159,7 +159,9 @@ _ENTRIES = [
               "加倍的次数不能多于发生的次数: 改正发生次数或加倍次数"),
     RuleEntry(Rule.FORMULA_ERROR, _E, "公式错误",
               "“{header}”单元格是公式错误 {error}",
-              "修正这一格的公式,或直接填写数值"),
+              "修正这一格的公式,或直接填写数值",
+              {"no_value": "“{header}”单元格是公式,但文件中没有它的计算结果(文件不是由 Excel 保存的);"
+                           "请在 Excel 中打开、保存后再试,或直接填写数值"}),
     # --- across the rows of a sheet ---
     RuleEntry(Rule.DATE_OUT_OF_PERIOD, _E, "日期不在统计期内",
               "日期 {date:%Y-%m-%d} 不在统计期 {period} 内",

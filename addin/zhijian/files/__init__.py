@@ -1,7 +1,8 @@
 """zhijian.files: inputs and outputs on disk.
 
 Owns expanding the inputs a user names (`inputs`), reading workbooks and CSV into grids
-(`workbooks`: python-calamine, openpyxl), rubric and configuration YAML with line-numbered errors
+(`workbooks`: python-calamine, openpyxl; `formula_cells`: error cells and formulas saved without their
+value), rubric and configuration YAML with line-numbered errors
 (`rubrics`, `yamldoc`), atomic writes (`atomic`), the history store (`store`: DuckDB, writing;
 `store_query`: reading calls back, status, Parquet export), provenance of reports (`provenance`), the checked
 and scored copies of inspectors' sheets (`copies`), the default (Chinese) names of outputs

@@ -8,9 +8,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from zhijian.engine.callcells import NO_CACHED_VALUE
 from zhijian.engine.reader import Grid
 from zhijian.engine.roster import Roster
 from zhijian.errors import InputFileError
+
+from .formula_cells import scan_cells
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -122,24 +125,38 @@ def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) ->
             grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1,
                               hidden=hidden))
         wb.close()
-        if _has_error_cells(z):
+        has_errors, uncalculated = scan_cells(z)
+        if has_errors:
             _restore_error_cells(path, grids, data)
+        _mark_uncalculated(grids, uncalculated)
     except Exception as e:  # calamine raises its own types for broken parts of the zip
         raise InputFileError(f"{path}: 工作簿已损坏,无法读取({type(e).__name__}: {e})") from None
     return grids
 
 
-def _has_error_cells(z: zipfile.ZipFile) -> bool:
-    """Whether any worksheet holds an error cell (#REF!, #DIV/0!…), which calamine reads as ''."""
-    for name in z.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            with z.open(name) as f:  # streamed: a sheet's XML may be large
-                tail = b""
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    if b't="e"' in tail + block:
-                        return True
-                    tail = block[-8:]
-    return False
+def _mark_uncalculated(grids: list[Grid], cells: dict[str, set[str]]) -> None:
+    """Formulas saved without a value hold NO_CACHED_VALUE (calamine read them as empty)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    for grid in grids:
+        refs = cells.get(grid.sheet)
+        if not refs:
+            continue
+        rows = [list(r) for r in grid.rows]
+        for ref in refs:
+            try:
+                r, c = coordinate_to_tuple(ref)
+            except ValueError:
+                continue
+            r, c = r - grid.first_row, c - grid.first_col
+            if r < 0 or c < 0:
+                continue
+            while len(rows) <= r:
+                rows.append([])
+            rows[r].extend([""] * (c + 1 - len(rows[r])))
+            if rows[r][c] in ("", None):
+                rows[r][c] = NO_CACHED_VALUE
+        grid.rows = rows
 
 
 def _restore_error_cells(path: Path, grids: list[Grid], data: bytes | None = None) -> None:

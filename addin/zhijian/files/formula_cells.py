@@ -1,0 +1,79 @@
+"""Formula cells saved without their value: a workbook written by a program (openpyxl, a web
+export) rather than saved by Excel holds `<c r="G11"><f>SUM(…)</f></c>` with no cached result,
+which calamine reads as an empty cell. Read so, a score would be "not scored yet" and a date
+"missing", when the cell holds a formula nobody has calculated. This finds those cells in a
+worksheet's XML (streamed, and only where a formula lacks its value at all) so the reader can mark
+them (`engine.callcells.NO_CACHED_VALUE`) and say so at the cell. The same look finds the error
+cells (t="e") that openpyxl restores.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from xml.etree import ElementTree
+
+# A cheap first look: a formula closed and then no value, or an empty one.
+_HINT = re.compile(rb"</f>(?:</c>|<v\s*/>|<v></v>)|<f\b[^>]*/>(?:</c>|<v\s*/>|<v></v>)")
+# The whole cell: its attributes, the formula, and an empty value or none.
+_CELL = re.compile(rb"<c\b([^>]*?)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(<v\s*/>|<v></v>)?</c>")
+_ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
+_BLOCK = 1 << 20
+_OVERLAP = 1 << 16  # a formula is at most 8,192 characters: a cell never spans more than this
+
+
+def scan_cells(z: zipfile.ZipFile) -> tuple[bool, dict[str, set[str]]]:
+    """One streamed look at every worksheet's XML: whether any holds an error cell (#REF!,
+    #DIV/0!…, which calamine reads as ''), and {sheet name: cell references ("G11")} of formulas
+    saved without a value ({} for a workbook Excel saved, the usual case)."""
+    errors, out = False, {}
+    names = None
+    for part in z.namelist():
+        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+            continue
+        has_error, refs = _scan(z, part)
+        errors = errors or has_error
+        if refs:
+            names = _sheet_names(z) if names is None else names
+            if part in names:
+                out[names[part]] = refs
+    return errors, out
+
+
+def _scan(z: zipfile.ZipFile, part: str) -> tuple[bool, set[str]]:
+    refs: set[str] = set()
+    has_error = False
+    with z.open(part) as f:  # streamed: a sheet's XML may be large
+        tail = b""
+        for block in iter(lambda: f.read(_BLOCK), b""):
+            text = tail + block
+            has_error = has_error or b't="e"' in text
+            if _HINT.search(text):
+                for m in _CELL.finditer(text):
+                    attrs = dict(_ATTR.findall(m.group(1)))
+                    kind = attrs.get(b"t", b"n")
+                    # an empty <v/> of a text result is an empty text ("" from =IF(…,"",…)): a value
+                    if b"r" in attrs and (m.group(2) is None or kind == b"n"):
+                        refs.add(attrs[b"r"].decode("ascii", "replace"))
+            tail = text[-_OVERLAP:]
+    return has_error, refs
+
+
+def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+    """{worksheet part ("xl/worksheets/sheet1.xml"): sheet name} from the workbook's relations."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    try:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {}
+    for rel in rels.findall("p:Relationship", ns):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+    return {targets[s.get(f"{{{ns['r']}}}id")]: s.get("name", "")
+            for s in book.findall("m:sheets/m:sheet", ns) if s.get(f"{{{ns['r']}}}id") in targets}
