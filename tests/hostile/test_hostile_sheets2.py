@@ -243,3 +243,18 @@ def test_a_formula_whose_value_is_an_empty_text_is_a_value(tmp_path):
             zout.writestr(info, data)
     result = invoke("validate", saved, "--rubric", RUBRIC, "--json")
     assert result.exit_code == 0, result.output
+
+
+# --- the header again ------------------------------------------------------------------------
+
+def test_days_pasted_with_their_headers_are_read_as_calls_only(tmp_path):
+    day2 = [listening_row(dt.date(2026, 11, 3), "王敏", 1010 + i, "王芳", f"S{i:03d}", [4] * 10, total=80)
+            for i in range(2)]
+    data = [["11月2日—3日"], LISTENING_HEADER, *rows(2), [None], LISTENING_HEADER, *day2]
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"] == {"rows": 4, "errors": 0, "warnings": 0}
+    result = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False)
+    assert_accounted(result.analysis.account, rows_read=4)
+    assert result.analysis.account.counted == 4  # 100, 100, 2 × 40 = 80, 80

@@ -152,7 +152,8 @@ def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], requ
         return read
     read.mapped = True
     col_index = {k: col_number(letter) - grid.first_col for k, letter in read.columns.items()}
-    idxs = _call_rows(grid, hr, col_index)
+    scored = {k: i for k, i in col_index.items() if k in item_keys}
+    idxs = [r for r in _call_rows(grid, hr, col_index) if not _repeats_header(grid.rows[r], scored, vocabulary(rubric))]
     excel_rows = [grid.first_row + r for r in idxs]
     wanted = [col_number(letter) - grid.first_col for letter in read.extra_columns]
     columns = _columns([grid.rows[r] for r in idxs], max([*col_index.values(), *wanted], default=-1) + 1)
@@ -189,6 +190,16 @@ def _call_rows(grid: Grid, hr: int, col_index: dict[str, int]) -> list[int]:
             continue
         idxs.append(r)
     return idxs
+
+
+def _repeats_header(row: Sequence[Any], scored: dict[str, int], vocab: Vocabulary) -> bool:
+    """The header again below it (days pasted one under the other, each with its header): every
+    item column names its own item. Not a call, like a blank or a 合计 row."""
+    first = min(scored.values(), default=None)
+    if first is None or first >= len(row) or type(row[first]) is not str:
+        return False  # the usual row: a score in the first item column
+    return all(i < len(row) and (spec := vocab.match(row[i])) is not None and spec.key == k
+               for k, i in scored.items())
 
 
 def is_total_word(text: str) -> bool:
