@@ -258,3 +258,21 @@ def test_days_pasted_with_their_headers_are_read_as_calls_only(tmp_path):
     result = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False)
     assert_accounted(result.analysis.account, rows_read=4)
     assert result.analysis.account.counted == 4  # 100, 100, 2 × 40 = 80, 80
+
+
+# --- long ids typed as numbers ---------------------------------------------------------------
+
+def test_a_long_recording_id_typed_as_a_number_is_said_not_a_false_duplicate(tmp_path):
+    # 18-digit 录音流水号 typed into number cells: Excel keeps 15 digits, all three read 202611021000000000
+    data = [LISTENING_HEADER, *rows(4)]
+    data[1][4], data[2][4], data[3][4] = 202611021000000001, 202611021000000002, 202611021000000003
+    data[4][4] = 1234567890123456  # 16 digits written whole (by a program): an id like any other
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    lost = [f["cell"] for f in findings(result) if f["rule"] == "field.digits_lost"]
+    assert lost == ["E2", "E3", "E4"]
+    assert "15 位" in findings(result)[0]["message"]
+    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    assert_accounted(account, rows_read=4)
+    assert (account.counted, account.excluded, account.duplicates) == (1, 3, 0)

@@ -118,6 +118,8 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
         for j, v in enumerate(data[key] if key in cols else ()):
             if not v:
                 add(Rule.FIELD_MISSING, key, j, None, field=FIELD_ZH[key])
+            elif _digits_lost(cols[key][j]):
+                add(Rule.FIELD_DIGITS_LOST, key, j, v, field=FIELD_ZH[key], text=v, digits=len(v))
     dates: list[dt.date | None] = [None] * cells.n
     for j, v in enumerate(cols.get("date", ())):
         dates[j] = parse_date(v)
@@ -132,6 +134,15 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
             elif t not in EXCEL_ERRORS:
                 add(Rule.DATE_UNREADABLE, "date", j, t, text=t)
     data["date"] = dates
+
+
+def _digits_lost(v: Any) -> bool:
+    """An id typed as a number of 16 digits or more: Excel kept its first 15 and zeroed the rest
+    (a 录音流水号 202611021000000001 is stored as 202611021000000000), so two recordings look alike."""
+    if not isinstance(v, (int, float, np.integer, np.floating)) or isinstance(v, bool) or not abs(v) >= 1e15:
+        return False
+    # beyond 2^53 a number cannot hold every digit; below, a program may have written it whole
+    return abs(v) >= 2 ** 53 or not str(int(abs(v)))[15:].strip("0")
 
 
 def read_items(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:

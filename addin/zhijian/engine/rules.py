@@ -29,6 +29,7 @@ class Rule(StrEnum):
     SCORE_NA_FORBIDDEN = "score.na_forbidden"
     SCORE_NONE_APPLICABLE = "score.none_applicable"
     FIELD_MISSING = "field.missing"
+    FIELD_DIGITS_LOST = "field.digits_lost"
     DATE_MISSING = "date.missing"
     DATE_UNREADABLE = "date.unreadable"
     DATE_OUT_OF_PERIOD = "date.out_of_period"
@@ -125,6 +126,10 @@ _ENTRIES = [
     RuleEntry(Rule.FIELD_MISSING, _E, "必填字段为空",
               "必填字段“{field}”为空",
               "补填这一格"),
+    RuleEntry(Rule.FIELD_DIGITS_LOST, _E, "编号的后几位已丢失",
+              "{field}“{text}”是一个 {digits} 位的数字,Excel 只保留 15 位有效数字,后几位已经变成 0,"
+              "无法确定是哪一条{field};这一行不计入统计",
+              "把这一列设为“文本”格式(或在编号前加英文单引号 ')后重新填写编号"),
     RuleEntry(Rule.DATE_MISSING, _E, "日期为空",
               "日期为空: 这一行不属于任何统计期,不计入统计",
               "补填日期,写成 2026-11-02 的形式"),
