@@ -276,3 +276,18 @@ def test_a_long_recording_id_typed_as_a_number_is_said_not_a_false_duplicate(tmp
     account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
     assert_accounted(account, rows_read=4)
     assert (account.counted, account.excluded, account.duplicates) == (1, 3, 0)
+
+
+def test_a_csv_named_beside_its_folder_is_read_and_not_said_skipped(tmp_path):
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    write_xlsx(folder / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows(2)])])
+    data = [LISTENING_HEADER, *rows(1, inspector="李娜")]
+    (folder / "other.csv").write_bytes(csv_text(data, ",").encode("utf-8-sig"))
+    (folder / "notes.txt").write_text("x", encoding="utf-8")
+    result = invoke("consolidate", folder, folder / "other.csv", "--rubric", RUBRIC, "-o", tmp_path / "a.xlsx",
+                    "--json")
+    assert result.exit_code == 0, result.output
+    assert "other.csv" not in result.stderr and "notes.txt" in result.stderr  # the text file is skipped
+    accounting = json.loads(result.stdout)["accounting"]
+    assert (accounting["rows_read"], accounting["calibration_copies"]) == (3, 1)  # R000 by 王敏 and 李娜

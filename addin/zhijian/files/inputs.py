@@ -103,6 +103,7 @@ def expand_inputs(inputs: list[str], *, own_outputs: bool = False) -> tuple[list
     files: list[Path] = []
     seen: set[str] = set()
     notes: list[str] = []
+    skipped: dict[int, str] = {}  # note index -> the file it skipped (a note dropped if that file is read)
     for item in inputs:
         p = Path(item)
         if p.is_dir():
@@ -113,14 +114,16 @@ def expand_inputs(inputs: list[str], *, own_outputs: bool = False) -> tuple[list
             candidates, explicit = _glob(item, notes), False
         for c in candidates:
             reason = _skip_reason(c, explicit, own_outputs)
+            key = real_path(c) if c.exists() else str(c)
             if reason:
+                skipped[len(notes)] = key
                 notes.append(reason)
                 continue
-            key = real_path(c) if c.exists() else str(c)
             if key in seen:
                 continue
             seen.add(key)
             files.append(c)
         if not candidates:
             notes.append(f"没有找到匹配的文件: {item}")
-    return files, notes
+    # a CSV in a named folder is skipped there, but read when named too: no note that it was skipped
+    return files, [n for i, n in enumerate(notes) if skipped.get(i) not in seen]
