@@ -291,3 +291,24 @@ def test_a_csv_named_beside_its_folder_is_read_and_not_said_skipped(tmp_path):
     assert "other.csv" not in result.stderr and "notes.txt" in result.stderr  # the text file is skipped
     accounting = json.loads(result.stdout)["accounting"]
     assert (accounting["rows_read"], accounting["calibration_copies"]) == (3, 1)  # R000 by 王敏 and 李娜
+
+
+# --- merged cells in the calls ---------------------------------------------------------------
+
+def test_a_date_and_inspector_merged_down_a_days_calls_date_each_call(tmp_path):
+    data = [LISTENING_HEADER, *rows(4), [None] * 19, [None] * 19]
+    for r in data[2:4]:
+        r[0] = r[1] = None  # A3:A4, B3:B4 lie under the merged A2, B2
+    data[4][0] = dt.date(2026, 11, 3)  # A5 starts the next day
+    data[4][6] = 3                     # R003: 2 × 48 = 96
+    # A5:A7 runs past the last call: rows 6–7 stay blank, no call
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data, merges=["A2:A4", "B2:B5", "A5:A7"])])
+    result = invoke("score", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0, result.output
+    calls = json.loads(result.stdout)["calls"]
+    assert [(c["row"], c["date"], c["inspector"], c["final_score"]) for c in calls] == [
+        (2, "2026-11-02", "王敏", 100), (3, "2026-11-02", "王敏", 100), (4, "2026-11-02", "王敏", 100),
+        (5, "2026-11-03", "王敏", 96)]
+    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    assert_accounted(account, rows_read=4)
+    assert account.counted == 4

@@ -54,6 +54,9 @@ class Grid:
     first_row: int = 1
     first_col: int = 1
     hidden: bool = False  # hidden in its workbook: read and counted, and said (sheet.hidden)
+    # Merged ranges, (first row, first column, last row, last column), 1-based: a merged cell's
+    # value is the whole range's (a 日期 merged down a day's calls dates each of them).
+    merges: Sequence[tuple[int, int, int, int]] = ()
 
     def cell(self, r: int, c: int) -> str:
         """Excel address of rows[r][c]."""

@@ -156,7 +156,7 @@ def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], requ
     idxs = [r for r in _call_rows(grid, hr, col_index) if not _repeats_header(grid.rows[r], scored, vocabulary(rubric))]
     excel_rows = [grid.first_row + r for r in idxs]
     wanted = [col_number(letter) - grid.first_col for letter in read.extra_columns]
-    columns = _columns([grid.rows[r] for r in idxs], max([*col_index.values(), *wanted], default=-1) + 1)
+    columns = _columns(_merged_into_calls(grid, hr, idxs), max([*col_index.values(), *wanted], default=-1) + 1)
     cells = CallCells(grid.file, grid.sheet, excel_rows, {k: list(columns[i]) for k, i in col_index.items()},
                       read.headers, lambda key, j: f"{read.columns[key]}{excel_rows[j]}", read.findings)
     data = read_calls(rubric, cells)
@@ -164,6 +164,35 @@ def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], requ
         data[f"extra:{header}"] = list(columns[i])
     read.data = data
     return read
+
+
+def _merged_into_calls(grid: Grid, hr: int, idxs: list[int]) -> list[Sequence[Any]]:
+    """The call rows, each blank cell of a merged range below the header given the range's value
+    (a 日期 or 质检员 merged down a day's calls). Which rows are calls was decided on the cells as
+    typed, so a merge running past the last call makes no call of the rows below."""
+    rows = [grid.rows[r] for r in idxs]
+    below = grid.first_row + hr  # the header's Excel row: merges that start below it
+    spans = [m for m in grid.merges if m[0] > below and (m[2] > m[0] or m[3] > m[1])]
+    if not spans:
+        return rows
+    at = {r: k for k, r in enumerate(idxs)}
+    rows = [list(r) for r in rows]
+    for r1, c1, r2, c2 in spans:
+        top, left = r1 - grid.first_row, c1 - grid.first_col
+        if top < 0 or left < 0 or top >= len(grid.rows) or left >= len(grid.rows[top]):
+            continue
+        value = grid.rows[top][left]
+        if value is None or value == "":
+            continue
+        for r in range(top, min(r2 - grid.first_row, len(grid.rows) - 1) + 1):
+            k = at.get(r)
+            if k is None:
+                continue
+            row = rows[k]
+            for c in range(left, min(c2 - grid.first_col + 1, len(row))):  # the sheet's used width
+                if row[c] is None or row[c] == "":
+                    row[c] = value
+    return rows
 
 
 def _columns(rows: list[Sequence[Any]], width: int) -> list[tuple[Any, ...]]:

@@ -122,8 +122,9 @@ def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) ->
             rows = sheet.to_python(skip_empty_area=True)
             start = sheet.start or (0, 0)
             hidden = str(meta.visible).split(".")[-1].lower() != "visible"  # hidden or very hidden
+            merges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or ())]
             grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1,
-                              hidden=hidden))
+                              hidden=hidden, merges=merges))
         wb.close()
         has_errors, uncalculated = scan_cells(z)
         if has_errors:
