@@ -312,3 +312,17 @@ def test_a_date_and_inspector_merged_down_a_days_calls_date_each_call(tmp_path):
     account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
     assert_accounted(account, rows_read=4)
     assert account.counted == 4
+
+
+def test_a_csv_remark_longer_than_a_cell_is_said_and_the_call_still_counts(tmp_path):
+    data = [LISTENING_HEADER, *rows(2)]
+    data[1][-1] = "长" * 40000 + "尾"
+    path = tmp_path / "day.csv"
+    path.write_bytes(csv_text(data, ",").encode("utf-8-sig"))
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0  # a warning
+    (f,) = findings(result)
+    assert (f["rule"], f["severity"], f["cell"]) == ("field.too_long", "warning", "S2")
+    assert "40001" in f["message"] and "32767" in f["message"]
+    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    assert account.counted == 2

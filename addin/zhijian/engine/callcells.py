@@ -22,6 +22,7 @@ from .rubric import Rubric, fmt_number, level_word
 # The most occurrences of one rule (致命性错误, an offence, a complaint) one call can have: a larger
 # count is a typo (1e20 would overflow every sum of counts), an error at its cell, never taken.
 MAX_COUNT = 100
+CELL_LIMIT = 32767  # the most characters an Excel cell holds (the writers keep that many)
 # What a formula cell saved without its value holds (the files layer marks it: calamine reads it
 # as empty); a finding of its own, never "not scored yet" or a blank date.
 NO_CACHED_VALUE = "#无计算结果"
@@ -113,6 +114,10 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
     cols, add = cells.cols, cells.add
     for key in ("inspector", "agent_name", "team", "call_type", "remarks"):
         data[key] = _texts(cols[key], cell_text) if key in cols else [""] * cells.n
+    for key in ("inspector", "agent_name", "team", "call_type", "remarks", "agent_id", "recording_id"):
+        for j, v in enumerate(cols.get(key, ())):  # only a CSV can hold more than a cell can
+            if type(v) is str and len(v) > CELL_LIMIT:
+                add(Rule.FIELD_TOO_LONG, key, j, None, header=cells.headers[key], length=len(v), limit=CELL_LIMIT)
     for key in ("agent_id", "recording_id"):
         data[key] = _texts(cols[key], id_text) if key in cols else [""] * cells.n
         for j, v in enumerate(data[key] if key in cols else ()):

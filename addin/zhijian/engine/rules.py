@@ -30,6 +30,7 @@ class Rule(StrEnum):
     SCORE_NONE_APPLICABLE = "score.none_applicable"
     FIELD_MISSING = "field.missing"
     FIELD_DIGITS_LOST = "field.digits_lost"
+    FIELD_TOO_LONG = "field.too_long"
     DATE_MISSING = "date.missing"
     DATE_UNREADABLE = "date.unreadable"
     DATE_OUT_OF_PERIOD = "date.out_of_period"
@@ -130,6 +131,9 @@ _ENTRIES = [
               "{field}“{text}”是一个 {digits} 位的数字,Excel 只保留 15 位有效数字,后几位已经变成 0,"
               "无法确定是哪一条{field};这一行不计入统计",
               "把这一列设为“文本”格式(或在编号前加英文单引号 ')后重新填写编号"),
+    RuleEntry(Rule.FIELD_TOO_LONG, _W, "文字超过单元格上限",
+              "“{header}”有 {length} 个字,超过 Excel 单元格的上限 {limit} 字:写出的报表和副本中只保留前 {limit} 字",
+              "把过长的文字分到几行或另存到文档中"),
     RuleEntry(Rule.DATE_MISSING, _E, "日期为空",
               "日期为空: 这一行不属于任何统计期,不计入统计",
               "补填日期,写成 2026-11-02 的形式"),
