@@ -326,3 +326,25 @@ def test_a_csv_remark_longer_than_a_cell_is_said_and_the_call_still_counts(tmp_p
     assert "40001" in f["message"] and "32767" in f["message"]
     account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
     assert account.counted == 2
+
+
+# --- rows hidden in a sheet ------------------------------------------------------------------
+
+def test_rows_hidden_by_hand_or_a_filter_are_counted_and_said(tmp_path):
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows(4)])])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["评分表"]
+    ws.auto_filter.ref = "A1:S5"
+    for r in (3, 5, 9):  # two calls and a blank row below them
+        ws.row_dimensions[r].hidden = True
+    wb.save(path)
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 0  # a warning
+    (f,) = findings(result)
+    assert (f["rule"], f["severity"], f["cell"]) == ("sheet.hidden", "warning", "A3")
+    assert "2 行" in f["message"] and "第 3、5 行" in f["message"]
+    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    assert_accounted(account, rows_read=4)
+    assert account.counted == 4

@@ -57,6 +57,7 @@ class Grid:
     # Merged ranges, (first row, first column, last row, last column), 1-based: a merged cell's
     # value is the whole range's (a 日期 merged down a day's calls dates each of them).
     merges: Sequence[tuple[int, int, int, int]] = ()
+    hidden_rows: frozenset[int] = frozenset()  # Excel rows hidden (by hand or a filter): read, counted, said
 
     def cell(self, r: int, c: int) -> str:
         """Excel address of rows[r][c]."""

@@ -129,6 +129,12 @@ def read_grid(rubric: Rubric, grid: Grid, *, other_rubrics: Sequence[Rubric] = (
     if grid.hidden and read.mapped:
         read.findings.append(Finding.of(Rule.SHEET_HIDDEN, grid.file, grid.sheet, "", value=grid.sheet,
                                         name=grid.sheet, calls=read.n_calls))
+    elif grid.hidden_rows and read.mapped:
+        rows = [r for r in read.data.get("row", []) if r in grid.hidden_rows]
+        if rows:
+            shown = "、".join(map(str, rows[:5])) + ("…" if len(rows) > 5 else "")
+            read.findings.append(Finding.of(Rule.SHEET_HIDDEN, grid.file, grid.sheet, f"A{rows[0]}", value=grid.sheet,
+                                            variant="rows", name=grid.sheet, calls=len(rows), rows=shown))
     return read
 
 

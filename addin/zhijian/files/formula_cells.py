@@ -4,7 +4,7 @@ which calamine reads as an empty cell. Read so, a score would be "not scored yet
 "missing", when the cell holds a formula nobody has calculated. This finds those cells in a
 worksheet's XML (streamed, and only where a formula lacks its value at all) so the reader can mark
 them (`engine.callcells.NO_CACHED_VALUE`) and say so at the cell. The same look finds the error
-cells (t="e") that openpyxl restores.
+cells (t="e") that openpyxl restores, and the hidden rows.
 """
 
 from __future__ import annotations
@@ -19,30 +19,36 @@ _HINT = re.compile(rb"</f>(?:</c>|<v\s*/>|<v></v>)|<f\b[^>]*/>(?:</c>|<v\s*/>|<v
 # The whole cell: its attributes, the formula, and an empty value or none.
 _CELL = re.compile(rb"<c\b([^>]*?)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(<v\s*/>|<v></v>)?</c>")
 _ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
+_HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 _BLOCK = 1 << 20
 _OVERLAP = 1 << 16  # a formula is at most 8,192 characters: a cell never spans more than this
 
 
-def scan_cells(z: zipfile.ZipFile) -> tuple[bool, dict[str, set[str]]]:
+def scan_cells(z: zipfile.ZipFile) -> tuple[bool, dict[str, set[str]], dict[str, frozenset[int]]]:
     """One streamed look at every worksheet's XML: whether any holds an error cell (#REF!,
-    #DIV/0!…, which calamine reads as ''), and {sheet name: cell references ("G11")} of formulas
-    saved without a value ({} for a workbook Excel saved, the usual case)."""
-    errors, out = False, {}
+    #DIV/0!…, which calamine reads as ''); {sheet name: cell references ("G11")} of formulas
+    saved without a value ({} for a workbook Excel saved, the usual case); and {sheet name: the
+    Excel rows hidden in it} (hidden by hand or by a filter; calamine does not say)."""
+    errors, uncalculated, hidden = False, {}, {}
     names = None
     for part in z.namelist():
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
-        has_error, refs = _scan(z, part)
+        has_error, refs, rows = _scan(z, part)
         errors = errors or has_error
-        if refs:
+        if refs or rows:
             names = _sheet_names(z) if names is None else names
             if part in names:
-                out[names[part]] = refs
-    return errors, out
+                if refs:
+                    uncalculated[names[part]] = refs
+                if rows:
+                    hidden[names[part]] = frozenset(rows)
+    return errors, uncalculated, hidden
 
 
-def _scan(z: zipfile.ZipFile, part: str) -> tuple[bool, set[str]]:
+def _scan(z: zipfile.ZipFile, part: str) -> tuple[bool, set[str], set[int]]:
     refs: set[str] = set()
+    rows: set[int] = set()
     has_error = False
     with z.open(part) as f:  # streamed: a sheet's XML may be large
         tail = b""
@@ -56,8 +62,10 @@ def _scan(z: zipfile.ZipFile, part: str) -> tuple[bool, set[str]]:
                     # an empty <v/> of a text result is an empty text ("" from =IF(…,"",…)): a value
                     if b"r" in attrs and (m.group(2) is None or kind == b"n"):
                         refs.add(attrs[b"r"].decode("ascii", "replace"))
+            if b'hidden="1"' in text or b'hidden="true"' in text:
+                rows.update(int(r) for r in _HIDDEN_ROW.findall(text))
             tail = text[-_OVERLAP:]
-    return has_error, refs
+    return has_error, refs, rows
 
 
 def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:

@@ -126,7 +126,9 @@ def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) ->
             grids.append(Grid(str(path), meta.name, rows, first_row=start[0] + 1, first_col=start[1] + 1,
                               hidden=hidden, merges=merges))
         wb.close()
-        has_errors, uncalculated = scan_cells(z)
+        has_errors, uncalculated, hidden_rows = scan_cells(z)
+        for grid in grids:
+            grid.hidden_rows = hidden_rows.get(grid.sheet, frozenset())
         if has_errors:
             _restore_error_cells(path, grids, data)
         _mark_uncalculated(grids, uncalculated)
