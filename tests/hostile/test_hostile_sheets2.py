@@ -348,3 +348,16 @@ def test_rows_hidden_by_hand_or_a_filter_are_counted_and_said(tmp_path):
     account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
     assert_accounted(account, rows_read=4)
     assert account.counted == 4
+
+
+def test_a_header_stating_other_points_than_the_rubric_is_said(tmp_path):
+    # another version of the form: ten items of 10 points, scored 5/4/3 out of 10, no total column
+    data = [[h.replace("(5分)", "(10分)") for h in LISTENING_HEADER[:17]],
+            *[r[:17] for r in rows(2)]]
+    data[1][6] = 4
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    got = [(f["rule"], f["cell"]) for f in findings(result)]
+    assert got == [("column.points_differ", f"{c}1") for c in "FGHIJKLMNO"]
+    assert "10 分" in findings(result)[1]["message"] and "满 5 分" in findings(result)[1]["message"]

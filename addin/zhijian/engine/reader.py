@@ -21,7 +21,7 @@ from .columns import (AGENT_AS_ID_WORDS, FIELD_ZH, REQUIRED_FIELDS, RULE_HEADER_
 from .findings import Finding, Rule
 from .form_sheet import find_form, read_form
 from .grid import Grid, SheetRead, calls_frame, col_letter, col_number  # noqa: F401  (re-exported)
-from .rubric import Rubric
+from .rubric import Rubric, fmt_number
 
 TOTAL_ROW_WORDS = ("合计", "总计", "平均", "小计", "均分", "汇总")
 _ASCII_TOTAL_WORDS = any(w.isascii() for w in TOTAL_ROW_WORDS)
@@ -80,6 +80,7 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
                 weak.add(spec.key)
             read.columns[spec.key] = letter
             read.headers[spec.key] = cell_text(t)
+            _points_differ(rubric, read, grid, hr if t is texts[0] else hr - 1, c, spec, t)
             continue
         word = normalise_header(header[c] if c < len(header) else None)[0]
         if word:
@@ -93,6 +94,21 @@ def map_columns(rubric: Rubric, grid: Grid) -> tuple[SheetRead, int | None]:
                     break
     agent_as_id(read.columns, read.headers)
     return read, hr
+
+
+def _points_differ(rubric: Rubric, read: SheetRead, grid: Grid, r: int, c: int, spec, text: Any) -> None:
+    """A header stating an item's points ("服务态度(10分)") other than the rubric's maximum (5): the
+    sheet is made for another version of the form, and its scores would be read on the wrong
+    scale. An error at the header; the item is still read on the rubric's scale."""
+    if spec.kind != "item":
+        return
+    points = normalise_header(text)[1]
+    item = rubric.item_by_name[spec.key]
+    if points is None or item.max <= 0 or points == item.max:
+        return
+    read.findings.append(Finding.of(Rule.COLUMN_POINTS_DIFFER, grid.file, grid.sheet, grid.cell(r, c),
+                                    value=cell_text(text), header=cell_text(text), points=fmt_number(points),
+                                    item=item.name, max=fmt_number(item.max), rubric=rubric.name))
 
 
 def _duplicate_column(read: SheetRead, vocab: Vocabulary, grid: Grid, hr: int, c: int, text: Any) -> None:

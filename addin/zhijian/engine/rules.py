@@ -47,6 +47,7 @@ class Rule(StrEnum):
     FORMULA_ERROR = "formula.error"
     COLUMN_UNKNOWN_RULE = "column.unknown_rule"
     COLUMN_DUPLICATE = "column.duplicate"
+    COLUMN_POINTS_DIFFER = "column.points_differ"
     SHEET_UNMAPPED = "sheet.unmapped"
     SHEET_OTHER_RUBRIC = "sheet.other_rubric"
     SHEET_HIDDEN = "sheet.hidden"
@@ -196,6 +197,10 @@ _ENTRIES = [
     RuleEntry(Rule.COLUMN_UNKNOWN_RULE, _E, "评分标准中没有的规则列",
               "列“{header}”: 评分标准《{rubric}》中没有这个{kind}项,该列不计分",
               "把表头改成评分标准中的规则名称,或删除这一列"),
+    RuleEntry(Rule.COLUMN_POINTS_DIFFER, _E, "表头分值与评分标准不同",
+              "表头“{header}”写的是 {points} 分,评分标准《{rubric}》中“{item}”满 {max} 分:"
+              "这张表可能是另一版评分表,分数按 {max} 分制读取",
+              "核对评分标准是否选对、是否为最新版本,或把表头改成评分标准的分值"),
     RuleEntry(Rule.COLUMN_DUPLICATE, _E, "同一评分项有两列",
               "列“{header}”({letter} 列)与 {first} 列“{first_header}”都是{what}: 按 {first} 列计分,这一列不计分",
               "删除重复的一列,或把它改成别的表头"),
