@@ -361,3 +361,37 @@ def test_a_header_stating_other_points_than_the_rubric_is_said(tmp_path):
     got = [(f["rule"], f["cell"]) for f in findings(result)]
     assert got == [("column.points_differ", f"{c}1") for c in "FGHIJKLMNO"]
     assert "10 分" in findings(result)[1]["message"] and "满 5 分" in findings(result)[1]["message"]
+
+
+def _strict(name: str, data: bytes) -> bytes:
+    """Excel's "Strict Open XML" namespaces."""
+    for a, b in ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+                 (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                  b"http://purl.oclc.org/ooxml/officeDocument/relationships")):
+        data = data.replace(a, b)
+    return data
+
+
+def _prefixed(name: str, data: bytes) -> bytes:
+    """The sheet's elements with an x: prefix, as the Open XML SDK writes them."""
+    import re
+
+    if name != "xl/worksheets/sheet1.xml":
+        return data
+    data = data.replace(b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                        b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+    return re.sub(rb"<(/?)(\w+)([ >/])", lambda m: b"<" + m[1] + b"x:" + m[2] + m[3], data)
+
+
+@pytest.mark.parametrize("rewrite", [_strict, _prefixed], ids=["strict", "prefixed"])
+def test_formulas_without_a_value_are_found_in_other_dialects_of_the_format(tmp_path, rewrite):
+    import zipfile
+
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows(2)])])
+    with_formulas(path, {"H3": "=2+3"})
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(other, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, rewrite(info.filename, zin.read(info.filename)))
+    result = invoke("validate", other, "--rubric", RUBRIC, "--json")
+    assert [(f["rule"], f["cell"]) for f in findings(result)] == [("formula.error", "H3")], result.output

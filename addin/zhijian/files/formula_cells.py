@@ -14,12 +14,16 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
-# A cheap first look: a formula closed and then no value, or an empty one.
-_HINT = re.compile(rb"</f>(?:</c>|<v\s*/>|<v></v>)|<f\b[^>]*/>(?:</c>|<v\s*/>|<v></v>)")
+# A cheap first look: a formula closed and then no value, or an empty one. Elements may carry a
+# namespace prefix (<x:c>, as the Open XML SDK writes them).
+_P = rb"(?:\w+:)?"
+_HINT = re.compile(rb"(?:</" + _P + rb"f>|<" + _P + rb"f\b[^>]*/>)(?:</" + _P + rb"c>|<" + _P + rb"v\s*/>|<"
+                   + _P + rb"v></" + _P + rb"v>)")
 # The whole cell: its attributes, the formula, and an empty value or none.
-_CELL = re.compile(rb"<c\b([^>]*?)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(<v\s*/>|<v></v>)?</c>")
+_CELL = re.compile(rb"<" + _P + rb"c\b([^>]*?)>(?:<" + _P + rb"f\b[^>]*/>|<" + _P + rb"f\b[^>]*>[^<]*</" + _P
+                   + rb"f>)(<" + _P + rb"v\s*/>|<" + _P + rb"v></" + _P + rb"v>)?</" + _P + rb"c>")
 _ATTR = re.compile(rb'\b(r|t)="([^"]*)"')
-_HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
+_HIDDEN_ROW = re.compile(rb"<" + _P + rb'row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 _BLOCK = 1 << 20
 _OVERLAP = 1 << 16  # a formula is at most 8,192 characters: a cell never spans more than this
 
@@ -69,19 +73,27 @@ def _scan(z: zipfile.ZipFile, part: str) -> tuple[bool, set[str], set[int]]:
 
 
 def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
-    """{worksheet part ("xl/worksheets/sheet1.xml"): sheet name} from the workbook's relations."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    """{worksheet part ("xl/worksheets/sheet1.xml"): sheet name} from the workbook's relations
+    (namespaces ignored: Excel's "Strict Open XML" files use other ones)."""
     try:
         book = ElementTree.fromstring(z.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return {}
     targets = {}
-    for rel in rels.findall("p:Relationship", ns):
-        target = rel.get("Target", "")
-        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
-            posixpath.normpath(posixpath.join("xl", target))
-    return {targets[s.get(f"{{{ns['r']}}}id")]: s.get("name", "")
-            for s in book.findall("m:sheets/m:sheet", ns) if s.get(f"{{{ns['r']}}}id") in targets}
+    for rel in rels.iter():
+        if _local(rel.tag) == "Relationship":
+            target = rel.get("Target", "")
+            targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join("xl", target))
+    out = {}
+    for sheet in book.iter():
+        if _local(sheet.tag) == "sheet":
+            rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+            if rid in targets:
+                out[targets[rid]] = sheet.get("name", "")
+    return out
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
