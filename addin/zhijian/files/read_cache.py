@@ -35,7 +35,7 @@ from typing import Any, Iterator, Sequence
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.grid import SheetRead
 
-FORMAT = 5  # 5: dates outside 2000–2100 and counts over 100 are findings; 4: one SQLite file; 3: sheet.hidden
+FORMAT = 6  # 6: the hostile-sheet findings (dates, counts, hidden rows, points, digits…); 4: one SQLite file
 MAX_BYTES = 256 * 1024 * 1024  # the whole cache; a month of 450 files takes about 7 MB
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a file larger than this is read from disk and not cached
 DB_NAME = "reads.sqlite3"
