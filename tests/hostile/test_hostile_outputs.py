@@ -199,3 +199,27 @@ def test_the_template_is_still_an_input(tmp_path):
     assert invoke("template", RUBRIC, "-o", tmp_path / "sheets" / "blank.xlsx").exit_code == 0
     r = invoke("validate", tmp_path / "sheets", "--rubric", RUBRIC)
     assert "跳过" not in r.stderr and "共读取 1 个文件" in r.stdout
+
+
+@pytest.mark.parametrize("command", ["consolidate", "weekly", "monthly", "quarterly", "yearly"])
+def test_the_history_store_as_the_output_is_refused_before_any_work(team, command):
+    store = team / "zhijian.duckdb"
+    assert invoke("history", "import", team / "sheets", "--rubric", RUBRIC, "--store", store).exit_code == 0
+    before = digests(team)
+    refused(invoke(command, team / "sheets", "--rubric", RUBRIC, "-o", store, "--store", store),
+            f"输出文件 {store} 就是要读取的历史库")
+    refused(invoke(command, team / "sheets", "--rubric", RUBRIC, "-o", store, env={"ZHIJIAN_STORE": str(store)}),
+            "就是要读取的历史库")
+    assert digests(team) == before
+    # A store not made yet is the same file: it would be made, then replaced by the report.
+    new = team / "new.xlsx"
+    refused(invoke(command, team / "sheets", "--rubric", RUBRIC, "-o", new, "--store", new), "就是要读取的历史库")
+    assert not new.exists()
+
+
+def test_the_history_store_is_not_the_output_of_a_report_from_the_store(team):
+    store = team / "zhijian.duckdb"
+    assert invoke("history", "import", team / "sheets", "--rubric", RUBRIC, "--store", store).exit_code == 0
+    before = digests(team)
+    refused(invoke("quarterly", "--rubric", RUBRIC, "-o", store, "--store", store), "就是要读取的历史库")
+    assert digests(team) == before

@@ -9,7 +9,7 @@ import click
 
 from .common import (appeals_options, console, findings_table, handle_errors, json_option, other_rubrics,
                      policy, print_json, print_note, progress_bar)
-from .outputs import output_file
+from .outputs import named_output, output_file
 from .store_option import resolved_store, store_option
 
 
@@ -57,7 +57,7 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
         result = assess_month(r, config_path, kpi_path, month, list(inputs) or None, store=resolved_store(store),
                               appeals=appeals, policy=policy(window_hours, publish_time), rubric_source=rubric_name,
                               other_rubrics=other_rubrics(r), on_files=lambda n: bar.update(task, total=n),
-                              progress=lambda p: bar.advance(task))
+                              progress=lambda p: bar.advance(task), output=named_output(output))
     for n in result.notes:
         print_note(n)
     out = write_assessment(result, output_file(output, names.report_name(names.ASSESSMENT, month)))

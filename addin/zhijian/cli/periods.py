@@ -8,7 +8,7 @@ import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
                      print_note, progress_bar)
-from .outputs import output_file
+from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
 
 
@@ -86,7 +86,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
         result = period_review(r, kind, period, list(inputs) or None, store=resolved_store(store), lead=lead,
                                min_calls=min_calls, stars=stars, appeals=appeals, policy=policy(*timing),
                                rubric_source=rubric_name, other_rubrics=other_rubrics(r),
-                               complaints=list(complaints) or None,
+                               complaints=list(complaints) or None, output=named_output(output),
                                on_files=lambda n: bar.update(task, total=n), progress=lambda p: bar.advance(task))
     for n in result.notes:
         print_note(n)

@@ -39,14 +39,19 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iterable[str | Path | None]]) -> None:
+def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iterable[str | Path | None]],
+                  store: str | Path | None = None) -> None:
     """Refuse (OutputPathError, exit 2) an output that is a folder, is named twice, or is one of the
-    files read: `reads` maps what a file is to the user ("评分表", "申诉登记表", …) to its paths."""
+    files read: `reads` maps what a file is to the user ("评分表", "申诉登记表", …) to its paths.
+    `store`, the history store the command reads and writes, is refused as an output even before
+    it exists (the command creates it before the report is written)."""
     read: list[tuple[str, str, str]] = []  # (real path, as given, role)
     for role, paths in reads.items():
         for p in paths:
             if p is not None and str(p) and os.path.exists(p):
                 read.append((real_path(p), str(p), role))
+    if store is not None and str(store):
+        read.append((real_path(store), str(store), "历史库"))
     seen: dict[str, str] = {}
     for out in outputs:
         if out is None:

@@ -15,6 +15,7 @@ from zhijian.engine.periods import parse_period
 from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
 from zhijian.files.assessment_config import load_assessment_config
+from zhijian.files.guard import guard_outputs
 from zhijian.files.provenance import Provenance, file_sha256
 from zhijian.files.workbooks import read_grids
 
@@ -27,6 +28,7 @@ class AssessResult:
     provenance: Provenance
     notes: list[str] = field(default_factory=list)
     output: Path | None = None
+    store: Path | None = None  # the history store read and written: never an output
 
 
 def month_scores(rubric: Rubric, loaded: Loaded, month: str) -> dict[str, tuple[str, str, float]]:
@@ -55,14 +57,18 @@ def read_kpi(path: Path, config, month: str) -> KpiRows:
 def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, month: str,
                  inputs: list[str] | None = None, *, store: Path | None = None, appeals=None,
                  policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None, other_rubrics=(),
-                 progress=None, on_files=None) -> AssessResult:
-    """The 综合考核表 of `month` ("2026-10")."""
+                 progress=None, on_files=None, output: Path | None = None) -> AssessResult:
+    """The 综合考核表 of `month` ("2026-10"). `output`, when already known, is refused before any
+    reading if it is a file read (or the store)."""
     config = load_assessment_config(config_path)
     if not Path(kpi_path).is_file():
         raise InputFileError(f"找不到 KPI 表: {kpi_path}")
+    reads = {"评分标准": [rubric.path], "考核配置文件": [config_path], "KPI 表": [kpi_path]}
+    guard_outputs([output], reads, store=store)
     if inputs:
         loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                            appeals=appeals, policy=policy, store=store, command="assess")
+                            appeals=appeals, policy=policy, store=store, command="assess", outputs=[output],
+                            reads=reads)
         prov = Provenance.of("assess", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals)
     else:
         if store is None:
@@ -82,7 +88,7 @@ def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, 
     prov.options = {**prov.options, "month": month, "config": str(config_path), "config_hash": config.content_hash,
                     "kpi": str(kpi_path), "kpi_sha256": file_sha256(kpi_path),
                     **({"source": "history_store", "store": str(store)} if not inputs else {})}
-    return AssessResult(result, prov, loaded.notes)
+    return AssessResult(result, prov, loaded.notes, store=store)
 
 
 def write_assessment(result: AssessResult, output: Path) -> Path:

@@ -41,6 +41,7 @@ class DailyPackage:
     provenance: Provenance
     sheet_files: list[Path] = field(default_factory=list)  # the day's 评分表
     written: dict[str, Path] = field(default_factory=dict)  # "log", "vouchers", "zip"
+    store: Path | None = None  # the history store read and written: never an output
 
     def to_dict(self) -> dict:
         return {**self.report.to_dict(), "vouchers": [v.to_dict() for v in self.register.vouchers],
@@ -119,7 +120,7 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
         **policy_options(policy, appeals)})
     day_files = {str(f) for f, d in zip(after.calls["file"].tolist(), after.calls["date"].tolist()) if d == day}
     return DailyPackage(report, reg, findings, after.files, after.notes, after.appeals_of(period), prov,
-                        sheet_files=[p for p in after.files if str(p) in day_files])
+                        sheet_files=[p for p in after.files if str(p) in day_files], store=store)
 
 
 def write_daily_package(pkg: DailyPackage, out_dir: Path) -> dict[str, Path]:

@@ -18,6 +18,7 @@ from zhijian.engine.period_review import DEFAULT_MIN_CALLS, DEFAULT_STARS, Perio
 from zhijian.engine.periods import Period, main_period_date, parse_period
 from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
+from zhijian.files.guard import guard_outputs
 from zhijian.files.provenance import Provenance
 from zhijian.files.store import ImportResult, Store
 
@@ -60,6 +61,7 @@ class ReviewResult:
     notes: list[str] = field(default_factory=list)
     from_store: bool = False
     output: Path | None = None
+    store: Path | None = None  # the history store read and written: never an output
 
 
 def review_period(kind: str, text: str | None, dates: list[dt.date]) -> Period:
@@ -77,14 +79,19 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
                   store: Path | None = None, lead: str | None = None, min_calls: int = DEFAULT_MIN_CALLS,
                   stars: int = DEFAULT_STARS, appeals: str | Path | None = None,
                   policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None, other_rubrics=(),
-                  progress=None, on_files=None, complaints: list[str] | None = None) -> ReviewResult:
+                  progress=None, on_files=None, complaints: list[str] | None = None,
+                  output: Path | None = None) -> ReviewResult:
     """The 季度/年度质检考核表: from `inputs` when given (and added to the store when one is
-    configured), else from the store; with the registers' section when `complaints` are given."""
+    configured), else from the store; with the registers' section when `complaints` are given.
+    `output`, when already known, is refused before any reading if it is a file read (or the store)."""
     command = KINDS[kind]
     options = {kind: None, "lead": lead, "min_calls": min_calls, "stars": stars}
+    reads = {"评分标准": [rubric.path], "投诉表扬登记表": list(complaints or [])}
+    guard_outputs([output], reads, store=store)
     if inputs:
         loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                            appeals=appeals, policy=policy, store=store, command=command)
+                            appeals=appeals, policy=policy, store=store, command=command, outputs=[output],
+                            reads=reads)
         period = review_period(kind, period_text, loaded.dates())
         options.update(policy_options(policy, appeals))
         prov = Provenance.of(command, rubric, rubric_source or rubric.id, loaded.files, appeals=appeals)
@@ -110,7 +117,7 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
 
         review.extra["complaints"] = section_for(complaints, review.label, period, months_of(period))
         prov.options["complaints"] = [str(p) for p in complaints]
-    return ReviewResult(review, prov, sources, loaded.notes + review.notes, from_store=not inputs)
+    return ReviewResult(review, prov, sources, loaded.notes + review.notes, from_store=not inputs, store=store)
 
 
 def period_key(kind: str, period: Period) -> str:

@@ -38,6 +38,7 @@ class Consolidation:
     appeals: list[AppealOutcome] | None = None
     provenance: Provenance | None = None
     policy: AppealPolicy = field(default_factory=AppealPolicy)
+    store: Path | None = None  # the history store read and written: never an output
 
 
 def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month",
@@ -70,7 +71,7 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
                          options={"period": period_kind, "date": date.isoformat(), "lead": lead,
                                   **policy_options(policy, appeals)})
     return Consolidation(analysis, sel.findings, loaded.files, loaded.notes, appeals=loaded.appeals_of(period),
-                         provenance=prov, policy=policy)
+                         provenance=prov, policy=policy, store=store)
 
 
 def _roster(roster: str | Path | None) -> Roster | None:
@@ -119,7 +120,7 @@ def guard_report(result, *outputs: Path) -> None:
         reads["上月评分表"] = [p[0] for p in prov.previous]
         reads["人员名单"] = [prov.roster[0] if prov.roster else prov.options.get("roster")]
         reads["输入文件"] = [e[0] for e in prov.inputs] + option_files(prov.options)
-    guard_outputs(outputs, reads)
+    guard_outputs(outputs, reads, store=getattr(result, "store", None))
 
 
 def option_files(value) -> list[str]:
@@ -163,6 +164,7 @@ class PeriodicReport:
     provenance: Provenance
     output: Path | None = None
     policy: AppealPolicy = field(default_factory=AppealPolicy)
+    store: Path | None = None  # the history store read and written: never an output
 
 
 def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None, lead: str | None = None,
@@ -194,7 +196,7 @@ def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None,
                                   "topics": "、".join(topics) if topics else None,
                                   **policy_options(policy, appeals)})
     return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov,
-                          policy=policy)
+                          policy=policy, store=store)
 
 
 def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = None,
@@ -253,7 +255,7 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                                   **({"complaints": [str(p) for p in complaints]} if complaints else {})})
     prov.previous = prov.previous or stored_previous
     return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov,
-                          policy=policy)
+                          policy=policy, store=store)
 
 
 def read_plans(folder: str | Path):

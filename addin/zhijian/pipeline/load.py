@@ -53,7 +53,7 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     With `cache`, files read before (same content, same rubric) are not parsed again
     (`files.read_cache`; off when ZHIJIAN_NO_CACHE is set)."""
     files, notes = expand_inputs(inputs)
-    guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})})
+    guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})}, store=store)
     if not files:
         raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
     if on_files:
