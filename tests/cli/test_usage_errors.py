@@ -18,6 +18,15 @@ from zhijian.cli.main import cli
     (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--per-agent", "abc", "-o", "o"],
      "参数错误: --per-agent 的值不对: “abc”不是整数(用法: zhijian sample --help)"),
     (["rubric", "list", "extra"], "参数错误: 多余的参数 extra(用法: zhijian rubric list --help)"),
+    # click.Path's own English ("File 'addin' is a directory.") said in Chinese
+    (["history", "status", "--store", "addin"],
+     "参数错误: --store 的值不对(应为文件): “addin”是一个文件夹,不是文件(用法: zhijian history status --help)"),
+    (["history", "export", "--parquet", "", "--store", "s.duckdb"],
+     "参数错误: --parquet 的值不对: 输出文件夹名为空"),
+    (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "-o", ""],
+     "参数错误: -o / --output 的值不对: 输出文件夹名为空"),
+    (["quarterly", "a.xlsx", "--rubric", "r", "-o", "a\nb.xlsx"],
+     "参数错误: -o / --output 的值不对: 输出文件名含有换行或控制字符: 'a\\nb.xlsx'"),
 ])
 def test_a_usage_error_is_one_chinese_line_and_exit_2(args, line):
     result = CliRunner().invoke(cli, args, prog_name="zhijian")

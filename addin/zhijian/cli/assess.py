@@ -9,6 +9,7 @@ import click
 
 from .common import (appeals_options, console, findings_table, handle_errors, json_option, other_rubrics,
                      policy, print_json, print_note, progress_bar)
+from .options import OutputPath
 from .outputs import named_output, output_file
 from .store_option import resolved_store, store_option
 
@@ -20,7 +21,7 @@ from .store_option import resolved_store, store_option
 @click.option("--config", "config_path", type=click.Path(), help="考核配置 .yaml(--example 可打印示例)")
 @click.option("--kpi", "kpi_path", type=click.Path(), help="坐席月度 KPI 表 .xlsx/.csv(工号 与 各 KPI 列)")
 @click.option("--example", is_flag=True, help="打印一份考核配置示例并退出")
-@click.option("-o", "--output", type=click.Path(),
+@click.option("-o", "--output", type=OutputPath(),
               help="输出的综合考核表 .xlsx,或输出文件夹(默认: 当前文件夹下的 综合考核表_2026-10.xlsx)")
 @appeals_options
 @store_option

@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from .common import console, findings_table, handle_errors, json_option, print_json
+from .options import OutputFile
 
 
 @click.group()
@@ -17,11 +18,14 @@ def complaints():
 
 
 @complaints.command("template")
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出的登记表 .xlsx")
+@click.option("-o", "--output", required=True, type=OutputFile(), help="输出的登记表 .xlsx")
 @handle_errors
 def complaints_template(output):
     """生成投诉表扬登记表与总部拨测登记表,例如: zhijian complaints template -o 投诉表扬登记表.xlsx"""
+    from zhijian.files.guard import guard_outputs
     from zhijian.reports.complaints_template import write_registers_template
+
+    guard_outputs([output], {})
 
     console.print(f"已生成投诉表扬与总部拨测登记表: {write_registers_template(Path(output))}")
 

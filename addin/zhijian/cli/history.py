@@ -9,6 +9,7 @@ from rich.table import Table
 
 from .common import (appeals_options, console, err_console, handle_errors, json_option, other_rubrics,
                      policy, print_json, print_note, progress_bar)
+from .options import OutputFolder
 from .store_option import required_store, store_option
 
 
@@ -80,7 +81,7 @@ def history_status(store, as_json):
 
 
 @history.command("export")
-@click.option("--parquet", "folder", required=True, type=click.Path(file_okay=False),
+@click.option("--parquet", "folder", required=True, type=OutputFolder(),
               help="导出目录: calls/month=YYYY-MM/*.parquet(Hive 分区)与 files.parquet")
 @click.option("--overwrite", is_flag=True, help="目录不为空时覆盖")
 @store_option

@@ -213,6 +213,8 @@ class OutputFolder(_Type):
         import os
 
         text = os.fspath(value)
+        if not text.strip():
+            self.fail("输出文件夹名为空", param, ctx)
         if any(ord(ch) < 32 for ch in text):
             self.fail(f"输出文件夹名含有换行或控制字符: {text!r}", param, ctx)
         if os.path.exists(text) and not os.path.isdir(text):

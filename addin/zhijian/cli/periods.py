@@ -8,12 +8,13 @@ import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
                      print_note, progress_bar)
+from .options import OutputPath
 from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
 
 
 def review_options(fn):
-    fn = click.option("-o", "--output", type=click.Path(),
+    fn = click.option("-o", "--output", type=OutputPath(),
                       help="输出的考核表 .xlsx,或输出文件夹(默认: 当前文件夹下的 季度质检考核表_2026-Q4.xlsx、"
                            "年度质检考核表_2026.xlsx)")(fn)
     fn = click.option("--min-calls", default=5, show_default=True,

@@ -12,6 +12,7 @@ import click
 
 from .common import (cli_findings, console, findings_table, handle_errors, json_option, print_json,
                      print_note, styled)
+from .options import OutputFolder
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -66,7 +67,7 @@ def _mapping_line(sheet) -> str:
 @click.option("--hours", help="工作时段,如 08:30-18:00(默认: 当日最早至最晚的通话)")
 @click.option("--seed", type=int, help="随机种子(默认: 日期 YYYYMMDD,同一天得到同一计划)")
 @click.option("--exclude-scored", multiple=True, help="以往的评分表(文件、文件夹或通配符,可多次指定): 其中的录音不再抽取")
-@click.option("-o", "--output", required=True, type=click.Path(), help="输出文件夹: 抽检计划与各质检员的评分表")
+@click.option("-o", "--output", required=True, type=OutputFolder(), help="输出文件夹: 抽检计划与各质检员的评分表")
 @json_option
 @handle_errors
 def sample(calls, date_text, rubric_name, roster, inspectors, per_agent, rounds, min_duration, hours, seed,

@@ -44,7 +44,7 @@ def chinese_message(e: click.UsageError) -> str:
         else:
             want = TYPE_WORDS.get(type_name, type_name)
         m = re.fullmatch(r"'?(.*?)'? is not a valid (\w+)\.?", e.message)
-        detail = f"“{m.group(1)}”不是{TYPE_WORDS.get(m.group(2), m.group(2))}" if m else e.message
+        detail = f"“{m.group(1)}”不是{TYPE_WORDS.get(m.group(2), m.group(2))}" if m else _path_message(e.message)
         return f"{_name(e.param)} 的值不对" + (f"(应为{want})" if want and not m else "") + f": {detail}"
     text = e.message
     if text.startswith("No such command"):
@@ -53,6 +53,20 @@ def chinese_message(e: click.UsageError) -> str:
         extra = text.split("(", 1)[1].rstrip(")") if "(" in text else ""
         return f"多余的参数 {extra}".strip()
     return text
+
+
+# click.Path's own complaints ("File 'x' is a directory.") -> Chinese
+_PATH_MESSAGES = ((r"is a directory", "是一个文件夹,不是文件"), (r"is a file", "是一个文件,不是文件夹"),
+                  (r"does not exist", "不存在"), (r"is not readable", "不可读取"),
+                  (r"is not writable", "不可写入"), (r"is not executable", "不可执行"))
+
+
+def _path_message(message: str) -> str:
+    m = re.fullmatch(r"(?:File|Directory|Path|File or directory) '(.*)' (is a directory|is a file|does not exist|"
+                     r"is not readable|is not writable|is not executable)\.?", message, flags=re.S)
+    if not m:
+        return message
+    return f"“{m.group(1)}”" + dict(_PATH_MESSAGES)[m.group(2)]
 
 
 def show_usage_error(e: click.UsageError) -> None:

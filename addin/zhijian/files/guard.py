@@ -3,7 +3,8 @@
 `guard_outputs` is called by every command that writes, before any work: it resolves the real
 path (after symlinks, and the same file under two names) of every output and of every input,
 register, roster, rubric or configuration the command reads, and refuses an output that is one of
-them, a folder, or named twice.
+them, a folder, or named twice — and an existing file that zhijian did not write as a report
+(a filled-in template, a register, a user's own workbook: `replaceable`).
 
 zhijian's own outputs are recognised by their provenance (`zhijian_output`): reports carry the
 hidden `_zhijian` sheet and the `zhijian_command` document property, the checked and scored copies
@@ -67,6 +68,21 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
         if key.lower() in seen:
             raise OutputPathError(f"两个输出都写到 {text}(与 {seen[key.lower()]} 相同),请分别命名")
         seen[key.lower()] = text
+        if os.path.isfile(text) and not replaceable(text):
+            raise OutputPathError(f"{text} 已存在,且不是 zhijian 写出的报表(可能是已开始填写的评分表、登记表或别的文件);"
+                                  "为免覆盖,请换一个输出文件名,或先改名或移走它")
+
+
+# Files zhijian writes that carry no provenance (the day's zip of sheets, an e-mail draft): an
+# existing one is replaced as a report is.
+_PLAIN_OUTPUTS = (".zip", ".eml")
+
+
+def replaceable(path: str | Path) -> bool:
+    """Whether an existing file may be replaced by an output: a report or copy zhijian wrote
+    (`zhijian_output`), or a zip or e-mail draft. Never a blank template once written (it is
+    filled in where it lies: the 评分表 of `template` and `sample`, the registers)."""
+    return Path(path).suffix.lower() in _PLAIN_OUTPUTS or zhijian_output(path) is not None
 
 
 def is_temp_file(path: str | Path) -> bool:

@@ -105,6 +105,11 @@ def expand_inputs(inputs: list[str], *, own_outputs: bool = False) -> tuple[list
     notes: list[str] = []
     skipped: dict[int, str] = {}  # note index -> the file it skipped (a note dropped if that file is read)
     for item in inputs:
+        if not str(item).strip():  # Path("") is the current folder: an unset variable, not a choice
+            from zhijian.errors import InputFileError
+
+            raise InputFileError("输入的文件名为空(是不是脚本中的变量没有赋值?);请给出评分表文件、文件夹或通配符,"
+                                 "当前文件夹请写 .")
         p = Path(item)
         if p.is_dir():
             candidates, explicit = _walk_files(p, notes), False

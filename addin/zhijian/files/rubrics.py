@@ -37,9 +37,15 @@ def bundled_rubric_names() -> list[str]:
 
 
 def load_rubric(name_or_path: str | Path) -> Rubric:
-    """Load a rubric by file path, or by the name of a bundled rubric (e.g. ``listening-10x4``)."""
+    """Load a rubric by file path, or by the name of a bundled rubric (e.g. ``listening-10x4``).
+    A name holding a path separator or ".." is a path, never looked up among the bundled ones."""
+    text = str(name_or_path)
+    if not text.strip():
+        raise RubricError([("--rubric", None, f"评分标准名称为空;内置的有: {'、'.join(bundled_rubric_names())}")])
     p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists():
+    if p.suffix in (".yaml", ".yml") or p.exists() or any(s in text for s in ("/", "\\", "..")):
+        if p.is_dir():
+            raise RubricError([(str(p), None, "这是一个文件夹,不是评分标准文件(.yaml)")])
         if not p.is_file():
             raise RubricError([(str(p), None, "找不到评分标准文件")])
         check_file_size(p, RubricError)
