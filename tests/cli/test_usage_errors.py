@@ -39,3 +39,22 @@ def test_help_and_version_still_exit_0():
     assert CliRunner().invoke(cli, ["--help"], prog_name="zhijian").exit_code == 0
     r = CliRunner().invoke(cli, ["--version"], prog_name="zhijian")
     assert r.exit_code == 0 and "0.1.0" in r.output
+
+
+@pytest.mark.parametrize("args, line", [
+    (["weekly", "a.xlsx", "--rubric", "listening-10x4", "--week", "2027-W53", "--json"],
+     "参数错误: --week 的值不对: 2027 年没有第 53 周(ISO 周为 W01–W52)"),
+    (["weekly", "a.xlsx", "--json"], "参数错误: 缺少必填的选项 --rubric(用法: zhijian weekly --help)"),
+    (["history", "status", "--store", "no-such.duckdb", "--json"],
+     "历史库不存在: no-such.duckdb(先用 zhijian history import 导入评分表)"),
+    (["consolidate", "a.xlsx", "--rubric", "no-such-rubric", "--json"], "评分标准文件错误 no-such-rubric: 没有这个评分标准"),
+])
+def test_with_json_an_error_is_json_on_stdout_too(args, line):
+    """A script reading --json's stdout gets JSON whatever happened; the line stays on stderr."""
+    import json
+
+    result = CliRunner().invoke(cli, args, prog_name="zhijian")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["exit_code"] == 2 and data["error"].startswith(line)
+    assert result.stderr.strip().startswith(line)

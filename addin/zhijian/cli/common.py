@@ -55,17 +55,24 @@ def styled(text: str, style: str) -> Text:
 
 def handle_errors(fn):
     """Turn what stops work into a Chinese message and an exit code; never show a traceback.
-    Libraries' warnings (pandas' PerformanceWarning on a very wide sheet …) are not shown."""
+    With --json, stdout holds {"error": message, "exit_code": n} as well (a script reading it gets
+    JSON whatever happened). Libraries' warnings (pandas' PerformanceWarning on a very wide
+    sheet …) are not shown."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        def fail(message: str, code: int):
+            print_error(message)
+            if kwargs.get("as_json"):
+                print_json({"error": message, "exit_code": code})
+            sys.exit(code)
+
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return fn(*args, **kwargs)
         except ZhijianError as e:
-            print_error(str(e))
-            sys.exit(e.exit_code)
+            fail(str(e), e.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # `zhijian rubric list | head`: the reader left, nothing is wrong
@@ -73,16 +80,13 @@ def handle_errors(fn):
             sys.exit(0)
         except OSError as e:  # a file that cannot be read or written: the path and the reason
             from zhijian.files.errorlog import os_error_text
-            print_error(os_error_text(e))
-            sys.exit(2)
+            fail(os_error_text(e), 2)
         except MemoryError:
-            print_error("内存不足,无法完成;请减少一次处理的文件,或检查输入文件是否异常")
-            sys.exit(2)
+            fail("内存不足,无法完成;请减少一次处理的文件,或检查输入文件是否异常", 2)
         except Exception:  # noqa: BLE001 - the last line of defence for users
             from zhijian.files.errorlog import write_error_log
             log = write_error_log(traceback.format_exc())
-            print_error(f"内部错误,请把日志文件 {log} 发给开发人员" if log else "内部错误(日志文件无法写入)")
-            sys.exit(3)
+            fail(f"内部错误,请把日志文件 {log} 发给开发人员" if log else "内部错误(日志文件无法写入)", 3)
 
     return wrapper
 

@@ -69,11 +69,18 @@ def _path_message(message: str) -> str:
     return f"“{m.group(1)}”" + dict(_PATH_MESSAGES)[m.group(2)]
 
 
-def show_usage_error(e: click.UsageError) -> None:
+def show_usage_error(e: click.UsageError, as_json: bool = False) -> None:
+    """The one line on stderr; with --json among the arguments, {"error": …, "exit_code": 2} on
+    stdout as well."""
     if isinstance(e, OptionError):
-        e.show()
-        return
-    click.echo(f"参数错误: {chinese_message(e)}(用法: {_command(e)} --help)", err=True)
+        line = f"参数错误: {e.format_message()}"
+    else:
+        line = f"参数错误: {chinese_message(e)}(用法: {_command(e)} --help)"
+    click.echo(line, err=True)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"error": line, "exit_code": e.exit_code}, ensure_ascii=False, indent=2))
 
 
 class ChineseUsageGroup(click.Group):
@@ -89,7 +96,7 @@ class ChineseUsageGroup(click.Group):
             e.show()
             sys.exit(e.exit_code)
         except click.UsageError as e:
-            show_usage_error(e)
+            show_usage_error(e, as_json="--json" in (sys.argv[1:] if args is None else args))
             sys.exit(e.exit_code)
         except click.ClickException as e:
             e.show()
