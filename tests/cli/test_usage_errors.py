@@ -25,6 +25,17 @@ from zhijian.cli.main import cli
      "参数错误: --parquet 的值不对: 输出文件夹名为空"),
     (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "-o", ""],
      "参数错误: -o / --output 的值不对: 输出文件夹名为空"),
+    # periods: a month 13 was an internal error (exit 3) in assess and complaints check; a year out
+    # of 2000–2100 is a typo everywhere, as in --month and --week
+    (["assess", "--rubric", "r", "--month", "2026-13", "--config", "c.yaml", "--kpi", "k.xlsx"],
+     "参数错误: --month 的值不对: 月份应为 01–12,而不是 13(“2026-13”)"),
+    (["complaints", "check", "c.xlsx", "--month", "2026-00"],
+     "参数错误: --month 的值不对: 月份应为 01–12,而不是 00(“2026-00”)"),
+    (["quarterly", "--rubric", "r", "--quarter", "2101-Q1"],
+     "参数错误: --quarter 的值不对: 年份 2101 不在 2000–2100 之内(“2101-Q1”)"),
+    (["quarterly", "--rubric", "r", "--quarter", "2026-Q5"],
+     "参数错误: --quarter 的值不对: 无法识别的季度“2026-Q5”,请写成 2026-Q4"),
+    (["yearly", "--rubric", "r", "--year", "2101"], "参数错误: --year 的值不对: 年份 2101 不在 2000–2100 之内(“2101”)"),
     (["quarterly", "a.xlsx", "--rubric", "r", "-o", "a\nb.xlsx"],
      "参数错误: -o / --output 的值不对: 输出文件名含有换行或控制字符: 'a\\nb.xlsx'"),
 ])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 
 from .common import (appeals_options, console, findings_table, handle_errors, json_option, other_rubrics,
                      policy, print_json, print_note, progress_bar)
-from .options import OutputPath
+from .options import Month, OutputPath
 from .outputs import named_output, output_file
 from .store_option import resolved_store, store_option
 
@@ -17,7 +16,7 @@ from .store_option import resolved_store, store_option
 @click.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--rubric", "rubric_name", help="评分标准名称或文件,如 listening-10x4")
-@click.option("--month", help="考核月份,如 2026-10")
+@click.option("--month", type=Month(), help="考核月份,如 2026-10")
 @click.option("--config", "config_path", type=click.Path(), help="考核配置 .yaml(--example 可打印示例)")
 @click.option("--kpi", "kpi_path", type=click.Path(), help="坐席月度 KPI 表 .xlsx/.csv(工号 与 各 KPI 列)")
 @click.option("--example", is_flag=True, help="打印一份考核配置示例并退出")
@@ -47,8 +46,8 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
     if example:
         click.echo(EXAMPLE, nl=False)
         return
-    if not re.fullmatch(r"\d{4}-\d{2}", month or ""):
-        raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
+    if not month:
+        raise InputFileError("缺少 --month(考核月份,如 2026-10)")
     for value, option in ((rubric_name, "--rubric"), (config_path, "--config"), (kpi_path, "--kpi")):
         if not value:
             raise InputFileError(f"缺少 {option}")

@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from .common import console, findings_table, handle_errors, json_option, print_json
-from .options import OutputFile
+from .options import Month, OutputFile
 
 
 @click.group()
@@ -32,7 +32,7 @@ def complaints_template(output):
 
 @complaints.command("check")
 @click.argument("registers", nargs=-1, required=True, type=click.Path())
-@click.option("--month", help="统计的月份,如 2026-10(默认: 登记表中最近的月份)")
+@click.option("--month", type=Month(), help="统计的月份,如 2026-10(默认: 登记表中最近的月份)")
 @json_option
 @handle_errors
 def complaints_check(registers, month, as_json):
@@ -40,16 +40,11 @@ def complaints_check(registers, month, as_json):
 
     zhijian complaints check 投诉表扬登记表.xlsx --month 2026-10
     """
-    import re
-
     from zhijian.engine.findings import ValidationReport
     from zhijian.engine.monthly import previous_month
     from zhijian.engine.periods import main_period_date, parse_period, period_of
-    from zhijian.errors import InputFileError
     from zhijian.pipeline.registers import load_registers, section_for
 
-    if month and not re.fullmatch(r"\d{4}-\d{1,2}", month):
-        raise InputFileError(f"无法识别的月份“{month}”,请写成 2026-10")
     orders, calls, findings = load_registers(list(registers))
     errors = any(f.severity == "error" for f in findings)
     dates = [o.date for o in orders or []] + [c.date for c in calls or []]

@@ -72,6 +72,33 @@ class Month(_Type):
         return f"{y}-{mo:02d}"
 
 
+class Quarter(_Type):
+    """A quarter: 2026-Q4 (Q1–Q4)."""
+
+    name = "quarter"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        m = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text)
+        if not m:
+            self.fail(f"无法识别的季度“{text}”,请写成 2026-Q4", param, ctx)
+        _year(int(m[1]), text, self, param, ctx)
+        return f"{m[1]}-Q{m[2]}"
+
+
+class Year(_Type):
+    """A year: 2026."""
+
+    name = "year"
+
+    def convert(self, value, param, ctx):
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}", text):
+            self.fail(f"无法识别的年份“{text}”,请写成 2026", param, ctx)
+        _year(int(text), text, self, param, ctx)
+        return text
+
+
 class Day(_Type):
     """A date: 2026-11-02."""
 

@@ -3,12 +3,11 @@ sheets."""
 
 from __future__ import annotations
 
-import re
 import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
                      print_note, progress_bar)
-from .options import OutputPath
+from .options import OutputPath, Quarter, Year
 from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
 
@@ -27,7 +26,7 @@ def review_options(fn):
 
 @click.command()
 @review_options
-@click.option("--quarter", help="季度,如 2026-Q4(默认: 数据中最近的季度)")
+@click.option("--quarter", type=Quarter(), help="季度,如 2026-Q4(默认: 数据中最近的季度)")
 @appeals_options
 @complaints_option
 @store_option
@@ -41,16 +40,13 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
 
     不写 -o 时写出当前文件夹下的 季度质检考核表_2026-Q4.xlsx。
     """
-    if quarter and not re.fullmatch(r"\d{4}-?Q[1-4]", quarter, flags=re.I):
-        from zhijian.errors import InputFileError
-        raise InputFileError(f"无法识别的季度“{quarter}”,请写成 2026-Q4")
     _run("quarter", quarter, inputs, rubric_name, lead, stars, min_calls, output, appeals,
          (window_hours, publish_time), complaints, store, as_json)
 
 
 @click.command()
 @review_options
-@click.option("--year", help="年份,如 2026(默认: 数据中最近的年份)")
+@click.option("--year", type=Year(), help="年份,如 2026(默认: 数据中最近的年份)")
 @appeals_options
 @complaints_option
 @store_option
@@ -64,9 +60,6 @@ def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, w
 
     不写 -o 时写出当前文件夹下的 年度质检考核表_2026.xlsx。
     """
-    if year and not re.fullmatch(r"\d{4}", year):
-        from zhijian.errors import InputFileError
-        raise InputFileError(f"无法识别的年份“{year}”,请写成 2026")
     _run("year", year, inputs, rubric_name, lead, stars, min_calls, output, appeals, (window_hours, publish_time),
          complaints, store, as_json)
 
