@@ -263,3 +263,14 @@ def test_a_file_that_is_no_register_is_refused(tmp_path):
     assert r.exit_code == 2
     assert_one_message(r.stderr, f"{other}: 不是申诉登记表")
     assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("command", ["monthly", "quarterly"])
+def test_a_file_that_is_no_complaints_register_is_said_on_the_console(tmp_path, command):
+    """--complaints given the roster (or any workbook without 工单编号/类型/得分): the report is
+    written, and the console names the file and why, as the report's sheet does."""
+    s = sheet(tmp_path / "sheets", "day.xlsx")
+    other = sheet(tmp_path, "roster.xlsx")
+    r = invoke(command, s, "--rubric", RUBRIC, "--complaints", other, "-o", tmp_path / "out.xlsx")
+    assert r.exit_code == 0, r.output
+    assert f"{other}: 没有找到投诉表扬登记表或总部拨测登记表" in r.stderr

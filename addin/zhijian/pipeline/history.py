@@ -115,7 +115,8 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
 
         from .registers import section_for
 
-        review.extra["complaints"] = section_for(complaints, review.label, period, months_of(period))
+        review.extra["complaints"] = section_for(complaints, review.label, period, months_of(period),
+                                                 notes=review.notes)
         prov.options["complaints"] = [str(p) for p in complaints]
     return ReviewResult(review, prov, sources, loaded.notes + review.notes, from_store=not inputs, store=store)
 

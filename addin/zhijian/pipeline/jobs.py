@@ -241,7 +241,7 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
         from .registers import section_for
 
         report.extra["complaints"] = section_for(complaints, report.label, period,
-                                                 [previous_month(period), period])
+                                                 [previous_month(period), period], notes=loaded.notes)
     plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
         if plans is not None else {}
     prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,

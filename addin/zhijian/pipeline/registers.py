@@ -38,8 +38,18 @@ def load_registers(paths: list[str | Path]):
     return orders, calls, findings
 
 
-def section_for(paths: list[str | Path], label: str, period: Period, months: list[Period]) -> ComplaintsSection:
-    """The registers' section of a report about `period`, with the key figures of each of `months`."""
+def section_for(paths: list[str | Path], label: str, period: Period, months: list[Period],
+                notes: list[str] | None = None) -> ComplaintsSection:
+    """The registers' section of a report about `period`, with the key figures of each of `months`.
+    Their findings are said in `notes` too (the console), not only on the report's sheet: a file
+    that holds no register by name, else how many problems."""
     orders, calls, findings = load_registers(paths)
+    if notes is not None:
+        for f in findings:
+            if not f.cell:
+                notes.append(f"{f.file}: {f.message}")
+        if any(f.cell for f in findings):
+            notes.append(f"投诉表扬/拨测登记表中有 {sum(1 for f in findings if f.cell)} 个问题(有错误的行未计入),"
+                         "可用 zhijian complaints check 查看")
     return complaints_section(label, period, orders, calls, [(period_of("month", m.start)[1], m) for m in months],
                               findings)
