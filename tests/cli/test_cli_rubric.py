@@ -47,6 +47,23 @@ def test_broken_rubric_is_one_chinese_line_with_file_and_line_and_exit_2(tmp_pat
                                 f"不等于满分 100")
 
 
+def test_two_names_a_header_cannot_tell_apart_are_refused_at_the_second(tmp_path):
+    """A full-width space, a space inside, full-width letters: the reader compares headers
+    without them, so the template's two columns would read as one and no sheet could be read
+    ("找不到评分项列"). The check said 检查通过."""
+    text = (RUBRICS.parent / "tests" / "forms" / "newcomer_50" / "rubric.yaml").read_text(encoding="utf-8")
+    line = next(i + 1 for i, s in enumerate(text.splitlines()) if "name: 沟通表达评价" in s)
+    for first, second in (("服务态度评价", "服务态度评价\u3000"), ("服务态度评价", "服务 态度评价"),
+                          ("Service", "ｓｅｒｖｉｃｅ")):
+        bad = tmp_path / "twin.yaml"
+        bad.write_text(text.replace("name: 服务态度评价", f'name: "{first}"')
+                       .replace("name: 沟通表达评价", f'name: "{second}"'), encoding="utf-8")
+        r = run("rubric", "check", str(bad))
+        assert r.exit_code == 2, r.output
+        assert r.output.strip() == (f"评分标准文件错误 {bad}:{line}: 名称“{second}”与评分项“{first}”只差空格、"
+                                    "全角/半角或大小写,评分表的表头无法区分这两列(读表时按同一个名称对应);请改成明显不同的名称")
+
+
 def test_yaml_typo_exit_2(tmp_path):
     bad = tmp_path / "typo.yaml"
     bad.write_text("id: x\nname: [unclosed\nversion: '1'\n", encoding="utf-8")

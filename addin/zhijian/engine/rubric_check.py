@@ -36,15 +36,34 @@ def _duplicate(name: str, first: tuple) -> str:
     return f"名称“{name}”重复(与{kind}“{name}”同名;类别名和评分项名都不能重复,请改其中一个,如“{name}得分”)"
 
 
+def _same_header(name: str, first: tuple, other: str) -> str:
+    """Two names a sheet's header cannot tell apart (the reader compares headers without spaces,
+    full width or case: `columns.header_word`)."""
+    kind = "评分项" if "items" in first else "类别"
+    return (f"名称“{name}”与{kind}“{other}”只差空格、全角/半角或大小写,评分表的表头无法区分这两列"
+            "(读表时按同一个名称对应);请改成明显不同的名称")
+
+
+def _name_problem(name: str, path: tuple, names: dict[str, tuple[str, tuple]]) -> list[tuple[tuple, str]]:
+    """A name already taken, as written or as a header reads it; records `name`."""
+    from .columns import header_word
+
+    key = header_word(name) or name
+    if key not in names:
+        names[key] = (name, path)
+        return []
+    other, first = names[key]
+    return [(path + ("name",), _duplicate(name, first) if other == name else _same_header(name, first, other))]
+
+
 def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
-    """Categories and their items: unique names, maxima that add up, levels and ranges."""
+    """Categories and their items: unique names (also as a header reads them), maxima that add
+    up, levels and ranges."""
     probs: list[tuple[tuple, str]] = []
-    names: dict[str, tuple] = {}
+    names: dict[str, tuple[str, tuple]] = {}
     for ci, c in enumerate(r.categories):
         cpath = ("categories", ci)
-        if c.name in names:
-            probs.append((cpath + ("name",), _duplicate(c.name, names[c.name])))
-        names[c.name] = cpath
+        probs += _name_problem(c.name, cpath, names)
         if not c.items:
             probs.append((cpath + ("items",), f"类别“{c.name}”没有评分项"))
         items_sum = sum(i.max for i in c.items)
@@ -53,9 +72,7 @@ def _category_problems(r: Rubric) -> list[tuple[tuple, str]]:
                           f"类别“{c.name}”满分 {fmt_number(c.max)} 与其评分项满分之和 {fmt_number(items_sum)} 不符"))
         for ii, it in enumerate(c.items):
             ipath = cpath + ("items", ii)
-            if it.name in names:
-                probs.append((ipath + ("name",), _duplicate(it.name, names[it.name])))
-            names[it.name] = ipath
+            probs += _name_problem(it.name, ipath, names)
             probs += _item_problems(it, ipath)
     return probs
 
