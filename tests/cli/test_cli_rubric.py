@@ -64,6 +64,21 @@ def test_two_names_a_header_cannot_tell_apart_are_refused_at_the_second(tmp_path
                                     "全角/半角或大小写,评分表的表头无法区分这两列(读表时按同一个名称对应);请改成明显不同的名称")
 
 
+def test_a_name_too_long_for_a_header_is_refused_at_its_line(tmp_path):
+    """40,000 characters passed the check; the template's header then lost it and its own
+    template could not be read."""
+    text = (RUBRICS.parent / "tests" / "forms" / "newcomer_50" / "rubric.yaml").read_text(encoding="utf-8")
+    line = next(i + 1 for i, s in enumerate(text.splitlines()) if "name: 沟通表达评价" in s)
+    bad = tmp_path / "long.yaml"
+    bad.write_text(text.replace("name: 沟通表达评价", "name: " + "沟" * 101), encoding="utf-8")
+    r = run("rubric", "check", str(bad))
+    assert r.exit_code == 2
+    assert r.output.strip() == (f"评分标准文件错误 {bad}:{line}: 名称“{'沟' * 20}…”太长(101 个字符);"
+                                "类别和评分项的名称是评分表的表头,最多 100 个字符,说明请写在 points(评分点)里")
+    bad.write_text(text.replace("name: 沟通表达评价", "name: " + "沟" * 100), encoding="utf-8")
+    assert run("rubric", "check", str(bad)).exit_code == 0
+
+
 def test_yaml_typo_exit_2(tmp_path):
     bad = tmp_path / "typo.yaml"
     bad.write_text("id: x\nname: [unclosed\nversion: '1'\n", encoding="utf-8")

@@ -44,10 +44,17 @@ def _same_header(name: str, first: tuple, other: str) -> str:
             "(读表时按同一个名称对应);请改成明显不同的名称")
 
 
+NAME_CHARS = 100  # a category's or item's name is a column header (Excel keeps at most 32,767)
+
+
 def _name_problem(name: str, path: tuple, names: dict[str, tuple[str, tuple]]) -> list[tuple[tuple, str]]:
-    """A name already taken, as written or as a header reads it; records `name`."""
+    """A name too long for a header, or already taken, as written or as a header reads it;
+    records `name`."""
     from .columns import header_word
 
+    if len(name) > NAME_CHARS:
+        return [(path + ("name",), f"名称“{name[:20]}…”太长({len(name)} 个字符);类别和评分项的名称是评分表的表头,"
+                                   f"最多 {NAME_CHARS} 个字符,说明请写在 points(评分点)里")]
     key = header_word(name) or name
     if key not in names:
         names[key] = (name, path)
