@@ -25,6 +25,52 @@ def _address(text: str) -> Address:
     return Address(display_name=name, addr_spec=addr)
 
 
+_FOLD = 78  # RFC 5322's line length (policy.SMTP's): a stored line within it is written as it is
+_WORD_BYTES = 45  # UTF-8 bytes of one encoded word: =?utf-8?b?…?= of 72 characters at most
+
+
+def _name_words(name: str) -> list[str]:
+    """A display name as header words: as it is when plain ASCII (quoted when it holds specials),
+    else RFC 2047 encoded words of at most 75 characters, split between characters."""
+    from email.utils import formataddr
+
+    if name.isascii():
+        return [formataddr((name, "x@x"))[: -len(" <x@x>")]]
+    import base64
+
+    words, chunk = [], ""
+    for ch in name:
+        if len((chunk + ch).encode("utf-8")) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = ""
+        chunk += ch
+    words.append(chunk)
+    return [f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words]
+
+
+def address_list(texts: list[str]) -> str:
+    """The value of a From/To/Cc/Bcc header, folded between words. Python's own folding of an
+    address list puts the comma between two addresses inside an encoded word (=?utf-8?q?=2C?=)
+    when a plain name stands between Chinese ones, and a reader then sees one address fewer
+    (Python 3.11); the value is stored as written (`set_raw`), and policy.SMTP writes it as it is
+    (it refolds only a line longer than 78 characters: an address of more than 70 alone)."""
+    tokens: list[str] = []
+    for i, text in enumerate(texts):
+        name, addr = parse_address(text)
+        tokens += (_name_words(name) if name else []) + [f"<{addr}>" if name else addr]
+        if i < len(texts) - 1:
+            tokens[-1] += ","
+    lines, line = [], ""
+    for t in tokens:
+        if line and len(line) + 1 + len(t) > _FOLD - len("Bcc: "):
+            lines.append(line)
+            line = t
+        else:
+            line = f"{line} {t}" if line else t
+    lines.append(line)
+    return "\n ".join(lines)
+
+
 def size_text(n: int) -> str:
     if n < 1024:
         return f"{n} 字节"
@@ -83,7 +129,7 @@ class Outgoing:
 
         d = copy.deepcopy(self.message)
         if self.bcc:
-            d["Bcc"] = [_address(a) for a in self.bcc]
+            d.set_raw("Bcc", address_list(self.bcc))
         d["X-Unsent"] = "1"
         return d
 
@@ -157,9 +203,9 @@ def new_message(config: DeliveryConfig, rd, subject: str) -> tuple[EmailMessage,
         sender = Address(display_name=config.sender.name, addr_spec=sender.addr_spec)
     msg = EmailMessage(policy=policy.SMTP)
     msg["From"] = sender
-    msg["To"] = [_address(a) for a in rd.to]
+    msg.set_raw("To", address_list(list(rd.to)))  # see address_list: never Python's folding
     if rd.cc:
-        msg["Cc"] = [_address(a) for a in rd.cc]
+        msg.set_raw("Cc", address_list(list(rd.cc)))
     msg["Subject"] = subject
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=sender.domain or None)
