@@ -89,3 +89,19 @@ def test_a_line_break_in_the_reports_file_name_never_reaches_a_header(tmp_path):
     assert r.exit_code == 0, r.output
     head = eml.read_bytes().split(b"\r\n\r\n", 1)[0].decode("ascii")
     assert "\nBcc:" not in head and "x@evil.example" not in head.split("Subject:")[0]
+
+
+def test_a_weekly_report_is_not_sent_as_the_daily_or_the_monthly(tmp_path):
+    """The 质检周报 sent with --kind daily went to the daily list as 《质检日报 2026年第45周》."""
+    s = sheet(tmp_path / "sheets", "day.xlsx")
+    weekly = tmp_path / "质检周报.xlsx"
+    assert invoke("weekly", s, "--rubric", "listening-10x4", "-o", weekly).exit_code == 0
+    cfg = config(tmp_path, "smtp: {host: smtp.example.com}\nsender: {address: qa@example.com}\n"
+                           "reports: {daily: {to: [a@example.com]}, weekly: {to: [b@example.com]},"
+                           " monthly: {to: [c@example.com]}}\n")
+    for kind, title in (("daily", "质检日报"), ("monthly", "质检月报")):
+        r = invoke("email", weekly, "--kind", kind, "--config", cfg, "--dry-run")
+        assert r.exit_code == 2
+        assert_one_message(r.stderr, f"{weekly} 是 zhijian weekly 写出的质检周报,不能按 --kind {kind}({title})发送;"
+                                     "请用 --kind weekly")
+    assert invoke("email", weekly, "--kind", "weekly", "--config", cfg, "--dry-run").exit_code == 0

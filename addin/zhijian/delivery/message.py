@@ -160,6 +160,22 @@ def render(template: str, values: dict[str, str], what: str) -> str:
         raise DeliveryError(f"邮件{what}模板无法填写: {e}") from None
 
 
+# The report a zhijian command wrote, as the kind it is sent as (its provenance says which).
+_KIND_OF_COMMAND = {"daily": "daily", "weekly": "weekly", "monthly": "monthly"}
+
+
+def check_kind(report: Path, kind: str) -> None:
+    """Refuse (exit 2) a 质检日志, 质检周报 or 质检月报 sent as another kind: its title, recipients
+    and template would be the other report's ("质检日报 2026年第42周" to the daily list)."""
+    from zhijian.errors import InputFileError
+    from zhijian.files.guard import REPORT_PROPERTY, custom_properties
+
+    made = _KIND_OF_COMMAND.get(custom_properties(report).get(REPORT_PROPERTY, ""))
+    if made and made != kind and not (made == "daily" and kind == "briefing"):
+        raise InputFileError(f"{report} 是 zhijian {made} 写出的{KINDS[made]},不能按 --kind {kind}({KINDS[kind]})"
+                             f"发送;请用 --kind {made}")
+
+
 def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mask: bool = True,
                    attachment_name: str | None = None) -> Outgoing:
     """The message for `report` (a workbook) as report `kind`, addressed per `config`."""
@@ -169,6 +185,7 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     check_readable(report)
     if report.suffix.lower() == ".csv":
         raise DeliveryError(f"{report}: 只能发送 Excel 报表(.xlsx)")
+    check_kind(report, kind)
     rd = config.report(kind)
     figures = read_key_figures(report)
     data = report.read_bytes()
