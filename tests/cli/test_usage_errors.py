@@ -25,6 +25,9 @@ from zhijian.cli.main import cli
      "参数错误: --parquet 的值不对: 输出文件夹名为空"),
     (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "-o", ""],
      "参数错误: -o / --output 的值不对: 输出文件夹名为空"),
+    # addin build -o "" wrote the eleven add-ins into the current folder; -o FILE said "File exists"
+    (["addin", "build", "-o", ""], "参数错误: -o / --output 的值不对: 输出文件夹名为空"),
+    (["addin", "build", "-o", "pyproject.toml"], "参数错误: -o / --output 的值不对: pyproject.toml 是一个文件,请给出输出文件夹"),
     # periods: a month 13 was an internal error (exit 3) in assess and complaints check; a year out
     # of 2000–2100 is a typo everywhere, as in --month and --week
     (["assess", "--rubric", "r", "--month", "2026-13", "--config", "c.yaml", "--kpi", "k.xlsx"],

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import handle_errors, json_option, print_json
+from .options import OutputFolder
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str | bool]:
@@ -29,7 +30,7 @@ def addin_group():
 
 
 @addin_group.command("build")
-@click.option("-o", "--output", "out_dir", default="dist", show_default=True, type=click.Path(),
+@click.option("-o", "--output", "out_dir", default="dist", show_default=True, type=OutputFolder(),
               help="输出文件夹(每个按钮一个 .xlam)")
 @click.option("--ribbon", type=click.Path(), help="功能区定义文件(默认: macros/ribbon.yaml)")
 @click.option("--template", type=click.Path(), help="xlwings 的 quickstart_addin_ribbon.xlam(默认: 已安装的 xlwings 自带的)")
