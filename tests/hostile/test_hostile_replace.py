@@ -77,3 +77,26 @@ def test_a_rubric_name_is_a_bundled_name_or_a_path(tmp_path):
     # a name with ../ is a path (here one that does not exist), never a walk out of the bundled rubrics
     refused(invoke("rubric", "show", "../" * 12 + str(tmp_path / "evil")[1:]), "找不到评分标准文件")
     refused(invoke("rubric", "check", tmp_path), f"评分标准文件错误 {tmp_path}: 这是一个文件夹,不是评分标准文件")
+
+
+def test_the_read_cache_prunes_only_its_own_entries(tmp_path):
+    """ZHIJIAN_CACHE naming a folder of the user's (an export, validation.json …): when the
+    cache is over its size, it removed the oldest *.json files, the user's among them."""
+    import os
+
+    from zhijian.files.read_cache import ReadCache
+
+    folder = tmp_path / "data"
+    sheet(tmp_path / "sheets", "2026-11-02_wangmin.xlsx")
+    mine = folder / "validation.json"
+    folder.mkdir()
+    mine.write_text('{"mine": true}', encoding="utf-8")
+    os.utime(mine, (1, 1))  # the oldest file of the folder
+    env = {"ZHIJIAN_CACHE": str(folder)}
+    assert invoke("consolidate", tmp_path / "sheets", "--rubric", RUBRIC, "-o", tmp_path / "o.xlsx",
+                  env=env).exit_code == 0
+    entries = [p for p in folder.iterdir() if p != mine]
+    assert entries  # the sheet's read was kept
+    ReadCache(folder, {}).save([], max_bytes=0)
+    assert sorted(p.name for p in folder.iterdir()) == ["reads.sqlite3", "validation.json"]
+    assert mine.read_text(encoding="utf-8") == '{"mine": true}'
