@@ -23,6 +23,11 @@ def rows(n: int, day=D1, inspector: str = "王敏") -> list[list]:
     return [listening_row(day, inspector, 1001 + i, "王芳", f"R{i:03d}", [5] * 10, total=100) for i in range(n)]
 
 
+def month_account(path):
+    """The row account of D1's month consolidated from `path` alone (no read cache)."""
+    return consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+
+
 def findings(result) -> list[dict]:
     return json.loads(result.stdout)["findings"]
 
@@ -213,7 +218,7 @@ def test_a_formula_saved_without_its_value_is_said_at_its_cell(tmp_path):
     assert all("没有它的计算结果" in f["message"] for f in findings(result))
     scored = json.loads(invoke("score", path, "--rubric", RUBRIC, "--json").stdout)["calls"]
     assert [c["final_score"] for c in scored] == [100, None, 100]
-    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    account = month_account(path)
     assert_accounted(account, rows_read=3)
     assert (account.counted, account.excluded) == (1, 2)
 
@@ -273,7 +278,7 @@ def test_a_long_recording_id_typed_as_a_number_is_said_not_a_false_duplicate(tmp
     lost = [f["cell"] for f in findings(result) if f["rule"] == "field.digits_lost"]
     assert lost == ["E2", "E3", "E4"]
     assert "15 位" in findings(result)[0]["message"]
-    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    account = month_account(path)
     assert_accounted(account, rows_read=4)
     assert (account.counted, account.excluded, account.duplicates) == (1, 3, 0)
 
@@ -309,7 +314,7 @@ def test_a_date_and_inspector_merged_down_a_days_calls_date_each_call(tmp_path):
     assert [(c["row"], c["date"], c["inspector"], c["final_score"]) for c in calls] == [
         (2, "2026-11-02", "王敏", 100), (3, "2026-11-02", "王敏", 100), (4, "2026-11-02", "王敏", 100),
         (5, "2026-11-03", "王敏", 96)]
-    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    account = month_account(path)
     assert_accounted(account, rows_read=4)
     assert account.counted == 4
 
@@ -324,7 +329,7 @@ def test_a_csv_remark_longer_than_a_cell_is_said_and_the_call_still_counts(tmp_p
     (f,) = findings(result)
     assert (f["rule"], f["severity"], f["cell"]) == ("field.too_long", "warning", "S2")
     assert "40001" in f["message"] and "32767" in f["message"]
-    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    account = month_account(path)
     assert account.counted == 2
 
 
@@ -345,7 +350,7 @@ def test_rows_hidden_by_hand_or_a_filter_are_counted_and_said(tmp_path):
     (f,) = findings(result)
     assert (f["rule"], f["severity"], f["cell"]) == ("sheet.hidden", "warning", "A3")
     assert "2 行" in f["message"] and "第 3、5 行" in f["message"]
-    account = consolidate(load_rubric(RUBRIC), [str(path)], period_kind="month", date=D1, cache=False).analysis.account
+    account = month_account(path)
     assert_accounted(account, rows_read=4)
     assert account.counted == 4
 
