@@ -139,6 +139,8 @@ def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) ->
 
 def _mark_uncalculated(grids: list[Grid], cells: dict[str, set[str]]) -> None:
     """Formulas saved without a value hold NO_CACHED_VALUE (calamine read them as empty)."""
+    if not any(cells.get(grid.sheet) for grid in grids):
+        return  # the usual case: no need to import openpyxl (60 ms, in every reading process)
     from openpyxl.utils.cell import coordinate_to_tuple
 
     for grid in grids:
