@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import zipfile
 
+import pytest
 import xlsxwriter
 
 from zhijian.files.rubrics import load_rubric
@@ -44,7 +45,11 @@ def _every_part(cls, path) -> bytes:
     return path.read_bytes()
 
 
-def test_a_workbook_of_every_part_is_the_same_bytes(tmp_path):
+@pytest.mark.parametrize("piece", [xlsx_file._Part.PIECE, 1, 50, 4096], ids=["as-shipped", "1", "50", "4096"])
+def test_a_workbook_of_every_part_is_the_same_bytes(tmp_path, monkeypatch, piece):
+    """Also with its parts compressed while written, in pieces of any size (the shipped size
+    leaves this small workbook's parts to zipfile)."""
+    monkeypatch.setattr(xlsx_file._Part, "PIECE", piece)
     memory = _every_part(MemoryWorkbook, tmp_path / "memory.xlsx")
     disk = _every_part(xlsxwriter.Workbook, tmp_path / "disk.xlsx")
     assert memory == disk
@@ -53,7 +58,8 @@ def test_a_workbook_of_every_part_is_the_same_bytes(tmp_path):
         assert all(i.date_time == (1980, 1, 31, 0, 0, 0) for i in z.infolist())
 
 
-def test_the_reports_are_the_same_bytes_as_written_through_temporary_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("piece", [xlsx_file._Part.PIECE, 1000], ids=["as-shipped", "1000"])
+def test_the_reports_are_the_same_bytes_as_written_through_temporary_files(tmp_path, monkeypatch, piece):
     from click.testing import CliRunner
 
     import zhijian.reports.template as template
@@ -76,6 +82,7 @@ def test_the_reports_are_the_same_bytes_as_written_through_temporary_files(tmp_p
         assert r.exit_code in (0, 1), r.output
         return (folder / "分析.xlsx").read_bytes(), write_template(rubric, folder / "模板.xlsx").read_bytes()
 
+    monkeypatch.setattr(xlsx_file._Part, "PIECE", piece)
     memory = both(tmp_path / "memory")
     monkeypatch.setattr(xlsx_file, "MemoryWorkbook", xlsxwriter.Workbook)
     monkeypatch.setattr(template, "MemoryWorkbook", xlsxwriter.Workbook)
