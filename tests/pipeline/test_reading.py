@@ -58,6 +58,24 @@ def test_few_files_are_read_here_many_by_the_idle_cores():
     assert workers_for(450, load=cores - 1.0) == min(cores, 2)  # one idle core: one more process
 
 
+def test_the_busy_cores_are_the_processes_running_now_not_a_minute_ago(tmp_path):
+    """/proc/loadavg: load averages (1, 5, 15 minutes), running/all tasks, last pid. Right after
+    a command whose workers kept both cores busy, the averages are high and nothing runs: the
+    next command reads on every core."""
+    from zhijian.pipeline.reading import busy_elsewhere
+
+    after_a_command = tmp_path / "after"
+    after_a_command.write_text("1.93 0.81 0.30 1/180 4242\n")  # only the reading process runs
+    assert busy_elsewhere(str(after_a_command)) == 0.0
+    busy = tmp_path / "busy"
+    busy.write_text("0.20 0.10 0.05 3/180 4242\n")  # two other programs running now
+    assert busy_elsewhere(str(busy)) == 2.0
+    cores = len(os.sched_getaffinity(0))
+    assert workers_for(450, load=busy_elsewhere(str(after_a_command))) == min(cores, 4)
+    # Elsewhere (no such file): the load average, as before.
+    assert abs(busy_elsewhere(str(tmp_path / "none")) - os.getloadavg()[0]) < 0.5  # it may move between the two looks
+
+
 def test_the_files_the_workers_read_are_kept_in_the_cache_too(tmp_path):
     rubric = load_rubric("listening-10x4")
     paths = _folder(tmp_path / "in", 12)

@@ -73,16 +73,33 @@ def read_one(rubric, path: Path, other_rubrics=(), require_fields: bool = True,
 
 
 def workers_for(n_files: int, load: float | None = None) -> int:
-    """How many processes read `n_files` (1: this one): one per idle core (`load`: the system's
-    load average, the number of processes wanting a core; a core another program keeps busy
-    would only be shared, and the extra process cost more than it gives)."""
+    """How many processes read `n_files` (1: this one): one per idle core (`load`: how many
+    other processes want a core, by default `busy_elsewhere()`; a core another program keeps
+    busy would only be shared, and the extra process cost more than it gives)."""
     if n_files < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if load is None:
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+        load = busy_elsewhere()
     idle = max(0, int(cores - load + 0.5))
     return max(1, min(cores, MAX_WORKERS, n_files // FILES_PER_WORKER, 1 + idle))
+
+
+def busy_elsewhere(loadavg: str = "/proc/loadavg") -> float:
+    """How many other processes are running now: on Linux the kernel's count of runnable tasks
+    (/proc/loadavg), less this one, the least of three looks (a passing task is not a busy core);
+    elsewhere the one-minute load average. Not the load average on Linux: it lags by a minute, so
+    right after a command of ours it counts our own finished workers and a lead's second click
+    would read on one core."""
+    try:
+        with open(loadavg, "rb") as f:
+            looks = []
+            for _ in range(3):
+                f.seek(0)
+                looks.append(int(f.read().split()[3].split(b"/")[0]))
+        return float(max(0, min(looks) - 1))
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
 
 
 def _read_kept(rubric, path: Path, other_rubrics, require_fields, cache: ReadCache | None):
