@@ -75,7 +75,7 @@ def _scan(z: zipfile.ZipFile, part: str) -> tuple[bool, set[str], set[int]]:
 def _may_lack_values(text: bytes) -> bool:
     """False when every formula in `text` is a plain <f>…</f> followed by a value that is not
     empty (what Excel and XlsxWriter write): a few counts at C speed, where `_HINT` tried every
-    tag (a third of reading a 评分表). Anything else (a prefixed formula, one with attributes or
+    tag (a fifth of reading a 评分表). Anything else (a prefixed formula, one with attributes or
     self-closing, one without its value, or an element whose name starts with f) is left to
     `_HINT`."""
     if b":f" in text or text.count(b"<f") != text.count(b"<f>"):
