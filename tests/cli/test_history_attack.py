@@ -105,3 +105,23 @@ def test_a_sheet_the_new_rubric_version_cannot_read_does_not_replace_its_calls(q
     assert d["counts"] == {"无法读取": 1} and d["calls_written"] == 0
     q = quarterly(store, tmp_path / "q.xlsx")
     assert q["n"] == 45 and q["months"][2]["n"] == 15
+
+
+def test_a_tie_by_the_numbers_is_a_tie_in_the_ranking_and_the_stars(tmp_path):
+    # X1: October 7 calls of 78 (mean 78), November 5 × 100 + 1 × 90 (mean 590/6 = 98.33…),
+    # December 5 × 64 + 1 × 62 (mean 382/6 = 63.66…): period score (78 + 98.33… + 63.66…) / 3 = 80.
+    # Y1: 6 calls of 80 every month: 80. Both rank 1, and with --stars 1 both are 服务之星候选.
+    d = tmp_path / "sheets"
+    d.mkdir()
+    x = {10: [[4] * 9 + [3]] * 7, 11: [[5] * 10] * 5 + [[5] * 5 + [4] * 5],
+         12: [[3] * 8 + [4] * 2] * 5 + [[3] * 9 + [4]]}
+    for m in (10, 11, 12):
+        rows = [listening_row(D(2026, m, 9), "王丽", "X1", "甲", f"X{m}-{k}", s) for k, s in enumerate(x[m])]
+        rows += [listening_row(D(2026, m, 9), "王丽", "Y1", "乙", f"Y{m}-{k}", [4] * 10) for k in range(6)]
+        write_xlsx(d / f"2026-{m}-09_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", d, "--rubric", R, "--store", store, "--json"))
+    q = quarterly(store, tmp_path / "q.xlsx", "--stars", "1")
+    got = {a["agent_id"]: (a["period_score"], a["rank"], a["grade"]) for a in q["agents"]}
+    assert got == {"X1": (80.0, 1, "良好"), "Y1": (80.0, 1, "良好")}
+    assert sorted(q["stars"]) == ["X1", "Y1"]

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .analysis import Analysis, analyse, rounded
+from .analysis import Analysis, analyse, rounded, score_rank
 from .ledger import agent_scores, ledger_for
 from .loaded import Loaded
 from .monthly import category_shares
@@ -243,7 +243,7 @@ def _agents(rubric: Rubric, months: list[Month], overall: Analysis, scores, asse
                     "申诉改判通数": int(changed.get(aid, 0))})
         rows.append(row)
     df = pd.DataFrame(rows)
-    df["排名"] = df["期间评分"].rank(method="min", ascending=False)
+    df["排名"] = score_rank(df["期间评分"])
     df = df.sort_values(["排名", "工号"], kind="stable", na_position="last").reset_index(drop=True)
     df["排名"] = df["排名"].astype("Int64")
     return df[cols]
@@ -256,7 +256,7 @@ def _stars(rubric: Rubric, agents: pd.DataFrame, assessed: list[str], n: int) ->
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     ok = agents[(agents["考核月数"] == len(assessed)) & (agents["致命性错误"] == 0)
                 & (agents["期间评分"] >= rubric.marks.good - 1e-9)].copy()
-    ok["名次"] = ok["期间评分"].rank(method="min", ascending=False).astype(int)
+    ok["名次"] = score_rank(ok["期间评分"]).astype(int)
     ok = ok[ok["名次"] <= n].sort_values(["名次", "工号"], kind="stable")
     return ok[cols].reset_index(drop=True)
 
