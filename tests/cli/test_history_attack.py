@@ -125,3 +125,35 @@ def test_a_tie_by_the_numbers_is_a_tie_in_the_ranking_and_the_stars(tmp_path):
     got = {a["agent_id"]: (a["period_score"], a["rank"], a["grade"]) for a in q["agents"]}
     assert got == {"X1": (80.0, 1, "良好"), "Y1": (80.0, 1, "良好")}
     assert sorted(q["stars"]) == ["X1", "Y1"]
+
+
+def test_rows_with_unreadable_dates_stay_in_the_quarters_account_from_the_store(tmp_path):
+    # 5 calls of A1 on 6 October and 2 rows whose date cannot be read ("2026-13-45", "昨天"):
+    # from the sheets, the quarter reads 7 rows = 5 counted + 2 excluded by their date finding;
+    # from the store, the same.
+    d = tmp_path / "sheets"
+    d.mkdir()
+    rows = [listening_row(D(2026, 10, 6), "王丽", "A1", "甲", f"U{k}", [5] * 10) for k in range(5)]
+    rows += [listening_row("2026-13-45", "王丽", "A2", "乙", "U8", [5] * 10),
+             listening_row("昨天", "王丽", "A2", "乙", "U9", [5] * 10)]
+    write_xlsx(d / "2026-10-06_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", d, "--rubric", R, "--store", store, "--json"))
+    from_sheets = data(run("quarterly", d, "--rubric", R, "--quarter", "2026-Q4", "-o", tmp_path / "a.xlsx",
+                           "--json"))
+    from_store = quarterly(store, tmp_path / "b.xlsx")
+    for q in (from_sheets, from_store):
+        acc = q["accounting"]
+        assert (acc["rows_read"], acc["counted"], acc["excluded"], acc["holds"]) == (7, 5, 2, True)
+    for name in ("a.xlsx", "b.xlsx"):
+        ws = openpyxl.load_workbook(tmp_path / name)["服务质量分析(月度)"]
+        rows = [[c.value for c in r] for r in ws.iter_rows()]
+        period = [r for r in rows if r[0] == "2026年第4季度"][0]
+        assert period[1:3] == [5, 2]  # 有效通数 5, 排除行数 2
+        overview = " ".join(str(c.value) for r in openpyxl.load_workbook(tmp_path / name)["考核概览"].iter_rows()
+                            for c in r if c.value is not None)
+        assert "读取 7 行 = 计入 5 + 校验错误 2" in overview
+    r = run("quarterly", "--rubric", R, "--store", store, "--quarter", "2026-Q4", "-o", tmp_path / "c.xlsx")
+    assert "行数核对: 读取 7 行 = 计入 5 + 校验错误 2" in r.output
+
+

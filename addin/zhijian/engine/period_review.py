@@ -84,6 +84,7 @@ class PeriodReview:
     star_count: int = DEFAULT_STARS
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by the pipeline (complaints)
+    findings: list = field(default_factory=list)  # the findings of the period's rows (排除与重复)
 
     @property
     def word(self) -> str:
@@ -97,7 +98,7 @@ class PeriodReview:
         o = self.overall.overall
         return {
             "kind": self.kind, "period": self.key, "label": self.label, "min_calls": self.min_calls,
-            "n": o.n, "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
+            "n": o.n, "accounting": self.overall.account.to_dict(), "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "mean_defect_rate": rounded(o.mean_defect_rate), "assessed_months": self.assessed,
             "months": [month_dict(m) for m in self.months],
             "agents": [{"agent_id": r["工号"], "agent_name": r["姓名"], "team": r["班组"], "calls": int(r["通数"]),
@@ -178,7 +179,7 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         adjustments=_adjustments(rubric, agents, months), month_figures=_month_figures(months, overall, label),
         item_trends=_item_trends(months, overall, assessed),
         category_trends=_category_trends(rubric, months, overall, assessed),
-        teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes)
+        teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes, findings=sel.findings)
 
 
 def _month_keys(loaded: Loaded, period: Period) -> np.ndarray:
