@@ -58,3 +58,18 @@ def test_orders_and_test_calls_repeated_in_another_register_count_once(tmp_path)
     repeats = sorted((f["file"].rsplit("/", 1)[-1], f["cell"]) for f in d["findings"])
     assert repeats == [("全年登记表.xlsx", "B2"), ("全年登记表.xlsx", "B2"), ("全年登记表.xlsx", "B3"),
                        ("十月登记表.xlsx", "B4")]
+
+
+def test_json_is_strict_json_when_a_month_has_no_test_calls(tmp_path):
+    # September (the month before) has no test call: its mean score does not exist and is null,
+    # never the bare NaN that jq, JavaScript and every strict JSON reader refuse.
+    month = register(tmp_path / "十月登记表.xlsx", [T1], [H1])
+    r = CliRunner().invoke(cli, ["complaints", "check", str(month), "--month", "2026-10", "--json"])
+    assert r.exit_code == 0, r.output
+
+    def refuse(name):
+        raise ValueError(f"not JSON: {name}")
+
+    d = json.loads(r.output, parse_constant=refuse)
+    september = [m for m in d["months"] if m["月份"] == "2026年9月"][0]
+    assert september["拨测平均得分"] is None and september["成立率"] is None
