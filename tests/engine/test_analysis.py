@@ -807,3 +807,17 @@ def test_sheet_with_header_only(rubric):
     assert a.overall.n == 0 and a.overall.mean_score is None
     assert a.to_dict()["items"][0]["defect_rate"] == 0.0
     assert isinstance(a, Analysis)
+
+
+def test_scores_equal_on_paper_share_the_rank():
+    # qc-v3.1 scores are raw × 100/109: an agent with raw 80 and 82 has the mean 81 × 100/109, the
+    # same as an agent with two calls of raw 81, yet pandas gives 74.3119266055046 against
+    # 74.31192660550458. In the 质检考核统计表 both rank 1 (then 3), as the ranks the lead reads.
+    import pandas as pd
+
+    from zhijian.engine.analysis import score_rank
+
+    s = lambda raw: raw * 100 / 109  # noqa: E731
+    means = pd.Series([pd.Series([s(80), s(82)]).mean(), pd.Series([s(81), s(81)]).mean(), 60.0, np.nan])
+    assert means[0] != means[1]
+    assert score_rank(means).tolist()[:3] == [1.0, 1.0, 3.0] and np.isnan(score_rank(means)[3])

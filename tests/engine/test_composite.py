@@ -91,3 +91,17 @@ def test_normalisations():
     assert normalised(aht, 300) == approx(50) and normalised(aht, 100) == 100
     quality = config.components[0].normalise
     assert normalised(quality, 88.5) == 88.5 and normalised(quality, 120) is None
+
+
+def test_equal_totals_share_the_rank_whatever_the_floating_point():
+    # 质检得分 60, 满意度 40 (linear 0.80 → 0, 1.00 → 100).
+    # B1: 60 and 0.83 → 15: (60 × 60 + 40 × 15) / 100 = 42;  B2: 70 and 0.80 → 0: (60 × 70) / 100 = 42.
+    # On paper both are 42 (in floating point B1's is 41.99999999999998): both rank 1.
+    config = parse_assessment_config("""\
+components:
+  - {name: 质检得分, source: quality, weight: 60}
+  - {name: 满意度, weight: 40, normalise: {method: linear, floor: 0.80, target: 1.00}}
+""", "考核.yaml")
+    kpi = read_kpi_sheet(Grid("KPI.xlsx", "10月", [["工号", "满意度"], ["B1", 0.83], ["B2", 0.80]]), config, "2026-10")
+    got = assess(config, "2026-10", {"B1": ("甲", "", 60.0), "B2": ("乙", "", 70.0)}, kpi).to_dict()
+    assert [(a["agent_id"], a["total"], a["rank"]) for a in got["agents"]] == [("B1", 42.0, 1), ("B2", 42.0, 1)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import sys
 import traceback
 import warnings
@@ -159,7 +160,19 @@ def json_option(fn):
 
 
 def print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Strict JSON (RFC 8259): a figure that does not exist (NaN, an infinity) is null, never the
+    bare NaN that Python's json writes and no other JSON reader accepts."""
+    click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False))
+
+
+def _finite(v):
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite(x) for x in v]
+    return v
 
 
 

@@ -31,6 +31,7 @@ def history_import(inputs, rubric_name, appeals, window_hours, publish_time, sto
     zhijian history import zhijian-demo/sheets --rubric listening-10x4 --store zhijian.duckdb
     """
     from zhijian.files.rubrics import load_rubric
+    from zhijian.files.store import UNREAD
     from zhijian.pipeline.history import import_sheets
 
     path = required_store(store)
@@ -46,11 +47,11 @@ def history_import(inputs, rubric_name, appeals, window_hours, publish_time, sto
         print_json({**result.to_dict(), "rows": len(loaded.calls), "findings": len(loaded.findings)})
         return
     console.print(result.summary())
-    if loaded.findings:
-        console.print(f"  {len(loaded.findings)} 个校验问题已一并记入历史库(有错误的行不计入统计)", style="yellow")
+    if result.findings_written:
+        console.print(f"  {result.findings_written} 个校验问题已一并记入历史库(有错误的行不计入统计)", style="yellow")
     for f in result.files:
         if f.note:
-            console.print(f"  {f.note}")
+            console.print(f"  {f.path}: {f.note}", style="red" if f.status == UNREAD else None)
 
 
 @history.command("status")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
-                     print_note, progress_bar)
+                     print_account, print_note, progress_bar)
 from .options import OutputPath, Quarter, Year
 from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
@@ -94,6 +94,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     source = "历史库" if result.from_store else f"{len(result.files)} 个文件"
     console.print(f"《{r.name}》{rep.word}质检考核表 {rep.label}({source}): 有效评分 {o.n} 通,"
                   f"坐席 {len(rep.agents)} 人,考核月份 {'、'.join(rep.assessed) or '无'}")
+    print_account(rep.overall.account)
     if o.n:
         from zhijian.engine.ledger import score_line
         console.print(f"  {score_line(rep.overall)}")

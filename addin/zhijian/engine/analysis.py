@@ -353,6 +353,13 @@ def rounded(x: float | None) -> float | None:
     return None if x is None or x != x else round(float(x), 6)
 
 
+def score_rank(scores: pd.Series) -> pd.Series:
+    """Ranks by score, highest first (NaN: none); scores equal to 6 decimals, as every output
+    shows them, share the better rank: a mean of means that is 80 on paper but 79.99999999999999
+    in floating point ties with 80."""
+    return pd.to_numeric(scores, errors="coerce").round(6).rank(method="min", ascending=False)
+
+
 def analyse(rubric: Rubric, calls: pd.DataFrame, *, period_label: str = "", lead: str | None = None,
             excluded_rows: int = 0, account: RowAccount | None = None, inspectors: bool = True,
             breakdowns: bool = True) -> Analysis:

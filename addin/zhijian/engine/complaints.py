@@ -144,15 +144,16 @@ def _rows(grid: Grid, header: int, cols: dict):
         yield r, grid.first_row + r, get
 
 
-def read_complaints(grid: Grid) -> tuple[list[Complaint], list[Finding]]:
+def read_complaints(grid: Grid, seen: set[str] | None = None) -> tuple[list[Complaint], list[Finding]]:
     """The work orders of a 投诉表扬登记表 sheet; a row without a readable date or type is left out
-    with an error finding, other doubtful cells are warnings."""
+    with an error finding, other doubtful cells are warnings. `seen`: the 工单编号 already read (from
+    other sheets or registers of the same report), updated; a repeated one is left out."""
     header, cols = _header(grid, COMPLAINT_FIELDS, ("ticket_id", "kind"))
     findings: list[Finding] = []
     if header is None:
         return [], [Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="complaints_register")]
     out: list[Complaint] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for r, excel_row, get in _rows(grid, header, cols):
         def add(key, variant, value=None, r=r, excel_row=excel_row, **params):
             cell = grid.cell(r, cols[key]) if key in cols else ""
@@ -195,13 +196,15 @@ def read_complaints(grid: Grid) -> tuple[list[Complaint], list[Finding]]:
     return out, findings
 
 
-def read_hq_calls(grid: Grid) -> tuple[list[HqCall], list[Finding]]:
-    """The calls of a 总部拨测登记表 sheet; a row without a readable date or score is left out."""
+def read_hq_calls(grid: Grid, seen: set[str] | None = None) -> tuple[list[HqCall], list[Finding]]:
+    """The calls of a 总部拨测登记表 sheet; a row without a readable date or score, or whose 拨测编号
+    is in `seen` (read before, on this sheet or another register; updated), is left out."""
     header, cols = _header(grid, HQ_CALL_FIELDS, ("score",))
     findings: list[Finding] = []
     if header is None:
         return [], [Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="hq_register")]
     out: list[HqCall] = []
+    seen = set() if seen is None else seen
     for r, excel_row, get in _rows(grid, header, cols):
         def bad(key, variant, value, r=r, excel_row=excel_row, **params):
             cell = grid.cell(r, cols[key]) if key in cols else ""
@@ -219,7 +222,11 @@ def read_hq_calls(grid: Grid) -> tuple[list[HqCall], list[Finding]]:
             bad("score", None, cell_text(get("score")) or None, text=cell_text(get("score")), max=f"{mx:g}")
         elif fkind not in ("num", "blank") or (fkind == "num" and (fatal < 0 or not float(fatal).is_integer())):
             bad("fatal", "fatal", cell_text(get("fatal")), text=cell_text(get("fatal")))
+        elif id_text(get("call_id")) and id_text(get("call_id")) in seen:
+            bad("call_id", "duplicate", id_text(get("call_id")), call_id=id_text(get("call_id")))
         else:
+            if id_text(get("call_id")):
+                seen.add(id_text(get("call_id")))
             out.append(HqCall(excel_row, day, id_text(get("call_id")), cell_text(get("centre")),
                                 cell_text(get("line")) or "全部", id_text(get("agent_id")),
                                 cell_text(get("agent_name")), float(score), float(mx),

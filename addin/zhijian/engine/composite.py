@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from .analysis import score_rank
 from .columns import normalise_header
 from .findings import Finding, Rule
 from .model_base import HandWritten
@@ -356,6 +357,6 @@ def _ranked(config: AssessmentConfig, rows: list[dict]) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     for c in comp_cols:
         df[c] = pd.to_numeric(df[c])
-    df["排名"] = df["综合得分"].rank(method="min", ascending=False).astype("Int64")
+    df["排名"] = score_rank(df["综合得分"]).astype("Int64")
     df = df.sort_values(["排名", "工号"], kind="stable", na_position="last").reset_index(drop=True)
     return df[cols]

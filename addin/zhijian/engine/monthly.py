@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .accounting import unknown_agent_calls
-from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, warning_colour
+from .analysis import Analysis, Figures, analyse, figure_arrays, figures, rounded, score_rank, warning_colour
 from .ledger import agent_scores, ledger_comparison, ledger_for, with_ledger_columns
 from .loaded import Loaded
 from .roster import Roster
@@ -347,7 +347,7 @@ def _assessment(rubric: Rubric, a: Analysis, prev: Analysis | None) -> pd.DataFr
                      "上月评分": np.nan if last is None else last,
                      "变化": np.nan if last is None else score - last})
     df = pd.DataFrame(rows)
-    df["排名"] = df["月度评分"].rank(method="min", ascending=False).astype(int)
+    df["排名"] = score_rank(df["月度评分"]).astype(int)
     df = df.sort_values(["排名", "工号"], kind="stable").reset_index(drop=True)
     return with_ledger_columns(df[cols], a.ledger, "等级")
 

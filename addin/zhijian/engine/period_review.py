@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .analysis import Analysis, analyse, rounded
+from .analysis import Analysis, analyse, rounded, score_rank
 from .ledger import agent_scores, ledger_for
 from .loaded import Loaded
 from .monthly import category_shares
@@ -84,6 +84,7 @@ class PeriodReview:
     star_count: int = DEFAULT_STARS
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by the pipeline (complaints)
+    findings: list = field(default_factory=list)  # the findings of the period's rows (排除与重复)
 
     @property
     def word(self) -> str:
@@ -97,7 +98,7 @@ class PeriodReview:
         o = self.overall.overall
         return {
             "kind": self.kind, "period": self.key, "label": self.label, "min_calls": self.min_calls,
-            "n": o.n, "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
+            "n": o.n, "accounting": self.overall.account.to_dict(), "mean_score": rounded(o.mean_score), "excellent_rate": rounded(o.excellent_rate),
             "mean_defect_rate": rounded(o.mean_defect_rate), "assessed_months": self.assessed,
             "months": [month_dict(m) for m in self.months],
             "agents": [{"agent_id": r["工号"], "agent_name": r["姓名"], "team": r["班组"], "calls": int(r["通数"]),
@@ -178,7 +179,7 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         adjustments=_adjustments(rubric, agents, months), month_figures=_month_figures(months, overall, label),
         item_trends=_item_trends(months, overall, assessed),
         category_trends=_category_trends(rubric, months, overall, assessed),
-        teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes)
+        teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes, findings=sel.findings)
 
 
 def _month_keys(loaded: Loaded, period: Period) -> np.ndarray:
@@ -243,7 +244,7 @@ def _agents(rubric: Rubric, months: list[Month], overall: Analysis, scores, asse
                     "申诉改判通数": int(changed.get(aid, 0))})
         rows.append(row)
     df = pd.DataFrame(rows)
-    df["排名"] = df["期间评分"].rank(method="min", ascending=False)
+    df["排名"] = score_rank(df["期间评分"])
     df = df.sort_values(["排名", "工号"], kind="stable", na_position="last").reset_index(drop=True)
     df["排名"] = df["排名"].astype("Int64")
     return df[cols]
@@ -256,7 +257,7 @@ def _stars(rubric: Rubric, agents: pd.DataFrame, assessed: list[str], n: int) ->
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     ok = agents[(agents["考核月数"] == len(assessed)) & (agents["致命性错误"] == 0)
                 & (agents["期间评分"] >= rubric.marks.good - 1e-9)].copy()
-    ok["名次"] = ok["期间评分"].rank(method="min", ascending=False).astype(int)
+    ok["名次"] = score_rank(ok["期间评分"]).astype(int)
     ok = ok[ok["名次"] <= n].sort_values(["名次", "工号"], kind="stable")
     return ok[cols].reset_index(drop=True)
 

@@ -306,7 +306,8 @@ _ENTRIES = [
               "得分“{text}”应为 0–{max} 的数,此通不计入",
               "按说明更正登记表的这一格",
               {"no_date": "日期为空或无法识别“{text}”,此通不计入",
-               "fatal": "致命性错误“{text}”应为起数(0、1、2…)或留空,此通不计入"}),
+               "fatal": "致命性错误“{text}”应为起数(0、1、2…)或留空,此通不计入",
+               "duplicate": "拨测“{call_id}”重复登记,只计第一次"}),
     # --- the KPI sheet of a composite assessment ---
     RuleEntry(Rule.KPI_MISSING, _E, "考核数据缺失",
               "坐席 {agent_id} 的“{column}”为空: 综合得分留空(缺失不按 0 分计)",

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zhijian.engine.accounting import UNREADABLE_RULES
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
@@ -111,6 +112,7 @@ class FileOutcome:
 class ImportResult:
     store: Path
     files: list[FileOutcome] = field(default_factory=list)
+    findings_written: int = 0
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -131,7 +133,7 @@ class ImportResult:
                           for f in self.files]}
 
 
-ADDED, REPLACED, UNCHANGED, SAME_CONTENT = "新增", "替换", "未变", "同内容已导入"
+ADDED, REPLACED, UNCHANGED, SAME_CONTENT, UNREAD = "新增", "替换", "未变", "同内容已导入", "无法读取"
 
 
 class Store:
@@ -229,19 +231,27 @@ class Store:
             current = {path: (fid, sha, h, fp) for fid, path, sha, h, fp in self.con.execute(
                 "SELECT file_id, path, sha256, rubric_hash, fingerprint FROM files "
                 "WHERE rubric_id = ? AND superseded_at IS NULL", [rubric.id]).fetchall()}
-            twins = {(sha, h): path for path, (_, sha, h, _) in current.items()}
+            shas = {str(p): file_sha256(p) for p in loaded.files}
+            unreadable = {str(p) for p in loaded.files
+                          if str(p) not in by_file and _unreadable(findings_by_file.get(str(p), []))}
+            twins = _twins(current, loaded.files, shas, unreadable, rubric.content_hash or "")
             next_id = self.con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM files").fetchall()[0][0]
             for p in loaded.files:
                 given = str(p)
                 pos = by_file.get(given, np.zeros(0, dtype=np.int64))
                 fingerprint = frame_fingerprint(calls.columns, hashes[pos])
-                outcome = plan.file(Path(p), _FileRows(pos, dates, errors), fingerprint,
-                                    findings_by_file.get(given, []), next_id, current, twins)
+                if given in unreadable:
+                    outcome = _unread(Path(p), findings_by_file[given], current)
+                else:
+                    outcome = plan.file(Path(p), shas[given], _FileRows(pos, dates, errors), fingerprint,
+                                        findings_by_file.get(given, []), next_id, current, twins)
                 result.files.append(outcome)
                 if outcome.status in (ADDED, REPLACED):
+                    twins.setdefault((shas[given], rubric.content_hash or ""), outcome.path)
                     next_id += 1
             plan.batch = call_batch(calls, by_file, plan.written, rubric.content_hash or "")
             self._write(plan)
+            result.findings_written = len(plan.findings)
             if appeals and loaded.appeals is not None:
                 self._add_appeals(Path(appeals), appeals_sha, loaded, now)
             self.con.execute("COMMIT")
@@ -342,10 +352,10 @@ class _Plan:
     batch: pd.DataFrame | None = None
     superseded: list[tuple[int, int]] = field(default_factory=list)
 
-    def file(self, p: Path, rows: "_FileRows", fingerprint: str, findings: list, file_id: int,
+    def file(self, p: Path, sha: str, rows: "_FileRows", fingerprint: str, findings: list, file_id: int,
              current: dict, twins: dict) -> FileOutcome:
         rubric_hash = self.rubric.content_hash or ""
-        path, sha = str(p.resolve()), file_sha256(p)
+        path = str(p.resolve())
         old = current.get(path)
         if old is not None and old[1] == sha and old[2] == rubric_hash \
                 and (self.appeals_sha is None or old[3] == fingerprint):
@@ -363,6 +373,34 @@ class _Plan:
                            None if f.value is None else str(f.value), f.row] for f in findings]
         self.written.append((str(p), file_id, path))
         return FileOutcome(path, REPLACED if old is not None else ADDED, rows.n)
+
+
+def _unreadable(findings: list) -> bool:
+    """Whether a file's findings say none of it could be read (a damaged file, no sheet the rubric
+    maps, a sheet of another rubric)."""
+    return any(f.rule in UNREADABLE_RULES for f in findings)
+
+
+def _unread(p: Path, findings: list, current: dict) -> FileOutcome:
+    """A file of which no row could be read: nothing is written, and a version stored before
+    stays current (a damaged copy or a sheet the rubric cannot map never wipes out its calls)."""
+    path = str(p.resolve())
+    f = next(f for f in findings if f.rule in UNREADABLE_RULES)
+    why = f.message.removeprefix(f"{f.file}: ")
+    kept = "历史库中已导入的版本不变" if path in current else "未导入"
+    return FileOutcome(path, UNREAD, 0, f"无法读取({f.sheet + ': ' if f.sheet else ''}{why}),{kept}")
+
+
+def _twins(current: dict, files: list, shas: dict[str, str], unreadable: set[str], rubric_hash: str) -> dict:
+    """(SHA-256, rubric hash) -> path of the content stored and current once this import is done:
+    a stored version this import replaces is no longer there (a copy of it elsewhere is added)."""
+    twins = {(sha, h): path for path, (_, sha, h, _) in current.items()}
+    for p in files:
+        old = current.get(str(Path(p).resolve()))
+        if old is not None and str(p) not in unreadable and (old[1], old[2]) != (shas[str(p)], rubric_hash):
+            if twins.get((old[1], old[2])) == str(Path(p).resolve()):
+                del twins[(old[1], old[2])]
+    return twins
 
 
 def call_batch(calls: pd.DataFrame, by_file: dict, written: list[tuple[str, int, str]],

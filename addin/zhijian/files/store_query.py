@@ -81,10 +81,15 @@ def load_period(store: Store, rubric: Rubric, period: Period, *, lean: bool = Fa
     if not hashes:
         return StoredCalls(Loaded(template.assign(appeal_changed=pd.Series(dtype=bool)), [], [], notes))
     marks = ", ".join("?" for _ in hashes)
+    # A row whose date could not be read belongs to no period and is excluded by its finding in
+    # every report (engine.accounting), as when the sheets are read: it comes with its file when
+    # the file has calls in the period, and always when no row of the file has a date.
     frame = store.con.execute(
         f"SELECT {', '.join(quote(c) for c in columns)}, file_id FROM calls "
-        f"WHERE superseded_at IS NULL AND rubric_hash IN ({marks}) AND date BETWEEN ? AND ? "
-        "ORDER BY file, ordinal", [*hashes, period.start, period.end]).df()
+        f"WHERE superseded_at IS NULL AND rubric_hash IN ({marks}) AND (date BETWEEN ? AND ? OR date IS NULL "
+        f"AND file_id IN (SELECT file_id FROM calls WHERE superseded_at IS NULL AND date BETWEEN ? AND ? "
+        "UNION SELECT file_id FROM files WHERE superseded_at IS NULL AND first_date IS NULL)) "
+        "ORDER BY file, ordinal", [*hashes, period.start, period.end, period.start, period.end]).df()
     file_ids = sorted(set(frame["file_id"].tolist()))
     frame = restore_frame(frame.drop(columns=["file_id"]), template)
     files = store.con.execute(

@@ -17,17 +17,23 @@ def load_registers(paths: list[str | Path]):
     """(work orders or None, test calls or None, findings) of every sheet of the registers: a sheet
     is read as what its headers say; a workbook holding neither register is a finding."""
     orders, calls, findings = None, None, []
+    tickets: set[str] = set()  # 工单编号 and 拨测编号 read so far: a repeat in another register is one order
+    hq_ids: set[str] = set()
+    read: set[Path] = set()
     for p in paths:
         if not Path(p).is_file():
             raise InputFileError(f"找不到登记表文件: {p}")
+        if Path(p).resolve() in read:  # the same register named twice is read once
+            continue
+        read.add(Path(p).resolve())
         found = False
         for grid in read_grids(Path(p)):
             kind = register_kind(grid)
             if kind == "complaints":
-                got, problems = read_complaints(grid)
+                got, problems = read_complaints(grid, tickets)
                 orders = (orders or []) + got
             elif kind == "hq_calls":
-                got, problems = read_hq_calls(grid)
+                got, problems = read_hq_calls(grid, hq_ids)
                 calls = (calls or []) + got
             else:
                 continue

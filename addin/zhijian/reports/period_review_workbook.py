@@ -19,7 +19,7 @@ from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.period_review import DOWN, TREND_STEP, UP, PeriodReview
 
 from .toolkit import INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title
-from .common_sheets import write_provenance, write_sources_rows
+from .common_sheets import write_excluded_sheet, write_provenance, write_sources_rows
 
 SHEET_OVERVIEW = "考核概览"
 SHEET_MONTHS = "服务质量分析(月度)"
@@ -65,6 +65,7 @@ def write_period_review_workbook(rep: PeriodReview, path: Path, *, provenance=No
         if "complaints" in rep.extra:
             from .complaints_sheet import write_complaints_sheet
             write_complaints_sheet(w, rep.extra["complaints"])
+        write_excluded_sheet(w, rep.overall, rep.findings)
         src = w.sheet(SHEET_SOURCES)
         if provenance is not None:
             write_sources_rows(src, provenance)
@@ -90,6 +91,7 @@ def _overview(s: Sheet, rep: PeriodReview, month_rows: tuple[int, int]) -> None:
     s.text(0, 0, f"《{rep.rubric.name}》{rep.word}质检考核表 {rep.label}", w.big_title)
     s.text(1, 0, f"统计期 {rep.period.describe()};评分标准 {rep.rubric.id} 版本 {rep.rubric.version};"
                  f"考核月份: {'、'.join(rep.assessed) or '无'}", w.note)
+    s.text(2, 0, "行数核对: " + rep.overall.account.identity_text(), w.note)
     row = 3
     for note in rep.notes:
         s.text(row, 0, note, w.note)
