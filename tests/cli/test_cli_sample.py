@@ -212,3 +212,14 @@ def test_audit_recomputes_the_plan_identically(files, tmp_path):
     r = run("audit", out / "抽检计划_2026-10-12.xlsx", files[0])
     assert r.exit_code == 0, r.output
     assert "复核通过" in r.output
+
+
+def test_forty_inspectors_given_on_the_command_line_get_their_plan(files, tmp_path):
+    """--inspectors with 40 names is a text longer than a file name may be: the output check read
+    it as a file name and stopped with "无法访问 …: 文件名太长" (exit 2). 26 agents among 40
+    inspectors: one agent each for the first 26, the other 14 get none."""
+    names = [f"质检员{i:02d}" for i in range(1, 41)]
+    r = sample(files, tmp_path / "o", "--inspectors", ",".join(names), "--json")
+    assert r.exit_code == 0, r.output
+    groups = json.loads(r.output)["inspectors"]
+    assert [len(g["agents"]) for g in groups] == [1] * 26 + [0] * 14

@@ -84,3 +84,15 @@ def test_reports_get_chinese_default_names(week, tmp_path, monkeypatch):
         assert r.exit_code == 0 and (out / name).is_file()
     r = run("weekly", folder, "--rubric", "listening-10x4", "-o", tmp_path / "周报.xlsx")  # a file: as given
     assert r.exit_code == 0 and (tmp_path / "周报.xlsx").is_file()
+
+
+def test_a_long_inspector_list_is_names_not_a_file(week, tmp_path):
+    """40 inspectors given with --inspectors (a 600-agent centre at 15:1) make a text of 640 bytes:
+    the check that no output is an input looked it up as a file name and stopped with
+    "无法访问 王丽,陈静,…: 文件名太长" (exit 2)."""
+    folder, _ = week
+    names = ["王丽", "陈静"] + [f"质检员{i:02d}" for i in range(1, 39)]
+    r = run("daily", folder, "--rubric", "listening-10x4", "--date", "2026-10-14", "--inspectors", ",".join(names),
+            "-o", tmp_path, "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["missing_inspectors"] == names[2:]
