@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheetkit import (FULL_DAY_TIMES, LISTENING_HEADER, SheetSpec, listening_row, write_call_list, write_roster,
-                      write_xlsx)
+from sheetkit import (CALL_LIST_HEADER, FULL_DAY_TIMES, LISTENING_HEADER, ExcelError, Formula, SheetSpec,
+                      call_list_rows, listening_row, write_call_list, write_roster, write_xlsx)
 from zhijian.cli.main import cli
 
 DAY = dt.date(2026, 10, 12)
@@ -223,3 +223,27 @@ def test_forty_inspectors_given_on_the_command_line_get_their_plan(files, tmp_pa
     assert r.exit_code == 0, r.output
     groups = json.loads(r.output)["inspectors"]
     assert [len(g["agents"]) for g in groups] == [1] * 26 + [0] * 14
+
+
+def test_excel_error_values_in_a_call_list_are_findings_and_never_drawn(tmp_path):
+    """A call list whose 录音编号 or 坐席工号 comes from a lookup: #N/A, #REF!, a formula saved
+    without its value. They were read as the recording "#N/A" (drawn into the plan: a recording
+    nobody can find) or an agent "#REF!", without a word. A01 has five good calls (one per hour),
+    and four broken rows: none of them is drawn, each is a formula.error at its cell, exit 1."""
+    at = lambda t: dt.datetime.combine(DAY, dt.time.fromisoformat(t))
+    rows = [CALL_LIST_HEADER, *call_list_rows(DAY, {"A01": ["09:30", "10:30", "11:30", "12:30", "13:30"]}),
+            [ExcelError("#N/A"), "A01", at("09:40"), 120, "呼入", ""],         # row 7
+            ["X2", ExcelError("#REF!"), at("10:40"), 120, "呼入", ""],         # row 8
+            [Formula("=VLOOKUP(B9,Z:Z,1,0)"), "A01", at("11:40"), 120, "呼入", ""],  # row 9
+            ["X4", "A01", ExcelError("#VALUE!"), 120, "呼入", ""]]             # row 10
+    calls = write_xlsx(tmp_path / "calls.xlsx", [SheetSpec("通话记录", rows)])
+    roster = write_roster(tmp_path / "roster.xlsx", ["A01"], ["王丽"])
+    r = run("sample", calls, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, *HOURS,
+            "-o", tmp_path / "o", "--json")
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.output)
+    drawn = [d["recording_id"] for g in data["inspectors"] for d in g["draws"]]
+    assert sorted(drawn) == ["A01-0930", "A01-1030", "A01-1130", "A01-1230", "A01-1330"]
+    assert [(f["rule"], f["cell"]) for f in data["findings"]] == [
+        ("formula.error", "A7"), ("formula.error", "B8"), ("formula.error", "A9"), ("formula.error", "C10")]
+    assert data["agents"][0]["calls"] == 5
