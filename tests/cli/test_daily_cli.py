@@ -96,3 +96,28 @@ def test_a_long_inspector_list_is_names_not_a_file(week, tmp_path):
             "-o", tmp_path, "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["missing_inspectors"] == names[2:]
+
+
+def test_daily_with_a_roster_leaves_out_an_agent_not_on_it(tmp_path):
+    """--roster was read for its inspector list only: the log said "未提供人员名单(--roster),工号未核对"
+    and counted the typo id A099 (not on the roster) in every figure, listed its 差错扣分 as a
+    serious problem and gave it a 扣分凭单. With the roster, as the day's 服务质量分析表 with the same
+    roster: Wednesday's 6 calls (A099's row is 名单外), vouchers R302 (2 分) and R305 (10 分) only."""
+    from dailykit import WED, row
+    from sheetkit import LISTENING_HEADER, SheetSpec, write_xlsx
+
+    folder = week_folder(tmp_path / "评分表")
+    write_xlsx(folder / "2026-10-14_刘洋.xlsx", [SheetSpec("评分表", [
+        LISTENING_HEADER, row(WED, "刘洋", "A099", "郑志强", "R399", {"业务能力": 1}, err=5)])])
+    ros = roster(tmp_path / "人员名单.xlsx", inspectors=("王丽", "陈静", "刘洋"))
+    r = run("daily", folder, "--rubric", "listening-10x4", "--date", "2026-10-14", "--roster", ros,
+            "-o", tmp_path / "日报", "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["n"] == 6 and d["accounting"]["unknown_agents"] == 1 and d["accounting"]["roster_checked"]
+    assert [v["recording_id"] for v in d["vouchers"]] == ["R302", "R305"]
+    assert [c["recording_id"] for c in d["serious"]] == ["R302", "R305"]
+    assert d["missing_inspectors"] == []  # 刘洋 sent a sheet: its row is there, not counted
+    text = run("daily", folder, "--rubric", "listening-10x4", "--date", "2026-10-14", "--roster", ros,
+               "-o", tmp_path / "日报").output
+    assert "未提供人员名单" not in text and "名单外工号 1" in text

@@ -22,9 +22,12 @@ from zhijian.engine.ledger import history_before
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.penalties import PenaltyRegister, vouchers
 from zhijian.engine.periods import Period, main_period_date, parse_period, period_of
+from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
+from zhijian.errors import InputFileError
 from zhijian.files import names
 from zhijian.files.provenance import Provenance
+from zhijian.files.workbooks import read_roster
 
 from .jobs import guard_report, policy_options
 from .load import load_calls, record_in_store, register_appeals
@@ -50,12 +53,14 @@ class DailyPackage:
 
 
 def load_both(rubric: Rubric, inputs: list[str], *, appeals=None, policy: AppealPolicy = AppealPolicy(),
-              other_rubrics=(), progress=None, on_files=None, store: Path | None = None) -> tuple[Loaded, Loaded]:
+              other_rubrics=(), progress=None, on_files=None, store: Path | None = None,
+              roster: Roster | None = None) -> tuple[Loaded, Loaded]:
     """(the calls as scored, the calls with the register's decided appeals applied): the same
-    reading; without a register both are the same. The calls as decided go into the history
-    `store` when one is configured."""
-    after = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files)
-    before = Loaded(after.calls, list(after.findings), after.files, after.notes)
+    reading; without a register both are the same. Agent ids not on the `roster` are findings and
+    left out of both. The calls as decided go into the history `store` when one is configured."""
+    after = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
+                       roster=roster)
+    before = Loaded(after.calls, list(after.findings), after.files, after.notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, after, Path(appeals), policy)  # replaces after.calls, keeps before's
     if store is not None:
@@ -72,6 +77,17 @@ def period_vouchers(rubric: Rubric, before: Loaded, after: Loaded, period: Perio
     hb = history_before(rubric, before, period.start, lead=lead)
     ha = history_before(rubric, after, period.start, lead=lead) if appeals_given else None
     return vouchers(rubric, b, a, after.appeals_of(period) if appeals_given else None, history=hb, history_after=ha)
+
+
+def roster_agents(roster) -> Roster | None:
+    """The agents of the roster file, for the check of agent ids; None without a roster, or when it
+    holds only an inspector list (no 工号 column): the ids are then not checked, and the log says so."""
+    if not roster:
+        return None
+    try:
+        return read_roster(Path(roster))
+    except InputFileError:
+        return None
 
 
 def expected_inspectors(roster, inspectors: list[str] | None) -> tuple[list[str] | None, str]:
@@ -99,7 +115,7 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
     as the busiest, as `consolidate --period day` chooses); the sheets go into the history
     `store` when one is configured."""
     before, after = load_both(rubric, inputs, appeals=appeals, policy=policy, other_rubrics=other_rubrics,
-                              progress=progress, on_files=on_files, store=store)
+                              progress=progress, on_files=on_files, store=store, roster=roster_agents(roster))
     dates = after.dates()
     day = date or (main_period_date("day", dates) if dates else dt.date.today())
     expected, source = expected_inspectors(roster, inspectors)
