@@ -121,3 +121,30 @@ def test_daily_with_a_roster_leaves_out_an_agent_not_on_it(tmp_path):
     text = run("daily", folder, "--rubric", "listening-10x4", "--date", "2026-10-14", "--roster", ros,
                "-o", tmp_path / "日报").output
     assert "未提供人员名单" not in text and "名单外工号 1" in text
+
+
+@pytest.mark.parametrize("command", ["daily", "penalties"])
+def test_nothing_readable_is_exit_2_and_no_workbook(week, tmp_path, command):
+    """The week's sheets read with another rubric: every input is unreadable. daily wrote a 质检日志
+    of 0 calls and penalties an empty 扣罚登记表 of the current month (2026年12月), both exit 0."""
+    folder, _ = week
+    out = tmp_path / "out"
+    r = run(command, folder, "--rubric", "qc-v3.1", "-o", out)
+    assert r.exit_code == 2, r.output
+    assert "没有可以读取的评分表,未生成报表" in r.output and "2026-10-14_陈静.xlsx" in r.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("command, period", [("daily", ["--date", "2026-10-20"]), ("penalties", ["--month", "2026-11"])])
+def test_a_period_without_calls_is_exit_1_and_no_workbook(week, tmp_path, command, period):
+    """A day (a month) the sheets hold no call of: a 质检日志 (a register) of nothing was written,
+    exit 0; now one message naming the dates the sheets hold, as consolidate does."""
+    folder, _ = week
+    out = tmp_path / "out"
+    r = run(command, folder, "--rubric", "listening-10x4", *period, "-o", out, "--json")
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.output)
+    assert "没有可计入统计的评分记录,未生成报表" in data["error"]
+    assert "评分表中的日期为 2026-10-12 至 2026-10-14" in data["error"]
+    assert data["accounting"]["counted"] == 0 and data["accounting"]["outside_period"] == 13
+    assert not out.exists() or not any(out.iterdir())

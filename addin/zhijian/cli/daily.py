@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (appeals_options, console, print_account, handle_errors, json_option, other_rubrics, policy, print_appeals,
-                     print_json, run_with_progress)
+from .common import (appeals_options, console, print_account, handle_errors, json_option, nothing_to_report,
+                     other_rubrics, policy, print_appeals, print_json, run_with_progress)
 from .options import Count, Day, Month, OutputFolder, OutputPath
 from .outputs import name_list, output_file
 from .store_option import resolved_store, store_option
@@ -36,6 +36,7 @@ from .store_option import resolved_store, store_option
               help="输出文件夹")
 @json_option
 @handle_errors
+@nothing_to_report
 def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repeat_times, repeat_window,
           points, quota, lead, appeals, window_hours, publish_time, store, out_dir, as_json):
     """生成一天的质检日志与 10:00 发送包,例如:
@@ -92,6 +93,7 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
               help="输出的扣罚登记表 .xlsx,或输出文件夹(默认: 当前文件夹下的 扣罚登记表_2026-10.xlsx 这样的名称)")
 @json_option
 @handle_errors
+@nothing_to_report
 def penalties(inputs, rubric_name, month, lead, appeals, window_hours, publish_time, output, as_json):
     """生成一个月的服务质量扣罚登记表和扣分凭单(每个严重问题一张,A4 一页),例如:
 

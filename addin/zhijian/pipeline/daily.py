@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhijian.engine.analysis import counted_calls
+from zhijian.engine.analysis import analyse, counted_calls
 from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.daily import (BRIEFING_POINTS, LOOKBACK_DAYS, QUOTA_PER_DAY, REPEAT_TIMES, WEEK, DailyReport,
                                   build_daily)
@@ -29,7 +29,7 @@ from zhijian.files import names
 from zhijian.files.provenance import Provenance
 from zhijian.files.workbooks import read_roster
 
-from .jobs import guard_report, policy_options
+from .jobs import check_something, guard_report, period_notes, policy_options
 from .load import load_calls, record_in_store, register_appeals
 
 
@@ -123,6 +123,8 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
                          on_duty=on_duty, rotation=rotation or (expected if expected and on_duty else None),
                          repeat_times=repeat_times, repeat_window=repeat_window, quota_per_day=quota_per_day,
                          points=points)
+    check_something(report.analysis.account, f"{day:%Y-%m-%d}",
+                    period_notes(after, after.select(Period(day, day)).calls, f"{day:%Y-%m-%d}", lead))
     period = Period(day, day)
     reg = PenaltyRegister(rubric, period, f"{day:%Y-%m-%d}", f"{day:%Y-%m-%d}",
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
@@ -186,6 +188,9 @@ def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None =
         dates = after.dates()
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
     label = f"{period.start.year}年{period.start.month}月"
+    sel = after.select(period)
+    check_something(analyse(rubric, sel.calls, lead=lead, account=sel.account).account, label,
+                    period_notes(after, sel.calls, label, lead))
     reg = PenaltyRegister(rubric, period, label, f"{period.start:%Y-%m}",
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
                           appeals_given=appeals is not None)
