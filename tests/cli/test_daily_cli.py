@@ -148,3 +148,28 @@ def test_a_period_without_calls_is_exit_1_and_no_workbook(week, tmp_path, comman
     assert "评分表中的日期为 2026-10-12 至 2026-10-14" in data["error"]
     assert data["accounting"]["counted"] == 0 and data["accounting"]["outside_period"] == 13
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_penalties_says_what_it_read_and_checks_a_roster(tmp_path):
+    """penalties printed only its vouchers: an inspector's sheet of another form (its serious calls
+    in no voucher) went without a word, and it had no --roster, so an agent id not on the roster
+    got a 扣分凭单. Now the identity line and every unreadable input are said, and with --roster
+    A099's 差错扣分 gets no voucher: October's vouchers are R302 (2 分) and R305 (10 分)."""
+    from dailykit import WED, row
+    from sheetkit import LISTENING_HEADER, SheetSpec, qc_header, qc_row, write_xlsx
+
+    folder = week_folder(tmp_path / "评分表")
+    write_xlsx(folder / "2026-10-14_刘洋.xlsx", [SheetSpec("评分表", [
+        LISTENING_HEADER, row(WED, "刘洋", "A099", "郑志强", "R399", {"业务能力": 1}, err=5)])])
+    write_xlsx(folder / "2026-10-14_李娜.xlsx", [SheetSpec("评分表", [qc_header(), qc_row(WED, "李娜", "A001", "Q1")])])
+    ros = roster(tmp_path / "人员名单.xlsx")
+    r = run("penalties", folder, "--rubric", "listening-10x4", "--month", "2026-10", "--roster", ros,
+            "-o", tmp_path / "登记表.xlsx")
+    assert r.exit_code == 0, r.output
+    assert "行数核对: 读取 14 行 = 计入 13 + 校验错误 0 + 统计期外 0 + 重复 0 + 校正副本 0 + 名单外工号 1" in r.output
+    assert "未能读取:" in r.output and "2026-10-14_李娜.xlsx" in r.output
+    assert "扣分凭单 2 张" in r.output and "建议扣分合计(不含已撤销) 12 分" in r.output
+    d = json.loads(run("penalties", folder, "--rubric", "listening-10x4", "--month", "2026-10", "--roster", ros,
+                       "-o", tmp_path / "登记表.xlsx", "--json").output)
+    assert [v["recording_id"] for v in d["vouchers"]] == ["R302", "R305"]
+    assert d["accounting"]["unknown_agents"] == 1 and len(d["accounting"]["unreadable_inputs"]) == 1

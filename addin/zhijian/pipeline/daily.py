@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhijian.engine.analysis import analyse, counted_calls
+from zhijian.engine.accounting import RowAccount
 from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.daily import (BRIEFING_POINTS, LOOKBACK_DAYS, QUOTA_PER_DAY, REPEAT_TIMES, WEEK, DailyReport,
                                   build_daily)
@@ -173,15 +174,17 @@ class PenaltiesResult:
     appeals: list[AppealOutcome] | None
     provenance: Provenance
     output: Path | None = None
+    account: RowAccount | None = None  # what became of every row read (the month's)
 
 
 def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None = None, lead: str | None = None,
                        appeals=None, policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
-                       other_rubrics=(), progress=None, on_files=None) -> PenaltiesResult:
+                       other_rubrics=(), progress=None, on_files=None, roster=None) -> PenaltiesResult:
     """The 服务质量扣罚登记表 of `month` ("2026-10"; default: the latest month, as consolidate
-    chooses): one voucher per serious call, with its status from the appeals register."""
+    chooses): one voucher per serious call, with its status from the appeals register; agent ids
+    not on the `roster` get none."""
     before, after = load_both(rubric, inputs, appeals=appeals, policy=policy, other_rubrics=other_rubrics,
-                              progress=progress, on_files=on_files)
+                              progress=progress, on_files=on_files, roster=roster_agents(roster))
     if month:
         period = parse_period(month)
     else:
@@ -189,14 +192,15 @@ def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None =
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
     label = f"{period.start.year}年{period.start.month}月"
     sel = after.select(period)
-    check_something(analyse(rubric, sel.calls, lead=lead, account=sel.account).account, label,
-                    period_notes(after, sel.calls, label, lead))
+    account = analyse(rubric, sel.calls, lead=lead, account=sel.account).account
+    check_something(account, label, period_notes(after, sel.calls, label, lead))
     reg = PenaltyRegister(rubric, period, label, f"{period.start:%Y-%m}",
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
                           appeals_given=appeals is not None)
     prov = Provenance.of("penalties", rubric, rubric_source or rubric.id, after.files, appeals=appeals,
-                         options={"month": f"{period.start:%Y-%m}", "lead": lead, **policy_options(policy, appeals)})
-    return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov)
+                         options={"month": f"{period.start:%Y-%m}", "lead": lead,
+                                  "roster": str(roster) if roster else None, **policy_options(policy, appeals)})
+    return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov, account=account)
 
 
 def write_penalties(result: PenaltiesResult, output: Path) -> Path:
