@@ -247,3 +247,18 @@ def test_excel_error_values_in_a_call_list_are_findings_and_never_drawn(tmp_path
     assert [(f["rule"], f["cell"]) for f in data["findings"]] == [
         ("formula.error", "A7"), ("formula.error", "B8"), ("formula.error", "A9"), ("formula.error", "C10")]
     assert data["agents"][0]["calls"] == 5
+
+
+def test_a_day_without_calls_to_draw_is_one_message_and_no_plan(files, tmp_path):
+    """--date 2026-10-13 on the list of the 12th (a typo, or yesterday's export): an empty plan and
+    a 抽检不足 row for each of the 26 agents were written with exit 0. Now one message naming the
+    list's dates (its 25 × 7 + 3 = 178 calls are all of the 12th)."""
+    calls, roster = files
+    out = tmp_path / "o"
+    r = run("sample", calls, "--date", "2026-10-13", "--rubric", "listening-10x4", "--roster", roster, "-o", out,
+            "--json")
+    assert r.exit_code == 1, r.output
+    error = json.loads(r.output)["error"]
+    assert "2026-10-13 没有可抽取的录音,未生成抽检计划(通话记录中的日期为 2026-10-12)" in error
+    assert "另有 178 通录音不是 2026-10-13 的通话,未参与抽取" in error
+    assert not out.exists() or not any(out.iterdir())

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .common import (cli_findings, console, findings_table, handle_errors, json_option, print_json,
-                     print_note, styled)
+from .common import (cli_findings, console, findings_table, handle_errors, json_option, nothing_to_report,
+                     print_json, print_note, styled)
 from .options import Count, OutputFolder, Seconds
 
 
@@ -76,13 +76,15 @@ def _mapping_line(sheet) -> str:
 @click.option("-o", "--output", required=True, type=OutputFolder(), help="输出文件夹: 抽检计划与各质检员的评分表")
 @json_option
 @handle_errors
+@nothing_to_report
 def sample(calls, date_text, rubric_name, roster, inspectors, per_agent, rounds, min_duration, hours, seed,
            exclude_scored, output, as_json):
     """按轮回抽检规则生成当天的抽检计划和各质检员的评分表,例如:
 
     zhijian sample 通话记录.xlsx --date 2026-10-12 --rubric listening-10x4 --roster 人员名单.xlsx -o 抽检
 
-    有通话记录校验错误时退出码为 1(计划仍会生成,有错误的行不参与抽取)。"""
+    有通话记录校验错误时退出码为 1(计划仍会生成,有错误的行不参与抽取);当天没有可抽取的录音时
+    不生成计划,退出码为 1。"""
     from zhijian.engine.sampling import SamplingRule
     from zhijian.errors import InputFileError
     from zhijian.files.rubrics import load_rubric

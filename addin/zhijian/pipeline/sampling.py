@@ -18,7 +18,7 @@ from zhijian.engine.findings import Finding
 from zhijian.engine.reader import Grid
 from zhijian.engine.rubric import Rubric
 from zhijian.engine.sampling import Plan, SamplingRule, make_plan
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, NothingToReport
 from zhijian.files.inputs import expand_inputs
 from zhijian.files.provenance import Provenance, file_sha256
 from zhijian.files.workbooks import read_grids
@@ -77,7 +77,17 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
         raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
     findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order)
     plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
+    if not plan.draws:
+        dates = calls.dates()
+        span = f"(通话记录中的日期为 {_span(dates)})" if dates else ""
+        raise NothingToReport("\n".join([f"{day:%Y-%m-%d} 没有可抽取的录音,未生成抽检计划{span}", *notes, *plan.notes]),
+                              exit_code=1)
     return SampleResult(plan, calls, roster, findings, notes=notes)
+
+
+def _span(dates) -> str:
+    first, last = min(dates), max(dates)
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
 
 
 def finding_order(f: Finding) -> tuple:
