@@ -262,3 +262,18 @@ def test_a_day_without_calls_to_draw_is_one_message_and_no_plan(files, tmp_path)
     assert "2026-10-13 没有可抽取的录音,未生成抽检计划(通话记录中的日期为 2026-10-12)" in error
     assert "另有 178 通录音不是 2026-10-13 的通话,未参与抽取" in error
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_earlier_sheet_that_cannot_be_read_is_said(files, tmp_path):
+    """--exclude-scored naming a sheet of another form (qc-v3.1): none of its recordings could be
+    read, so they may be drawn again, and the plan said nothing (the lead believed them left out)."""
+    from sheetkit import qc_header, qc_row
+
+    (tmp_path / "earlier").mkdir()
+    write_xlsx(tmp_path / "earlier" / "王丽.xlsx", [SheetSpec("评分表", [qc_header(), qc_row(DAY, "王丽", "A01", "A01-1030")])])
+    r = sample(files, tmp_path / "out", "--exclude-scored", tmp_path / "earlier", "--json")
+    assert r.exit_code == 0, r.output
+    notes = json.loads(r.output)["notes"]
+    assert any(n.startswith("以往评分表 ") and "王丽.xlsx" in n and "未能读取,其中的录音可能再次抽取" in n for n in notes), notes
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "抽检计划_2026-10-12.xlsx")["说明"]
+    assert any("未能读取,其中的录音可能再次抽取" in str(c.value) for row in sheet.iter_rows() for c in row)

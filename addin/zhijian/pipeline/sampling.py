@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -102,8 +102,18 @@ def read_roster(path: Path) -> Roster:
 
 def scored_recordings(rubric: Rubric, inputs: Sequence[str]) -> set[str]:
     """Every 录音编号 of the 评分表 in `inputs` (rows with findings too: they were listened to)."""
+    return scored_and_unread(rubric, inputs)[0]
+
+
+def scored_and_unread(rubric: Rubric, inputs: Sequence[str]) -> tuple[set[str], list[str]]:
+    """`scored_recordings`, and a note for each earlier sheet none of whose rows could be read
+    (its recordings may be drawn again)."""
+    from zhijian.engine.accounting import unreadable_inputs
+
     loaded = load_calls(rubric, list(inputs))
-    return {r for r in loaded.calls["recording_id"].tolist() if isinstance(r, str) and r}
+    notes = [f"以往评分表 {Path(u.file).name}{' / ' + u.sheet if u.sheet else ''} 未能读取,其中的录音可能再次抽取: "
+             f"{u.message}" for u in unreadable_inputs(loaded.findings)]
+    return {r for r in loaded.calls["recording_id"].tolist() if isinstance(r, str) and r}, notes
 
 
 def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *, day: dt.date | None = None,
@@ -116,8 +126,10 @@ def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *,
         raise InputFileError("没有找到可读取的通话记录文件: " + " ".join(inputs))
     grids = [g for f in files for g in read_grids(f)]
     roster = read_roster(roster_path)
-    scored = scored_recordings(rubric, exclude_scored) if exclude_scored else set()
+    scored, unread = scored_and_unread(rubric, exclude_scored) if exclude_scored else (set(), [])
     result = plan_from_grids(grids, roster, day=day, inspectors=inspectors, rule=rule, seed=seed, scored=scored)
+    if unread:
+        result.plan = replace(result.plan, notes=result.plan.notes + tuple(unread))
     result.files, result.notes = files, notes + result.notes
     exclude_files, _ = expand_inputs(list(exclude_scored)) if exclude_scored else ([], [])
     r = rule
