@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheetkit import (FULL_DAY_TIMES, LISTENING_HEADER, SheetSpec, listening_row, write_call_list, write_roster,
-                      write_xlsx)
+from sheetkit import (CALL_LIST_HEADER, FULL_DAY_TIMES, LISTENING_HEADER, ExcelError, Formula, SheetSpec,
+                      call_list_rows, listening_row, write_call_list, write_roster, write_xlsx)
 from zhijian.cli.main import cli
 
 DAY = dt.date(2026, 10, 12)
@@ -212,3 +212,68 @@ def test_audit_recomputes_the_plan_identically(files, tmp_path):
     r = run("audit", out / "抽检计划_2026-10-12.xlsx", files[0])
     assert r.exit_code == 0, r.output
     assert "复核通过" in r.output
+
+
+def test_forty_inspectors_given_on_the_command_line_get_their_plan(files, tmp_path):
+    """--inspectors with 40 names is a text longer than a file name may be: the output check read
+    it as a file name and stopped with "无法访问 …: 文件名太长" (exit 2). 26 agents among 40
+    inspectors: one agent each for the first 26, the other 14 get none."""
+    names = [f"质检员{i:02d}" for i in range(1, 41)]
+    r = sample(files, tmp_path / "o", "--inspectors", ",".join(names), "--json")
+    assert r.exit_code == 0, r.output
+    groups = json.loads(r.output)["inspectors"]
+    assert [len(g["agents"]) for g in groups] == [1] * 26 + [0] * 14
+
+
+def test_excel_error_values_in_a_call_list_are_findings_and_never_drawn(tmp_path):
+    """A call list whose 录音编号 or 坐席工号 comes from a lookup: #N/A, #REF!, a formula saved
+    without its value. They were read as the recording "#N/A" (drawn into the plan: a recording
+    nobody can find) or an agent "#REF!", without a word. A01 has five good calls (one per hour),
+    and four broken rows: none of them is drawn, each is a formula.error at its cell, exit 1."""
+    at = lambda t: dt.datetime.combine(DAY, dt.time.fromisoformat(t))
+    rows = [CALL_LIST_HEADER, *call_list_rows(DAY, {"A01": ["09:30", "10:30", "11:30", "12:30", "13:30"]}),
+            [ExcelError("#N/A"), "A01", at("09:40"), 120, "呼入", ""],         # row 7
+            ["X2", ExcelError("#REF!"), at("10:40"), 120, "呼入", ""],         # row 8
+            [Formula("=VLOOKUP(B9,Z:Z,1,0)"), "A01", at("11:40"), 120, "呼入", ""],  # row 9
+            ["X4", "A01", ExcelError("#VALUE!"), 120, "呼入", ""]]             # row 10
+    calls = write_xlsx(tmp_path / "calls.xlsx", [SheetSpec("通话记录", rows)])
+    roster = write_roster(tmp_path / "roster.xlsx", ["A01"], ["王丽"])
+    r = run("sample", calls, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, *HOURS,
+            "-o", tmp_path / "o", "--json")
+    assert r.exit_code == 1, r.output
+    data = json.loads(r.output)
+    drawn = [d["recording_id"] for g in data["inspectors"] for d in g["draws"]]
+    assert sorted(drawn) == ["A01-0930", "A01-1030", "A01-1130", "A01-1230", "A01-1330"]
+    assert [(f["rule"], f["cell"]) for f in data["findings"]] == [
+        ("formula.error", "A7"), ("formula.error", "B8"), ("formula.error", "A9"), ("formula.error", "C10")]
+    assert data["agents"][0]["calls"] == 5
+
+
+def test_a_day_without_calls_to_draw_is_one_message_and_no_plan(files, tmp_path):
+    """--date 2026-10-13 on the list of the 12th (a typo, or yesterday's export): an empty plan and
+    a 抽检不足 row for each of the 26 agents were written with exit 0. Now one message naming the
+    list's dates (its 25 × 7 + 3 = 178 calls are all of the 12th)."""
+    calls, roster = files
+    out = tmp_path / "o"
+    r = run("sample", calls, "--date", "2026-10-13", "--rubric", "listening-10x4", "--roster", roster, "-o", out,
+            "--json")
+    assert r.exit_code == 1, r.output
+    error = json.loads(r.output)["error"]
+    assert "2026-10-13 没有可抽取的录音,未生成抽检计划(通话记录中的日期为 2026-10-12)" in error
+    assert "另有 178 通录音不是 2026-10-13 的通话,未参与抽取" in error
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_earlier_sheet_that_cannot_be_read_is_said(files, tmp_path):
+    """--exclude-scored naming a sheet of another form (qc-v3.1): none of its recordings could be
+    read, so they may be drawn again, and the plan said nothing (the lead believed them left out)."""
+    from sheetkit import qc_header, qc_row
+
+    (tmp_path / "earlier").mkdir()
+    write_xlsx(tmp_path / "earlier" / "王丽.xlsx", [SheetSpec("评分表", [qc_header(), qc_row(DAY, "王丽", "A01", "A01-1030")])])
+    r = sample(files, tmp_path / "out", "--exclude-scored", tmp_path / "earlier", "--json")
+    assert r.exit_code == 0, r.output
+    notes = json.loads(r.output)["notes"]
+    assert any(n.startswith("以往评分表 ") and "王丽.xlsx" in n and "未能读取,其中的录音可能再次抽取" in n for n in notes), notes
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "抽检计划_2026-10-12.xlsx")["说明"]
+    assert any("未能读取,其中的录音可能再次抽取" in str(c.value) for row in sheet.iter_rows() for c in row)

@@ -16,7 +16,17 @@ from zhijian.cli.main import cli
     (["nosuch"], "参数错误: 没有这个命令 nosuch(用法: zhijian --help)"),
     (["rubric", "show"], "参数错误: 缺少必填的参数 NAME(用法: zhijian rubric show --help)"),
     (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--per-agent", "abc", "-o", "o"],
-     "参数错误: --per-agent 的值不对: “abc”不是整数(用法: zhijian sample --help)"),
+     "参数错误: --per-agent 的值不对: 应为整数,而不是“abc”"),
+    # sample: a negative seed was an internal error (exit 3); --per-agent 100000000 ran for minutes
+    # and --rounds 100000000 ran out of memory; --min-duration nan was taken
+    (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--seed", "-5", "-o", "o"],
+     "参数错误: --seed 的值不对: 应在 0–4294967295 之间,而不是 -5"),
+    (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--per-agent", "100000000", "-o", "o"],
+     "参数错误: --per-agent 的值不对: 应在 1–100 之间,而不是 100000000"),
+    (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--rounds", "100000000", "-o", "o"],
+     "参数错误: --rounds 的值不对: 应在 1–100 之间,而不是 100000000"),
+    (["sample", "c.csv", "--rubric", "r", "--roster", "x.xlsx", "--min-duration", "nan", "-o", "o"],
+     "参数错误: --min-duration 的值不对: 应为 0–86400 之间的秒数,而不是 nan"),
     (["rubric", "list", "extra"], "参数错误: 多余的参数 extra(用法: zhijian rubric list --help)"),
     # click.Path's own English ("File 'addin' is a directory.") said in Chinese
     (["history", "status", "--store", "addin"],

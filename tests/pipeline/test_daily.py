@@ -13,7 +13,7 @@ import pytest
 from dailykit import MON, PHONE, TUE, WED, roster, serious_items_rubric, week_folder
 from zhijian.engine.appeals import register_headers
 from zhijian.engine.daily import parse_repeat_window, repeat_period
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, NothingToReport
 from zhijian.files.inspectors import read_inspectors
 from zhijian.files.rubrics import load_rubric
 from zhijian.pipeline.daily import daily_package, penalties_register
@@ -205,8 +205,19 @@ def test_an_upheld_appeal_that_leaves_the_call_serious_confirms_it_with_the_new_
     assert v.status == "已撤销" and "不再属于严重问题" in v.note
 
 
-def test_on_a_day_off_no_sheet_is_missing(week):
-    rep = package(week, day=dt.date(2026, 10, 18)).report  # a Sunday
-    assert rep.analysis.overall.n == 0 and rep.missing == [] and not rep.working_day
-    assert [s.rows for s in rep.submissions] == [0, 0, 0] and "不是工作日" in rep.inspectors_source
+def test_on_a_day_off_no_sheet_is_missing(week, tmp_path):
+    """Sunday 18 October: 王丽 worked and sent a sheet, 陈静 and 赵敏 did not (nobody is missing on
+    a day off). A day with no call at all is nothing to report (one message, no package)."""
+    from dailykit import row
+    from sheetkit import LISTENING_HEADER, SheetSpec, write_xlsx
+
+    sun = dt.date(2026, 10, 18)
+    folder = week_folder(tmp_path / "评分表")
+    write_xlsx(folder / "2026-10-18_王丽.xlsx", [SheetSpec("评分表", [
+        LISTENING_HEADER, row(sun, "王丽", "A001", "张三", "R901")])])
+    rep = package((folder, week[1]), day=sun).report
+    assert rep.analysis.overall.n == 1 and rep.missing == [] and not rep.working_day
+    assert [s.rows for s in rep.submissions] == [1, 0, 0] and "不是工作日" in rep.inspectors_source
     assert rep.serious == [] and rep.briefing == [] and rep.repeated == []
+    with pytest.raises(NothingToReport, match="2026-10-19没有可计入统计的评分记录"):
+        package((folder, week[1]), day=dt.date(2026, 10, 19))

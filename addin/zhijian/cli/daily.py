@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (appeals_options, console, print_account, handle_errors, json_option, other_rubrics, policy, print_appeals,
-                     print_json, run_with_progress)
+from .common import (appeals_options, console, print_account, handle_errors, json_option, nothing_to_report,
+                     other_rubrics, policy, print_appeals, print_json, roster_option, run_with_progress)
 from .options import Count, Day, Month, OutputFolder, OutputPath
 from .outputs import name_list, output_file
 from .store_option import resolved_store, store_option
@@ -36,6 +36,7 @@ from .store_option import resolved_store, store_option
               help="输出文件夹")
 @json_option
 @handle_errors
+@nothing_to_report
 def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repeat_times, repeat_window,
           points, quota, lead, appeals, window_hours, publish_time, store, out_dir, as_json):
     """生成一天的质检日志与 10:00 发送包,例如:
@@ -87,12 +88,14 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
 @click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的月份)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
+@roster_option
 @appeals_options
 @click.option("-o", "--output", type=OutputPath(),
               help="输出的扣罚登记表 .xlsx,或输出文件夹(默认: 当前文件夹下的 扣罚登记表_2026-10.xlsx 这样的名称)")
 @json_option
 @handle_errors
-def penalties(inputs, rubric_name, month, lead, appeals, window_hours, publish_time, output, as_json):
+@nothing_to_report
+def penalties(inputs, rubric_name, month, lead, roster, appeals, window_hours, publish_time, output, as_json):
     """生成一个月的服务质量扣罚登记表和扣分凭单(每个严重问题一张,A4 一页),例如:
 
     zhijian penalties zhijian-demo/sheets --rubric listening-10x4 --month 2026-10 --appeals zhijian-demo/appeals.xlsx
@@ -107,14 +110,15 @@ def penalties(inputs, rubric_name, month, lead, appeals, window_hours, publish_t
     r = load_rubric(rubric_name)
     result = run_with_progress(as_json, penalties_register, rubric=r, inputs=list(inputs), month=month, lead=lead,
                                appeals=appeals, policy=policy(window_hours, publish_time), rubric_source=rubric_name,
-                               other_rubrics=other_rubrics(r))
+                               other_rubrics=other_rubrics(r), roster=roster)
     reg = result.register
     out = write_penalties(result, output_file(output, report_name(REGISTER, reg.key)))
     if as_json:
-        print_json({**reg.to_dict(), "output": str(out)})
+        print_json({**reg.to_dict(), "accounting": result.account.to_dict(), "output": str(out)})
         return
     counts = reg.counts()
     console.print(f"《{r.name}》服务质量扣罚登记表 {reg.label}: 扣分凭单 {len(reg.vouchers)} 张("
                   + ",".join(f"{k} {n}" for k, n in counts.items()) + f");建议扣分合计(不含已撤销) {reg.points_total():g} 分")
+    print_account(result.account)
     print_appeals(result.appeals)
     console.print(f"已写出: {out}")

@@ -184,6 +184,22 @@ class Hours(_Type):
         return x
 
 
+class Seconds(_Type):
+    """A finite number of seconds from 0 to a day (a call's length)."""
+
+    name = "seconds"
+    MAX = 86400
+
+    def convert(self, value, param, ctx):
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"应为秒数,而不是“{value}”", param, ctx)
+        if not math.isfinite(x) or not 0 <= x <= self.MAX:
+            self.fail(f"应为 0–{self.MAX} 之间的秒数,而不是 {value}", param, ctx)
+        return x
+
+
 class Choice(click.Choice):
     """click.Choice with the Chinese message."""
 

@@ -10,9 +10,13 @@ from pathlib import Path
 
 import click
 
-from .common import (cli_findings, console, findings_table, handle_errors, json_option, print_json,
-                     print_note, styled)
-from .options import OutputFolder
+from .common import (cli_findings, console, findings_table, handle_errors, json_option, nothing_to_report,
+                     print_json, print_note, styled)
+from .options import Count, OutputFolder, Seconds
+
+
+MAX_PER_AGENT = MAX_ROUNDS = 100  # the handbook's 5 × 5; more would only take minutes to plan
+MAX_SEED = 2**32 - 1
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -61,22 +65,26 @@ def _mapping_line(sheet) -> str:
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
 @click.option("--roster", required=True, type=click.Path(), help="人员名单(工号、姓名、班组,可含“质检员”列)")
 @click.option("--inspectors", help="质检员,用逗号分隔,如 王丽,陈静(默认: 人员名单的“质检员”列)")
-@click.option("--per-agent", default=5, show_default=True, help="每位坐席每天抽检的条数")
-@click.option("--rounds", default=5, show_default=True, help="轮次: 全天分成的时段数")
-@click.option("--min-duration", default=30.0, show_default=True, help="短于此秒数的录音仅在别无可抽时抽取")
+@click.option("--per-agent", default=5, show_default=True, type=Count(1, MAX_PER_AGENT), help="每位坐席每天抽检的条数")
+@click.option("--rounds", default=5, show_default=True, type=Count(1, MAX_ROUNDS), help="轮次: 全天分成的时段数")
+@click.option("--min-duration", default=30.0, show_default=True, type=Seconds(),
+              help="短于此秒数的录音仅在别无可抽时抽取")
 @click.option("--hours", help="工作时段,如 08:30-18:00(默认: 当日最早至最晚的通话)")
-@click.option("--seed", type=int, help="随机种子(默认: 日期 YYYYMMDD,同一天得到同一计划)")
+@click.option("--seed", type=Count(0, MAX_SEED),
+              help="随机种子(默认: 日期 YYYYMMDD,同一天得到同一计划;指定的种子与日期一起使用,每天抽取不同)")
 @click.option("--exclude-scored", multiple=True, help="以往的评分表(文件、文件夹或通配符,可多次指定): 其中的录音不再抽取")
 @click.option("-o", "--output", required=True, type=OutputFolder(), help="输出文件夹: 抽检计划与各质检员的评分表")
 @json_option
 @handle_errors
+@nothing_to_report
 def sample(calls, date_text, rubric_name, roster, inspectors, per_agent, rounds, min_duration, hours, seed,
            exclude_scored, output, as_json):
     """按轮回抽检规则生成当天的抽检计划和各质检员的评分表,例如:
 
     zhijian sample 通话记录.xlsx --date 2026-10-12 --rubric listening-10x4 --roster 人员名单.xlsx -o 抽检
 
-    有通话记录校验错误时退出码为 1(计划仍会生成,有错误的行不参与抽取)。"""
+    有通话记录校验错误时退出码为 1(计划仍会生成,有错误的行不参与抽取);当天没有可抽取的录音时
+    不生成计划,退出码为 1。"""
     from zhijian.engine.sampling import SamplingRule
     from zhijian.errors import InputFileError
     from zhijian.files.rubrics import load_rubric

@@ -5,7 +5,8 @@ Headers are matched as in a 评分表 (`columns.normalise_header`, the reader's 
 `columns.FIELD_ALIASES`), with the words call systems use for the call's start, length and the
 customer's number. A call list needs 录音编号 (or 流水号/通话ID…), 坐席工号 and the start time;
 呼叫类型 (呼入/呼出, or the queue), 通话时长, 客户号码, 坐席姓名, 班组 and 日期 are read when
-present. Every cell it cannot use is a finding at that cell (`calls.*` rules); such a row is not
+present. Every cell it cannot use is a finding at that cell (`calls.*` rules; an Excel error
+value such as #N/A, or a formula saved without its value, is `formula.error`); such a row is not
 drawn. Nothing here touches a file.
 """
 
@@ -23,6 +24,7 @@ import pandas as pd
 
 from zhijian.errors import InputFileError
 
+from .callcells import EXCEL_ERRORS, NO_CACHED_VALUE
 from .columns import FIELD_ALIASES, normalise_header
 from .findings import Finding
 from .reader import Grid, cell_text, col_letter, id_text, parse_date
@@ -229,22 +231,38 @@ class _Rows:
         self.index = [r for r in range(hr + 1, len(grid.rows)) if not _skip(grid.rows[r], used)]
         self.findings: list[Finding] = []
         self.bad = [False] * len(self.index)
+        self.errors: set[tuple[str, int]] = set()  # (key, j): an Excel error value, said once
+        for key in cols:
+            for j, v in enumerate(self._raw(key)):
+                if type(v) is str and "#" in v and v.strip() in EXCEL_ERRORS:
+                    no_value = v.strip() == NO_CACHED_VALUE
+                    self.add(Rule.FORMULA_ERROR, key, j, None if no_value else v.strip(),
+                             variant="no_value" if no_value else None, header=sheet.headers[key],
+                             error=v.strip())
+                    self.errors.add((key, j))
 
-    def values(self, key: str) -> list[Any]:
-        if key not in self.cols:
-            return [None] * len(self.index)
+    def _raw(self, key: str) -> list[Any]:
         c = self.cols[key][0]
         return [self.grid.rows[r][c] if c < len(self.grid.rows[r]) else None for r in self.index]
+
+    def values(self, key: str) -> list[Any]:
+        """The column's values; an Excel error value (#N/A, a formula saved without its value) is
+        None, its finding already made."""
+        if key not in self.cols:
+            return [None] * len(self.index)
+        return [None if (key, j) in self.errors else v for j, v in enumerate(self._raw(key))]
 
     def excel_row(self, j: int) -> int:
         return self.grid.first_row + self.index[j]
 
     def add(self, rule: Rule, key: str, j: int, value: Any, *, variant: str | None = None,
-            error: bool = True, **params: Any) -> None:
+            warning: bool = False, **params: Any) -> None:
+        if (key, j) in self.errors:  # the cell's Excel error is its one finding
+            return
         cell = f"{self.sheet.columns[key]}{self.excel_row(j)}"
         self.findings.append(Finding.of(rule, self.grid.file, self.grid.sheet, cell, value=value,
                                         row=self.excel_row(j), variant=variant, **params))
-        if error:
+        if not warning:
             self.bad[j] = True
 
 
@@ -327,7 +345,7 @@ def _durations(rows: _Rows) -> list[float]:
         kind, x = parse_duration(v, unit)
         out.append(x if kind == "num" else math.nan)
         if kind == "bad":
-            rows.add(Rule.CALLS_DURATION_UNREADABLE, "duration", j, cell_text(v), error=False, text=cell_text(v))
+            rows.add(Rule.CALLS_DURATION_UNREADABLE, "duration", j, cell_text(v), warning=True, text=cell_text(v))
     return out
 
 

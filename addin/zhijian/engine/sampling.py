@@ -24,7 +24,8 @@
 
 Randomness: a numpy Generator per agent, seeded by (seed, CRC-32 of the 工号), so an agent's draw
 depends only on the seed and that agent's calls; the default seed is the date as YYYYMMDD (the
-same day gives the same plan).
+same day gives the same plan). A seed given (`--seed`) is combined with the date as well: the
+same seed every day still draws afresh each day.
 
 `make_plan` works on a table of calls (`calllist.read_call_list`); a `Plan` is a value.
 """
@@ -326,9 +327,14 @@ def _draw_agent(rule: SamplingRule, calls: _AgentCalls, rng: np.random.Generator
     return sorted(out)
 
 
-def agent_rng(seed: int, agent_id: str) -> np.random.Generator:
-    """The agent's own random stream: its draw depends only on the seed and its own calls."""
-    return np.random.default_rng([seed, zlib.crc32(agent_id.encode("utf-8"))])
+def agent_rng(seed: int, agent_id: str, day: dt.date | None = None) -> np.random.Generator:
+    """The agent's own random stream: its draw depends only on the seed, the day and its own calls.
+    A seed other than the day's default is combined with the day, so a seed given every day does
+    not draw the same times every day (the default seed, the date itself, already differs)."""
+    entropy = [seed, zlib.crc32(agent_id.encode("utf-8"))]
+    if day is not None and seed != default_seed(day):
+        entropy.insert(1, default_seed(day))
+    return np.random.default_rng(entropy)
 
 
 # --- the plan ---------------------------------------------------------------------------------------
@@ -338,6 +344,7 @@ class _DayCalls:
     """The day's calls of the roster's agents (sorted by start), as arrays and lists."""
 
     frame: pd.DataFrame
+    day: dt.date
     window: np.ndarray
     pool: np.ndarray
     scored: np.ndarray
@@ -373,7 +380,7 @@ def _day_calls(calls: pd.DataFrame, day: dt.date, agents: set[str], rule: Sampli
     is_scored = frame["recording_id"].isin(scored).to_numpy(dtype=bool)
     if is_scored.any():
         notes.append(f"{int(is_scored.sum())} 通录音已在以往评分表中,未参与抽取")
-    out = _DayCalls(frame, window, pool, is_scored, np.array(starts, dtype="datetime64[us]"))
+    out = _DayCalls(frame, day, window, pool, is_scored, np.array(starts, dtype="datetime64[us]"))
     out.columns = {k: frame[k].tolist() for k in ("recording_id", "agent_id", "call_type", "customer",
                                                   "agent_name", "team")}
     out.columns["start"] = starts
@@ -438,7 +445,7 @@ def _plan_agent(rule: SamplingRule, seed: int, day: _DayCalls, windows: tuple[Wi
     draws: list[Draw] = []
     if len(pos) and inspector:
         calls = _AgentCalls(pos, day.window[pos], day.pool[pos], types, day.starts[pos])
-        for r, w, pool, i in _draw_agent(rule, calls, agent_rng(seed, aid)):
+        for r, w, pool, i in _draw_agent(rule, calls, agent_rng(seed, aid, day.day)):
             draws.append(_draw(day, i, inspector, r + 1, w + 1, pool == _SHORT, windows, rule, name, team))
     mix = _type_counts(types)
     drawn_types = _type_counts([d.call_type for d in draws])

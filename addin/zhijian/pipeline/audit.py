@@ -142,7 +142,8 @@ def _recompute_penalties(prov: Provenance, inputs: list[str], out: Path) -> Path
 
     o = prov.options
     result = penalties_register(load_rubric(prov.rubric_source), inputs, month=o["month"], lead=o.get("lead"),
-                                appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source)
+                                appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
+                                roster=o.get("roster"))
     return write_penalties(result, out)
 
 

@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhijian.engine.analysis import counted_calls
+from zhijian.engine.analysis import analyse, counted_calls
+from zhijian.engine.accounting import RowAccount
 from zhijian.engine.appeals import AppealOutcome, AppealPolicy
 from zhijian.engine.daily import (BRIEFING_POINTS, LOOKBACK_DAYS, QUOTA_PER_DAY, REPEAT_TIMES, WEEK, DailyReport,
                                   build_daily)
@@ -22,11 +23,14 @@ from zhijian.engine.ledger import history_before
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.penalties import PenaltyRegister, vouchers
 from zhijian.engine.periods import Period, main_period_date, parse_period, period_of
+from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
+from zhijian.errors import InputFileError
 from zhijian.files import names
 from zhijian.files.provenance import Provenance
+from zhijian.files.workbooks import read_roster
 
-from .jobs import guard_report, policy_options
+from .jobs import check_something, guard_report, period_notes, policy_options
 from .load import load_calls, record_in_store, register_appeals
 
 
@@ -50,12 +54,14 @@ class DailyPackage:
 
 
 def load_both(rubric: Rubric, inputs: list[str], *, appeals=None, policy: AppealPolicy = AppealPolicy(),
-              other_rubrics=(), progress=None, on_files=None, store: Path | None = None) -> tuple[Loaded, Loaded]:
+              other_rubrics=(), progress=None, on_files=None, store: Path | None = None,
+              roster: Roster | None = None) -> tuple[Loaded, Loaded]:
     """(the calls as scored, the calls with the register's decided appeals applied): the same
-    reading; without a register both are the same. The calls as decided go into the history
-    `store` when one is configured."""
-    after = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files)
-    before = Loaded(after.calls, list(after.findings), after.files, after.notes)
+    reading; without a register both are the same. Agent ids not on the `roster` are findings and
+    left out of both. The calls as decided go into the history `store` when one is configured."""
+    after = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
+                       roster=roster)
+    before = Loaded(after.calls, list(after.findings), after.files, after.notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, after, Path(appeals), policy)  # replaces after.calls, keeps before's
     if store is not None:
@@ -72,6 +78,17 @@ def period_vouchers(rubric: Rubric, before: Loaded, after: Loaded, period: Perio
     hb = history_before(rubric, before, period.start, lead=lead)
     ha = history_before(rubric, after, period.start, lead=lead) if appeals_given else None
     return vouchers(rubric, b, a, after.appeals_of(period) if appeals_given else None, history=hb, history_after=ha)
+
+
+def roster_agents(roster) -> Roster | None:
+    """The agents of the roster file, for the check of agent ids; None without a roster, or when it
+    holds only an inspector list (no 工号 column): the ids are then not checked, and the log says so."""
+    if not roster:
+        return None
+    try:
+        return read_roster(Path(roster))
+    except InputFileError:
+        return None
 
 
 def expected_inspectors(roster, inspectors: list[str] | None) -> tuple[list[str] | None, str]:
@@ -99,7 +116,7 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
     as the busiest, as `consolidate --period day` chooses); the sheets go into the history
     `store` when one is configured."""
     before, after = load_both(rubric, inputs, appeals=appeals, policy=policy, other_rubrics=other_rubrics,
-                              progress=progress, on_files=on_files, store=store)
+                              progress=progress, on_files=on_files, store=store, roster=roster_agents(roster))
     dates = after.dates()
     day = date or (main_period_date("day", dates) if dates else dt.date.today())
     expected, source = expected_inspectors(roster, inspectors)
@@ -107,6 +124,8 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
                          on_duty=on_duty, rotation=rotation or (expected if expected and on_duty else None),
                          repeat_times=repeat_times, repeat_window=repeat_window, quota_per_day=quota_per_day,
                          points=points)
+    check_something(report.analysis.account, f"{day:%Y-%m-%d}",
+                    period_notes(after, after.select(Period(day, day)).calls, f"{day:%Y-%m-%d}", lead))
     period = Period(day, day)
     reg = PenaltyRegister(rubric, period, f"{day:%Y-%m-%d}", f"{day:%Y-%m-%d}",
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
@@ -155,27 +174,33 @@ class PenaltiesResult:
     appeals: list[AppealOutcome] | None
     provenance: Provenance
     output: Path | None = None
+    account: RowAccount | None = None  # what became of every row read (the month's)
 
 
 def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None = None, lead: str | None = None,
                        appeals=None, policy: AppealPolicy = AppealPolicy(), rubric_source: str | None = None,
-                       other_rubrics=(), progress=None, on_files=None) -> PenaltiesResult:
+                       other_rubrics=(), progress=None, on_files=None, roster=None) -> PenaltiesResult:
     """The 服务质量扣罚登记表 of `month` ("2026-10"; default: the latest month, as consolidate
-    chooses): one voucher per serious call, with its status from the appeals register."""
+    chooses): one voucher per serious call, with its status from the appeals register; agent ids
+    not on the `roster` get none."""
     before, after = load_both(rubric, inputs, appeals=appeals, policy=policy, other_rubrics=other_rubrics,
-                              progress=progress, on_files=on_files)
+                              progress=progress, on_files=on_files, roster=roster_agents(roster))
     if month:
         period = parse_period(month)
     else:
         dates = after.dates()
         period = period_of("month", main_period_date("month", dates) if dates else dt.date.today())[0]
     label = f"{period.start.year}年{period.start.month}月"
+    sel = after.select(period)
+    account = analyse(rubric, sel.calls, lead=lead, account=sel.account).account
+    check_something(account, label, period_notes(after, sel.calls, label, lead))
     reg = PenaltyRegister(rubric, period, label, f"{period.start:%Y-%m}",
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
                           appeals_given=appeals is not None)
     prov = Provenance.of("penalties", rubric, rubric_source or rubric.id, after.files, appeals=appeals,
-                         options={"month": f"{period.start:%Y-%m}", "lead": lead, **policy_options(policy, appeals)})
-    return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov)
+                         options={"month": f"{period.start:%Y-%m}", "lead": lead,
+                                  "roster": str(roster) if roster else None, **policy_options(policy, appeals)})
+    return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov, account=account)
 
 
 def write_penalties(result: PenaltiesResult, output: Path) -> Path:

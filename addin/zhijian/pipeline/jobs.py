@@ -130,7 +130,16 @@ def option_files(value) -> list[str]:
         return [p for v in value.values() for p in option_files(v)]
     if isinstance(value, (list, tuple)):
         return [p for v in value for p in option_files(v)]
-    return [value] if isinstance(value, str) and value and Path(value).is_file() else []
+    return [value] if isinstance(value, str) and value and _is_file(value) else []
+
+
+def _is_file(text: str) -> bool:
+    """Whether a text names an existing file; a text that cannot be a file name (too long: a list
+    of 40 inspectors; a NUL) names none."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def policy_options(policy: AppealPolicy, appeals) -> dict:

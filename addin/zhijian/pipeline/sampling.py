@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -18,7 +18,7 @@ from zhijian.engine.findings import Finding
 from zhijian.engine.reader import Grid
 from zhijian.engine.rubric import Rubric
 from zhijian.engine.sampling import Plan, SamplingRule, make_plan
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, NothingToReport
 from zhijian.files.inputs import expand_inputs
 from zhijian.files.provenance import Provenance, file_sha256
 from zhijian.files.workbooks import read_grids
@@ -77,7 +77,17 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
         raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
     findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order)
     plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
+    if not plan.draws:
+        dates = calls.dates()
+        span = f"(通话记录中的日期为 {_span(dates)})" if dates else ""
+        raise NothingToReport("\n".join([f"{day:%Y-%m-%d} 没有可抽取的录音,未生成抽检计划{span}", *notes, *plan.notes]),
+                              exit_code=1)
     return SampleResult(plan, calls, roster, findings, notes=notes)
+
+
+def _span(dates) -> str:
+    first, last = min(dates), max(dates)
+    return f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
 
 
 def finding_order(f: Finding) -> tuple:
@@ -92,8 +102,18 @@ def read_roster(path: Path) -> Roster:
 
 def scored_recordings(rubric: Rubric, inputs: Sequence[str]) -> set[str]:
     """Every 录音编号 of the 评分表 in `inputs` (rows with findings too: they were listened to)."""
+    return scored_and_unread(rubric, inputs)[0]
+
+
+def scored_and_unread(rubric: Rubric, inputs: Sequence[str]) -> tuple[set[str], list[str]]:
+    """`scored_recordings`, and a note for each earlier sheet none of whose rows could be read
+    (its recordings may be drawn again)."""
+    from zhijian.engine.accounting import unreadable_inputs
+
     loaded = load_calls(rubric, list(inputs))
-    return {r for r in loaded.calls["recording_id"].tolist() if isinstance(r, str) and r}
+    notes = [f"以往评分表 {Path(u.file).name}{' / ' + u.sheet if u.sheet else ''} 未能读取,其中的录音可能再次抽取: "
+             f"{u.message}" for u in unreadable_inputs(loaded.findings)]
+    return {r for r in loaded.calls["recording_id"].tolist() if isinstance(r, str) and r}, notes
 
 
 def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *, day: dt.date | None = None,
@@ -106,8 +126,10 @@ def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *,
         raise InputFileError("没有找到可读取的通话记录文件: " + " ".join(inputs))
     grids = [g for f in files for g in read_grids(f)]
     roster = read_roster(roster_path)
-    scored = scored_recordings(rubric, exclude_scored) if exclude_scored else set()
+    scored, unread = scored_and_unread(rubric, exclude_scored) if exclude_scored else (set(), [])
     result = plan_from_grids(grids, roster, day=day, inspectors=inspectors, rule=rule, seed=seed, scored=scored)
+    if unread:
+        result.plan = replace(result.plan, notes=result.plan.notes + tuple(unread))
     result.files, result.notes = files, notes + result.notes
     exclude_files, _ = expand_inputs(list(exclude_scored)) if exclude_scored else ([], [])
     r = rule
