@@ -177,6 +177,13 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
             probs.append((("grades",), "等级应按 min 从高到低排列"))
         if min(edges) > 0 or not r.grades[-1].inclusive:
             probs.append((("grades",), "最低等级的 min 应为 0,否则低分没有等级"))
+        seen: dict[tuple[float, bool], str] = {}
+        for k, g in enumerate(r.grades):  # one edge, one side: the second grade is never given
+            key = (round(g.edge, 9), g.inclusive)
+            if key in seen:
+                probs.append((("grades", k), f"等级“{g.name}”与等级“{seen[key]}”都从 {g.describe()} 起,"
+                                             f"“{g.name}”永远不会被评到;请改分数线或删去一个"))
+            seen.setdefault(key, g.name)
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
         probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
