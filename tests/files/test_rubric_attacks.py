@@ -61,3 +61,47 @@ def test_two_grades_from_the_same_score_are_refused_at_the_second():
     # Both from 24 included: one of them can never be given (and which one depended on the path).
     text = edit(BASE, "  - {name: 合格, min: 24}", "  - {name: 合格, min: 24}\n  - {name: 及格, min: 24}")
     assert_one_problem(refused(text), line_of(text, "及格"), "及格", "合格", "24")
+
+
+# --- ranges ---------------------------------------------------------------------------------
+
+
+def test_a_range_whose_step_does_not_reach_its_maximum_is_refused():
+    # 0–10 by 3 gives 0/3/6/9: the full 10 is not a value of the range (the template listed
+    # 10/7/4/1 while the engine allowed 0/3/6/9).
+    text = edit(BASE, "{name: 开场问候, max: 10}", "{name: 开场问候, max: 10, range: {min: 0, max: 10, step: 3}}")
+    assert_one_problem(refused(text), line_of(text, "step: 3"), "开场问候", "步长 3")
+
+
+def test_an_item_of_seven_and_a_half_without_levels_is_refused():
+    # Scored as whole numbers 0–7 (the implicit range), its 7.5 could never be typed.
+    text = BASE.replace("{name: 开场问候, max: 10}", "{name: 开场问候, max: 7.5}").replace(
+        "{name: 需求理解, max: 10}", "{name: 需求理解, max: 12.5, levels: [12.5, 6, 0]}")
+    assert_one_problem(refused(text), line_of(text, "开场问候"), "开场问候", "7.5", "levels")
+
+
+def test_a_range_of_halves_still_loads():
+    text = edit(BASE, "{name: 开场问候, max: 10}", "{name: 开场问候, max: 10, range: {min: 0, max: 10, step: 0.5}}")
+    it = parse_rubric(text, "t.yaml").items[0]
+    assert it.allowed(9.5) and len(it.allowed_values()) == 21
+
+
+@pytest.mark.parametrize("item, where", [
+    ("{name: 开场问候, max: 10, range: {min: 0, max: 10, step: 0.0000001}}", "step: 0.0000001"),
+])
+def test_a_range_of_millions_of_values_is_refused_at_once(item, where):
+    # 100,000,000 allowed values: the template and every sheet read listed them all (it hung).
+    text = edit(BASE, "{name: 开场问候, max: 10}", item)
+    start = time.monotonic()
+    assert_one_problem(refused(text), line_of(text, where), "开场问候", "10000")
+    assert time.monotonic() - start < 5
+
+
+def test_an_item_of_a_billion_whole_points_is_refused_at_once():
+    text = BASE.replace("max: 10}", "max: 250000000}").replace("full: 40, good: 32, pass: 24",
+                                                              "full: 1000000000, good: 800, pass: 600")
+    text = text.replace("above: 36", "above: 900").replace("min: 24", "min: 600")
+    start = time.monotonic()
+    err = refused(text)
+    assert time.monotonic() - start < 5
+    assert any(line == line_of(text, "开场问候") and "10000" in m for _, line, m in err.problems), err.problems

@@ -108,7 +108,35 @@ def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
                 or rg.min > rg.max:
             probs.append((ipath + ("range",),
                           f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
+            return probs
+    if it.levels is None and it.max >= 0:
+        probs += _range_steps(it, ipath)
     return probs
+
+
+MAX_ALLOWED_VALUES = 10_000  # allowed values of one item (0–1000 by 0.1): listed in dropdowns, checks
+
+
+def _range_steps(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
+    """A range (written, or the whole numbers 0–max of an item without levels) whose steps reach
+    its maximum from its minimum, in at most MAX_ALLOWED_VALUES values: 0–10 by 3 gives 0/3/6/9, so
+    its full marks could never be typed (and the template listed 10/7/4/1); 0–10 by 0.0000001 is
+    a hundred million values that every dropdown and every sheet read would list."""
+    written = it.range is not None
+    lo, step = (it.range.min, it.range.step) if written else (0.0, 1.0)
+    where = ipath + ("range", "step") if written else ipath + ("max",)
+    steps = (it.max - lo) / step
+    if steps + 1 > MAX_ALLOWED_VALUES:
+        return [(where, f"评分项“{it.name}”允许的分值有 {fmt_number(math.floor(steps) + 1)} 个"
+                        f"({fmt_number(lo)}–{fmt_number(it.max)},步长 {fmt_number(step)}),最多 "
+                        f"{MAX_ALLOWED_VALUES} 个;请加大步长,或用 levels 列出允许的分值")]
+    if not math.isclose(steps, round(steps), abs_tol=1e-9):
+        if not written:
+            return [(where, f"评分项“{it.name}”满分 {fmt_number(it.max)} 不是整数,按整数计分时满分打不出来;"
+                            f"请写 levels(如 [{fmt_number(it.max)}, 0])或 range 及其步长")]
+        return [(where, f"评分项“{it.name}”的 range 从 {fmt_number(lo)} 起按步长 {fmt_number(step)} "
+                        f"到不了满分 {fmt_number(it.max)}(满分打不出来);请改步长或 min")]
+    return []
 
 
 def _marks_problems(r: Rubric) -> list[tuple[tuple, str]]:
