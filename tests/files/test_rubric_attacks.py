@@ -105,3 +105,43 @@ def test_an_item_of_a_billion_whole_points_is_refused_at_once():
     err = refused(text)
     assert time.monotonic() - start < 5
     assert any(line == line_of(text, "开场问候") and "10000" in m for _, line, m in err.problems), err.problems
+
+
+# --- columns a 评分表 cannot tell apart -------------------------------------------------------
+
+
+@pytest.mark.parametrize("rules, second", [
+    ("bonuses:\n  - {id: b1, name: 热情, item: 开场问候}\n  - {id: b2, name: 热情, item: 需求理解}\n", "id: b2"),
+    ("deductions:\n  - {id: d1, name: 未核实, item: 开场问候}\n  - {id: d2, name: 未 核实, item: 需求理解}\n", "id: d2"),
+    ("zero_outs:\n  - {id: z1, name: 禁语, scope: call}\n  - {id: z2, name: 禁语　, scope: item, target: 开场问候}\n",
+     "id: z2"),
+    ("offences:\n  - {id: o1, name: 辱骂客户, points: 10}\n  - {id: o2, name: 辱骂客户, points: 5}\n", "id: o2"),
+    ("offences:\n  - {id: o1, name: 开场问候, points: 10}\n", "id: o1"),
+])
+def test_two_rule_columns_a_header_cannot_tell_apart_are_refused(rules, second):
+    # Their template's columns read back as one: the first never counted (column.duplicate).
+    text = BASE + rules
+    assert_one_problem(refused(text), line_of(text, second), "表头")
+
+
+@pytest.mark.parametrize("name", ["日期", "最终得分", "备注"])
+def test_an_item_named_as_a_field_of_the_sheet_is_refused(name):
+    # The template's own 日期 / 最终得分 / 备注 column would be read as the item.
+    text = edit(BASE, "{name: 开场问候, max: 10}", f"{{name: {name}, max: 10}}")
+    assert_one_problem(refused(text), line_of(text, name), name, "表头")
+
+
+@pytest.mark.parametrize("old, new, where", [
+    ("{name: 开场问候, max: 10}", '{name: "", max: 10}', 'name: ""'),
+    ("{name: 开场问候, max: 10}", '{name: "  ", max: 10}', 'name: "  "'),
+    ("  - name: 服务\n", '  - name: ""\n', 'name: ""'),
+    ("  - {name: 不合格, min: 0}", '  - {name: "", min: 0}', 'name: ""'),
+])
+def test_an_empty_name_is_refused_at_its_line(old, new, where):
+    text = edit(BASE, old, new)
+    assert_one_problem(refused(text), line_of(text, where), "名称为空")
+
+
+def test_an_empty_offence_name_is_refused_at_its_line():
+    text = 'id: o\nname: o\nversion: "1"\noffences:\n  - {id: o1, name: "", points: 10}\n'
+    assert_one_problem(refused(text), 5, "名称为空")
