@@ -145,3 +145,27 @@ def test_an_empty_name_is_refused_at_its_line(old, new, where):
 def test_an_empty_offence_name_is_refused_at_its_line():
     text = 'id: o\nname: o\nversion: "1"\noffences:\n  - {id: o1, name: "", points: 10}\n'
     assert_one_problem(refused(text), 5, "名称为空")
+
+
+# --- analysis bands -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("analysis", [
+    "analysis: {slight: [36, 34]}",                        # 轻微不良 from 36 to 34
+    "analysis: {slight: [34, 36], general: [20, 25]}",     # 25–34 in no band
+    "analysis: {slight: [34, 36], general: [30, 35]}",     # 34–35 in two bands
+    "analysis: {excellent_above: 38}",                      # 36–38 in no band
+])
+def test_analysis_bands_that_overlap_or_leave_a_gap_are_refused(analysis):
+    text = BASE + analysis + "\n"
+    assert_one_problem(refused(text), line_of(text, "analysis:"), "分析分段")
+
+
+def test_bands_stated_in_full_still_load():
+    r = parse_rubric(BASE + "analysis: {excellent_above: 36, slight: [34, 36], general: [30, 34]}\n", "t.yaml")
+    assert r.analysis.general == (30, 34)
+
+
+def test_a_negative_calibration_band_is_refused():
+    text = BASE + "analysis: {calibration_band: -5}\n"
+    assert_one_problem(refused(text), line_of(text, "calibration_band"), "一致率")
