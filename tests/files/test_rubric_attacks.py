@@ -169,3 +169,45 @@ def test_bands_stated_in_full_still_load():
 def test_a_negative_calibration_band_is_refused():
     text = BASE + "analysis: {calibration_band: -5}\n"
     assert_one_problem(refused(text), line_of(text, "calibration_band"), "一致率")
+
+
+# --- the file itself ------------------------------------------------------------------------
+
+
+def test_a_gbk_rubric_names_the_line_and_says_how_to_save_it(tmp_path):
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes(BASE.encode("gbk"))
+    with pytest.raises(Exception) as exc:
+        load_rubric(p)
+    msg = str(exc.value)
+    assert msg.startswith(f"评分标准文件错误 {p}:2: "), msg  # 测试表 is the first Chinese text
+    assert "UTF-8" in msg and "GBK" in msg
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('\ncategories:', '\n\tcategories:', ["制表符"]),
+    ("  - {name: 合格, min: 24}", "  - {name: 合格, min: 24", ["括号"]),
+    ('version: "1"', 'version: "1"\nsource: !!python/object/apply:os.system ["echo"]', ["标签"]),
+    ("\n", "\n\x00", ["字符"]),
+])
+def test_yaml_syntax_errors_are_said_in_chinese(old, new, words):
+    text = BASE.replace(old, new, 1)
+    err = refused(text)
+    msg = str(err)
+    assert "YAML 格式错误" in msg
+    assert not any(w in msg for w in ("found", "expected", "could not", "unacceptable", "while")), msg
+    for w in words:
+        assert w in msg, msg
+    assert err.problems[0][1] is not None, msg
+
+
+def test_the_other_yaml_files_say_the_same_of_gbk(tmp_path):
+    from zhijian.delivery.config import load_config
+    from zhijian.files.assessment_config import load_assessment_config
+
+    for load in (load_config, load_assessment_config):
+        p = tmp_path / f"{load.__name__}.yaml"
+        p.write_bytes("# 配置\nx: 1\n".encode("gbk"))
+        with pytest.raises(Exception) as exc:
+            load(p)
+        assert f"{p}:1: " in str(exc.value) and "GBK" in str(exc.value), str(exc.value)
