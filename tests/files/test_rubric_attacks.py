@@ -211,3 +211,14 @@ def test_the_other_yaml_files_say_the_same_of_gbk(tmp_path):
         with pytest.raises(Exception) as exc:
             load(p)
         assert f"{p}:1: " in str(exc.value) and "GBK" in str(exc.value), str(exc.value)
+
+
+def test_a_bundled_name_beside_a_folder_of_that_name_is_the_bundled_rubric(tmp_path, monkeypatch):
+    # The team keeps its sheets in ./listening-10x4/: `--rubric listening-10x4` said 这是一个文件夹.
+    (tmp_path / "listening-10x4").mkdir()
+    (tmp_path / "我的表").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_rubric("listening-10x4").id == "listening-10x4"
+    with pytest.raises(Exception) as exc:
+        load_rubric("我的表")
+    assert "文件夹" in str(exc.value)

@@ -43,7 +43,10 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
     if not text.strip():
         raise RubricError([("--rubric", None, f"评分标准名称为空;内置的有: {'、'.join(bundled_rubric_names())}")])
     p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists() or any(s in text for s in ("/", "\\", "..")):
+    pathlike = p.suffix in (".yaml", ".yml") or any(s in text for s in ("/", "\\", ".."))
+    # A bare bundled name is the bundled rubric even beside a folder of that name (a team keeps
+    # the form's sheets in a folder named listening-10x4); a file of that name is the file.
+    if pathlike or p.is_file() or (p.exists() and text not in bundled_rubric_names()):
         if p.is_dir():
             raise RubricError([(str(p), None, "这是一个文件夹,不是评分标准文件(.yaml)")])
         if not p.is_file():
