@@ -166,6 +166,13 @@ def test_bands_stated_in_full_still_load():
     assert r.analysis.general == (30, 34)
 
 
+def test_score_groups_by_the_million_are_refused():
+    # 40 / 2^-16 = 2,621,440 groups: the 分数分布 sheet would need more rows than Excel has.
+    text = BASE + "analysis: {bin_width: 0.0000152587890625}\n"
+    assert_one_problem(refused(text), line_of(text, "bin_width"), "分组", "1000")
+    assert parse_rubric(BASE + "analysis: {bin_width: 0.5}\n", "t.yaml").analysis.bin_width == 0.5
+
+
 def test_a_negative_calibration_band_is_refused():
     text = BASE + "analysis: {calibration_band: -5}\n"
     assert_one_problem(refused(text), line_of(text, "calibration_band"), "一致率")

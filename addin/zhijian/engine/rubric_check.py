@@ -183,6 +183,7 @@ def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
     return probs
 
 
+MAX_GROUPS = 1_000  # groups of the 分数分布 (20 on a 100-point form by 5)
 MAX_ALLOWED_VALUES = 10_000  # allowed values of one item (0–1000 by 0.1): listed in dropdowns, checks
 
 
@@ -289,6 +290,10 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
         probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
+    elif r.marks.full / a.bin_width > MAX_GROUPS:  # the 分数分布 table is one row per group
+        probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 把满分 {fmt_number(r.marks.full)} "
+                                                 f"分成 {fmt_number(round(r.marks.full / a.bin_width))} 组,最多 {MAX_GROUPS} 组;"
+                                                 "请加大分组宽度(默认 5 分一组)"))
     for ci, c in enumerate(r.categories):
         for ii, it in enumerate(c.items):
             if r.blank_of(it) == "na" and it.na == "forbidden":
