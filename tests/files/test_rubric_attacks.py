@@ -229,3 +229,11 @@ def test_a_bundled_name_beside_a_folder_of_that_name_is_the_bundled_rubric(tmp_p
     with pytest.raises(Exception) as exc:
         load_rubric("我的表")
     assert "文件夹" in str(exc.value)
+
+
+def test_an_escalation_window_of_a_hundred_trillion_days_is_refused():
+    # The month's look-back (start − window) was an OverflowError: 内部错误, exit 3, in every report.
+    text = ('id: o\nname: o\nversion: "1"\nledger: {base: 100}\n'
+            'escalation: {window_days: 100000000000000, points: [20, 30]}\n'
+            'offences:\n  - {id: o1, name: 辱骂客户, points: 20}\n')
+    assert_one_problem(refused(text), 5, "window_days", "3660")
