@@ -316,14 +316,10 @@ def load_config(path: str | Path | None = None) -> DeliveryConfig:
         hint = f"请参照 {example_config_path()} 写一份" + ("" if path else f",保存为当前文件夹下的 {DEFAULT_CONFIG},"
                                                            "或用 --config 指定配置文件")
         raise DeliveryConfigError([(str(p), None, f"找不到发送配置文件;{hint}")])
-    from zhijian.files.yamldoc import check_file_size
+    from zhijian.files.yamldoc import check_file_size, read_text
 
     check_file_size(p, DeliveryConfigError)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DeliveryConfigError([(str(p), None, "文件不是 UTF-8 编码的文本")]) from None
-    return parse_config(text, str(p))
+    return parse_config(read_text(p, DeliveryConfigError, encoding="utf-8-sig"), str(p))
 
 
 def find_password(smtp: SmtpSettings) -> tuple[str | None, str]:

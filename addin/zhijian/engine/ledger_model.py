@@ -21,6 +21,9 @@ PERIOD_ZH = {"week": "周", "month": "月", "quarter": "季度", "year": "年"}
 _Model = HandWritten
 
 
+
+MAX_WINDOW_DAYS = 3660  # ten years: the look-back of a period is a date
+
 class Ledger(_Model):
     """The agent's account for an assessment period: `base` (default: the rubric's base, else full
     marks) less every occurrence found in the period, never below 0."""
@@ -66,6 +69,9 @@ def ledger_problems(r: Any) -> list[tuple[tuple, str]]:
             probs.append((path, "升级扣分(escalation)按坐席在窗口内的次数计,需要 ledger(按坐席按周期扣分)"))
         if esc.window_days < 1:
             probs.append((path + ("window_days",), "window_days(计次窗口天数)应至少为 1"))
+        elif esc.window_days > MAX_WINDOW_DAYS:  # a period's look-back reaches before year 1
+            probs.append((path + ("window_days",), f"window_days(计次窗口天数)为 {esc.window_days},"
+                                                   f"最多 {MAX_WINDOW_DAYS} 天(10 年)"))
         if not esc.points or any(p <= 0 for p in esc.points):
             probs.append((path + ("points",), "升级扣分的 points 应为一列大于 0 的分值,如 [20, 30, 40, 50]"))
         elif esc.points != sorted(esc.points):

@@ -377,7 +377,8 @@ class Rubric(_Model):
         return self.ledger.base if self.ledger is not None and self.ledger.base is not None else self.start_score
 
     def grade_for(self, score: float) -> str:
-        for g in sorted(self.grades, key=lambda g: (-g.edge, not g.inclusive)):
+        # Highest edge first; at one edge "> x" is the higher grade (as `scoring._grades`).
+        for g in sorted(self.grades, key=lambda g: (-g.edge, g.inclusive)):
             if g.holds(score):
                 return g.name
         return ""

@@ -26,7 +26,74 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += _word_problems(r)
     probs += ledger_problems(r)
     probs += rule_problems(r)  # weights, negative items, bands, rounding
+    probs += _column_problems(r)
     return probs
+
+
+def _spec_paths(r: Rubric) -> dict[str, tuple]:
+    """Column key (`columns.ColumnSpec.key`) -> the path of the name it is made from."""
+    paths: dict[str, tuple] = {}
+    for ci, c in enumerate(r.categories):
+        for ii, it in enumerate(c.items):
+            paths.setdefault(it.name, ("categories", ci, "items", ii, "name"))
+    for kind, key in (("bonuses", "bonus"), ("deductions", "deduction"), ("zero_outs", "zero"), ("offences", "offence")):
+        for k, rule in enumerate(getattr(r, kind)):
+            paths.setdefault(f"{key}:{rule.id}", (kind, k, "name"))
+            if kind == "offences":
+                paths.setdefault(f"complaint:{rule.id}", (kind, k, "name"))
+    return paths
+
+
+def _what(spec) -> str:
+    from .columns import FIELD_ZH
+
+    if spec.kind == "item":
+        return f"评分项“{spec.key}”"
+    if spec.kind == "field" or spec.kind == "total":
+        return f"字段“{FIELD_ZH.get(spec.key, spec.header)}”"
+    return f"“{spec.header}”列"
+
+
+def _column_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """Every column of the rubric's own 评分表 reads back as itself: two rule columns whose
+    headers differ only in spaces, full/half width or case (two bonuses named 热情), an offence
+    named as an item, or an item named as a field of the sheet (日期, 最终得分, 备注) would be read
+    as one column, and the first never counted. Item against item is `_name_problem`'s."""
+    from .columns import column_specs, vocabulary
+
+    specs = column_specs(r)
+    order = {s.key: i for i, s in enumerate(specs)}
+    paths = _spec_paths(r)
+    vocab = vocabulary(r)
+    probs: dict[tuple, str] = {}
+    for s in specs:
+        hit = vocab.match(s.header)
+        if hit is not None and hit.key == s.key:
+            continue
+        if hit is None:
+            if s.key in paths:
+                probs.setdefault(paths[s.key], f"{_what(s)}的表头“{s.header}”去掉空格、分值和“次数”等字样后,"
+                                               "读表时对应不到这一列;请改名")
+            continue
+        if s.kind == hit.kind == "item":
+            continue
+        later, earlier = (s, hit) if order.get(s.key, -1) > order.get(hit.key, -1) else (hit, s)
+        if later.key not in paths:
+            later, earlier = earlier, later
+        if later.key not in paths:
+            continue
+        probs.setdefault(paths[later.key], f"{_what(later)}的表头“{later.header}”与{_what(earlier)}的表头"
+                                           f"“{earlier.header}”读表时无法区分(只差空格、全角/半角或大小写,"
+                                           "或名称相同),两列会被当作一列;请改成明显不同的名称")
+    blank = {paths[k] for k in paths if not _name_at(r, paths[k]).strip()}
+    return [(p, m) for p, m in probs.items() if p not in blank]
+
+
+def _name_at(r: Rubric, path: tuple) -> str:
+    node: Any = r
+    for key in path:
+        node = node[key] if isinstance(key, int) else getattr(node, key)
+    return node
 
 
 def _duplicate(name: str, first: tuple) -> str:
@@ -52,6 +119,8 @@ def _name_problem(name: str, path: tuple, names: dict[str, tuple[str, tuple]]) -
     records `name`."""
     from .columns import header_word
 
+    if not name.strip():
+        return [(path + ("name",), "名称为空: 类别和评分项的名称是评分表的表头和报表中的名称,不能为空")]
     if len(name) > NAME_CHARS:
         return [(path + ("name",), f"名称“{name[:20]}…”太长({len(name)} 个字符);类别和评分项的名称是评分表的表头,"
                                    f"最多 {NAME_CHARS} 个字符,说明请写在 points(评分点)里")]
@@ -108,7 +177,36 @@ def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
                 or rg.min > rg.max:
             probs.append((ipath + ("range",),
                           f"评分项“{it.name}”的 range 应为 0 ≤ min ≤ max = 满分 {fmt_number(it.max)},步长大于 0"))
+            return probs
+    if it.levels is None and it.max >= 0:
+        probs += _range_steps(it, ipath)
     return probs
+
+
+MAX_GROUPS = 1_000  # groups of the 分数分布 (20 on a 100-point form by 5)
+MAX_ALLOWED_VALUES = 10_000  # allowed values of one item (0–1000 by 0.1): listed in dropdowns, checks
+
+
+def _range_steps(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
+    """A range (written, or the whole numbers 0–max of an item without levels) whose steps reach
+    its maximum from its minimum, in at most MAX_ALLOWED_VALUES values: 0–10 by 3 gives 0/3/6/9, so
+    its full marks could never be typed (and the template listed 10/7/4/1); 0–10 by 0.0000001 is
+    a hundred million values that every dropdown and every sheet read would list."""
+    written = it.range is not None
+    lo, step = (it.range.min, it.range.step) if written else (0.0, 1.0)
+    where = ipath + ("range", "step") if written else ipath + ("max",)
+    steps = (it.max - lo) / step
+    if steps + 1 > MAX_ALLOWED_VALUES:
+        return [(where, f"评分项“{it.name}”允许的分值有 {fmt_number(math.floor(steps) + 1)} 个"
+                        f"({fmt_number(lo)}–{fmt_number(it.max)},步长 {fmt_number(step)}),最多 "
+                        f"{MAX_ALLOWED_VALUES} 个;请加大步长,或用 levels 列出允许的分值")]
+    if not math.isclose(steps, round(steps), abs_tol=1e-9):
+        if not written:
+            return [(where, f"评分项“{it.name}”满分 {fmt_number(it.max)} 不是整数,按整数计分时满分打不出来;"
+                            f"请写 levels(如 [{fmt_number(it.max)}, 0])或 range 及其步长")]
+        return [(where, f"评分项“{it.name}”的 range 从 {fmt_number(lo)} 起按步长 {fmt_number(step)} "
+                        f"到不了满分 {fmt_number(it.max)}(满分打不出来);请改步长或 min")]
+    return []
 
 
 def _marks_problems(r: Rubric) -> list[tuple[tuple, str]]:
@@ -140,6 +238,8 @@ def _rule_problems(r: Rubric) -> list[tuple[tuple, str]]:
             if rule.id in ids:
                 probs.append((path + ("id",), f"规则编号“{rule.id}”重复"))
             ids.add(rule.id)
+            if not rule.name.strip():
+                probs.append((path + ("name",), "名称为空: 规则和扣分条款的名称是评分表的表头,不能为空"))
             label = {"bonuses": "加分项", "deductions": "减分项"}.get(kind)
             if label and rule.item not in r.item_by_name:
                 probs.append((path + ("item",), f"{label}“{rule.name}”指向不存在的评分项“{rule.item}”"))
@@ -177,9 +277,23 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
             probs.append((("grades",), "等级应按 min 从高到低排列"))
         if min(edges) > 0 or not r.grades[-1].inclusive:
             probs.append((("grades",), "最低等级的 min 应为 0,否则低分没有等级"))
+        for k, g in enumerate(r.grades):
+            if not g.name.strip():
+                probs.append((("grades", k, "name"), "名称为空: 等级要有名称"))
+        seen: dict[tuple[float, bool], str] = {}
+        for k, g in enumerate(r.grades):  # one edge, one side: the second grade is never given
+            key = (round(g.edge, 9), g.inclusive)
+            if key in seen:
+                probs.append((("grades", k), f"等级“{g.name}”与等级“{seen[key]}”都从 {g.describe()} 起,"
+                                             f"“{g.name}”永远不会被评到;请改分数线或删去一个"))
+            seen.setdefault(key, g.name)
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
         probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
+    elif r.marks.full / a.bin_width > MAX_GROUPS:  # the 分数分布 table is one row per group
+        probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 把满分 {fmt_number(r.marks.full)} "
+                                                 f"分成 {fmt_number(round(r.marks.full / a.bin_width))} 组,最多 {MAX_GROUPS} 组;"
+                                                 "请加大分组宽度(默认 5 分一组)"))
     for ci, c in enumerate(r.categories):
         for ii, it in enumerate(c.items):
             if r.blank_of(it) == "na" and it.na == "forbidden":

@@ -143,6 +143,17 @@ def _band_problems(r: Rubric) -> list[tuple[tuple, str]]:
     for key, v in edges:
         if v > full + 1e-9:
             probs.append((("analysis", key), f"分析分段 {key} 的 {fmt_number(v)} 分高于满分 {fmt_number(full)}"))
+    (g0, g1), (s0, s1), e = a.general, a.slight, a.excellent_line
+    if not probs and (not (g0 <= g1 and s0 <= s1) or not (math.isclose(g1, s0) and math.isclose(s1, e))):
+        key = "general" if not g0 <= g1 or not math.isclose(g1, s0) else \
+            "slight" if not s0 <= s1 else ("excellent_from" if a.excellent_inclusive else "excellent_above")
+        probs.append((("analysis", key), f"分析分段应首尾相接: 一般不良 {fmt_number(g0)}–{fmt_number(g1)}、轻微不良 "
+                                         f"{fmt_number(s0)}–{fmt_number(s1)}、优良从 {fmt_number(e)} 起;现在有的分数不在"
+                                         "任何一段或同时在两段,各段占比加起来不是 100%(如 general: [80, 85], "
+                                         "slight: [85, 90], excellent_above: 90)"))
+    if a.calibration_band < 0:
+        probs.append((("analysis", "calibration_band"),
+                      f"质检校正的一致率范围 calibration_band(±分数)为 {fmt_number(a.calibration_band)},不能小于 0"))
     for k, g in enumerate(r.grades):
         if g.edge > full + 1e-9 or (not g.inclusive and g.edge >= full - 1e-9):
             probs.append((("grades", k), f"等级“{g.name}”的分数线 {fmt_number(g.edge)} 不低于满分 "

@@ -37,11 +37,9 @@ def load_assessment_config(path: str | Path) -> AssessmentConfig:
     p = Path(path)
     if not p.is_file():
         raise AssessmentConfigError([(str(p), None, "找不到考核配置文件")])
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise AssessmentConfigError([(str(p), None, "文件不是 UTF-8 编码的文本")]) from None
-    return parse_assessment_config(text, str(p))
+    from .yamldoc import read_text
+
+    return parse_assessment_config(read_text(p, AssessmentConfigError), str(p))
 
 
 EXAMPLE = """\

@@ -14,7 +14,7 @@ from zhijian.engine.rubric import Rubric
 from zhijian.engine.rubric_check import rubric_problems
 from zhijian.errors import RubricError
 
-from .yamldoc import check_file_size, line_for, read_mapping, validation_problems
+from .yamldoc import check_file_size, line_for, read_mapping, read_text, validation_problems
 
 
 def parse_rubric(text: str, file: str = "<rubric>") -> Rubric:
@@ -43,17 +43,16 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
     if not text.strip():
         raise RubricError([("--rubric", None, f"评分标准名称为空;内置的有: {'、'.join(bundled_rubric_names())}")])
     p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.exists() or any(s in text for s in ("/", "\\", "..")):
+    pathlike = p.suffix in (".yaml", ".yml") or any(s in text for s in ("/", "\\", ".."))
+    # A bare bundled name is the bundled rubric even beside a folder of that name (a team keeps
+    # the form's sheets in a folder named listening-10x4); a file of that name is the file.
+    if pathlike or p.is_file() or (p.exists() and text not in bundled_rubric_names()):
         if p.is_dir():
             raise RubricError([(str(p), None, "这是一个文件夹,不是评分标准文件(.yaml)")])
         if not p.is_file():
             raise RubricError([(str(p), None, "找不到评分标准文件")])
         check_file_size(p, RubricError)
-        try:
-            text = p.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise RubricError([(str(p), None, "文件不是 UTF-8 编码的文本")]) from None
-        return parse_rubric(text, str(p))
+        return parse_rubric(read_text(p, RubricError), str(p))
     res = resources.files("zhijian.bundled_rubrics") / f"{name_or_path}.yaml"
     if not res.is_file():
         known = "、".join(bundled_rubric_names())

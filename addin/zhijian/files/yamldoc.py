@@ -114,6 +114,29 @@ def check_file_size(path, error: type[FileProblemsError]) -> None:
         raise error([(str(path), None, f"文件过大(超过 {MAX_YAML_CHARS // 1000} KB),不像是评分标准或配置文件,拒绝读取")])
 
 
+def read_text(path, error: type[FileProblemsError], encoding: str = "utf-8") -> str:
+    """The text of a YAML file people edit; one that is not UTF-8 is refused at the line of its
+    first byte that is not, saying what it seems to be (a file saved as GBK/ANSI by Notepad or
+    WPS, or as UTF-16 “Unicode”) and how to save it as UTF-8."""
+    from pathlib import Path
+
+    data = Path(path).read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            seems, line = "看起来是 UTF-16(“Unicode”)编码", 1
+        else:
+            line = data[:e.start].count(b"\n") + 1
+            try:
+                data.decode("gb18030")
+                seems = "看起来是 GBK/GB18030 编码(记事本、WPS 的“ANSI”)"
+            except UnicodeDecodeError:
+                seems = "看起来不是文本文件,或编码无法识别"
+        raise error([(str(path), line, f"文件不是 UTF-8 编码的文本,{seems};"
+                                       "请用编辑器“另存为”UTF-8 编码后再用")]) from None
+
+
 def load_yaml(text: str, file: str, error: type[FileProblemsError]) -> tuple[Any, yaml.Node | None]:
     """The document in `text` (SafeLoader) and its composed root node, within the limits above;
     `error` for a syntax error or a document beyond them."""
@@ -148,6 +171,39 @@ def loc_text(loc: tuple) -> str:
     return out
 
 
+# PyYAML's problems, in the words of someone fixing the file (first match wins).
+_YAML_PROBLEMS_ZH = [
+    ("cannot start any token", lambda p: "这一行有制表符(Tab);YAML 只能用空格缩进,请把 Tab 换成空格"
+     if "'\\t'" in p or "\t" in p else "这一行开头的字符不能这样用;以 @、`、% 等开头的文字请加引号"),
+    ("expected ',' or '}'", lambda p: "花括号 { } 没有配对(少了“}”,或两项之间少了逗号)"),
+    ("expected ',' or ']'", lambda p: "方括号 [ ] 没有配对(少了“]”,或两项之间少了逗号)"),
+    ("determine a constructor for the tag", lambda p: "不支持的 YAML 标签(以 ! 开头的写法);只能写文字、数字、列表和键值表"),
+    ("special characters are not allowed", lambda p: "文件中有不可见的控制字符,请删除(可能是从别处粘贴来的)"),
+    ("mapping values are not allowed here", lambda p: "这里不能出现“: ”;值里有冒号时请给整个值加引号,或检查缩进"),
+    ("could not find expected ':'", lambda p: "缺少冒号:键和值之间要写“: ”(冒号后有空格)"),
+    ("found undefined alias", lambda p: "别名(*)没有对应的锚点(&)"),
+    ("unexpected end of stream", lambda p: "引号没有配对(少了结尾的引号)"),
+    ("found unknown escape character", lambda p: "双引号里的反斜杠“\\”转义不对;含反斜杠的文字请改用单引号"),
+    ("found unhashable key", lambda p: "键不能是列表或键值表"),
+    ("expected <block end>", lambda p: "缩进没有对齐:同一层的键要对齐,同一列表的“- ”要在同一列"),
+    ("did not find expected key", lambda p: "缩进没有对齐:同一层的键要对齐,同一列表的“- ”要在同一列"),
+    ("did not find expected '-' indicator", lambda p: "缩进没有对齐:同一列表的“- ”要在同一列"),
+    ("did not find expected node content", lambda p: "这里缺少值(可能多了逗号、冒号或“- ”)"),
+    ("found another document", lambda p: "文件里有多个文档(“---”分隔);一个文件只写一份"),
+]
+
+
+def yaml_problem_zh(e: yaml.YAMLError) -> str:
+    """PyYAML's message for `e` in Chinese (unknown ones keep PyYAML's words in brackets)."""
+    problem = str(getattr(e, "problem", None) or getattr(e, "reason", None) or e)
+    if isinstance(e, yaml.reader.ReaderError):
+        problem = f"{e.reason}: special characters are not allowed"
+    for needle, words in _YAML_PROBLEMS_ZH:
+        if needle in problem:
+            return words(problem)
+    return f"无法解析这一行附近的内容({problem.splitlines()[0]})"
+
+
 def read_mapping(text: str, file: str, error: type[FileProblemsError]) -> tuple[dict, dict[tuple, int]]:
     """The YAML mapping in `text` and the line of each of its paths; `error` for a syntax error
     or a document that is not a mapping."""
@@ -157,11 +213,12 @@ def read_mapping(text: str, file: str, error: type[FileProblemsError]) -> tuple[
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         context = getattr(e, "context", None) or ""
-        if context.startswith("while parsing a flow") and getattr(e, "context_mark", None):
+        if context.startswith(("while parsing a flow", "while scanning a quoted")) and getattr(e, "context_mark", None):
             mark = e.context_mark  # an unclosed [ or {: the line that opened it is at fault
         line = mark.line + 1 if mark else None
-        problem = getattr(e, "problem", None) or str(e)
-        raise error([(file, line, f"YAML 格式错误: {problem}")]) from None
+        if line is None and isinstance(getattr(e, "position", None), int):  # a ReaderError: a character
+            line = text[:e.position].count("\n") + 1
+        raise error([(file, line, f"YAML 格式错误: {yaml_problem_zh(e)}")]) from None
     if not isinstance(data, dict):
         raise error([(file, 1, "文件内容应为键值表(YAML mapping)")])
     return data, lines
