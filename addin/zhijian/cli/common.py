@@ -109,7 +109,7 @@ def appeals_options(fn):
 
 
 def policy(window_hours: float, publish_time: str = "18:00"):
-    from zhijian.engine.appeals import AppealPolicy, parse_publish_time
+    from zhijian.engine.appeal_policy import AppealPolicy, parse_publish_time
 
     days, at = parse_publish_time(publish_time)
     return AppealPolicy(window_hours=window_hours, publish_days_after=days, publish_time=at)

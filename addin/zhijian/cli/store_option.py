@@ -20,8 +20,8 @@ def cache_option(fn):
 
 
 def resolved_store(store):
-    """The store path to use, or None (files.store.configured_store)."""
-    from zhijian.files.store import configured_store
+    """The store path to use, or None (files.store_path.configured_store)."""
+    from zhijian.files.store_path import configured_store
 
     return configured_store(store)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal, Sequence
 
 from .findings import Finding
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 META_COLUMNS = ["file", "sheet", "row", "date", "inspector", "agent_id", "agent_name", "team",
                 "recording_id", "call_type", "remarks", "recorded_total"]
@@ -171,6 +171,9 @@ def _address_order(cell: str) -> tuple:
 
 def calls_frame(reads: Sequence[SheetRead]) -> pd.DataFrame:
     """One table of the calls of several sheets, columns in a stable order."""
+    import numpy as np
+    import pandas as pd  # here, not at the top: reading a sheet needs neither (`pipeline.reading`)
+
     keys: dict[str, None] = dict.fromkeys(META_COLUMNS)
     for r in reads:
         keys.update(dict.fromkeys(r.data))

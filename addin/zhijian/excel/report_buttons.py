@@ -117,7 +117,7 @@ def appeals_of(settings: Settings) -> dict[str, Any]:
 
 def store_of(settings: Settings) -> dict[str, Any]:
     """The history store the settings name (as the CLI's --store; default $ZHIJIAN_STORE)."""
-    from zhijian.files.store import configured_store
+    from zhijian.files.store_path import configured_store
 
     store = configured_store(settings.history_store)
     return {"store": store} if store is not None else {}

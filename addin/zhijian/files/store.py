@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +40,10 @@ from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
 
 from .provenance import file_sha256
+from .store_path import STORE_ENV, configured_store  # noqa: F401  (re-exported)
 
 SCHEMA_VERSION = "1"
 DEFAULT_STORE = "zhijian.duckdb"
-STORE_ENV = "ZHIJIAN_STORE"
 
 # The calls table's fixed columns and their SQL types; every other column of a calls frame is
 # added as DOUBLE, BOOLEAN or VARCHAR the first time it is seen.
@@ -78,14 +77,6 @@ SCHEMA = [
         recording_id VARCHAR, agent_id VARCHAR, status VARCHAR, decided_by VARCHAR,
         decided_at TIMESTAMP, old_final DOUBLE, new_final DOUBLE, changes VARCHAR, note VARCHAR)""",
 ]
-
-
-def configured_store(explicit: str | Path | None) -> Path | None:
-    """The store a command writes to and reads from: `--store PATH`, else $ZHIJIAN_STORE, else none."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(STORE_ENV, "").strip()
-    return Path(os.path.expanduser(env)) if env else None
 
 
 def quote(name: str) -> str:

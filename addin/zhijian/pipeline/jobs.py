@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from zhijian.engine.accounting import RowAccount
-from zhijian.engine.analysis import Analysis, analyse
-from zhijian.engine.appeals import AppealOutcome, AppealPolicy
+from zhijian.engine.appeal_policy import AppealPolicy
 from zhijian.engine.findings import Finding
-from zhijian.engine.ledger import ledger_for
 from zhijian.engine.periods import main_period_date, parse_period, period_of
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
@@ -26,6 +23,11 @@ from zhijian.files.provenance import Provenance, file_sha256
 from zhijian.files.workbooks import read_roster
 
 from .load import load_calls
+
+if TYPE_CHECKING:  # pandas and the analysis are imported while the files are read (`load.engine_imports`)
+    from zhijian.engine.accounting import RowAccount
+    from zhijian.engine.analysis import Analysis
+    from zhijian.engine.appeals import AppealOutcome
 
 
 @dataclass
@@ -56,6 +58,9 @@ def consolidate(rubric: Rubric, inputs: list[str], *, period_kind: str = "month"
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="consolidate",
                         outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster), cache=cache)
+    from zhijian.engine.analysis import analyse
+    from zhijian.engine.ledger import ledger_for
+
     dates = loaded.dates()
     if date is None:
         date = main_period_date(period_kind, dates) if dates else dt.date.today()
@@ -184,11 +189,11 @@ def weekly_report(rubric: Rubric, inputs: list[str], *, week: str | None = None,
                   project_start: dt.date | None = None, topics: list[str] | None = None,
                   cache: bool = True) -> PeriodicReport:
     """质检周报 of `week` ("2026-W42"; default: the latest week, as consolidate chooses)."""
-    from zhijian.engine.weekly import build_weekly, latest_week
-
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="weekly",
                         outputs=[output], reads=_reads(rubric, roster), roster=_roster(roster), cache=cache)
+    from zhijian.engine.weekly import build_weekly, latest_week
+
     period = parse_period(week) if week else latest_week(loaded)
     report = build_weekly(rubric, loaded, period, lead=lead, quota_per_day=quota_per_day,
                           project_start=project_start, topics=topics)
@@ -220,14 +225,14 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
     previous month from `previous` inputs when given, else from the same inputs when they hold
     it, else from the history `store` when one is configured (see `previous_from_store`); the
     轮回抽检 check against the 抽检计划 workbooks of the folder `plans` when given."""
-    from zhijian.engine.monthly import build_monthly, previous_month
-
     if output is not None and previous:
         guard_outputs([output], {"上月评分表": expand_inputs(previous)[0]})
     ros = _roster(roster)
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy, store=store, command="monthly",
                         outputs=[output], reads=_reads(rubric, roster), roster=ros, cache=cache)
+    from zhijian.engine.monthly import build_monthly, previous_month
+
     if month:
         period = parse_period(month)
     else:

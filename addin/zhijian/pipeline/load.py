@@ -1,5 +1,10 @@
 """Loading the calls of some inputs: every file read into grids, checked by the engine together, and
-the decided appeals of a register applied."""
+the decided appeals of a register applied.
+
+Reading needs neither pandas nor the engine's analysis: this module imports them only when the
+files are being read (`engine_imports`, run while the other processes read), so that on two
+cores importing them (a third of a second) and reading the files happen at the same time.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,12 @@ import dataclasses
 from pathlib import Path
 from typing import Callable
 
-from zhijian.engine.appeals import AppealPolicy, apply_appeals, read_register
+from typing import TYPE_CHECKING
+
+from zhijian.engine.appeal_policy import AppealPolicy
 from zhijian.engine.findings import Finding, Severity
-from zhijian.engine.loaded import Loaded
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
-from zhijian.engine.validate import check_reads
 from zhijian.errors import InputFileError
 from zhijian.files.guard import guard_outputs
 from zhijian.files.inputs import expand_inputs
@@ -20,6 +25,19 @@ from zhijian.files.read_cache import ReadCache
 from zhijian.files.workbooks import read_grids
 
 from .reading import read_files
+
+if TYPE_CHECKING:
+    from zhijian.engine.loaded import Loaded
+
+
+def engine_imports() -> None:
+    """Import what follows the reading (pandas, the checks, the analysis and the reports' engine
+    parts): called by `read_files` while the files are read elsewhere."""
+    import zhijian.engine.analysis  # noqa: F401
+    import zhijian.engine.appeals  # noqa: F401
+    import zhijian.engine.ledger  # noqa: F401
+    import zhijian.engine.loaded  # noqa: F401
+    import zhijian.engine.validate  # noqa: F401
 
 
 def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_rubrics=(),
@@ -29,11 +47,13 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
     are read by several processes when there are many (`reading`), through `cache` when given."""
     reads, unreadable = [], []
     for out in read_files(rubric, paths, other_rubrics=other_rubrics, require_fields=require_fields,
-                          progress=progress, cache=cache):
+                          progress=progress, cache=cache, meanwhile=engine_imports):
         if isinstance(out, Finding):
             unreadable.append(out)
         else:
             reads.extend(out)
+    from zhijian.engine.validate import check_reads
+
     checked = check_reads(rubric, reads, roster=roster, period=period)
     checked.report.findings[:0] = unreadable
     return checked
@@ -60,6 +80,8 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
         on_files(len(files))
     kept = ReadCache.open(rubric, other_rubrics) if cache else None
     checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster, cache=kept)
+    from zhijian.engine.loaded import Loaded
+
     loaded = Loaded(checked.calls, checked.report.findings, files, notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, loaded, Path(appeals), policy)
@@ -96,6 +118,8 @@ def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str
 
 def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:
     """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
+    from zhijian.engine.appeals import apply_appeals, read_register
+
     appeals, findings, sheet = [], [], ""
     grids = read_grids(register)
     if not any(_looks_like_register(g) for g in grids):

@@ -9,6 +9,11 @@ for enough files and as many as there are idle cores; otherwise this process rea
 Results come back in the order of the inputs either way. A file to parse is read from disk once,
 then hashed and parsed from memory; its cache entry (made by the process that parsed it) is
 written with all the others, by this process, in one transaction.
+
+A command may give work to do `meanwhile` (`load.engine_imports`: pandas and the analysis, which
+reading does not need): then every idle core gets a forked process and this one does that work
+first, then reads the files no process has started yet, from the last back. So on two cores the
+imports and the reading overlap instead of following each other.
 """
 
 from __future__ import annotations
@@ -33,9 +38,11 @@ MAX_WORKERS = 4
 
 def read_files(rubric, paths: Sequence[Path], *, other_rubrics=(), require_fields: bool = True,
                progress: Callable[[Path], None] | None = None,
-               cache: ReadCache | None = None, workers: int | None = None) -> list[list[SheetRead] | Finding]:
+               cache: ReadCache | None = None, workers: int | None = None,
+               meanwhile: Callable[[], None] | None = None) -> list[list[SheetRead] | Finding]:
     """For each path, in order: the reads of its sheets, or the file.unreadable finding
-    (`workers`: how many processes parse them; by default `workers_for` their number)."""
+    (`workers`: how many processes parse them; by default `workers_for` their number).
+    `meanwhile` is called once, while other processes read when there are some."""
     results: list = [None] * len(paths)
     todo = list(range(len(paths)))
     if cache is not None:
@@ -50,7 +57,7 @@ def read_files(rubric, paths: Sequence[Path], *, other_rubrics=(), require_field
                 progress(paths[i])
     entries = []
     parsed = _parse(rubric, [paths[i] for i in todo], other_rubrics, require_fields,
-                    workers or workers_for(len(todo)), cache)
+                    workers or workers_for(len(todo)), cache, meanwhile)
     for i, (out, entry) in zip(todo, parsed):
         results[i] = out
         if entry is not None:
@@ -113,24 +120,53 @@ def _read_kept(rubric, path: Path, other_rubrics, require_fields, cache: ReadCac
 
 
 def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int,
-           cache: ReadCache | None = None) -> Iterator:
+           cache: ReadCache | None = None, meanwhile: Callable[[], None] | None = None) -> Iterator:
     """(reads, cache entry) of `paths` in order; with `workers` > 1, this process reads the first
-    share and `workers - 1` forked ones the rest, in chunks, at the same time."""
+    share and `workers - 1` forked ones the rest, in chunks, at the same time (with `meanwhile`:
+    `workers` forked processes, and this one joins them once `meanwhile` is done)."""
     if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         for p in paths:
             yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
+        return
+    if meanwhile is not None:
+        yield from _parse_meanwhile(rubric, paths, other_rubrics, require_fields, workers, cache, meanwhile)
         return
     mine = len(paths) // workers
     rest = paths[mine:]
     size = max(1, len(rest) // ((workers - 1) * 4))
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_start,
-                             initargs=(rubric, other_rubrics, require_fields, cache)) as pool:  # forked: stays lazy
+    with _pool(workers - 1, rubric, other_rubrics, require_fields, cache) as pool:
         chunks = [pool.submit(_read_chunk, rest[i:i + size]) for i in range(0, len(rest), size)]
         for p in paths[:mine]:
             yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
         for chunk in chunks:
             yield from chunk.result()
+
+
+def _parse_meanwhile(rubric, paths: list[Path], other_rubrics, require_fields, workers: int,
+                     cache: ReadCache | None, meanwhile: Callable[[], None]) -> Iterator:
+    """Every chunk offered to `workers` forked processes; `meanwhile` done here; then the chunks
+    none of them has taken yet (a pending future can be cancelled: it was never sent) read here,
+    from the last back, while they finish theirs."""
+    size = max(1, len(paths) // (workers * 8))
+    starts = range(0, len(paths), size)
+    with _pool(workers, rubric, other_rubrics, require_fields, cache) as pool:
+        chunks = [pool.submit(_read_chunk, paths[i:i + size]) for i in starts]
+        meanwhile()
+        mine: dict[int, list] = {}
+        for k in reversed(range(len(chunks))):
+            if not chunks[k].cancel():
+                break  # taken, and so are the ones before it (they are handed out in order)
+            mine[k] = [_read_kept(rubric, p, other_rubrics, require_fields, cache) for p in paths[starts[k]:starts[k] + size]]
+        for k, chunk in enumerate(chunks):
+            yield from mine[k] if k in mine else chunk.result()
+
+
+def _pool(n: int, rubric, other_rubrics, require_fields, cache) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(n, mp_context=context, initializer=_start,
+                               initargs=(rubric, other_rubrics, require_fields, cache))  # forked: stays lazy
 
 
 _WORKER: dict = {}
