@@ -207,10 +207,13 @@ def _smtp_problems(s: SmtpSettings) -> list[tuple[tuple, str]]:
 
 def _template_problems(text: str) -> str | None:
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
     except ValueError:
         return "模板的花括号不配对(要写字面的花括号请写成 {{ 或 }})"
-    for f in fields:
+    for f, spec, conv in fields:
+        if spec or conv:  # {n:>999999999} renders a gigabyte; {n!r} quotes; {n:%} fails only when sent
+            shown = "{" + f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            return f"占位符 {shown} 不能带格式(: 或 !),只能写成 {{名称}},如 {{{f or 'period'}}}"
         if f not in PLACEHOLDERS:
             shown = "{" + f + "}" if f else "{}"
             return f"模板中的占位符 {shown} 不存在;可用的有: " + "、".join("{" + k + "}" for k in PLACEHOLDERS)
