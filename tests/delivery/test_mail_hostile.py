@@ -47,3 +47,27 @@ def test_a_format_spec_or_conversion_in_a_template_is_refused_at_its_line(templa
     [line] = e.value.lines()
     assert line.startswith("发送配置文件错误 d.yaml:12: reports.weekly.subject: 占位符")
     assert "只能写成 {名称}" in line
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, line, value", [("timeout", 5, ".nan"), ("timeout", 5, ".inf"),
+                                               ("max_attachment_mb", 9, ".nan"), ("max_attachment_mb", 9, ".inf"),
+                                               ("timeout", 5, "1e300")])
+def test_a_number_that_is_not_finite_is_a_config_error(tmp_path, report, key, line, value):  # noqa: F811
+    """.nan and .inf (and a timeout too large for a socket) were internal errors (exit 3)."""
+    text = BASE.replace("timeout: 5", f"timeout: {value}") if key == "timeout" else \
+        BASE.replace("reports:", f"max_attachment_mb: {value}\nreports:")
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    r = run(report, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 2, r.output
+    where = "smtp.timeout" if key == "timeout" else key
+    assert r.output.startswith(f"发送配置文件错误 {cfg}:{line}: {where}: ")
+
+
+@pytest.mark.parametrize("text", ["port: true", "port: false"])
+def test_a_port_written_as_true_is_refused(text):
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(BASE.replace("port: 25", text), "d.yaml")
+    assert e.value.lines()[0].startswith("发送配置文件错误 d.yaml:3: smtp.port: 应为整数")

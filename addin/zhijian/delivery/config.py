@@ -21,6 +21,7 @@ DEFAULT_PASSWORD_ENV = "ZHIJIAN_SMTP_PASSWORD"
 PASSWORD_ENV_PREFIX = "ZHIJIAN_"  # password_env names only zhijian's own variables
 KEYRING_SERVICE = "zhijian"
 DEFAULT_MAX_ATTACHMENT_MB = 20.0
+MAX_TIMEOUT = 3600  # seconds; a socket refuses much larger ones (OverflowError)
 RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0)  # 3 attempts; pass `delays=` to send() to change
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MISSING = "—"  # a key figure the workbook does not have
@@ -80,7 +81,7 @@ class DeliveryConfigError(FileProblemsError):
 # --- configuration --------------------------------------------------------------------------------
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf: a config error
 
 
 class SmtpSettings(_Model):
@@ -93,6 +94,14 @@ class SmtpSettings(_Model):
     verify: bool = True  # false: accept any certificate (only for a test server)
     timeout: float = 30.0
     allow_plaintext_auth: bool = False  # true: log in over an unencrypted connection (security: none)
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _not_a_flag(cls, v: Any) -> Any:
+        """`port: true` is no port (pydantic would read it as port 1)."""
+        if isinstance(v, bool):
+            raise ValueError("应为整数")
+        return v
 
     @property
     def encrypted(self) -> bool:
@@ -237,6 +246,8 @@ def _semantic_problems(c: DeliveryConfig, base: Path) -> list[tuple[tuple, str]]
         probs.append((("smtp", "ca_file"), f"找不到证书文件 {base / c.smtp.ca_file}"))
     if c.smtp.timeout <= 0:
         probs.append((("smtp", "timeout"), "超时秒数必须大于 0"))
+    elif c.smtp.timeout > MAX_TIMEOUT:
+        probs.append((("smtp", "timeout"), f"超时秒数不能超过 {MAX_TIMEOUT}(一小时)"))
     if c.max_attachment_mb <= 0:
         probs.append((("max_attachment_mb",), "附件大小上限必须大于 0"))
     if not any(getattr(c.reports, k) for k in KINDS):
