@@ -71,3 +71,17 @@ def test_a_port_written_as_true_is_refused(text):
     with pytest.raises(DeliveryConfigError) as e:
         parse_config(BASE.replace("port: 25", text), "d.yaml")
     assert e.value.lines()[0].startswith("发送配置文件错误 d.yaml:3: smtp.port: 应为整数")
+
+
+# --- --json ----------------------------------------------------------------------------------------
+
+def test_a_dry_run_over_the_limit_prints_one_json_document(tmp_path, report):  # noqa: F811
+    """--dry-run --json printed the plan and then the error: two documents, no JSON reader could read."""
+    cfg = write_config(tmp_path, 25, limit_mb=0.001)
+    r = CliRunner().invoke(email_command, [str(report), "--kind", "weekly", "--config", str(cfg),
+                                                           "--dry-run", "--json"])
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert data["dry_run"] is True and data["sent"] is False and data["attachment"]["over_limit"] is True
+    assert data["exit_code"] == 1 and "超过配置的上限 0.001 MB" in data["error"]
+    assert "超过配置的上限" in r.stderr
