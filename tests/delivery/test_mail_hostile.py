@@ -85,3 +85,44 @@ def test_a_dry_run_over_the_limit_prints_one_json_document(tmp_path, report):  #
     assert data["dry_run"] is True and data["sent"] is False and data["attachment"]["over_limit"] is True
     assert data["exit_code"] == 1 and "超过配置的上限 0.001 MB" in data["error"]
     assert "超过配置的上限" in r.stderr
+
+
+# --- address headers Python would refold -----------------------------------------------------------
+
+LONG_ADDRESS = "项目经理 <" + "p" * 70 + "@example.com>"
+LONG_QUOTED = '"Quality Assurance Team of the Taiyuan Customer Service Centre, Night Shift, Building 3" <qa@example.com>'
+
+
+@pytest.mark.parametrize("odd", [LONG_ADDRESS, LONG_QUOTED])
+def test_a_long_address_or_name_keeps_every_recipient(tmp_path, report, serve, odd):  # noqa: F811
+    """A line of the To header longer than 78 characters made Python refold the whole header:
+    with an address of 70+ characters the commas went into encoded words (two of four recipients
+    left), with a long quoted name the quotes were dropped and its commas split it into three."""
+    rec, port = serve()
+    to = ["班长 <team-lead@example.com>", odd, "王丽 <wl@example.com>"]
+    cc = ["Li Wang <liwang@example.com>", odd, "陈静 <cj@example.com>"]
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}")
+                   .replace("to: [王经理 <pm@example.com>]", "to: " + json.dumps(to, ensure_ascii=False)
+                            + "\n    bcc: " + json.dumps(cc, ensure_ascii=False)
+                            + "\n    cc: " + json.dumps(cc, ensure_ascii=False)), encoding="utf-8")
+    eml = tmp_path / "草稿.eml"
+    assert run(report, "--kind", "weekly", "--config", cfg, "--eml", eml).exit_code == 0
+    r = run(report, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    [d] = rec.delivered
+    draft = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    pairs = [email.utils.parseaddr(t) for t in to], [email.utils.parseaddr(t) for t in cc]
+    for msg in (d.message, draft):
+        assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == pairs[0]
+        assert [(a.display_name, a.addr_spec) for a in msg["Cc"].addresses] == pairs[1]
+    assert [(a.display_name, a.addr_spec) for a in draft["Bcc"].addresses] == pairs[1]
+    head = d.content.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii() and all(len(line) <= 998 for line in head.split(b"\r\n"))
+
+
+def test_an_address_longer_than_smtp_allows_is_refused():
+    text = BASE.replace("to: [王经理 <pm@example.com>]", "to: [" + "p" * 250 + "@example.com]")
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(text, "d.yaml")
+    assert "d.yaml:11: reports.weekly.to[0]: " in e.value.lines()[0] and "254" in e.value.lines()[0]

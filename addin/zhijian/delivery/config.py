@@ -175,6 +175,7 @@ class DeliveryConfig(_Model):
 
 
 _PASSWORD_KEYS = {"password", "passwd", "pwd", "pass", "secret", "密码"}
+MAX_ADDRESS = 254  # characters of an addr-spec (RFC 5321's path of 256, less the angle brackets)
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 
 
@@ -192,6 +193,8 @@ def parse_address(text: str) -> tuple[str, str]:
     name, addr = pairs[0] if pairs else ("", "")
     if not addr or not _ADDRESS.fullmatch(addr) or text.count("<") != text.count(">"):
         raise ValueError(f"“{text}”不是有效的邮件地址(应写成 name@example.com 或 张三 <name@example.com>)")
+    if len(addr) > MAX_ADDRESS:  # RFC 5321: a longer one is refused by servers (and breaks header lines)
+        raise ValueError(f"“{text}”的地址超过 {MAX_ADDRESS} 个字符,不是有效的邮件地址")
     return name, addr
 
 

@@ -25,17 +25,22 @@ def _address(text: str) -> Address:
     return Address(display_name=name, addr_spec=addr)
 
 
-_FOLD = 78  # RFC 5322's line length (policy.SMTP's): a stored line within it is written as it is
+_FOLD = 78  # RFC 5322's line length (policy.SMTP's): the address headers are folded within it
+# How messages and drafts are written: policy.SMTP, but a header stored as written (the address
+# headers, see address_list) is never refolded by Python; the others are header objects, folded as ever.
+WRITE = policy.SMTP.clone(refold_source="none")
 _WORD_BYTES = 45  # UTF-8 bytes of one encoded word: =?utf-8?b?…?= of 72 characters at most
 
 
 def _name_words(name: str) -> list[str]:
-    """A display name as header words: as it is when plain ASCII (quoted when it holds specials),
-    else RFC 2047 encoded words of at most 75 characters, split between characters."""
+    """A display name as header words: plain ASCII as it is (quoted when it holds specials), split
+    at its spaces (a fold there, even inside the quotes, unfolds to the same space); else RFC 2047
+    encoded words of at most 75 characters, split between characters."""
     from email.utils import formataddr
 
     if name.isascii():
-        return [formataddr((name, "x@x"))[: -len(" <x@x>")]]
+        plain = formataddr((name, "x@x"))[: -len(" <x@x>")]
+        return plain.split(" ") if len(plain) > _FOLD - len("Bcc: ") - 1 else [plain]
     import base64
 
     words, chunk = [], ""
@@ -52,8 +57,9 @@ def address_list(texts: list[str]) -> str:
     """The value of a From/To/Cc/Bcc header, folded between words. Python's own folding of an
     address list puts the comma between two addresses inside an encoded word (=?utf-8?q?=2C?=)
     when a plain name stands between Chinese ones, and a reader then sees one address fewer
-    (Python 3.11); the value is stored as written (`set_raw`), and policy.SMTP writes it as it is
-    (it refolds only a line longer than 78 characters: an address of more than 70 alone)."""
+    (Python 3.11); the value is stored as written (`set_raw`) and written as it is (`WRITE`: the
+    policy.SMTP default would refold the whole header, the same way, as soon as one line is longer
+    than 78 characters, and an address of more than 70 characters is such a line)."""
     tokens: list[str] = []
     for i, text in enumerate(texts):
         name, addr = parse_address(text)
@@ -120,7 +126,7 @@ class Outgoing:
         return sum(len(data) for _, data in self.attachments)
 
     def as_bytes(self) -> bytes:
-        return self.message.as_bytes(policy=policy.SMTP)
+        return self.message.as_bytes(policy=WRITE)
 
     def draft(self) -> EmailMessage:
         """The message as a draft: X-Unsent: 1 (Outlook opens it ready to send) and the Bcc
@@ -257,5 +263,5 @@ def write_eml(out: Outgoing, path: str | Path) -> Path:
     path = Path(path)
     guard_outputs([path], {"报表": [out.source]})
     with atomic_path(path) as tmp:
-        tmp.write_bytes(out.draft().as_bytes(policy=policy.SMTP))
+        tmp.write_bytes(out.draft().as_bytes(policy=WRITE))
     return path
