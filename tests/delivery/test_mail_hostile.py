@@ -14,6 +14,9 @@ from click.testing import CliRunner
 from test_mail import FAST, report, serve, write_config  # noqa: F401 (fixtures)
 from zhijian.cli.email import email_command
 from zhijian.delivery.config import DeliveryConfigError, parse_config
+from zhijian.delivery.message import write_eml
+from zhijian.delivery.package import build_daily_package
+from zhijian.errors import OutputPathError
 
 BASE = """smtp:
   host: 127.0.0.1
@@ -126,3 +129,74 @@ def test_an_address_longer_than_smtp_allows_is_refused():
     with pytest.raises(DeliveryConfigError) as e:
         parse_config(text, "d.yaml")
     assert "d.yaml:11: reports.weekly.to[0]: " in e.value.lines()[0] and "254" in e.value.lines()[0]
+
+
+# --- --eml never replaces an input or a user's file --------------------------------------------------
+
+DAILY = """smtp: {host: 127.0.0.1, port: 25, security: none, timeout: 5}
+sender: {address: qa@example.com}
+reports:
+  daily:
+    to: [项目经理 <pm@example.com>]
+"""
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    from dailykit import WED, roster, week_folder
+    from zhijian.files.rubrics import load_rubric
+    from zhijian.pipeline.daily import daily_package, write_daily_package
+
+    d = tmp_path_factory.mktemp("pkg")
+    pkg = daily_package(load_rubric("listening-10x4"), [str(week_folder(d / "评分表"))], date=WED,
+                        roster=roster(d / "人员名单.xlsx"))
+    write_daily_package(pkg, d / "日报")
+    return d / "日报"
+
+
+def test_eml_naming_the_days_zip_is_refused(package, tmp_path):
+    """`email 日报/ --kind daily --eml 日报/质检监听评分表_….zip` wrote the draft over the zip it
+    attaches (the folder was guarded, not the files read in it); a link to it too."""
+    import shutil
+
+    folder = tmp_path / "日报"
+    shutil.copytree(package, folder)
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(DAILY, encoding="utf-8")
+    target = folder / "质检监听评分表_2026-10-14.zip"
+    before = target.read_bytes()
+    r = run(folder, "--kind", "daily", "--config", cfg, "--eml", target)
+    assert r.exit_code == 2, r.output
+    assert "应以 .eml 结尾" in r.output
+    link = tmp_path / "草稿.eml"
+    link.symlink_to(target)
+    r = run(folder, "--kind", "daily", "--config", cfg, "--eml", link)
+    assert r.exit_code == 2 and "不是 zhijian 写出的" in r.output
+    with pytest.raises(OutputPathError) as e:  # the demo and the ribbon write drafts too
+        write_eml(build_daily_package(folder, parse_config(DAILY, str(cfg))), link)
+    assert str(e.value) == f"输出文件 {link} 就是要读取的附件 {target};zhijian 从不覆盖源文件,请换一个输出文件名"
+    assert target.read_bytes() == before
+
+
+def test_eml_never_replaces_a_draft_zhijian_did_not_write(tmp_path, report):  # noqa: F811
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE, encoding="utf-8")
+    mine = tmp_path / "给客户的回信.eml"
+    mine.write_text("From: me@example.com\r\nSubject: 重要\r\n\r\n写了一半的信\r\n", encoding="utf-8")
+    r = run(report, "--kind", "weekly", "--config", cfg, "--eml", mine)
+    assert r.exit_code == 2 and r.output.startswith(f"{mine} 已存在,且不是 zhijian 写出的")
+    assert "写了一半的信" in mine.read_text(encoding="utf-8")
+    ours = tmp_path / "草稿.eml"  # zhijian's own draft is replaced by the next one
+    assert run(report, "--kind", "weekly", "--config", cfg, "--eml", ours).exit_code == 0
+    assert run(report, "--kind", "weekly", "--config", cfg, "--eml", ours).exit_code == 0
+
+
+@pytest.mark.parametrize("name", ["质检月报_2026-10.xlsx", "草稿.txt", "草稿"])
+def test_eml_must_be_an_eml_file(tmp_path, report, name):  # noqa: F811
+    """--eml 质检月报_2026-10.xlsx (a slip of the finger) replaced that report with a draft."""
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE, encoding="utf-8")
+    r = run(report, "--kind", "weekly", "--config", cfg, "--eml", tmp_path / name)
+    assert r.exit_code == 2
+    assert "--eml" in r.output and "应以 .eml 结尾" in r.output
+    assert not (tmp_path / name).exists()

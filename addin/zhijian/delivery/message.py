@@ -103,6 +103,7 @@ class Outgoing:
     figures: KeyFigures
     source: Path
     extra: list[tuple[str, bytes]] = field(default_factory=list)  # more attachments (the daily package's zip)
+    extra_sources: list[Path] = field(default_factory=list)  # the files `extra` was read from
 
     @property
     def attachments(self) -> list[tuple[str, bytes]]:
@@ -261,7 +262,7 @@ def write_eml(out: Outgoing, path: str | Path) -> Path:
     from zhijian.files.guard import guard_outputs
 
     path = Path(path)
-    guard_outputs([path], {"报表": [out.source]})
+    guard_outputs([path], {"报表": [out.source], "附件": out.extra_sources})
     with atomic_path(path) as tmp:
         tmp.write_bytes(out.draft().as_bytes(policy=WRITE))
     return path

@@ -165,7 +165,8 @@ def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool 
     attach(msg, zip_name, zip_data)
     return Outgoing(kind="daily", message=msg, envelope_from=sender.addr_spec, to=list(rd.to), cc=list(rd.cc),
                     bcc=list(rd.bcc), subject=subject, body=body, attachment_name=log_name, attachment=log_data,
-                    masking=masking, figures=figures, source=log, extra=[(zip_name, zip_data)])
+                    masking=masking, figures=figures, source=log, extra=[(zip_name, zip_data)],
+                    extra_sources=[zip_path])
 
 
 # --- 班前会点评 -------------------------------------------------------------------------------------
