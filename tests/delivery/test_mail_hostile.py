@@ -16,6 +16,7 @@ from zhijian.cli.email import email_command
 from zhijian.delivery.config import DeliveryConfigError, parse_config
 from zhijian.delivery.message import write_eml
 from zhijian.delivery.package import build_daily_package
+from zhijian.engine.masking import mask_text
 from zhijian.errors import OutputPathError
 
 BASE = """smtp:
@@ -200,3 +201,109 @@ def test_eml_must_be_an_eml_file(tmp_path, report, name):  # noqa: F811
     assert r.exit_code == 2
     assert "--eml" in r.output and "应以 .eml 结尾" in r.output
     assert not (tmp_path / name).exists()
+
+
+# --- masking: every part of the attached workbook ------------------------------------------------------
+
+MOBILE, MOBILE2, MOBILE3 = "13812345678", "13987654321", "13900001111"
+
+
+def leaky_workbook(path, *, sheet_title="明细"):
+    """A report with customers' mobile numbers in the places a lead's workbook puts text besides
+    cells: document properties, a header, a hyperlink and its tip, a data validation prompt and
+    list, a chart title, a formula's text, a formula's cached number, a number cell."""
+    import io
+    import zipfile
+
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet_title
+    ws.append(["录音编号", "备注", "得分"])
+    ws.append(["R1", f"客户 {MOBILE} 要求回电", 90])
+    ws["D1"] = f'="回电 "&"{MOBILE}"'
+    ws["E1"] = "电话"
+    ws["E1"].hyperlink = f"tel:{MOBILE}"
+    ws["E1"].hyperlink.tooltip = f"拨打 {MOBILE}"
+    dv = DataValidation(type="list", formula1=f'"{MOBILE},无"', prompt=f"客户 {MOBILE}", error=f"应为 {MOBILE}")
+    ws.add_data_validation(dv)
+    dv.add("F1")
+    ws.oddHeader.center.text = f"回访 {MOBILE}"
+    chart = BarChart()
+    chart.title = f"客户 {MOBILE} 的得分"
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=2), titles_from_data=True)
+    ws.add_chart(chart, "H2")
+    wb.properties.title = f"质检周报 {MOBILE}"
+    wb.properties.description = f"客户 {MOBILE}"
+    wb.properties.keywords = MOBILE
+    wb.custom_doc_props.append(StringProperty(name="来源", value=f"d:/回访/{MOBILE}.xlsx"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    # What Excel writes and openpyxl does not: a formula's cached number, t="n" before s=.
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</row></sheetData>", (
+                    f'<c r="G2"><f>B9</f><v>{MOBILE2}</v></c><c r="H2" t="n" s="0"><v>{MOBILE3}</v></c>'
+                    "</row></sheetData>").encode(), 1)
+            zout.writestr(info, data)
+    return path
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n).decode("utf-8", "replace") for n in z.namelist()}
+
+
+def test_no_part_of_the_attached_workbook_keeps_a_mobile_number(tmp_path):
+    """Masked were cells, comments and text boxes only: the document properties, the header,
+    the hyperlink, the validation prompt, the chart title, the formula's text and its cached
+    number went out as typed."""
+    import openpyxl
+
+    book = leaky_workbook(tmp_path / "质检周报.xlsx")
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE, encoding="utf-8")
+    eml = tmp_path / "草稿.eml"
+    r = run(book, "--kind", "weekly", "--config", cfg, "--eml", eml)
+    assert r.exit_code == 0, r.output
+    [part] = list(email.message_from_bytes(eml.read_bytes(), policy=policy.default).iter_attachments())
+    data = part.get_content()
+    for name, text in _parts(data).items():
+        for number in (MOBILE, MOBILE2, MOBILE3):
+            assert number not in text, name
+        assert mask_text(text) == text, name  # no mobile or ID number left in any form
+    masked = tmp_path / "masked.xlsx"
+    masked.write_bytes(data)
+    wb = openpyxl.load_workbook(masked)
+    ws = wb.active
+    assert ws["B2"].value == "客户 138****5678 要求回电" and ws["D1"].value == '="回电 "&"138****5678"'
+    assert ws["G2"].value == "=B9" and ws["H2"].value == "139****1111"
+    assert ws["E1"].hyperlink.target == "tel:138****5678" and ws.oddHeader.center.text == "回访 138****5678"
+    assert wb.properties.title == "质检周报 138****5678"
+    assert book.read_bytes() != data and MOBILE in _parts(book.read_bytes())["docProps/core.xml"]
+
+
+def test_a_number_that_cannot_be_masked_stops_the_mail(tmp_path, serve):  # noqa: F811
+    """A sheet named after a customer's mobile number (a name cannot hold the * of a mask): the
+    mail is not sent and no draft written, rather than the number going out unmasked."""
+    rec, port = serve()
+    book = leaky_workbook(tmp_path / "质检周报.xlsx", sheet_title=f"回访{MOBILE}")
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    for extra in ([], ["--eml", tmp_path / "草稿.eml"], ["--dry-run"]):
+        r = run(book, "--kind", "weekly", "--config", cfg, *extra)
+        assert r.exit_code == 1, r.output
+        assert r.output.strip().startswith(f"{book}: xl/workbook.xml(工作表名称、定义名称)中有无法遮蔽的手机号或身份证号")
+        assert MOBILE not in r.output
+    assert rec.mail_calls == 0 and not (tmp_path / "草稿.eml").exists()
+    r = run(book, "--kind", "weekly", "--config", cfg, "--no-mask")
+    assert r.exit_code == 0 and len(rec.delivered) == 1
