@@ -307,3 +307,41 @@ def test_a_number_that_cannot_be_masked_stops_the_mail(tmp_path, serve):  # noqa
     assert rec.mail_calls == 0 and not (tmp_path / "草稿.eml").exists()
     r = run(book, "--kind", "weekly", "--config", cfg, "--no-mask")
     assert r.exit_code == 0 and len(rec.delivered) == 1
+
+
+# --- a report that cannot be read is exit 2 -------------------------------------------------------------
+
+CONFIG_ALL = BASE + """  daily:
+    to: [项目经理 <pm@example.com>]
+  briefing:
+    to: [班长 <lead@example.com>]
+"""
+
+
+@pytest.mark.parametrize("kind", ["weekly", "daily", "briefing"])
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p / "没有这个文件.xlsx", "文件不存在"),
+    (lambda p: (p / "x.csv").write_text("a,b\n", encoding="utf-8") and p / "x.csv", "Excel"),
+    (lambda p: (p / "压缩包.xlsx").write_bytes(_zip_of_text()) and p / "压缩包.xlsx", "工作簿"),
+    (lambda p: (p / "空文件夹").mkdir() or p / "空文件夹", ""),
+])
+def test_a_report_that_cannot_be_read_is_exit_2(tmp_path, kind, make, message):
+    """A missing file, a CSV, a zip that is no workbook or an empty folder was exit 1 (the code of
+    findings and of a refused delivery) for some kinds, 2 for others; for --kind briefing always 1."""
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(CONFIG_ALL, encoding="utf-8")
+    target = make(tmp_path)
+    r = CliRunner().invoke(email_command, [str(target), "--kind", kind, "--config", str(cfg), "--dry-run", "--json"])
+    assert r.exit_code == 2, r.output
+    data = json.loads(r.stdout)
+    assert data["exit_code"] == 2 and str(target) in data["error"] and message in data["error"]
+
+
+def _zip_of_text() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "not a workbook")
+    return buf.getvalue()

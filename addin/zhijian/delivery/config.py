@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from zhijian.errors import FileProblemsError, ZhijianError
+from zhijian.errors import FileProblemsError, InputFileError, ZhijianError
 
 DEFAULT_CONFIG = "zhijian-delivery.yaml"
 EXAMPLE_CONFIG = "workbook_templates/delivery.example.yaml"
@@ -70,6 +70,12 @@ class DeliveryError(ZhijianError):
     """The message could not be built or sent; nothing was sent to anybody."""
 
     exit_code = 1
+
+
+class UnreadableReport(DeliveryError, InputFileError):
+    """The report, the daily package or its zip cannot be read as one (exit 2, as any unreadable input)."""
+
+    exit_code = 2
 
 
 class DeliveryConfigError(FileProblemsError):

@@ -15,7 +15,8 @@ from typing import Any
 from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files.atomic import atomic_path
 
-from .config import KINDS, MISSING, XLSX_TYPE, DeliveryConfig, DeliveryError, parse_address
+from .config import (KINDS, MISSING, XLSX_TYPE, DeliveryConfig, DeliveryError, UnreadableReport,
+                     parse_address)
 from .figures import KeyFigures, read_key_figures
 from .workbook_mask import mask_workbook_bytes
 
@@ -191,7 +192,7 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     report = Path(report)
     check_readable(report)
     if report.suffix.lower() == ".csv":
-        raise DeliveryError(f"{report}: 只能发送 Excel 报表(.xlsx)")
+        raise UnreadableReport(f"{report}: 只能发送 Excel 报表(.xlsx)")
     check_kind(report, kind)
     rd = config.report(kind)
     figures = read_key_figures(report)

@@ -12,7 +12,7 @@ from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files.atomic import atomic_path
 from zhijian.files.workbooks import check_zip_limits
 
-from .config import DeliveryError
+from .config import DeliveryError, UnreadableReport
 
 
 
@@ -106,7 +106,7 @@ def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, Mas
     try:
         zin = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise DeliveryError(f"{name}: 不是 Excel 工作簿(.xlsx),无法遮蔽个人信息") from None
+        raise UnreadableReport(f"{name}: 不是 Excel 工作簿(.xlsx),无法遮蔽个人信息") from None
     check_zip_limits(io.BytesIO(data), name)  # every text part is read whole below
     changed: dict[str, bytes] = {}
     with zin:
@@ -117,7 +117,7 @@ def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, Mas
             try:
                 xml = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise DeliveryError(f"{name}: 工作簿的 {info.filename} 不是 UTF-8 编码,无法遮蔽个人信息;"
+                raise UnreadableReport(f"{name}: 工作簿的 {info.filename} 不是 UTF-8 编码,无法遮蔽个人信息;"
                                     "请在 Excel 中另存为 .xlsx 后再试,或确认无个人信息后用 --no-mask") from None
             before = report.total
             new = _mask_xml(xml, report, info.filename)
