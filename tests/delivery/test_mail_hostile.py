@@ -15,7 +15,7 @@ from test_mail import FAST, report, serve, write_config  # noqa: F401 (fixtures)
 from zhijian.cli.email import email_command
 from zhijian.delivery.config import DeliveryConfigError, parse_config
 from zhijian.delivery.message import write_eml
-from zhijian.delivery.package import build_daily_package
+from zhijian.delivery.package import build_briefing, build_daily_package
 from zhijian.engine.masking import mask_text
 from zhijian.errors import OutputPathError
 
@@ -345,3 +345,18 @@ def _zip_of_text() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("readme.txt", "not a workbook")
     return buf.getvalue()
+
+
+# --- the briefing's body template ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", ["要点:\n{points}\n再列一次:\n{points}\n", "模板里写了 {{points}} 字样\n"])
+def test_the_briefing_points_are_in_the_body_whatever_the_template(package, body):
+    """{points} twice left the marker (with NUL characters) in the HTML body; a literal {{points}}
+    counted as the placeholder, and the points were in neither body."""
+    config = parse_config(DAILY + "  briefing:\n    to: [班长 <lead@example.com>]\n    body: "
+                          + json.dumps(body, ensure_ascii=False) + "\n", "d.yaml")
+    msg = build_briefing(package, config).draft()
+    text = msg.get_body(("plain",)).get_content()
+    page = msg.get_body(("html",)).get_content()
+    assert "1. 服务用语" in text and "<table" in page and "\x00" not in page and "POINTS" not in page
+    assert page.count("<table") == text.count("1. 服务用语")

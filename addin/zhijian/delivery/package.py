@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import io
+import string
 import zipfile
 from pathlib import Path
 
@@ -249,7 +250,7 @@ def build_briefing(path: str | Path, config: DeliveryConfig, *, mask: bool = Tru
         points = [{k: mask_text(v, masking) for k, v in p.items()} for p in points]
         figures = mask_figures(figures)
     template = BRIEFING_BODY if rd.body == DEFAULT_BODY else rd.body
-    if "{points}" not in template:
+    if "points" not in (f for _, f, _, _ in string.Formatter().parse(template)):  # not a literal {{points}}
         template = template.rstrip("\n") + "\n\n{points}\n"
     values = figures.placeholders() | {"report": KINDS["briefing"], "file": log.name,
                                        "sender": config.sender.name or config.sender.address}
@@ -258,9 +259,9 @@ def build_briefing(path: str | Path, config: DeliveryConfig, *, mask: bool = Tru
     marked = render(template, values | {"points": _MARK}, "正文")
     if masking is not None:
         subject, body, marked = mask_text(subject, masking), mask_text(body), mask_text(marked)
-    before, _, after = html.escape(marked).partition(_MARK)
+    table = points_html(points)  # at every {points} of the template
     page = ('<html><body><div style="font-family:sans-serif;font-size:14px">'
-            + before.replace("\n", "<br>\n") + points_html(points) + after.replace("\n", "<br>\n")
+            + table.join(t.replace("\n", "<br>\n") for t in html.escape(marked).split(_MARK))
             + "</div></body></html>")
     msg, sender = new_message(config, rd, subject)
     msg.set_content(body, cte="base64")
