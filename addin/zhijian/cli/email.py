@@ -88,11 +88,11 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
     from zhijian.delivery.smtp import send
     from zhijian.files.guard import guard_outputs
 
+    config = load_config(config_path)
+    guard_outputs([eml_path], {"报表": [report], "发送配置文件": [config.path], "证书文件": [config.smtp.ca_file]})
     if eml_path and Path(eml_path).suffix.lower() != ".eml":  # --eml 质检月报.xlsx would replace that report
         from zhijian.errors import OutputPathError
         raise OutputPathError(f"--eml {eml_path}: 邮件草稿的文件名应以 .eml 结尾(如 {Path(eml_path).stem or '草稿'}.eml)")
-    config = load_config(config_path)
-    guard_outputs([eml_path], {"报表": [report], "发送配置文件": [config.path], "证书文件": [config.smtp.ca_file]})
     out = _outgoing(report, config, kind, mask=not no_mask)
     data = out.to_dict()
     data["attachment"]["limit"] = config.max_attachment_bytes
