@@ -68,3 +68,25 @@ def test_kpi_values_off_the_line_are_findings_at_their_cells(tmp_path):
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
     for cell in ("B3", "B4", "C4", "C5", "D5"):
         assert cell in text
+
+
+def test_kpi_rows_whose_month_or_agent_cannot_be_read_are_findings_not_dropped():
+    # A 月份 column: row 3's "十月" is no month, row 4 has values but no 工号, row 5 is September.
+    # Before, rows 3 and 4 vanished without a word (B2 then only "not in the KPI sheet").
+    from zhijian.engine.composite import read_kpi_sheet
+    from zhijian.engine.reader import Grid
+    from zhijian.files.assessment_config import parse_assessment_config
+
+    config = parse_assessment_config(CONFIG, "考核.yaml")
+    rows = [["工号", "月份", "满意度", "AHT(秒)", "工单检查得分"],
+            ["B1", "2026-10", 0.92, 300, 90],
+            ["B2", "十月", 0.90, 300, 90],
+            [None, "2026-10", 0.88, 250, 80],
+            ["B3", "2026-09", 0.90, 300, 90]]
+    kpi = read_kpi_sheet(Grid("KPI.xlsx", "KPI", rows), config, "2026-10")
+    assert sorted(kpi.agents) == ["B1"]
+    found = sorted((f.cell, str(f.rule), str(f.severity)) for f in kpi.findings)
+    assert found == [("A4", "kpi.missing", "error"), ("B3", "kpi.invalid", "error")]
+    words = {f.cell: f.message for f in kpi.findings}
+    assert "十月" in words["B3"] and "2026-10" in words["B3"]
+    assert "工号" in words["A4"]

@@ -257,6 +257,15 @@ def read_kpi_sheet(grid: Grid, config: AssessmentConfig, month: str) -> KpiRows:
 
         aid = id_text(get("agent_id"))
         if not aid:
+            if any(cell_text(get(k)) != "" for k in cols if k.startswith("kpi:")):  # values, no agent: said
+                out.findings.append(Finding.of(Rule.KPI_MISSING, grid.file, grid.sheet, grid.cell(r, cols["agent_id"]),
+                                               row=grid.first_row + r, variant="agent_id"))
+            continue
+        if "month" in cols and month_of(get("month")) is None:  # no month: never silently another month's
+            out.findings.append(Finding.of(Rule.KPI_INVALID, grid.file, grid.sheet, grid.cell(r, cols["month"]),
+                                           value=cell_text(get("month")) or None, row=grid.first_row + r,
+                                           variant="month", agent_id=aid, text=cell_text(get("month")),
+                                           month=month))
             continue
         if "month" in cols and month_of(get("month")) != month:
             continue
