@@ -5,7 +5,8 @@ Configuration: 质检得分 40 (the 月度评分 as it is), 满意度 30 (linear
 400 s → 0, 200 s → 100); grades 优秀 ≥ 90 (1.2), 良好 ≥ 80 (1.0), 合格 ≥ 60 (0.9), 不合格 (0.7).
 
   A1: 92; "95%" → 0.95 → 75; 0 → 100; 250 s → 75   total (3680 + 2250 + 2000 + 750) / 100 = 86.8 良好 1.0
-  A2: 85; 1.02 → clipped 100; 1 → 80; 180 s → 100  total (3400 + 3000 + 1600 + 1000) / 100 = 90.0 优秀 1.2
+  A2: 85; "100%" → 100; 1 → 80; 180 s → beyond the target, capped at 100 (a kpi.clipped warning at F4)
+      total (3400 + 3000 + 1600 + 1000) / 100 = 90.0 优秀 1.2 (a 满意度 of 1.02 would be no share: an error)
   A3: 70; 满意度 blank → missing (a finding), total blank; 3 → 50; 400 s → 0
   A4: in the KPI sheet, no scored call → 质检得分 missing; 投诉次数 "两次" → unreadable
   A5: scored calls, not in the KPI sheet → every KPI missing
@@ -40,7 +41,7 @@ grades:
 KPI = [["工号", "姓名", "月份", "满意度", "投诉次数", "AHT(秒)"],
        ["A1", "甲", "2026-10", "95%", 0, 250],
        ["A1", "甲", "2026-09", "80%", 5, 500],
-       ["A2", "乙", "2026年10月", 1.02, 1, 180],
+       ["A2", "乙", "2026年10月", "100%", 1, 180],
        ["A3", "丙", "2026-10", None, 3, 400],
        ["A4", "丁", "2026-10", 0.9, "两次", 300]]
 QUALITY = {"A1": ("甲", "一组", 92.0), "A2": ("乙", "一组", 85.0), "A3": ("丙", "二组", 70.0),
@@ -79,7 +80,8 @@ def test_missing_values_are_findings_never_zeros(result):
     assert a4["缺失"] == "质检得分、投诉次数"
     assert a5["缺失"] == "满意度、投诉次数、平均处理时长"
     by_rule = sorted((f.rule, f.cell) for f in result.findings)
-    assert by_rule == [("kpi.invalid", "E6"), ("kpi.missing", ""), ("kpi.missing", ""), ("kpi.missing", "D5")]
+    assert by_rule == [("kpi.clipped", "F4"), ("kpi.invalid", "E6"), ("kpi.missing", ""), ("kpi.missing", ""),
+                       ("kpi.missing", "D5")]
     assert result.to_dict()["complete"] == 2
 
 

@@ -161,13 +161,13 @@ def json_option(fn):
 
 def print_json(data) -> None:
     """Strict JSON (RFC 8259): a figure that does not exist (NaN, an infinity) is null, never the
-    bare NaN that Python's json writes and no other JSON reader accepts."""
+    bare NaN that Python's json writes and no other JSON reader accepts; and never -0.0."""
     click.echo(json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False))
 
 
 def _finite(v):
     if isinstance(v, float):
-        return v if math.isfinite(v) else None
+        return v + 0.0 if math.isfinite(v) else None  # + 0.0: -0.0 is 0.0
     if isinstance(v, dict):
         return {k: _finite(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):

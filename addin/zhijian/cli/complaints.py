@@ -40,17 +40,19 @@ def complaints_check(registers, month, as_json):
 
     zhijian complaints check 投诉表扬登记表.xlsx --month 2026-10
     """
+    from zhijian.engine.accounting import unreadable_inputs
     from zhijian.engine.findings import ValidationReport
     from zhijian.engine.monthly import previous_month
     from zhijian.engine.periods import main_period_date, parse_period, period_of
     from zhijian.pipeline.registers import load_registers, section_for
 
-    orders, calls, findings = load_registers(list(registers))
+    orders, calls, findings, _ = load_registers(list(registers))
     errors = any(f.severity == "error" for f in findings)
     dates = [o.date for o in orders or []] + [c.date for c in calls or []]
     if not month and not dates:
         if as_json:
-            print_json({"findings": [f.to_dict() for f in findings]})
+            print_json({"findings": [f.to_dict() for f in findings],
+                        "accounting": {"unreadable_inputs": [u.to_dict() for u in unreadable_inputs(findings)]}})
         else:
             console.print("登记表中没有可统计的记录")
             if findings:
@@ -64,6 +66,8 @@ def complaints_check(registers, month, as_json):
                     "findings": [f.to_dict() for f in findings]})
     else:
         _print(section, label)
+        for line in section.account_lines():
+            console.print(f"  {line}", style="red" if line.startswith("未能读取") else None)
         if findings:
             console.print(findings_table(ValidationReport(findings)))
     sys.exit(1 if errors else 0)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from .common import console, handle_errors, json_option, print_json, print_note
+from .common import console, handle_errors, json_option, print_error, print_json, print_note
 from .options import Choice, OutputFile
 
 KIND_CHOICES = ["daily", "weekly", "monthly", "briefing"]  # delivery.config.KINDS, imported only when the command runs
@@ -82,13 +83,16 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
 
     所有收件人在同一次投递中发送: 只要有一个收件人被拒收,谁也不发。
     """
-    from zhijian.delivery.config import KINDS, find_password, load_config
+    from zhijian.delivery.config import KINDS, DeliveryError, find_password, load_config
     from zhijian.delivery.message import check_size, write_eml
     from zhijian.delivery.smtp import send
     from zhijian.files.guard import guard_outputs
 
     config = load_config(config_path)
     guard_outputs([eml_path], {"报表": [report], "发送配置文件": [config.path], "证书文件": [config.smtp.ca_file]})
+    if eml_path and Path(eml_path).suffix.lower() != ".eml":  # --eml 质检月报.xlsx would replace that report
+        from zhijian.errors import OutputPathError
+        raise OutputPathError(f"--eml {eml_path}: 邮件草稿的文件名应以 .eml 结尾(如 {Path(eml_path).stem or '草稿'}.eml)")
     out = _outgoing(report, config, kind, mask=not no_mask)
     data = out.to_dict()
     data["attachment"]["limit"] = config.max_attachment_bytes
@@ -114,7 +118,15 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
 
     if dry_run:
         if as_json:
-            print_json(data | {"sent": False, "dry_run": True, "password_source": password_source})
+            plan = data | {"sent": False, "dry_run": True, "password_source": password_source}
+            try:
+                check_size(out, config)
+            except DeliveryError as e:  # one JSON document: the plan and why it fails
+                print_error(str(e))
+                print_json(plan | {"error": str(e), "exit_code": e.exit_code})
+                sys.exit(e.exit_code)
+            print_json(plan)
+            return
         else:
             console.print(f"试运行,不发送: {out.attachment_name} 作为{KINDS[kind]}")
             for line in _plan_lines(out, config, password_source):

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from zhijian.errors import FileProblemsError, ZhijianError
+from zhijian.errors import FileProblemsError, InputFileError, ZhijianError
 
 DEFAULT_CONFIG = "zhijian-delivery.yaml"
 EXAMPLE_CONFIG = "workbook_templates/delivery.example.yaml"
@@ -21,6 +21,7 @@ DEFAULT_PASSWORD_ENV = "ZHIJIAN_SMTP_PASSWORD"
 PASSWORD_ENV_PREFIX = "ZHIJIAN_"  # password_env names only zhijian's own variables
 KEYRING_SERVICE = "zhijian"
 DEFAULT_MAX_ATTACHMENT_MB = 20.0
+MAX_TIMEOUT = 3600  # seconds; a socket refuses much larger ones (OverflowError)
 RETRY_DELAYS: tuple[float, ...] = (0.5, 1.0)  # 3 attempts; pass `delays=` to send() to change
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MISSING = "—"  # a key figure the workbook does not have
@@ -71,6 +72,12 @@ class DeliveryError(ZhijianError):
     exit_code = 1
 
 
+class UnreadableReport(DeliveryError, InputFileError):
+    """The report, the daily package or its zip cannot be read as one (exit 2, as any unreadable input)."""
+
+    exit_code = 2
+
+
 class DeliveryConfigError(FileProblemsError):
     """A delivery configuration file that cannot be used; every problem with its line."""
 
@@ -80,7 +87,7 @@ class DeliveryConfigError(FileProblemsError):
 # --- configuration --------------------------------------------------------------------------------
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf: a config error
 
 
 class SmtpSettings(_Model):
@@ -93,6 +100,14 @@ class SmtpSettings(_Model):
     verify: bool = True  # false: accept any certificate (only for a test server)
     timeout: float = 30.0
     allow_plaintext_auth: bool = False  # true: log in over an unencrypted connection (security: none)
+
+    @field_validator("port", mode="before")
+    @classmethod
+    def _not_a_flag(cls, v: Any) -> Any:
+        """`port: true` is no port (pydantic would read it as port 1)."""
+        if isinstance(v, bool):
+            raise ValueError("应为整数")
+        return v
 
     @property
     def encrypted(self) -> bool:
@@ -166,6 +181,7 @@ class DeliveryConfig(_Model):
 
 
 _PASSWORD_KEYS = {"password", "passwd", "pwd", "pass", "secret", "密码"}
+MAX_ADDRESS = 254  # characters of an addr-spec (RFC 5321's path of 256, less the angle brackets)
 _ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 
 
@@ -183,6 +199,8 @@ def parse_address(text: str) -> tuple[str, str]:
     name, addr = pairs[0] if pairs else ("", "")
     if not addr or not _ADDRESS.fullmatch(addr) or text.count("<") != text.count(">"):
         raise ValueError(f"“{text}”不是有效的邮件地址(应写成 name@example.com 或 张三 <name@example.com>)")
+    if len(addr) > MAX_ADDRESS:  # RFC 5321: a longer one is refused by servers (and breaks header lines)
+        raise ValueError(f"“{text}”的地址超过 {MAX_ADDRESS} 个字符,不是有效的邮件地址")
     return name, addr
 
 
@@ -207,10 +225,13 @@ def _smtp_problems(s: SmtpSettings) -> list[tuple[tuple, str]]:
 
 def _template_problems(text: str) -> str | None:
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(text) if f is not None]
     except ValueError:
         return "模板的花括号不配对(要写字面的花括号请写成 {{ 或 }})"
-    for f in fields:
+    for f, spec, conv in fields:
+        if spec or conv:  # {n:>999999999} renders a gigabyte; {n!r} quotes; {n:%} fails only when sent
+            shown = "{" + f + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+            return f"占位符 {shown} 不能带格式(: 或 !),只能写成 {{名称}},如 {{{f or 'period'}}}"
         if f not in PLACEHOLDERS:
             shown = "{" + f + "}" if f else "{}"
             return f"模板中的占位符 {shown} 不存在;可用的有: " + "、".join("{" + k + "}" for k in PLACEHOLDERS)
@@ -234,6 +255,8 @@ def _semantic_problems(c: DeliveryConfig, base: Path) -> list[tuple[tuple, str]]
         probs.append((("smtp", "ca_file"), f"找不到证书文件 {base / c.smtp.ca_file}"))
     if c.smtp.timeout <= 0:
         probs.append((("smtp", "timeout"), "超时秒数必须大于 0"))
+    elif c.smtp.timeout > MAX_TIMEOUT:
+        probs.append((("smtp", "timeout"), f"超时秒数不能超过 {MAX_TIMEOUT}(一小时)"))
     if c.max_attachment_mb <= 0:
         probs.append((("max_attachment_mb",), "附件大小上限必须大于 0"))
     if not any(getattr(c.reports, k) for k in KINDS):

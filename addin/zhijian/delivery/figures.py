@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import MISSING, DeliveryError
+from .config import MISSING, UnreadableReport
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def read_key_figures(path: Path) -> KeyFigures:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - any unreadable workbook
-        raise DeliveryError(f"{path}: 无法读取这个工作簿({type(e).__name__}),请确认它是 Excel 报表") from None
+        raise UnreadableReport(f"{path}: 无法读取这个工作簿({type(e).__name__}),请确认它是 Excel 报表") from None
     try:
         rows = [tuple(r) for r in wb.worksheets[0].iter_rows(max_row=500, max_col=16, values_only=True)]
         period_cells = [str(r[1]) for r in rows if len(r) > 1 and _label(r[0]) == "统计周期" and r[1]]

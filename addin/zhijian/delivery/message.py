@@ -15,7 +15,8 @@ from typing import Any
 from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files.atomic import atomic_path
 
-from .config import KINDS, MISSING, XLSX_TYPE, DeliveryConfig, DeliveryError, parse_address
+from .config import (KINDS, MISSING, XLSX_TYPE, DeliveryConfig, DeliveryError, UnreadableReport,
+                     parse_address)
 from .figures import KeyFigures, read_key_figures
 from .workbook_mask import mask_workbook_bytes
 
@@ -25,17 +26,22 @@ def _address(text: str) -> Address:
     return Address(display_name=name, addr_spec=addr)
 
 
-_FOLD = 78  # RFC 5322's line length (policy.SMTP's): a stored line within it is written as it is
+_FOLD = 78  # RFC 5322's line length (policy.SMTP's): the address headers are folded within it
+# How messages and drafts are written: policy.SMTP, but a header stored as written (the address
+# headers, see address_list) is never refolded by Python; the others are header objects, folded as ever.
+WRITE = policy.SMTP.clone(refold_source="none")
 _WORD_BYTES = 45  # UTF-8 bytes of one encoded word: =?utf-8?b?…?= of 72 characters at most
 
 
 def _name_words(name: str) -> list[str]:
-    """A display name as header words: as it is when plain ASCII (quoted when it holds specials),
-    else RFC 2047 encoded words of at most 75 characters, split between characters."""
+    """A display name as header words: plain ASCII as it is (quoted when it holds specials), split
+    at its spaces (a fold there, even inside the quotes, unfolds to the same space); else RFC 2047
+    encoded words of at most 75 characters, split between characters."""
     from email.utils import formataddr
 
     if name.isascii():
-        return [formataddr((name, "x@x"))[: -len(" <x@x>")]]
+        plain = formataddr((name, "x@x"))[: -len(" <x@x>")]
+        return plain.split(" ") if len(plain) > _FOLD - len("Bcc: ") - 1 else [plain]
     import base64
 
     words, chunk = [], ""
@@ -52,8 +58,9 @@ def address_list(texts: list[str]) -> str:
     """The value of a From/To/Cc/Bcc header, folded between words. Python's own folding of an
     address list puts the comma between two addresses inside an encoded word (=?utf-8?q?=2C?=)
     when a plain name stands between Chinese ones, and a reader then sees one address fewer
-    (Python 3.11); the value is stored as written (`set_raw`), and policy.SMTP writes it as it is
-    (it refolds only a line longer than 78 characters: an address of more than 70 alone)."""
+    (Python 3.11); the value is stored as written (`set_raw`) and written as it is (`WRITE`: the
+    policy.SMTP default would refold the whole header, the same way, as soon as one line is longer
+    than 78 characters, and an address of more than 70 characters is such a line)."""
     tokens: list[str] = []
     for i, text in enumerate(texts):
         name, addr = parse_address(text)
@@ -97,6 +104,7 @@ class Outgoing:
     figures: KeyFigures
     source: Path
     extra: list[tuple[str, bytes]] = field(default_factory=list)  # more attachments (the daily package's zip)
+    extra_sources: list[Path] = field(default_factory=list)  # the files `extra` was read from
 
     @property
     def attachments(self) -> list[tuple[str, bytes]]:
@@ -120,7 +128,7 @@ class Outgoing:
         return sum(len(data) for _, data in self.attachments)
 
     def as_bytes(self) -> bytes:
-        return self.message.as_bytes(policy=policy.SMTP)
+        return self.message.as_bytes(policy=WRITE)
 
     def draft(self) -> EmailMessage:
         """The message as a draft: X-Unsent: 1 (Outlook opens it ready to send) and the Bcc
@@ -184,7 +192,7 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     report = Path(report)
     check_readable(report)
     if report.suffix.lower() == ".csv":
-        raise DeliveryError(f"{report}: 只能发送 Excel 报表(.xlsx)")
+        raise UnreadableReport(f"{report}: 只能发送 Excel 报表(.xlsx)")
     check_kind(report, kind)
     rd = config.report(kind)
     figures = read_key_figures(report)
@@ -255,7 +263,7 @@ def write_eml(out: Outgoing, path: str | Path) -> Path:
     from zhijian.files.guard import guard_outputs
 
     path = Path(path)
-    guard_outputs([path], {"报表": [out.source]})
+    guard_outputs([path], {"报表": [out.source], "附件": out.extra_sources})
     with atomic_path(path) as tmp:
-        tmp.write_bytes(out.draft().as_bytes(policy=policy.SMTP))
+        tmp.write_bytes(out.draft().as_bytes(policy=WRITE))
     return path

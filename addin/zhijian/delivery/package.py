@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import io
+import string
 import zipfile
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files import names
 from zhijian.files.workbooks import check_zip_limits
 
-from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, DeliveryError
+from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, UnreadableReport
 from .figures import read_key_figures
 from .message import Outgoing, attach, mask_figures, new_message, plain_text, render
 from .workbook_mask import mask_workbook_bytes
@@ -48,10 +49,10 @@ def find_log(path: str | Path) -> Path:
         logs = sorted((f for f in p.glob(f"{names.DAILY_LOG}_*.xlsx") if names.daily_log_date(f)),
                       key=lambda f: names.daily_log_date(f))
         if not logs:
-            raise DeliveryError(f"{p}: 文件夹中没有质检日志(质检日志_YYYY-MM-DD.xlsx),请先运行 zhijian daily")
+            raise UnreadableReport(f"{p}: 文件夹中没有质检日志(质检日志_YYYY-MM-DD.xlsx),请先运行 zhijian daily")
         return logs[-1]
     if not p.is_file():
-        raise DeliveryError(f"{p}: 文件不存在")
+        raise UnreadableReport(f"{p}: 文件不存在")
     return p
 
 
@@ -82,7 +83,7 @@ def _day_key(log: Path) -> str:
         return f"{d:%Y-%m-%d}"
     f = read_key_figures(log)
     if f.start is None:
-        raise DeliveryError(f"{log}: 无法确定质检日志的日期(文件名应为 质检日志_YYYY-MM-DD.xlsx)")
+        raise UnreadableReport(f"{log}: 无法确定质检日志的日期(文件名应为 质检日志_YYYY-MM-DD.xlsx)")
     return f"{f.start:%Y-%m-%d}"
 
 
@@ -93,7 +94,7 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
     try:
         zin = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise DeliveryError(f"{name}: 不是 zip 压缩包") from None
+        raise UnreadableReport(f"{name}: 不是 zip 压缩包") from None
     check_zip_limits(io.BytesIO(data), name)  # every member is read whole below
     out = io.BytesIO()
     with zin, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
@@ -124,7 +125,7 @@ def _mask_csv(raw: bytes, report: MaskReport, where: str) -> bytes:
         except UnicodeDecodeError:
             continue
     else:
-        raise DeliveryError(f"{where}: 无法识别 CSV 的文字编码,无法遮蔽个人信息")
+        raise UnreadableReport(f"{where}: 无法识别 CSV 的文字编码,无法遮蔽个人信息")
     before = report.total
     masked = mask_text(text, report)
     if report.total != before:
@@ -138,7 +139,7 @@ def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool 
     key = _day_key(log)
     zip_path = log.parent / names.report_name(names.SHEETS_ZIP, key, ".zip")
     if not zip_path.is_file():
-        raise DeliveryError(f"找不到当天的评分表压缩包 {zip_path}(zhijian daily 与质检日志一同写出);"
+        raise UnreadableReport(f"找不到当天的评分表压缩包 {zip_path}(zhijian daily 与质检日志一同写出);"
                             "邮件未发送")
     rd = config.report("daily")
     figures = read_key_figures(log)
@@ -165,7 +166,8 @@ def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool 
     attach(msg, zip_name, zip_data)
     return Outgoing(kind="daily", message=msg, envelope_from=sender.addr_spec, to=list(rd.to), cc=list(rd.cc),
                     bcc=list(rd.bcc), subject=subject, body=body, attachment_name=log_name, attachment=log_data,
-                    masking=masking, figures=figures, source=log, extra=[(zip_name, zip_data)])
+                    masking=masking, figures=figures, source=log, extra=[(zip_name, zip_data)],
+                    extra_sources=[zip_path])
 
 
 # --- 班前会点评 -------------------------------------------------------------------------------------
@@ -178,16 +180,16 @@ def read_briefing(log: Path) -> list[dict[str, str]]:
     try:
         wb = load_workbook(log, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - any unreadable workbook
-        raise DeliveryError(f"{log}: 无法读取这个工作簿({type(e).__name__})") from None
+        raise UnreadableReport(f"{log}: 无法读取这个工作簿({type(e).__name__})") from None
     try:
         if BRIEFING_SHEET not in wb.sheetnames:
-            raise DeliveryError(f"{log}: 没有“{BRIEFING_SHEET}”工作表,不是 zhijian daily 写出的质检日志")
+            raise UnreadableReport(f"{log}: 没有“{BRIEFING_SHEET}”工作表,不是 zhijian daily 写出的质检日志")
         rows = [list(r) for r in wb[BRIEFING_SHEET].iter_rows(values_only=True)]
     finally:
         wb.close()
     head_at = next((i for i, r in enumerate(rows[:20]) if "评分项" in r and "解决方案" in r), None)
     if head_at is None:
-        raise DeliveryError(f"{log}: “{BRIEFING_SHEET}”工作表中找不到表头(评分项、解决方案)")
+        raise UnreadableReport(f"{log}: “{BRIEFING_SHEET}”工作表中找不到表头(评分项、解决方案)")
     heads = [str(h).strip() if h is not None else "" for h in rows[head_at]]
     out = []
     for r in rows[head_at + 1:]:
@@ -248,7 +250,7 @@ def build_briefing(path: str | Path, config: DeliveryConfig, *, mask: bool = Tru
         points = [{k: mask_text(v, masking) for k, v in p.items()} for p in points]
         figures = mask_figures(figures)
     template = BRIEFING_BODY if rd.body == DEFAULT_BODY else rd.body
-    if "{points}" not in template:
+    if "points" not in (f for _, f, _, _ in string.Formatter().parse(template)):  # not a literal {{points}}
         template = template.rstrip("\n") + "\n\n{points}\n"
     values = figures.placeholders() | {"report": KINDS["briefing"], "file": log.name,
                                        "sender": config.sender.name or config.sender.address}
@@ -257,9 +259,9 @@ def build_briefing(path: str | Path, config: DeliveryConfig, *, mask: bool = Tru
     marked = render(template, values | {"points": _MARK}, "正文")
     if masking is not None:
         subject, body, marked = mask_text(subject, masking), mask_text(body), mask_text(marked)
-    before, _, after = html.escape(marked).partition(_MARK)
+    table = points_html(points)  # at every {points} of the template
     page = ('<html><body><div style="font-family:sans-serif;font-size:14px">'
-            + before.replace("\n", "<br>\n") + points_html(points) + after.replace("\n", "<br>\n")
+            + table.join(t.replace("\n", "<br>\n") for t in html.escape(marked).split(_MARK))
             + "</div></body></html>")
     msg, sender = new_message(config, rd, subject)
     msg.set_content(body, cte="base64")

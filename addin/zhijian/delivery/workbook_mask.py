@@ -12,39 +12,91 @@ from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files.atomic import atomic_path
 from zhijian.files.workbooks import check_zip_limits
 
-from .config import DeliveryError
+from .config import DeliveryError, UnreadableReport
 
 
 
-# Text runs (<t>, <a:t>, <x:t>) in shared strings, inline strings, comments and text boxes.
+# Text runs (<t>, <a:t>, <x:t>) in shared strings, inline strings, comments, text boxes and charts.
 _TEXT_RUN = re.compile(r"(<(?P<tag>(?:\w+:)?t)(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
-# A number cell (no t= or t="n") holding an 11-digit mobile or a 15-digit old ID number.
-_NUMBER_CELL = re.compile(r'<c(?P<attrs>(?:\s+(?!t=)[\w:]+="[^"]*")*)(?:\s+t="n")?\s*>\s*<v>(?P<v>\d{11}|\d{15})'
-                          r'(?:\.0*)?</v>\s*</c>')
+# A number cell (no t=, or t="n") holding an 11-digit mobile or a 15-digit old ID number, with the
+# formula whose cached result it is, if any.
+_NUMBER_CELL = re.compile(r'<c\b(?P<attrs>[^>]*)>\s*(?P<f><f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*'
+                          r'<v>(?P<v>\d{11}|\d{15})(?:\.0*)?</v>\s*</c>')
+_TYPE_ATTR = re.compile(r'\s+t="([^"]*)"')
 # The cached text of a formula cell (t="str").
 _FORMULA_TEXT = re.compile(r'(<c\b[^>]*\bt="str"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>)([^<]*)(</v>)')
+# Formulas (cells, data validations, conditional formats): only their string literals are text.
+_FORMULA = re.compile(r"(<(?P<tag>(?:\w+:)?(?:f|formula|formula1|formula2))(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"|&quot;(?:(?!&quot;).)*&quot;')
+# A sheet's printed header and footer.
+_HEADER_FOOTER = re.compile(r"(<(?P<tag>(?:\w+:)?(?:odd|even|first)(?:Header|Footer))>)([^<]*)(</(?P=tag)>)")
+# Attributes that hold text shown to the reader: validation prompts and errors, hyperlink tips.
+_TEXT_ATTR = re.compile(r'(\s(?:prompt|promptTitle|error|errorTitle|display|tooltip|location)=")([^"]*)(")')
+# Any element's text (document properties, charts' cached labels).
+_ANY_TEXT = re.compile(r"(>)([^<]+)(<)")
+# A relationship to an outside target (a hyperlink's tel:, mailto: or file).
+_EXTERNAL_TARGET = re.compile(r'(<Relationship\b[^>]*\bTarget=")([^"]*)("[^>]*\bTargetMode="External")')
+
+# Where a number left unmasked would be, for the message (a name cannot hold the * of a mask).
+_WHERE = {"xl/workbook.xml": "工作表名称、定义名称", "docProps/app.xml": "文档属性中的工作表名称"}
 
 
 def _text_part(name: str) -> bool:
     n = name.lower()
-    return n.endswith(".xml") and (
+    return n.endswith((".xml", ".rels")) and (
         n.startswith("xl/sharedstrings") or n.startswith("xl/worksheets/") or n.startswith("xl/comments")
-        or n.startswith("xl/threadedcomments/") or n.startswith("xl/drawings/"))
+        or n.startswith("xl/threadedcomments/") or n.startswith("xl/drawings/") or n.startswith("xl/charts/")
+        or n.startswith("docprops/"))
 
 
-def _mask_xml(xml: str, report: MaskReport, is_sheet: bool) -> str:
+def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
+    n = name.lower()
+    if n.endswith(".rels"):
+        return _EXTERNAL_TARGET.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
+    if n.startswith(("docprops/", "xl/charts/")):
+        return _ANY_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
     xml = _TEXT_RUN.sub(lambda m: m.group(1) + mask_text(m.group(3), report) + m.group(4), xml)
-    if is_sheet:
+    if n.startswith("xl/worksheets/"):
         xml = _FORMULA_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
 
+        def literals(m: re.Match) -> str:
+            body = _STRING_LITERAL.sub(lambda s: mask_text(s.group(0), report), m.group(3))
+            return m.group(1) + body + m.group(4)
+
+        xml = _FORMULA.sub(literals, xml)
+        xml = _HEADER_FOOTER.sub(lambda m: m.group(1) + mask_text(m.group(3), report) + m.group(4), xml)
+        xml = _TEXT_ATTR.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
+
         def number(m: re.Match) -> str:
+            kind = _TYPE_ATTR.search(m.group("attrs"))
+            if kind and kind.group(1) != "n":
+                return m.group(0)
             masked = mask_text(m.group("v"), report)
             if masked == m.group("v"):
                 return m.group(0)
-            return f'<c{m.group("attrs")} t="inlineStr"><is><t>{masked}</t></is></c>'
+            attrs = _TYPE_ATTR.sub("", m.group("attrs"))
+            if m.group("f"):  # a formula's cached number: its text, until Excel calculates again
+                return f'<c{attrs} t="str">{m.group("f")}<v>{masked}</v></c>'
+            return f'<c{attrs} t="inlineStr"><is><t>{masked}</t></is></c>'
 
         xml = _NUMBER_CELL.sub(number, xml)
     return xml
+
+
+def _left_unmasked(zin: zipfile.ZipFile, changed: dict[str, bytes], name: str) -> None:
+    """Refuse (DeliveryError) a workbook in which a mobile or ID number is left after masking, in
+    any part: a sheet or defined name, a number inside a formula, a pivot cache …"""
+    for info in zin.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        text = (changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace")
+        probe = MaskReport()
+        mask_text(text, probe)
+        if probe.total:
+            where = _WHERE.get(info.filename, info.filename)
+            part = f"{info.filename}({where})" if where != info.filename else info.filename
+            raise DeliveryError(f"{name}: {part}中有无法遮蔽的手机号或身份证号,邮件未发送;请在 Excel 中改掉"
+                                "(工作表名称、定义名称、公式中的数字等)后再发送,或确认可以发送后用 --no-mask")
 
 
 def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, MaskReport]:
@@ -54,7 +106,7 @@ def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, Mas
     try:
         zin = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise DeliveryError(f"{name}: 不是 Excel 工作簿(.xlsx),无法遮蔽个人信息") from None
+        raise UnreadableReport(f"{name}: 不是 Excel 工作簿(.xlsx),无法遮蔽个人信息") from None
     check_zip_limits(io.BytesIO(data), name)  # every text part is read whole below
     changed: dict[str, bytes] = {}
     with zin:
@@ -65,13 +117,14 @@ def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, Mas
             try:
                 xml = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise DeliveryError(f"{name}: 工作簿的 {info.filename} 不是 UTF-8 编码,无法遮蔽个人信息;"
+                raise UnreadableReport(f"{name}: 工作簿的 {info.filename} 不是 UTF-8 编码,无法遮蔽个人信息;"
                                     "请在 Excel 中另存为 .xlsx 后再试,或确认无个人信息后用 --no-mask") from None
             before = report.total
-            new = _mask_xml(xml, report, info.filename.lower().startswith("xl/worksheets/"))
+            new = _mask_xml(xml, report, info.filename)
             if report.total != before:
                 changed[info.filename] = new.encode("utf-8")
                 report.parts.append(info.filename)
+        _left_unmasked(zin, changed, name)
         if not changed:
             return data, report
         out = io.BytesIO()

@@ -349,8 +349,9 @@ class Analysis:
 
 
 def rounded(x: float | None) -> float | None:
-    """A figure for --json: None when it does not exist (None or NaN)."""
-    return None if x is None or x != x else round(float(x), 6)
+    """A figure for --json: None when it does not exist (None or NaN); never -0.0 (a tiny negative
+    rounds to -0.0, which + 0.0 makes 0.0)."""
+    return None if x is None or x != x else round(float(x), 6) + 0.0
 
 
 def score_rank(scores: pd.Series) -> pd.Series:

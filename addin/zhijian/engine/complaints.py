@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .accounting import UnreadableInput, unreadable_inputs
 from .appeals import parse_datetime
+from .register_account import RegisterAccount, RegisterRows, register_account
 from .columns import normalise_header
 from .findings import Finding, Rule
 from .periods import Period
@@ -144,17 +146,21 @@ def _rows(grid: Grid, header: int, cols: dict):
         yield r, grid.first_row + r, get
 
 
-def read_complaints(grid: Grid, seen: set[str] | None = None) -> tuple[list[Complaint], list[Finding]]:
+def read_complaints(grid: Grid, seen: set[str] | None = None,
+                    tally: RegisterRows | None = None) -> tuple[list[Complaint], list[Finding]]:
     """The work orders of a 投诉表扬登记表 sheet; a row without a readable date or type is left out
     with an error finding, other doubtful cells are warnings. `seen`: the 工单编号 already read (from
-    other sheets or registers of the same report), updated; a repeated one is left out."""
+    other sheets or registers of the same report), updated; a repeated one is left out. `tally`:
+    the rows read, repeated and refused are added to it."""
     header, cols = _header(grid, COMPLAINT_FIELDS, ("ticket_id", "kind"))
     findings: list[Finding] = []
     if header is None:
         return [], [Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="complaints_register")]
     out: list[Complaint] = []
     seen = set() if seen is None else seen
+    tally = RegisterRows() if tally is None else tally
     for r, excel_row, get in _rows(grid, header, cols):
+        tally.rows_read += 1
         def add(key, variant, value=None, r=r, excel_row=excel_row, **params):
             cell = grid.cell(r, cols[key]) if key in cols else ""
             findings.append(Finding.of(Rule.COMPLAINT_INVALID, grid.file, grid.sheet, cell, value=value,
@@ -163,12 +169,15 @@ def read_complaints(grid: Grid, seen: set[str] | None = None) -> tuple[list[Comp
         ticket, kind, day = id_text(get("ticket_id")), cell_text(get("kind")), parse_date(get("date"))
         if kind not in (COMPLAINT, PRAISE):
             add("kind", None, kind or None, field="类型", choices="投诉/表扬", text=kind)
+            tally.excluded += 1
             continue
         if day is None:
             add("date", "no_date", cell_text(get("date")) or None, text=cell_text(get("date")))
+            tally.excluded += 1
             continue
         if ticket and ticket in seen:
             add("ticket_id", "duplicate", ticket, ticket=ticket)
+            tally.duplicates += 1
             continue
         seen.add(ticket)
         raw = cell_text(get("upheld")).lower()
@@ -196,20 +205,29 @@ def read_complaints(grid: Grid, seen: set[str] | None = None) -> tuple[list[Comp
     return out, findings
 
 
-def read_hq_calls(grid: Grid, seen: set[str] | None = None) -> tuple[list[HqCall], list[Finding]]:
+def read_hq_calls(grid: Grid, seen: set[str] | None = None,
+                  tally: RegisterRows | None = None) -> tuple[list[HqCall], list[Finding]]:
     """The calls of a 总部拨测登记表 sheet; a row without a readable date or score, or whose 拨测编号
-    is in `seen` (read before, on this sheet or another register; updated), is left out."""
+    is in `seen` (read before, on this sheet or another register; updated), is left out. `tally`:
+    the rows read, repeated and refused are added to it."""
     header, cols = _header(grid, HQ_CALL_FIELDS, ("score",))
     findings: list[Finding] = []
     if header is None:
         return [], [Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", variant="hq_register")]
     out: list[HqCall] = []
     seen = set() if seen is None else seen
+    tally = RegisterRows() if tally is None else tally
     for r, excel_row, get in _rows(grid, header, cols):
+        tally.rows_read += 1
+
         def bad(key, variant, value, r=r, excel_row=excel_row, **params):
             cell = grid.cell(r, cols[key]) if key in cols else ""
             findings.append(Finding.of(Rule.HQ_CALL_INVALID, grid.file, grid.sheet, cell, value=value, row=excel_row,
                                        variant=variant, **params))
+            if variant == "duplicate":
+                tally.duplicates += 1
+            else:
+                tally.excluded += 1
 
         day = parse_date(get("date"))
         kind, score = parse_number(get("score"))
@@ -375,11 +393,24 @@ class ComplaintsSection:
     hq_calls: HqCallFigures | None
     months: pd.DataFrame  # 月份 × key figures
     findings: list[Finding] = field(default_factory=list)
+    accounts: dict[str, RegisterAccount] = field(default_factory=dict)  # 'complaints' | 'hq_calls'
+
+    def unreadable(self) -> list[UnreadableInput]:
+        """Register files and sheets of which nothing was read."""
+        return unreadable_inputs(self.findings)
+
+    def account_lines(self) -> list[str]:
+        """The account of each register, then each sheet or file not read, as the console says it."""
+        return [a.identity_text() for a in self.accounts.values()] + \
+            [f"未能读取: {u.file} / {u.sheet}: {u.message}" if u.sheet else f"未能读取: {u.file}: {u.message}"
+             for u in self.unreadable()]
 
     def to_dict(self) -> dict[str, Any]:
         return {"complaints": self.complaints.to_dict() if self.complaints else None,
                 "hq_calls": self.hq_calls.to_dict() if self.hq_calls else None,
-                "months": self.months.to_dict("records"), "register_findings": len(self.findings)}
+                "months": self.months.to_dict("records"), "register_findings": len(self.findings),
+                "accounting": {**{k: a.to_dict() for k, a in self.accounts.items()},
+                               "unreadable_inputs": [u.to_dict() for u in self.unreadable()]}}
 
 
 def month_rows(orders: list[Complaint] | None, calls: list[HqCall] | None,
@@ -406,7 +437,15 @@ def month_rows(orders: list[Complaint] | None, calls: list[HqCall] | None,
 
 
 def complaints_section(label: str, period: Period, orders: list[Complaint] | None, calls: list[HqCall] | None,
-                       months: list[tuple[str, Period]], findings: list[Finding]) -> ComplaintsSection:
-    return ComplaintsSection(label, complaint_figures(orders, period) if orders is not None else None,
-                             hq_call_figures(calls, period) if calls is not None else None,
-                             month_rows(orders, calls, months), findings)
+                       months: list[tuple[str, Period]], findings: list[Finding],
+                       tallies: dict[str, RegisterRows] | None = None) -> ComplaintsSection:
+    """The section of `period`; with `tallies` (the readers' counts, by 'complaints' and 'hq_calls'),
+    the account of every row read."""
+    c = complaint_figures(orders, period) if orders is not None else None
+    t = hq_call_figures(calls, period) if calls is not None else None
+    accounts = {}
+    for key, name, rows, figures in (("complaints", SHEET_COMPLAINTS, orders, c), ("hq_calls", SHEET_HQ_CALLS, calls, t)):
+        if rows is not None and tallies and key in tallies:
+            counted = len(figures.orders if key == "complaints" else figures.calls)
+            accounts[key] = register_account(name, tallies[key], len(rows), counted)
+    return ComplaintsSection(label, c, t, month_rows(orders, calls, months), findings, accounts)

@@ -149,6 +149,25 @@ def config_problems(c: AssessmentConfig) -> list[tuple[tuple, str]]:
     return out
 
 
+def is_share(n: Normalise) -> bool:
+    """Whether a normalisation reads its value as a share (0–1): its floor and target (or its
+    table's bounds) all lie in [0, 1], one of them strictly between (0.80, 0.95 …; a table over
+    counts 0, 1, 2 is not). A value outside [0, 1] then cannot be what the component measures:
+    95 typed where 95% was meant."""
+    bounds = [n.floor, n.target] if n.method == "linear" else \
+        [b for r in n.table for b in (r.min, r.max)] if n.method == "lookup" else []
+    bounds = [b for b in bounds if b is not None]
+    return bool(bounds) and all(0 <= b <= 1 for b in bounds) and any(0 < b < 1 for b in bounds)
+
+
+def capped(n: Normalise, value: float) -> bool:
+    """Whether a linear normalisation capped the value at 0 or 100 (beyond its floor or target)."""
+    if n.method != "linear":
+        return False
+    raw = 100.0 * (value - n.floor) / (n.target - n.floor)
+    return raw < -1e-9 or raw > 100 + 1e-9
+
+
 def normalised(n: Normalise, value: float) -> float | None:
     """The 0–100 score of a value; None when a lookup table has no row for it, or `none` gets a
     value outside 0–100."""
@@ -238,6 +257,15 @@ def read_kpi_sheet(grid: Grid, config: AssessmentConfig, month: str) -> KpiRows:
 
         aid = id_text(get("agent_id"))
         if not aid:
+            if any(cell_text(get(k)) != "" for k in cols if k.startswith("kpi:")):  # values, no agent: said
+                out.findings.append(Finding.of(Rule.KPI_MISSING, grid.file, grid.sheet, grid.cell(r, cols["agent_id"]),
+                                               row=grid.first_row + r, variant="agent_id"))
+            continue
+        if "month" in cols and month_of(get("month")) is None:  # no month: never silently another month's
+            out.findings.append(Finding.of(Rule.KPI_INVALID, grid.file, grid.sheet, grid.cell(r, cols["month"]),
+                                           value=cell_text(get("month")) or None, row=grid.first_row + r,
+                                           variant="month", agent_id=aid, text=cell_text(get("month")),
+                                           month=month))
             continue
         if "month" in cols and month_of(get("month")) != month:
             continue
@@ -282,7 +310,8 @@ class Assessment:
              "components": {c: {"value": num(r[c]), "score": num(r[score_column(c)])} for c in comps},
              "missing": [m for m in r["缺失"].split("、") if m]}
             for r in self.table.to_dict("records")],
-            "findings": len(self.findings), "complete": self.complete()}
+            "findings": len(self.findings), "finding_list": [f.to_dict() for f in self.findings],
+            "complete": self.complete()}
 
 
 def assess(config: AssessmentConfig, month: str, quality: dict[str, tuple[str, str, float]], kpi: KpiRows,
@@ -328,7 +357,9 @@ def _component(c: Component, aid: str, name: str, quality, sheet, kpi: KpiRows,
                                        name=name, component=c.name))
             return None, None
         value = quality[aid][2]
-        return value, normalised(c.normalise, value)
+        score = normalised(c.normalise, value)
+        _said_capped(c, aid, value, score, findings, (quality_file, "", "", None))
+        return value, score
     if sheet is None or c.name in kpi.missing_columns:
         return None, None
     raw, cell, row = sheet["values"][c.name]
@@ -341,11 +372,32 @@ def _component(c: Component, aid: str, name: str, quality, sheet, kpi: KpiRows,
         findings.append(Finding.of(Rule.KPI_INVALID, file, sheet_name, cell, value=cell_text(raw), row=row,
                                    agent_id=aid, column=c.header, text=cell_text(raw)))
         return None, None
+    if c.normalise.method == "none" and cell_text(raw).endswith("%"):
+        findings.append(Finding.of(Rule.KPI_INVALID, file, sheet_name, cell, value=cell_text(raw), row=row,
+                                   variant="percent_score", agent_id=aid, column=c.header, text=cell_text(raw),
+                                   points=f"{value * 100:g}"))
+        return value, None
+    if is_share(c.normalise) and not -1e-9 <= value <= 1 + 1e-9:
+        findings.append(Finding.of(Rule.KPI_INVALID, file, sheet_name, cell, value=value, row=row, variant="share",
+                                   agent_id=aid, column=c.header, number=f"{value:g}", share=f"{value / 100:g}",
+                                   line=c.normalise.describe()))
+        return value, None
     score = normalised(c.normalise, value)
     if score is None:
         findings.append(Finding.of(Rule.KPI_INVALID, file, sheet_name, cell, value=value, row=row, variant="range",
                                    agent_id=aid, column=c.header, number=f"{value:g}"))
+    _said_capped(c, aid, value, score, findings, (file, sheet_name, cell, row))
     return value, score
+
+
+def _said_capped(c: Component, aid: str, value: float, score: float | None, findings: list[Finding],
+                 where: tuple) -> None:
+    """A warning at the value's cell when the linear line capped it at 0 or 100: never silently."""
+    if score is None or not capped(c.normalise, value):
+        return
+    file, sheet, cell, row = where
+    findings.append(Finding.of(Rule.KPI_CLIPPED, file, sheet, cell, value=value, row=row, agent_id=aid,
+                               column=c.header, number=f"{value:g}", line=c.normalise.describe(), score=f"{score:g}"))
 
 
 def _ranked(config: AssessmentConfig, rows: list[dict]) -> pd.DataFrame:

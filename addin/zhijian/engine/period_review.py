@@ -139,7 +139,11 @@ def trend_of(xs: list[float], ys: list[float], step: float = TREND_STEP) -> tupl
     """(slope per month, 上升/下降/持平/数据不足) of the least-squares line through the points."""
     if len(xs) < 2:
         return None, TOO_FEW
-    slope = float(np.polyfit(np.asarray(xs, float), np.asarray(ys, float), 1)[0])
+    x, y = np.asarray(xs, float), np.asarray(ys, float)
+    dx = x - x.mean()
+    slope = float(dx @ (y - y.mean()) / (dx @ dx))
+    # Equal points have slope 0, not the -8.6e-15 rounding leaves (-0.0 in --json, -0.00 in a cell).
+    slope = 0.0 if abs(slope) < 1e-9 or np.ptp(y) == 0 else slope
     return slope, UP if slope >= step - 1e-9 else DOWN if slope <= -step + 1e-9 else FLAT
 
 

@@ -73,6 +73,7 @@ class Rule(StrEnum):
     HQ_CALL_INVALID = "hq_call.invalid"
     KPI_MISSING = "kpi.missing"
     KPI_INVALID = "kpi.invalid"
+    KPI_CLIPPED = "kpi.clipped"
 
 
 class Severity(StrEnum):
@@ -314,12 +315,21 @@ _ENTRIES = [
               "补齐缺失的数据后重新生成综合考核表",
               {"column": "KPI 表没有“{column}”列: 每名坐席的“{name}”都缺失",
                "agent": "坐席 {agent_id} {name} 不在 KPI 表中: 其 KPI 各项缺失,综合得分留空",
-               "quality": "坐席 {agent_id} {name} 本月没有质检评分: “{component}”缺失,综合得分留空"}),
+               "quality": "坐席 {agent_id} {name} 本月没有质检评分: “{component}”缺失,综合得分留空",
+               "agent_id": "此行有 KPI 数据但没有工号: 此行不计(请填写工号)"}),
     RuleEntry(Rule.KPI_INVALID, _E, "考核数据无效",
               "坐席 {agent_id} 的“{column}”“{text}”不是数",
               "更正这一格(数字,或 95% 这样的百分数)",
               {"range": "坐席 {agent_id} 的“{column}” {number} 不在换算表或 0–100 的范围内",
-               "duplicate": "工号“{agent_id}”在本月重复出现,只取第一行"}),
+               "duplicate": "工号“{agent_id}”在本月重复出现,只取第一行",
+               "month": "坐席 {agent_id} 的月份“{text}”无法识别(请写成 {month}): 此行不计",
+               "share": "坐席 {agent_id} 的“{column}” {number} 不是 0–1 之间的比例(此项按比例换算: {line}):"
+                        "若是百分之 {number},请写 {share} 或 {number}%;此项不计,综合得分留空",
+               "percent_score": "坐席 {agent_id} 的“{column}”写成了百分数“{text}”,而此项已是百分制分数(0–100):"
+                                "请写成分数(如 {points});此项不计,综合得分留空"}),
+    RuleEntry(Rule.KPI_CLIPPED, _W, "考核数据超出换算范围",
+              "坐席 {agent_id} 的“{column}” {number} 超出换算范围({line}),按 {score} 分计",
+              "核对这一格;确实好于目标(或差于下限)时无需更改"),
 ]
 
 CATALOGUE: dict[Rule, RuleEntry] = {e.rule: e for e in _ENTRIES}

@@ -73,16 +73,31 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
                                   "为免覆盖,请换一个输出文件名,或先改名或移走它")
 
 
-# Files zhijian writes that carry no provenance (the day's zip of sheets, an e-mail draft): an
-# existing one is replaced as a report is.
-_PLAIN_OUTPUTS = (".zip", ".eml")
+# Files zhijian writes that carry no provenance (the day's zip of sheets): an existing one is
+# replaced as a report is. An e-mail draft is zhijian's when its header says so (X-Mailer).
+_PLAIN_OUTPUTS = (".zip",)
+_OUR_DRAFT = re.compile(rb"^X-Mailer: zhijian\b", re.M | re.I)
+_DRAFT_HEAD = 64 * 1024  # the headers of a draft are far shorter
 
 
 def replaceable(path: str | Path) -> bool:
     """Whether an existing file may be replaced by an output: a report or copy zhijian wrote
-    (`zhijian_output`), or a zip or e-mail draft. Never a blank template once written (it is
-    filled in where it lies: the 评分表 of `template` and `sample`, the registers)."""
-    return Path(path).suffix.lower() in _PLAIN_OUTPUTS or zhijian_output(path) is not None
+    (`zhijian_output`), a zip, or an e-mail draft zhijian wrote (never a user's own .eml). Never a
+    blank template once written (it is filled in where it lies: the 评分表 of `template` and
+    `sample`, the registers)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".eml":
+        return _zhijian_draft(path)
+    return suffix in _PLAIN_OUTPUTS or zhijian_output(path) is not None
+
+
+def _zhijian_draft(path: str | Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(_DRAFT_HEAD).split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    except OSError:
+        return False
+    return bool(_OUR_DRAFT.search(head))
 
 
 def is_temp_file(path: str | Path) -> bool:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,10 @@ from .provenance import file_sha256
 from .store_path import STORE_ENV, configured_store  # noqa: F401  (re-exported)
 
 SCHEMA_VERSION = "1"
+# Another command holding the store (DuckDB lets one process write, or several read): wait this
+# long for it, as the read cache does (`read_cache._BUSY_SECONDS`), then say so.
+BUSY_SECONDS = 10.0
+_BUSY_POLL = 0.2
 DEFAULT_STORE = "zhijian.duckdb"
 
 # The calls table's fixed columns and their SQL types; every other column of a calls frame is
@@ -138,17 +143,29 @@ class Store:
             raise InputFileError(f"历史库不存在: {self.path}(先用 zhijian history import 导入评分表)")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # No progress bar: DuckDB would draw one on the terminal during a long read.
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-            self.con.execute("SET enable_progress_bar = false")
-        except duckdb.Error as e:
-            raise InputFileError(store_error_text(self.path, e)) from None
+        self.con = self._connect(read_only)
         try:
             self._check_schema(read_only)
         except duckdb.Error as e:
             self.con.close()
             raise InputFileError(store_error_text(self.path, e)) from None
+
+    def _connect(self, read_only: bool):
+        """The connection; while another process holds the file's lock, retried for up to
+        `BUSY_SECONDS` (an import or a report holds it for seconds)."""
+        import duckdb
+
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only)
+                # No progress bar: DuckDB would draw one on the terminal during a long read.
+                con.execute("SET enable_progress_bar = false")
+                return con
+            except duckdb.Error as e:
+                if not is_lock_error(e) or time.monotonic() >= deadline:
+                    raise InputFileError(store_error_text(self.path, e, waited=BUSY_SECONDS)) from None
+            time.sleep(min(_BUSY_POLL, max(0.0, deadline - time.monotonic())))
 
     def __enter__(self) -> "Store":
         return self
@@ -436,9 +453,15 @@ def frame_fingerprint(columns, hashes: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def store_error_text(path: Path, e: Exception) -> str:
+def is_lock_error(e: Exception) -> bool:
+    """Whether DuckDB refused the file because another process holds its lock."""
+    return "lock" in str(e).lower()
+
+
+def store_error_text(path: Path, e: Exception, *, waited: float | None = None) -> str:
     """A DuckDB error opening or reading the store, as one Chinese line."""
     text = str(e)
-    if "lock" in text.lower():
-        return f"历史库 {path} 正被另一个程序使用,请稍后再试"
+    if is_lock_error(e):
+        after = f"(已等待 {waited:g} 秒)" if waited else ""
+        return f"历史库 {path} 正被另一个程序使用{after},请稍后再试"
     return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏({text.splitlines()[0][:120]})"

@@ -24,6 +24,11 @@ def write_complaints_sheet(w: Writer, section: ComplaintsSection) -> None:
     fmts = {**counts, "成立率": PCT, "拨测平均得分": SCORE, "拨测得分率": PCT, "平均得分": SCORE, "平均得分率": PCT,
             "得分": SCORE, "用时(小时)": "0.0", "时限(小时)": "0.#", "复核请求时间": WHEN, "复核回复时间": WHEN}
     row = 3
+    for line in section.account_lines():  # every register row read: counted, or why not
+        s.text(row, 0, line, w.note)
+        row += 1
+    if section.accounts:
+        row += 1
     s.text(row, 0, "一、各月对比", w.section)
     row = frame_table(s, row + 1, section.months, fmts) + 1
     c = section.complaints

@@ -90,7 +90,7 @@ def write_text(ws, r: int, c: int, value: Any, fmt=None) -> None:
     elif isinstance(value, (bool, np.bool_)):
         ws.write_boolean(r, c, bool(value), fmt)
     elif isinstance(value, (int, float, np.integer, np.floating)):
-        ws.write_number(r, c, float(value), fmt)
+        ws.write_number(r, c, float(value) + 0.0, fmt)  # + 0.0: never -0.0 in a cell
     else:
         ws.write_string(r, c, str(value), fmt)
 
@@ -193,7 +193,7 @@ class Sheet:
             text = "是" if v else "否"
             ws.write_string(r, c, text, fmt)
         elif isinstance(v, (int, float, np.integer, np.floating)):
-            x = float(v)
+            x = float(v) + 0.0  # never -0.0 in a cell
             if math.isinf(x):
                 ws.write_string(r, c, NONE_TEXT, fmt)
                 text = NONE_TEXT
