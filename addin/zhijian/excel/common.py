@@ -49,6 +49,27 @@ def book_grids(port, what: str = "评分表") -> list:
     return grids
 
 
+def zhijian_kind(port) -> str | None:
+    """What zhijian wrote the open workbook as ("报表", "标注副本", "计分副本"), or None for any other
+    workbook: the same marks `files.guard.zhijian_output` reads from a file."""
+    from zhijian.files.guard import COPY_PROPERTY, REPORT_PROPERTY
+
+    if port.document_property(REPORT_PROPERTY) is not None or "_zhijian" in port.sheet_names():
+        return "报表"
+    copy = port.document_property(COPY_PROPERTY)
+    if copy is not None:
+        return {"checked": "标注副本", "scored": "计分副本"}.get(copy, "副本")
+    return None
+
+
+def refuse_zhijian_output(port, button: str) -> None:
+    """A report or copy zhijian wrote is not a 评分表: refused, as the CLI skips it."""
+    kind = zhijian_kind(port)
+    if kind:
+        raise InputFileError(f"{port.name} 是 zhijian 生成的{kind}(不是评分表),“{button}”只用于质检员的评分表;"
+                             f"请打开评分表再点“{button}”")
+
+
 def writing(path: Path, write: Callable[[Path], Any]) -> Any:
     """`write(path)`, with a Chinese message when the file is locked (open in Excel)."""
     try:

@@ -15,7 +15,8 @@ from typing import Any
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
 from zhijian.engine.rules import Rule
-from .common import OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, writing
+from .common import (OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, refuse_zhijian_output,
+                     writing)
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
 
@@ -30,10 +31,11 @@ RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工
 
 # --- reading the open workbook ----------------------------------------------------------------------
 
-def _check(port: WorkbookPort, settings: Settings):
+def _check(port: WorkbookPort, settings: Settings, button: str):
     from zhijian.engine.validate import check_grids
     from zhijian.engine.periods import parse_period
 
+    refuse_zhijian_output(port, button)
     rubric = rubric_of(settings)
     port.status(f"{TITLE}: 正在读取工作簿……")
     grids = book_grids(port)
@@ -68,7 +70,7 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     """校验: findings as red (errors) / yellow (warnings) cells with a comment each, and a 校验结果
     sheet listing them; the marks of the previous run are cleared first."""
     settings = load_settings(port)
-    rubric, checked = _check(port, settings)
+    rubric, checked = _check(port, settings, "校验")
     report = checked.report
     port.status(f"{TITLE}: 正在标注 {len(report.findings)} 个问题……")
     sheets = set(port.sheet_names())
@@ -145,7 +147,7 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     """计算总分: the engine's final score of every call, as values, in the 最终得分 column (added after
     the last column when the sheet has none), one block per run of consecutive rows."""
     settings = load_settings(port)
-    rubric, checked = _check(port, settings)
+    rubric, checked = _check(port, settings, "计算总分")
     problem = _sheet_problem(checked)
     if problem:
         raise InputFileError(problem)
