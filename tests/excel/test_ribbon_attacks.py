@@ -67,3 +67,25 @@ def test_sheet_buttons_refuse_a_report_zhijian_wrote_as_the_cli_does(tmp_path, b
     (alert,) = port.alerts
     assert report.name in alert and "zhijian 生成的报表" in alert and "不是评分表" in alert
     assert sha256(report) == before
+
+
+# --- a report written over the open workbook ----------------------------------------------------------
+
+@pytest.mark.parametrize("button", ["consolidate", "weekly", "monthly", "daily"])
+def test_a_report_button_never_writes_over_the_open_workbook(tmp_path, button):
+    # The lead opens last run's report and clicks the button again: the report's default name is the
+    # open workbook's own file. Excel holds it open (Windows: the write fails; macOS: the file is
+    # replaced under the open window, and saving the window puts the old report back). Refused.
+    folder = tmp_path / "sheets"
+    sheet_with_mistakes(folder)
+    work = {"consolidate": ribbon.consolidate_on_port, "weekly": ribbon.weekly_on_port,
+            "monthly": ribbon.monthly_on_port, "daily": ribbon.daily_on_port}[button]
+    first = work(OpenpyxlPort(folder / "一组-李娜.xlsx"), folder=folder).output
+    before = sha256(first)
+
+    port = OpenpyxlPort(first)
+    assert ribbon.run_on_port(port, "报表", work, folder) is None
+    (alert,) = port.alerts
+    assert str(first) in alert and "当前打开的工作簿" in alert
+    assert port.opened == []
+    assert sha256(first) == before

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, OutputPathError
 
 TITLE = "质检"
 RESULT_SHEET = "校验结果"
@@ -68,6 +68,28 @@ def refuse_zhijian_output(port, button: str) -> None:
     if kind:
         raise InputFileError(f"{port.name} 是 zhijian 生成的{kind}(不是评分表),“{button}”只用于质检员的评分表;"
                              f"请打开评分表再点“{button}”")
+
+
+def refuse_open_workbook(port, outputs, button: str) -> None:
+    """An output that is the open workbook's own file (clicking 汇总分析 in last run's 服务质量分析表)
+    is refused: Excel holds that file open, and saving the window would put the old one back."""
+    import os
+
+    from zhijian.files.guard import real_path
+
+    if port.path is None:
+        return
+    mine = real_path(port.path)
+    for out in outputs:
+        same = real_path(out) == mine
+        if not same and os.path.exists(out):
+            try:
+                same = os.path.samefile(out, port.path)
+            except OSError:
+                pass
+        if same:
+            raise OutputPathError(f"“{button}”要写出的 {out} 就是当前打开的工作簿,写出会覆盖它;请关闭这个"
+                                  f"工作簿,在评分表或别的工作簿中再点“{button}”")
 
 
 def writing(path: Path, write: Callable[[Path], Any]) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 from zhijian.errors import InputFileError, ZhijianError
 from zhijian.files import names
-from .common import SETTINGS_SHEET, TITLE, ButtonCancelled, ButtonResult, writing
+from .common import SETTINGS_SHEET, TITLE, ButtonCancelled, ButtonResult, refuse_open_workbook, writing
 from .port import FolderPickerUnavailable, WorkbookPort
 from .settings import Settings, load_settings, other_rubrics, rubric_of, user_config_path
 
@@ -75,6 +75,7 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
                          on_files=progress.files, rubric_source=settings.rubric,
                          **appeals_of(settings), **store_of(settings), **roster_of(settings))
     out = output_dir(settings, folder) / names.analysis_name(settings.period_kind, _period_date(result))
+    refuse_open_workbook(port, [out], "汇总分析")
     port.status(f"{TITLE}: 正在写出服务质量分析表……")
     writing(out, lambda p: write_consolidation(result, p))
     port.open_workbook(out)
@@ -155,6 +156,7 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
                    **appeals_of(settings), **store_of(settings), **roster_of(settings))
     key = result.provenance.options["week" if kind == "weekly" else "month"]
     out = output_dir(settings, folder) / names.report_name(names.WEEKLY if kind == "weekly" else names.MONTHLY, key)
+    refuse_open_workbook(port, [out], what)
     port.status(f"{TITLE}: 正在写出{what}……")
     writing(out, lambda p: _write_periodic(result, p, what))
     port.open_workbook(out)
