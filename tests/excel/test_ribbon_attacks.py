@@ -89,3 +89,47 @@ def test_a_report_button_never_writes_over_the_open_workbook(tmp_path, button):
     assert str(first) in alert and "当前打开的工作簿" in alert
     assert port.opened == []
     assert sha256(first) == before
+
+
+# --- 计算总分 twice -------------------------------------------------------------------------------
+
+def test_score_again_clears_the_red_cell_of_a_row_now_scored(tmp_path):
+    # Row 4's 服务态度 "x" cannot be scored: its 最终得分 cell is red with why. The inspector types 5
+    # and clicks 计算总分 again: R4 gets 100 and must lose the red fill and the comment that still
+    # said "“x”无法识别" (`zhijian score --write` makes a fresh copy: nothing stale there).
+    src = sheet_with_mistakes(tmp_path)
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [["x"]])
+    ribbon.score_on_port(port)
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["R4"] == RED and "无法识别" in comments(ws)["R4"]
+
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])
+    port.fill("评分表", ["R3"], "00B0F0")  # a colour of the inspector's own, on a total cell
+    ribbon.score_on_port(port)
+
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert [ws[f"R{r}"].value for r in (3, 4, 5)] == [100, 100, 78]
+    assert fills(ws) == {"R3": "00B0F0"}
+    assert comments(ws) == {}
+    result = CliRunner().invoke(cli, ["score", str(src), "--rubric", "listening-10x4", "--write"])
+    assert result.exit_code == 0, result.output
+    copy = openpyxl.load_workbook(tmp_path / "一组-李娜.scored.xlsx")["评分表"]
+    assert [copy[f"R{r}"].value for r in (3, 4, 5)] == [100, 100, 78]
+
+
+def test_score_after_validate_drops_the_stale_mismatch_mark_of_the_total_it_rewrote(tmp_path):
+    # 校验 marks R5 (88 recorded, the engine's 78) yellow with a comment; 计算总分 writes 78 there.
+    # The cell then said "记录的总分 88" beside a 78: the mark goes with the number it was about.
+    src = sheet_with_mistakes(tmp_path)
+    ribbon.validate_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["R5"] == YELLOW and "88" in comments(ws)["R5"]
+
+    ribbon.score_on_port(OpenpyxlPort(src))
+
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert ws["R5"].value == 78
+    assert "R5" not in fills(ws) and "R5" not in comments(ws)
+    assert fills(ws)["G4"] == RED  # 校验's other marks stay until the next 校验

@@ -178,6 +178,7 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
             port.write_block(read.sheet, f"{letter}{read.header_row}", [[header]])
         columns[read.sheet] = letter
         by_row = {int(r): s for r, s in zip(mine["row"], mine["final_score"])}
+        _clear_own_marks(port, read.sheet, [f"{letter}{r}" for r in sorted(by_row)])
         for start, values in _runs(by_row):
             port.write_block(read.sheet, f"{letter}{start}", [[v] for v in values])
             written += sum(v is not None for v in values)
@@ -222,6 +223,7 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
         ref = read.total_cell(int(row))
         if not ref or (header != TOTAL_HEADER and read.cell_ref(int(row), "total")):
             continue
+        _clear_own_marks(port, read.sheet, [ref])
         if not read.cell_ref(int(row), "total"):
             port.write_block(read.sheet, f"{read.name_column}{split_address(ref)[1]}", [[header]])
         if ok:
@@ -234,6 +236,18 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
         port.comment(read.sheet, ref, "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
         unscored += 1
     return written, unscored
+
+
+def _clear_own_marks(port: WorkbookPort, sheet: str, refs: list[str]) -> None:
+    """Remove the marks an earlier 计算总分 or 校验 left on the total cells about to be rewritten
+    (a comment starting with [错误]/[警告], and with it our fill): they spoke of the number being
+    replaced. A fill or comment of the user's own is left alone."""
+    ours = [r for r in refs if (port.comment_of(sheet, r) or "").startswith(_MARK_PREFIXES)]
+    for ref in ours:
+        port.comment(sheet, ref, None)
+    coloured = [r for r in ours if port.fill_of(sheet, r) in (FILL_ERROR, FILL_WARNING)]
+    if coloured:
+        port.fill(sheet, coloured, None)
 
 
 def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings) -> int:
