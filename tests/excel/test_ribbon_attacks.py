@@ -133,3 +133,50 @@ def test_score_after_validate_drops_the_stale_mismatch_mark_of_the_total_it_rewr
     assert ws["R5"].value == 78
     assert "R5" not in fills(ws) and "R5" not in comments(ws)
     assert fills(ws)["G4"] == RED  # 校验's other marks stay until the next 校验
+
+
+# --- 校验 on cells the inspector had annotated herself ------------------------------------------------
+
+def test_validate_keeps_the_inspectors_own_note_and_colour_and_gives_them_back_when_fixed(tmp_path):
+    # G4 (服务态度 6) carries the inspector's note and her own blue fill. 校验 marks it; the note
+    # was replaced by ours and, once the cell was fixed, removed with it: the remark was gone
+    # from the open workbook for good, and so was her colour.
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["评分表"]
+    ws["G4"].comment = Comment("客户中途挂断,已复听", "李娜")
+    ws["G4"].fill = PatternFill("solid", start_color="00B0F0", end_color="00B0F0")
+    wb.save(src)
+
+    ribbon.validate_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["G4"] == RED
+    note = comments(ws)["G4"]
+    assert note.startswith("[错误]") and "服务态度" in note and "客户中途挂断,已复听" in note
+
+    ribbon.validate_on_port(OpenpyxlPort(src))  # clicked twice: nothing piles up
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert comments(ws)["G4"] == note and fills(ws)["G4"] == RED
+
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])  # fixed
+    ribbon.validate_on_port(port)
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert comments(ws)["G4"] == "客户中途挂断,已复听"
+    assert fills(ws)["G4"] == "00B0F0"
+
+
+def test_score_rewriting_a_marked_total_gives_back_its_own_note(tmp_path):
+    from openpyxl.comments import Comment
+
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb["评分表"]["R5"].comment = Comment("班长: 总分待复核", "李娜")
+    wb.save(src)
+    ribbon.validate_on_port(OpenpyxlPort(src))  # R5: 88 recorded, 78 computed
+    ribbon.score_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert ws["R5"].value == 78 and comments(ws)["R5"] == "班长: 总分待复核" and "R5" not in fills(ws)

@@ -9,6 +9,7 @@ the rubric's blank 评分表 (`template.write_template`) as a new file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ FILL_WARNING = "FFEB9C"
 TOTAL_HEADER = "最终得分"
 FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
 _MARK_PREFIXES = tuple(f"[{w}]" for w in SEVERITY_ZH.values())  # how our comments start
+_OWN_FILL, _OWN_FILL_END = "(原底色 #", ",修正后恢复)"  # a marked cell's own colour, in our comment
+_OWN_NOTE = "——原批注——"  # a marked cell's own note follows this line of our comment
 # How to fix a finding with the ribbon, appended to the engine's message (the CLI has its own).
 RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工作表中把“评分标准”改为 {other_id}"}
 
@@ -84,10 +87,11 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     for (sheet, cell), fs in by_cell.items():
         worst = FILL_ERROR if any(f.severity == Severity.ERROR for f in fs) else FILL_WARNING
         groups.setdefault((sheet, worst), []).append(cell)
+    kept = {key: (port.fill_of(*key), port.comment_of(*key)) for key in by_cell}  # the user's own
     for (sheet, colour), cells in groups.items():
         port.fill(sheet, cells, colour)
     for (sheet, cell), fs in by_cell.items():
-        port.comment(sheet, cell, "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs))
+        port.comment(sheet, cell, _mark_text(fs, *kept[(sheet, cell)]))
 
     rows: list[list[Any]] = [FINDINGS_HEADER]
     colours: dict[str, list[str]] = {}
@@ -114,9 +118,28 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
                         {"findings": report.findings, "marked_cells": sorted(by_cell)})
 
 
+def _mark_text(findings: list[Finding], fill: str | None, note: str | None) -> str:
+    """A marked cell's comment: the findings, then the cell's own colour and note (the user's),
+    which the next 校验 gives back once the cell is fixed (`_unmark`)."""
+    text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in findings)
+    if fill:
+        text += f"\n{_OWN_FILL}{fill}{_OWN_FILL_END}"
+    if note:
+        text += f"\n{_OWN_NOTE}\n{note}"
+    return text
+
+
+def _unmark(text: str) -> tuple[str | None, str | None]:
+    """(the user's colour, the user's note) kept in one of our comments."""
+    head, _, note = text.partition(f"\n{_OWN_NOTE}\n")
+    m = re.search(re.escape(_OWN_FILL) + r"([0-9A-F]{6})" + re.escape(_OWN_FILL_END), head)
+    return (m.group(1) if m else None), (note or None)
+
+
 def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
     """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists),
-    when they are still ours (our colour; a comment starting with [错误]/[警告])."""
+    when they are still ours (our colour; a comment starting with [错误]/[警告]); a cell's own
+    colour and note, kept in our comment, come back."""
     if RESULT_SHEET not in sheets:
         return
     rows, _, _ = port.used_range(RESULT_SHEET)
@@ -132,13 +155,17 @@ def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
                 continue
             cells.setdefault(str(sheet), set()).add(str(cell))
     for sheet, refs in cells.items():
-        ours = sorted(r for r in refs if port.fill_of(sheet, r) in (FILL_ERROR, FILL_WARNING))
-        if ours:
-            port.fill(sheet, ours, None)
+        restore: dict[str | None, list[str]] = {}
         for ref in sorted(refs):
             text = port.comment_of(sheet, ref)
+            fill = note = None
             if text and text.startswith(_MARK_PREFIXES):
-                port.comment(sheet, ref, None)
+                fill, note = _unmark(text)
+                port.comment(sheet, ref, note)
+            if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
+                restore.setdefault(fill, []).append(ref)
+        for colour, group in restore.items():
+            port.fill(sheet, group, colour)
 
 
 # --- 计算总分 ----------------------------------------------------------------------------------------
@@ -241,13 +268,18 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
 def _clear_own_marks(port: WorkbookPort, sheet: str, refs: list[str]) -> None:
     """Remove the marks an earlier 计算总分 or 校验 left on the total cells about to be rewritten
     (a comment starting with [错误]/[警告], and with it our fill): they spoke of the number being
-    replaced. A fill or comment of the user's own is left alone."""
-    ours = [r for r in refs if (port.comment_of(sheet, r) or "").startswith(_MARK_PREFIXES)]
-    for ref in ours:
-        port.comment(sheet, ref, None)
-    coloured = [r for r in ours if port.fill_of(sheet, r) in (FILL_ERROR, FILL_WARNING)]
-    if coloured:
-        port.fill(sheet, coloured, None)
+    replaced. A fill or comment of the user's own is left alone (or given back: `_unmark`)."""
+    restore: dict[str | None, list[str]] = {}
+    for ref in refs:
+        text = port.comment_of(sheet, ref) or ""
+        if not text.startswith(_MARK_PREFIXES):
+            continue
+        fill, note = _unmark(text)
+        port.comment(sheet, ref, note)
+        if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
+            restore.setdefault(fill, []).append(ref)
+    for colour, group in restore.items():
+        port.fill(sheet, group, colour)
 
 
 def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings) -> int:
