@@ -180,3 +180,38 @@ def test_score_rewriting_a_marked_total_gives_back_its_own_note(tmp_path):
     ribbon.score_on_port(OpenpyxlPort(src))
     ws = openpyxl.load_workbook(src)["评分表"]
     assert ws["R5"].value == 78 and comments(ws)["R5"] == "班长: 总分待复核" and "R5" not in fills(ws)
+
+
+# --- a sheet of the user's own under the name a button writes ------------------------------------------
+
+def test_validate_never_replaces_a_sheet_of_the_users_own_named_like_its_results(tmp_path):
+    # The lead keeps her own 复核记录 in a sheet she named 校验结果: 校验 deleted it without a word.
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    ws = wb.create_sheet("校验结果")
+    ws.append(["复核日期", "录音编号", "复核意见"])
+    ws.append(["2026-11-03", "LY002", "服务态度应为 4"])
+    wb.save(src)
+    before = sha256(src)
+
+    port = OpenpyxlPort(src)
+    assert ribbon.run_on_port(port, "校验", ribbon.validate_on_port) is None
+    (alert,) = port.alerts
+    assert "“校验结果”" in alert and "改名" in alert
+    assert sha256(src) == before
+
+    ribbon.validate_on_port(OpenpyxlPort(sheet_with_mistakes(tmp_path / "again")))  # ours: replaced
+    again = tmp_path / "again" / "一组-李娜.xlsx"
+    ribbon.validate_on_port(OpenpyxlPort(again))
+    assert openpyxl.load_workbook(again).sheetnames == ["评分表", "校验结果"]
+
+
+def test_rubric_button_never_replaces_a_sheet_of_the_users_own_named_like_its_sheet(tmp_path):
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb.create_sheet("评分标准说明")["A1"] = "本组补充说明: 开场白须报工号"
+    wb.save(src)
+    port = OpenpyxlPort(src)
+    assert ribbon.run_on_port(port, "评分标准", ribbon.rubric_on_port) is None
+    assert "“评分标准说明”" in port.alerts[0]
+    assert openpyxl.load_workbook(src)["评分标准说明"]["A1"].value == "本组补充说明: 开场白须报工号"

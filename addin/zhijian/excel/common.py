@@ -70,6 +70,20 @@ def refuse_zhijian_output(port, button: str) -> None:
                              f"请打开评分表再点“{button}”")
 
 
+def refuse_foreign_sheet(port, name: str, header: list[str], button: str) -> None:
+    """The sheet `name` a button (re)writes, when it exists, must be the one it wrote (its first row
+    starts with `header`) or empty: a sheet of the user's own under that name is never replaced."""
+    if name not in port.sheet_names():
+        return
+    rows, _, _ = port.used_range(name)
+    first = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+    if not any(str(v).strip() for r in rows for v in r if v is not None):
+        return
+    if first[:len(header)] != header:
+        raise InputFileError(f"工作簿中已有名为“{name}”的工作表,不是“{button}”写的;为免覆盖它,请先把它改名,"
+                             f"再点“{button}”")
+
+
 def refuse_open_workbook(port, outputs, button: str) -> None:
     """An output that is the open workbook's own file (clicking 汇总分析 in last run's 服务质量分析表)
     is refused: Excel holds that file open, and saving the window would put the old one back."""

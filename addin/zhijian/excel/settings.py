@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError, ZhijianError
-from .common import RUBRIC_SHEET, SETTINGS_SHEET, ButtonResult
+from .common import RUBRIC_SHEET, SETTINGS_SHEET, ButtonResult, refuse_foreign_sheet
 from .port import WorkbookPort
 
 DEFAULT_RUBRIC = "listening-10x4"
@@ -164,6 +164,7 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
     settings = load_settings(port)
     rubric = rubric_of(settings)
     rows = rubric_rows(rubric, settings)
+    refuse_foreign_sheet(port, RUBRIC_SHEET, [rows[0][0]], "评分标准")
     port.add_sheet(RUBRIC_SHEET, rows)
     port.save()
     source = settings.sources.get("rubric", "默认")

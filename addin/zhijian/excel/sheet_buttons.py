@@ -16,8 +16,8 @@ from typing import Any
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
 from zhijian.engine.rules import Rule
-from .common import (OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, refuse_zhijian_output,
-                     writing)
+from .common import (OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, refuse_foreign_sheet,
+                     refuse_zhijian_output, writing)
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
 
@@ -73,6 +73,7 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     """校验: findings as red (errors) / yellow (warnings) cells with a comment each, and a 校验结果
     sheet listing them; the marks of the previous run are cleared first."""
     settings = load_settings(port)
+    refuse_foreign_sheet(port, RESULT_SHEET, FINDINGS_HEADER, "校验")
     rubric, checked = _check(port, settings, "校验")
     report = checked.report
     port.status(f"{TITLE}: 正在标注 {len(report.findings)} 个问题……")
