@@ -215,3 +215,38 @@ def test_rubric_button_never_replaces_a_sheet_of_the_users_own_named_like_its_sh
     assert ribbon.run_on_port(port, "评分标准", ribbon.rubric_on_port) is None
     assert "“评分标准说明”" in port.alerts[0]
     assert openpyxl.load_workbook(src)["评分标准说明"]["A1"].value == "本组补充说明: 开场白须报工号"
+
+
+# --- hostile values on the 配置 sheet -----------------------------------------------------------------
+
+def _with_settings(tmp_path: Path, rows: list[list[str]]) -> OpenpyxlPort:
+    src = sheet_with_mistakes(tmp_path / "sheets")
+    port = OpenpyxlPort(src)
+    port.add_sheet("配置", [["项目", "值"], *rows])
+    return port
+
+
+def test_an_output_folder_that_is_a_file_is_named_not_an_internal_error(tmp_path):
+    afile = tmp_path / "输出.txt"
+    afile.write_text("x", encoding="utf-8")
+    port = _with_settings(tmp_path, [["评分表文件夹", str(tmp_path / "sheets")], ["输出文件夹", str(afile)]])
+    for work in (ribbon.consolidate_on_port, ribbon.weekly_on_port, ribbon.monthly_on_port, ribbon.daily_on_port):
+        port.alerts.clear()
+        assert ribbon.run_on_port(port, "汇总分析", work) is None
+        (alert,) = port.alerts
+        assert "出错了" not in alert and str(afile) in alert and "输出文件夹" in alert
+    assert not list((tmp_path / "cache").rglob("*.log"))
+
+
+def test_settings_button_saves_nothing_the_other_buttons_would_refuse(tmp_path, user_config):
+    afile = tmp_path / "名单.txt"
+    afile.write_text("x", encoding="utf-8")
+    port = _with_settings(tmp_path, [["评分表文件夹", str(afile)], ["输出文件夹", str(afile)],
+                                     ["人员名单", str(tmp_path)], ["申诉登记表", str(tmp_path)],
+                                     ["统计期", "=1+1"]])
+    assert ribbon.run_on_port(port, "配置", ribbon.settings_on_port) is None
+    (alert,) = port.alerts
+    assert "未保存" in alert
+    for label in ("评分表文件夹", "输出文件夹", "人员名单", "申诉登记表", "统计期"):
+        assert label in alert
+    assert not user_config.exists()

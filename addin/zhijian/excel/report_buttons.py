@@ -43,7 +43,13 @@ def output_dir(settings: Settings, folder: Path) -> Path:
     """The configured output folder, else the folder above the sheets (never inside it: the next
     run would read the report as an input)."""
     out = settings.output or (folder.parent if folder.parent != folder else Path.home())
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise InputFileError(f"输出文件夹 {out} 是一个文件,不是文件夹: 请点“配置”,改正“输出文件夹”")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        from zhijian.files.errorlog import os_error_text
+        raise InputFileError(os_error_text(e, out, "无法创建输出文件夹")) from None
     return out
 
 
