@@ -36,6 +36,8 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
             reads.extend(out)
     checked = check_reads(rubric, reads, roster=roster, period=period)
     checked.report.findings[:0] = unreadable
+    # The roster's own findings (a 工号 twice, a row without one): no call row is theirs.
+    checked.report.extend(dataclasses.replace(f, row=None) for f in getattr(roster, "findings", ()))
     return checked
 
 
@@ -60,12 +62,18 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
         on_files(len(files))
     kept = ReadCache.open(rubric, other_rubrics) if cache else None
     checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster, cache=kept)
+    notes += roster_notes(roster)
     loaded = Loaded(checked.calls, checked.report.findings, files, notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, loaded, Path(appeals), policy)
     if store is not None:
         record_in_store(store, rubric, loaded, command=command, appeals=appeals)
     return loaded
+
+
+def roster_notes(roster) -> list[str]:
+    """The roster's findings as console lines, naming its file, sheet and cell."""
+    return [f"人员名单 {Path(f.file).name} {f.sheet} {f.cell}: {f.message}" for f in getattr(roster, "findings", ())]
 
 
 # Columns only a register has (a 评分表 has 录音编号 and 坐席工号 too).

@@ -75,7 +75,8 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
     names = list(inspectors or roster.inspectors)
     if not names:
         raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
-    findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order)
+    findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order) \
+        + list(getattr(roster, "findings", ()))
     plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
     if not plan.draws:
         dates = calls.dates()
