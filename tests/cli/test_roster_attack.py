@@ -128,3 +128,25 @@ def test_a_report_keeps_its_figures_and_says_what_the_roster_holds(sheets, carel
     assert listed == [("roster.id_missing", "名单", "A5"), ("roster.duplicate_id", "名单", "A6")]
 
 
+# --- the roster in the provenance, and audit ---------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["daily", "--date", "2026-10-12"], ["penalties", "--month", "2026-10"],
+                                     ["consolidate"], ["monthly"]], ids=lambda c: c[0])
+def test_audit_says_the_roster_changed_after_the_report(sheets, tmp_path, command):
+    roster = roster_file(tmp_path / "名单.xlsx", GOOD)
+    out = tmp_path / "out"
+    out.mkdir()
+    r = run(*command, sheets, "--rubric", "listening-10x4", "--roster", roster, "-o", out)
+    assert r.exit_code == 0, r.output
+    report = next(p for p in sorted(out.iterdir()) if p.suffix == ".xlsx")
+    r = run("audit", report, sheets)
+    assert r.exit_code == 0 and "所有数字完全一致" in r.output, r.output
+    assert "人员名单" not in r.output
+    # A099 is added: the report's figures no longer follow from the roster
+    roster_file(roster, GOOD + [["A099", "王五", "二组"]])
+    r = run("audit", report, sheets, "--json")
+    data = json.loads(r.stdout)
+    assert data["changed_others"] == [f"人员名单 {roster}"], data
+    r = run("audit", report, sheets)
+    assert f"人员名单 {roster} 在报表生成后被修改(哈希不一致)" in r.output
+

@@ -134,7 +134,8 @@ def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *,
     result.files, result.notes = files, notes + result.notes
     exclude_files, _ = expand_inputs(list(exclude_scored)) if exclude_scored else ([], [])
     r = rule
-    result.provenance = Provenance.of("sample", rubric, rubric_source or rubric.id, files, options={
+    result.provenance = Provenance.of("sample", rubric, rubric_source or rubric.id, files, roster=roster_path,
+                                      options={
         "date": result.plan.date.isoformat(), "seed": result.plan.seed, "per_agent": r.per_agent,
         "rounds": r.rounds, "min_duration": r.min_duration,
         "hours": f"{r.hours[0]:%H:%M}-{r.hours[1]:%H:%M}" if r.hours else None,
