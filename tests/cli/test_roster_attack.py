@@ -150,3 +150,18 @@ def test_audit_says_the_roster_changed_after_the_report(sheets, tmp_path, comman
     r = run("audit", report, sheets)
     assert f"人员名单 {roster} 在报表生成后被修改(哈希不一致)" in r.output
 
+
+def test_audit_of_a_sampling_plan_says_the_roster_changed(tmp_path):
+    calls = write_call_list(tmp_path / "calls.xlsx", D12, {"A01": FULL_DAY_TIMES, "A02": FULL_DAY_TIMES})
+    roster = write_roster(tmp_path / "roster.xlsx", ["A01", "A02"], ["王丽"])
+    r = run("sample", calls, "--date", D12, "--rubric", "listening-10x4", "--roster", roster, "-o", tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    plan = tmp_path / "o" / "抽检计划_2026-10-12.xlsx"
+    assert run("audit", plan, calls).exit_code == 0
+    write_roster(roster, ["A01", "A02", "A03"], ["王丽"])
+    data = json.loads(run("audit", plan, calls, "--json").stdout)
+    assert data["changed_others"] == [f"人员名单 {roster}"]
+    # the plan recomputed has a row more (A03) than the plan: named, never an internal error
+    r = run("audit", plan, calls)
+    assert r.exit_code == 1 and "内部错误" not in r.output
+    assert "复核不一致" in r.output and "重新计算为 A03" in r.output

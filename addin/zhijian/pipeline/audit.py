@@ -326,7 +326,7 @@ def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:
                         continue
                     count += 1
                     if not first:
-                        first = _describe(name, ra, i, j, va, vb)
+                        first = _describe(name, ra if i < len(ra) else rb, i, j, va, vb)
         return count, first
     finally:
         a.close()
