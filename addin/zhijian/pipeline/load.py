@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from zhijian.engine.appeals import AppealPolicy, apply_appeals, read_register
-from zhijian.engine.findings import Finding, Severity
+from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
@@ -109,12 +109,15 @@ def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: App
     if not any(_looks_like_register(g) for g in grids):
         raise InputFileError(f"{register}: 不是申诉登记表(没有一个工作表有“申诉时间”“复核结果”等登记表的列);"
                              "可用 zhijian appeals template 生成登记表")
+    # The register is the first sheet holding appeals, else the first with a register's header (an
+    # empty register, as `appeals template` writes it: its 说明 sheet is no register to be read).
+    reads = []
     for grid in grids:
         found, problems = read_register(rubric, grid)
-        if found or not appeals:
-            appeals, findings, sheet = found, problems, grid.sheet
+        reads.append((found, problems, grid.sheet, not any(f.rule == Rule.SHEET_UNMAPPED for f in problems)))
         if found:
             break
+    appeals, findings, sheet, _ = next((x for x in reads if x[0]), None) or next((x for x in reads if x[3]), reads[0])
     invalid = {f.row for f in findings if f.severity == Severity.ERROR and f.row is not None}
     applied = apply_appeals(rubric, loaded.calls, appeals, policy=policy, invalid_rows=invalid,
                             register=str(register), sheet=sheet)
