@@ -165,3 +165,23 @@ def test_audit_of_a_sampling_plan_says_the_roster_changed(tmp_path):
     r = run("audit", plan, calls)
     assert r.exit_code == 1 and "内部错误" not in r.output
     assert "复核不一致" in r.output and "重新计算为 A03" in r.output
+
+
+def test_audit_in_another_folder_finds_the_rubric_register_and_roster_the_report_named(sheets, tmp_path,
+                                                                                       monkeypatch):
+    import shutil
+
+    from zhijian.files.rubrics import load_rubric
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(load_rubric("listening-10x4").path, work / "r.yaml")
+    roster_file(work / "名单.xlsx", GOOD)
+    run("appeals", "template", "--rubric", "listening-10x4", "-o", work / "申诉.xlsx")
+    monkeypatch.chdir(work)  # the report is made with names relative to its folder
+    r = run("monthly", sheets, "--rubric", "r.yaml", "--roster", "名单.xlsx", "--appeals", "申诉.xlsx",
+            "-o", "m.xlsx")
+    assert r.exit_code == 0, r.output
+    monkeypatch.chdir(tmp_path)  # and audited from another one
+    r = run("audit", work / "m.xlsx", sheets)
+    assert r.exit_code == 0 and "所有数字完全一致" in r.output, r.output
