@@ -50,3 +50,36 @@ def test_an_empty_register_from_the_template_is_no_unreadable_input(sheets, tmp_
     assert data["n"] == 2 and data["mean_score"] == pytest.approx(99.0)  # (100 + 98) / 2
     texts = [c for row in openpyxl.load_workbook(out)["排除与重复"].iter_rows(values_only=True) for c in row if c]
     assert "未能读取的输入(共 0 个)" in texts
+
+
+def test_a_corrected_score_outside_the_item_is_named_as_typed(sheets, tmp_path):
+    reg = tmp_path / "申诉登记表.xlsx"
+    run("appeals", "template", "--rubric", "listening-10x4", "-o", reg)
+    wb = openpyxl.load_workbook(reg)
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows(values_only=True) if r and "录音编号" in r)
+    col = {h: i for i, h in enumerate(header)}
+    row = [None] * len(header)
+    for k, v in {"录音编号": "R2", "坐席工号": "A002", "申诉时间": dt.datetime(2026, 10, 13, 9),
+                 "申诉理由": "=HYPERLINK(\"http://x\",\"点\")", "复核结果": "改判", "复核人": "@赵班长",
+                 "决定时间": dt.datetime(2026, 10, 13, 15), "更正:业务能力": 7, "更正:差错扣分": 11}.items():
+        row[col[k]] = v
+    ws.append(row)
+    reason = ws.cell(ws.max_row, col["申诉理由"] + 1)
+    reason.data_type = "s"  # typed as text (a leading '), not a formula of the register
+    wb.save(reg)
+    r = run("appeals", "check", reg, sheets, "--rubric", "listening-10x4", "--json")
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert [f["message"] for f in data["findings"]] == [
+        "更正的“业务能力”得分“7”不在允许的分值内(允许: 0–5 的整数)", "更正的差错扣分“11”不在 0–10 之内"]
+    assert [a["status"] for a in data["appeals"]] == ["无效"]
+    # the call keeps its 98 in the figures, and no text of the register becomes a formula
+    out = tmp_path / "a.xlsx"
+    d = json.loads(run("consolidate", sheets, "--rubric", "listening-10x4", "--appeals", reg, "-o", out,
+                       "--json").stdout)
+    assert d["mean_score"] == pytest.approx(99.0)
+    wb = openpyxl.load_workbook(out)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert "=HYPERLINK(\"http://x\",\"点\")" in [c.value for c in cells]
