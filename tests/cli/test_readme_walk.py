@@ -1,0 +1,45 @@
+"""Defects found by following the README literally, command by command (each test names the
+README line it keeps true)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
+from zhijian.cli.main import cli
+
+R = "listening-10x4"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def sheet(path, day, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_xlsx(path, [SheetSpec("评分表", [["质检监听评分表"], LISTENING_HEADER] + [
+        listening_row(day, "李娜", agent, name, rec, scores, total=2 * sum(scores))
+        for agent, name, rec, scores in rows])])
+
+
+@pytest.fixture
+def two_months(tmp_path):
+    sheet(tmp_path / "sheets" / "oct.xlsx", dt.date(2026, 10, 12),
+          [("A001", "张三", "R1", [5] * 10), ("A002", "李四", "R2", [4] * 10)])
+    sheet(tmp_path / "sheets-2026-09" / "sep.xlsx", dt.date(2026, 9, 14),
+          [("A001", "张三", "S1", [4] * 10), ("A002", "李四", "S2", [5] * 10)])
+    return tmp_path
+
+
+def test_audit_recomputes_a_monthly_report_made_with_previous(two_months, tmp_path):
+    # README: "`zhijian audit OUT.xlsx INPUT…`: recompute a report from its recorded inputs"; the
+    # 质检月报 of `monthly --previous` recorded its previous month's sheets (path, hash, relative path)
+    out = tmp_path / "m.xlsx"
+    r = run("monthly", two_months / "sheets", "--rubric", R, "--month", "2026-10",
+            "--previous", two_months / "sheets-2026-09", "-o", out)
+    assert r.exit_code == 0, r.output
+    r = run("audit", out, two_months / "sheets")
+    assert r.exit_code == 0 and "所有数字完全一致" in r.output, r.output
