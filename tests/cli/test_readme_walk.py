@@ -43,3 +43,34 @@ def test_audit_recomputes_a_monthly_report_made_with_previous(two_months, tmp_pa
     assert r.exit_code == 0, r.output
     r = run("audit", out, two_months / "sheets")
     assert r.exit_code == 0 and "所有数字完全一致" in r.output, r.output
+
+
+def _commands(group=cli, path=()):
+    import click
+
+    for name, cmd in sorted(group.commands.items()):
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, path + (name,))
+        else:
+            yield path + (name,)
+
+
+@pytest.mark.parametrize("path", list(_commands()), ids=" ".join)
+def test_every_command_help_has_an_example(path):
+    # README: "Every command has `--help` with an example"
+    r = run(*path, "--help")
+    assert r.exit_code == 0 and "例如" in r.output, r.output
+
+
+@pytest.mark.parametrize("args", [("consolidate", "--date"), ("weekly", "--week"), ("monthly", "--month"),
+                                  ("daily", "--date"), ("penalties", "--month"), ("quarterly", "--quarter"),
+                                  ("yearly", "--year")])
+def test_the_default_period_in_help_is_the_one_chosen(args):
+    # README: "without `--date`, the latest period holding at least half as many calls as the
+    # busiest" (a stray mistyped date never becomes the period); --help said "the latest date"
+    command, option = args
+    out = " ".join(run(command, "--help").output.split())
+    out = out[out.index("Options:"):]
+    line = out[out.index(option + " "):]
+    line = line[:line.index(" --", 3)]
+    assert "一半" in line, line
