@@ -74,3 +74,20 @@ def test_the_default_period_in_help_is_the_one_chosen(args):
     line = out[out.index(option + " "):]
     line = line[:line.index(" --", 3)]
     assert "一半" in line, line
+
+
+def test_an_unreadable_input_is_named_once(tmp_path):
+    # README: "exit 2 when no input could be read (each one named)": named, not twice on its line
+    # ("junk/a.xlsx: junk/a.xlsx: 文件已损坏…"): the finding carries the file, its message the reason
+    junk = tmp_path / "junk"
+    junk.mkdir()
+    (junk / "a.xlsx").write_bytes(b"not a workbook")
+    r = run("weekly", junk, "--rubric", R, "-o", tmp_path / "w.xlsx")
+    assert r.exit_code == 2, r.output
+    line = next(x for x in r.output.splitlines() if "文件已损坏" in x)
+    assert line.count("a.xlsx") == 1, line
+    r = run("validate", junk / "a.xlsx", "--rubric", R, "--json")
+    import json
+
+    finding = json.loads(r.output)["findings"][0]
+    assert finding["file"] == str(junk / "a.xlsx") and finding["message"].startswith("文件已损坏"), finding
