@@ -4,6 +4,7 @@ README line it keeps true)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -91,3 +92,20 @@ def test_an_unreadable_input_is_named_once(tmp_path):
 
     finding = json.loads(r.output)["findings"][0]
     assert finding["file"] == str(junk / "a.xlsx") and finding["message"].startswith("文件已损坏"), finding
+
+
+def test_the_briefing_dry_run_names_its_report(tmp_path):
+    # README: "`zhijian email 日报/质检日志_2026-10-14.xlsx --kind briefing` sends the 班前会点评 sheet
+    # … in the body": it has no attachment, and its dry run said "试运行,不发送:  作为班前会点评"
+    import shutil
+
+    sheets = sheet(tmp_path / "sheets" / "day.xlsx", dt.date(2026, 10, 14),
+                   [("A001", "张三", "R1", [5] * 10), ("A002", "李四", "R2", [4] * 9 + [3])])
+    r = run("daily", sheets, "--rubric", R, "--date", "2026-10-14", "--inspectors", "李娜", "-o", tmp_path / "日报")
+    assert r.exit_code == 0, r.output
+    config = tmp_path / "zhijian-delivery.yaml"
+    shutil.copy(Path(__file__).parents[2] / "workbook_templates" / "delivery.example.yaml", config)
+    r = run("email", tmp_path / "日报" / "质检日志_2026-10-14.xlsx", "--kind", "briefing", "--config", config,
+            "--dry-run")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == "试运行,不发送: 质检日志_2026-10-14.xlsx 作为班前会点评", r.output
