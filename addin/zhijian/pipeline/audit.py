@@ -105,7 +105,7 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     from zhijian.files.rubrics import load_rubric
 
     o = prov.options
-    previous = [p for p, _ in prov.previous if Path(p).is_file()] or None
+    previous = [e[0] for e in prov.previous if Path(e[0]).is_file()] or None  # (path, sha256, relative)
     result = monthly_report(load_rubric(prov.rubric_source), inputs, month=o["month"], previous=previous,
                             lead=o.get("lead"), sampling_target=int(o.get("sampling_target", 5)),
                             appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
