@@ -71,7 +71,7 @@ def test_the_default_period_in_help_is_the_one_chosen(args):
     # busiest" (a stray mistyped date never becomes the period); --help said "the latest date"
     command, option = args
     out = " ".join(run(command, "--help").output.split())
-    out = out[out.index("Options:"):]
+    out = out[out.index("选项:"):]
     line = out[out.index(option + " "):]
     line = line[:line.index(" --", 3)]
     assert "一半" in line, line
