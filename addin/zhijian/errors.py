@@ -39,6 +39,10 @@ class InputFileError(ZhijianError):
     exit_code = 2
 
 
+class AmbiguousRosterError(InputFileError):
+    """A 人员名单 listing one 工号 for two different people: which one it is would be a guess."""
+
+
 class OutputPathError(ZhijianError):
     """An output that would overwrite an input, is a folder, or cannot be written."""
 

@@ -62,7 +62,21 @@ def test_a_usage_error_is_one_chinese_line_and_exit_2(args, line):
 def test_help_and_version_still_exit_0():
     assert CliRunner().invoke(cli, ["--help"], prog_name="zhijian").exit_code == 0
     r = CliRunner().invoke(cli, ["--version"], prog_name="zhijian")
-    assert r.exit_code == 0 and "0.1.0" in r.output
+    assert r.exit_code == 0 and r.output.strip() == "zhijian 版本 0.1.0"
+
+
+@pytest.mark.parametrize("path", [[], ["score"], ["consolidate"], ["history"], ["history", "import"], ["addin", "build"]])
+def test_help_pages_are_chinese_down_to_the_words_click_writes(path):
+    out = CliRunner().invoke(cli, [*path, "--help"], prog_name="zhijian").output
+    assert out.startswith("用法: zhijian") and "\n选项:\n" in out and "显示本帮助并退出。" in out
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "[required]", "[default:"):
+        assert english not in out, (english, out)
+    if not path or path == ["history"]:
+        assert "\n命令:\n" in out
+    if path == ["score"]:
+        assert "[必填]" in out
+    if path == ["consolidate"]:
+        assert "[默认: month]" in out
 
 
 @pytest.mark.parametrize("args, line", [

@@ -133,11 +133,17 @@ def test_start_times_as_call_systems_write_them(value, kind, parsed):
 def test_the_roster_gives_agents_and_inspectors():
     g = Grid("roster.xlsx", "人员名单", [["人员名单"], ["工号", "姓名", "班组", "质检员"],
                                           ["A01", "张三", "一组", "王丽"], [1002.0, "李四", "一组", "陈静"],
-                                          ["A03", "", "二组", "王丽"], ["", "", "", "刘洋"], ["A01", "重复", "", ""]])
+                                          ["A03", "", "二组", "王丽"], ["", "", "", "刘洋"], ["A01", "张三", "一组", ""]])
     r = read_roster_grids([g])
     assert r.agents.to_dict("list") == {"agent_id": ["A01", "1002", "A03"], "agent_name": ["张三", "李四", ""],
                                         "team": ["一组", "一组", "二组"]}
     assert r.inspectors == ["王丽", "陈静", "刘洋"]
+    # A01 again as the same person: one agent and a warning at the repeat (an inspector-only row says nothing)
+    assert [(f.rule, f.severity, f.cell) for f in r.findings] == [("roster.duplicate_id", "warning", "A7")]
+    # A01 again as another person: which one it is would be a guess, the roster is refused
+    g.rows[-1] = ["A01", "重复", "", ""]
+    with pytest.raises(InputFileError, match="人员名单 A7: 工号“A01”在人员名单中出现两次且不是同一人: A3 为 “张三”"):
+        read_roster_grids([g])
     with pytest.raises(InputFileError, match="人员名单中找不到“工号”列"):
         read_roster_grids([Grid("r.xlsx", "S", [["姓名"], ["张三"]])], "r.xlsx")
 

@@ -17,7 +17,7 @@ from .store_option import resolved_store, store_option
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--date", "day", type=Day(), help="哪一天(默认: 评分表中最近的一天)")
+@click.option("--date", "day", type=Day(), help="哪一天(默认: 评分表中最近的、通数不少于最多那一天一半的一天)")
 @click.option("--roster", type=click.Path(), help="人员名单 .xlsx: 其中的质检员名单(“质检员”工作表或“质检员”列)"
                                                   "用于列出未交评分表的质检员")
 @click.option("--inspectors", help="质检员名单,逗号分隔,如 王丽,陈静,刘洋(优先于 --roster)")
@@ -86,7 +86,7 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的月份)")
+@click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的、通数不少于最多那个月一半的月份)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @roster_option
 @appeals_options

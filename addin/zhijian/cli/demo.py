@@ -17,7 +17,7 @@ from .options import Count, Month
 @json_option
 @handle_errors
 def demo(out_dir, month, seed, as_json):
-    """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分。"""
+    """生成一个月的模拟评分表(3 名质检员、20 名坐席),并完成校验与计分,例如: zhijian demo --out zhijian-demo"""
     from zhijian.pipeline.demo import run_demo
 
     with progress_bar(as_json) as bar:

@@ -128,7 +128,7 @@ def email_command(report, kind, config_path, dry_run, eml_path, no_mask, as_json
             print_json(plan)
             return
         else:
-            console.print(f"试运行,不发送: {out.attachment_name} 作为{KINDS[kind]}")
+            console.print(f"试运行,不发送: {out.attachment_name or Path(report).name} 作为{KINDS[kind]}")  # briefing: no attachment
             for line in _plan_lines(out, config, password_source):
                 console.print(f"  {line}")
             console.print("  正文:")

@@ -26,7 +26,7 @@ def review_options(fn):
 
 @click.command()
 @review_options
-@click.option("--quarter", type=Quarter(), help="季度,如 2026-Q4(默认: 数据中最近的季度)")
+@click.option("--quarter", type=Quarter(), help="季度,如 2026-Q4(默认: 数据中最近的、通数不少于最多那个月一半的月份所在的季度)")
 @appeals_options
 @complaints_option
 @store_option
@@ -46,7 +46,7 @@ def quarterly(inputs, rubric_name, lead, stars, min_calls, output, quarter, appe
 
 @click.command()
 @review_options
-@click.option("--year", type=Year(), help="年份,如 2026(默认: 数据中最近的年份)")
+@click.option("--year", type=Year(), help="年份,如 2026(默认: 数据中最近的、通数不少于最多那个月一半的月份所在的年份)")
 @appeals_options
 @complaints_option
 @store_option

@@ -16,7 +16,7 @@ from .store_option import cache_option, complaints_option, resolved_store, store
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
 @click.option("--period", "period_kind", type=Choice(["day", "week", "month"]), default="month",
               show_default=True, help="统计周期")
-@click.option("--date", "day", type=Day(), help="统计周期内的任一日期(默认: 评分表中最晚的日期)")
+@click.option("--date", "day", type=Day(), help="统计周期内的任一日期(默认: 评分表中最近的、通数不少于最多那一期一半的统计周期)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准(默认取各字段共识)")
 @roster_option
 @appeals_options
@@ -84,7 +84,7 @@ def consolidate(inputs, rubric_name, period_kind, day, lead, roster, appeals, wi
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--week", type=IsoWeek(), help="ISO 周,如 2026-W42(默认: 评分表中最近的一周)")
+@click.option("--week", type=IsoWeek(), help="ISO 周,如 2026-W42(默认: 评分表中最近的、通数不少于最多那一周一半的一周)")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")
 @click.option("--quota", type=Count(1, 10_000), default=60, show_default=True,
               help="每名质检员每个工作日的监听定额")
@@ -136,7 +136,7 @@ def weekly(inputs, rubric_name, week, lead, quota, roster, topics, project_start
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
-@click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的月份)")
+@click.option("--month", type=Month(), help="月份,如 2026-10(默认: 评分表中最近的、通数不少于最多那个月一半的月份)")
 @click.option("--previous", multiple=True,
               help="上月的评分表(文件、文件夹或通配符,可多次指定);不给且本次评分表中没有上月时,取历史库中的上月")
 @click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")

@@ -58,7 +58,7 @@ def rubric_check(file, as_json):
 @json_option
 @handle_errors
 def rubric_list(as_json):
-    """列出内置的评分标准。"""
+    """列出内置的评分标准,例如: zhijian rubric list"""
     from zhijian.files.rubrics import bundled_rubric_names, load_rubric
 
     rubrics = [load_rubric(name) for name in bundled_rubric_names()]

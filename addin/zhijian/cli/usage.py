@@ -1,15 +1,38 @@
 """Click's own usage errors in Chinese: a missing option or argument, an unknown option or
 command, an extra argument, a value of the wrong type. One line on stderr naming the option and
-how to see the usage, exit code 2 — never click's English usage text."""
+how to see the usage, exit code 2 — never click's English usage text. The words click writes
+into every --help page ("Usage:", "Options", "[required]", …) are Chinese too (`HELP_WORDS`)."""
 
 from __future__ import annotations
 
+import gettext
 import re
 import sys
 
 import click
+import click.core
+import click.decorators
+import click.formatting
 
 from .options import OptionError
+
+# Click marks its own words for gettext (`from gettext import gettext as _` in each module) but
+# ships no translations: its modules' `_` is replaced by a lookup in this table, once, before the
+# commands are declared (the version option's help is taken when it is declared).
+HELP_WORDS = {"Usage:": "用法:", "Options": "选项", "Commands": "命令", "required": "必填",
+              "default: {default}": "默认: {default}", "env var: {var}": "环境变量: {var}",
+              "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本号并退出。",
+              "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s", "Aborted!": "已取消。",
+              "(dynamic)": "(运行时决定)", "deprecated": "已停用"}
+
+
+def _help_word(message: str) -> str:
+    return HELP_WORDS.get(message, message)
+
+
+for _module in (click.core, click.decorators, click.formatting):
+    if getattr(_module, "_", None) is gettext.gettext:
+        _module._ = _help_word
 
 TYPE_WORDS = {"integer": "整数", "float": "数字", "boolean": "是/否(true/false)", "text": "文字",
               "path": "路径", "file": "文件", "directory": "文件夹", "choice": "列出的选项之一"}

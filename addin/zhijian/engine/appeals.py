@@ -262,11 +262,12 @@ def _corrected_scores(rubric: Rubric, row: _RegisterRow) -> dict[str, float | No
         if kind == "blank":
             continue
         name = key[5:] if key.startswith("item:") else "error_deduction"
+        shown = fmt_number(x) if kind == "num" else cell_text(raw)  # 7, never "7.0" for a typed 7
         if key == "error_deduction":
             ed = rubric.error_deduction
             if kind != "num" or not ed.min <= x <= ed.max:
-                row.add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), variant="error_deduction",
-                        text=cell_text(raw), min=fmt_number(ed.min), max=fmt_number(ed.max))
+                row.add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, shown, variant="error_deduction",
+                        text=shown, min=fmt_number(ed.min), max=fmt_number(ed.max))
                 continue
             corrected[name] = x
             continue
@@ -276,7 +277,7 @@ def _corrected_scores(rubric: Rubric, row: _RegisterRow) -> dict[str, float | No
         elif kind == "num" and it.allowed(x):
             corrected[name] = x
         else:
-            row.add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, cell_text(raw), item=name, text=cell_text(raw),
+            row.add(Rule.APPEAL_SCORE_NOT_ALLOWED, key, shown, item=name, text=shown,
                     allowed=it.describe_allowed())
     return corrected
 

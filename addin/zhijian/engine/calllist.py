@@ -423,6 +423,7 @@ class Roster:
     agents: pd.DataFrame  # agent_id, agent_name, team
     inspectors: list[str]
     file: str = ""
+    findings: list[Finding] = field(default_factory=list)  # a 工号 twice, a row without one
 
     @property
     def ids(self) -> set[str]:
@@ -430,7 +431,8 @@ class Roster:
 
 
 def read_roster_grids(grids: Sequence[Grid], file: str = "") -> Roster:
-    """The roster of the first sheet with a 工号 column among its first 10 rows."""
+    """The roster of the first sheet with a 工号 column among its first 10 rows, with its findings
+    (`roster.roster_entries`); a 工号 listed for two different people is refused."""
     for grid in grids:
         for r, row in enumerate(grid.rows[:10]):
             cols: dict[str, int] = {}
@@ -439,24 +441,26 @@ def read_roster_grids(grids: Sequence[Grid], file: str = "") -> Roster:
                 if key is not None and key not in cols:
                     cols[key] = c
             if "agent_id" in cols:
-                return _roster_rows(grid.rows[r + 1:], cols, file or grid.file)
+                return _roster_rows(grid, r, cols, file or grid.file)
     raise InputFileError(f"{file or (grids[0].file if grids else '')}: 人员名单中找不到“工号”列")
 
 
-def _roster_rows(rows: Sequence[Sequence[Any]], cols: dict[str, int], file: str) -> Roster:
-    def at(row, key):
-        c = cols.get(key)
-        return row[c] if c is not None and c < len(row) else None
+def _roster_rows(grid: Grid, header_row: int, cols: dict[str, int], file: str) -> Roster:
+    from .roster import conflicts, roster_entries
 
-    agents: dict[str, tuple[str, str]] = {}
+    agents, findings = roster_entries(grid, header_row, cols, cell_text, id_text)
+    bad = conflicts(findings)
+    if bad:
+        from zhijian.errors import AmbiguousRosterError
+
+        raise AmbiguousRosterError("\n".join([f"{file}: 人员名单不能使用,有 {len(bad)} 个工号对应不同的人:"]
+                                             + [f"  {f.sheet} {f.cell}: {f.message}" for f in bad]))
     inspectors: dict[str, None] = {}
-    for row in rows:
-        aid = id_text(at(row, "agent_id"))
-        if aid and aid not in agents:
-            agents[aid] = (cell_text(at(row, "agent_name")), cell_text(at(row, "team")))
-        insp = cell_text(at(row, "inspector"))
+    c = cols.get("inspector")
+    for row in grid.rows[header_row + 1:]:
+        insp = cell_text(row[c]) if c is not None and c < len(row) else ""
         if insp:
             inspectors[insp] = None
     frame = pd.DataFrame({"agent_id": list(agents), "agent_name": [v[0] for v in agents.values()],
                           "team": [v[1] for v in agents.values()]})
-    return Roster(frame, list(inspectors), file)
+    return Roster(frame, list(inspectors), file, findings)

@@ -62,6 +62,8 @@ class Rule(StrEnum):
     APPEAL_FILED_BEFORE_CALL = "appeal.filed_before_call"
     APPEAL_DECIDED_BEFORE_FILED = "appeal.decided_before_filed"
     APPEAL_DUPLICATE = "appeal.duplicate"
+    ROSTER_DUPLICATE_ID = "roster.duplicate_id"
+    ROSTER_ID_MISSING = "roster.id_missing"
     CALLS_COLUMN_MISSING = "calls.column_missing"
     CALLS_FIELD_MISSING = "calls.field_missing"
     CALLS_DUPLICATE_ID = "calls.duplicate_id"
@@ -271,6 +273,16 @@ _ENTRIES = [
     RuleEntry(Rule.APPEAL_DUPLICATE, _W, "重复申诉",
               "录音“{recording_id}”已在登记表第 {first} 行申诉过,这一行是重复的申诉",
               "删除重复的一行,或核对录音编号"),
+    # --- the 人员名单 (roster) ---
+    RuleEntry(Rule.ROSTER_DUPLICATE_ID, _W, "人员名单工号重复",
+              "工号“{agent_id}”在人员名单中重复(首次在 {first}),姓名和班组相同,按一人计",
+              "删除重复的一行;不是同一人时更正其中一人的工号",
+              {"conflict": "工号“{agent_id}”在人员名单中出现两次且不是同一人: {first} 为 {first_who},这一行为 {who},"
+                           "无法确定此工号是谁"},
+              {"conflict": _E}),
+    RuleEntry(Rule.ROSTER_ID_MISSING, _E, "人员名单工号为空",
+              "这一行有{who}但工号为空: 此人不在名单中,其录音都按名单外工号不计入统计",
+              "补填工号;此人已离职或不是坐席时删除这一行"),
     # --- the call list of a day (抽检计划) ---
     RuleEntry(Rule.CALLS_COLUMN_MISSING, _E, "通话记录缺少列",
               "找不到{fields}列,无法读取此表的通话记录(表头在第 {header_row} 行)",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, OutputPathError
 
 TITLE = "质检"
 RESULT_SHEET = "校验结果"
@@ -47,6 +47,63 @@ def book_grids(port, what: str = "评分表") -> list:
     if not grids:
         raise InputFileError(f"这个工作簿中没有{what}工作表")
     return grids
+
+
+def zhijian_kind(port) -> str | None:
+    """What zhijian wrote the open workbook as ("报表", "标注副本", "计分副本"), or None for any other
+    workbook: the same marks `files.guard.zhijian_output` reads from a file."""
+    from zhijian.files.guard import COPY_PROPERTY, REPORT_PROPERTY
+
+    if port.document_property(REPORT_PROPERTY) is not None or "_zhijian" in port.sheet_names():
+        return "报表"
+    copy = port.document_property(COPY_PROPERTY)
+    if copy is not None:
+        return {"checked": "标注副本", "scored": "计分副本"}.get(copy, "副本")
+    return None
+
+
+def refuse_zhijian_output(port, button: str) -> None:
+    """A report or copy zhijian wrote is not a 评分表: refused, as the CLI skips it."""
+    kind = zhijian_kind(port)
+    if kind:
+        raise InputFileError(f"{port.name} 是 zhijian 生成的{kind}(不是评分表),“{button}”只用于质检员的评分表;"
+                             f"请打开评分表再点“{button}”")
+
+
+def refuse_foreign_sheet(port, name: str, header: list[str], button: str) -> None:
+    """The sheet `name` a button (re)writes, when it exists, must be the one it wrote (its first row
+    starts with `header`) or empty: a sheet of the user's own under that name is never replaced."""
+    if name not in port.sheet_names():
+        return
+    rows, _, _ = port.used_range(name)
+    first = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+    if not any(str(v).strip() for r in rows for v in r if v is not None):
+        return
+    if first[:len(header)] != header:
+        raise InputFileError(f"工作簿中已有名为“{name}”的工作表,不是“{button}”写的;为免覆盖它,请先把它改名,"
+                             f"再点“{button}”")
+
+
+def refuse_open_workbook(port, outputs, button: str) -> None:
+    """An output that is the open workbook's own file (clicking 汇总分析 in last run's 服务质量分析表)
+    is refused: Excel holds that file open, and saving the window would put the old one back."""
+    import os
+
+    from zhijian.files.guard import real_path
+
+    if port.path is None:
+        return
+    mine = real_path(port.path)
+    for out in outputs:
+        same = real_path(out) == mine
+        if not same and os.path.exists(out):
+            try:
+                same = os.path.samefile(out, port.path)
+            except OSError:
+                pass
+        if same:
+            raise OutputPathError(f"“{button}”要写出的 {out} 就是当前打开的工作簿,写出会覆盖它;请关闭这个"
+                                  f"工作簿,在评分表或别的工作簿中再点“{button}”")
 
 
 def writing(path: Path, write: Callable[[Path], Any]) -> Any:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import TITLE, ButtonResult, writing
+from zhijian.files import names
+from .common import TITLE, ButtonResult, refuse_open_workbook, writing
 from .port import WorkbookPort
 from .report_buttons import Progress, appeals_of, choose_folder, output_dir, store_of
 from .settings import load_settings, other_rubrics, rubric_of
@@ -26,6 +27,8 @@ def daily_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResul
                         progress=progress.file, on_files=progress.files, **appeals_of(settings),
                         **store_of(settings))
     out = output_dir(settings, folder)
+    day = pkg.report.day
+    refuse_open_workbook(port, [out / names.daily_log_name(day), out / names.vouchers_name(day)], "日报")
     port.status(f"{TITLE}: 正在写出质检日志……")
     written = writing(out, lambda p: write_daily_package(pkg, p))
     port.open_workbook(written["log"])

@@ -14,7 +14,7 @@ from typing import Any
 
 from zhijian.errors import InputFileError, ZhijianError
 from zhijian.files import names
-from .common import SETTINGS_SHEET, TITLE, ButtonCancelled, ButtonResult, writing
+from .common import SETTINGS_SHEET, TITLE, ButtonCancelled, ButtonResult, refuse_open_workbook, writing
 from .port import FolderPickerUnavailable, WorkbookPort
 from .settings import Settings, load_settings, other_rubrics, rubric_of, user_config_path
 
@@ -43,7 +43,13 @@ def output_dir(settings: Settings, folder: Path) -> Path:
     """The configured output folder, else the folder above the sheets (never inside it: the next
     run would read the report as an input)."""
     out = settings.output or (folder.parent if folder.parent != folder else Path.home())
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise InputFileError(f"输出文件夹 {out} 是一个文件,不是文件夹: 请点“配置”,改正“输出文件夹”")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        from zhijian.files.errorlog import os_error_text
+        raise InputFileError(os_error_text(e, out, "无法创建输出文件夹")) from None
     return out
 
 
@@ -75,6 +81,7 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
                          on_files=progress.files, rubric_source=settings.rubric,
                          **appeals_of(settings), **store_of(settings), **roster_of(settings))
     out = output_dir(settings, folder) / names.analysis_name(settings.period_kind, _period_date(result))
+    refuse_open_workbook(port, [out], "汇总分析")
     port.status(f"{TITLE}: 正在写出服务质量分析表……")
     writing(out, lambda p: write_consolidation(result, p))
     port.open_workbook(out)
@@ -155,6 +162,7 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
                    **appeals_of(settings), **store_of(settings), **roster_of(settings))
     key = result.provenance.options["week" if kind == "weekly" else "month"]
     out = output_dir(settings, folder) / names.report_name(names.WEEKLY if kind == "weekly" else names.MONTHLY, key)
+    refuse_open_workbook(port, [out], what)
     port.status(f"{TITLE}: 正在写出{what}……")
     writing(out, lambda p: _write_periodic(result, p, what))
     port.open_workbook(out)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError, ZhijianError
-from .common import RUBRIC_SHEET, SETTINGS_SHEET, ButtonResult
+from .common import RUBRIC_SHEET, SETTINGS_SHEET, ButtonResult, refuse_foreign_sheet
 from .port import WorkbookPort
 
 DEFAULT_RUBRIC = "listening-10x4"
@@ -164,6 +164,7 @@ def rubric_on_port(port: WorkbookPort) -> ButtonResult:
     settings = load_settings(port)
     rubric = rubric_of(settings)
     rows = rubric_rows(rubric, settings)
+    refuse_foreign_sheet(port, RUBRIC_SHEET, [rows[0][0]], "评分标准")
     port.add_sheet(RUBRIC_SHEET, rows)
     port.save()
     source = settings.sources.get("rubric", "默认")
@@ -245,10 +246,23 @@ def settings_on_port(port: WorkbookPort) -> ButtonResult:
     except ZhijianError as e:
         problems.append(str(e))
     for key, label in (("folder", "评分表文件夹"), ("roster", "人员名单"), ("appeals", "申诉登记表"),
-                       ("mail_config", "发送配置文件")):
+                       ("mail_config", "发送配置文件"), ("output", "输出文件夹"), ("history_store", "历史库")):
         p = getattr(settings, key)
-        if p is not None and not p.exists():
+        folder = key in ("folder", "output")
+        if p is None or (not p.exists() and key in ("output", "history_store")):
+            continue  # made when first written
+        if not p.exists():
             problems.append(f"{label}不存在: {p}")
+        elif folder and not p.is_dir():
+            problems.append(f"{label}应为文件夹,这是一个文件: {p}")
+        elif not folder and p.is_dir():
+            problems.append(f"{label}应为文件,这是一个文件夹: {p}")
+    if settings.period:
+        from zhijian.engine.periods import parse_period
+        try:
+            parse_period(settings.period)
+        except ValueError:
+            problems.append(f"无法识别的统计期“{settings.period}”,请写成 2026-11、2026-W47 或 2026-11-02")
     if problems:
         raise InputFileError("配置有误,未保存:\n" + "\n".join(problems))
     path = save_user_config(settings)

@@ -9,13 +9,15 @@ the rubric's blank 评分表 (`template.write_template`) as a new file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
 from zhijian.engine.rules import Rule
-from .common import OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, writing
+from .common import (OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, refuse_foreign_sheet,
+                     refuse_zhijian_output, writing)
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
 
@@ -24,16 +26,19 @@ FILL_WARNING = "FFEB9C"
 TOTAL_HEADER = "最终得分"
 FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
 _MARK_PREFIXES = tuple(f"[{w}]" for w in SEVERITY_ZH.values())  # how our comments start
+_OWN_FILL, _OWN_FILL_END = "(原底色 #", ",修正后恢复)"  # a marked cell's own colour, in our comment
+_OWN_NOTE = "——原批注——"  # a marked cell's own note follows this line of our comment
 # How to fix a finding with the ribbon, appended to the engine's message (the CLI has its own).
 RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工作表中把“评分标准”改为 {other_id}"}
 
 
 # --- reading the open workbook ----------------------------------------------------------------------
 
-def _check(port: WorkbookPort, settings: Settings):
+def _check(port: WorkbookPort, settings: Settings, button: str):
     from zhijian.engine.validate import check_grids
     from zhijian.engine.periods import parse_period
 
+    refuse_zhijian_output(port, button)
     rubric = rubric_of(settings)
     port.status(f"{TITLE}: 正在读取工作簿……")
     grids = book_grids(port)
@@ -68,7 +73,8 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     """校验: findings as red (errors) / yellow (warnings) cells with a comment each, and a 校验结果
     sheet listing them; the marks of the previous run are cleared first."""
     settings = load_settings(port)
-    rubric, checked = _check(port, settings)
+    refuse_foreign_sheet(port, RESULT_SHEET, FINDINGS_HEADER, "校验")
+    rubric, checked = _check(port, settings, "校验")
     report = checked.report
     port.status(f"{TITLE}: 正在标注 {len(report.findings)} 个问题……")
     sheets = set(port.sheet_names())
@@ -82,10 +88,11 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     for (sheet, cell), fs in by_cell.items():
         worst = FILL_ERROR if any(f.severity == Severity.ERROR for f in fs) else FILL_WARNING
         groups.setdefault((sheet, worst), []).append(cell)
+    kept = {key: (port.fill_of(*key), port.comment_of(*key)) for key in by_cell}  # the user's own
     for (sheet, colour), cells in groups.items():
         port.fill(sheet, cells, colour)
     for (sheet, cell), fs in by_cell.items():
-        port.comment(sheet, cell, "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs))
+        port.comment(sheet, cell, _mark_text(fs, *kept[(sheet, cell)]))
 
     rows: list[list[Any]] = [FINDINGS_HEADER]
     colours: dict[str, list[str]] = {}
@@ -112,9 +119,28 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
                         {"findings": report.findings, "marked_cells": sorted(by_cell)})
 
 
+def _mark_text(findings: list[Finding], fill: str | None, note: str | None) -> str:
+    """A marked cell's comment: the findings, then the cell's own colour and note (the user's),
+    which the next 校验 gives back once the cell is fixed (`_unmark`)."""
+    text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in findings)
+    if fill:
+        text += f"\n{_OWN_FILL}{fill}{_OWN_FILL_END}"
+    if note:
+        text += f"\n{_OWN_NOTE}\n{note}"
+    return text
+
+
+def _unmark(text: str) -> tuple[str | None, str | None]:
+    """(the user's colour, the user's note) kept in one of our comments."""
+    head, _, note = text.partition(f"\n{_OWN_NOTE}\n")
+    m = re.search(re.escape(_OWN_FILL) + r"([0-9A-F]{6})" + re.escape(_OWN_FILL_END), head)
+    return (m.group(1) if m else None), (note or None)
+
+
 def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
     """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists),
-    when they are still ours (our colour; a comment starting with [错误]/[警告])."""
+    when they are still ours (our colour; a comment starting with [错误]/[警告]); a cell's own
+    colour and note, kept in our comment, come back."""
     if RESULT_SHEET not in sheets:
         return
     rows, _, _ = port.used_range(RESULT_SHEET)
@@ -130,13 +156,17 @@ def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
                 continue
             cells.setdefault(str(sheet), set()).add(str(cell))
     for sheet, refs in cells.items():
-        ours = sorted(r for r in refs if port.fill_of(sheet, r) in (FILL_ERROR, FILL_WARNING))
-        if ours:
-            port.fill(sheet, ours, None)
+        restore: dict[str | None, list[str]] = {}
         for ref in sorted(refs):
             text = port.comment_of(sheet, ref)
+            fill = note = None
             if text and text.startswith(_MARK_PREFIXES):
-                port.comment(sheet, ref, None)
+                fill, note = _unmark(text)
+                port.comment(sheet, ref, note)
+            if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
+                restore.setdefault(fill, []).append(ref)
+        for colour, group in restore.items():
+            port.fill(sheet, group, colour)
 
 
 # --- 计算总分 ----------------------------------------------------------------------------------------
@@ -145,7 +175,7 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     """计算总分: the engine's final score of every call, as values, in the 最终得分 column (added after
     the last column when the sheet has none), one block per run of consecutive rows."""
     settings = load_settings(port)
-    rubric, checked = _check(port, settings)
+    rubric, checked = _check(port, settings, "计算总分")
     problem = _sheet_problem(checked)
     if problem:
         raise InputFileError(problem)
@@ -176,6 +206,7 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
             port.write_block(read.sheet, f"{letter}{read.header_row}", [[header]])
         columns[read.sheet] = letter
         by_row = {int(r): s for r, s in zip(mine["row"], mine["final_score"])}
+        _clear_own_marks(port, read.sheet, [f"{letter}{r}" for r in sorted(by_row)])
         for start, values in _runs(by_row):
             port.write_block(read.sheet, f"{letter}{start}", [[v] for v in values])
             written += sum(v is not None for v in values)
@@ -220,6 +251,7 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
         ref = read.total_cell(int(row))
         if not ref or (header != TOTAL_HEADER and read.cell_ref(int(row), "total")):
             continue
+        _clear_own_marks(port, read.sheet, [ref])
         if not read.cell_ref(int(row), "total"):
             port.write_block(read.sheet, f"{read.name_column}{split_address(ref)[1]}", [[header]])
         if ok:
@@ -232,6 +264,23 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
         port.comment(read.sheet, ref, "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
         unscored += 1
     return written, unscored
+
+
+def _clear_own_marks(port: WorkbookPort, sheet: str, refs: list[str]) -> None:
+    """Remove the marks an earlier 计算总分 or 校验 left on the total cells about to be rewritten
+    (a comment starting with [错误]/[警告], and with it our fill): they spoke of the number being
+    replaced. A fill or comment of the user's own is left alone (or given back: `_unmark`)."""
+    restore: dict[str | None, list[str]] = {}
+    for ref in refs:
+        text = port.comment_of(sheet, ref) or ""
+        if not text.startswith(_MARK_PREFIXES):
+            continue
+        fill, note = _unmark(text)
+        port.comment(sheet, ref, note)
+        if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
+            restore.setdefault(fill, []).append(ref)
+    for colour, group in restore.items():
+        port.fill(sheet, group, colour)
 
 
 def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings) -> int:

@@ -48,10 +48,13 @@ class Provenance:
     @classmethod
     def of(cls, command: str, rubric, rubric_source: str, files, *, options=None, previous=(),
            appeals: str | Path | None = None, roster: str | Path | None = None) -> "Provenance":
-        return cls(command, rubric.id, rubric.version, rubric.content_hash or "", str(rubric_source),
+        # Files named outside the inputs are kept by their absolute path: `audit` may run in
+        # another folder than the report did (the inputs are given to it again, these are not).
+        source = os.path.abspath(rubric_source) if Path(str(rubric_source)).is_file() else str(rubric_source)
+        return cls(command, rubric.id, rubric.version, rubric.content_hash or "", source,
                    dict(options or {}), hashed(files), hashed(previous),
-                   (str(appeals), file_sha256(appeals)) if appeals else None,
-                   roster=(str(roster), file_sha256(roster)) if roster else None)
+                   (os.path.abspath(appeals), file_sha256(appeals)) if appeals else None,
+                   roster=(os.path.abspath(roster), file_sha256(roster)) if roster else None)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True, default=str)

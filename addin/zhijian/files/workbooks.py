@@ -10,8 +10,8 @@ from pathlib import Path
 
 from zhijian.engine.callcells import NO_CACHED_VALUE
 from zhijian.engine.reader import Grid
-from zhijian.engine.roster import Roster
-from zhijian.errors import InputFileError
+from zhijian.engine.roster import Roster, conflicts, roster_entries
+from zhijian.errors import AmbiguousRosterError, InputFileError
 
 from .formula_cells import scan_cells
 
@@ -245,7 +245,9 @@ def _delimiter(text: str) -> str:
 
 def read_roster(path: Path) -> Roster:
     """The 人员名单: agent ids (工号) from the column headed 工号 (or 坐席工号…), with each agent's name
-    (姓名…) and team (班组…) when the roster has those columns."""
+    (姓名…) and team (班组…) when the roster has those columns; the roster's findings with it (a
+    工号 listed twice, a row without one: `engine.roster.roster_entries`). A 工号 listed for two
+    different people is refused (`AmbiguousRosterError`), each such row named."""
     from zhijian.engine.columns import FIELD_ALIASES, normalise_header
     from zhijian.engine.cells import cell_text, id_text
 
@@ -254,15 +256,18 @@ def read_roster(path: Path) -> Roster:
         for r, row in enumerate(grid.rows[:10]):
             heads = [normalise_header(v)[0] for v in row]
             cols = {key: next((c for c, h in enumerate(heads) if h in ws), None) for key, ws in words.items()}
-            c = cols["agent_id"]
-            if c is None:
+            if cols["agent_id"] is None:
                 continue
-
-            def at(x, key):
-                k = cols[key]
-                return cell_text(x[k]) if k is not None and k < len(x) else ""
-
-            agents = {id_text(x[c]): (at(x, "agent_name"), at(x, "team"))
-                      for x in grid.rows[r + 1:] if c < len(x) and id_text(x[c])}
-            return Roster(agents, source=str(path))
+            agents, findings = roster_entries(grid, r, cols, cell_text, id_text)
+            refuse_conflicts(findings, path)
+            return Roster(agents, source=str(path), findings=findings)
     raise InputFileError(f"{path}: 人员名单中找不到“工号”列")
+
+
+def refuse_conflicts(findings, path) -> None:
+    """Stop when the roster lists one 工号 for two different people: one line per such row."""
+    bad = conflicts(findings)
+    if bad:
+        raise AmbiguousRosterError("\n".join(
+            [f"{path}: 人员名单不能使用,有 {len(bad)} 个工号对应不同的人:"]
+            + [f"  {f.sheet} {f.cell}: {f.message}" for f in bad]))

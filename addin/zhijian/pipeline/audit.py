@@ -105,7 +105,7 @@ def _recompute_monthly(prov: Provenance, inputs: list[str], out: Path) -> Path:
     from zhijian.files.rubrics import load_rubric
 
     o = prov.options
-    previous = [p for p, _ in prov.previous if Path(p).is_file()] or None
+    previous = [e[0] for e in prov.previous if Path(e[0]).is_file()] or None  # (path, sha256, relative)
     result = monthly_report(load_rubric(prov.rubric_source), inputs, month=o["month"], previous=previous,
                             lead=o.get("lead"), sampling_target=int(o.get("sampling_target", 5)),
                             appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
@@ -125,7 +125,8 @@ def _recompute_daily(prov: Provenance, inputs: list[str], out: Path) -> Path:
     o = prov.options
     split = (lambda v: [x for x in str(v).split(",") if x] if v else None)
     pkg = daily_package(load_rubric(prov.rubric_source), inputs, date=dt.date.fromisoformat(o["date"]),
-                        roster=o.get("roster"), inspectors=split(o.get("inspectors")), on_duty=o.get("on_duty"),
+                        roster=_roster_path(prov) or o.get("roster"), inspectors=split(o.get("inspectors")),
+                        on_duty=o.get("on_duty"),
                         rotation=split(o.get("rotation")), repeat_times=int(o.get("repeat_times", 3)),
                         repeat_window=parse_repeat_window(o.get("repeat_window")),
                         quota_per_day=int(o.get("quota_per_day", 60)), points=int(o.get("points", 3)),
@@ -143,7 +144,7 @@ def _recompute_penalties(prov: Provenance, inputs: list[str], out: Path) -> Path
     o = prov.options
     result = penalties_register(load_rubric(prov.rubric_source), inputs, month=o["month"], lead=o.get("lead"),
                                 appeals=_appeals_path(prov), policy=policy_from(o), rubric_source=prov.rubric_source,
-                                roster=o.get("roster"))
+                                roster=_roster_path(prov) or o.get("roster"))
     return write_penalties(result, out)
 
 
@@ -287,6 +288,8 @@ def _changed_others(prov: Provenance) -> tuple[list[str], list[str]]:
         others.append(("申诉登记表", prov.appeals))
     if prov.roster:
         others.append(("人员名单", prov.roster))
+    elif prov.options.get("roster") and prov.options.get("roster_sha256"):  # a 抽检计划 of before
+        others.append(("人员名单", (prov.options["roster"], prov.options["roster_sha256"])))
     others += [("上月评分表", e) for e in prov.previous]
     changed, missing = [], []
     for what, (path, digest, *_) in others:
@@ -323,7 +326,7 @@ def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:
                         continue
                     count += 1
                     if not first:
-                        first = _describe(name, ra, i, j, va, vb)
+                        first = _describe(name, ra if i < len(ra) else rb, i, j, va, vb)
         return count, first
     finally:
         a.close()

@@ -25,7 +25,7 @@ from zhijian.engine.penalties import PenaltyRegister, vouchers
 from zhijian.engine.periods import Period, main_period_date, parse_period, period_of
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
-from zhijian.errors import InputFileError
+from zhijian.errors import AmbiguousRosterError, InputFileError
 from zhijian.files import names
 from zhijian.files.provenance import Provenance
 from zhijian.files.workbooks import read_roster
@@ -87,6 +87,8 @@ def roster_agents(roster) -> Roster | None:
         return None
     try:
         return read_roster(Path(roster))
+    except AmbiguousRosterError:  # a 工号 for two people: refused, never read as "no 工号 column"
+        raise
     except InputFileError:
         return None
 
@@ -131,7 +133,8 @@ def daily_package(rubric: Rubric, inputs: list[str], *, date: dt.date | None = N
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
                           appeals_given=appeals is not None)
     _, findings, _ = after.select(period)
-    prov = Provenance.of("daily", rubric, rubric_source or rubric.id, after.files, appeals=appeals, options={
+    prov = Provenance.of("daily", rubric, rubric_source or rubric.id, after.files, appeals=appeals, roster=roster,
+                         options={
         "date": day.isoformat(), "roster": str(roster) if roster else None,
         "inspectors": ",".join(inspectors) if inspectors else None, "on_duty": on_duty,
         "rotation": ",".join(rotation) if rotation else None, "repeat_times": repeat_times,
@@ -198,7 +201,7 @@ def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None =
                           period_vouchers(rubric, before, after, period, lead=lead, appeals_given=appeals is not None),
                           appeals_given=appeals is not None)
     prov = Provenance.of("penalties", rubric, rubric_source or rubric.id, after.files, appeals=appeals,
-                         options={"month": f"{period.start:%Y-%m}", "lead": lead,
+                         roster=roster, options={"month": f"{period.start:%Y-%m}", "lead": lead,
                                   "roster": str(roster) if roster else None, **policy_options(policy, appeals)})
     return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov, account=account)
 

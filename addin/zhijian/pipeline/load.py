@@ -15,7 +15,7 @@ from typing import Callable
 from typing import TYPE_CHECKING
 
 from zhijian.engine.appeal_policy import AppealPolicy
-from zhijian.engine.findings import Finding, Severity
+from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
@@ -56,6 +56,8 @@ def check_files(rubric, paths: list[Path], *, roster=None, period=None, other_ru
 
     checked = check_reads(rubric, reads, roster=roster, period=period)
     checked.report.findings[:0] = unreadable
+    # The roster's own findings (a 工号 twice, a row without one): no call row is theirs.
+    checked.report.extend(dataclasses.replace(f, row=None) for f in getattr(roster, "findings", ()))
     return checked
 
 
@@ -80,6 +82,7 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
         on_files(len(files))
     kept = ReadCache.open(rubric, other_rubrics) if cache else None
     checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster, cache=kept)
+    notes += roster_notes(roster)
     from zhijian.engine.loaded import Loaded
 
     loaded = Loaded(checked.calls, checked.report.findings, files, notes, roster=roster)
@@ -88,6 +91,11 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     if store is not None:
         record_in_store(store, rubric, loaded, command=command, appeals=appeals)
     return loaded
+
+
+def roster_notes(roster) -> list[str]:
+    """The roster's findings as console lines, naming its file, sheet and cell."""
+    return [f"人员名单 {Path(f.file).name} {f.sheet} {f.cell}: {f.message}" for f in getattr(roster, "findings", ())]
 
 
 # Columns only a register has (a 评分表 has 录音编号 and 坐席工号 too).
@@ -125,12 +133,15 @@ def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: App
     if not any(_looks_like_register(g) for g in grids):
         raise InputFileError(f"{register}: 不是申诉登记表(没有一个工作表有“申诉时间”“复核结果”等登记表的列);"
                              "可用 zhijian appeals template 生成登记表")
+    # The register is the first sheet holding appeals, else the first with a register's header (an
+    # empty register, as `appeals template` writes it: its 说明 sheet is no register to be read).
+    reads = []
     for grid in grids:
         found, problems = read_register(rubric, grid)
-        if found or not appeals:
-            appeals, findings, sheet = found, problems, grid.sheet
+        reads.append((found, problems, grid.sheet, not any(f.rule == Rule.SHEET_UNMAPPED for f in problems)))
         if found:
             break
+    appeals, findings, sheet, _ = next((x for x in reads if x[0]), None) or next((x for x in reads if x[3]), reads[0])
     invalid = {f.row for f in findings if f.severity == Severity.ERROR and f.row is not None}
     applied = apply_appeals(rubric, loaded.calls, appeals, policy=policy, invalid_rows=invalid,
                             register=str(register), sheet=sheet)

@@ -75,7 +75,10 @@ def read_one(rubric, path: Path, other_rubrics=(), require_fields: bool = True,
     try:
         grids = read_grids(path, data)
     except InputFileError as e:
-        return Finding.of(Rule.FILE_UNREADABLE, str(path), "", "", error=str(e))
+        # the finding names the file; its message is the reason (the error's text starts with the path)
+        error = str(e)
+        error = error[len(str(path)) + 2:] if error.startswith(f"{path}: ") else error
+        return Finding.of(Rule.FILE_UNREADABLE, str(path), "", "", error=error)
     return [read_grid(rubric, g, other_rubrics=other_rubrics, require_fields=require_fields) for g in grids]
 
 

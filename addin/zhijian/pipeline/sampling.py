@@ -75,7 +75,8 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
     names = list(inspectors or roster.inspectors)
     if not names:
         raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
-    findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order)
+    findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order) \
+        + list(getattr(roster, "findings", ()))
     plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
     if not plan.draws:
         dates = calls.dates()
@@ -133,7 +134,8 @@ def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *,
     result.files, result.notes = files, notes + result.notes
     exclude_files, _ = expand_inputs(list(exclude_scored)) if exclude_scored else ([], [])
     r = rule
-    result.provenance = Provenance.of("sample", rubric, rubric_source or rubric.id, files, options={
+    result.provenance = Provenance.of("sample", rubric, rubric_source or rubric.id, files, roster=roster_path,
+                                      options={
         "date": result.plan.date.isoformat(), "seed": result.plan.seed, "per_agent": r.per_agent,
         "rounds": r.rounds, "min_duration": r.min_duration,
         "hours": f"{r.hours[0]:%H:%M}-{r.hours[1]:%H:%M}" if r.hours else None,

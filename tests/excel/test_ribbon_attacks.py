@@ -1,0 +1,252 @@
+"""The ribbon's buttons clicked the way a QA lead clicks them on real, messy workbooks, each
+compared with its CLI twin (through the openpyxl port, as in test_ribbon.py)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from sheetkit import sheet_with_mistakes
+from zhijian.cli.main import cli
+from zhijian.excel import ribbon
+from zhijian.excel.port import OpenpyxlPort
+
+RED, YELLOW = "FFC7CE", "FFEB9C"
+
+
+@pytest.fixture(autouse=True)
+def user_config(tmp_path, monkeypatch):
+    """Never read or write the real ~/.zhijian.yaml; errors are logged under tmp_path."""
+    path = tmp_path / "home" / ".zhijian.yaml"
+    path.parent.mkdir()
+    monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("ZHIJIAN_NO_CACHE", "1")
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def fills(ws) -> dict[str, str]:
+    return {c.coordinate: c.fill.fgColor.rgb[-6:] for row in ws.iter_rows() for c in row
+            if c.fill is not None and c.fill.fill_type == "solid"}
+
+
+def comments(ws) -> dict[str, str]:
+    return {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+
+
+def _report(tmp_path: Path) -> Path:
+    """The month's 服务质量分析表 of a folder holding sheet_with_mistakes, as 汇总分析 writes it."""
+    folder = tmp_path / "sheets"
+    sheet_with_mistakes(folder)
+    port = OpenpyxlPort(folder / "一组-李娜.xlsx")
+    return ribbon.consolidate_on_port(port, folder=folder).output
+
+
+# --- 校验 / 计算总分 on a workbook that is not a 评分表 ------------------------------------------------
+
+@pytest.mark.parametrize("button", ["validate", "score"])
+def test_sheet_buttons_refuse_a_report_zhijian_wrote_as_the_cli_does(tmp_path, button):
+    # `zhijian validate 服务质量分析表_2026-11.xlsx` skips it (not a 评分表); the button read its 明细
+    # sheet as one, said "未发现问题" and wrote a 校验结果 sheet (or a 最终得分 column) into the report.
+    report = _report(tmp_path)
+    before = sha256(report)
+    cli_run = CliRunner().invoke(cli, [button, str(report), "--rubric", "listening-10x4"])
+    assert cli_run.exit_code != 0 and "不是评分表" in cli_run.output
+
+    port = OpenpyxlPort(report)
+    work = ribbon.validate_on_port if button == "validate" else ribbon.score_on_port
+    assert ribbon.run_on_port(port, "校验", work) is None
+    (alert,) = port.alerts
+    assert report.name in alert and "zhijian 生成的报表" in alert and "不是评分表" in alert
+    assert sha256(report) == before
+
+
+# --- a report written over the open workbook ----------------------------------------------------------
+
+@pytest.mark.parametrize("button", ["consolidate", "weekly", "monthly", "daily"])
+def test_a_report_button_never_writes_over_the_open_workbook(tmp_path, button):
+    # The lead opens last run's report and clicks the button again: the report's default name is the
+    # open workbook's own file. Excel holds it open (Windows: the write fails; macOS: the file is
+    # replaced under the open window, and saving the window puts the old report back). Refused.
+    folder = tmp_path / "sheets"
+    sheet_with_mistakes(folder)
+    work = {"consolidate": ribbon.consolidate_on_port, "weekly": ribbon.weekly_on_port,
+            "monthly": ribbon.monthly_on_port, "daily": ribbon.daily_on_port}[button]
+    first = work(OpenpyxlPort(folder / "一组-李娜.xlsx"), folder=folder).output
+    before = sha256(first)
+
+    port = OpenpyxlPort(first)
+    assert ribbon.run_on_port(port, "报表", work, folder) is None
+    (alert,) = port.alerts
+    assert str(first) in alert and "当前打开的工作簿" in alert
+    assert port.opened == []
+    assert sha256(first) == before
+
+
+# --- 计算总分 twice -------------------------------------------------------------------------------
+
+def test_score_again_clears_the_red_cell_of_a_row_now_scored(tmp_path):
+    # Row 4's 服务态度 "x" cannot be scored: its 最终得分 cell is red with why. The inspector types 5
+    # and clicks 计算总分 again: R4 gets 100 and must lose the red fill and the comment that still
+    # said "“x”无法识别" (`zhijian score --write` makes a fresh copy: nothing stale there).
+    src = sheet_with_mistakes(tmp_path)
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [["x"]])
+    ribbon.score_on_port(port)
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["R4"] == RED and "无法识别" in comments(ws)["R4"]
+
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])
+    port.fill("评分表", ["R3"], "00B0F0")  # a colour of the inspector's own, on a total cell
+    ribbon.score_on_port(port)
+
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert [ws[f"R{r}"].value for r in (3, 4, 5)] == [100, 100, 78]
+    assert fills(ws) == {"R3": "00B0F0"}
+    assert comments(ws) == {}
+    result = CliRunner().invoke(cli, ["score", str(src), "--rubric", "listening-10x4", "--write"])
+    assert result.exit_code == 0, result.output
+    copy = openpyxl.load_workbook(tmp_path / "一组-李娜.scored.xlsx")["评分表"]
+    assert [copy[f"R{r}"].value for r in (3, 4, 5)] == [100, 100, 78]
+
+
+def test_score_after_validate_drops_the_stale_mismatch_mark_of_the_total_it_rewrote(tmp_path):
+    # 校验 marks R5 (88 recorded, the engine's 78) yellow with a comment; 计算总分 writes 78 there.
+    # The cell then said "记录的总分 88" beside a 78: the mark goes with the number it was about.
+    src = sheet_with_mistakes(tmp_path)
+    ribbon.validate_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["R5"] == YELLOW and "88" in comments(ws)["R5"]
+
+    ribbon.score_on_port(OpenpyxlPort(src))
+
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert ws["R5"].value == 78
+    assert "R5" not in fills(ws) and "R5" not in comments(ws)
+    assert fills(ws)["G4"] == RED  # 校验's other marks stay until the next 校验
+
+
+# --- 校验 on cells the inspector had annotated herself ------------------------------------------------
+
+def test_validate_keeps_the_inspectors_own_note_and_colour_and_gives_them_back_when_fixed(tmp_path):
+    # G4 (服务态度 6) carries the inspector's note and her own blue fill. 校验 marks it; the note
+    # was replaced by ours and, once the cell was fixed, removed with it: the remark was gone
+    # from the open workbook for good, and so was her colour.
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    ws = wb["评分表"]
+    ws["G4"].comment = Comment("客户中途挂断,已复听", "李娜")
+    ws["G4"].fill = PatternFill("solid", start_color="00B0F0", end_color="00B0F0")
+    wb.save(src)
+
+    ribbon.validate_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["G4"] == RED
+    note = comments(ws)["G4"]
+    assert note.startswith("[错误]") and "服务态度" in note and "客户中途挂断,已复听" in note
+
+    ribbon.validate_on_port(OpenpyxlPort(src))  # clicked twice: nothing piles up
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert comments(ws)["G4"] == note and fills(ws)["G4"] == RED
+
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])  # fixed
+    ribbon.validate_on_port(port)
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert comments(ws)["G4"] == "客户中途挂断,已复听"
+    assert fills(ws)["G4"] == "00B0F0"
+
+
+def test_score_rewriting_a_marked_total_gives_back_its_own_note(tmp_path):
+    from openpyxl.comments import Comment
+
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb["评分表"]["R5"].comment = Comment("班长: 总分待复核", "李娜")
+    wb.save(src)
+    ribbon.validate_on_port(OpenpyxlPort(src))  # R5: 88 recorded, 78 computed
+    ribbon.score_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert ws["R5"].value == 78 and comments(ws)["R5"] == "班长: 总分待复核" and "R5" not in fills(ws)
+
+
+# --- a sheet of the user's own under the name a button writes ------------------------------------------
+
+def test_validate_never_replaces_a_sheet_of_the_users_own_named_like_its_results(tmp_path):
+    # The lead keeps her own 复核记录 in a sheet she named 校验结果: 校验 deleted it without a word.
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    ws = wb.create_sheet("校验结果")
+    ws.append(["复核日期", "录音编号", "复核意见"])
+    ws.append(["2026-11-03", "LY002", "服务态度应为 4"])
+    wb.save(src)
+    before = sha256(src)
+
+    port = OpenpyxlPort(src)
+    assert ribbon.run_on_port(port, "校验", ribbon.validate_on_port) is None
+    (alert,) = port.alerts
+    assert "“校验结果”" in alert and "改名" in alert
+    assert sha256(src) == before
+
+    ribbon.validate_on_port(OpenpyxlPort(sheet_with_mistakes(tmp_path / "again")))  # ours: replaced
+    again = tmp_path / "again" / "一组-李娜.xlsx"
+    ribbon.validate_on_port(OpenpyxlPort(again))
+    assert openpyxl.load_workbook(again).sheetnames == ["评分表", "校验结果"]
+
+
+def test_rubric_button_never_replaces_a_sheet_of_the_users_own_named_like_its_sheet(tmp_path):
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    wb.create_sheet("评分标准说明")["A1"] = "本组补充说明: 开场白须报工号"
+    wb.save(src)
+    port = OpenpyxlPort(src)
+    assert ribbon.run_on_port(port, "评分标准", ribbon.rubric_on_port) is None
+    assert "“评分标准说明”" in port.alerts[0]
+    assert openpyxl.load_workbook(src)["评分标准说明"]["A1"].value == "本组补充说明: 开场白须报工号"
+
+
+# --- hostile values on the 配置 sheet -----------------------------------------------------------------
+
+def _with_settings(tmp_path: Path, rows: list[list[str]]) -> OpenpyxlPort:
+    src = sheet_with_mistakes(tmp_path / "sheets")
+    port = OpenpyxlPort(src)
+    port.add_sheet("配置", [["项目", "值"], *rows])
+    return port
+
+
+def test_an_output_folder_that_is_a_file_is_named_not_an_internal_error(tmp_path):
+    afile = tmp_path / "输出.txt"
+    afile.write_text("x", encoding="utf-8")
+    port = _with_settings(tmp_path, [["评分表文件夹", str(tmp_path / "sheets")], ["输出文件夹", str(afile)]])
+    for work in (ribbon.consolidate_on_port, ribbon.weekly_on_port, ribbon.monthly_on_port, ribbon.daily_on_port):
+        port.alerts.clear()
+        assert ribbon.run_on_port(port, "汇总分析", work) is None
+        (alert,) = port.alerts
+        assert "出错了" not in alert and str(afile) in alert and "输出文件夹" in alert
+    assert not list((tmp_path / "cache").rglob("*.log"))
+
+
+def test_settings_button_saves_nothing_the_other_buttons_would_refuse(tmp_path, user_config):
+    afile = tmp_path / "名单.txt"
+    afile.write_text("x", encoding="utf-8")
+    port = _with_settings(tmp_path, [["评分表文件夹", str(afile)], ["输出文件夹", str(afile)],
+                                     ["人员名单", str(tmp_path)], ["申诉登记表", str(tmp_path)],
+                                     ["统计期", "=1+1"]])
+    assert ribbon.run_on_port(port, "配置", ribbon.settings_on_port) is None
+    (alert,) = port.alerts
+    assert "未保存" in alert
+    for label in ("评分表文件夹", "输出文件夹", "人员名单", "申诉登记表", "统计期"):
+        assert label in alert
+    assert not user_config.exists()
