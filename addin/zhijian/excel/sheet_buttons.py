@@ -79,20 +79,19 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     port.status(f"{TITLE}: 正在标注 {len(report.findings)} 个问题……")
     sheets = set(port.sheet_names())
     _clear_previous_marks(port, sheets)
+    _clear_stale_total_marks(port, rubric, checked)
 
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in report.findings:
         if f.cell and f.sheet in sheets and f.sheet not in OWN_SHEETS:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
-    groups: dict[tuple[str, str], list[str]] = {}
+    marks: dict[str, dict[str, tuple[str, str]]] = {}
     for (sheet, cell), fs in by_cell.items():
         worst = FILL_ERROR if any(f.severity == Severity.ERROR for f in fs) else FILL_WARNING
-        groups.setdefault((sheet, worst), []).append(cell)
-    kept = {key: (port.fill_of(*key), port.comment_of(*key)) for key in by_cell}  # the user's own
-    for (sheet, colour), cells in groups.items():
-        port.fill(sheet, cells, colour)
-    for (sheet, cell), fs in by_cell.items():
-        port.comment(sheet, cell, _mark_text(fs, *kept[(sheet, cell)]))
+        text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs)
+        marks.setdefault(sheet, {})[cell] = (worst, text)
+    for sheet, cells in marks.items():
+        _mark(port, sheet, cells)
 
     rows: list[list[Any]] = [FINDINGS_HEADER]
     colours: dict[str, list[str]] = {}
@@ -119,10 +118,9 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
                         {"findings": report.findings, "marked_cells": sorted(by_cell)})
 
 
-def _mark_text(findings: list[Finding], fill: str | None, note: str | None) -> str:
-    """A marked cell's comment: the findings, then the cell's own colour and note (the user's),
-    which the next 校验 gives back once the cell is fixed (`_unmark`)."""
-    text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in findings)
+def _mark_text(text: str, fill: str | None, note: str | None) -> str:
+    """A marked cell's comment: our text, then the cell's own colour and note (the user's), which
+    the button that finds the cell fine gives back (`_unmark`)."""
     if fill:
         text += f"\n{_OWN_FILL}{fill}{_OWN_FILL_END}"
     if note:
@@ -137,10 +135,34 @@ def _unmark(text: str) -> tuple[str | None, str | None]:
     return (m.group(1) if m else None), (note or None)
 
 
-def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
-    """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists),
-    when they are still ours (our colour; a comment starting with [错误]/[警告]); a cell's own
-    colour and note, kept in our comment, come back."""
+def _own(port: WorkbookPort, sheet: str, ref: str) -> tuple[str | None, str | None]:
+    """The user's own (colour, note) of a cell, whether or not it carries one of our marks."""
+    text, fill = port.comment_of(sheet, ref), port.fill_of(sheet, ref)
+    if text and text.startswith(_MARK_PREFIXES):
+        kept, note = _unmark(text)
+        return (kept if fill in (FILL_ERROR, FILL_WARNING) else fill), note
+    return fill, text
+
+
+def _mark(port: WorkbookPort, sheet: str, marks: dict[str, tuple[str, str]]) -> None:
+    """Fill and comment cells ({cell: (colour, our text)}): one fill call per colour; each cell's own
+    colour and note (never an earlier mark of ours) are kept in its comment."""
+    kept = {ref: _own(port, sheet, ref) for ref in marks}
+    groups: dict[str, list[str]] = {}
+    for ref, (colour, _) in marks.items():
+        groups.setdefault(colour, []).append(ref)
+    for colour, refs in groups.items():
+        port.fill(sheet, refs, colour)
+    for ref, (_, text) in marks.items():
+        port.comment(sheet, ref, _mark_text(text, *kept[ref]))
+
+
+def _clear_previous_marks(port: WorkbookPort, sheets: set[str],
+                          keep: set[tuple[str, str]] = frozenset()) -> None:
+    """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists,
+    except those in `keep`: cells with a finding still), when they are still ours (our colour; a
+    comment starting with [错误]/[警告]); a cell's own colour and note, kept in our comment, come
+    back."""
     if RESULT_SHEET not in sheets:
         return
     rows, _, _ = port.used_range(RESULT_SHEET)
@@ -154,19 +176,40 @@ def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
                 split_cell(str(cell))
             except ValueError:
                 continue
-            cells.setdefault(str(sheet), set()).add(str(cell))
+            if (str(sheet), str(cell)) not in keep:
+                cells.setdefault(str(sheet), set()).add(str(cell))
     for sheet, refs in cells.items():
-        restore: dict[str | None, list[str]] = {}
-        for ref in sorted(refs):
-            text = port.comment_of(sheet, ref)
-            fill = note = None
-            if text and text.startswith(_MARK_PREFIXES):
-                fill, note = _unmark(text)
-                port.comment(sheet, ref, note)
-            if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
-                restore.setdefault(fill, []).append(ref)
-        for colour, group in restore.items():
-            port.fill(sheet, group, colour)
+        _clear_own_marks(port, sheet, sorted(refs))
+
+
+def _total_refs(port: WorkbookPort, rubric, read, mine) -> dict[int, str]:
+    """{row: the cell 计算总分 writes that row's score (or 本通扣分) into}, for rows of `mine`."""
+    if rubric.ledger is not None:
+        from zhijian.engine.ledger import CHARGE_HEADER
+        header = CHARGE_HEADER
+    else:
+        header = TOTAL_HEADER
+    rows = [int(r) for r in mine["row"]]
+    if read.layout == "form":
+        return {r: ref for r in rows if (ref := read.total_cell(r))
+                and not (header != TOTAL_HEADER and read.cell_ref(r, "total"))}
+    letter = read.columns.get("total") if header == TOTAL_HEADER else _headed(port, read, header)
+    return {r: f"{letter}{r}" for r in rows} if letter else {}
+
+
+def _clear_stale_total_marks(port: WorkbookPort, rubric, checked) -> None:
+    """The "无法计分" marks an earlier 计算总分 left on the total cells of rows that can be scored
+    now (校验 after the inspector fixed the row): removed, the cell's own colour and note back."""
+    calls = checked.calls
+    if not len(calls) or "scorable" not in calls:
+        return
+    for read in checked.sheets:
+        if not read.mapped or not read.n_calls:
+            continue
+        mine = calls[(calls["sheet"] == read.sheet) & calls["scorable"].astype(bool)]
+        refs = _total_refs(port, rubric, read, mine)
+        if refs:
+            _clear_own_marks(port, read.sheet, [refs[r] for r in sorted(refs)])
 
 
 # --- 计算总分 ----------------------------------------------------------------------------------------
@@ -179,6 +222,8 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     problem = _sheet_problem(checked)
     if problem:
         raise InputFileError(problem)
+    sheets = set(port.sheet_names())
+    _clear_previous_marks(port, sheets, {(f.sheet, f.cell) for f in checked.report.findings if f.cell})
     calls, header = checked.calls, TOTAL_HEADER
     if rubric.ledger is not None and len(calls):  # a call has no score: its 本通扣分, in a column of its own
         from zhijian.engine.ledger import CHARGE_HEADER, charge_column
@@ -258,10 +303,8 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
             port.write_block(read.sheet, ref, [[float(score)]])
             written += 1
             continue
-        why = [f.message for f in findings if f.sheet == read.sheet and f.row == int(row) and f.severity == Severity.ERROR]
         port.write_block(read.sheet, ref, [[None]])
-        port.fill(read.sheet, [ref], FILL_ERROR)
-        port.comment(read.sheet, ref, "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
+        _mark(port, read.sheet, {ref: (FILL_ERROR, _unscorable_text(findings, read.sheet, int(row)))})
         unscored += 1
     return written, unscored
 
@@ -288,11 +331,13 @@ def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings
     bad = [int(r) for r, ok in zip(mine["row"], mine["scorable"]) if not ok] if "scorable" in mine else []
     if not bad:
         return 0
-    port.fill(sheet, [f"{letter}{r}" for r in bad], FILL_ERROR)
-    for r in bad:
-        why = [f.message for f in findings if f.sheet == sheet and f.row == r and f.severity == Severity.ERROR]
-        port.comment(sheet, f"{letter}{r}", "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
+    _mark(port, sheet, {f"{letter}{r}": (FILL_ERROR, _unscorable_text(findings, sheet, r)) for r in bad})
     return len(bad)
+
+
+def _unscorable_text(findings, sheet: str, row: int) -> str:
+    why = [f.message for f in findings if f.sheet == sheet and f.row == row and f.severity == Severity.ERROR]
+    return "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"])
 
 
 def _runs(by_row: dict[int, Any]) -> list[tuple[int, list[Any]]]:
