@@ -394,20 +394,16 @@ def _inline_strings(sheet_xml: bytes, strings: list[str]) -> bytes:
 def is_our_addin(path: Path) -> bool:
     """Whether `path` is an add-in this module wrote (its ribbon part carries BUILD_MARK)."""
     try:
-        if path.is_symlink() or not path.is_file():
-            return False
-        with zipfile.ZipFile(path) as z:
-            with z.open(CUSTOMUI_PART) as f:
-                return BUILD_MARK in f.read(4096)
+        with zipfile.ZipFile(path) as z, z.open(CUSTOMUI_PART) as f:
+            return not path.is_symlink() and BUILD_MARK in f.read(4096)
     except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
         return False
 
 
 def refuse_foreign(paths: list[Path], verb: str) -> None:
     """Stop before anything is written or removed when one of `paths` exists and is not ours."""
-    for p in paths:
-        if (p.exists() or p.is_symlink()) and not is_our_addin(p):
-            raise AddinError(f"{p} 不是 zhijian 生成的加载项,不会{verb}它;请把它移走或改名后再试")
+    for p in (p for p in paths if (p.exists() or p.is_symlink()) and not is_our_addin(p)):
+        raise AddinError(f"{p} 不是 zhijian 生成的加载项,不会{verb}它;请把它移走或改名后再试")
 
 
 def build_all(out_dir: str | Path, *, template: str | Path | None = None, ribbon: str | Path | None = None,
