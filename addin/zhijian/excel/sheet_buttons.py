@@ -9,25 +9,21 @@ the rubric's blank 评分表 (`template.write_template`) as a new file.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
 from zhijian.engine.rules import Rule
+from zhijian.files.marks import (FILL_ERROR, FILL_WARNING, MARK_FILLS, is_mark, mark_text, own, unmark,
+                                 unscorable_text)
 from .common import (OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, refuse_foreign_sheet,
                      refuse_zhijian_output, writing)
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
 
-FILL_ERROR = "FFC7CE"  # the colours of `zhijian validate --write` (workbooks.FILL)
-FILL_WARNING = "FFEB9C"
 TOTAL_HEADER = "最终得分"
 FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
-_MARK_PREFIXES = tuple(f"[{w}]" for w in SEVERITY_ZH.values())  # how our comments start
-_OWN_FILL, _OWN_FILL_END = "(原底色 #", ",修正后恢复)"  # a marked cell's own colour, in our comment
-_OWN_NOTE = "——原批注——"  # a marked cell's own note follows this line of our comment
 # How to fix a finding with the ribbon, appended to the engine's message (the CLI has its own).
 RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工作表中把“评分标准”改为 {other_id}"}
 
@@ -118,30 +114,9 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
                         {"findings": report.findings, "marked_cells": sorted(by_cell)})
 
 
-def _mark_text(text: str, fill: str | None, note: str | None) -> str:
-    """A marked cell's comment: our text, then the cell's own colour and note (the user's), which
-    the button that finds the cell fine gives back (`_unmark`)."""
-    if fill:
-        text += f"\n{_OWN_FILL}{fill}{_OWN_FILL_END}"
-    if note:
-        text += f"\n{_OWN_NOTE}\n{note}"
-    return text
-
-
-def _unmark(text: str) -> tuple[str | None, str | None]:
-    """(the user's colour, the user's note) kept in one of our comments."""
-    head, _, note = text.partition(f"\n{_OWN_NOTE}\n")
-    m = re.search(re.escape(_OWN_FILL) + r"([0-9A-F]{6})" + re.escape(_OWN_FILL_END), head)
-    return (m.group(1) if m else None), (note or None)
-
-
 def _own(port: WorkbookPort, sheet: str, ref: str) -> tuple[str | None, str | None]:
     """The user's own (colour, note) of a cell, whether or not it carries one of our marks."""
-    text, fill = port.comment_of(sheet, ref), port.fill_of(sheet, ref)
-    if text and text.startswith(_MARK_PREFIXES):
-        kept, note = _unmark(text)
-        return (kept if fill in (FILL_ERROR, FILL_WARNING) else fill), note
-    return fill, text
+    return own(port.fill_of(sheet, ref), port.comment_of(sheet, ref))
 
 
 def _mark(port: WorkbookPort, sheet: str, marks: dict[str, tuple[str, str]]) -> None:
@@ -154,7 +129,7 @@ def _mark(port: WorkbookPort, sheet: str, marks: dict[str, tuple[str, str]]) -> 
     for colour, refs in groups.items():
         port.fill(sheet, refs, colour)
     for ref, (_, text) in marks.items():
-        port.comment(sheet, ref, _mark_text(text, *kept[ref]))
+        port.comment(sheet, ref, mark_text(text, *kept[ref]))
 
 
 def _clear_previous_marks(port: WorkbookPort, sheets: set[str],
@@ -312,15 +287,15 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
 def _clear_own_marks(port: WorkbookPort, sheet: str, refs: list[str]) -> None:
     """Remove the marks an earlier 计算总分 or 校验 left on the total cells about to be rewritten
     (a comment starting with [错误]/[警告], and with it our fill): they spoke of the number being
-    replaced. A fill or comment of the user's own is left alone (or given back: `_unmark`)."""
+    replaced. A fill or comment of the user's own is left alone (or given back: `files.marks.unmark`)."""
     restore: dict[str | None, list[str]] = {}
     for ref in refs:
         text = port.comment_of(sheet, ref) or ""
-        if not text.startswith(_MARK_PREFIXES):
+        if not is_mark(text):
             continue
-        fill, note = _unmark(text)
+        fill, note = unmark(text)
         port.comment(sheet, ref, note)
-        if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
+        if port.fill_of(sheet, ref) in MARK_FILLS:
             restore.setdefault(fill, []).append(ref)
     for colour, group in restore.items():
         port.fill(sheet, group, colour)
@@ -336,8 +311,8 @@ def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings
 
 
 def _unscorable_text(findings, sheet: str, row: int) -> str:
-    why = [f.message for f in findings if f.sheet == sheet and f.row == row and f.severity == Severity.ERROR]
-    return "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"])
+    return unscorable_text([f.message for f in findings
+                            if f.sheet == sheet and f.row == row and f.severity == Severity.ERROR])
 
 
 def _runs(by_row: dict[int, Any]) -> list[tuple[int, list[Any]]]:
