@@ -91,6 +91,35 @@ def test_a_report_button_never_writes_over_the_open_workbook(tmp_path, button):
     assert sha256(first) == before
 
 
+# --- a report over sheets open in Excel with unsaved changes -------------------------------------------
+
+REPORT_BUTTONS = {"consolidate": ("汇总分析", ribbon.consolidate_on_port), "weekly": ("周报", ribbon.weekly_on_port),
+                  "monthly": ("月报", ribbon.monthly_on_port), "daily": ("日报", ribbon.daily_on_port)}
+
+
+@pytest.mark.parametrize("button", list(REPORT_BUTTONS))
+def test_a_report_button_names_the_sheets_of_its_folder_with_unsaved_changes(tmp_path, button):
+    # The lead fixes a score in 一组-李娜.xlsx, does not save, and clicks the button: the report reads
+    # the folder from disk, so the fix was not counted, and nothing said so.
+    what, work = REPORT_BUTTONS[button]
+    folder = tmp_path / "sheets"
+    src = sheet_with_mistakes(folder)
+    port = OpenpyxlPort(src)
+    port.unsaved = [src, tmp_path / "别的工作簿.xlsx"]  # as Excel would report them
+    result = work(port, folder=folder)
+    (line,) = [x for x in result.message.splitlines() if "未保存" in x]
+    assert "一组-李娜.xlsx" in line and "别的工作簿" not in line and f"保存后再点“{what}”" in line
+
+    port = OpenpyxlPort(src)
+    port.unsaved = None  # a port that cannot tell (Excel on macOS)
+    result = work(port, folder=folder)
+    (line,) = [x for x in result.message.splitlines() if "未保存" in x]
+    assert "不计入" in line
+
+    result = work(OpenpyxlPort(src), folder=folder)  # nothing unsaved: nothing said
+    assert "未保存" not in result.message
+
+
 # --- 计算总分 twice -------------------------------------------------------------------------------
 
 def test_score_again_clears_the_red_cell_of_a_row_now_scored(tmp_path):
