@@ -94,3 +94,21 @@ def test_checked_copy_of_a_sheet_the_ribbon_marked_shows_the_fixed_cell_as_the_u
     result = CliRunner().invoke(cli, ["validate", str(src), "--rubric", "listening-10x4", "--write"])
     assert "Traceback" not in result.output
     assert _cell(tmp_path / "一组-李娜.checked.xlsx", "G4") == (BLUE, NOTE)
+
+
+def test_checked_copy_never_replaces_a_sheet_of_the_users_own_named_like_its_results(tmp_path):
+    # 校验 refuses a workbook whose 校验结果 sheet is the lead's own; `validate --write` replaced it in
+    # the copy, which then showed our list where her 复核记录 had been.
+    src = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(src)
+    ws = wb.create_sheet("校验结果")
+    ws.append(["复核日期", "录音编号", "复核意见"])
+    ws.append(["2026-11-03", "LY002", "服务态度应为 4"])
+    wb.save(src)
+    before = _sha(src)
+    result = CliRunner().invoke(cli, ["validate", str(src), "--rubric", "listening-10x4", "--write"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = result.output.strip().splitlines()[-1]
+    assert str(src) in line and "“校验结果”" in line and "改名" in line
+    assert not (tmp_path / "一组-李娜.checked.xlsx").exists()
+    assert _sha(src) == before

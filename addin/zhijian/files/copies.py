@@ -212,9 +212,29 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
         worst = Severity.ERROR if any(f.severity == Severity.ERROR for f in fs) else Severity.WARNING
         text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs)
         _mark_cell(wb[sheet][cell], FILL[worst], text, "质检校验")
+    _refuse_foreign_results_sheet(wb, source)
     write_findings_sheet(wb, mine)
     save_copy(wb, target, "checked")
     return target
+
+
+FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
+
+
+def _refuse_foreign_results_sheet(wb, source: Path, title: str = "校验结果") -> None:
+    """A 校验结果 sheet of the user's own (not empty, not headed as ours) is never replaced in the
+    copy: refused, as the ribbon's 校验 refuses it in the open workbook."""
+    from zhijian.errors import OutputPathError
+
+    if title not in wb.sheetnames:
+        return
+    rows = [[v for v in r] for r in wb[title].iter_rows(values_only=True)]
+    if not any(v is not None and str(v).strip() for r in rows for v in r):
+        return
+    first = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+    if first[:len(FINDINGS_HEADER)] != FINDINGS_HEADER:
+        raise OutputPathError(f"{source} 中已有名为“{title}”的工作表,不是 zhijian 写的;为免在标注副本中替换它,"
+                              f"请先把它改名,再运行 --write")
 
 
 def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果") -> None:
@@ -224,7 +244,7 @@ def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title)
-    append_row(ws, ["级别", "规则", "工作表", "单元格", "说明", "原值"])
+    append_row(ws, FINDINGS_HEADER)
     for c in ws[1]:
         c.font = Font(bold=True)
     for f in findings:
