@@ -10,7 +10,8 @@ import json
 
 import openpyxl
 
-from hostile_kit import invoke
+from hostile_kit import RUBRIC, invoke
+from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
 
 LEDGER = "deduction-base100"
 EARLY_HANGUP = "提前挂机或与邻座交谈(次)"  # o08: 6 points an occurrence, doubled by 加倍
@@ -58,3 +59,43 @@ def test_a_doubling_count_above_its_offence_gives_the_call_no_charge_anywhere(tm
     col = [c.value for c in ws[3]].index("本通扣分") + 1
     assert (ws.cell(4, col).value, ws.cell(5, col).value) == (None, 10)
     assert "加倍" in ws.cell(4, col).comment.text
+
+
+# --- ISO week 53, a week across two months and two years -------------------------------------
+
+def year_end(tmp_path):
+    """Sunday 2026-12-27 … Monday 2027-01-04, three calls a day, each with one item at 3 of 5
+    (2 × 48 = 96): the item is 开场白及挂机, 服务态度 or 服务用语 by turn."""
+    rows, n = [LISTENING_HEADER], 0
+    for k in range(9):
+        day = dt.date(2026, 12, 27) + dt.timedelta(days=k)
+        for j in range(3):
+            scores = [5] * 10
+            scores[j] = 3
+            rows.append(listening_row(day, "王敏", f"A{j}", "王芳", f"R{n:03d}", scores, total=96))
+            n += 1
+    return write_xlsx(tmp_path / "year-end.xlsx", [SheetSpec("评分表", rows)])
+
+
+def test_week_53_and_the_months_it_spans(tmp_path):
+    path = year_end(tmp_path)
+    week = json.loads(invoke("weekly", path, "--rubric", RUBRIC, "--week", "2026-W53", "-o", tmp_path / "w.xlsx",
+                             "--json").stdout)
+    # 2026-W53 is Monday 28 December … Sunday 3 January: 7 days × 3 calls; the 27th and the 4th are outside
+    assert (week["n"], week["accounting"]["outside_period"], week["mean_score"]) == (21, 6, 96)
+    jan = json.loads(invoke("monthly", path, "--rubric", RUBRIC, "--month", "2027-01", "-o", tmp_path / "m.xlsx",
+                            "--json").stdout)
+    assert (jan["n"], jan["accounting"]["outside_period"], jan["previous"]["n"]) == (12, 15, 15)
+    weeks = [(w["week"], w["start"], w["end"], w["n"]) for w in jan["weeks"]]
+    assert weeks[:3] == [("2026-W53", "2027-01-01", "2027-01-03", 9), ("2027-W01", "2027-01-04", "2027-01-10", 3),
+                         ("2027-W02", "2027-01-11", "2027-01-17", 0)]
+    # 3 of the 10 items are 不良 in a third of the calls each: 平均不良比率 = 3 × ⅓ / 10 = 10%
+    assert (jan["weeks"][0]["excellent_rate"], jan["weeks"][0]["mean_defect_rate"]) == (1, 0.1)
+    # a week without a call has no 优良率 and no 平均不良比率 (the 周趋势 sheet leaves them blank):
+    # null, not 0% and 关注 (before)
+    for w in jan["weeks"][2:]:
+        assert (w["n"], w["mean_score"], w["excellent_rate"], w["mean_defect_rate"], w["mean_defect_level"]) == \
+            (0, None, None, None, None)
+    trend = openpyxl.load_workbook(tmp_path / "m.xlsx")["周趋势"]
+    shown = [r for r in trend.iter_rows(values_only=True) if r[1] == "2027-W02"]
+    assert shown == [("第2周", "2027-W02", "01-11至01-17", 0, None, None, None, None, None)]
