@@ -99,3 +99,26 @@ def test_week_53_and_the_months_it_spans(tmp_path):
     trend = openpyxl.load_workbook(tmp_path / "m.xlsx")["周趋势"]
     shown = [r for r in trend.iter_rows(values_only=True) if r[1] == "2027-W02"]
     assert shown == [("第2周", "2027-W02", "01-11至01-17", 0, None, None, None, None, None)]
+
+
+# --- dates typed as text, as Chinese Excel shows them ------------------------------------------
+
+TEXT_DATES = ["2026年11月2日", "2026/11/2", "2026.11.2", "2026-11-02 10:30:00", "2026年11月2日 10:30",
+              "2026年11月2日星期一", "2026年11月2日 星期一", "2026年11月2日(周一)", "2026-11-02(周一)",
+              "2026/11/2 周一", "2026 年 11 月 2 日", "２０２６年１１月２日", 46328, dt.datetime(2026, 11, 2, 10, 30)]
+
+
+def test_dates_as_chinese_excel_shows_them_are_read(tmp_path):
+    # every spelling of Monday 2 November 2026 (Excel's 长日期 "2026年11月2日星期一" as a CSV export or
+    # a paste gives it); a weekday that is not the date's, or a date without its year, is unreadable
+    data = [LISTENING_HEADER]
+    for k, d in enumerate([*TEXT_DATES, "2026年11月2日星期二", "11月2日"]):
+        data.append(listening_row(d, "王敏", "A1", "王芳", f"R{k:03d}", [5] * 10, total=100))
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    bad = [(f["rule"], f["cell"]) for f in json.loads(result.stdout)["findings"]]
+    n = len(TEXT_DATES)
+    assert bad == [("date.unreadable", f"A{n + 2}"), ("date.unreadable", f"A{n + 3}")]
+    day = json.loads(invoke("consolidate", path, "--rubric", RUBRIC, "--period", "day", "--date", "2026-11-02",
+                            "-o", tmp_path / "d.xlsx", "--json").stdout)
+    assert (day["n"], day["accounting"]["excluded"], day["accounting"]["outside_period"]) == (n, 2, 0)
