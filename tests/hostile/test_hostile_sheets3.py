@@ -122,3 +122,28 @@ def test_dates_as_chinese_excel_shows_them_are_read(tmp_path):
     day = json.loads(invoke("consolidate", path, "--rubric", RUBRIC, "--period", "day", "--date", "2026-11-02",
                             "-o", tmp_path / "d.xlsx", "--json").stdout)
     assert (day["n"], day["accounting"]["excluded"], day["accounting"]["outside_period"]) == (n, 2, 0)
+
+
+# --- × in a yes/no rule column ------------------------------------------------------------------
+
+def test_a_cross_in_a_zero_out_column_is_refused_at_its_cell_never_read_as_yes_or_no(tmp_path):
+    """qc-v3.1's 清零:出现服务禁语 takes 是/否: "×" is 否 on a √/× form and "marked" on another, so
+    it is neither. Full marks are 109 raw = 100; 是 (or √) zeroes what the rule names, 2 of the
+    109 points: 107 × 100/109 = 98.165138; × and x are errors at their cell, and those calls get
+    no score."""
+    from sheetkit import QC_ZERO_FORBIDDEN, qc_header, qc_row
+
+    day = dt.date(2026, 11, 2)
+    rows = [qc_row(day, "王敏", 3001, "Q1"), qc_row(day, "王敏", 3002, "Q2", zero="是"),
+            qc_row(day, "王敏", 3003, "Q3", zero="×"), qc_row(day, "王敏", 3004, "Q4", zero="x"),
+            qc_row(day, "王敏", 3005, "Q5", zero="√")]
+    path = write_xlsx(tmp_path / "qc.xlsx", [SheetSpec("评分表", [qc_header(), *rows])])
+    result = invoke("score", path, "--rubric", "qc-v3.1", "--json")
+    assert result.exit_code == 1, result.output
+    calls = {c["recording_id"]: c for c in json.loads(result.output)["calls"]}
+    assert calls["Q1"]["final_score"] == 100
+    assert calls["Q2"]["final_score"] == calls["Q5"]["final_score"] == 98.165138
+    assert calls["Q3"]["final_score"] is None and calls["Q4"]["final_score"] is None
+    zero_col = openpyxl.utils.get_column_letter(qc_header().index(QC_ZERO_FORBIDDEN) + 1)
+    found = [(f["rule"], f["cell"]) for c in calls.values() for f in c["findings"]]
+    assert found == [("flag.unreadable", f"{zero_col}4"), ("flag.unreadable", f"{zero_col}5")]

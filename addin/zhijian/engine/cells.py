@@ -18,7 +18,10 @@ import numpy as np
 NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／"}
 # Yes/no in a rule column (加分, 减分, 清零, …): Chinese, English and Indonesian (Ya/Tidak, as the
 # pass/fail scorecards of Indonesian teams type their zero-tolerance questions).
-TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×", "ya"}
+# Not "×" or "x": on one form they mark what happened (有), on another they are the 否 of √/×.
+# Read either way, a zero-out or a fatal error would be decided by a guess: they are refused at
+# their cell (flag.unreadable) and the inspector writes 是/否 or a count.
+TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "ya"}
 FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0", "tidak"}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
 
