@@ -73,3 +73,22 @@ def test_json_is_strict_json_when_a_month_has_no_test_calls(tmp_path):
     d = json.loads(r.output, parse_constant=refuse)
     september = [m for m in d["months"] if m["月份"] == "2026年9月"][0]
     assert september["拨测平均得分"] is None and september["成立率"] is None
+
+
+def test_a_monthly_with_its_registers_is_audited_from_another_folder(tmp_path, monkeypatch):
+    """The report is made in its folder with the register named relatively; `zhijian audit` run
+    from elsewhere finds the register the report recorded (it said 找不到…文件)."""
+    from sheetkit import LISTENING_HEADER, listening_row
+
+    work = tmp_path / "work"
+    (work / "sheets").mkdir(parents=True)
+    rows = [listening_row(D(2026, 10, d), "王丽", "A1", "甲", f"R{d}", [5] * 10) for d in (3, 4, 5)]
+    write_xlsx(work / "sheets" / "十月.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    register(work / "登记表.xlsx", [T1, T2], [H1, H2])
+    monkeypatch.chdir(work)
+    r = CliRunner().invoke(cli, ["monthly", "sheets", "--rubric", "listening-10x4", "--month", "2026-10",
+                                 "--complaints", "登记表.xlsx", "-o", "月报.xlsx"])
+    assert r.exit_code == 0, r.output
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["audit", str(work / "月报.xlsx"), str(work / "sheets")])
+    assert r.exit_code == 0 and "所有数字完全一致" in r.output, r.output

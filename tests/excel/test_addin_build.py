@@ -278,3 +278,43 @@ def test_ribbon_source_mistakes_are_reported_together(tmp_path):
 def test_missing_template_is_a_clear_error(tmp_path):
     result = invoke("build", "-o", tmp_path / "out", "--template", tmp_path / "none.xlam")
     assert result.exit_code == 2 and "无法读取" in result.output
+
+
+# --- never a user's file ------------------------------------------------------------------------------
+
+def test_build_refuses_to_replace_a_file_it_did_not_write(built, tmp_path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    theirs = out / "zhijian_validate.xlam"
+    theirs.write_bytes(template_path().read_bytes())  # an add-in, but not one zhijian built
+    result = invoke("build", "-o", out)
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"{theirs} 不是 zhijian 生成的加载项,不会覆盖它;"
+                                     f"请把它移走或改名后再试")
+    assert theirs.read_bytes() == template_path().read_bytes()
+    assert [p.name for p in out.iterdir()] == ["zhijian_validate.xlam"]  # nothing else written first
+    # zhijian's own earlier build is replaced, as before
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "zhijian_score.xlam").write_bytes((built / "zhijian_score.xlam").read_bytes())
+    assert invoke("build", "-o", again).exit_code == 0
+    result = invoke("install", "--target", out)
+    assert result.exit_code == 2 and str(theirs) in result.output
+
+
+def test_uninstall_removes_only_the_addins_zhijian_wrote(built, tmp_path):
+    target = tmp_path / "XLSTART"
+    target.mkdir()
+    for b in BUTTONS:
+        (target / b.file_name).write_bytes((built / b.file_name).read_bytes())
+    theirs = target / "zhijian_consolidate.xlam"
+    theirs.write_bytes(b"a workbook of the user's own")
+    result = invoke("uninstall", "--target", target)
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"{theirs} 不是 zhijian 生成的加载项,不会删除它;"
+                                     f"请把它移走或改名后再试")
+    assert len(list(target.iterdir())) == len(BUTTONS)  # nothing removed
+    theirs.rename(target / "mine.xlam")
+    result = invoke("uninstall", "--target", target)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in target.iterdir()] == ["mine.xlam"]

@@ -159,6 +159,18 @@ def test_open_workbook(port, tmp_path):
     port.open_workbook(other)
 
 
+def test_unsaved_workbooks_are_files_or_unknown(port):
+    port.write_block("评分表", "B10", [["未保存"]])
+    books = port.unsaved_workbooks()
+    if books is None:  # the port cannot tell (Excel on macOS)
+        return
+    assert all(isinstance(p, Path) for p in books)
+    if isinstance(port, OpenpyxlPort):
+        assert books == []  # a file has no Excel around it
+    else:
+        assert port.path in books  # the change just made is not saved
+
+
 def test_save_keeps_what_was_written(port):
     port.write_block("评分表", "B10", [["保存"]])
     saved = port.save()

@@ -91,6 +91,35 @@ def test_a_report_button_never_writes_over_the_open_workbook(tmp_path, button):
     assert sha256(first) == before
 
 
+# --- a report over sheets open in Excel with unsaved changes -------------------------------------------
+
+REPORT_BUTTONS = {"consolidate": ("汇总分析", ribbon.consolidate_on_port), "weekly": ("周报", ribbon.weekly_on_port),
+                  "monthly": ("月报", ribbon.monthly_on_port), "daily": ("日报", ribbon.daily_on_port)}
+
+
+@pytest.mark.parametrize("button", list(REPORT_BUTTONS))
+def test_a_report_button_names_the_sheets_of_its_folder_with_unsaved_changes(tmp_path, button):
+    # The lead fixes a score in 一组-李娜.xlsx, does not save, and clicks the button: the report reads
+    # the folder from disk, so the fix was not counted, and nothing said so.
+    what, work = REPORT_BUTTONS[button]
+    folder = tmp_path / "sheets"
+    src = sheet_with_mistakes(folder)
+    port = OpenpyxlPort(src)
+    port.unsaved = [src, tmp_path / "别的工作簿.xlsx"]  # as Excel would report them
+    result = work(port, folder=folder)
+    (line,) = [x for x in result.message.splitlines() if "未保存" in x]
+    assert "一组-李娜.xlsx" in line and "别的工作簿" not in line and f"保存后再点“{what}”" in line
+
+    port = OpenpyxlPort(src)
+    port.unsaved = None  # a port that cannot tell (Excel on macOS)
+    result = work(port, folder=folder)
+    (line,) = [x for x in result.message.splitlines() if "未保存" in x]
+    assert "不计入" in line
+
+    result = work(OpenpyxlPort(src), folder=folder)  # nothing unsaved: nothing said
+    assert "未保存" not in result.message
+
+
 # --- 计算总分 twice -------------------------------------------------------------------------------
 
 def test_score_again_clears_the_red_cell_of_a_row_now_scored(tmp_path):
@@ -180,6 +209,91 @@ def test_score_rewriting_a_marked_total_gives_back_its_own_note(tmp_path):
     ribbon.score_on_port(OpenpyxlPort(src))
     ws = openpyxl.load_workbook(src)["评分表"]
     assert ws["R5"].value == 78 and comments(ws)["R5"] == "班长: 总分待复核" and "R5" not in fills(ws)
+
+
+# --- each button clears the other's stale marks -------------------------------------------------------
+
+def _annotate(src: Path, cell: str, note: str, colour: str | None = None) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb["评分表"]
+    ws[cell].comment = Comment(note, "李娜")
+    if colour:
+        ws[cell].fill = PatternFill("solid", start_color=colour, end_color=colour)
+    wb.save(src)
+
+
+def test_validate_after_a_fix_drops_the_stale_unscorable_mark_of_score(tmp_path):
+    # 计算总分 marks R4 red "无法计分" (服务态度 "x"); the inspector types 5 and clicks 校验, not
+    # 计算总分: R4 still said the row could not be scored, under a green 校验 that found nothing there.
+    src = sheet_with_mistakes(tmp_path)
+    _annotate(src, "R4", "待班长复核", "00B0F0")
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [["x"]])
+    ribbon.score_on_port(port)
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["R4"] == RED and "无法计分" in comments(ws)["R4"]
+    assert comments(ws)["R4"].endswith("——原批注——\n待班长复核")  # her note is kept in ours
+
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])
+    ribbon.validate_on_port(port)
+
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert "无法计分" not in comments(ws).get("R4", "")
+    assert comments(ws).get("R4") == "待班长复核" and fills(ws).get("R4") == "00B0F0"
+    results = [r[3] for r in openpyxl.load_workbook(src)["校验结果"].iter_rows(min_row=2, values_only=True)]
+    assert "R4" not in results
+
+
+def test_validate_keeps_the_unscorable_mark_of_a_row_still_unscorable(tmp_path):
+    src = sheet_with_mistakes(tmp_path)
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [["x"]])
+    ribbon.score_on_port(port)
+    ribbon.validate_on_port(OpenpyxlPort(src))
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert fills(ws)["R4"] == RED and "无法计分" in comments(ws)["R4"]
+    assert fills(ws)["G4"] == RED and "原批注" not in comments(ws)["G4"]
+
+
+def test_score_after_a_fix_drops_the_stale_mark_validate_left_on_the_fixed_cell(tmp_path):
+    # 校验 marks G4 (服务态度 6) red; the inspector types 5 and clicks 计算总分: the row is scored
+    # (100), yet G4 stayed red saying "6 不是允许的分数" until 校验 was clicked again.
+    src = sheet_with_mistakes(tmp_path)
+    _annotate(src, "G4", "客户中途挂断,已复听", "00B0F0")
+    ribbon.validate_on_port(OpenpyxlPort(src))
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])
+    ribbon.score_on_port(port)
+
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert ws["R4"].value == 100
+    assert comments(ws)["G4"] == "客户中途挂断,已复听" and fills(ws)["G4"] == "00B0F0"
+    ribbon.validate_on_port(OpenpyxlPort(src))  # and 校验 then finds her note and colour as hers
+    ws = openpyxl.load_workbook(src)["评分表"]
+    assert comments(ws)["G4"] == "客户中途挂断,已复听" and fills(ws)["G4"] == "00B0F0"
+
+
+def test_validate_marking_a_total_score_marked_keeps_only_the_users_note(tmp_path):
+    # 计算总分 left "无法计分" on R4 over her note; she fixes 服务态度 and types a wrong total by hand:
+    # 校验 marks R4 for the total alone, with her note once (not our earlier mark as if hers).
+    src = sheet_with_mistakes(tmp_path)
+    _annotate(src, "R4", "待班长复核")
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [["x"]])
+    ribbon.score_on_port(port)
+    port = OpenpyxlPort(src)
+    port.write_block("评分表", "G4", [[5]])
+    port.write_block("评分表", "R4", [[90]])  # the engine's total is 100
+    ribbon.validate_on_port(port)
+    ws = openpyxl.load_workbook(src)["评分表"]
+    note = comments(ws)["R4"]
+    assert "90" in note and "无法计分" not in note
+    assert note.endswith("——原批注——\n待班长复核") and note.count("待班长复核") == 1
+    assert "原底色" not in note and fills(ws)["R4"] in (RED, YELLOW)
 
 
 # --- a sheet of the user's own under the name a button writes ------------------------------------------

@@ -135,7 +135,7 @@ def random_row(rubric: Rubric, rng: random.Random, i: int) -> tuple[dict[str, ob
         if n:
             offences[o.id] = n
         if o.doubled_when:
-            # complaints may exceed the count (the engine and the formula cap them at the count)
+            # complaints may exceed the count: an error (complaint.exceeds_offences), no charge
             c = rng.randint(0, n + 1) if n and rng.random() < 0.6 else None
             cells[f"complaint:{o.id}"] = c
             if c:
@@ -274,6 +274,10 @@ def _unscorable(rubric: Rubric, cells: dict) -> bool:
         if v is None and (rubric.blank_of(it) == "error" or it.na == "forbidden"):
             return True
         if v == bad_text(rubric) or (isinstance(v, (int, float)) and not it.allowed(v)):
+            return True
+    # a 加倍 count above its offence's: how many doublings to charge is unknown
+    for o in rubric.offences:
+        if o.doubled_when and (cells.get(f"complaint:{o.id}") or 0) > (cells.get(f"offence:{o.id}") or 0):
             return True
     # every item 不涉及 and left out of the total (na: exclude): nothing to score
     return rubric.excludes and all(it.na == "exclude" and cells[it.name] in (None, *NA_SPELLINGS)

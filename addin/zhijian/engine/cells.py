@@ -18,7 +18,10 @@ import numpy as np
 NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／"}
 # Yes/no in a rule column (加分, 减分, 清零, …): Chinese, English and Indonesian (Ya/Tidak, as the
 # pass/fail scorecards of Indonesian teams type their zero-tolerance questions).
-TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "x", "×", "ya"}
+# Not "×" or "x": on one form they mark what happened (有), on another they are the 否 of √/×.
+# Read either way, a zero-out or a fatal error would be decided by a guess: they are refused at
+# their cell (flag.unreadable) and the inspector writes 是/否 or a count.
+TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "ya"}
 FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0", "tidak"}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
 
@@ -86,13 +89,24 @@ def read_date(v: Any) -> dt.date | None:
     if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
         return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
     s = cell_text(v)
-    m = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s.*|T\d.*)?$", s)  # ISO "…T10:00" too
+    m = _TEXT_DATE.match(s)
     if m:
         try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
+        day = m.group("weekday")
+        # a weekday that is not the date's: one of the two is a typo, so the date is unknown
+        return d if day is None or WEEKDAY_NUMBERS[day] == d.weekday() else None
     return None
+
+
+# 2026-11-02, 2026/11/2, 2026.11.2, 2026年11月2日 (spaces around 年月日 too), then a weekday as
+# Chinese Excel's long date shows it (星期一, 周一, (周一)), then a time or anything after a space
+# ("2026-11-02 10:30", ISO "…T10:30").
+_TEXT_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                        r"(?:\s*,?\s*\(?(?:星期|周|礼拜)(?P<weekday>[一二三四五六日天])\)?)?(?:\s.*|T\d.*)?$")
+WEEKDAY_NUMBERS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
 def id_text(v: Any) -> str:

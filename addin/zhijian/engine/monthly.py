@@ -154,10 +154,10 @@ class MonthlyReport:
             "categories": [{"name": r.指标, "level": r.层级, "unit": r.单位, "previous": rounded(_none(r.上月)),
                             "current": rounded(_none(r.本月)), "change": rounded(_none(r.变化))}
                            for r in self.comparison.itertuples(index=False)],
-            "weeks": [{"week": w.key, "start": w.start.isoformat(), "end": w.end.isoformat(), "n": w.figures.n,
-                       "mean_score": rounded(w.figures.mean_score), "excellent_rate": rounded(w.figures.excellent_rate),
-                       "mean_defect_rate": rounded(w.figures.mean_defect_rate),
-                       "mean_defect_level": w.figures.mean_defect_level} for w in self.weeks],
+            "weeks": [{"week": w.key, "start": w.start.isoformat(), "end": w.end.isoformat(), "n": (n := w.figures.n),
+                       "mean_score": rounded(w.figures.mean_score), "excellent_rate": rounded(w.figures.excellent_rate if n else None),
+                       "mean_defect_rate": rounded(w.figures.mean_defect_rate if n else None),  # no call: none (周趋势: blank)
+                       "mean_defect_level": w.figures.mean_defect_level if n else None} for w in self.weeks],
             "sampling": [{"agent_id": r.工号, "calls": int(r.合计通数), "working_day_calls": int(r.工作日通数),
                           "non_working_day_calls": int(r.非工作日通数), "expected": int(r.应抽通数),
                           "difference": int(r.差额), "status": r.状态,

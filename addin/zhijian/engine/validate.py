@@ -127,7 +127,9 @@ def _none_applicable(rubric: Rubric, calls: pd.DataFrame, reads: dict[tuple[str,
 
 
 # Findings that make a row's score unknowable: a cell the score is made of could not be read.
-SCORING_RULE_PREFIXES = ("score.", "bonus.", "deduction.", "flag.", "fatal.", "error_deduction.", "offence.")
+SCORING_RULE_PREFIXES = ("score.", "bonus.", "deduction.", "flag.", "fatal.", "error_deduction.", "offence.",
+                         # a 加倍 count above its offence's: how many doublings to charge is unknown
+                         Rule.COMPLAINT_EXCEEDS_OFFENCES.value)
 _SCORING_KINDS = ("bonus:", "deduction:", "zero:", "offence:", "complaint:")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from zhijian.files import names
 from .common import TITLE, ButtonResult, refuse_open_workbook, writing
 from .port import WorkbookPort
-from .report_buttons import Progress, appeals_of, choose_folder, output_dir, store_of
+from .report_buttons import Progress, appeals_of, choose_folder, output_dir, store_of, unsaved_lines
 from .settings import load_settings, other_rubrics, rubric_of
 
 
@@ -35,7 +35,7 @@ def daily_on_port(port: WorkbookPort, folder: Path | None = None) -> ButtonResul
     rep, o = pkg.report, pkg.report.analysis.overall
     lines = [f"《{rubric.name}》质检日志 {rep.label}: 有效评分 {o.n} 通,严重问题 {len(rep.serious)} 通"
              f"(扣分凭单 {len(pkg.register.vouchers)} 张),重复问题预警 {len(rep.repeated)} 项。",
-             f"未交评分表: {'、'.join(rep.missing) or '无'}。"]
+             f"未交评分表: {'、'.join(rep.missing) or '无'}。", *unsaved_lines(port, folder, "日报")]
     lines += [f"已写出: {p}" for p in written.values()]
     message = "\n".join(lines)
     port.status(None)

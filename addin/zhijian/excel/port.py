@@ -90,6 +90,10 @@ class WorkbookPort(Protocol):
         """Ask the user for a folder: the folder, or None when cancelled; raises
         FolderPickerUnavailable when the port cannot ask."""
 
+    def unsaved_workbooks(self) -> list[Path] | None:
+        """The files of the workbooks open in this Excel with changes not yet saved (the calling
+        one included): a report reads its folder from disk, without them. None: cannot tell."""
+
     def save(self) -> Path | None:
         """File port: write the workbook and return where; live Excel: nothing (the user saves)."""
 
@@ -182,6 +186,7 @@ class OpenpyxlPort:
         self.folder_requests: list[str] = []
         self.confirms: list[str] = []
         self.confirm_answer = True  # what the "user" answers to confirm()
+        self.unsaved: list[Path] | None = []  # no Excel around a file: nothing open unsaved (tests set it)
 
     # reading
     def _ws(self, sheet: str | None):
@@ -331,6 +336,9 @@ class OpenpyxlPort:
         if self.folder is None:
             raise FolderPickerUnavailable(title)
         return self.folder
+
+    def unsaved_workbooks(self) -> list[Path] | None:
+        return None if self.unsaved is None else [Path(p) for p in self.unsaved]
 
     def save(self) -> Path:
         from zhijian.files.atomic import atomic_path

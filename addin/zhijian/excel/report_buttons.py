@@ -53,6 +53,27 @@ def output_dir(settings: Settings, folder: Path) -> Path:
     return out
 
 
+def unsaved_lines(port: WorkbookPort, folder: Path, button: str) -> list[str]:
+    """A report reads the folder's sheets as saved on disk: one line naming those open in Excel with
+    unsaved changes (or saying so when the port cannot tell); none when there are none."""
+    from zhijian.files.guard import real_path
+
+    books = port.unsaved_workbooks()
+    if books is None:
+        return ["注意: 只统计磁盘上已保存的评分表,在 Excel 中打开且未保存的修改不计入。"]
+    root = Path(real_path(folder))
+    inside = []
+    for book in (b for b in books if b.is_absolute()):
+        try:
+            inside.append(str(Path(real_path(book)).relative_to(root)))
+        except ValueError:  # outside the folder (or an unsaved new workbook without a file)
+            continue
+    if not inside:
+        return []
+    return [f"注意: {'、'.join(inside)} 在 Excel 中有未保存的修改,本次按磁盘上已保存的版本统计;"
+            f"保存后再点“{button}”可计入。"]
+
+
 class Progress:
     def __init__(self, port: WorkbookPort, what: str):
         self.port, self.what, self.total, self.done = port, what, None, 0
@@ -93,6 +114,7 @@ def consolidate_on_port(port: WorkbookPort, folder: Path | None = None) -> Butto
         lines.append(f"{score_line(a)}。")
     if result.findings:
         lines.append(f"{len(result.findings)} 个校验问题,详见“排除与重复”工作表。")
+    lines += unsaved_lines(port, folder, "汇总分析")
     lines.append(f"已写出: {out}")
     message = "\n".join(lines)
     port.status(None)
@@ -172,6 +194,7 @@ def _periodic(port: WorkbookPort, folder: Path | None, what: str, kind: str) -> 
     if d.get("n"):
         from zhijian.engine.ledger import score_line
         lines.append(f"{score_line(result.report.analysis)}。")
+    lines += unsaved_lines(port, folder, what)
     lines.append(f"已写出: {out}")
     message = "\n".join(lines)
     port.status(None)

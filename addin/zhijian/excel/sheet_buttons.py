@@ -9,25 +9,21 @@ the rubric's blank 评分表 (`template.write_template`) as a new file.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
 from zhijian.errors import InputFileError
 from zhijian.engine.findings import SEVERITY_ZH, Finding, Severity, with_hints
 from zhijian.engine.rules import Rule
+from zhijian.files.marks import (FILL_ERROR, FILL_WARNING, MARK_FILLS, is_mark, mark_text, own, unmark,
+                                 unscorable_text)
 from .common import (OWN_SHEETS, RESULT_SHEET, TITLE, ButtonResult, book_grids, refuse_foreign_sheet,
                      refuse_zhijian_output, writing)
 from .port import WorkbookPort, split_cell
 from .settings import Settings, load_settings, other_rubrics, rubric_of
 
-FILL_ERROR = "FFC7CE"  # the colours of `zhijian validate --write` (workbooks.FILL)
-FILL_WARNING = "FFEB9C"
 TOTAL_HEADER = "最终得分"
 FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
-_MARK_PREFIXES = tuple(f"[{w}]" for w in SEVERITY_ZH.values())  # how our comments start
-_OWN_FILL, _OWN_FILL_END = "(原底色 #", ",修正后恢复)"  # a marked cell's own colour, in our comment
-_OWN_NOTE = "——原批注——"  # a marked cell's own note follows this line of our comment
 # How to fix a finding with the ribbon, appended to the engine's message (the CLI has its own).
 RIBBON_HINTS = {Rule.SHEET_OTHER_RUBRIC: ";请点“配置”,在“配置”工作表中把“评分标准”改为 {other_id}"}
 
@@ -79,20 +75,19 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
     port.status(f"{TITLE}: 正在标注 {len(report.findings)} 个问题……")
     sheets = set(port.sheet_names())
     _clear_previous_marks(port, sheets)
+    _clear_stale_total_marks(port, rubric, checked)
 
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in report.findings:
         if f.cell and f.sheet in sheets and f.sheet not in OWN_SHEETS:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
-    groups: dict[tuple[str, str], list[str]] = {}
+    marks: dict[str, dict[str, tuple[str, str]]] = {}
     for (sheet, cell), fs in by_cell.items():
         worst = FILL_ERROR if any(f.severity == Severity.ERROR for f in fs) else FILL_WARNING
-        groups.setdefault((sheet, worst), []).append(cell)
-    kept = {key: (port.fill_of(*key), port.comment_of(*key)) for key in by_cell}  # the user's own
-    for (sheet, colour), cells in groups.items():
-        port.fill(sheet, cells, colour)
-    for (sheet, cell), fs in by_cell.items():
-        port.comment(sheet, cell, _mark_text(fs, *kept[(sheet, cell)]))
+        text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs)
+        marks.setdefault(sheet, {})[cell] = (worst, text)
+    for sheet, cells in marks.items():
+        _mark(port, sheet, cells)
 
     rows: list[list[Any]] = [FINDINGS_HEADER]
     colours: dict[str, list[str]] = {}
@@ -119,28 +114,30 @@ def validate_on_port(port: WorkbookPort) -> ButtonResult:
                         {"findings": report.findings, "marked_cells": sorted(by_cell)})
 
 
-def _mark_text(findings: list[Finding], fill: str | None, note: str | None) -> str:
-    """A marked cell's comment: the findings, then the cell's own colour and note (the user's),
-    which the next 校验 gives back once the cell is fixed (`_unmark`)."""
-    text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in findings)
-    if fill:
-        text += f"\n{_OWN_FILL}{fill}{_OWN_FILL_END}"
-    if note:
-        text += f"\n{_OWN_NOTE}\n{note}"
-    return text
+def _own(port: WorkbookPort, sheet: str, ref: str) -> tuple[str | None, str | None]:
+    """The user's own (colour, note) of a cell, whether or not it carries one of our marks."""
+    return own(port.fill_of(sheet, ref), port.comment_of(sheet, ref))
 
 
-def _unmark(text: str) -> tuple[str | None, str | None]:
-    """(the user's colour, the user's note) kept in one of our comments."""
-    head, _, note = text.partition(f"\n{_OWN_NOTE}\n")
-    m = re.search(re.escape(_OWN_FILL) + r"([0-9A-F]{6})" + re.escape(_OWN_FILL_END), head)
-    return (m.group(1) if m else None), (note or None)
+def _mark(port: WorkbookPort, sheet: str, marks: dict[str, tuple[str, str]]) -> None:
+    """Fill and comment cells ({cell: (colour, our text)}): one fill call per colour; each cell's own
+    colour and note (never an earlier mark of ours) are kept in its comment."""
+    kept = {ref: _own(port, sheet, ref) for ref in marks}
+    groups: dict[str, list[str]] = {}
+    for ref, (colour, _) in marks.items():
+        groups.setdefault(colour, []).append(ref)
+    for colour, refs in groups.items():
+        port.fill(sheet, refs, colour)
+    for ref, (_, text) in marks.items():
+        port.comment(sheet, ref, mark_text(text, *kept[ref]))
 
 
-def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
-    """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists),
-    when they are still ours (our colour; a comment starting with [错误]/[警告]); a cell's own
-    colour and note, kept in our comment, come back."""
+def _clear_previous_marks(port: WorkbookPort, sheets: set[str],
+                          keep: set[tuple[str, str]] = frozenset()) -> None:
+    """Remove the fills and comments the previous 校验 left (the cells its 校验结果 sheet lists,
+    except those in `keep`: cells with a finding still), when they are still ours (our colour; a
+    comment starting with [错误]/[警告]); a cell's own colour and note, kept in our comment, come
+    back."""
     if RESULT_SHEET not in sheets:
         return
     rows, _, _ = port.used_range(RESULT_SHEET)
@@ -154,19 +151,40 @@ def _clear_previous_marks(port: WorkbookPort, sheets: set[str]) -> None:
                 split_cell(str(cell))
             except ValueError:
                 continue
-            cells.setdefault(str(sheet), set()).add(str(cell))
+            if (str(sheet), str(cell)) not in keep:
+                cells.setdefault(str(sheet), set()).add(str(cell))
     for sheet, refs in cells.items():
-        restore: dict[str | None, list[str]] = {}
-        for ref in sorted(refs):
-            text = port.comment_of(sheet, ref)
-            fill = note = None
-            if text and text.startswith(_MARK_PREFIXES):
-                fill, note = _unmark(text)
-                port.comment(sheet, ref, note)
-            if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
-                restore.setdefault(fill, []).append(ref)
-        for colour, group in restore.items():
-            port.fill(sheet, group, colour)
+        _clear_own_marks(port, sheet, sorted(refs))
+
+
+def _total_refs(port: WorkbookPort, rubric, read, mine) -> dict[int, str]:
+    """{row: the cell 计算总分 writes that row's score (or 本通扣分) into}, for rows of `mine`."""
+    if rubric.ledger is not None:
+        from zhijian.engine.ledger import CHARGE_HEADER
+        header = CHARGE_HEADER
+    else:
+        header = TOTAL_HEADER
+    rows = [int(r) for r in mine["row"]]
+    if read.layout == "form":
+        return {r: ref for r in rows if (ref := read.total_cell(r))
+                and not (header != TOTAL_HEADER and read.cell_ref(r, "total"))}
+    letter = read.columns.get("total") if header == TOTAL_HEADER else _headed(port, read, header)
+    return {r: f"{letter}{r}" for r in rows} if letter else {}
+
+
+def _clear_stale_total_marks(port: WorkbookPort, rubric, checked) -> None:
+    """The "无法计分" marks an earlier 计算总分 left on the total cells of rows that can be scored
+    now (校验 after the inspector fixed the row): removed, the cell's own colour and note back."""
+    calls = checked.calls
+    if not len(calls) or "scorable" not in calls:
+        return
+    for read in checked.sheets:
+        if not read.mapped or not read.n_calls:
+            continue
+        mine = calls[(calls["sheet"] == read.sheet) & calls["scorable"].astype(bool)]
+        refs = _total_refs(port, rubric, read, mine)
+        if refs:
+            _clear_own_marks(port, read.sheet, [refs[r] for r in sorted(refs)])
 
 
 # --- 计算总分 ----------------------------------------------------------------------------------------
@@ -179,6 +197,8 @@ def score_on_port(port: WorkbookPort) -> ButtonResult:
     problem = _sheet_problem(checked)
     if problem:
         raise InputFileError(problem)
+    sheets = set(port.sheet_names())
+    _clear_previous_marks(port, sheets, {(f.sheet, f.cell) for f in checked.report.findings if f.cell})
     calls, header = checked.calls, TOTAL_HEADER
     if rubric.ledger is not None and len(calls):  # a call has no score: its 本通扣分, in a column of its own
         from zhijian.engine.ledger import CHARGE_HEADER, charge_column
@@ -258,10 +278,8 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
             port.write_block(read.sheet, ref, [[float(score)]])
             written += 1
             continue
-        why = [f.message for f in findings if f.sheet == read.sheet and f.row == int(row) and f.severity == Severity.ERROR]
         port.write_block(read.sheet, ref, [[None]])
-        port.fill(read.sheet, [ref], FILL_ERROR)
-        port.comment(read.sheet, ref, "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
+        _mark(port, read.sheet, {ref: (FILL_ERROR, _unscorable_text(findings, read.sheet, int(row)))})
         unscored += 1
     return written, unscored
 
@@ -269,15 +287,15 @@ def _score_form_on_port(port: WorkbookPort, read, mine, findings, header: str = 
 def _clear_own_marks(port: WorkbookPort, sheet: str, refs: list[str]) -> None:
     """Remove the marks an earlier 计算总分 or 校验 left on the total cells about to be rewritten
     (a comment starting with [错误]/[警告], and with it our fill): they spoke of the number being
-    replaced. A fill or comment of the user's own is left alone (or given back: `_unmark`)."""
+    replaced. A fill or comment of the user's own is left alone (or given back: `files.marks.unmark`)."""
     restore: dict[str | None, list[str]] = {}
     for ref in refs:
         text = port.comment_of(sheet, ref) or ""
-        if not text.startswith(_MARK_PREFIXES):
+        if not is_mark(text):
             continue
-        fill, note = _unmark(text)
+        fill, note = unmark(text)
         port.comment(sheet, ref, note)
-        if port.fill_of(sheet, ref) in (FILL_ERROR, FILL_WARNING):
+        if port.fill_of(sheet, ref) in MARK_FILLS:
             restore.setdefault(fill, []).append(ref)
     for colour, group in restore.items():
         port.fill(sheet, group, colour)
@@ -288,11 +306,13 @@ def _mark_unscorable(port: WorkbookPort, sheet: str, letter: str, mine, findings
     bad = [int(r) for r, ok in zip(mine["row"], mine["scorable"]) if not ok] if "scorable" in mine else []
     if not bad:
         return 0
-    port.fill(sheet, [f"{letter}{r}" for r in bad], FILL_ERROR)
-    for r in bad:
-        why = [f.message for f in findings if f.sheet == sheet and f.row == r and f.severity == Severity.ERROR]
-        port.comment(sheet, f"{letter}{r}", "[错误] 无法计分: " + ";".join(why or ["此行有无法识别的分数"]))
+    _mark(port, sheet, {f"{letter}{r}": (FILL_ERROR, _unscorable_text(findings, sheet, r)) for r in bad})
     return len(bad)
+
+
+def _unscorable_text(findings, sheet: str, row: int) -> str:
+    return unscorable_text([f.message for f in findings
+                            if f.sheet == sheet and f.row == row and f.severity == Severity.ERROR])
 
 
 def _runs(by_row: dict[int, Any]) -> list[tuple[int, list[Any]]]:

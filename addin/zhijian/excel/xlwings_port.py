@@ -200,5 +200,11 @@ class XlwingsPort:
             return None
         return Path(str(dialog.SelectedItems(1)))
 
+    def unsaved_workbooks(self) -> list[Path] | None:
+        try:  # Windows (COM): Workbook.Saved is False once a change is made
+            return [Path(str(b.fullname)) for b in self.app.books if not b.api.Saved]
+        except Exception:  # noqa: BLE001 - macOS (no .Saved through appscript), Excel busy: cannot tell
+            return None
+
     def save(self) -> None:
         return None

@@ -18,6 +18,7 @@ from zhijian.engine.reader import SheetRead
 from .atomic import atomic_path
 from .cells import append_row, csv_value, put
 from .guard import COPY_PROPERTY
+from .marks import FILL_ERROR, FILL_WARNING, MARK_FILLS, is_mark, mark_text, own, unmark, unscorable_text
 from .workbooks import check_readable, read_csv
 
 # The document creation and modification time of every copy: the instant the report workbooks
@@ -131,14 +132,66 @@ def save_copy(wb, target: Path, kind: str) -> None:
             ExcelWriter(wb, archive).save()
 
 
-FILL = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C"}
+FILL = {Severity.ERROR: FILL_ERROR, Severity.WARNING: FILL_WARNING}
+
+
+def _fill_of(cell) -> str | None:
+    f = cell.fill
+    if f is None or f.fill_type != "solid" or not isinstance(f.fgColor.rgb, str):
+        return None
+    return f.fgColor.rgb[-6:].upper()
+
+
+def _set_fill(cell, colour: str | None) -> None:
+    from openpyxl.styles import PatternFill
+
+    cell.fill = PatternFill("solid", start_color=colour, end_color=colour) if colour else PatternFill(fill_type=None)
+
+
+def _set_comment(cell, text: str | None, author: str) -> None:
+    from openpyxl.comments import Comment
+
+    if not text:
+        cell.comment = None
+        return
+    cell.comment = Comment(text, author)
+    cell.comment.width, cell.comment.height = 300, 60 + 40 * text.count("\n")
+
+
+def _mark_cell(cell, colour: str, text: str, author: str) -> None:
+    """Fill and comment `cell`, keeping its own colour and note in the comment (files.marks), as
+    the ribbon's buttons do in the open workbook."""
+    fill, note = own(_fill_of(cell), cell.comment.text if cell.comment else None)
+    _set_fill(cell, colour)
+    _set_comment(cell, mark_text(text, fill, note), author)
+
+
+def _unmark_cell(cell) -> None:
+    """Take one of our marks off `cell` (a comment of ours), giving back its own note and colour."""
+    text = cell.comment.text if cell.comment else None
+    if not is_mark(text):
+        return
+    fill, note = unmark(text)
+    _set_comment(cell, note, cell.comment.author or "")
+    if _fill_of(cell) in MARK_FILLS:
+        _set_fill(cell, fill)
+
+
+def _clear_stale_marks(wb, sheets, keep: set[tuple[str, str]]) -> None:
+    """The marks a 校验 or 计算总分 of the ribbon saved into the source, on cells that are fine now
+    (not in `keep`): not carried into the copy, as the next click takes them off in Excel."""
+    for name in sheets:
+        if name not in wb.sheetnames:
+            continue
+        # The cells the sheet holds (iter_rows would create every empty cell of the used range).
+        for cell in list(wb[name]._cells.values()):
+            if cell.comment is not None and (name, cell.coordinate) not in keep:
+                _unmark_cell(cell)
 
 
 def write_checked_copy(source: Path, findings: list[Finding], target: Path | None = None) -> Path:
-    """A copy of `source` with every finding's cell filled and commented, and a 校验结果 sheet."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
+    """A copy of `source` with every finding's cell filled and commented (its own note and colour
+    kept in the comment), and a 校验结果 sheet."""
     source = Path(source)
     target = Path(target) if target else output_beside(source, "checked")
     wb, names = _load_for_copy(source)
@@ -147,21 +200,41 @@ def write_checked_copy(source: Path, findings: list[Finding], target: Path | Non
     for f in mine:
         if f.cell and names.get(f.sheet) in wb.sheetnames:
             by_cell.setdefault((names[f.sheet], f.cell), []).append(f)
+    anchored: dict[tuple[str, str], list[Finding]] = {}
     for (sheet, cell), fs in by_cell.items():
-        ws = wb[sheet]
-        for merged in ws.merged_cells.ranges:  # a merged cell takes its comment at the top-left
+        for merged in wb[sheet].merged_cells.ranges:  # a merged cell takes its comment at the top-left
             if cell in merged:
                 cell = merged.start_cell.coordinate
                 break
+        anchored.setdefault((sheet, cell), []).extend(fs)
+    _clear_stale_marks(wb, set(names.values()) - {"校验结果"}, set(anchored))
+    for (sheet, cell), fs in anchored.items():
         worst = Severity.ERROR if any(f.severity == Severity.ERROR for f in fs) else Severity.WARNING
-        ws[cell].fill = PatternFill("solid", start_color=FILL[worst], end_color=FILL[worst])
         text = "\n".join(f"[{SEVERITY_ZH[f.severity]}] {f.message}" for f in fs)
-        comment = Comment(text, "质检校验")
-        comment.width, comment.height = 300, 60 + 40 * len(fs)
-        ws[cell].comment = comment
+        _mark_cell(wb[sheet][cell], FILL[worst], text, "质检校验")
+    _refuse_foreign_results_sheet(wb, source)
     write_findings_sheet(wb, mine)
     save_copy(wb, target, "checked")
     return target
+
+
+FINDINGS_HEADER = ["级别", "规则", "工作表", "单元格", "说明", "原值"]
+
+
+def _refuse_foreign_results_sheet(wb, source: Path, title: str = "校验结果") -> None:
+    """A 校验结果 sheet of the user's own (not empty, not headed as ours) is never replaced in the
+    copy: refused, as the ribbon's 校验 refuses it in the open workbook."""
+    from zhijian.errors import OutputPathError
+
+    if title not in wb.sheetnames:
+        return
+    rows = [[v for v in r] for r in wb[title].iter_rows(values_only=True)]
+    if not any(v is not None and str(v).strip() for r in rows for v in r):
+        return
+    first = [str(v).strip() if v is not None else "" for v in (rows[0] if rows else [])]
+    if first[:len(FINDINGS_HEADER)] != FINDINGS_HEADER:
+        raise OutputPathError(f"{source} 中已有名为“{title}”的工作表,不是 zhijian 写的;为免在标注副本中替换它,"
+                              f"请先把它改名,再运行 --write")
 
 
 def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果") -> None:
@@ -171,7 +244,7 @@ def write_findings_sheet(wb, findings: list[Finding], title: str = "校验结果
     if title in wb.sheetnames:
         del wb[title]
     ws = wb.create_sheet(title)
-    append_row(ws, ["级别", "规则", "工作表", "单元格", "说明", "原值"])
+    append_row(ws, FINDINGS_HEADER)
     for c in ws[1]:
         c.font = Font(bold=True)
     for f in findings:
@@ -196,7 +269,7 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
     charge), the figures go to the column of that header, else a new one after the last, never
     into the sheet's own total column (a call has no score); a form block gets it under its items
     beside the label when it has no total cell of its own, else nothing."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Font
 
     source = Path(source)
     target = Path(target) if target else output_beside(source, "scored")
@@ -205,7 +278,9 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
     for f in findings:
         if Path(f.file) == source and f.row is not None and f.severity == Severity.ERROR:
             why.setdefault((f.sheet, f.row), []).append(f.message)
-    red = PatternFill("solid", start_color=FILL[Severity.ERROR], end_color=FILL[Severity.ERROR])
+    _clear_stale_marks(wb, set(names.values()) - {"校验结果"},
+                       {(names.get(f.sheet), f.cell) for f in findings if Path(f.file) == source and f.cell})
+    red = FILL_ERROR
     for read in sheets:
         if Path(read.file) != source or not read.mapped or names.get(read.sheet) not in wb.sheetnames:
             continue
@@ -225,6 +300,7 @@ def write_scored_copy(source: Path, sheets: list[SheetRead], calls, target: Path
             cell = ws[f"{letter}{int(row)}"]
             if ok and score is not None:
                 put(cell, float(score))
+                _unmark_cell(cell)  # a mark on the number replaced spoke of that number
                 continue
             _unscorable(cell, why.get((read.sheet, int(row))), red)
     save_copy(wb, target, "scored")
@@ -258,15 +334,12 @@ def _score_form_blocks(ws, read: SheetRead, mine, why, red, header: str | None =
             label.font = Font(bold=True)
         if ok and score is not None:
             put(ws[ref], float(score))
+            _unmark_cell(ws[ref])
         else:
             _unscorable(ws[ref], why.get((read.sheet, int(row))), red)
 
 
-def _unscorable(cell, reasons: list[str] | None, red) -> None:
-    from openpyxl.comments import Comment
-
+def _unscorable(cell, reasons: list[str] | None, red: str) -> None:
+    _unmark_cell(cell)
     cell.value = None
-    cell.fill = red
-    text = "无法计分:\n" + "\n".join(reasons or ["此行有无法识别的分数"])
-    cell.comment = Comment(text, "质检计分")
-    cell.comment.width, cell.comment.height = 300, 80
+    _mark_cell(cell, red, unscorable_text(reasons), "质检计分")

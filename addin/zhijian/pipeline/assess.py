@@ -3,6 +3,7 @@ history store) with the KPI sheet's columns, by an assessment configuration (eng
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,8 +86,8 @@ def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, 
         stored_appeals(prov, stored.appeals)
     kpi = read_kpi(Path(kpi_path), config, month)
     result = assess(config, month, month_scores(rubric, loaded, month), kpi)
-    prov.options = {**prov.options, "month": month, "config": str(config_path), "config_hash": config.content_hash,
-                    "kpi": str(kpi_path), "kpi_sha256": file_sha256(kpi_path),
+    prov.options = {**prov.options, "month": month, "config": os.path.abspath(config_path), "config_hash": config.content_hash,
+                    "kpi": os.path.abspath(kpi_path), "kpi_sha256": file_sha256(kpi_path),
                     **({"source": "history_store", "store": str(store)} if not inputs else {})}
     return AssessResult(result, prov, loaded.notes, store=store)
 

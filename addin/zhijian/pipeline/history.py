@@ -8,6 +8,7 @@ Figures are the engine's: the store gives the calls back as a `Loaded` (`files.s
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -117,7 +118,7 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
 
         review.extra["complaints"] = section_for(complaints, review.label, period, months_of(period),
                                                  notes=review.notes)
-        prov.options["complaints"] = [str(p) for p in complaints]
+        prov.options["complaints"] = [os.path.abspath(p) for p in complaints]  # audit may run elsewhere
     return ReviewResult(review, prov, sources, loaded.notes + review.notes, from_store=not inputs, store=store)
 
 

@@ -7,6 +7,7 @@ call these functions; this is the one place that knows both the engine and the w
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -256,7 +257,8 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
 
         report.extra["complaints"] = section_for(complaints, report.label, period,
                                                  [previous_month(period), period], notes=loaded.notes)
-    plan_options = {"plans": str(plans), "plan_files": [[str(p), file_sha256(p)] for p in plan_files]} \
+    plan_options = {"plans": os.path.abspath(plans),
+                    "plan_files": [[os.path.abspath(p), file_sha256(p)] for p in plan_files]} \
         if plans is not None else {}
     prov = Provenance.of("monthly", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals,
                          roster=roster,
@@ -266,7 +268,7 @@ def monthly_report(rubric: Rubric, inputs: list[str], *, month: str | None = Non
                                   "topics": "、".join(topics) if topics else None,
                                   **policy_options(policy, appeals), **plan_options,
                                   **({"previous_from": "history_store"} if stored_previous else {}),
-                                  **({"complaints": [str(p) for p in complaints]} if complaints else {})})
+                                  **({"complaints": [os.path.abspath(p) for p in complaints]} if complaints else {})})
     prov.previous = prov.previous or stored_previous
     return PeriodicReport(report, findings, loaded.files, loaded.notes, loaded.appeals_of(period), prov,
                           policy=policy, store=store)

@@ -8,6 +8,7 @@ scored in -> `sampling.make_plan` -> the plan workbook and each inspector's pref
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -140,8 +141,8 @@ def plan_from_files(rubric: Rubric, inputs: Sequence[str], roster_path: Path, *,
         "rounds": r.rounds, "min_duration": r.min_duration,
         "hours": f"{r.hours[0]:%H:%M}-{r.hours[1]:%H:%M}" if r.hours else None,
         "inspectors": ",".join(inspectors) if inspectors else None,
-        "roster": str(roster_path), "roster_sha256": file_sha256(roster_path),
-        "exclude_scored": [[str(p), file_sha256(p)] for p in exclude_files] or None})
+        "roster": os.path.abspath(roster_path), "roster_sha256": file_sha256(roster_path),
+        "exclude_scored": [[os.path.abspath(p), file_sha256(p)] for p in exclude_files] or None})
     return result
 
 

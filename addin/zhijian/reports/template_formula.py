@@ -58,6 +58,9 @@ def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
     if den is not None:  # every item excluded: no score
         final = f'IF(({den})>0,{final},"")'
     checks = [_item_ok(rubric, it, ref) for it in rubric.items]
+    # a 加倍 count above its offence's is an error (complaint.exceeds_offences): no total, as the engine
+    checks += [f"{_count(ref('complaint:' + o.id))}<={_count(ref('offence:' + o.id))}"
+               for o in rubric.offences if o.doubled_when]
     if checks:
         final = f'IF(AND({",".join(checks)}),{final},"")'
     return _blank_while_empty(lay, row, final, watch_recording=not prefilled)

@@ -24,18 +24,23 @@ def charge_spec(rubric: Rubric) -> ColumnSpec:
 
 
 def charge_formula(rubric: Rubric, ref) -> str:
-    """Σ points × (n + (multiplier − 1) × min(n, complaints)) over the offences: what the engine
-    charges the call (`ledger.call_charges`) when nothing escalates; `ref`: a column key -> its cell."""
-    terms = []
+    """Σ points × (n + (multiplier − 1) × complaints) over the offences: what the engine charges the
+    call (`ledger.call_charges`) when nothing escalates, "" when a 加倍 count exceeds its offence's;
+    `ref`: a column key -> its cell."""
+    terms, within = [], []
     for o in rubric.offences:
         n = f"MAX(0,INT(N({ref('offence:' + o.id)})))"
         if o.doubled_when:
-            m = f"MIN({n},MAX(0,INT(N({ref('complaint:' + o.id)}))))"
+            c = f"MAX(0,INT(N({ref('complaint:' + o.id)})))"
+            m = f"MIN({n},{c})"
             extra = m if o.multiplier == 2 else f"{_num(o.multiplier - 1)}*{m}"
             terms.append(f"{_num(o.points)}*({n}+{extra})")
+            within.append(f"{c}<={n}")
         else:
             terms.append(f"{_num(o.points)}*{n}")
-    return f"ROUND({'+'.join(terms) or '0'},6)"
+    charge = f"ROUND({'+'.join(terms) or '0'},6)"
+    # a 加倍 count above its offence's is an error (complaint.exceeds_offences): no charge, as the engine
+    return f'IF(AND({",".join(within)}),{charge},"")' if within else charge
 
 
 def charge_note(rubric: Rubric) -> str:
