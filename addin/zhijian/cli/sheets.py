@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from .common import (cli_findings, findings_table, other_rubrics, console, handle_errors, json_option,
-                     print_error, print_json, print_note, print_notes, styled)
+                     print_json, print_note, print_notes, styled)
 from .options import Count, PeriodText, OutputFile
 
 def _check(inputs, rubric_name, roster=None, period=None, require_fields=True, copies=None):
@@ -141,11 +141,14 @@ def score(inputs, rubric_name, write, as_json):
                                         copies="scored" if write else None)
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
                                                                "sheet.other_rubric")]
-    if fatal and checked.calls.empty:
+    if fatal and checked.calls.empty:  # nothing to score: exit 2 (and, with --json, the error as JSON)
+        from zhijian.errors import InputFileError
+
+        lines = []
         for f in fatal:
             where = " ".join(x for x in (f.file, f.sheet, f.cell) if x)
-            print_error(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
-        sys.exit(2)
+            lines.append(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
+        raise InputFileError("\n".join(lines))
     calls = checked.calls
     skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
     shown, header = calls, None
