@@ -147,7 +147,8 @@ def nothing_to_report(fn):
             return fn(*args, **kwargs)
         except NothingToReport as e:
             if kwargs.get("as_json"):
-                print_json({"error": str(e), "accounting": e.account.to_dict() if e.account else None})
+                print_json({"error": str(e), "exit_code": e.exit_code,
+                            "accounting": e.account.to_dict() if e.account else None})
             else:
                 print_error(str(e))
             sys.exit(e.exit_code)
