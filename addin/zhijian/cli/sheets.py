@@ -43,6 +43,17 @@ def _unreadable(checked) -> set[str]:
     return {f.file for f in checked.report.findings if f.rule == "file.unreadable"}
 
 
+def _nothing_to_score(fatal) -> None:
+    """Exit 2 naming every file (and, with --json, the error as JSON, as handle_errors does)."""
+    from zhijian.errors import InputFileError
+
+    lines = []
+    for f in fatal:
+        where = " ".join(x for x in (f.file, f.sheet, f.cell) if x)
+        lines.append(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
+    raise InputFileError("\n".join(lines))
+
+
 def _say_skipped(skipped: list[str], what: str) -> None:
     for f in skipped:
         print_note(f"未写{what}(文件无法读取): {f}")
@@ -141,14 +152,8 @@ def score(inputs, rubric_name, write, as_json):
                                         copies="scored" if write else None)
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
                                                                "sheet.other_rubric")]
-    if fatal and checked.calls.empty:  # nothing to score: exit 2 (and, with --json, the error as JSON)
-        from zhijian.errors import InputFileError
-
-        lines = []
-        for f in fatal:
-            where = " ".join(x for x in (f.file, f.sheet, f.cell) if x)
-            lines.append(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
-        raise InputFileError("\n".join(lines))
+    if fatal and checked.calls.empty:
+        _nothing_to_score(fatal)
     calls = checked.calls
     skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
     shown, header = calls, None
