@@ -25,7 +25,7 @@ from zhijian.engine.penalties import PenaltyRegister, vouchers
 from zhijian.engine.periods import Period, main_period_date, parse_period, period_of
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
-from zhijian.errors import InputFileError, RosterWithoutIdsError
+from zhijian.errors import RosterWithoutIdsError
 from zhijian.files import names
 from zhijian.files.provenance import Provenance
 from zhijian.files.workbooks import read_roster
