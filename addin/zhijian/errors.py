@@ -43,6 +43,10 @@ class AmbiguousRosterError(InputFileError):
     """A 人员名单 listing one 工号 for two different people: which one it is would be a guess."""
 
 
+class RosterWithoutIdsError(InputFileError):
+    """A 人员名单 that was read but has no 工号 column (an inspector list only, say)."""
+
+
 class OutputPathError(ZhijianError):
     """An output that would overwrite an input, is a folder, or cannot be written."""
 

@@ -258,7 +258,7 @@ def test_a_day_without_calls_to_draw_is_one_message_and_no_plan(files, tmp_path)
     r = run("sample", calls, "--date", "2026-10-13", "--rubric", "listening-10x4", "--roster", roster, "-o", out,
             "--json")
     assert r.exit_code == 1, r.output
-    error = json.loads(r.output)["error"]
+    error = json.loads(r.stdout)["error"]
     assert "2026-10-13 没有可抽取的录音,未生成抽检计划(通话记录中的日期为 2026-10-12)" in error
     assert "另有 178 通录音不是 2026-10-13 的通话,未参与抽取" in error
     assert not out.exists() or not any(out.iterdir())

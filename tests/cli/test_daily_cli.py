@@ -143,7 +143,7 @@ def test_a_period_without_calls_is_exit_1_and_no_workbook(week, tmp_path, comman
     out = tmp_path / "out"
     r = run(command, folder, "--rubric", "listening-10x4", *period, "-o", out, "--json")
     assert r.exit_code == 1, r.output
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)  # the message is on stderr too
     assert "没有可计入统计的评分记录,未生成报表" in data["error"]
     assert "评分表中的日期为 2026-10-12 至 2026-10-14" in data["error"]
     assert data["accounting"]["counted"] == 0 and data["accounting"]["outside_period"] == 13

@@ -67,7 +67,7 @@ def test_nothing_read_is_a_failure_with_every_input_named_and_no_workbook(tmp_pa
     assert "broken.xlsx" in r.output and "old.xls" in r.output and "另存为" in r.output
     assert "Traceback" not in r.output
     r = run(*command, folder, "--rubric", "listening-10x4", "-o", out, "--json")
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)  # the message is on stderr too
     assert r.exit_code == 2 and not out.exists()
     assert sorted(u["file"].rsplit("/", 1)[-1] for u in data["accounting"]["unreadable_inputs"]) == \
         ["broken.xlsx", "old.xls"]

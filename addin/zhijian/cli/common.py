@@ -146,10 +146,10 @@ def nothing_to_report(fn):
         try:
             return fn(*args, **kwargs)
         except NothingToReport as e:
+            print_error(str(e))  # on stderr with --json too, as every error
             if kwargs.get("as_json"):
-                print_json({"error": str(e), "accounting": e.account.to_dict() if e.account else None})
-            else:
-                print_error(str(e))
+                print_json({"error": str(e), "exit_code": e.exit_code,
+                            "accounting": e.account.to_dict() if e.account else None})
             sys.exit(e.exit_code)
 
     return wrapper

@@ -9,7 +9,7 @@ import click
 
 from .common import (appeals_options, console, print_account, handle_errors, json_option, nothing_to_report,
                      other_rubrics, policy, print_appeals, print_json, roster_option, run_with_progress)
-from .options import Count, Day, Month, OutputFolder, OutputPath
+from .options import Count, Day, Month, OutputFolder, OutputPath, RepeatWindow
 from .outputs import name_list, output_file
 from .store_option import resolved_store, store_option
 
@@ -25,7 +25,7 @@ from .store_option import resolved_store, store_option
 @click.option("--rotation", help="当值轮值顺序,逗号分隔(默认: 质检员名单的顺序);写出下一位当值")
 @click.option("--repeat-times", default=3, show_default=True, type=Count(2, 99),
               help="重复问题预警: 同一评分项不良的次数")
-@click.option("--repeat-window", default="week", show_default=True,
+@click.option("--repeat-window", default="week", show_default=True, type=RepeatWindow(),
               help="重复问题的统计窗口: week(本周截至当天)或天数,如 7")
 @click.option("--points", default=3, show_default=True, type=Count(1, 20), help="班前会点评条数")
 @click.option("--quota", default=60, show_default=True, type=Count(1, 10_000), help="每名质检员每天的监听定额")
@@ -47,7 +47,6 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
     未交评分表)、扣分凭单_2026-10-14.xlsx(每个严重问题一张凭单及登记表)、
     质检监听评分表_2026-10-14.zip(当天的评分表)。发送: zhijian email 文件夹 --kind daily。
     """
-    from zhijian.engine.daily import parse_repeat_window
     from zhijian.files.rubrics import load_rubric
     from zhijian.pipeline.daily import daily_package, write_daily_package
 
@@ -55,7 +54,7 @@ def daily(inputs, rubric_name, day, roster, inspectors, on_duty, rotation, repea
     result = run_with_progress(as_json, daily_package, rubric=r, inputs=list(inputs), date=day,
                                roster=roster, inspectors=name_list(inspectors), on_duty=on_duty,
                                rotation=name_list(rotation), repeat_times=repeat_times,
-                               repeat_window=parse_repeat_window(repeat_window), quota_per_day=quota,
+                               repeat_window=repeat_window, quota_per_day=quota,
                                points=points, lead=lead, appeals=appeals, policy=policy(window_hours, publish_time),
                                rubric_source=rubric_name, other_rubrics=other_rubrics(r),
                                store=resolved_store(store))

@@ -200,6 +200,22 @@ class Seconds(_Type):
         return x
 
 
+class RepeatWindow(_Type):
+    """The window of repeated problems: week, or a number of days (1–999, as engine.daily reads it)."""
+
+    name = "window"
+
+    def convert(self, value, param, ctx):
+        from zhijian.engine.daily import WEEK
+
+        text = str(value).strip()
+        if text.lower() in (WEEK, "周", "本周"):
+            return WEEK
+        if re.fullmatch(r"\d+", text) and 1 <= int(text) <= 999:
+            return int(text)
+        self.fail(f"无法识别的重复问题统计窗口“{text}”,应为 week(本周截至当天)或 1–999 之间的天数", param, ctx)
+
+
 class Choice(click.Choice):
     """click.Choice with the Chinese message."""
 

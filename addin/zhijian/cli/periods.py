@@ -7,7 +7,7 @@ import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
                      print_account, print_note, progress_bar)
-from .options import OutputPath, Quarter, Year
+from .options import Count, OutputPath, Quarter, Year
 from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
 
@@ -16,9 +16,9 @@ def review_options(fn):
     fn = click.option("-o", "--output", type=OutputPath(),
                       help="输出的考核表 .xlsx,或输出文件夹(默认: 当前文件夹下的 季度质检考核表_2026-Q4.xlsx、"
                            "年度质检考核表_2026.xlsx)")(fn)
-    fn = click.option("--min-calls", default=5, show_default=True,
+    fn = click.option("--min-calls", default=5, show_default=True, type=Count(1, 10_000),
                       help="坐席当月有效通数不少于此数时,月度评分计入考核")(fn)
-    fn = click.option("--stars", default=3, show_default=True, help="服务之星候选人数")(fn)
+    fn = click.option("--stars", default=3, show_default=True, type=Count(1, 10_000), help="服务之星候选人数")(fn)
     fn = click.option("--lead", help="质检班长姓名: 校正录音以其评分为基准")(fn)
     fn = click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")(fn)
     return click.argument("inputs", nargs=-1)(fn)
@@ -67,13 +67,10 @@ def yearly(inputs, rubric_name, lead, stars, min_calls, output, year, appeals, w
 def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appeals, timing, complaints, store,
          as_json):
     """`timing`: (the appeal window in hours, the publication time), as `common.policy` takes them."""
-    from zhijian.errors import InputFileError
     from zhijian.files import names
     from zhijian.files.rubrics import load_rubric
     from zhijian.pipeline.history import period_review, write_review
 
-    if stars < 1 or min_calls < 1:
-        raise InputFileError("--stars 与 --min-calls 至少为 1")
     r = load_rubric(rubric_name)
     with progress_bar(as_json) as bar:
         task = bar.add_task("读取评分表", total=None)

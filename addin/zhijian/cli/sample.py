@@ -12,22 +12,11 @@ import click
 
 from .common import (cli_findings, console, findings_table, handle_errors, json_option, nothing_to_report,
                      print_json, print_note, styled)
-from .options import Count, OutputFolder, Seconds
+from .options import Count, Day, OutputFolder, Seconds
 
 
 MAX_PER_AGENT = MAX_ROUNDS = 100  # the handbook's 5 × 5; more would only take minutes to plan
 MAX_SEED = 2**32 - 1
-
-
-def _date(text: str | None) -> dt.date | None:
-    from zhijian.errors import InputFileError
-
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputFileError(f"无法识别的日期“{text}”,请写成 2026-10-12") from None
 
 
 def _hours(text: str | None) -> tuple[dt.time, dt.time] | None:
@@ -61,7 +50,7 @@ def _mapping_line(sheet) -> str:
 
 @click.command()
 @click.argument("calls", nargs=-1, required=True)
-@click.option("--date", "date_text", help="抽检日期,如 2026-10-12(默认: 通话记录中最晚的一天)")
+@click.option("--date", "date_text", type=Day(), help="抽检日期,如 2026-10-12(默认: 通话记录中最晚的一天)")
 @click.option("--rubric", "rubric_name", required=True, help="评分标准名称或文件,如 listening-10x4")
 @click.option("--roster", required=True, type=click.Path(), help="人员名单(工号、姓名、班组,可含“质检员”列)")
 @click.option("--inspectors", help="质检员,用逗号分隔,如 王丽,陈静(默认: 人员名单的“质检员”列)")
@@ -96,7 +85,7 @@ def sample(calls, date_text, rubric_name, roster, inspectors, per_agent, rounds,
     except ValueError:
         raise InputFileError("--per-agent 和 --rounds 至少为 1,--min-duration 不能为负数") from None
     try:
-        result = plan_from_files(r, list(calls), Path(roster), day=_date(date_text), inspectors=_names(inspectors),
+        result = plan_from_files(r, list(calls), Path(roster), day=date_text, inspectors=_names(inspectors),
                                  rule=rule, seed=seed, exclude_scored=list(exclude_scored), rubric_source=rubric_name)
     except NoInspectorsError:
         raise InputFileError("没有质检员: 请用 --inspectors 指定(如 --inspectors 王丽,陈静),"

@@ -9,7 +9,7 @@ import click
 from rich.table import Table
 
 from .common import (cli_findings, findings_table, other_rubrics, console, handle_errors, json_option,
-                     print_error, print_json, print_note, print_notes, styled)
+                     print_json, print_note, print_notes, styled)
 from .options import Count, PeriodText, OutputFile
 
 def _check(inputs, rubric_name, roster=None, period=None, require_fields=True, copies=None):
@@ -41,6 +41,17 @@ def _check(inputs, rubric_name, roster=None, period=None, require_fields=True, c
 
 def _unreadable(checked) -> set[str]:
     return {f.file for f in checked.report.findings if f.rule == "file.unreadable"}
+
+
+def _nothing_to_score(fatal) -> None:
+    """Exit 2 naming every file (and, with --json, the error as JSON, as handle_errors does)."""
+    from zhijian.errors import InputFileError
+
+    lines = []
+    for f in fatal:
+        where = " ".join(x for x in (f.file, f.sheet, f.cell) if x)
+        lines.append(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
+    raise InputFileError("\n".join(lines))
 
 
 def _say_skipped(skipped: list[str], what: str) -> None:
@@ -142,10 +153,7 @@ def score(inputs, rubric_name, write, as_json):
     fatal = [f for f in checked.report.findings if f.rule in ("file.unreadable", "sheet.unmapped",
                                                                "sheet.other_rubric")]
     if fatal and checked.calls.empty:
-        for f in fatal:
-            where = " ".join(x for x in (f.file, f.sheet, f.cell) if x)
-            print_error(f.message if f.message.startswith(f.file) else f"{where}: {f.message}")
-        sys.exit(2)
+        _nothing_to_score(fatal)
     calls = checked.calls
     skipped = [str(f) for f in targets if str(f) in _unreadable(checked)]
     shown, header = calls, None

@@ -460,8 +460,8 @@ def is_lock_error(e: Exception) -> bool:
 
 def store_error_text(path: Path, e: Exception, *, waited: float | None = None) -> str:
     """A DuckDB error opening or reading the store, as one Chinese line."""
-    text = str(e)
     if is_lock_error(e):
         after = f"(已等待 {waited:g} 秒)" if waited else ""
         return f"历史库 {path} 正被另一个程序使用{after},请稍后再试"
-    return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏({text.splitlines()[0][:120]})"
+    # DuckDB's own English ("IO Error: The file … is not a valid DuckDB database file!") is not shown
+    return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏"

@@ -261,7 +261,8 @@ def read_roster(path: Path) -> Roster:
             agents, findings = roster_entries(grid, r, cols, cell_text, id_text)
             refuse_conflicts(findings, path)
             return Roster(agents, source=str(path), findings=findings)
-    raise InputFileError(f"{path}: 人员名单中找不到“工号”列")
+    from zhijian.errors import RosterWithoutIdsError
+    raise RosterWithoutIdsError(f"{path}: 人员名单中找不到“工号”列")
 
 
 def refuse_conflicts(findings, path) -> None:

@@ -20,6 +20,7 @@ from zhijian.files.guard import guard_outputs
 from zhijian.files.provenance import Provenance, file_sha256
 from zhijian.files.workbooks import read_grids
 
+from .jobs import check_readable
 from .load import load_calls
 
 
@@ -70,6 +71,7 @@ def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, 
         loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                             appeals=appeals, policy=policy, store=store, command="assess", outputs=[output],
                             reads=reads)
+        check_readable(loaded)
         prov = Provenance.of("assess", rubric, rubric_source or rubric.id, loaded.files, appeals=appeals)
     else:
         if store is None:

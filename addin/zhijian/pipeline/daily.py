@@ -25,7 +25,7 @@ from zhijian.engine.penalties import PenaltyRegister, vouchers
 from zhijian.engine.periods import Period, main_period_date, parse_period, period_of
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
-from zhijian.errors import AmbiguousRosterError, InputFileError
+from zhijian.errors import RosterWithoutIdsError
 from zhijian.files import names
 from zhijian.files.provenance import Provenance
 from zhijian.files.workbooks import read_roster
@@ -85,11 +85,9 @@ def roster_agents(roster) -> Roster | None:
     holds only an inspector list (no 工号 column): the ids are then not checked, and the log says so."""
     if not roster:
         return None
-    try:
+    try:  # a file that cannot be read, or a 工号 for two people, is refused (InputFileError)
         return read_roster(Path(roster))
-    except AmbiguousRosterError:  # a 工号 for two people: refused, never read as "no 工号 column"
-        raise
-    except InputFileError:
+    except RosterWithoutIdsError:
         return None
 
 

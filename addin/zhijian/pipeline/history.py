@@ -23,7 +23,7 @@ from zhijian.files.guard import guard_outputs
 from zhijian.files.provenance import Provenance
 from zhijian.files.store import ImportResult, Store
 
-from .jobs import guard_report, policy_options
+from .jobs import check_readable, guard_report, policy_options
 from .load import load_calls, record_in_store
 
 KINDS = {"quarter": "quarterly", "year": "yearly"}
@@ -93,6 +93,7 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
         loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                             appeals=appeals, policy=policy, store=store, command=command, outputs=[output],
                             reads=reads)
+        check_readable(loaded)
         period = review_period(kind, period_text, loaded.dates())
         options.update(policy_options(policy, appeals))
         prov = Provenance.of(command, rubric, rubric_source or rubric.id, loaded.files, appeals=appeals)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pandas and the analysis are imported while the files are re
     from zhijian.engine.accounting import RowAccount
     from zhijian.engine.analysis import Analysis
     from zhijian.engine.appeals import AppealOutcome
+    from zhijian.engine.loaded import Loaded
 
 
 @dataclass
@@ -84,11 +85,27 @@ def _roster(roster: str | Path | None) -> Roster | None:
     return read_roster(Path(roster)) if roster else None
 
 
+def check_readable(loaded: Loaded) -> None:
+    """Exit 2, naming each input, when inputs were given and not one row of them could be read
+    (the 季度/年度 and 综合考核 tables, which have no `check_something` of their own)."""
+    from zhijian.engine.accounting import unreadable_inputs
+
+    unreadable = unreadable_inputs(loaded.findings)
+    if loaded.calls.empty and unreadable:
+        raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(_unreadable_lines(unreadable)),
+                              exit_code=2)
+
+
+def _unreadable_lines(unreadable) -> list[str]:
+    return [u.message if u.message.startswith(u.file) and not u.sheet  # the reader's message names the file
+            else f"{u.file}{' / ' + u.sheet if u.sheet else ''}: {u.message}" for u in unreadable]
+
+
 def check_something(account: RowAccount, label: str, notes: list[str] = ()) -> None:
     """Nothing to report is a failure, with one message (and the period's `notes`: the dates the
     sheets hold): exit 2 when no row of any input could be read, 1 when none of the period's rows
     can be counted."""
-    lines = [f"{u.file}{' / ' + u.sheet if u.sheet else ''}: {u.message}" for u in account.unreadable]
+    lines = _unreadable_lines(account.unreadable)
     if account.rows_read == 0 and account.unreadable:
         raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(lines), exit_code=2,
                               account=account)
