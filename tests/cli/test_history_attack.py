@@ -91,7 +91,8 @@ def test_a_damaged_copy_reimported_keeps_the_good_version(quarter, tmp_path):
 
 def test_a_sheet_the_new_rubric_version_cannot_read_does_not_replace_its_calls(quarter, tmp_path):
     # A careless lead imports December again under a version of the rubric that renamed an item:
-    # no row of the sheet can be read under it, so December keeps its calls under the old version.
+    # no row of the sheet can be read under it: nothing is imported (exit 2, the sheet named) and
+    # December keeps its calls under the old version.
     store = tmp_path / "z.duckdb"
     data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
     from zhijian.files.rubrics import load_rubric
@@ -100,9 +101,12 @@ def test_a_sheet_the_new_rubric_version_cannot_read_does_not_replace_its_calls(q
     rubric.write_text(Path(load_rubric(R).path).read_text(encoding="utf-8").replace('version: "1.0"', 'version: "2.0"')
                       .replace("{name: 业务能力, max: 5", "{name: 业务知识, max: 5")
                       .replace("aliases: [业务知识]", "aliases: [业务素养]"), encoding="utf-8")
-    d = data(run("history", "import", quarter / "2026-12-05_王丽.xlsx", "--rubric", rubric, "--store", store,
-                 "--json"))
-    assert d["counts"] == {"无法读取": 1} and d["calls_written"] == 0
+    before = store.read_bytes()
+    december = quarter / "2026-12-05_王丽.xlsx"
+    r = run("history", "import", december, "--rubric", rubric, "--store", store, "--json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 2 and d["exit_code"] == 2 and str(december) in d["error"], r.output
+    assert "未导入,历史库未改动" in d["error"] and store.read_bytes() == before
     q = quarterly(store, tmp_path / "q.xlsx")
     assert q["n"] == 45 and q["months"][2]["n"] == 15
 

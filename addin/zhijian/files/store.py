@@ -239,9 +239,10 @@ class Store:
             current = {path: (fid, sha, h, fp) for fid, path, sha, h, fp in self.con.execute(
                 "SELECT file_id, path, sha256, rubric_hash, fingerprint FROM files "
                 "WHERE rubric_id = ? AND superseded_at IS NULL", [rubric.id]).fetchall()}
-            shas = {str(p): file_sha256(p) for p in loaded.files}
             unreadable = {str(p) for p in loaded.files
                           if str(p) not in by_file and _unreadable(findings_by_file.get(str(p), []))}
+            # an unreadable file is never hashed: it may be missing, or one the user may not read
+            shas = {str(p): file_sha256(p) for p in loaded.files if str(p) not in unreadable}
             twins = _twins(current, loaded.files, shas, unreadable, rubric.content_hash or "")
             next_id = self.con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM files").fetchall()[0][0]
             for p in loaded.files:

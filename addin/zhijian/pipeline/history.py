@@ -18,12 +18,12 @@ from zhijian.engine.loaded import Loaded
 from zhijian.engine.period_review import DEFAULT_MIN_CALLS, DEFAULT_STARS, PeriodReview, build_period_review
 from zhijian.engine.periods import Period, main_period_date, parse_period
 from zhijian.engine.rubric import Rubric
-from zhijian.errors import InputFileError
+from zhijian.errors import InputFileError, NothingToReport
 from zhijian.files.guard import guard_outputs
 from zhijian.files.provenance import Provenance
 from zhijian.files.store import ImportResult, Store
 
-from .jobs import check_readable, guard_report, policy_options
+from .jobs import check_readable, guard_report, policy_options, unreadable_lines
 from .load import load_calls, record_in_store
 
 KINDS = {"quarter": "quarterly", "year": "yearly"}
@@ -33,11 +33,28 @@ def import_sheets(store: Path, rubric: Rubric, inputs: list[str], *, appeals: st
                   policy: AppealPolicy = AppealPolicy(), other_rubrics=(),
                   progress: Callable[[Path], None] | None = None,
                   on_files: Callable[[int], None] | None = None) -> tuple[ImportResult, Loaded]:
-    """`zhijian history import`: read and check the inputs as every report does, and add them."""
+    """`zhijian history import`: read and check the inputs as every report does, and add them.
+    When not one input can be read, nothing is imported and the store is not opened (so none is
+    created): `NothingToReport` (exit 2) naming each input. Some unreadable among readable ones are
+    listed in the result as 无法读取, the others imported."""
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
                         appeals=appeals, policy=policy)
+    check_importable(loaded)
     result = record_in_store(store, rubric, loaded, command="import", appeals=appeals)
     return result, loaded
+
+
+def check_importable(loaded: Loaded) -> None:
+    """Exit 2, naming each input and why, when every file given is one of which no row could be
+    read (missing, damaged, not a workbook, no sheet the rubric maps)."""
+    from zhijian.engine.accounting import unreadable_inputs
+
+    unreadable = unreadable_inputs(loaded.findings)
+    files_with_calls = set(loaded.calls["file"].astype(str)) if len(loaded.calls) else set()
+    unread_files = {u.file for u in unreadable} - files_with_calls
+    if loaded.files and all(str(p) in unread_files for p in loaded.files):
+        raise NothingToReport("没有可以读取的评分表,未导入,历史库未改动:\n" + "\n".join(unreadable_lines(unreadable)),
+                              exit_code=2)
 
 
 def store_status(store: Path) -> dict:

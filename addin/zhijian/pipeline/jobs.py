@@ -92,11 +92,11 @@ def check_readable(loaded: Loaded) -> None:
 
     unreadable = unreadable_inputs(loaded.findings)
     if loaded.calls.empty and unreadable:
-        raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(_unreadable_lines(unreadable)),
+        raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(unreadable_lines(unreadable)),
                               exit_code=2)
 
 
-def _unreadable_lines(unreadable) -> list[str]:
+def unreadable_lines(unreadable) -> list[str]:
     return [u.message if u.message.startswith(u.file) and not u.sheet  # the reader's message names the file
             else f"{u.file}{' / ' + u.sheet if u.sheet else ''}: {u.message}" for u in unreadable]
 
@@ -105,7 +105,7 @@ def check_something(account: RowAccount, label: str, notes: list[str] = ()) -> N
     """Nothing to report is a failure, with one message (and the period's `notes`: the dates the
     sheets hold): exit 2 when no row of any input could be read, 1 when none of the period's rows
     can be counted."""
-    lines = _unreadable_lines(account.unreadable)
+    lines = unreadable_lines(account.unreadable)
     if account.rows_read == 0 and account.unreadable:
         raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(lines), exit_code=2,
                               account=account)
