@@ -42,7 +42,7 @@ def test_an_empty_register_from_the_template_is_no_unreadable_input(sheets, tmp_
     assert run("appeals", "template", "--rubric", "listening-10x4", "-o", reg).exit_code == 0
     r = run("appeals", "check", reg, sheets, "--rubric", "listening-10x4", "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout) == {"appeals": [], "findings": []}
+    assert json.loads(r.stdout) == {"appeals": [], "findings": [], "unreadable_inputs": []}
     out = tmp_path / "a.xlsx"
     r = run("consolidate", sheets, "--rubric", "listening-10x4", "--appeals", reg, "-o", out, "--json")
     data = json.loads(r.stdout)

@@ -329,7 +329,6 @@ def input_cases():
 
 # Found by this matrix and not fixed yet (each case fails as described; strict: a fix must remove it).
 KNOWN = {
-    ("appeals check", "S"): "the unreadable sheet is not named; every appeal is 无效 (评分表中没有这条录音), exit 1",
     ("audit", "S", "empty-folder"): "“没有找到可读取的评分表文件: ” names no folder",
 }
 

@@ -74,3 +74,59 @@ def test_import_with_some_unreadable_imports_the_others_and_lists_them(files, tm
     r = run("history", "import", good, text, "--rubric", R, "--store", store)
     assert r.exit_code == 0
     assert f"{text.resolve()}: 无法读取(文件已损坏或不是 Excel 工作簿,无法打开),未导入" in r.stdout
+
+
+# --- appeals check ----------------------------------------------------------------------------------
+
+@pytest.fixture()
+def register(tmp_path):
+    """Two decided appeals: R1 (in the good sheet, 维持原判) and R9 (in no sheet that can be read)."""
+    import openpyxl
+
+    reg = tmp_path / "申诉登记表.xlsx"
+    assert run("appeals", "template", "--rubric", R, "-o", reg).exit_code == 0
+    wb = openpyxl.load_workbook(reg)
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows(values_only=True) if r and "录音编号" in r)
+    col = {h: i for i, h in enumerate(header)}
+    for rid in ("R1", "R9"):
+        row = [None] * len(header)
+        for k, v in {"录音编号": rid, "坐席工号": "A1", "申诉时间": dt.datetime(2026, 10, 15, 9),
+                     "复核结果": "维持原判", "复核人": "赵班长", "决定时间": dt.datetime(2026, 10, 15, 15)}.items():
+            row[col[k]] = v
+        ws.append(row)
+    wb.save(reg)
+    return reg
+
+
+def test_appeals_check_with_no_sheet_readable_is_refused_naming_each(files, register):
+    _, text, missing = files
+    r = run("appeals", "check", register, text, missing, "--rubric", R, "--json")
+    assert r.exit_code == 2
+    assert json.loads(r.stdout) == {"error": f"没有可以读取的评分表,无法核对申诉:\n{text}: 文件已损坏或不是 Excel "
+                                             f"工作簿,无法打开\n{missing}: 文件不存在", "exit_code": 2}
+
+
+def test_an_appeal_not_found_while_a_sheet_is_unreadable_is_not_declared_unknown(files, register):
+    # Before: the unreadable sheet was never named and R9 came out 无效 (评分表中没有这条录音),
+    # though it may be in the sheet that could not be read.
+    good, text, _ = files
+    r = run("appeals", "check", register, good, text, "--rubric", R, "--json")
+    assert r.exit_code == 1, r.output  # R9 cannot be applied: an error of the register
+    d = json.loads(r.stdout)
+    assert d["unreadable_inputs"] == [{"file": str(text), "sheet": "",
+                                       "message": "文件已损坏或不是 Excel 工作簿,无法打开"}]
+    got = {a["recording_id"]: (a["status"], a["note"]) for a in d["appeals"]}
+    assert got == {"R1": ("维持原判", ""),
+                   "R9": ("无法核对", "能读取的评分表中没有这条录音;“坏的.xlsx”无法读取,录音可能在其中")}
+    assert [f["message"] for f in d["findings"]] == [
+        "申诉的录音“R9”不在能读取的评分表中;“坏的.xlsx”无法读取,录音可能在其中,无法核对"]
+    r = run("appeals", "check", register, good, text, "--rubric", R)
+    assert f"未能读取: {text}: 文件已损坏或不是 Excel 工作簿,无法打开" in r.stdout
+
+
+def test_with_every_sheet_read_an_unknown_recording_is_still_invalid(files, register):
+    good, _, _ = files
+    d = json.loads(run("appeals", "check", register, good, "--rubric", R, "--json").stdout)
+    assert d["unreadable_inputs"] == []
+    assert [(a["recording_id"], a["status"], a["note"]) for a in d["appeals"]][1] == ("R9", "无效", "评分表中没有这条录音")

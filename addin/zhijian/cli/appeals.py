@@ -45,16 +45,22 @@ def appeals_check(register, inputs, rubric_name, window_hours, publish_time, as_
 
     zhijian appeals check 申诉登记表.xlsx 评分表/ --rubric listening-10x4
     """
-    from zhijian.pipeline.load import load_calls
+    from zhijian.engine.accounting import unreadable_inputs
     from zhijian.files.rubrics import load_rubric
+    from zhijian.pipeline.jobs import check_readable
+    from zhijian.pipeline.load import load_calls
 
     r = load_rubric(rubric_name)
     loaded = load_calls(r, list(inputs), appeals=register, policy=policy(window_hours, publish_time))
+    check_readable(loaded, "没有可以读取的评分表,无法核对申诉")
     mine = cli_findings(f for f in loaded.findings if f.file == str(register))
+    unread = unreadable_inputs(loaded.findings)
     if as_json:
         print_json({"appeals": [o.to_dict() for o in loaded.appeals],
-                    "findings": [f.to_dict() for f in mine]})
+                    "findings": [f.to_dict() for f in mine], "unreadable_inputs": [u.to_dict() for u in unread]})
     else:
+        for u in unread:  # the recordings they hold are unknown: their appeals are 无法核对
+            console.print(f"未能读取: {u.file}{' / ' + u.sheet if u.sheet else ''}: {u.message}", style="red")
         t = Table("行", "录音编号", "工号", "结果", "原得分", "新得分", "说明", title="申诉处理")
         for o in loaded.appeals:
             t.add_row(str(o.appeal.row), o.appeal.recording_id, o.appeal.agent_id, o.status,

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,7 +82,8 @@ class Appeal:
 
 @dataclass
 class AppealOutcome:
-    """What became of one appeal: 改判 / 维持原判 / 待处理 / 逾期 / 无效, with old and new scores."""
+    """What became of one appeal: 改判 / 维持原判 / 待处理 / 逾期 / 无效 / 无法核对, with old and new
+    scores."""
 
     appeal: Appeal
     status: str
@@ -320,9 +321,11 @@ def _check_time(row: _RegisterRow, key: str, value: dt.datetime | None, *, requi
 
 def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
                   policy: AppealPolicy = AppealPolicy(), invalid_rows: set[int] = frozenset(),
-                  register: str = "", sheet: str = "") -> AppealsApplied:
+                  register: str = "", sheet: str = "", unread: Sequence[str] = ()) -> AppealsApplied:
     """Apply decided appeals to the calls (every scoring of the recording), in the order they
-    were decided; return the new calls, what became of each appeal, and the findings."""
+    were decided; return the new calls, what became of each appeal, and the findings. `unread`
+    names the inputs that could not be read: an appeal for a recording not among the calls may be
+    in one of them, so it is 无法核对 (naming them), not 无效."""
     calls = calls.copy()
     calls["appeal_changed"] = False
     findings: list[Finding] = []
@@ -335,9 +338,7 @@ def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
         out = AppealOutcome(a, "")
         outcomes.append(out)
         if not rows:
-            out.status, out.note = "无效", "评分表中没有这条录音"
-            findings.append(Finding.of(Rule.APPEAL_UNKNOWN_RECORDING, register, sheet, a.cell,
-                                       value=a.recording_id, row=a.row, recording_id=a.recording_id))
+            findings.append(_unknown_recording(a, out, unread, register, sheet))
             continue
         first = calls.loc[rows[0]]
         out.old_final = float(first["final_score"])
@@ -394,6 +395,20 @@ def apply_appeals(rubric: Rubric, calls: pd.DataFrame, appeals: list[Appeal], *,
         changed_rows.update(rows)
         out.new_final = float(calls.loc[rows[0], "final_score"])
     return AppealsApplied(calls, outcomes, findings)
+
+
+def _unknown_recording(a: Appeal, out: AppealOutcome, unread: Sequence[str], register: str,
+                       sheet: str) -> Finding:
+    """An appeal whose recording no call read holds: 无效, or 无法核对 when some inputs could not
+    be read (the recording may be in one of them); the finding says which."""
+    if not unread:
+        out.status, out.note = "无效", "评分表中没有这条录音"
+        return Finding.of(Rule.APPEAL_UNKNOWN_RECORDING, register, sheet, a.cell, value=a.recording_id,
+                          row=a.row, recording_id=a.recording_id)
+    names = "、".join(f"“{n}”" for n in unread[:3]) + (f" 等 {len(unread)} 个" if len(unread) > 3 else "")
+    out.status, out.note = "无法核对", f"能读取的评分表中没有这条录音;{names}无法读取,录音可能在其中"
+    return Finding.of(Rule.APPEAL_UNKNOWN_RECORDING, register, sheet, a.cell, value=a.recording_id, row=a.row,
+                      variant="unread", recording_id=a.recording_id, unread=names)
 
 
 def _same(a: Any, b: Any) -> bool:

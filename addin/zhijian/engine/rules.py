@@ -236,7 +236,9 @@ _ENTRIES = [
     # --- the 申诉登记表 ---
     RuleEntry(Rule.APPEAL_UNKNOWN_RECORDING, _E, "申诉的录音不在评分表中",
               "申诉的录音“{recording_id}”不在任何评分表中",
-              "核对录音编号,或把这条录音所在的评分表一起读入"),
+              "核对录音编号,或把这条录音所在的评分表一起读入",
+              {"unread": "申诉的录音“{recording_id}”不在能读取的评分表中;{unread}无法读取,录音可能在其中,"
+                         "无法核对"}),
     RuleEntry(Rule.APPEAL_LATE, _W, "申诉逾期",
               "申诉时间 {filed_at:%Y-%m-%d %H:%M} 晚于截止时间 {deadline:%Y-%m-%d %H:%M}"
               "(成绩公布后 {hours} 小时),不予受理",

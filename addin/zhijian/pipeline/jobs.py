@@ -85,15 +85,15 @@ def _roster(roster: str | Path | None) -> Roster | None:
     return read_roster(Path(roster)) if roster else None
 
 
-def check_readable(loaded: Loaded) -> None:
+def check_readable(loaded: Loaded, refusal: str = "没有可以读取的评分表,未生成报表") -> None:
     """Exit 2, naming each input, when inputs were given and not one row of them could be read
-    (the 季度/年度 and 综合考核 tables, which have no `check_something` of their own)."""
+    (the 季度/年度 and 综合考核 tables, which have no `check_something` of their own, and
+    `appeals check`); `refusal` is the message's first line."""
     from zhijian.engine.accounting import unreadable_inputs
 
     unreadable = unreadable_inputs(loaded.findings)
     if loaded.calls.empty and unreadable:
-        raise NothingToReport("没有可以读取的评分表,未生成报表:\n" + "\n".join(unreadable_lines(unreadable)),
-                              exit_code=2)
+        raise NothingToReport(f"{refusal}:\n" + "\n".join(unreadable_lines(unreadable)), exit_code=2)
 
 
 def unreadable_lines(unreadable) -> list[str]:

@@ -124,6 +124,15 @@ def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str
     return result
 
 
+def unread_names(findings) -> list[str]:
+    """The inputs (file, or file / sheet) of which no row could be read, by their file names, once
+    each: where a recording the register names may be."""
+    from zhijian.engine.accounting import unreadable_inputs
+
+    names = [f"{Path(u.file).name}{' / ' + u.sheet if u.sheet else ''}" for u in unreadable_inputs(findings)]
+    return list(dict.fromkeys(names))
+
+
 def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: AppealPolicy) -> None:
     """Read the 申诉登记表 and apply it to the loaded calls (in place)."""
     from zhijian.engine.appeals import apply_appeals, read_register
@@ -144,7 +153,7 @@ def register_appeals(rubric: Rubric, loaded: Loaded, register: Path, policy: App
     appeals, findings, sheet, _ = next((x for x in reads if x[0]), None) or next((x for x in reads if x[3]), reads[0])
     invalid = {f.row for f in findings if f.severity == Severity.ERROR and f.row is not None}
     applied = apply_appeals(rubric, loaded.calls, appeals, policy=policy, invalid_rows=invalid,
-                            register=str(register), sheet=sheet)
+                            register=str(register), sheet=sheet, unread=unread_names(loaded.findings))
     loaded.calls = applied.calls
     loaded.appeals = applied.outcomes
     # Register findings have no calls row: they must not exclude any call from the figures.
