@@ -130,3 +130,23 @@ def test_with_every_sheet_read_an_unknown_recording_is_still_invalid(files, regi
     d = json.loads(run("appeals", "check", register, good, "--rubric", R, "--json").stdout)
     assert d["unreadable_inputs"] == []
     assert [(a["recording_id"], a["status"], a["note"]) for a in d["appeals"]][1] == ("R9", "无效", "评分表中没有这条录音")
+
+
+# --- audit --------------------------------------------------------------------------------------------
+
+def test_audit_over_inputs_holding_no_workbook_names_every_input(files, tmp_path):
+    # Before: "没有找到可读取的评分表文件: " and nothing after it (the recomputing job was given the
+    # empty list the folder expanded to, not the folder).
+    good, _, _ = files
+    report = tmp_path / "分析表.xlsx"
+    assert run("consolidate", good, "--rubric", R, "--period", "day", "-o", report).exit_code == 0
+    empty = tmp_path / "空 文件夹"
+    empty.mkdir()
+    reports = tmp_path / "报表"
+    reports.mkdir()
+    (reports / report.name).write_bytes(report.read_bytes())
+    r = run("audit", report, empty, reports, tmp_path / "x*.xlsx", "--json")
+    assert r.exit_code == 2
+    assert json.loads(r.stdout)["error"].splitlines() == [
+        f"没有找到可读取的评分表文件: “{empty}”、“{reports}”、“{tmp_path / 'x*.xlsx'}”",
+        f"跳过 zhijian 生成的报表 {reports / report.name}(不是评分表)"]

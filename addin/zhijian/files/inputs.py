@@ -96,6 +96,16 @@ def _skip_reason(path: Path, explicit: bool, own_outputs: bool) -> str | None:
     return None
 
 
+def no_workbooks_error(inputs: list[str], notes: list[str] = ()):
+    """The error when `inputs` (as given) gave no workbook to read: each one named, quoted (a path
+    may hold spaces), with what `expand_inputs` skipped in them."""
+    from zhijian.errors import InputFileError
+
+    named = "、".join(f"“{i}”" for i in inputs) or "(没有给出输入)"
+    skipped = [n for n in notes if not n.startswith("没有找到匹配的文件")]
+    return InputFileError("\n".join([f"没有找到可读取的评分表文件: {named}", *skipped]))
+
+
 def expand_inputs(inputs: list[str], *, own_outputs: bool = False) -> tuple[list[Path], list[str]]:
     """Files, folders (all workbooks inside, recursively) and globs -> workbook paths, each file
     once (by its real path), and notes on what was skipped. `own_outputs`: zhijian's own outputs

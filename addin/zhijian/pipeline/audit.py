@@ -233,7 +233,7 @@ def _appeals_path(prov: Provenance) -> str | None:
 def audit(output: Path, inputs: list[str]) -> AuditResult:
     """Recompute `output` from `inputs` and compare."""
     from zhijian.files.rubrics import load_rubric
-    from zhijian.files.inputs import expand_inputs
+    from zhijian.files.inputs import expand_inputs, no_workbooks_error
 
     output = Path(output)
     if not output.is_file():
@@ -243,7 +243,9 @@ def audit(output: Path, inputs: list[str]) -> AuditResult:
         raise InputFileError(f"{output}: 此工作簿没有记录数据来源(不是 zhijian 生成的报表,或版本过旧),无法复核")
     if prov.command not in RECOMPUTERS:
         raise InputFileError(f"{output}: 无法复核“{prov.command}”生成的报表")
-    files, _ = expand_inputs(inputs)
+    files, notes = expand_inputs(inputs)
+    if not files:  # named here: the recomputing job would be given no input to name
+        raise no_workbooks_error(inputs, notes)
     result = AuditResult(prov, identical=False)
     matched, result.missing_inputs, extra = match_inputs(prov.inputs, files)
     result.changed_inputs = sorted(str(p) for p, entry in matched if file_sha256(p) != entry[1])

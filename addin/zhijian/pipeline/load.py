@@ -20,7 +20,7 @@ from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
 from zhijian.files.guard import guard_outputs
-from zhijian.files.inputs import expand_inputs
+from zhijian.files.inputs import expand_inputs, no_workbooks_error
 from zhijian.files.read_cache import ReadCache
 from zhijian.files.workbooks import read_grids
 
@@ -77,7 +77,7 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     files, notes = expand_inputs(inputs)
     guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})}, store=store)
     if not files:
-        raise InputFileError("没有找到可读取的评分表文件: " + " ".join(inputs))
+        raise no_workbooks_error(inputs, notes)
     if on_files:
         on_files(len(files))
     kept = ReadCache.open(rubric, other_rubrics) if cache else None
