@@ -36,6 +36,7 @@ class Rule(StrEnum):
     DATE_OUT_OF_PERIOD = "date.out_of_period"
     AGENT_UNKNOWN = "agent.unknown"
     RECORDING_DUPLICATE = "recording.duplicate"
+    RECORDING_AGENT_DIFFERS = "recording.agent_differs"
     BONUS_NOT_ALLOWED = "bonus.not_allowed"
     DEDUCTION_NOT_ALLOWED = "deduction.not_allowed"
     FLAG_UNREADABLE = "flag.unreadable"
@@ -185,6 +186,10 @@ _ENTRIES = [
     RuleEntry(Rule.RECORDING_DUPLICATE, _E, "录音重复评分",
               "录音“{recording_id}”在本文件中重复评分(首次在 {first}),重复的这一行不计入统计",
               "删除重复的一行,或核对录音编号"),
+    RuleEntry(Rule.RECORDING_AGENT_DIFFERS, _E, "同一录音的坐席工号不同",
+              "录音“{recording_id}”在各质检员的评分表中坐席工号不同: 这里是“{agent_id}”,{others};"
+              "无法确定是哪位坐席的录音,此录音的各行都不计入统计",
+              "核对这通录音的坐席,更正填错的坐席工号后重新汇总"),
     RuleEntry(Rule.TOTAL_MISMATCH, _W, "总分不符",
               "表中总分 {recorded} 与按评分标准计算的 {computed} 不符,统计按 {computed} 计",
               "核对各项分数和总分公式;统计以按评分标准计算的总分为准(评分项是记录,总分由它们算出)"),

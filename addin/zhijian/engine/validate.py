@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -74,6 +75,7 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
             out.report.extend(read.findings)
         mapped_reads += mapped
         out.report.extend(_duplicates(mapped))
+    out.report.extend(_agent_conflicts(mapped_reads))
     for read in mapped_reads:
         out.report.extend(_row_checks(rubric, read, roster, period))
     reads = [r for r in mapped_reads if r.n_calls]
@@ -185,6 +187,29 @@ def _duplicates(reads: list[SheetRead]) -> list[Finding]:
                                       recording_id=rid, first=where))
             else:
                 seen[key] = (read, row)
+    return out
+
+
+def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
+    """A recording scored by several inspectors (a calibration case) whose rows name different
+    agents: an error at every such row's 坐席工号, so the call is counted for no agent rather than
+    for whichever file was read first."""
+    rows: dict[str, list[tuple[SheetRead, int, str, str]]] = {}
+    for read in reads:
+        for rid, insp, agent, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                         read.data.get("agent_id", []), read.data.get("row", [])):
+            if rid and agent:
+                rows.setdefault(rid, []).append((read, row, str(insp), str(agent)))
+    out = []
+    for rid, group in rows.items():
+        if len({g[2] for g in group}) < 2 or len({g[3] for g in group}) < 2:
+            continue
+        for read, row, _, agent in group:
+            others = "、".join(f"{insp} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'agent_id')}"
+                              f" 填的是“{a}”" for r, n, insp, a in group if a != agent)
+            out.append(Finding.of(Rule.RECORDING_AGENT_DIFFERS, read.file, read.sheet,
+                                  read.cell_ref(row, "agent_id"), value=agent, row=row,
+                                  recording_id=rid, agent_id=agent, others=others))
     return out
 
 
