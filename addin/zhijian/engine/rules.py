@@ -185,7 +185,11 @@ _ENTRIES = [
               "核对工号,或把此人加入人员名单"),
     RuleEntry(Rule.RECORDING_DUPLICATE, _E, "录音重复评分",
               "录音“{recording_id}”在本文件中重复评分(首次在 {first}),重复的这一行不计入统计",
-              "删除重复的一行,或核对录音编号"),
+              "删除重复的一行,或核对录音编号",
+              {"corrected": "录音“{recording_id}”在本文件中重复评分: 这一行有错误,不计入统计,"
+                            "计入统计的是 {first} 这一行",
+               "counted": "录音“{recording_id}”在本文件中重复评分(计入统计的是 {first}),重复的这一行不计入统计"},
+              {"corrected": _W}),
     RuleEntry(Rule.RECORDING_AGENT_DIFFERS, _E, "同一录音的坐席工号不同",
               "录音“{recording_id}”在各质检员的评分表中坐席工号不同: 这里是“{agent_id}”,{others};"
               "无法确定是哪位坐席的录音,此录音的各行都不计入统计",
