@@ -84,3 +84,43 @@ def test_a_recording_whose_agent_is_in_doubt_is_counted_for_no_agent(disagreeing
     assert "A001" not in agents and "A003" not in agents and "A002" in agents
     listing = texts(out, "排除与重复")
     assert sum("坐席工号不同" in t for t in listing) >= 2
+
+
+@pytest.fixture
+def one_side_invalid(tmp_path):
+    """R1 by 李娜 with 业务能力 7 (not a level), by 王强 all 4 → 80: only 王强's scoring can count."""
+    a = sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 9 + [7]))
+    b = sheet(tmp_path / "b.xlsx", listening_row(D12, "王强", "A001", "张三", "R1", [4] * 10, total=80))
+    return a, b
+
+
+def test_a_calibration_scoring_with_an_error_says_what_counts_instead(one_side_invalid):
+    a, b = one_side_invalid
+    data = json.loads(run("validate", a, b, "--rubric", "listening-10x4", "--json").output)
+    assert [(f["rule"], f["severity"], f["cell"], f["message"]) for f in data["findings"]] == [
+        ("recording.calibration_row_invalid", "warning", "E3",
+         "录音“R1”也由其他质检员评分(王强 在 b.xlsx 评分表!E3): 这一行有错误,不计入统计,也不参与质检校正;"
+         "此录音按其他质检员的有效评分计入"),
+        ("score.not_allowed", "error", "O3", "“业务能力”得分 7 不在允许的分值内(允许: 0–5 的整数)")]
+
+
+@pytest.mark.parametrize("lead", [[], ["--lead", "李娜"]], ids=["consensus", "lead-row-invalid"])
+def test_the_valid_side_counts_as_a_single_call(one_side_invalid, tmp_path, lead):
+    """2 read = 1 counted (王强's 80) + 1 excluded; no calibration case (one valid scoring), even
+    when the lead's is the invalid one."""
+    a, b = one_side_invalid
+    out = tmp_path / "out.xlsx"
+    data = json.loads(run("consolidate", a, b, "--rubric", "listening-10x4", *lead, "-o", out, "--json").output)
+    acc = data["accounting"]
+    assert (acc["rows_read"], acc["counted"], acc["excluded"], acc["calibration_copies"]) == (2, 1, 1, 0)
+    assert data["n"] == 1 and data["mean_score"] == 80
+    assert any("也不参与质检校正" in t for t in texts(out, "排除与重复"))
+
+
+def test_a_duplicate_of_a_valid_scoring_is_only_a_duplicate(tmp_path):
+    """李娜 scored R1 twice (the second a duplicate), 王强 once: no calibration warning."""
+    a = sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
+              listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100))
+    b = sheet(tmp_path / "b.xlsx", listening_row(D12, "王强", "A001", "张三", "R1", [4] * 10, total=80))
+    data = json.loads(run("validate", a, b, "--rubric", "listening-10x4", "--json").output)
+    assert [(f["rule"], f["cell"]) for f in data["findings"]] == [("recording.duplicate", "E4")]

@@ -106,6 +106,7 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     for reads_of_file in files:
         out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused))
     error_rows = _error_rows(out.report.findings)
+    out.report.extend(_calibration_rows_invalid(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
     all_calls["has_error"] = np.array([k in error_rows or k[:2] in refused for k in keys], dtype=bool)
     out.calls = all_calls
     out.report.rows = len(out.calls)
@@ -225,6 +226,32 @@ def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
             out.append(Finding.of(Rule.RECORDING_AGENT_DIFFERS, read.file, read.sheet,
                                   read.cell_ref(row, "agent_id"), value=agent, row=row,
                                   recording_id=rid, agent_id=agent, others=others))
+    return out
+
+
+def _calibration_rows_invalid(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]
+                              ) -> list[Finding]:
+    """A calibration recording one inspector's row of which has an error, while another inspector's
+    is valid: a warning at the row in error saying that it takes no part in the calibration and the
+    recording counts at the other inspectors' valid scorings (one valid scoring: that one)."""
+    rows: dict[str, list[tuple[SheetRead, int, str, bool]]] = {}
+    for read in reads:
+        for rid, insp, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                  read.data.get("row", [])):
+            if rid:
+                rows.setdefault(rid, []).append((read, row, str(insp), in_error((read.file, read.sheet, row))))
+    out = []
+    for rid, group in rows.items():
+        for read, row, insp, bad in group:
+            valid = [(r, n, i) for r, n, i, b in group if not b and i != insp]
+            # (a duplicate of a valid row of the same inspector is that inspector's scoring already)
+            if not bad or not valid or any(not b and i == insp for _, _, i, b in group):
+                continue
+            others = "、".join(f"{i} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'recording_id')}"
+                              for r, n, i in valid)
+            out.append(Finding.of(Rule.RECORDING_CALIBRATION_ROW_INVALID, read.file, read.sheet,
+                                  read.cell_ref(row, "recording_id"), value=rid, row=row,
+                                  recording_id=rid, others=others))
     return out
 
 
