@@ -234,8 +234,15 @@ def test_same_recording_by_two_inspectors_is_calibration_not_a_duplicate(rubrics
     spec = clean_listening()
     set_cell(spec, "E5", "LY001")
     set_cell(spec, "B5", "王敏")  # a second inspector scored LY001 too (质检校正)
+    set_cell(spec, "C5", 1001)  # of the same agent as 李娜's row 3
+    set_cell(spec, "D5", "王芳")
     _, checked = run(rubrics, "listening-10x4", spec, tmp_path)
     assert cells(checked) == []
+    # naming another agent, both rows are in doubt: an error at each 坐席工号 (C3, C5)
+    set_cell(spec, "C5", 1003)
+    _, checked = run(rubrics, "listening-10x4", spec, tmp_path, "other.xlsx")
+    assert [(str(f.rule), f.cell) for f in checked.report.findings] == \
+        [("recording.agent_differs", "C3"), ("recording.agent_differs", "C5")]
 
 
 def test_duplicate_across_sheets_of_one_file_names_the_first_sheet(rubrics, tmp_path):

@@ -36,6 +36,8 @@ class Rule(StrEnum):
     DATE_OUT_OF_PERIOD = "date.out_of_period"
     AGENT_UNKNOWN = "agent.unknown"
     RECORDING_DUPLICATE = "recording.duplicate"
+    RECORDING_AGENT_DIFFERS = "recording.agent_differs"
+    RECORDING_CALIBRATION_ROW_INVALID = "recording.calibration_row_invalid"
     BONUS_NOT_ALLOWED = "bonus.not_allowed"
     DEDUCTION_NOT_ALLOWED = "deduction.not_allowed"
     FLAG_UNREADABLE = "flag.unreadable"
@@ -184,7 +186,19 @@ _ENTRIES = [
               "核对工号,或把此人加入人员名单"),
     RuleEntry(Rule.RECORDING_DUPLICATE, _E, "录音重复评分",
               "录音“{recording_id}”在本文件中重复评分(首次在 {first}),重复的这一行不计入统计",
-              "删除重复的一行,或核对录音编号"),
+              "删除重复的一行,或核对录音编号",
+              {"corrected": "录音“{recording_id}”在本文件中重复评分: 这一行有错误,不计入统计,"
+                            "计入统计的是 {first} 这一行",
+               "counted": "录音“{recording_id}”在本文件中重复评分(计入统计的是 {first}),重复的这一行不计入统计"},
+              {"corrected": _W}),
+    RuleEntry(Rule.RECORDING_AGENT_DIFFERS, _E, "同一录音的坐席工号不同",
+              "录音“{recording_id}”在各质检员的评分表中坐席工号不同: 这里是“{agent_id}”,{others};"
+              "无法确定是哪位坐席的录音,此录音的各行都不计入统计",
+              "核对这通录音的坐席,更正填错的坐席工号后重新汇总"),
+    RuleEntry(Rule.RECORDING_CALIBRATION_ROW_INVALID, _W, "校正录音的这一份评分有错误",
+              "录音“{recording_id}”也由其他质检员评分({others}): 这一行有错误,不计入统计,也不参与质检校正;"
+              "此录音按其他质检员的有效评分计入",
+              "更正这一行的错误后重新汇总,它才参与质检校正"),
     RuleEntry(Rule.TOTAL_MISMATCH, _W, "总分不符",
               "表中总分 {recorded} 与按评分标准计算的 {computed} 不符,统计按 {computed} 计",
               "核对各项分数和总分公式;统计以按评分标准计算的总分为准(评分项是记录,总分由它们算出)"),

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from pathlib import PurePath
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,7 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     for read in sheet_reads:
         by_file.setdefault(read.file, []).append(read)
     mapped_reads: list[SheetRead] = []
+    files: list[list[SheetRead]] = []  # the mapped sheets of each file
     for reads in by_file.values():
         mapped = [r for r in reads if r.mapped]
         if not mapped:
@@ -73,7 +75,8 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
             out.sheets.append(read)
             out.report.extend(read.findings)
         mapped_reads += mapped
-        out.report.extend(_duplicates(mapped))
+        files.append(mapped)
+    out.report.extend(_agent_conflicts(mapped_reads))
     for read in mapped_reads:
         out.report.extend(_row_checks(rubric, read, roster, period))
     reads = [r for r in mapped_reads if r.n_calls]
@@ -96,10 +99,14 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     all_calls.loc[no_score, "grade"] = ""
     # A wrong score already explains a wrong total: report the cause, not its echo.
     out.report.extend(_total_checks(rubric, all_calls, by_sheet, unscorable))
-    error_rows = {(f.file, f.sheet, f.row) for f in out.report.findings
-                  if f.severity == Severity.ERROR and f.row is not None}
     # A sheet-level error that refuses the sheet (its totals do not fit the rubric) excludes every row.
     refused = {(f.file, f.sheet) for f in out.report.findings if f.rule in SHEET_REFUSALS}
+    # Duplicates last: of a recording's rows in one file, the first without an error is the one counted.
+    in_error = _error_rows(out.report.findings)
+    for reads_of_file in files:
+        out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused))
+    error_rows = _error_rows(out.report.findings)
+    out.report.extend(_calibration_rows_invalid(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
     all_calls["has_error"] = np.array([k in error_rows or k[:2] in refused for k in keys], dtype=bool)
     out.calls = all_calls
     out.report.rows = len(out.calls)
@@ -165,26 +172,86 @@ def _finding_order(f: Finding):
     return (f.file, f.sheet, row, col, str(f.rule))
 
 
-def _duplicates(reads: list[SheetRead]) -> list[Finding]:
+def _error_rows(findings: Iterable[Finding]) -> set[tuple[str, str, int]]:
+    return {(f.file, f.sheet, f.row) for f in findings if f.severity == Severity.ERROR and f.row is not None}
+
+
+def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]) -> list[Finding]:
     """The same recording twice by the same inspector in one file is a duplicate; scored by
-    different inspectors it is a calibration case (质检校正), not a mistake."""
-    seen: dict[tuple[str, str], tuple[SheetRead, int]] = {}
-    out = []
+    different inspectors it is a calibration case (质检校正), not a mistake. The row counted is the
+    first one without an error (`in_error`), else the first: the later rows are the duplicates, and
+    a row with an error before the counted one says which row counts (a warning: its own error
+    already excludes it), so a corrected second row is never lost as a duplicate."""
+    groups: dict[tuple[str, str], list[tuple[SheetRead, int]]] = {}
     for read in reads:
         for rid, insp, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
                                   read.data.get("row", [])):
-            if not rid:
+            if rid:
+                groups.setdefault((rid, insp), []).append((read, row))
+    out = []
+    for (rid, _), group in groups.items():
+        if len(group) < 2:
+            continue
+        at = next((i for i, (r, n) in enumerate(group) if not in_error((r.file, r.sheet, n))), 0)
+        first, first_row = group[at]
+        for i, (read, row) in enumerate(group):
+            if i == at:
                 continue
-            key = (rid, insp)
-            if key in seen:
-                first, first_row = seen[key]
-                where = f"{first.cell_ref(first_row, 'recording_id')}" if first is read else \
-                    f"{first.sheet}!{first.cell_ref(first_row, 'recording_id')}"
-                out.append(Finding.of(Rule.RECORDING_DUPLICATE, read.file, read.sheet,
-                                      read.cell_ref(row, "recording_id"), value=rid, row=row,
-                                      recording_id=rid, first=where))
-            else:
-                seen[key] = (read, row)
+            where = f"{first.cell_ref(first_row, 'recording_id')}" if first is read else \
+                f"{first.sheet}!{first.cell_ref(first_row, 'recording_id')}"
+            variant = "corrected" if i < at else "counted" if at else None
+            out.append(Finding.of(Rule.RECORDING_DUPLICATE, read.file, read.sheet,
+                                  read.cell_ref(row, "recording_id"), value=rid, row=row, variant=variant,
+                                  recording_id=rid, first=where))
+    return out
+
+
+def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
+    """A recording scored by several inspectors (a calibration case) whose rows name different
+    agents: an error at every such row's 坐席工号, so the call is counted for no agent rather than
+    for whichever file was read first."""
+    rows: dict[str, list[tuple[SheetRead, int, str, str]]] = {}
+    for read in reads:
+        for rid, insp, agent, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                         read.data.get("agent_id", []), read.data.get("row", [])):
+            if rid and agent:
+                rows.setdefault(rid, []).append((read, row, str(insp), str(agent)))
+    out = []
+    for rid, group in rows.items():
+        if len({g[2] for g in group}) < 2 or len({g[3] for g in group}) < 2:
+            continue
+        for read, row, _, agent in group:
+            others = "、".join(f"{insp} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'agent_id')}"
+                              f" 填的是“{a}”" for r, n, insp, a in group if a != agent)
+            out.append(Finding.of(Rule.RECORDING_AGENT_DIFFERS, read.file, read.sheet,
+                                  read.cell_ref(row, "agent_id"), value=agent, row=row,
+                                  recording_id=rid, agent_id=agent, others=others))
+    return out
+
+
+def _calibration_rows_invalid(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]
+                              ) -> list[Finding]:
+    """A calibration recording one inspector's row of which has an error, while another inspector's
+    is valid: a warning at the row in error saying that it takes no part in the calibration and the
+    recording counts at the other inspectors' valid scorings (one valid scoring: that one)."""
+    rows: dict[str, list[tuple[SheetRead, int, str, bool]]] = {}
+    for read in reads:
+        for rid, insp, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                  read.data.get("row", [])):
+            if rid:
+                rows.setdefault(rid, []).append((read, row, str(insp), in_error((read.file, read.sheet, row))))
+    out = []
+    for rid, group in rows.items():
+        for read, row, insp, bad in group:
+            valid = [(r, n, i) for r, n, i, b in group if not b and i != insp]
+            # (a duplicate of a valid row of the same inspector is that inspector's scoring already)
+            if not bad or not valid or any(not b and i == insp for _, _, i, b in group):
+                continue
+            others = "、".join(f"{i} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'recording_id')}"
+                              for r, n, i in valid)
+            out.append(Finding.of(Rule.RECORDING_CALIBRATION_ROW_INVALID, read.file, read.sheet,
+                                  read.cell_ref(row, "recording_id"), value=rid, row=row,
+                                  recording_id=rid, others=others))
     return out
 
 
