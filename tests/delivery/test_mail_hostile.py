@@ -360,3 +360,91 @@ def test_the_briefing_points_are_in_the_body_whatever_the_template(package, body
     page = msg.get_body(("html",)).get_content()
     assert "1. 服务用语" in text and "<table" in page and "\x00" not in page and "POINTS" not in page
     assert page.count("<table") == text.count("1. 服务用语")
+
+
+# --- masking: a number split across the formatted pieces of one cell ------------------------------------
+
+def _joined_texts(part: str) -> list[str]:
+    """The text of each shared or inline string of a part, its runs joined (phonetic runs left out)."""
+    import re
+
+    out = []
+    for m in re.finditer(r"<(si|is)\b[^>]*>(.*?)</\1>", part, re.S):
+        body = re.sub(r"<rPh\b.*?</rPh>", "", m.group(2), flags=re.S)
+        out.append("".join(re.findall(r"<t\b[^>]*>([^<]*)</t>", body)))
+    return out
+
+
+def rich_text_workbook(path):
+    """A cell of rich text (openpyxl writes it as an inline string) with a mobile number whose middle
+    is bold, and shared strings (as Excel writes them) with numbers split across several runs."""
+    import io
+    import zipfile
+
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "明细"
+    ws["A1"] = CellRichText(["客户 138", TextBlock(InlineFont(b=True), "1234"), "5678 回电"])
+    ws["A2"] = "SHARED-1"
+    ws["A3"] = "SHARED-2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    runs = {"SHARED-1": f'<r><t xml:space="preserve">回访 139 8765</t></r><r><rPr><b/></rPr><t>4321</t></r>'
+                        '<r><t>,已核实</t></r>',
+            "SHARED-2": '<r><t>身份证 110105</t></r><r><rPr><i/></rPr><t>19491231</t></r><r><t>002X 无误</t></r>'
+                        '<rPh sb="0" eb="1"><t>ミ</t></rPh>'}
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info).decode("utf-8")
+            for key, xml in runs.items():
+                data = data.replace(f"<t>{key}</t>", xml)
+            zout.writestr(info, data.encode("utf-8"))
+    return path
+
+
+def test_a_number_split_across_formatted_runs_of_a_cell_is_masked(tmp_path, serve):  # noqa: F811
+    """A mobile number with its middle four digits in bold (a rich-text cell: three <r> runs) went
+    out as typed, and the final check, which read each run alone, did not see it either."""
+    import openpyxl
+
+    rec, port = serve()
+    book = rich_text_workbook(tmp_path / "质检周报.xlsx")
+    assert any("13812345678" in t for t in _joined_texts(_parts(book.read_bytes())["xl/worksheets/sheet1.xml"]))
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    [d] = rec.delivered
+    [part] = list(d.message.iter_attachments())
+    data = part.get_content()
+    for name, text in _parts(data).items():
+        for joined in _joined_texts(text):
+            assert mask_text(joined) == joined, (name, joined)
+    masked = tmp_path / "masked.xlsx"
+    masked.write_bytes(data)
+    ws = openpyxl.load_workbook(masked, rich_text=True)["明细"]
+    assert str(ws["A1"].value) == "客户 138****5678 回电"
+    assert str(ws["A2"].value) == "回访 139****4321,已核实"
+    assert str(ws["A3"].value) == "身份证 110105********002X 无误"
+    assert any(getattr(b, "font", None) is not None and b.font.b for b in ws["A1"].value)  # the bold run stays
+
+
+def test_the_final_check_reads_a_string_across_its_runs():
+    """The check that stops a mail with a number left unmasked looked at each run alone."""
+    import io
+    import zipfile
+
+    from zhijian.delivery.config import DeliveryError
+    from zhijian.delivery.workbook_mask import _left_unmasked
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("xl/pivotCache/pivotCacheRecords1.xml", "<x/>")
+        z.writestr("xl/sharedStrings.xml", '<sst><si><r><t>客户 1381234</t></r><r><rPr><b/></rPr><t>5678</t></r></si></sst>')
+    with zipfile.ZipFile(buf) as z, pytest.raises(DeliveryError) as e:
+        _left_unmasked(z, {}, "周报.xlsx")
+    assert str(e.value).startswith("周报.xlsx: xl/sharedStrings.xml中有无法遮蔽的手机号或身份证号")

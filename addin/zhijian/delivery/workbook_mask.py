@@ -8,7 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from zhijian.engine.masking import MaskReport, mask_text
+from zhijian.engine.masking import MaskReport, mask_spans, mask_text
 from zhijian.files.atomic import atomic_path
 from zhijian.files.workbooks import check_zip_limits
 
@@ -37,6 +37,12 @@ _ANY_TEXT = re.compile(r"(>)([^<]+)(<)")
 # A relationship to an outside target (a hyperlink's tel:, mailto: or file).
 _EXTERNAL_TARGET = re.compile(r'(<Relationship\b[^>]*\bTarget=")([^"]*)("[^>]*\bTargetMode="External")')
 
+# A text whose formatted pieces (runs) are read as one: a shared string (<si>), a cell's inline string
+# (<is>), a comment (<text>), a paragraph of a text box or chart title (<a:p>).
+_JOINED = re.compile(r"<(?P<tag>(?:\w+:)?(?:si|is|text|p))(?=[\s>])[^>]*>(?P<body>.*?)</(?P=tag)>", re.S)
+# Phonetic guides (furigana) of a shared string: a text of their own, not part of the string.
+_PHONETIC = re.compile(r"<(?P<tag>(?:\w+:)?rPh)\b.*?</(?P=tag)>", re.S)
+
 # Where a number left unmasked would be, for the message (a name cannot hold the * of a mask).
 _WHERE = {"xl/workbook.xml": "工作表名称、定义名称", "docProps/app.xml": "文档属性中的工作表名称"}
 
@@ -49,8 +55,61 @@ def _text_part(name: str) -> bool:
         or n.startswith("docprops/"))
 
 
+def _runs(body: str) -> list[re.Match]:
+    """The text runs of a joined text's body, phonetic guides left out."""
+    skip = [m.span() for m in _PHONETIC.finditer(body)]
+    return [m for m in _TEXT_RUN.finditer(body) if not any(a <= m.start() < b for a, b in skip)]
+
+
+def _joined_text(body: str) -> str:
+    return "".join(m.group(3) for m in _runs(body))
+
+
+def _distribute(texts: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
+    """`texts` (consecutive runs of one text) with the masks `spans` (positions in their join) put
+    back: a mask as long as the number goes character by character, so each run keeps its own
+    characters and formatting; any other goes whole into the run where the number starts."""
+    new_at: dict[int, str] = {}
+    for start, end, new in spans:
+        if len(new) == end - start:
+            new_at.update({start + i: ch for i, ch in enumerate(new)})
+        else:
+            new_at[start] = new
+            new_at.update({i: "" for i in range(start + 1, end)})
+    out, pos = [], 0
+    for text in texts:
+        out.append("".join(new_at.get(pos + i, ch) for i, ch in enumerate(text)))
+        pos += len(text)
+    return out
+
+
+def _mask_joined(xml: str, report: MaskReport) -> str:
+    """Mask the numbers of each text read across its runs (a mobile number whose middle is bold is
+    three runs); runs are masked one by one afterwards too."""
+
+    def joined(m: re.Match) -> str:
+        body = m.group("body")
+        runs = _runs(body)
+        if len(runs) < 2:
+            return m.group(0)
+        spans = mask_spans("".join(r.group(3) for r in runs), report)
+        if not spans:
+            return m.group(0)
+        texts = _distribute([r.group(3) for r in runs], spans)
+        out, at = [], 0
+        for r, text in zip(runs, texts):
+            out += [body[at:r.start(3)], text]
+            at = r.end(3)
+        out.append(body[at:])
+        return m.group(0)[:m.start("body") - m.start()] + "".join(out) + m.group(0)[m.end("body") - m.start():]
+
+    return _JOINED.sub(joined, xml)
+
+
 def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     n = name.lower()
+    if not n.endswith(".rels"):
+        xml = _mask_joined(xml, report)
     if n.endswith(".rels"):
         return _EXTERNAL_TARGET.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
     if n.startswith(("docprops/", "xl/charts/")):
@@ -92,6 +151,8 @@ def _left_unmasked(zin: zipfile.ZipFile, changed: dict[str, bytes], name: str) -
         text = (changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace")
         probe = MaskReport()
         mask_text(text, probe)
+        for m in _JOINED.finditer(text):  # a text read across its formatted runs
+            mask_text(_joined_text(m.group("body")), probe)
         if probe.total:
             where = _WHERE.get(info.filename, info.filename)
             part = f"{info.filename}({where})" if where != info.filename else info.filename

@@ -99,9 +99,15 @@ def _id_spans(original: str, ascii_text: str, rep: MaskReport) -> list[tuple[int
 
 def mask_text(text: str, report: MaskReport | None = None) -> str:
     """Mask mobile numbers (138****5678) and ID-card numbers (first 6, *, last 4) in `text`."""
+    spans = mask_spans(text, report)
+    return _replace(text, spans) if spans else text
+
+
+def mask_spans(text: str, report: MaskReport | None = None) -> list[tuple[int, int, str]]:
+    """Where `mask_text` changes `text`: (start, end, masked text) for each number, in no order."""
     rep = report if report is not None else MaskReport()
     if not text or not any(ch.isdigit() for ch in text):
-        return text
+        return []
     ascii_text = text.translate(_FULLWIDTH)
     spans = _id_spans(text, ascii_text, rep)
     taken = [(s, e) for s, e, _ in spans]
@@ -115,4 +121,4 @@ def mask_text(text: str, report: MaskReport | None = None) -> str:
         tail = text[m.start("tail"):m.end("tail")]
         spans.append((s, e, prefix + head + "****" + tail))
         taken.append((s, e))
-    return _replace(text, spans) if spans else text
+    return spans
