@@ -77,6 +77,20 @@ def test_a_port_written_as_true_is_refused(text):
     assert e.value.lines()[0].startswith("发送配置文件错误 d.yaml:3: smtp.port: 应为整数")
 
 
+@pytest.mark.parametrize("key, line, value", [("timeout", 5, "true"), ("timeout", 5, "false"),
+                                               ("max_attachment_mb", 9, "true"), ("max_attachment_mb", 9, "no")])
+def test_a_number_written_as_true_is_refused_at_its_line(key, line, value):
+    """`timeout: true` and `max_attachment_mb: true` were read as 1 (a YAML boolean is an int in
+    Python): a one-second timeout, a 1 MB limit nobody wrote."""
+    text = BASE.replace("timeout: 5", f"timeout: {value}") if key == "timeout" else \
+        BASE.replace("reports:", f"max_attachment_mb: {value}\nreports:")
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(text, "d.yaml")
+    where = "smtp.timeout" if key == "timeout" else key
+    [problem] = e.value.lines()
+    assert problem.startswith(f"发送配置文件错误 d.yaml:{line}: {where}: 应为数字")
+
+
 # --- --json ----------------------------------------------------------------------------------------
 
 def test_a_dry_run_over_the_limit_prints_one_json_document(tmp_path, report):  # noqa: F811

@@ -86,6 +86,17 @@ class DeliveryConfigError(FileProblemsError):
 
 # --- configuration --------------------------------------------------------------------------------
 
+def _no_flag(message: str):
+    """A validator refusing a YAML boolean for a number (`true` is an int in Python: pydantic reads 1)."""
+
+    def check(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            raise ValueError(message)
+        return v
+
+    return classmethod(check)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .nan/.inf: a config error
 
@@ -101,13 +112,8 @@ class SmtpSettings(_Model):
     timeout: float = 30.0
     allow_plaintext_auth: bool = False  # true: log in over an unencrypted connection (security: none)
 
-    @field_validator("port", mode="before")
-    @classmethod
-    def _not_a_flag(cls, v: Any) -> Any:
-        """`port: true` is no port (pydantic would read it as port 1)."""
-        if isinstance(v, bool):
-            raise ValueError("应为整数")
-        return v
+    _port_not_a_flag = field_validator("port", mode="before")(_no_flag("应为整数"))
+    _timeout_not_a_flag = field_validator("timeout", mode="before")(_no_flag("应为数字"))
 
     @property
     def encrypted(self) -> bool:
@@ -167,6 +173,8 @@ class DeliveryConfig(_Model):
     max_attachment_mb: float = DEFAULT_MAX_ATTACHMENT_MB
     reports: ReportsSettings
     path: str = "<config>"  # set by the loader, not read from the file
+
+    _limit_not_a_flag = field_validator("max_attachment_mb", mode="before")(_no_flag("应为数字"))
 
     def report(self, kind: str) -> ReportDelivery:
         r = getattr(self.reports, kind, None) if kind in KINDS else None
