@@ -64,6 +64,8 @@ def _close(client: smtplib.SMTP | None, reset: bool = False) -> None:
             pass
 
 
+_NAMED = 5  # refused recipients named in a message; the others are counted
+
 _STAGES = {"connect": "连接", "ehlo": "问候(EHLO)", "starttls": "加密(STARTTLS)", "login": "登录",
            "mail": "发件人(MAIL FROM)", "rcpt": "收件人(RCPT TO)", "data": "接收邮件内容", "quit": "结束会话"}
 
@@ -136,15 +138,25 @@ class _Session:
             self.reset = True
             self.fail(code, resp, f"拒绝了发件人 {out.envelope_from}")
         self.stage = "rcpt"
-        refused = []
+        refused, accepted = [], 0
         for addr in out.recipients:
             code, resp = client.rcpt(addr)
             if code not in (250, 251):
                 refused.append((addr, code, resp))
+            elif not refused:
+                accepted += 1
         if refused:
             self.reset = True
-            names = "、".join(a for a, _, _ in refused)
-            replies = ";".join(_reply(c, r) for _, c, r in refused)
+            names = "、".join(a for a, _, _ in refused[:_NAMED])
+            if len(refused) > _NAMED:
+                names += f" 等 {len(refused)} 个"
+            replies = ";".join(dict.fromkeys(_reply(c, r) for _, c, r in refused))
+            if accepted and accepted + len(refused) == len(out.recipients) and all(c == 452 for _, c, _ in refused):
+                # The first ones accepted, 452 for the rest: a limit of recipients per message
+                # (RFC 5321 4.5.3.1.10), which another attempt of the same message never passes.
+                raise DeliveryError(f"邮件服务器 {self.where} 一封邮件最多接受 {accepted} 个收件人,这封有 "
+                                    f"{len(out.recipients)} 个({replies});为避免只发给一部分人,这封邮件没有发给"
+                                    "任何收件人;请减少收件人,或改用邮件组地址")
             if all(400 <= c < 500 for _, c, _ in refused):
                 raise _Temporary(f"邮件服务器 {self.where} 暂时不接受收件人 {names}({replies})")
             raise DeliveryError(f"邮件服务器 {self.where} 拒绝了收件人 {names}({replies});"
