@@ -90,3 +90,35 @@ def test_kpi_rows_whose_month_or_agent_cannot_be_read_are_findings_not_dropped()
     words = {f.cell: f.message for f in kpi.findings}
     assert "十月" in words["B3"] and "2026-10" in words["B3"]
     assert "工号" in words["A4"]
+
+
+def test_kpi_workbook_split_over_team_sheets_is_read_whole(tmp_path):
+    # 一组 holds B1, B2; 二组 holds B3, B4 and B1 again; 说明 has no KPI header. Before, only 一组
+    # was read: B3 and B4 were "not in the KPI sheet", 二组 skipped without a word.
+    rows = [listening_row(dt.date(2026, 10, 5), "王丽", aid, "坐席" + aid, f"R{aid}{k}", [v] * 10)
+            for aid, v in ITEMS.items() for k in range(5)]
+    sheets = write_xlsx(tmp_path / "2026-10-05_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    head = ["工号", "满意度", "AHT(秒)", "工单检查得分"]
+    kpi = write_xlsx(tmp_path / "KPI.xlsx", [
+        SheetSpec("说明", [["本表按班组分页填写"]]),
+        SheetSpec("一组", [head, ["B1", 0.92, 300, 90], ["B2", 0.90, 300, 80]]),
+        SheetSpec("二组", [head, ["B3", 0.95, 200, 70], ["B4", 0.85, 400, 60], ["B1", 0.80, 400, 0]])])
+    config = tmp_path / "考核.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
+                                 "--config", str(config), "--kpi", str(kpi), "-o", str(tmp_path / "o.xlsx"),
+                                 "--json"])
+    assert "Traceback" not in r.output, r.output
+    assert r.exit_code == 1, r.output  # the duplicate B1 in 二组 is an error
+    d = json.loads(r.stdout)
+    totals = {a["agent_id"]: a["total"] for a in d["agents"]}
+    # B1 from 一组: (50 × 80 + 30 × 80 + 10 × 50 + 10 × 90) / 100 = 78 (二组's row is the duplicate).
+    # B2: (50 × 100 + 30 × 66.67 + 10 × 50 + 10 × 80) / 100 = 83.
+    # B3: (50 × 60 + 30 × 100 + 10 × 100 + 10 × 70) / 100 = 77.
+    # B4: (50 × 40 + 30 × 33.33 + 10 × 0 + 10 × 60) / 100 = 36.
+    assert {k: round(v, 6) for k, v in totals.items()} == {"B1": 78.0, "B2": 83.0, "B3": 77.0, "B4": 36.0}
+    found = [(f["sheet"], f["cell"], f["rule"]) for f in d["finding_list"]]
+    assert found == [("二组", "A4", "kpi.invalid")]
+    assert "一组" in d["finding_list"][0]["message"]
+    # The sheet without a KPI header is named, with why.
+    assert any("说明" in n and "工号" in n for n in d["notes"]), d
