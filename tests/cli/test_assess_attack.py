@@ -122,3 +122,42 @@ def test_kpi_workbook_split_over_team_sheets_is_read_whole(tmp_path):
     assert "一组" in d["finding_list"][0]["message"]
     # The sheet without a KPI header is named, with why.
     assert any("说明" in n and "工号" in n for n in d["notes"]), d
+
+
+SHARE_CONFIG = """\
+components:
+  - {name: 质检得分, source: quality, weight: 50}
+  - {name: 首次解决率, weight: 20, normalise: {method: linear, floor: 0, target: 1}}
+  - {name: 工单检查得分, weight: 20, normalise: {method: linear, floor: 60, target: 100}}
+  - name: 投诉次数
+    weight: 10
+    normalise: {method: lookup, table: [{max: 0, score: 100}, {min: 1, score: 60}]}
+"""
+
+
+def test_a_zero_to_one_line_is_a_share_and_a_score_line_is_not(tmp_path):
+    # 首次解决率 0 → 1 is a share: B2's 95 (95% meant) is kpi.invalid at B3, never capped to 100
+    # (before: a kpi.clipped warning, counted as 100). 工单检查得分 60 → 100 is a 0–100 score line and
+    # 投诉次数 a table over counts (0, 1): their 95 and 3 are read as they are.
+    rows = [listening_row(dt.date(2026, 10, 5), "王丽", aid, "坐席" + aid, f"R{aid}{k}", [v] * 10)
+            for aid, v in (("B1", 4), ("B2", 5)) for k in range(5)]
+    sheets = write_xlsx(tmp_path / "2026-10-05_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    kpi = write_xlsx(tmp_path / "KPI.xlsx", [SheetSpec("10月", [
+        ["工号", "首次解决率", "工单检查得分", "投诉次数"],
+        ["B1", 0.9, 95, 3],    # row 2: 90; (95 − 60) / 40 → 87.5; 3 complaints → 60
+        ["B2", 95, 80, 0]])])  # row 3: 95 is no share: error at B3; 50; 100
+    config = tmp_path / "考核.yaml"
+    config.write_text(SHARE_CONFIG, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
+                                 "--config", str(config), "--kpi", str(kpi), "-o", str(tmp_path / "o.xlsx"),
+                                 "--json"])
+    assert "Traceback" not in r.output, r.output
+    assert r.exit_code == 1, r.output
+    d = json.loads(r.stdout)
+    agents = {a["agent_id"]: a for a in d["agents"]}
+    # B1: (50 × 80 + 20 × 90 + 20 × 87.5 + 10 × 60) / 100 = 81.5.
+    assert agents["B1"]["total"] == 81.5
+    b2 = agents["B2"]
+    assert b2["components"]["首次解决率"]["score"] is None and b2["total"] is None and b2["missing"] == ["首次解决率"]
+    assert [(f["cell"], f["rule"], f["severity"]) for f in d["finding_list"]] == [("B3", "kpi.invalid", "error")]
+    assert "0.95" in d["finding_list"][0]["message"]

@@ -150,13 +150,14 @@ def config_problems(c: AssessmentConfig) -> list[tuple[tuple, str]]:
 
 
 def is_share(n: Normalise) -> bool:
-    """Whether a normalisation reads its value as a share (0–1): its floor and target (or its
-    table's bounds) all lie in [0, 1], one of them strictly between (0.80, 0.95 …; a table over
-    counts 0, 1, 2 is not). A value outside [0, 1] then cannot be what the component measures:
-    95 typed where 95% was meant."""
-    bounds = [n.floor, n.target] if n.method == "linear" else \
-        [b for r in n.table for b in (r.min, r.max)] if n.method == "lookup" else []
-    bounds = [b for b in bounds if b is not None]
+    """Whether a normalisation reads its value as a share (0–1): a linear line whose floor and
+    target both lie in [0, 1] (0 → 1 too, as 0.80 → 0.95), or a lookup table whose bounds all lie
+    in [0, 1] (one of them strictly between: a table over whole counts, 0 and 1 complaints, is not).
+    A value outside [0, 1] then cannot be what the component measures: 95 typed where 95% was
+    meant. Lines meant for 0–100 scores (60 → 100) are not shares."""
+    if n.method == "linear":
+        return n.floor is not None and n.target is not None and 0 <= n.floor <= 1 and 0 <= n.target <= 1
+    bounds = [b for r in n.table for b in (r.min, r.max) if b is not None] if n.method == "lookup" else []
     return bool(bounds) and all(0 <= b <= 1 for b in bounds) and any(0 < b < 1 for b in bounds)
 
 
