@@ -90,3 +90,74 @@ def test_kpi_rows_whose_month_or_agent_cannot_be_read_are_findings_not_dropped()
     words = {f.cell: f.message for f in kpi.findings}
     assert "十月" in words["B3"] and "2026-10" in words["B3"]
     assert "工号" in words["A4"]
+
+
+def test_kpi_workbook_split_over_team_sheets_is_read_whole(tmp_path):
+    # 一组 holds B1, B2; 二组 holds B3, B4 and B1 again; 说明 has no KPI header. Before, only 一组
+    # was read: B3 and B4 were "not in the KPI sheet", 二组 skipped without a word.
+    rows = [listening_row(dt.date(2026, 10, 5), "王丽", aid, "坐席" + aid, f"R{aid}{k}", [v] * 10)
+            for aid, v in ITEMS.items() for k in range(5)]
+    sheets = write_xlsx(tmp_path / "2026-10-05_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    head = ["工号", "满意度", "AHT(秒)", "工单检查得分"]
+    kpi = write_xlsx(tmp_path / "KPI.xlsx", [
+        SheetSpec("说明", [["本表按班组分页填写"]]),
+        SheetSpec("一组", [head, ["B1", 0.92, 300, 90], ["B2", 0.90, 300, 80]]),
+        SheetSpec("二组", [head, ["B3", 0.95, 200, 70], ["B4", 0.85, 400, 60], ["B1", 0.80, 400, 0]])])
+    config = tmp_path / "考核.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
+                                 "--config", str(config), "--kpi", str(kpi), "-o", str(tmp_path / "o.xlsx"),
+                                 "--json"])
+    assert "Traceback" not in r.output, r.output
+    assert r.exit_code == 1, r.output  # the duplicate B1 in 二组 is an error
+    d = json.loads(r.stdout)
+    totals = {a["agent_id"]: a["total"] for a in d["agents"]}
+    # B1 from 一组: (50 × 80 + 30 × 80 + 10 × 50 + 10 × 90) / 100 = 78 (二组's row is the duplicate).
+    # B2: (50 × 100 + 30 × 66.67 + 10 × 50 + 10 × 80) / 100 = 83.
+    # B3: (50 × 60 + 30 × 100 + 10 × 100 + 10 × 70) / 100 = 77.
+    # B4: (50 × 40 + 30 × 33.33 + 10 × 0 + 10 × 60) / 100 = 36.
+    assert {k: round(v, 6) for k, v in totals.items()} == {"B1": 78.0, "B2": 83.0, "B3": 77.0, "B4": 36.0}
+    found = [(f["sheet"], f["cell"], f["rule"]) for f in d["finding_list"]]
+    assert found == [("二组", "A4", "kpi.invalid")]
+    assert "一组" in d["finding_list"][0]["message"]
+    # The sheet without a KPI header is named, with why.
+    assert any("说明" in n and "工号" in n for n in d["notes"]), d
+
+
+SHARE_CONFIG = """\
+components:
+  - {name: 质检得分, source: quality, weight: 50}
+  - {name: 首次解决率, weight: 20, normalise: {method: linear, floor: 0, target: 1}}
+  - {name: 工单检查得分, weight: 20, normalise: {method: linear, floor: 60, target: 100}}
+  - name: 投诉次数
+    weight: 10
+    normalise: {method: lookup, table: [{max: 0, score: 100}, {min: 1, score: 60}]}
+"""
+
+
+def test_a_zero_to_one_line_is_a_share_and_a_score_line_is_not(tmp_path):
+    # 首次解决率 0 → 1 is a share: B2's 95 (95% meant) is kpi.invalid at B3, never capped to 100
+    # (before: a kpi.clipped warning, counted as 100). 工单检查得分 60 → 100 is a 0–100 score line and
+    # 投诉次数 a table over counts (0, 1): their 95 and 3 are read as they are.
+    rows = [listening_row(dt.date(2026, 10, 5), "王丽", aid, "坐席" + aid, f"R{aid}{k}", [v] * 10)
+            for aid, v in (("B1", 4), ("B2", 5)) for k in range(5)]
+    sheets = write_xlsx(tmp_path / "2026-10-05_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    kpi = write_xlsx(tmp_path / "KPI.xlsx", [SheetSpec("10月", [
+        ["工号", "首次解决率", "工单检查得分", "投诉次数"],
+        ["B1", 0.9, 95, 3],    # row 2: 90; (95 − 60) / 40 → 87.5; 3 complaints → 60
+        ["B2", 95, 80, 0]])])  # row 3: 95 is no share: error at B3; 50; 100
+    config = tmp_path / "考核.yaml"
+    config.write_text(SHARE_CONFIG, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
+                                 "--config", str(config), "--kpi", str(kpi), "-o", str(tmp_path / "o.xlsx"),
+                                 "--json"])
+    assert "Traceback" not in r.output, r.output
+    assert r.exit_code == 1, r.output
+    d = json.loads(r.stdout)
+    agents = {a["agent_id"]: a for a in d["agents"]}
+    # B1: (50 × 80 + 20 × 90 + 20 × 87.5 + 10 × 60) / 100 = 81.5.
+    assert agents["B1"]["total"] == 81.5
+    b2 = agents["B2"]
+    assert b2["components"]["首次解决率"]["score"] is None and b2["total"] is None and b2["missing"] == ["首次解决率"]
+    assert [(f["cell"], f["rule"], f["severity"]) for f in d["finding_list"]] == [("B3", "kpi.invalid", "error")]
+    assert "0.95" in d["finding_list"][0]["message"]

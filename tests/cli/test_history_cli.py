@@ -224,3 +224,18 @@ def test_the_daily_package_adds_its_sheets_and_reports_get_default_names(demo, t
     assert (tmp_path / "季度质检考核表_2026-Q3.xlsx").is_file()
     r = run("yearly", "--rubric", R, "--store", path, "-o", tmp_path / "日报")
     assert (tmp_path / "日报" / "年度质检考核表_2026.xlsx").is_file()
+
+
+def test_the_quarter_from_the_store_keeps_the_appeals_registers_findings(demo, store, tmp_path):
+    # The register applied at import refused one appeal as late (appeal.late, a warning at its row).
+    # Before, the store kept the outcomes but not the register's findings: the store-based 排除与重复
+    # lacked the warning, and auditing the report against the sheets found 14 differences.
+    import openpyxl
+
+    out = tmp_path / "q.xlsx"
+    assert run("quarterly", "--rubric", R, "--quarter", "2026-Q4", "--store", store, "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out, read_only=True)["排除与重复"]
+    late = [row[:5] for row in ws.iter_rows(values_only=True) if "appeal.late" in row]
+    assert late == [("警告", "appeal.late", "appeals.xlsx", "申诉登记表", "A5")]
+    audit = run("audit", out, demo / "sheets", "--json")
+    assert audit.exit_code == 0 and json.loads(audit.stdout)["identical"], audit.output

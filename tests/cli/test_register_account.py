@@ -91,3 +91,24 @@ def test_the_monthly_reports_sheet_and_console_show_the_account(tmp_path):
     cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert ORDER_LINE in cells and CALL_LINE in cells
     assert any("拨测补登" in c and "未能读取" in c for c in cells)
+
+
+def test_monthly_and_quarterly_print_the_account_with_the_summary_and_errors_apart(tmp_path):
+    # Before, the two 行数核对 lines went to stderr with the notes while the summary (and the
+    # calls' own 行数核对) went to stdout. Now they are on stdout; what could not be read and the
+    # count of problems stay on stderr.
+    rows = [listening_row(D(2026, 10, 5), "王丽", "A1", "甲", f"R{k}", [4] * 10) for k in range(5)]
+    sheets = write_xlsx(tmp_path / "2026-10-05_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    path = registers(tmp_path)
+    for command, period in (("monthly", ["--month", "2026-10"]), ("quarterly", ["--quarter", "2026-Q4"])):
+        r = CliRunner().invoke(cli, [command, str(sheets), "--rubric", "listening-10x4", *period,
+                                     "--complaints", str(path), "-o", str(tmp_path / f"{command}.xlsx")])
+        assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+        out, err = " ".join(r.stdout.split()), " ".join(r.stderr.split())
+        # The quarter (October–December) holds the November test call: outside 0, counted 3.
+        order_line, call_line = (ORDER_LINE, CALL_LINE) if command == "monthly" else \
+            (ORDER_LINE, "总部拨测登记表 行数核对: 读取 5 行 = 计入 3 + 校验错误 1 + 统计期外 0 + 重复 1")
+        assert order_line in out and call_line in out, (command, r.stdout)
+        assert "行数核对" not in err, (command, r.stderr)
+        assert "未能读取" in err and "拨测补登" in err and "个问题" in err, (command, r.stderr)
+        assert "未能读取" not in out, (command, r.stdout)

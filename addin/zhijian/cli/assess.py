@@ -64,7 +64,7 @@ def assess(inputs, rubric_name, month, config_path, kpi_path, example, output, a
     a = result.assessment
     errors = any(f.severity == "error" for f in a.findings)
     if as_json:
-        print_json({**a.to_dict(), "output": str(out)})
+        print_json({**a.to_dict(), "notes": list(result.notes), "output": str(out)})
         sys.exit(1 if errors else 0)
     console.print(f"{a.config.name} {month}: 坐席 {len(a.table)} 人,综合得分完整 {a.complete()} 人")
     top = a.table.dropna(subset=["综合得分"]).head(3)

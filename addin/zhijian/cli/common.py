@@ -135,6 +135,14 @@ def print_account(account) -> None:
         console.print(f"  未能读取: {where}: {u.message}", style="red")
 
 
+def print_register_accounts(extra: dict) -> None:
+    """The 投诉表扬/拨测 registers' 行数核对 (when the report has their section), with the summary;
+    what could not be read in them is a note (stderr)."""
+    section = extra.get("complaints")
+    for a in (section.accounts.values() if section is not None else ()):
+        console.print(f"  {a.identity_text()}")
+
+
 def nothing_to_report(fn):
     """A report with nothing in it: one message (and, with --json, the account), no workbook, and
     the exit code of `NothingToReport`."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from .common import (appeals_options, console, handle_errors, json_option, other_rubrics, policy, print_json,
-                     print_account, print_note, progress_bar)
+                     print_account, print_note, print_register_accounts, progress_bar)
 from .options import Count, OutputPath, Quarter, Year
 from .outputs import named_output, output_file
 from .store_option import complaints_option, resolved_store, store_option
@@ -92,6 +92,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     console.print(f"《{r.name}》{rep.word}质检考核表 {rep.label}({source}): 有效评分 {o.n} 通,"
                   f"坐席 {len(rep.agents)} 人,考核月份 {'、'.join(rep.assessed) or '无'}")
     print_account(rep.overall.account)
+    print_register_accounts(rep.extra)
     if o.n:
         from zhijian.engine.ledger import score_line
         console.print(f"  {score_line(rep.overall)}")

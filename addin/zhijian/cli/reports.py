@@ -6,7 +6,7 @@ import click
 
 from .common import (other_rubrics, policy, print_account, print_appeals, print_notes, run_with_progress,
                      appeals_options, console, handle_errors, json_option, nothing_to_report, print_json,
-                     progress_bar, roster_option, topic_option)
+                     print_register_accounts, progress_bar, roster_option, topic_option)
 from .options import Choice, Count, Day, IsoWeek, Month, OutputPath
 from .outputs import named_output, output_file
 from .store_option import cache_option, complaints_option, resolved_store, store_option
@@ -181,6 +181,7 @@ def monthly(inputs, rubric_name, month, previous, lead, target, plans, roster, t
         return
     console.print(f"《{r.name}》质检月报 {d['label']}: 有效评分 {d['n']} 通,工作日 {d['working_days']} 天({d['calendar']})")
     print_account(result.report.analysis.account)
+    print_register_accounts(result.report.extra)
     from zhijian.engine.ledger import score_line
     console.print(f"  {score_line(result.report.analysis)}")
     status = {}

@@ -150,13 +150,14 @@ def config_problems(c: AssessmentConfig) -> list[tuple[tuple, str]]:
 
 
 def is_share(n: Normalise) -> bool:
-    """Whether a normalisation reads its value as a share (0–1): its floor and target (or its
-    table's bounds) all lie in [0, 1], one of them strictly between (0.80, 0.95 …; a table over
-    counts 0, 1, 2 is not). A value outside [0, 1] then cannot be what the component measures:
-    95 typed where 95% was meant."""
-    bounds = [n.floor, n.target] if n.method == "linear" else \
-        [b for r in n.table for b in (r.min, r.max)] if n.method == "lookup" else []
-    bounds = [b for b in bounds if b is not None]
+    """Whether a normalisation reads its value as a share (0–1): a linear line whose floor and
+    target both lie in [0, 1] (0 → 1 too, as 0.80 → 0.95), or a lookup table whose bounds all lie
+    in [0, 1] (one of them strictly between: a table over whole counts, 0 and 1 complaints, is not).
+    A value outside [0, 1] then cannot be what the component measures: 95 typed where 95% was
+    meant. Lines meant for 0–100 scores (60 → 100) are not shares."""
+    if n.method == "linear":
+        return n.floor is not None and n.target is not None and 0 <= n.floor <= 1 and 0 <= n.target <= 1
+    bounds = [b for r in n.table for b in (r.min, r.max) if b is not None] if n.method == "lookup" else []
     return bool(bounds) and all(0 <= b <= 1 for b in bounds) and any(0 < b < 1 for b in bounds)
 
 
@@ -198,6 +199,7 @@ class KpiRows:
     agents: dict[str, dict[str, Any]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     missing_columns: set[str] = field(default_factory=set)  # components without a column
+    notes: list[str] = field(default_factory=list)  # sheets not read, each with why
 
 
 def kpi_value(v: Any) -> tuple[str, float | None]:
@@ -278,7 +280,31 @@ def read_kpi_sheet(grid: Grid, config: AssessmentConfig, month: str) -> KpiRows:
             key = f"kpi:{c.name}"
             if key in cols:
                 values[c.name] = (get(key), grid.cell(r, cols[key]), grid.first_row + r)
-        out.agents[aid] = {"name": cell_text(get("agent_name")), "team": cell_text(get("team")), "values": values}
+        out.agents[aid] = {"name": cell_text(get("agent_name")), "team": cell_text(get("team")), "values": values,
+                           "sheet": grid.sheet, "id_cell": grid.cell(r, cols["agent_id"]), "row": grid.first_row + r}
+    return out
+
+
+def merged_kpi(reads: list[KpiRows]) -> KpiRows:
+    """The month's rows of every sheet with a KPI header (a workbook split by team: 一组, 二组 …),
+    one agent's row on two sheets a finding (the first sheet's row counts); each sheet without the
+    header is named in a note. No sheet with a header: the first sheet's finding."""
+    mapped = [r for r in reads if not any(f.rule == Rule.SHEET_UNMAPPED for f in r.findings)]
+    if not mapped:
+        return reads[0]
+    out = KpiRows(mapped[0].file, "、".join(r.sheet for r in mapped))
+    out.notes = [f"KPI 表 {r.file} 的工作表“{r.sheet}”没有 KPI 表头(至少需要“工号”列),未读取"
+                 for r in reads if r not in mapped]
+    for r in mapped:
+        out.findings.extend(r.findings)
+        out.missing_columns |= r.missing_columns
+        for aid, row in r.agents.items():
+            if aid not in out.agents:
+                out.agents[aid] = row
+                continue
+            out.findings.append(Finding.of(Rule.KPI_INVALID, r.file, r.sheet, row["id_cell"], value=aid,
+                                           row=row["row"], variant="duplicate_sheet", agent_id=aid,
+                                           first=out.agents[aid]["sheet"]))
     return out
 
 
@@ -360,11 +386,11 @@ def _component(c: Component, aid: str, name: str, quality, sheet, kpi: KpiRows,
         score = normalised(c.normalise, value)
         _said_capped(c, aid, value, score, findings, (quality_file, "", "", None))
         return value, score
-    if sheet is None or c.name in kpi.missing_columns:
+    if sheet is None or c.name not in sheet["values"]:  # no such column on the agent's sheet: said there
         return None, None
     raw, cell, row = sheet["values"][c.name]
     kind, value = kpi_value(raw)
-    file, sheet_name = kpi.file, kpi.sheet
+    file, sheet_name = kpi.file, sheet.get("sheet", kpi.sheet)
     if kind == "blank":
         findings.append(Finding.of(Rule.KPI_MISSING, file, sheet_name, cell, row=row, agent_id=aid, column=c.header))
         return None, None

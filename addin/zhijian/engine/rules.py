@@ -350,6 +350,7 @@ _ENTRIES = [
               "更正这一格(数字,或 95% 这样的百分数)",
               {"range": "坐席 {agent_id} 的“{column}” {number} 不在换算表或 0–100 的范围内",
                "duplicate": "工号“{agent_id}”在本月重复出现,只取第一行",
+               "duplicate_sheet": "工号“{agent_id}”本月的行在工作表“{first}”中已有,此行不计(只取“{first}”的一行)",
                "month": "坐席 {agent_id} 的月份“{text}”无法识别(请写成 {month}): 此行不计",
                "share": "坐席 {agent_id} 的“{column}” {number} 不是 0–1 之间的比例(此项按比例换算: {line}):"
                         "若是百分之 {number},请写 {share} 或 {number}%;此项不计,综合得分留空",

@@ -10,7 +10,8 @@ Tables (schema version `SCHEMA_VERSION`):
             `points:`/`category:`/rule column), plus file_id, ordinal (order within the file),
             month ('2026-10') and superseded_at; rubric-specific columns are added as they appear;
   findings  every finding of those files, with the data row it excludes;
-  appeals   the outcomes of each appeals register applied (register path and SHA-256).
+  appeals   the outcomes of each appeals register applied (register path and SHA-256);
+  appeal_findings  that register's findings (a late appeal refused …), by its SHA-256.
 
 Idempotence: a file is the same when its resolved path, SHA-256 and rubric hash are the same (and,
 when an appeals register is given, the calls after applying it are the same): nothing changes.
@@ -82,6 +83,12 @@ SCHEMA = [
         recording_id VARCHAR, agent_id VARCHAR, status VARCHAR, decided_by VARCHAR,
         decided_at TIMESTAMP, old_final DOUBLE, new_final DOUBLE, changes VARCHAR, note VARCHAR)""",
 ]
+# The findings of each appeals register applied (a late appeal refused …), as the reports from the
+# sheets list them; added to a store made before it, on its first opening for writing.
+APPEAL_FINDINGS = """CREATE TABLE IF NOT EXISTS appeal_findings (
+    register_sha256 VARCHAR, rule VARCHAR, severity VARCHAR, file VARCHAR, sheet VARCHAR, cell VARCHAR,
+    message VARCHAR, value VARCHAR, "row" INTEGER)"""
+SCHEMA.append(APPEAL_FINDINGS)
 
 
 def quote(name: str) -> str:
@@ -185,6 +192,8 @@ class Store:
             if row is None or row[0] != SCHEMA_VERSION:
                 raise InputFileError(f"历史库 {self.path} 的格式版本为 {row[0] if row else '未知'},"
                                      f"本程序使用版本 {SCHEMA_VERSION};请使用对应版本的 zhijian")
+            if not read_only:
+                self.con.execute(APPEAL_FINDINGS)
             return
         if tables:
             raise InputFileError(f"{self.path} 不是 zhijian 的历史库(其中已有其他数据表)")
@@ -323,6 +332,11 @@ class Store:
                          a.decided_by, a.decided_at, o.old_final, o.new_final, changes, o.note])
         if rows:
             self.con.executemany("INSERT INTO appeals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        found = [[sha, str(f.rule), str(f.severity), f.file, f.sheet, f.cell, f.message,
+                  None if f.value is None else str(f.value), f.row]
+                 for f in loaded.findings if f.file and Path(f.file) == register]
+        if found:
+            self.con.executemany("INSERT INTO appeal_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", found)
 
 
 FILE_COLUMNS = ["file_id", "path", "sha256", "size", "rubric_id", "rubric_version", "rubric_hash",

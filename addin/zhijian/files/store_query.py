@@ -96,9 +96,9 @@ def load_period(store: Store, rubric: Rubric, period: Period, *, lean: bool = Fa
         f"SELECT file_id, path, sha256, appeals_path, appeals_sha256 FROM files "
         f"WHERE file_id IN ({', '.join('?' for _ in file_ids)}) ORDER BY path", file_ids).fetchall() \
         if file_ids else []
-    findings = _findings(store, file_ids)
-    loaded = Loaded(frame, findings, [Path(f[1]) for f in files], notes)
     registers = sorted({(f[3], f[4]) for f in files if f[3]})
+    findings = _findings(store, file_ids) + _register_findings(store, [sha for _, sha in registers])
+    loaded = Loaded(frame, findings, [Path(f[1]) for f in files], notes)
     return StoredCalls(loaded, [(f[1], f[2]) for f in files], registers)
 
 
@@ -141,6 +141,21 @@ def _findings(store: Store, file_ids: list[int]) -> list[Finding]:
         out.append(Finding.restored(_rule(rule), Severity(severity), file, sheet or "", cell or "", message or "",
                                     value, None if row is None else int(row)))
     return out
+
+
+def _register_findings(store: Store, shas: list[str]) -> list[Finding]:
+    """The findings of the appeals registers applied to the period's files, after the files'
+    findings (as when the sheets are read with the register); none in a store made before they
+    were kept."""
+    if not shas or not store.con.execute("SELECT 1 FROM information_schema.tables "
+                                         "WHERE table_name = 'appeal_findings'").fetchall():
+        return []
+    rows = store.con.execute(
+        f'SELECT rule, severity, file, sheet, cell, message, value, "row" FROM appeal_findings '
+        f"WHERE register_sha256 IN ({', '.join('?' for _ in shas)}) ORDER BY rowid", shas).fetchall()
+    return [Finding.restored(_rule(rule), Severity(severity), file, sheet or "", cell or "", message or "", value,
+                             None if row is None else int(row))
+            for rule, severity, file, sheet, cell, message, value, row in rows]
 
 
 def _rule(text: str):

@@ -10,7 +10,7 @@ from pathlib import Path
 from zhijian.engine.analysis import analyse
 from zhijian.engine.appeals import AppealPolicy
 from zhijian.engine.ledger import agent_scores, ledger_for
-from zhijian.engine.composite import Assessment, KpiRows, assess, read_kpi_sheet
+from zhijian.engine.composite import Assessment, KpiRows, assess, merged_kpi, read_kpi_sheet
 from zhijian.engine.loaded import Loaded
 from zhijian.engine.periods import parse_period
 from zhijian.engine.rubric import Rubric
@@ -46,14 +46,11 @@ def month_scores(rubric: Rubric, loaded: Loaded, month: str) -> dict[str, tuple[
 
 
 def read_kpi(path: Path, config, month: str) -> KpiRows:
-    """The first sheet of the KPI workbook with rows of the month; else the first with a 工号
-    header; else the first sheet's finding."""
+    """The month's rows of every sheet of the KPI workbook with a KPI header (engine.composite.merged_kpi)."""
     reads = [read_kpi_sheet(grid, config, month) for grid in read_grids(Path(path))]
     if not reads:
         raise InputFileError(f"KPI 表 {path} 中没有工作表")
-    with_rows = [r for r in reads if r.agents]
-    mapped = [r for r in reads if not any(f.rule == "sheet.unmapped" for f in r.findings)]
-    return (with_rows or mapped or reads)[0]
+    return merged_kpi(reads)
 
 
 def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, month: str,
@@ -91,7 +88,7 @@ def assess_month(rubric: Rubric, config_path: str | Path, kpi_path: str | Path, 
     prov.options = {**prov.options, "month": month, "config": os.path.abspath(config_path), "config_hash": config.content_hash,
                     "kpi": os.path.abspath(kpi_path), "kpi_sha256": file_sha256(kpi_path),
                     **({"source": "history_store", "store": str(store)} if not inputs else {})}
-    return AssessResult(result, prov, loaded.notes, store=store)
+    return AssessResult(result, prov, [*loaded.notes, *kpi.notes], store=store)
 
 
 def write_assessment(result: AssessResult, output: Path) -> Path:

@@ -60,13 +60,14 @@ def load_registers(paths: list[str | Path]):
 def section_for(paths: list[str | Path], label: str, period: Period, months: list[Period],
                 notes: list[str] | None = None) -> ComplaintsSection:
     """The registers' section of a report about `period`, with the key figures of each of `months`.
-    Their findings are said in `notes` too (the console), not only on the report's sheet: a file
-    that holds no register by name, else how many problems."""
+    Their findings are said in `notes` too (the console's warnings), not only on the report's sheet:
+    each file or sheet not read, and how many problems; the registers' account (行数核对) is the
+    report's summary, printed with it (`section.accounts`)."""
     orders, calls, findings, tallies = load_registers(paths)
     section = complaints_section(label, period, orders, calls, [(period_of("month", m.start)[1], m) for m in months],
                                  findings, tallies)
     if notes is not None:
-        notes += section.account_lines()
+        notes += section.account_lines()[len(section.accounts):]  # what could not be read
         if any(f.cell for f in findings):
             notes.append(f"投诉表扬/拨测登记表中有 {sum(1 for f in findings if f.cell)} 个问题(有错误的行未计入),"
                          "可用 zhijian complaints check 查看")
