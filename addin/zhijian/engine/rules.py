@@ -194,7 +194,9 @@ _ENTRIES = [
     RuleEntry(Rule.RECORDING_AGENT_DIFFERS, _E, "同一录音的坐席工号不同",
               "录音“{recording_id}”在各质检员的评分表中坐席工号不同: 这里是“{agent_id}”,{others};"
               "无法确定是哪位坐席的录音,此录音的各行都不计入统计",
-              "核对这通录音的坐席,更正填错的坐席工号后重新汇总"),
+              "核对这通录音的坐席,更正填错的坐席工号后重新汇总",
+              {"same_inspector": "录音“{recording_id}”由同一质检员评分了不止一次,坐席工号不同: 这里是“{agent_id}”,"
+                                 "{others};无法确定是哪位坐席的录音,此录音的各行都不计入统计"}),
     RuleEntry(Rule.RECORDING_CALIBRATION_ROW_INVALID, _W, "校正录音的这一份评分有错误",
               "录音“{recording_id}”也由其他质检员评分({others}): 这一行有错误,不计入统计,也不参与质检校正;"
               "此录音按其他质检员的有效评分计入",

@@ -207,9 +207,9 @@ def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]
 
 
 def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
-    """A recording scored by several inspectors (a calibration case) whose rows name different
-    agents: an error at every such row's 坐席工号, so the call is counted for no agent rather than
-    for whichever file was read first."""
+    """A recording whose rows name different agents, scored by several inspectors (a calibration
+    case) or twice by one: an error at every such row's 坐席工号, so the call is counted for no
+    agent rather than for whichever row was read first."""
     rows: dict[str, list[tuple[SheetRead, int, str, str]]] = {}
     for read in reads:
         for rid, insp, agent, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
@@ -218,13 +218,14 @@ def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
                 rows.setdefault(rid, []).append((read, row, str(insp), str(agent)))
     out = []
     for rid, group in rows.items():
-        if len({g[2] for g in group}) < 2 or len({g[3] for g in group}) < 2:
+        if len({g[3] for g in group}) < 2:
             continue
+        variant = "same_inspector" if len({g[2] for g in group}) == 1 else None
         for read, row, _, agent in group:
             others = "、".join(f"{insp} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'agent_id')}"
                               f" 填的是“{a}”" for r, n, insp, a in group if a != agent)
             out.append(Finding.of(Rule.RECORDING_AGENT_DIFFERS, read.file, read.sheet,
-                                  read.cell_ref(row, "agent_id"), value=agent, row=row,
+                                  read.cell_ref(row, "agent_id"), value=agent, row=row, variant=variant,
                                   recording_id=rid, agent_id=agent, others=others))
     return out
 
