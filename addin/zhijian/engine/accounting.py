@@ -4,7 +4,8 @@
                 + calibration copies (+ rows of unknown agents, when a roster is given)
 
 `select` splits the rows read from the inputs for one period (`Loaded.select` calls it): rows
-dated outside the period are only counted; a row whose date is blank or unreadable belongs to no
+dated outside the period are only counted (the scorings of a calibration recording dated on several
+days all belong to its earliest date: it counts once, in one period); a row whose date is blank or unreadable belongs to no
 period and is excluded by its finding in every report; a row with an error finding is excluded;
 a row repeated in one inspector's file is a duplicate; an agent id not on the roster is left out
 of everything. `analysis.analyse` then completes the account with what it finds among the valid
@@ -23,6 +24,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from .calibration import earliest_dates
 from .findings import Finding
 from .periods import Period
 from .rules import Rule, Severity
@@ -174,6 +176,11 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
            roster_given: bool = False) -> Selection:
     """Split every row read into the period's valid calls and the rows left out, by reason."""
     dates = calls["date"].tolist()
+    first = earliest_dates(calls)  # a calibration recording scored on several days counts on the first
+    if first:
+        valid_row = ~calls["has_error"].to_numpy(dtype=bool) if "has_error" in calls else np.ones(len(calls), bool)
+        dates = [first.get(str(r), d) if v and isinstance(d, dt.date) else d
+                 for r, d, v in zip(calls["recording_id"].tolist(), dates, valid_row)]
     dated = np.array([isinstance(d, dt.date) for d in dates], dtype=bool)
     inside = np.array([isinstance(d, dt.date) and d in period for d in dates], dtype=bool)
     mine = inside | ~dated  # undated rows are excluded in every report, so they are listed in each

@@ -107,6 +107,7 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
         out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused))
     error_rows = _error_rows(out.report.findings)
     out.report.extend(_calibration_rows_invalid(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
+    out.report.extend(_calibration_dates(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
     all_calls["has_error"] = np.array([k in error_rows or k[:2] in refused for k in keys], dtype=bool)
     out.calls = all_calls
     out.report.rows = len(out.calls)
@@ -253,6 +254,31 @@ def _calibration_rows_invalid(reads: list[SheetRead], in_error: Callable[[tuple[
             out.append(Finding.of(Rule.RECORDING_CALIBRATION_ROW_INVALID, read.file, read.sheet,
                                   read.cell_ref(row, "recording_id"), value=rid, row=row,
                                   recording_id=rid, others=others))
+    return out
+
+
+def _calibration_dates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]
+                       ) -> list[Finding]:
+    """A calibration recording whose inspectors' valid rows carry different dates: a warning at each
+    of those dates saying that the recording counts once, on the earliest (`calibration.earliest_dates`
+    makes it so), rather than in two periods or on whichever file was read first."""
+    rows: dict[str, list[tuple[SheetRead, int, str, dt.date]]] = {}
+    for read in reads:
+        for rid, insp, date, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                        read.data.get("date", []), read.data.get("row", [])):
+            if rid and isinstance(date, dt.date) and not in_error((read.file, read.sheet, row)):
+                rows.setdefault(rid, []).append((read, row, str(insp), date))
+    out = []
+    for rid, group in rows.items():
+        if len({g[2] for g in group}) < 2 or len({g[3] for g in group}) < 2:
+            continue
+        first = min(g[3] for g in group)
+        for read, row, _, date in group:
+            others = "、".join(f"{i} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'date')}"
+                              f" 填的是 {d:%Y-%m-%d}" for r, n, i, d in group if d != date)
+            out.append(Finding.of(Rule.RECORDING_DATE_DIFFERS, read.file, read.sheet, read.cell_ref(row, "date"),
+                                  value=f"{date:%Y-%m-%d}", row=row, recording_id=rid, date=f"{date:%Y-%m-%d}",
+                                  others=others, first=f"{first:%Y-%m-%d}"))
     return out
 
 
