@@ -76,7 +76,11 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
             out.report.extend(read.findings)
         mapped_reads += mapped
         files.append(mapped)
-    out.report.extend(_agent_conflicts(mapped_reads))
+    by_read = {(r.file, r.sheet): r for r in mapped_reads}
+    # A 录音编号 whose last digits Excel zeroed names no one recording: not compared with others.
+    lost = {(f.file, f.sheet, f.row) for f in out.report.findings if f.rule == Rule.FIELD_DIGITS_LOST
+            and f.row is not None and (r := by_read.get((f.file, f.sheet))) and r.key_at(f.cell) == "recording_id"}
+    out.report.extend(_agent_conflicts(mapped_reads, lost))
     for read in mapped_reads:
         out.report.extend(_row_checks(rubric, read, roster, period))
     reads = [r for r in mapped_reads if r.n_calls]
@@ -104,7 +108,7 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     # Duplicates last: of a recording's rows in one file, the first without an error is the one counted.
     in_error = _error_rows(out.report.findings)
     for reads_of_file in files:
-        out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused))
+        out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused, lost))
     error_rows = _error_rows(out.report.findings)
     out.report.extend(_calibration_rows_invalid(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
     out.report.extend(_calibration_dates(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
@@ -177,7 +181,8 @@ def _error_rows(findings: Iterable[Finding]) -> set[tuple[str, str, int]]:
     return {(f.file, f.sheet, f.row) for f in findings if f.severity == Severity.ERROR and f.row is not None}
 
 
-def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]) -> list[Finding]:
+def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool],
+                lost: set[tuple[str, str, int]] = frozenset()) -> list[Finding]:
     """The same recording twice by the same inspector in one file is a duplicate; scored by
     different inspectors it is a calibration case (质检校正), not a mistake. The row counted is the
     first one without an error (`in_error`), else the first: the later rows are the duplicates, and
@@ -187,7 +192,7 @@ def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]
     for read in reads:
         for rid, insp, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
                                   read.data.get("row", [])):
-            if rid:
+            if rid and (read.file, read.sheet, row) not in lost:
                 groups.setdefault((rid, insp), []).append((read, row))
     out = []
     for (rid, _), group in groups.items():
@@ -207,7 +212,7 @@ def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]
     return out
 
 
-def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
+def _agent_conflicts(reads: list[SheetRead], lost: set[tuple[str, str, int]] = frozenset()) -> list[Finding]:
     """A recording whose rows name different agents, scored by several inspectors (a calibration
     case) or twice by one: an error at every such row's 坐席工号, so the call is counted for no
     agent rather than for whichever row was read first."""
@@ -215,7 +220,7 @@ def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
     for read in reads:
         for rid, insp, agent, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
                                          read.data.get("agent_id", []), read.data.get("row", [])):
-            if rid and agent:
+            if rid and agent and (read.file, read.sheet, row) not in lost:
                 rows.setdefault(rid, []).append((read, row, str(insp), str(agent)))
     out = []
     for rid, group in rows.items():
