@@ -86,3 +86,18 @@ def test_across_files_the_valid_scoring_counts(tmp_path):
     acc = data["accounting"]
     assert (acc["rows_read"], acc["counted"], acc["excluded"], acc["duplicates"]) == (2, 1, 1, 0)
     assert data["n"] == 1 and data["mean_score"] == 100
+
+
+def test_the_excluded_row_says_which_row_counts_on_the_listing(corrected, tmp_path):
+    """排除与重复: row 3's reason is its own error and the row counted instead (was: the error only;
+    the warning naming E4 was only among the findings). Row 5 stays a plain duplicate."""
+    import openpyxl
+
+    out = tmp_path / "out.xlsx"
+    r = run("consolidate", corrected, "--rubric", "listening-10x4", "-o", out, "--json")
+    assert r.exit_code == 0, r.output
+    ws = openpyxl.load_workbook(out)["排除与重复"]
+    rows = [[c for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    row3 = next(row for row in rows if 3 in row and "校验错误" in row)
+    assert "“业务能力”得分 7 不在允许的分值内(允许: 0–5 的整数);录音“R1”在本文件中重复评分: 这一行有错误,不计入统计," \
+           "计入统计的是 E4 这一行" in row3

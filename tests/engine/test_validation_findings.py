@@ -123,7 +123,7 @@ MISTAKES = [
                  ["2026-12-01", "2026-11-01 至 2026-11-30"], id="日期不在统计期"),
     pytest.param("listening-10x4", setting(C6=9999), [("agent.unknown", "C6")], ["9999"],
                  id="工号不在人员名单"),
-    pytest.param("listening-10x4", setting(E5="LY001"), [("recording.duplicate", "E5")], ["LY001", "E3"],
+    pytest.param("listening-10x4", setting(E5="LY001", C5=1001, D5="王芳"), [("recording.duplicate", "E5")], ["LY001", "E3"],
                  id="同一质检员重复评分同一录音"),
     pytest.param("listening-10x4", setting(Q4=12), [("error_deduction.invalid", "Q4")], ["12", "0–10"],
                  id="差错扣分超出0–10"),
@@ -236,6 +236,7 @@ def test_same_recording_by_two_inspectors_is_calibration_not_a_duplicate(rubrics
     set_cell(spec, "B5", "王敏")  # a second inspector scored LY001 too (质检校正)
     set_cell(spec, "C5", 1001)  # of the same agent as 李娜's row 3
     set_cell(spec, "D5", "王芳")
+    set_cell(spec, "A5", D1)  # on the same day (another day would be recording.date_differs)
     _, checked = run(rubrics, "listening-10x4", spec, tmp_path)
     assert cells(checked) == []
     # naming another agent, both rows are in doubt: an error at each 坐席工号 (C3, C5)
@@ -252,6 +253,7 @@ def test_duplicate_across_sheets_of_one_file_names_the_first_sheet(rubrics, tmp_
     for r in range(3, 7):
         set_cell(day2, f"E{r}", f"LY1{r:02d}")
     set_cell(day2, "E6", "LY002")  # LY002 again, same inspector 李娜
+    set_cell(day2, "C6", 1002)  # and the same agent (another agent would be recording.agent_differs)
     path = write_xlsx(tmp_path / "两天.xlsx", [day1, day2])
     checked = check_grids(rubrics["listening-10x4"], read_grids(path), roster=ROSTER, period=PERIOD)
     assert [(f.rule, f.sheet, f.cell) for f in checked.report.findings] == \

@@ -4,7 +4,8 @@
                 + calibration copies (+ rows of unknown agents, when a roster is given)
 
 `select` splits the rows read from the inputs for one period (`Loaded.select` calls it): rows
-dated outside the period are only counted; a row whose date is blank or unreadable belongs to no
+dated outside the period are only counted (the scorings of a calibration recording dated on several
+days all belong to its earliest date: it counts once, in one period); a row whose date is blank or unreadable belongs to no
 period and is excluded by its finding in every report; a row with an error finding is excluded;
 a row repeated in one inspector's file is a duplicate; an agent id not on the roster is left out
 of everything. `analysis.analyse` then completes the account with what it finds among the valid
@@ -23,6 +24,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from .calibration import earliest_dates
 from .findings import Finding
 from .periods import Period
 from .rules import Rule, Severity
@@ -37,6 +39,9 @@ UNCOUNTED_COLUMNS = ["file", "sheet", "row", "date", "inspector", "agent_id", "r
 UNREADABLE_RULES = {Rule.FILE_UNREADABLE, Rule.SHEET_UNMAPPED, Rule.SHEET_OTHER_RUBRIC}
 # Sheet-level errors that refuse every row of their sheet.
 SHEET_REFUSALS = {Rule.SHEET_TOTAL_MISMATCH}
+# Warnings at a row excluded by its error that name the row counted instead (a corrected row of
+# the same inspector, the other inspectors' scorings of a calibration recording): part of its reason.
+COUNTED_INSTEAD = {Rule.RECORDING_DUPLICATE, Rule.RECORDING_CALIBRATION_ROW_INVALID}
 
 
 @dataclass(frozen=True)
@@ -174,14 +179,22 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
            roster_given: bool = False) -> Selection:
     """Split every row read into the period's valid calls and the rows left out, by reason."""
     dates = calls["date"].tolist()
+    first = earliest_dates(calls)  # a calibration recording scored on several days counts on the first
+    if first:
+        valid_row = ~calls["has_error"].to_numpy(dtype=bool) if "has_error" in calls else np.ones(len(calls), bool)
+        dates = [first.get(str(r), d) if v and isinstance(d, dt.date) else d
+                 for r, d, v in zip(calls["recording_id"].tolist(), dates, valid_row)]
     dated = np.array([isinstance(d, dt.date) for d in dates], dtype=bool)
     inside = np.array([isinstance(d, dt.date) and d in period for d in dates], dtype=bool)
     mine = inside | ~dated  # undated rows are excluded in every report, so they are listed in each
     keys = list(zip(calls["file"].tolist(), calls["sheet"].tolist(), calls["row"].tolist()))
     errors: dict[tuple, list[Finding]] = {}
+    instead: dict[tuple, list[Finding]] = {}
     for f in findings:
         if f.severity == Severity.ERROR and f.row is not None:
             errors.setdefault((f.file, f.sheet, f.row), []).append(f)
+        elif f.rule in COUNTED_INSTEAD and f.row is not None:
+            instead.setdefault((f.file, f.sheet, f.row), []).append(f)
     refusals = {}
     for f in findings:
         if f.rule in SHEET_REFUSALS:
@@ -192,7 +205,8 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
     # Only a row with an error (or no date) can be left out: the others need no reason (a year
     # holds hundreds of thousands of rows, a handful of them with errors).
     for i in np.flatnonzero(mine & (has_error | ~dated)):
-        reason[i], detail[i] = _reason(errors.get(keys[i], []), refusals.get(keys[i][:2]), dated[i])
+        reason[i], detail[i] = _reason(errors.get(keys[i], []), refusals.get(keys[i][:2]), dated[i],
+                                       instead.get(keys[i], []))
         if not reason[i]:
             reason[i], detail[i] = REASON_FINDING, "有校验错误"
     account = RowAccount(rows_read=len(calls), outside_period=int((dated & ~inside).sum()),
@@ -215,11 +229,14 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
     return Selection(valid.reset_index(drop=True), chosen, account)
 
 
-def _reason(errors: list[Finding], refusal: Finding | None, dated: bool) -> tuple[str, str]:
-    """Why a row of the period is not a valid call ("" when it is one), and the words why."""
+def _reason(errors: list[Finding], refusal: Finding | None, dated: bool,
+            instead: list[Finding] = ()) -> tuple[str, str]:
+    """Why a row of the period is not a valid call ("" when it is one), and the words why; a row
+    excluded by its error also says which row counts instead (`instead`: those warnings)."""
     others = [f for f in errors if f.rule not in (Rule.RECORDING_DUPLICATE, Rule.AGENT_UNKNOWN)]
     if others or refusal is not None or not dated:
-        words = [f.message for f in others] + ([refusal.message] if refusal is not None else [])
+        words = [f.message for f in others] + ([refusal.message] if refusal is not None else []) + \
+            [f.message for f in instead]
         return REASON_FINDING, ";".join(words) or "日期为空或无法识别"
     for rule, name in ((Rule.RECORDING_DUPLICATE, REASON_DUPLICATE), (Rule.AGENT_UNKNOWN, REASON_UNKNOWN_AGENT)):
         hit = [f.message for f in errors if f.rule == rule]

@@ -22,6 +22,7 @@ items), and 一致率 = the share of cases within ±band of the benchmark's fina
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from collections import Counter
@@ -63,6 +64,24 @@ def calibration_groups(calls: pd.DataFrame) -> pd.DataFrame:
     has_id = calls["recording_id"].astype(str) != ""
     counts = calls[has_id].groupby("recording_id")["inspector"].transform("nunique")
     return calls[has_id][counts > 1]
+
+
+def earliest_dates(calls: pd.DataFrame) -> dict[str, dt.date]:
+    """The date a calibration recording counts on: the earliest date of its scorings without an
+    error, for each recording scored by several inspectors on different dates. Its scorings all
+    belong to that date's period, so the recording counts once, in one period."""
+    if calls.empty or "date" not in calls.columns:
+        return {}
+    ok = (calls["recording_id"].astype(str) != "") & calls["date"].map(lambda d: isinstance(d, dt.date))
+    if "has_error" in calls.columns:
+        ok &= ~calls["has_error"].astype(bool)
+    rows = calls.loc[ok, ["recording_id", "inspector", "date"]]
+    rows = rows[rows.duplicated("recording_id", keep=False)]
+    if rows.empty:
+        return {}
+    g = rows.groupby("recording_id", sort=False)
+    several = (g["inspector"].nunique() > 1) & (g["date"].nunique() > 1)
+    return {str(k): v for k, v in g["date"].min()[several].items()}
 
 
 def calibrate(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None,
@@ -140,7 +159,8 @@ def on_scale(item: Item, value: float) -> float:
 
 
 def _score_benchmarks(rubric: Rubric, groups: list, recorded: list[dict], sources: list[str]) -> list[dict]:
-    """Each benchmark as a full row of the calls table: the first scoring's who/when/where, the
+    """Each benchmark as a full row of the calls table: the first scoring's who/where, the earliest
+    date of the scorings, the
     benchmark's recorded values, and the engine's scores of them."""
     if not groups:
         return []
@@ -148,6 +168,9 @@ def _score_benchmarks(rubric: Rubric, groups: list, recorded: list[dict], source
     out = []
     for (_, grp), values, source, (_, s) in zip(groups, recorded, sources, scored.iterrows()):
         row = dict(grp.iloc[0].to_dict())
+        dates = [d for d in grp["date"] if isinstance(d, dt.date)] if "date" in grp.columns else []
+        if dates:
+            row["date"] = min(dates)  # scorings on different days: the recording counts on the first
         row.update(values)
         row.update(s.to_dict())
         row.update({"inspector": f"校正基准({source})", "基准来源": source, "scorable": True, "has_error": False})

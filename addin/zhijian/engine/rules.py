@@ -38,6 +38,7 @@ class Rule(StrEnum):
     RECORDING_DUPLICATE = "recording.duplicate"
     RECORDING_AGENT_DIFFERS = "recording.agent_differs"
     RECORDING_CALIBRATION_ROW_INVALID = "recording.calibration_row_invalid"
+    RECORDING_DATE_DIFFERS = "recording.date_differs"
     BONUS_NOT_ALLOWED = "bonus.not_allowed"
     DEDUCTION_NOT_ALLOWED = "deduction.not_allowed"
     FLAG_UNREADABLE = "flag.unreadable"
@@ -194,11 +195,17 @@ _ENTRIES = [
     RuleEntry(Rule.RECORDING_AGENT_DIFFERS, _E, "同一录音的坐席工号不同",
               "录音“{recording_id}”在各质检员的评分表中坐席工号不同: 这里是“{agent_id}”,{others};"
               "无法确定是哪位坐席的录音,此录音的各行都不计入统计",
-              "核对这通录音的坐席,更正填错的坐席工号后重新汇总"),
+              "核对这通录音的坐席,更正填错的坐席工号后重新汇总",
+              {"same_inspector": "录音“{recording_id}”由同一质检员评分了不止一次,坐席工号不同: 这里是“{agent_id}”,"
+                                 "{others};无法确定是哪位坐席的录音,此录音的各行都不计入统计"}),
     RuleEntry(Rule.RECORDING_CALIBRATION_ROW_INVALID, _W, "校正录音的这一份评分有错误",
               "录音“{recording_id}”也由其他质检员评分({others}): 这一行有错误,不计入统计,也不参与质检校正;"
               "此录音按其他质检员的有效评分计入",
               "更正这一行的错误后重新汇总,它才参与质检校正"),
+    RuleEntry(Rule.RECORDING_DATE_DIFFERS, _W, "校正录音的各次评分日期不同",
+              "录音“{recording_id}”由多名质检员评分,日期不同: 这里是 {date},{others};"
+              "此录音只计一次,按最早的日期 {first} 计入(质检校正也在该日所在的统计期)",
+              "核对各质检员填的日期;若有填错,更正后重新汇总"),
     RuleEntry(Rule.TOTAL_MISMATCH, _W, "总分不符",
               "表中总分 {recorded} 与按评分标准计算的 {computed} 不符,统计按 {computed} 计",
               "核对各项分数和总分公式;统计以按评分标准计算的总分为准(评分项是记录,总分由它们算出)"),

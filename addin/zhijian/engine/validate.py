@@ -76,7 +76,11 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
             out.report.extend(read.findings)
         mapped_reads += mapped
         files.append(mapped)
-    out.report.extend(_agent_conflicts(mapped_reads))
+    by_read = {(r.file, r.sheet): r for r in mapped_reads}
+    # A 录音编号 whose last digits Excel zeroed names no one recording: not compared with others.
+    lost = {(f.file, f.sheet, f.row) for f in out.report.findings if f.rule == Rule.FIELD_DIGITS_LOST
+            and f.row is not None and (r := by_read.get((f.file, f.sheet))) and r.key_at(f.cell) == "recording_id"}
+    out.report.extend(_agent_conflicts(mapped_reads, lost))
     for read in mapped_reads:
         out.report.extend(_row_checks(rubric, read, roster, period))
     reads = [r for r in mapped_reads if r.n_calls]
@@ -104,9 +108,10 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     # Duplicates last: of a recording's rows in one file, the first without an error is the one counted.
     in_error = _error_rows(out.report.findings)
     for reads_of_file in files:
-        out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused))
+        out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused, lost))
     error_rows = _error_rows(out.report.findings)
     out.report.extend(_calibration_rows_invalid(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
+    out.report.extend(_calibration_dates(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
     all_calls["has_error"] = np.array([k in error_rows or k[:2] in refused for k in keys], dtype=bool)
     out.calls = all_calls
     out.report.rows = len(out.calls)
@@ -176,7 +181,8 @@ def _error_rows(findings: Iterable[Finding]) -> set[tuple[str, str, int]]:
     return {(f.file, f.sheet, f.row) for f in findings if f.severity == Severity.ERROR and f.row is not None}
 
 
-def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]) -> list[Finding]:
+def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool],
+                lost: set[tuple[str, str, int]] = frozenset()) -> list[Finding]:
     """The same recording twice by the same inspector in one file is a duplicate; scored by
     different inspectors it is a calibration case (质检校正), not a mistake. The row counted is the
     first one without an error (`in_error`), else the first: the later rows are the duplicates, and
@@ -186,7 +192,7 @@ def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]
     for read in reads:
         for rid, insp, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
                                   read.data.get("row", [])):
-            if rid:
+            if rid and (read.file, read.sheet, row) not in lost:
                 groups.setdefault((rid, insp), []).append((read, row))
     out = []
     for (rid, _), group in groups.items():
@@ -206,25 +212,26 @@ def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]
     return out
 
 
-def _agent_conflicts(reads: list[SheetRead]) -> list[Finding]:
-    """A recording scored by several inspectors (a calibration case) whose rows name different
-    agents: an error at every such row's 坐席工号, so the call is counted for no agent rather than
-    for whichever file was read first."""
+def _agent_conflicts(reads: list[SheetRead], lost: set[tuple[str, str, int]] = frozenset()) -> list[Finding]:
+    """A recording whose rows name different agents, scored by several inspectors (a calibration
+    case) or twice by one: an error at every such row's 坐席工号, so the call is counted for no
+    agent rather than for whichever row was read first."""
     rows: dict[str, list[tuple[SheetRead, int, str, str]]] = {}
     for read in reads:
         for rid, insp, agent, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
                                          read.data.get("agent_id", []), read.data.get("row", [])):
-            if rid and agent:
+            if rid and agent and (read.file, read.sheet, row) not in lost:
                 rows.setdefault(rid, []).append((read, row, str(insp), str(agent)))
     out = []
     for rid, group in rows.items():
-        if len({g[2] for g in group}) < 2 or len({g[3] for g in group}) < 2:
+        if len({g[3] for g in group}) < 2:
             continue
+        variant = "same_inspector" if len({g[2] for g in group}) == 1 else None
         for read, row, _, agent in group:
             others = "、".join(f"{insp} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'agent_id')}"
                               f" 填的是“{a}”" for r, n, insp, a in group if a != agent)
             out.append(Finding.of(Rule.RECORDING_AGENT_DIFFERS, read.file, read.sheet,
-                                  read.cell_ref(row, "agent_id"), value=agent, row=row,
+                                  read.cell_ref(row, "agent_id"), value=agent, row=row, variant=variant,
                                   recording_id=rid, agent_id=agent, others=others))
     return out
 
@@ -252,6 +259,31 @@ def _calibration_rows_invalid(reads: list[SheetRead], in_error: Callable[[tuple[
             out.append(Finding.of(Rule.RECORDING_CALIBRATION_ROW_INVALID, read.file, read.sheet,
                                   read.cell_ref(row, "recording_id"), value=rid, row=row,
                                   recording_id=rid, others=others))
+    return out
+
+
+def _calibration_dates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]
+                       ) -> list[Finding]:
+    """A calibration recording whose inspectors' valid rows carry different dates: a warning at each
+    of those dates saying that the recording counts once, on the earliest (`calibration.earliest_dates`
+    makes it so), rather than in two periods or on whichever file was read first."""
+    rows: dict[str, list[tuple[SheetRead, int, str, dt.date]]] = {}
+    for read in reads:
+        for rid, insp, date, row in zip(read.data.get("recording_id", []), read.data.get("inspector", []),
+                                        read.data.get("date", []), read.data.get("row", [])):
+            if rid and isinstance(date, dt.date) and not in_error((read.file, read.sheet, row)):
+                rows.setdefault(rid, []).append((read, row, str(insp), date))
+    out = []
+    for rid, group in rows.items():
+        if len({g[2] for g in group}) < 2 or len({g[3] for g in group}) < 2:
+            continue
+        first = min(g[3] for g in group)
+        for read, row, _, date in group:
+            others = "、".join(f"{i} 在 {PurePath(str(r.file)).name} {r.sheet}!{r.cell_ref(n, 'date')}"
+                              f" 填的是 {d:%Y-%m-%d}" for r, n, i, d in group if d != date)
+            out.append(Finding.of(Rule.RECORDING_DATE_DIFFERS, read.file, read.sheet, read.cell_ref(row, "date"),
+                                  value=f"{date:%Y-%m-%d}", row=row, recording_id=rid, date=f"{date:%Y-%m-%d}",
+                                  others=others, first=f"{first:%Y-%m-%d}"))
     return out
 
 

@@ -18,6 +18,8 @@ from .guard import is_temp_file, real_path, zhijian_output
 from .workbooks import EXCEL_SUFFIXES
 
 _MAGIC = set("*?[")
+NO_MATCH = "没有找到匹配的文件: "  # a glob or name that matches nothing
+EMPTY_FOLDER = "跳过文件夹 "  # a folder named that holds no file at all
 
 
 def _has_magic(text: str) -> bool:
@@ -102,7 +104,7 @@ def no_workbooks_error(inputs: list[str], notes: list[str] = ()):
     from zhijian.errors import InputFileError
 
     named = "、".join(f"“{i}”" for i in inputs) or "(没有给出输入)"
-    skipped = [n for n in notes if not n.startswith("没有找到匹配的文件")]
+    skipped = [n for n in notes if not n.startswith((NO_MATCH, EMPTY_FOLDER))]  # those inputs are named above
     return InputFileError("\n".join([f"没有找到可读取的评分表文件: {named}", *skipped]))
 
 
@@ -139,6 +141,6 @@ def expand_inputs(inputs: list[str], *, own_outputs: bool = False) -> tuple[list
             seen.add(key)
             files.append(c)
         if not candidates:
-            notes.append(f"没有找到匹配的文件: {item}")
+            notes.append(f"{EMPTY_FOLDER}{item}: 其中没有文件" if p.is_dir() else f"{NO_MATCH}{item}")
     # a CSV in a named folder is skipped there, but read when named too: no note that it was skipped
     return files, [n for i, n in enumerate(notes) if skipped.get(i) not in seen]
