@@ -72,6 +72,9 @@ def earliest_dates(calls: pd.DataFrame) -> dict[str, dt.date]:
     belong to that date's period, so the recording counts once, in one period."""
     if calls.empty or "date" not in calls.columns:
         return {}
+    calls = calls[calls["recording_id"].duplicated(keep=False).to_numpy()]  # few rows repeat an id: look at those
+    if calls.empty:
+        return {}
     ok = (calls["recording_id"].astype(str) != "") & calls["date"].map(lambda d: isinstance(d, dt.date))
     if "has_error" in calls.columns:
         ok &= ~calls["has_error"].astype(bool)
