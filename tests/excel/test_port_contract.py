@@ -95,6 +95,7 @@ def test_used_range_is_values_and_top_left(port):
     assert rows[1][1:3] == ["李娜", 5] and rows[1][3] is None
     assert rows[2][2] == "#DIV/0!"  # an error cell reads as its text
     assert port.used_range() == (rows, first_row, first_col)  # default: the active sheet
+    assert port.used_shape("评分表") == (len(rows), max(len(r) for r in rows))  # without reading values
 
 
 def test_write_block_is_one_rectangle_and_strings_stay_text(port):

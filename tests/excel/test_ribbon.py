@@ -579,6 +579,11 @@ class _Range:
         return self
 
     @property
+    def shape(self):  # xlwings: (rows, columns), without reading the values
+        (r0, c0), (r1, c1) = self.refs[0], self.refs[-1]
+        return r1 - r0 + 1, c1 - c0 + 1
+
+    @property
     def value(self):
         (r0, c0), (r1, c1) = self.refs[0], self.refs[-1]
         return [[self.sheet.values.get((r, c)) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]

@@ -364,3 +364,24 @@ def test_settings_button_saves_nothing_the_other_buttons_would_refuse(tmp_path, 
     for label in ("评分表文件夹", "输出文件夹", "人员名单", "申诉登记表", "统计期"):
         assert label in alert
     assert not user_config.exists()
+
+
+# --- a used range of a million rows ----------------------------------------------------------------
+
+@pytest.mark.parametrize("button", ["validate", "score"])
+def test_a_sheet_whose_used_range_reaches_the_last_row_is_refused_before_any_value_is_read(tmp_path, button):
+    # A space typed in row 1,048,576 makes Excel's used range a million rows × 20 columns: reading
+    # it through Excel would hang the workbook. The size is checked first, and the lead is told
+    # how to find the stray cell.
+    path = sheet_with_mistakes(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb.active.cell(1_048_576, 1, " ")
+    wb.save(path)
+    port = OpenpyxlPort(path)
+    read = []
+    port.used_range = lambda *a, **k: read.append(a) or ([], 1, 1)  # noqa: E731 - must not be called
+    work = ribbon.validate_on_port if button == "validate" else ribbon.score_on_port
+    assert ribbon.run_on_port(port, "校验", work) is None
+    (alert,) = port.alerts
+    assert "1,048,576 行 × 19 列" in alert and "Ctrl+End" in alert and path.name in alert
+    assert read == []

@@ -32,16 +32,26 @@ class ButtonResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+# A 评分表 has hundreds of rows; Excel's used range can reach a million when a format or a space
+# sits far down, and reading that through Excel would hang it. Checked before any value is read.
+MAX_SHEET_CELLS = 2_000_000
+
+
 def book_grids(port, what: str = "评分表") -> list:
     """Every sheet of the workbook except the ones the buttons write, as reader Grids (one
-    used-range read each)."""
+    used-range read each, after its size is checked)."""
     from zhijian.engine.reader import Grid
 
     file = str(port.path) if port.path else port.name
+    names = [n for n in port.sheet_names() if n not in OWN_SHEETS]
+    for name in names:
+        n_rows, n_cols = port.used_shape(name)
+        if n_rows * n_cols > MAX_SHEET_CELLS:
+            raise InputFileError(f"{port.name} 工作表“{name}”的已用区域有 {n_rows:,} 行 × {n_cols:,} 列,超过 "
+                                 f"{MAX_SHEET_CELLS:,} 个单元格(多半是远处还有格式或空格),读取会让 Excel 长时间无响应;"
+                                 "请删除数据下方和右侧多余的行和列(Ctrl+End 可找到最后一个单元格),保存后再试")
     grids = []
-    for name in port.sheet_names():
-        if name in OWN_SHEETS:
-            continue
+    for name in names:
         rows, r0, c0 = port.used_range(name)
         grids.append(Grid(file, name, rows, r0, c0, hidden=port.sheet_hidden(name)))
     if not grids:

@@ -47,6 +47,10 @@ class WorkbookPort(Protocol):
         """(values row by row, first row, first column) of the used range of `sheet` (default:
         the active sheet); values as Excel shows them (a formula's result, an error as "#DIV/0!")."""
 
+    def used_shape(self, sheet: str) -> tuple[int, int]:
+        """(rows, columns) of the used range of `sheet`, without reading its values: checked
+        before `used_range` (a stray format far down makes Excel's used range a million rows)."""
+
     def sheet_names(self) -> list[str]: ...
 
     def sheet_hidden(self, sheet: str) -> bool:
@@ -203,6 +207,10 @@ class OpenpyxlPort:
         if sheet not in self._values.sheetnames:
             return None
         return self._values[sheet].cell(row, col).value
+
+    def used_shape(self, sheet: str) -> tuple[int, int]:
+        ws = self._ws(sheet)
+        return ws.max_row - ws.min_row + 1, ws.max_column - ws.min_column + 1
 
     def used_range(self, sheet: str | None = None) -> tuple[Rows, int, int]:
         ws = self._ws(sheet)

@@ -78,6 +78,9 @@ class XlwingsPort:
         values = rng.options(ndim=2, err_to_str=True).value
         return [list(r) for r in values], rng.row, rng.column
 
+    def used_shape(self, sheet: str) -> tuple[int, int]:
+        return self._sheet(sheet).used_range.shape  # two counts, no values
+
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.book.sheets]
 
