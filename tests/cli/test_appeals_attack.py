@@ -10,18 +10,11 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
 
 D12 = dt.date(2026, 10, 12)
-
-
-def run(*args):
-    r = CliRunner().invoke(cli, [str(a) for a in args])
-    assert "Traceback" not in r.output
-    return r
 
 
 @pytest.fixture

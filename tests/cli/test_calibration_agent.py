@@ -19,21 +19,11 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
+from clikit import run, titled_sheet
+from sheetkit import listening_row
 
 D12 = dt.date(2026, 10, 12)
-TITLE = ["质检监听评分表 2026年10月"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def sheet(path, *rows):
-    return write_xlsx(path, [SheetSpec("评分表", [TITLE, LISTENING_HEADER, *rows])])
 
 
 def texts(path, name):
@@ -45,9 +35,9 @@ def texts(path, name):
 def disagreeing(tmp_path):
     d = tmp_path / "sheets"
     d.mkdir()
-    a = sheet(d / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
+    a = titled_sheet(d / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
               listening_row(D12, "李娜", "A002", "李四", "R2", [4] * 10, total=80))
-    b = sheet(d / "b.xlsx", listening_row(D12, "王强", "A003", "赵六", "R1", [5] * 10, total=100),
+    b = titled_sheet(d / "b.xlsx", listening_row(D12, "王强", "A003", "赵六", "R1", [5] * 10, total=100),
               listening_row(D12, "王强", "A002", "李四", "R2", [5] * 9 + [4], total=98))
     return a, b
 
@@ -89,8 +79,8 @@ def test_a_recording_whose_agent_is_in_doubt_is_counted_for_no_agent(disagreeing
 @pytest.fixture
 def one_side_invalid(tmp_path):
     """R1 by 李娜 with 业务能力 7 (not a level), by 王强 all 4 → 80: only 王强's scoring can count."""
-    a = sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 9 + [7]))
-    b = sheet(tmp_path / "b.xlsx", listening_row(D12, "王强", "A001", "张三", "R1", [4] * 10, total=80))
+    a = titled_sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 9 + [7]))
+    b = titled_sheet(tmp_path / "b.xlsx", listening_row(D12, "王强", "A001", "张三", "R1", [4] * 10, total=80))
     return a, b
 
 
@@ -119,8 +109,8 @@ def test_the_valid_side_counts_as_a_single_call(one_side_invalid, tmp_path, lead
 
 def test_a_duplicate_of_a_valid_scoring_is_only_a_duplicate(tmp_path):
     """李娜 scored R1 twice (the second a duplicate), 王强 once: no calibration warning."""
-    a = sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
+    a = titled_sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
               listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100))
-    b = sheet(tmp_path / "b.xlsx", listening_row(D12, "王强", "A001", "张三", "R1", [4] * 10, total=80))
+    b = titled_sheet(tmp_path / "b.xlsx", listening_row(D12, "王强", "A001", "张三", "R1", [4] * 10, total=80))
     data = json.loads(run("validate", a, b, "--rubric", "listening-10x4", "--json").output)
     assert [(f["rule"], f["cell"]) for f in data["findings"]] == [("recording.duplicate", "E4")]

@@ -20,21 +20,17 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
+from clikit import run, titled_sheet
+from sheetkit import listening_row
 
 OCT31, NOV2 = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
-TITLE = ["质检监听评分表"]
 
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
+TITLE = ["质检监听评分表"]  # no month: its scorings fall in two
 
 
 def sheet(path, *rows):
-    return write_xlsx(path, [SheetSpec("评分表", [TITLE, LISTENING_HEADER, *rows])])
+    return titled_sheet(path, *rows, title=TITLE)
 
 
 @pytest.fixture

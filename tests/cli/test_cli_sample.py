@@ -10,21 +10,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import (CALL_LIST_HEADER, FULL_DAY_TIMES, LISTENING_HEADER, ExcelError, Formula, SheetSpec,
                       call_list_rows, listening_row, write_call_list, write_roster, write_xlsx)
-from zhijian.cli.main import cli
 
 DAY = dt.date(2026, 10, 12)
 HOURS = ["--hours", "09:00-14:00"]  # five rounds of an hour
 AGENTS = [f"A{i:02d}" for i in range(1, 27)]  # 26 agents, 2 inspectors: 13 each, within 12–15:1
-
-
-def run(*args):
-    result = CliRunner().invoke(cli, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture

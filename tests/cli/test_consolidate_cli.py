@@ -5,10 +5,9 @@ import hashlib
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from readback import read_back_figures
-from zhijian.cli.main import cli
+from clikit import run
 from zhijian.pipeline.demo import generate_month, write_sheet
 from zhijian.files.rubrics import load_rubric
 from zhijian.engine.scoring import CallRecord, score_call
@@ -35,10 +34,6 @@ def folder(tmp_path_factory):
     (d / "~$2026-10-08_lock.xlsx").write_bytes(b"lock")
     (d / "说明.txt").write_text("不是评分表", encoding="utf-8")
     return d
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def test_json_figures_equal_the_workbook(folder, tmp_path):

@@ -18,26 +18,16 @@ import datetime as dt
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
+from clikit import run, titled_sheet
+from sheetkit import listening_row
 
 D12 = dt.date(2026, 10, 12)
-TITLE = ["质检监听评分表 2026年10月"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def sheet(path, *rows):
-    return write_xlsx(path, [SheetSpec("评分表", [TITLE, LISTENING_HEADER, *rows])])
 
 
 @pytest.fixture
 def corrected(tmp_path):
-    return sheet(tmp_path / "a.xlsx",
+    return titled_sheet(tmp_path / "a.xlsx",
                  listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 9 + [7]),
                  listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
                  listening_row(D12, "李娜", "A001", "张三", "R1", [4] * 10, total=80),
@@ -69,7 +59,7 @@ def test_the_corrected_row_counts_in_the_figures(corrected, tmp_path):
 
 def test_a_valid_first_row_still_wins(tmp_path):
     """Unchanged: the first valid row counts, a later one is the duplicate, saying where the first is."""
-    path = sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
+    path = titled_sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
                  listening_row(D12, "李娜", "A001", "张三", "R1", [4] * 10, total=80))
     data = json.loads(run("validate", path, "--rubric", "listening-10x4", "--json").output)
     assert [(f["rule"], f["cell"], f["message"]) for f in data["findings"]] == [
@@ -79,8 +69,8 @@ def test_a_valid_first_row_still_wins(tmp_path):
 def test_across_files_the_valid_scoring_counts(tmp_path):
     """李娜's R1 in a.xlsx has an error, her R1 in b.xlsx is valid (100): that one counts.
     2 read = 1 counted + 1 excluded."""
-    a = sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 9 + [7]))
-    b = sheet(tmp_path / "b.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100))
+    a = titled_sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 9 + [7]))
+    b = titled_sheet(tmp_path / "b.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100))
     data = json.loads(run("consolidate", a, b, "--rubric", "listening-10x4", "-o", tmp_path / "o.xlsx",
                           "--json").output)
     acc = data["accounting"]

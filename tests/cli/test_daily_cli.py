@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from dailykit import roster, week_folder
+from clikit import run
 from zhijian.cli.main import cli
 
 
@@ -16,10 +16,6 @@ from zhijian.cli.main import cli
 def week(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
     return week_folder(d / "评分表"), roster(d / "人员名单.xlsx")
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def test_daily_writes_the_package_and_says_what_it_found(week, tmp_path):

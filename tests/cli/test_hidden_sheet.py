@@ -8,16 +8,11 @@ import datetime as dt
 import json
 
 import openpyxl
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
 
 D = dt.date(2026, 11, 2)
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def workbook(tmp_path, state: str):

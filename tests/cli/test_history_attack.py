@@ -11,19 +11,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
 
 R = "listening-10x4"
 D = dt.date
-
-
-def run(*args):
-    r = CliRunner().invoke(cli, [str(a) for a in args])
-    assert "Traceback" not in r.output, r.output
-    return r
 
 
 def data(r, code=0):

@@ -18,16 +18,11 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
 
 D12, D13 = dt.date(2026, 10, 12), dt.date(2026, 10, 13)
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 @pytest.fixture

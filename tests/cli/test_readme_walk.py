@@ -7,16 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
 from zhijian.cli.main import cli
 
 R = "listening-10x4"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def sheet(path, day, rows):

@@ -17,19 +17,12 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import (FULL_DAY_TIMES, LISTENING_HEADER, SheetSpec, listening_row, write_call_list, write_roster,
                       write_xlsx)
-from zhijian.cli.main import cli
 
 D12, D13 = dt.date(2026, 10, 12), dt.date(2026, 10, 13)
-
-
-def run(*args):
-    r = CliRunner().invoke(cli, [str(a) for a in args])
-    assert "Traceback" not in r.output
-    return r
 
 
 @pytest.fixture

@@ -20,37 +20,28 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
+from clikit import run, titled_sheet
+from sheetkit import listening_row
 from zhijian.cli.main import cli
 
 D12 = dt.date(2026, 10, 12)
-TITLE = ["质检监听评分表 2026年10月"]
 SAME = "录音“R1”由同一质检员评分了不止一次,坐席工号不同: 这里是“{a}”,李娜 在 {f} 评分表!{c} 填的是“{b}”;" \
        "无法确定是哪位坐席的录音,此录音的各行都不计入统计"
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def sheet(path, *rows):
-    return write_xlsx(path, [SheetSpec("评分表", [TITLE, LISTENING_HEADER, *rows])])
-
-
 @pytest.fixture
 def one_file(tmp_path):
-    return [sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
+    return [titled_sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
                   listening_row(D12, "李娜", "A002", "李四", "R1", [5] * 10, total=100),
                   listening_row(D12, "李娜", "A003", "王五", "R2", [4] * 10, total=80))]
 
 
 @pytest.fixture
 def two_files(tmp_path):
-    return [sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
+    return [titled_sheet(tmp_path / "a.xlsx", listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
                   listening_row(D12, "李娜", "A003", "王五", "R2", [4] * 10, total=80)),
-            sheet(tmp_path / "b.xlsx", listening_row(D12, "李娜", "A002", "李四", "R1", [5] * 10, total=100))]
+            titled_sheet(tmp_path / "b.xlsx", listening_row(D12, "李娜", "A002", "李四", "R1", [5] * 10, total=100))]
 
 
 def test_one_inspector_naming_two_agents_is_an_error_at_both_cells(one_file):

@@ -9,19 +9,12 @@ import datetime as dt
 import json
 
 import pytest
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
 from zhijian.cli.main import cli
 
 R = "listening-10x4"
-
-
-def run(*args):
-    r = CliRunner().invoke(cli, [str(a) for a in args])
-    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
-    assert "Traceback" not in r.output, r.output
-    return r
 
 
 @pytest.fixture()
