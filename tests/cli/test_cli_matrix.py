@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import zipfile
 from importlib import resources
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from clikit import unwritable
 from zhijian.cli.main import cli
 
 R = "listening-10x4"
@@ -96,18 +96,9 @@ def world(demo, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def locked(tmp_path_factory):
-    """A folder nobody may write into (chattr +i for root, as tests/hostile does; else 0555)."""
-    folder = tmp_path_factory.mktemp("locked") / "locked"
-    folder.mkdir()
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available")
+    """A folder nobody may write into (`clikit.unwritable`)."""
+    with unwritable(tmp_path_factory.mktemp("locked") / "locked") as folder:
         yield folder
-        subprocess.run(["chattr", "-i", str(folder)], check=True)
-    else:
-        folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
 
 
 # --- the commands -------------------------------------------------------------------------------

@@ -18,24 +18,15 @@ import json
 import openpyxl
 import pytest
 
-from clikit import run
-from sheetkit import (FULL_DAY_TIMES, LISTENING_HEADER, SheetSpec, listening_row, write_call_list, write_roster,
-                      write_xlsx)
+from clikit import four_calls, run
+from sheetkit import FULL_DAY_TIMES, SheetSpec, write_call_list, write_roster, write_xlsx
 
-D12, D13 = dt.date(2026, 10, 12), dt.date(2026, 10, 13)
+D12 = dt.date(2026, 10, 12)
 
 
 @pytest.fixture
 def sheets(tmp_path):
-    d = tmp_path / "sheets"
-    d.mkdir()
-    write_xlsx(d / "good.xlsx", [SheetSpec("评分表", [
-        ["质检监听评分表 2026年10月"], LISTENING_HEADER,
-        listening_row(D12, "李娜", "A001", "张三", "R1", [5] * 10, total=100),
-        listening_row(D12, "李娜", "A002", "李四", "R2", [5] * 9 + [4], total=98),
-        listening_row(D13, "李娜", "A099", "王五", "R3", [5] * 10, total=100),
-        listening_row(D13, "李娜", "A003", "赵六", "R4", [4] * 10, total=80)])])
-    return d
+    return four_calls(tmp_path / "sheets")
 
 
 def roster_file(path, rows):

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 import pytest
 
+from clikit import unwritable
 from hostile_kit import RUBRIC, assert_one_message, digests, invoke, lines, run, sheet
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
 from zhijian.cli.common import handle_errors
@@ -96,21 +97,9 @@ def test_a_full_disk_is_one_message_naming_the_output(tmp_path):
 
 @pytest.fixture
 def read_only(tmp_path):
-    """A folder nobody may write into: immutable (chattr +i) when the tests run as root, whom
-    permissions do not stop; else without write permission."""
-    import subprocess
-
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available")
+    """A folder nobody may write into (`clikit.unwritable`)."""
+    with unwritable(tmp_path / "locked") as folder:
         yield folder
-        subprocess.run(["chattr", "-i", str(folder)], check=True)
-    else:
-        folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
 
 
 def test_a_read_only_folder_is_one_message(tmp_path, read_only):
