@@ -81,7 +81,8 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     # A 录音编号 whose last digits Excel zeroed names no one recording: not compared with others.
     lost = {(f.file, f.sheet, f.row) for f in out.report.findings if f.rule == Rule.FIELD_DIGITS_LOST
             and f.row is not None and (r := by_read.get((f.file, f.sheet))) and r.key_at(f.cell) == "recording_id"}
-    out.report.extend(_agent_conflicts(mapped_reads, lost))
+    repeated = _repeated_rows(mapped_reads)  # the rows the checks across one recording's rows look at
+    out.report.extend(_agent_conflicts(mapped_reads, repeated, lost))
     for read in mapped_reads:
         out.report.extend(_row_checks(rubric, read, roster, period))
     reads = [r for r in mapped_reads if r.n_calls]
@@ -111,9 +112,13 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     for reads_of_file in files:
         out.report.extend(_duplicates(reads_of_file, lambda k: k in in_error or k[:2] in refused, lost))
     error_rows = _error_rows(out.report.findings)
-    out.report.extend(_calibration_rows_invalid(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
-    out.report.extend(_calibration_dates(mapped_reads, lambda k: k in error_rows or k[:2] in refused))
-    all_calls["has_error"] = np.array([k in error_rows or k[:2] in refused for k in keys], dtype=bool)
+
+    def not_counted(k: tuple[str, str, int]) -> bool:
+        return k in error_rows or k[:2] in refused
+
+    out.report.extend(_calibration_rows_invalid(mapped_reads, repeated, not_counted))
+    out.report.extend(_calibration_dates(mapped_reads, repeated, not_counted))
+    all_calls["has_error"] = np.array([not_counted(k) for k in keys], dtype=bool)
     out.calls = all_calls
     out.report.rows = len(out.calls)
     out.report.findings.sort(key=_finding_order)
@@ -216,7 +221,7 @@ def _duplicates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]
 def _repeated_rows(reads: list[SheetRead]) -> list[list[int]]:
     """For each read, the indices of its rows whose recording id another row (of any read) has
     too: the checks across rows of one recording look at these only (a month has ~30,000 rows and
-    few repeats; looking at all of them three times was half the checks' time)."""
+    few repeats; looking at all of them in each check was half the checks' time)."""
     counts = Counter(rid for read in reads for rid in read.data.get("recording_id", []) if rid)
     repeated = {rid for rid, n in counts.items() if n > 1}
     if not repeated:
@@ -228,12 +233,13 @@ def _pick(values: list, idx: list[int]) -> list:
     return [values[i] for i in idx] if values else []
 
 
-def _agent_conflicts(reads: list[SheetRead], lost: set[tuple[str, str, int]] = frozenset()) -> list[Finding]:
+def _agent_conflicts(reads: list[SheetRead], repeated: list[list[int]],
+                     lost: set[tuple[str, str, int]] = frozenset()) -> list[Finding]:
     """A recording whose rows name different agents, scored by several inspectors (a calibration
     case) or twice by one: an error at every such row's 坐席工号, so the call is counted for no
     agent rather than for whichever row was read first."""
     rows: dict[str, list[tuple[SheetRead, int, str, str]]] = {}
-    for read, idx in zip(reads, _repeated_rows(reads)):
+    for read, idx in zip(reads, repeated):
         d = read.data
         for rid, insp, agent, row in zip(_pick(d.get("recording_id", []), idx), _pick(d.get("inspector", []), idx),
                                          _pick(d.get("agent_id", []), idx), _pick(d.get("row", []), idx)):
@@ -253,13 +259,14 @@ def _agent_conflicts(reads: list[SheetRead], lost: set[tuple[str, str, int]] = f
     return out
 
 
-def _calibration_rows_invalid(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]
+def _calibration_rows_invalid(reads: list[SheetRead], repeated: list[list[int]],
+                              in_error: Callable[[tuple[str, str, int]], bool]
                               ) -> list[Finding]:
     """A calibration recording one inspector's row of which has an error, while another inspector's
     is valid: a warning at the row in error saying that it takes no part in the calibration and the
     recording counts at the other inspectors' valid scorings (one valid scoring: that one)."""
     rows: dict[str, list[tuple[SheetRead, int, str, bool]]] = {}
-    for read, idx in zip(reads, _repeated_rows(reads)):
+    for read, idx in zip(reads, repeated):
         d = read.data
         for rid, insp, row in zip(_pick(d.get("recording_id", []), idx), _pick(d.get("inspector", []), idx),
                                   _pick(d.get("row", []), idx)):
@@ -280,13 +287,14 @@ def _calibration_rows_invalid(reads: list[SheetRead], in_error: Callable[[tuple[
     return out
 
 
-def _calibration_dates(reads: list[SheetRead], in_error: Callable[[tuple[str, str, int]], bool]
+def _calibration_dates(reads: list[SheetRead], repeated: list[list[int]],
+                       in_error: Callable[[tuple[str, str, int]], bool]
                        ) -> list[Finding]:
     """A calibration recording whose inspectors' valid rows carry different dates: a warning at each
     of those dates saying that the recording counts once, on the earliest (`calibration.earliest_dates`
     makes it so), rather than in two periods or on whichever file was read first."""
     rows: dict[str, list[tuple[SheetRead, int, str, dt.date]]] = {}
-    for read, idx in zip(reads, _repeated_rows(reads)):
+    for read, idx in zip(reads, repeated):
         d = read.data
         for rid, insp, date, row in zip(_pick(d.get("recording_id", []), idx), _pick(d.get("inspector", []), idx),
                                         _pick(d.get("date", []), idx), _pick(d.get("row", []), idx)):
