@@ -3,9 +3,10 @@
 there are enough of them.
 
 Parsing (python-calamine, then the engine's `read_grid`) holds the interpreter lock, so the
-cores are used with processes: this one reads a share, processes forked from it (the modules
-already imported, no start-up) the rest. Only where the operating system forks (Linux, macOS),
-for enough files and as many as there are idle cores; otherwise this process reads them all.
+cores are used with processes: processes forked from this one (the modules already imported, no
+start-up) take chunks of the files in order, and this one reads the chunks left, from the last.
+Only where the operating system forks (Linux, macOS), for enough files and as many as there are
+idle cores; otherwise this process reads them all.
 Results come back in the order of the inputs either way. A file to parse is read from disk once,
 then hashed and parsed from memory; its cache entry (made by the process that parsed it) is
 written with all the others, by this process, in one transaction.
@@ -124,39 +125,23 @@ def _read_kept(rubric, path: Path, other_rubrics, require_fields, cache: ReadCac
 
 def _parse(rubric, paths: list[Path], other_rubrics, require_fields, workers: int,
            cache: ReadCache | None = None, meanwhile: Callable[[], None] | None = None) -> Iterator:
-    """(reads, cache entry) of `paths` in order; with `workers` > 1, this process reads the first
-    share and `workers - 1` forked ones the rest, in chunks, at the same time (with `meanwhile`:
-    `workers` forked processes, and this one joins them once `meanwhile` is done)."""
+    """(reads, cache entry) of `paths` in order. With `workers` > 1, every chunk is offered to
+    forked processes (`workers - 1` of them; `workers` when there is work to do `meanwhile`, which
+    this process then does); this process reads the chunks none of them has taken yet (a pending
+    future can be cancelled: it was never sent), from the last back, while they finish theirs."""
     if workers <= 1 or len(paths) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile is not None:
             meanwhile()
         for p in paths:
             yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
         return
-    if meanwhile is not None:
-        yield from _parse_meanwhile(rubric, paths, other_rubrics, require_fields, workers, cache, meanwhile)
-        return
-    mine = len(paths) // workers
-    rest = paths[mine:]
-    size = max(1, len(rest) // ((workers - 1) * 4))
-    with _pool(workers - 1, rubric, other_rubrics, require_fields, cache) as pool:
-        chunks = [pool.submit(_read_chunk, rest[i:i + size]) for i in range(0, len(rest), size)]
-        for p in paths[:mine]:
-            yield _read_kept(rubric, p, other_rubrics, require_fields, cache)
-        for chunk in chunks:
-            yield from chunk.result()
-
-
-def _parse_meanwhile(rubric, paths: list[Path], other_rubrics, require_fields, workers: int,
-                     cache: ReadCache | None, meanwhile: Callable[[], None]) -> Iterator:
-    """Every chunk offered to `workers` forked processes; `meanwhile` done here; then the chunks
-    none of them has taken yet (a pending future can be cancelled: it was never sent) read here,
-    from the last back, while they finish theirs."""
     size = max(1, len(paths) // (workers * 8))
     starts = range(0, len(paths), size)
-    with _pool(workers, rubric, other_rubrics, require_fields, cache) as pool:
+    forked = workers if meanwhile is not None else workers - 1
+    with _pool(forked, rubric, other_rubrics, require_fields, cache) as pool:
         chunks = [pool.submit(_read_chunk, paths[i:i + size]) for i in starts]
-        meanwhile()
+        if meanwhile is not None:
+            meanwhile()
         mine: dict[int, list] = {}
         for k in reversed(range(len(chunks))):
             if not chunks[k].cancel():
