@@ -188,6 +188,18 @@ CALL_LIST_HEADER = ["录音编号", "坐席工号", "开始时间", "通话时�
 FULL_DAY_TIMES = ["09:30", "09:45", "10:30", "11:05", "11:30", "12:30", "13:30"]
 
 
+def with_own_results_sheet(path: Path) -> Path:
+    """`path` with a sheet of the lead's own named 校验结果 (her 复核记录), which no door may replace."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("校验结果")
+    ws.append(["复核日期", "录音编号", "复核意见"])
+    ws.append(["2026-11-03", "LY002", "服务态度应为 4"])
+    wb.save(path)
+    return path
+
+
 def call_list_rows(day: dt.date, spec: dict[str, list[str]]) -> list[list[Any]]:
     """Rows of a call list: {agent: ["09:30", …]} -> one call each (录音编号 agent-HHMM, 120 s, 呼入)."""
     rows = []

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from sheetkit import sheet_with_mistakes
+from sheetkit import sheet_with_mistakes, with_own_results_sheet
 from zhijian.cli.main import cli
 from zhijian.excel import ribbon
 from zhijian.excel.port import OpenpyxlPort
@@ -99,12 +99,7 @@ def test_checked_copy_of_a_sheet_the_ribbon_marked_shows_the_fixed_cell_as_the_u
 def test_checked_copy_never_replaces_a_sheet_of_the_users_own_named_like_its_results(tmp_path):
     # 校验 refuses a workbook whose 校验结果 sheet is the lead's own; `validate --write` replaced it in
     # the copy, which then showed our list where her 复核记录 had been.
-    src = sheet_with_mistakes(tmp_path)
-    wb = openpyxl.load_workbook(src)
-    ws = wb.create_sheet("校验结果")
-    ws.append(["复核日期", "录音编号", "复核意见"])
-    ws.append(["2026-11-03", "LY002", "服务态度应为 4"])
-    wb.save(src)
+    src = with_own_results_sheet(sheet_with_mistakes(tmp_path))
     before = _sha(src)
     result = CliRunner().invoke(cli, ["validate", str(src), "--rubric", "listening-10x4", "--write"])
     assert result.exit_code == 2 and "Traceback" not in result.output

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from sheetkit import sheet_with_mistakes
+from sheetkit import sheet_with_mistakes, with_own_results_sheet
 from zhijian.cli.main import cli
 from zhijian.excel import ribbon
 from zhijian.excel.port import OpenpyxlPort
@@ -300,12 +300,7 @@ def test_validate_marking_a_total_score_marked_keeps_only_the_users_note(tmp_pat
 
 def test_validate_never_replaces_a_sheet_of_the_users_own_named_like_its_results(tmp_path):
     # The lead keeps her own 复核记录 in a sheet she named 校验结果: 校验 deleted it without a word.
-    src = sheet_with_mistakes(tmp_path)
-    wb = openpyxl.load_workbook(src)
-    ws = wb.create_sheet("校验结果")
-    ws.append(["复核日期", "录音编号", "复核意见"])
-    ws.append(["2026-11-03", "LY002", "服务态度应为 4"])
-    wb.save(src)
+    src = with_own_results_sheet(sheet_with_mistakes(tmp_path))
     before = sha256(src)
 
     port = OpenpyxlPort(src)
