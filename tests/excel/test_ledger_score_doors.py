@@ -8,7 +8,6 @@ import datetime as dt
 import json
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from sheetkit import SheetSpec, write_xlsx
@@ -19,15 +18,6 @@ from zhijian.excel.port import OpenpyxlPort
 from zhijian.files.rubrics import load_rubric, parse_rubric
 
 from ledgerkit import ESCALATING
-
-
-@pytest.fixture(autouse=True)
-def user_config(tmp_path, monkeypatch):
-    path = tmp_path / "home" / ".zhijian.yaml"
-    path.parent.mkdir()
-    monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    return path
 
 
 def ledger_sheet(path, rubric, rows):

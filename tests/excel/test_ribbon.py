@@ -36,16 +36,6 @@ D1, D2, D3 = dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
 RED, YELLOW = "FFC7CE", "FFEB9C"
 
 
-@pytest.fixture(autouse=True)
-def user_config(tmp_path, monkeypatch):
-    """Never read or write the real ~/.zhijian.yaml; errors are logged under tmp_path."""
-    path = tmp_path / "home" / ".zhijian.yaml"
-    path.parent.mkdir()
-    monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # platformdirs' cache folder
-    return path
-
-
 def ribbon_log(tmp_path: Path) -> Path:
     """The one log file the failed button wrote (files.errorlog: one per run)."""
     logs = list((tmp_path / "cache" / "zhijian" / "logs").glob("ribbon-error-*.log"))

@@ -19,14 +19,8 @@ RED, YELLOW = "FFC7CE", "FFEB9C"
 
 
 @pytest.fixture(autouse=True)
-def user_config(tmp_path, monkeypatch):
-    """Never read or write the real ~/.zhijian.yaml; errors are logged under tmp_path."""
-    path = tmp_path / "home" / ".zhijian.yaml"
-    path.parent.mkdir()
-    monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def no_read_cache(monkeypatch):
     monkeypatch.setenv("ZHIJIAN_NO_CACHE", "1")
-    return path
 
 
 def sha256(path: Path) -> str:

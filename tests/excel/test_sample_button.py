@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import openpyxl
-import pytest
 
 from sheetkit import FULL_DAY_TIMES, LISTENING_HEADER, SheetSpec, listening_row, write_call_list, write_roster, write_xlsx
 from zhijian.excel import ribbon
@@ -13,15 +12,6 @@ from zhijian.excel.port import OpenpyxlPort
 
 DAY = dt.date(2026, 10, 12)
 AGENTS = [f"A{i:02d}" for i in range(1, 14)]
-
-
-@pytest.fixture(autouse=True)
-def user_config(tmp_path, monkeypatch):
-    path = tmp_path / "home" / ".zhijian.yaml"
-    path.parent.mkdir()
-    monkeypatch.setenv("ZHIJIAN_CONFIG", str(path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # error logs (files.errorlog)
-    return path
 
 
 def call_list_with_settings(tmp_path, **settings):
