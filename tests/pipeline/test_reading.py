@@ -69,8 +69,8 @@ def test_what_a_command_does_meanwhile_leaves_the_reads_and_their_order_as_they_
 
 
 def test_reading_a_sheet_needs_no_pandas_so_it_is_imported_while_the_files_are_read(tmp_path):
-    """The commands' modules leave pandas and the analysis to `load.engine_imports`, which runs
-    while other processes read (on two cores a third of a second saved on every report)."""
+    """The commands' modules leave pandas, numpy and the analysis to `load.engine_imports`, which
+    runs while other processes read (on two cores a third of a second saved on every report)."""
     import subprocess
     import sys
 
@@ -84,9 +84,9 @@ def test_reading_a_sheet_needs_no_pandas_so_it_is_imported_while_the_files_are_r
             "policy(48.0); resolved_store(None)\n"
             f"out = read_files(load_rubric('listening-10x4'), {[str(p) for p in paths]!r}, workers=1)\n"
             "assert len(out) == 8\n"
-            "print('pandas' in sys.modules)\n")
+            "print('pandas' in sys.modules, 'numpy' in sys.modules)\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert r.stdout.strip() == "False", r.stderr
+    assert r.stdout.strip() == "False False", r.stderr
 
 
 def test_few_files_are_read_here_many_by_the_idle_cores():

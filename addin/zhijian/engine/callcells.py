@@ -10,11 +10,10 @@ cell pays for normalisation and a finding.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any, Callable
 
-import numpy as np
-
-from .cells import DATE_YEARS, cell_text, id_text, parse_date, parse_flag, parse_number, read_date
+from .cells import DATE_YEARS, cell_text, id_text, is_number, parse_date, parse_flag, parse_number, read_date
 from .columns import FIELD_ZH, ColumnSpec, column_specs, level_words
 from .findings import Finding, Rule
 from .rubric import Rubric, fmt_number, level_word
@@ -56,10 +55,10 @@ def read_calls(rubric: Rubric, cells: CallCells) -> dict[str, list]:
     read_items(rubric, cells, data)
     read_rule_columns(rubric, cells, data)
     if "total" in cells.cols:
-        data["recorded_total"] = [x if kind == "num" else np.nan
+        data["recorded_total"] = [x if kind == "num" else math.nan
                                   for kind, x in map(parse_number, cells.cols["total"])]
     else:
-        data["recorded_total"] = [np.nan] * cells.n
+        data["recorded_total"] = [math.nan] * cells.n
     return data
 
 
@@ -144,7 +143,7 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
 def _digits_lost(v: Any) -> bool:
     """An id typed as a number of 16 digits or more: Excel kept its first 15 and zeroed the rest
     (a 录音流水号 202611021000000001 is stored as 202611021000000000), so two recordings look alike."""
-    if not isinstance(v, (int, float, np.integer, np.floating)) or isinstance(v, bool) or not abs(v) >= 1e15:
+    if not is_number(v) or isinstance(v, bool) or not abs(v) >= 1e15:
         return False
     # beyond 2^53 a number cannot hold every digit; below, a program may have written it whole
     return abs(v) >= 2 ** 53 or not str(int(abs(v)))[15:].strip("0")
@@ -179,7 +178,7 @@ def read_items(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
                         allowed=it.describe_allowed())
                 out.append(x)
                 continue
-            out.append(np.nan)
+            out.append(math.nan)
             if kind == "na":
                 if it.na == "forbidden":
                     add(Rule.SCORE_NA_FORBIDDEN, it.name, j, raw, item=it.name)

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 import unicodedata
 from typing import Any
-
-import numpy as np
 
 # 不涉及 as teams type it (compared in lower case after NFKC; "／" is listed for the template's
 # formula, which compares without NFKC). A dash is not among them: "-" or "—" may mean 0, "not
@@ -37,11 +36,21 @@ def cell_text(v: Any) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
+def is_number(v: Any) -> bool:
+    """An int, a float or a numpy number (bool too: callers that refuse it check it first).
+    numpy is looked at only when loaded: reading a sheet does not load it (`pipeline.reading`),
+    and no value can be a numpy number before it is."""
+    if isinstance(v, (int, float)):
+        return True
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(v, (np.integer, np.floating))
+
+
 def parse_number(v: Any) -> tuple[str, float | None]:
     """('num', x) | ('na', None) | ('blank', None) | ('bad', None) for what a person typed."""
     if isinstance(v, bool):
         return "bad", None
-    if isinstance(v, (int, float, np.integer, np.floating)):
+    if is_number(v):
         if isinstance(v, float) and math.isnan(v):
             return "blank", None
         return "num", float(v)
