@@ -268,9 +268,12 @@ def _is_blank_or_total(row: Sequence[Any], used: list[int], remarks: int | None)
                                                                               or row[i] == NO_CACHED_VALUE))
            for i in used):
         return True
+    # The label leads its row ("合计" in 序号 or 日期, "平均" in 质检员 under blank cells): a cell further
+    # right saying "平均语速过快…" (a team's own 扣分原因) is what happened in a call, whose row is read.
     for i, v in enumerate(row):
-        if i != remarks and type(v) is str and is_total_word(v):
-            return True
+        if v is None or (type(v) is str and (not v.strip() or v == NO_CACHED_VALUE)) or i == remarks:
+            continue
+        return type(v) is str and is_total_word(v)
     return False
 
 
