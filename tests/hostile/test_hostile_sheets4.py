@@ -42,3 +42,42 @@ def test_a_call_without_its_recording_id_is_not_taken_for_a_total_row_by_its_own
     assert findings(result) == [("field.missing", "E3")]
     account = assert_accounted(month_account(path), rows_read=3)
     assert (account.counted, account.excluded) == (2, 1)
+
+
+# --- a count or a flag typed as a negative or a fraction -----------------------------------------
+
+def test_a_negative_or_fractional_fatal_error_count_is_an_error_whether_typed_as_a_number_or_as_text(tmp_path):
+    """致命性错误 (column P) -1 and 0.5 as numbers were one fatal error each in the 质检考核统计表, while
+    "-1" and "0.5" typed as text were refused: both are fatal.invalid, and only row 6's 2 is counted."""
+    data = [LISTENING_HEADER, *(listening_row(D1, "王敏", f"A00{i}", "王芳", f"R{i}", [5] * 10) for i in range(1, 6))]
+    for row, v in zip(data[1:], [-1, 0.5, "-1", "0.5", 2]):
+        row[15] = v
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    assert findings(result) == [("fatal.invalid", f"P{r}") for r in (2, 3, 4, 5)]
+    monthly = invoke("monthly", path, "--rubric", RUBRIC, "--json", "-o", tmp_path / "m.xlsx", "--no-cache")
+    report = json.loads(monthly.stdout)
+    assert report["fatal_errors"] == 2
+    assert {a["agent_id"]: a["fatal_errors"] for a in report["agents"]} == {"A005": 2}
+
+
+def test_a_zero_out_flag_typed_as_a_negative_or_fractional_number_is_refused_not_taken_for_yes(tmp_path):
+    """qc-v3.1's 清零:出现服务禁语 zeroes 礼貌用语恰当 (2 of 109 raw points). -1 and 0.5 typed as numbers
+    zeroed it (as "是"); they are flag.unreadable, as "-1" typed as text is. A count of 2, typed as a number or
+    as text, is yes: 服务热情 6 (−4) and the zeroed item (−2) give 103/109 × 100 = 94.495413."""
+    from sheetkit import QC_ZERO_FORBIDDEN, qc_header, qc_row
+
+    header = qc_header()
+    data = [header]
+    for i, v in enumerate([-1, 0.5, "-1", 2, "2", None]):
+        row = qc_row(D1, "王敏", f"A00{i}", f"Q{i}", changes={"服务热情": 6})
+        row[header.index(QC_ZERO_FORBIDDEN)] = v
+        data.append(row)
+    path = write_xlsx(tmp_path / "qc.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", path, "--rubric", "qc-v3.1", "--json")
+    assert result.exit_code == 1
+    zero_col = "AG"
+    assert findings(result) == [("flag.unreadable", f"{zero_col}{r}") for r in (2, 3, 4)]
+    scored = invoke("score", path, "--rubric", "qc-v3.1", "--json")
+    assert scores(scored) == {2: None, 3: None, 4: None, 5: 94.495413, 6: 94.495413, 7: 96.330275}  # 105/109
