@@ -81,3 +81,29 @@ def test_a_zero_out_flag_typed_as_a_negative_or_fractional_number_is_refused_not
     assert findings(result) == [("flag.unreadable", f"{zero_col}{r}") for r in (2, 3, 4)]
     scored = invoke("score", path, "--rubric", "qc-v3.1", "--json")
     assert scores(scored) == {2: None, 3: None, 4: None, 5: 94.495413, 6: 94.495413, 7: 96.330275}  # 105/109
+
+
+# --- digits with a space between them --------------------------------------------------------------
+
+def test_digits_with_a_space_between_them_are_no_score_and_no_deduction(tmp_path):
+    """"1 2" in qc-v3.1's 服务责任 (15/12/10/8/6/4/2/0) was read as 12 and "1 0" in 差错扣分 as 10,
+    silently: one of two digits, or both, is a typo. Both are refused at their cell; "5 分" and " 4 " are
+    still 5 and 4."""
+    from sheetkit import qc_header, qc_row
+
+    header = qc_header()
+    data = [header, qc_row(D1, "王敏", "A001", "Q1", changes={"服务责任": "1 2"}),
+            qc_row(D1, "王敏", "A002", "Q2", changes={"服务责任": "1 2 分"})]
+    qc = write_xlsx(tmp_path / "qc.xlsx", [SheetSpec("评分表", data)])
+    result = invoke("validate", qc, "--rubric", "qc-v3.1", "--json")
+    assert result.exit_code == 1
+    assert findings(result) == [("score.unreadable", "W2"), ("score.unreadable", "W3")]
+    assert "“1 2”" in json.loads(result.stdout)["findings"][0]["message"]
+
+    rows = [listening_row(D1, "王敏", f"A00{i}", "王芳", f"R{i}", [5] * 10) for i in range(1, 4)]
+    rows[0][16], rows[1][16], rows[2][6] = "1 0", "3 分", " 4 "
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    result = invoke("score", path, "--rubric", RUBRIC, "--json")
+    assert result.exit_code == 1
+    assert scores(result) == {2: None, 3: 97.0, 4: 98.0}
+    assert [f["rule"] for f in json.loads(result.stdout)["calls"][0]["findings"]] == ["error_deduction.invalid"]

@@ -24,6 +24,7 @@ NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／
 TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "ya"}
 FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0", "tidak"}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
+_SPLIT_DIGITS = re.compile(r"\d\s+\d")
 
 
 def cell_text(v: Any) -> str:
@@ -45,7 +46,10 @@ def parse_number(v: Any) -> tuple[str, float | None]:
         if isinstance(v, float) and math.isnan(v):
             return "blank", None
         return "num", float(v)
-    s = cell_text(v).replace(" ", "")
+    s = cell_text(v)
+    if _SPLIT_DIGITS.search(s):  # "1 2": 1, 2 or 12? one of them is a typo
+        return "bad", None
+    s = s.replace(" ", "")
     if s == "":
         return "blank", None
     if s.lower() in NA_WORDS:
