@@ -107,3 +107,30 @@ def test_digits_with_a_space_between_them_are_no_score_and_no_deduction(tmp_path
     assert result.exit_code == 1
     assert scores(result) == {2: None, 3: 97.0, 4: 98.0}
     assert [f["rule"] for f in json.loads(result.stdout)["calls"][0]["findings"]] == ["error_deduction.invalid"]
+
+
+# --- a workbook of the 1904 date system ------------------------------------------------------------
+
+def test_a_serial_date_in_a_workbook_counting_from_1904_is_the_date_excel_shows(tmp_path):
+    """A workbook saved with the 1904 date system (older Mac Excel; 文件 > 选项 > 高级 > 使用 1904 日期系统):
+    a 日期 typed as a plain number, 44845, is 2026-10-12 there (1904-01-01 + 44845 days), not 2022-10-11 as
+    the 1900 system would have it (which put the call four years back, outside every period). A date cell
+    (row 2) was right already."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    wb.epoch = CALENDAR_MAC_1904
+    ws.append(LISTENING_HEADER)
+    ws.append(listening_row(dt.datetime(2026, 10, 12), "王敏", "A001", "王芳", "R1", [5] * 10))
+    ws.append(listening_row(44845, "王敏", "A002", "王芳", "R2", [5] * 9 + [4]))
+    ws.append(listening_row(44845.625, "王敏", "A003", "王芳", "R3", [4] * 10))  # 15:00 that day
+    ws["A2"].number_format = "yyyy-mm-dd"
+    wb.save(tmp_path / "mac.xlsx")
+    result = invoke("score", tmp_path / "mac.xlsx", "--rubric", RUBRIC, "--json")
+    assert [c["date"] for c in json.loads(result.stdout)["calls"]] == ["2026-10-12"] * 3
+    account = consolidate(load_rubric(RUBRIC), [str(tmp_path / "mac.xlsx")], period_kind="day",
+                          date=dt.date(2026, 10, 12), cache=False).analysis.account
+    assert (assert_accounted(account, rows_read=3).counted, account.outside_period) == (3, 0)

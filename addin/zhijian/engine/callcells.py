@@ -35,8 +35,9 @@ class CallCells:
     the Excel row each call is known by, and `address(key, j)`: the cell a value came from."""
 
     def __init__(self, file: str, sheet: str, excel_rows: list[int], cols: dict[str, list[Any]],
-                 headers: dict[str, str], address: Callable[[str, int], str], findings: list[Finding]):
-        self.file, self.sheet, self.excel_rows = file, sheet, excel_rows
+                 headers: dict[str, str], address: Callable[[str, int], str], findings: list[Finding],
+                 date1904: bool = False):
+        self.file, self.sheet, self.excel_rows, self.date1904 = file, sheet, excel_rows, date1904
         self.n = len(excel_rows)
         self.cols, self.headers, self.address, self.findings = cols, headers, address, findings
 
@@ -127,10 +128,10 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
                 add(Rule.FIELD_DIGITS_LOST, key, j, v, field=FIELD_ZH[key], text=v, digits=len(v))
     dates: list[dt.date | None] = [None] * cells.n
     for j, v in enumerate(cols.get("date", ())):
-        dates[j] = parse_date(v)
+        dates[j] = parse_date(v, cells.date1904)
         if dates[j] is None:
             t = cell_text(v)
-            typed = read_date(v)
+            typed = read_date(v, cells.date1904)
             if t == "":
                 add(Rule.DATE_MISSING, "date", j, None)
             elif typed is not None:  # a date, but of no year a call can have

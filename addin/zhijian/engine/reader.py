@@ -180,7 +180,8 @@ def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], requ
     wanted = [col_number(letter) - grid.first_col for letter in read.extra_columns]
     columns = _columns(_merged_into_calls(grid, hr, idxs), max([*col_index.values(), *wanted], default=-1) + 1)
     cells = CallCells(grid.file, grid.sheet, excel_rows, {k: list(columns[i]) for k, i in col_index.items()},
-                      read.headers, lambda key, j: f"{read.columns[key]}{excel_rows[j]}", read.findings)
+                      read.headers, lambda key, j: f"{read.columns[key]}{excel_rows[j]}", read.findings,
+                      date1904=grid.date1904)
     data = read_calls(rubric, cells)
     for i, header in zip(wanted, read.extra_columns.values()):
         data[f"extra:{header}"] = list(columns[i])
