@@ -134,3 +134,21 @@ def test_a_serial_date_in_a_workbook_counting_from_1904_is_the_date_excel_shows(
     account = consolidate(load_rubric(RUBRIC), [str(tmp_path / "mac.xlsx")], period_kind="day",
                           date=dt.date(2026, 10, 12), cache=False).analysis.account
     assert (assert_accounted(account, rows_read=3).counted, account.outside_period) == (3, 0)
+
+
+# --- invisible characters -------------------------------------------------------------------------
+
+def test_zero_width_characters_are_what_the_lead_sees_nothing(tmp_path):
+    """A zero-width space (U+200B) or BOM (U+FEFF) pasted from a web page or a chat shows nothing: a cell
+    holding only one is blank (score.missing, "not scored yet"), not "the score “” cannot be read"; beside a
+    score or a date it is not there ("\\u200b4" is 4, "2026-10-12\\ufeff" the 12th); a recording id with one
+    is the same recording (a duplicate, said)."""
+    rows = [listening_row(D1, "王敏", f"A00{i}", "王芳", f"R{i}", [5] * 10) for i in range(1, 5)]
+    rows[0][6] = "\u200b"
+    rows[1][6], rows[1][0] = "\u200b4", "2026-11-02\ufeff"
+    rows[2][16] = "\ufeff"
+    rows[3][2], rows[3][4] = "A003", "R3\u200b"
+    path = write_xlsx(tmp_path / "day.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    result = invoke("validate", path, "--rubric", RUBRIC, "--json")
+    assert findings(result) == [("score.missing", "G2"), ("recording.duplicate", "E5")]
+    assert scores(invoke("score", path, "--rubric", RUBRIC, "--json")) == {2: None, 3: 98.0, 4: 100.0, 5: 100.0}

@@ -23,6 +23,9 @@ NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／
 # their cell (flag.unreadable) and the inspector writes 是/否 or a count.
 TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "ya"}
 FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0", "tidak"}
+# Characters that show nothing (zero-width space, joiners, word joiner, BOM), pasted from web pages
+# and chats; NFKC keeps them. A cell holding only them looks blank, and is.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
 _SPLIT_DIGITS = re.compile(r"\d\s+\d")
 
@@ -35,7 +38,7 @@ def cell_text(v: Any) -> str:
     s = v if type(v) is str else str(v)
     if s.isascii():  # NFKC leaves ASCII as it is
         return s.strip()
-    return unicodedata.normalize("NFKC", s).strip()
+    return unicodedata.normalize("NFKC", s).translate(_INVISIBLE).strip()
 
 
 def parse_number(v: Any) -> tuple[str, float | None]:
