@@ -34,8 +34,9 @@ class CallCells:
     the Excel row each call is known by, and `address(key, j)`: the cell a value came from."""
 
     def __init__(self, file: str, sheet: str, excel_rows: list[int], cols: dict[str, list[Any]],
-                 headers: dict[str, str], address: Callable[[str, int], str], findings: list[Finding]):
-        self.file, self.sheet, self.excel_rows = file, sheet, excel_rows
+                 headers: dict[str, str], address: Callable[[str, int], str], findings: list[Finding],
+                 date1904: bool = False):
+        self.file, self.sheet, self.excel_rows, self.date1904 = file, sheet, excel_rows, date1904
         self.n = len(excel_rows)
         self.cols, self.headers, self.address, self.findings = cols, headers, address, findings
 
@@ -126,10 +127,10 @@ def read_fields(cells: CallCells, data: dict[str, Any]) -> None:
                 add(Rule.FIELD_DIGITS_LOST, key, j, v, field=FIELD_ZH[key], text=v, digits=len(v))
     dates: list[dt.date | None] = [None] * cells.n
     for j, v in enumerate(cols.get("date", ())):
-        dates[j] = parse_date(v)
+        dates[j] = parse_date(v, cells.date1904)
         if dates[j] is None:
             t = cell_text(v)
-            typed = read_date(v)
+            typed = read_date(v, cells.date1904)
             if t == "":
                 add(Rule.DATE_MISSING, "date", j, None)
             elif typed is not None:  # a date, but of no year a call can have
@@ -225,13 +226,14 @@ def _doubled_within_counts(rubric: Rubric, cells: CallCells, data: dict[str, Any
 
 def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
     head = spec.header
+    kind, x = parse_number(raw)
     if spec.kind == "zero":
-        flag = parse_flag(raw)
+        # yes/no, or a count (typed as a number or as text: 2 is yes); -1 or 0.5 says neither
+        flag = (x >= 1 if _is_count(x) else None) if kind == "num" else parse_flag(raw)
         if flag is None:
             add(Rule.FLAG_UNREADABLE, _typed(raw), header=head, text=_typed(raw))
             return 0.0
         return 1.0 if flag else 0.0
-    kind, x = parse_number(raw)
     if kind in ("blank",):
         return 0.0
     if spec.kind in ("bonus", "deduction"):
@@ -257,7 +259,7 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
         return x
     if spec.kind == "fatal":
         if kind != "num" or x < 0 or not float(x).is_integer():
-            flag = parse_flag(raw)
+            flag = parse_flag(raw) if kind != "num" else None  # a number is a count: -1 or 0.5 is no "yes"
             if flag is not None:
                 return 1.0 if flag else 0.0
             add(Rule.FATAL_INVALID, _typed(raw), text=_typed(raw))
@@ -274,6 +276,10 @@ def _read_rule_value(rubric: Rubric, spec: ColumnSpec, raw: Any, add) -> float:
         add(Rule.OFFENCE_INVALID, raw, variant="too_many", header=head, text=fmt_number(x), limit=MAX_COUNT)
         return 0.0
     return x
+
+
+def _is_count(x: float) -> bool:
+    return 0 <= x <= MAX_COUNT and float(x).is_integer()
 
 
 def _typed(raw: Any) -> str:

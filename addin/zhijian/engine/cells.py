@@ -22,7 +22,11 @@ NA_WORDS = {"不涉及", "n/a", "na", "/", "不适用", "无需", "免评", "／
 # their cell (flag.unreadable) and the inspector writes 是/否 or a count.
 TRUE_WORDS = {"是", "y", "yes", "√", "✓", "有", "true", "1", "ya"}
 FALSE_WORDS = {"", "否", "n", "no", "无", "false", "0", "tidak"}
+# Characters that show nothing (zero-width space, joiners, word joiner, BOM), pasted from web pages
+# and chats; NFKC keeps them. A cell holding only them looks blank, and is.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)分?$")
+_SPLIT_DIGITS = re.compile(r"\d\s+\d")
 
 
 def cell_text(v: Any) -> str:
@@ -33,7 +37,7 @@ def cell_text(v: Any) -> str:
     s = v if type(v) is str else str(v)
     if s.isascii():  # NFKC leaves ASCII as it is
         return s.strip()
-    return unicodedata.normalize("NFKC", s).strip()
+    return unicodedata.normalize("NFKC", s).translate(_INVISIBLE).strip()
 
 
 def is_number(v: Any) -> bool:
@@ -54,7 +58,10 @@ def parse_number(v: Any) -> tuple[str, float | None]:
         if isinstance(v, float) and math.isnan(v):
             return "blank", None
         return "num", float(v)
-    s = cell_text(v).replace(" ", "")
+    s = cell_text(v)
+    if _SPLIT_DIGITS.search(s):  # "1 2": 1, 2 or 12? one of them is a typo
+        return "bad", None
+    s = s.replace(" ", "")
     if s == "":
         return "blank", None
     if s.lower() in NA_WORDS:
@@ -81,22 +88,25 @@ def parse_flag(v: Any) -> bool | None:
 # The years a call can be dated in: a date outside is a typo (9999-12-31, 1900-01-00 …) that no
 # period, week or month of the reports can hold (the options take the same years).
 DATE_YEARS = (2000, 2100)
+_EPOCH_1900 = dt.datetime(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel counts a 1900-02-29 that never was)
+_EPOCH_1904 = dt.datetime(1904, 1, 1)  # serial 0 is 1904-01-01
 
 
-def parse_date(v: Any) -> dt.date | None:
+def parse_date(v: Any, date1904: bool = False) -> dt.date | None:
     """The date a cell holds, or None (blank, unreadable, or outside DATE_YEARS)."""
-    d = read_date(v)
+    d = read_date(v, date1904)
     return d if d is not None and DATE_YEARS[0] <= d.year <= DATE_YEARS[1] else None
 
 
-def read_date(v: Any) -> dt.date | None:
-    """The date a cell holds, whatever its year (None: blank or unreadable)."""
+def read_date(v: Any, date1904: bool = False) -> dt.date | None:
+    """The date a cell holds, whatever its year (None: blank or unreadable); a number is an Excel
+    serial date of the workbook's date system (`date1904`: days since 1904-01-01)."""
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):
         return v
     if isinstance(v, (int, float)) and 20000 < v < 80000:  # an Excel serial date
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(v))).date()
+        return ((_EPOCH_1904 if date1904 else _EPOCH_1900) + dt.timedelta(days=float(v))).date()
     s = cell_text(v)
     m = _TEXT_DATE.match(s)
     if m:

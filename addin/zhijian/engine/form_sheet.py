@@ -129,7 +129,8 @@ class _FormReader:
         # A block without a field's label: its finding points at the block's first cell.
         corner = [f"{col_letter(grid.first_col)}{grid.first_row + b.first}" for b in blocks]
         cells = CallCells(grid.file, grid.sheet, excel_rows, {k: [b.values.get(k) for b in blocks] for k in keys},
-                          read.headers, lambda key, j: blocks[j].cells.get(key) or corner[j], read.findings)
+                          read.headers, lambda key, j: blocks[j].cells.get(key) or corner[j], read.findings,
+                          date1904=grid.date1904)
         read.data = read_calls(self.rubric, cells)
         return read
 

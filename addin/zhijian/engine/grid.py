@@ -58,6 +58,9 @@ class Grid:
     # value is the whole range's (a 日期 merged down a day's calls dates each of them).
     merges: Sequence[tuple[int, int, int, int]] = ()
     hidden_rows: frozenset[int] = frozenset()  # Excel rows hidden (by hand or a filter): read, counted, said
+    # The workbook counts serial dates from 1904 (older Mac Excel's date system): a 日期 typed as a
+    # plain number is that many days after 1904-01-01, as Excel shows it once formatted as a date.
+    date1904: bool = False
 
     def cell(self, r: int, c: int) -> str:
         """Excel address of rows[r][c]."""

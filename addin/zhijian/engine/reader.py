@@ -180,7 +180,8 @@ def _read_grid(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric], requ
     wanted = [col_number(letter) - grid.first_col for letter in read.extra_columns]
     columns = _columns(_merged_into_calls(grid, hr, idxs), max([*col_index.values(), *wanted], default=-1) + 1)
     cells = CallCells(grid.file, grid.sheet, excel_rows, {k: list(columns[i]) for k, i in col_index.items()},
-                      read.headers, lambda key, j: f"{read.columns[key]}{excel_rows[j]}", read.findings)
+                      read.headers, lambda key, j: f"{read.columns[key]}{excel_rows[j]}", read.findings,
+                      date1904=grid.date1904)
     data = read_calls(rubric, cells)
     for i, header in zip(wanted, read.extra_columns.values()):
         data[f"extra:{header}"] = list(columns[i])
@@ -268,9 +269,12 @@ def _is_blank_or_total(row: Sequence[Any], used: list[int], remarks: int | None)
                                                                               or row[i] == NO_CACHED_VALUE))
            for i in used):
         return True
+    # The label leads its row ("合计" in 序号 or 日期, "平均" in 质检员 under blank cells): a cell further
+    # right saying "平均语速过快…" (a team's own 扣分原因) is what happened in a call, whose row is read.
     for i, v in enumerate(row):
-        if i != remarks and type(v) is str and is_total_word(v):
-            return True
+        if v is None or (type(v) is str and (not v.strip() or v == NO_CACHED_VALUE)) or i == remarks:
+            continue
+        return type(v) is str and is_total_word(v)
     return False
 
 

@@ -127,14 +127,28 @@ def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) ->
                               hidden=hidden, merges=merges))
         wb.close()
         has_errors, uncalculated, hidden_rows = scan_cells(z)
+        date1904 = uses_1904_dates(z)
         for grid in grids:
             grid.hidden_rows = hidden_rows.get(grid.sheet, frozenset())
+            grid.date1904 = date1904
         if has_errors:
             _restore_error_cells(path, grids, data)
         _mark_uncalculated(grids, uncalculated)
     except Exception as e:  # calamine raises its own types for broken parts of the zip
         raise InputFileError(f"{path}: 工作簿已损坏,无法读取({type(e).__name__}: {e})") from None
     return grids
+
+
+def uses_1904_dates(z: zipfile.ZipFile) -> bool:
+    """Whether the workbook counts serial dates from 1904 (<workbookPr date1904="1"/>, older Mac Excel)."""
+    import re
+
+    try:
+        book = z.read("xl/workbook.xml")
+    except KeyError:
+        return False
+    m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](1|true)[\"']", book)
+    return m is not None
 
 
 def _mark_uncalculated(grids: list[Grid], cells: dict[str, set[str]]) -> None:
