@@ -161,7 +161,7 @@ def test_score_write_with_an_unreadable_file_writes_the_others_and_names_it(tmp_
     bad = tmp_path / "b.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
     r = invoke("score", good, bad, "--rubric", RUBRIC, "--write")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output  # the unreadable file is a finding (file.unreadable), as in validate
     assert (tmp_path / "a.scored.xlsx").is_file() and not (tmp_path / "b.scored.xlsx").exists()
     assert f"未写计分副本(文件无法读取): {bad}" in r.stderr
 

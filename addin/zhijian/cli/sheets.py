@@ -145,7 +145,8 @@ def validate(inputs, rubric_name, roster, period, write, mapping, as_json):
 def score(inputs, rubric_name, write, as_json):
     """按评分标准计算每通录音的最终得分,例如: zhijian score 评分表.xlsx --rubric listening-10x4
 
-    有无法计分的行(分数无法识别、未评分、不允许的分值)时,这些行不给分,退出码为 1。"""
+    有无法计分的行(分数无法识别、未评分、不允许的分值)时,这些行不给分;有无法计分的行或其他校验错误
+    (如日期无法识别)时退出码为 1。"""
     from zhijian.files.copies import write_scored_copy
 
     r, files, checked, targets = _check(inputs, rubric_name, require_fields=False,
@@ -169,6 +170,9 @@ def score(inputs, rubric_name, write, as_json):
         if f.row is not None:
             by_row.setdefault((f.file, f.sheet, f.row), []).append(f)
     invalid = int((~calls["scorable"].astype(bool)).sum()) if len(calls) else 0
+    # exit 1 on findings: rows without a score, and errors that leave the score alone (an
+    # unreadable 日期 keeps the call out of every report, though its score is shown)
+    status = 1 if invalid or checked.report.errors else 0
     if as_json:
         out = [{"file": c.file, "sheet": c.sheet, "row": int(c.row), "recording_id": c.recording_id,
                 "agent_id": c.agent_id, "inspector": c.inspector,
@@ -187,12 +191,12 @@ def score(inputs, rubric_name, write, as_json):
         if write:
             data["written"] = written
         print_json(data)
-        sys.exit(1 if invalid else 0)
+        sys.exit(status)
     if r.ledger is not None:
         _print_ledger_scores(r, shown, by_row)
         for w in written:
             console.print(f"已写出计分副本(“{header}”列: 本通各条款计入坐席考核的扣分,不是坐席得分): {w}")
-        sys.exit(1 if invalid else 0)
+        sys.exit(status)
     t = Table("文件", "行", "录音编号", "工号", "质检员", "日期", "整通得分", "差错扣分", "最终得分", "等级",
               title=f"《{r.name}》计分结果")
     for c in calls.head(50).itertuples():
@@ -217,7 +221,7 @@ def score(inputs, rubric_name, write, as_json):
         console.print(f"有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看", style="yellow")
     for w in written:
         console.print(f"已写出计分副本: {w}")
-    sys.exit(1 if invalid else 0)
+    sys.exit(status)
 
 
 
