@@ -73,22 +73,32 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
                                   "为免覆盖,请换一个输出文件名,或先改名或移走它")
 
 
-# Files zhijian writes that carry no provenance (the day's zip of sheets): an existing one is
-# replaced as a report is. An e-mail draft is zhijian's when its header says so (X-Mailer).
-_PLAIN_OUTPUTS = (".zip",)
+# The day's zip of sheets is zhijian's when its comment says so (archive.write_zip), an e-mail
+# draft when its header does (X-Mailer): any other .zip or .eml is the user's, never replaced.
+ZIP_COMMENT = b"zhijian"
 _OUR_DRAFT = re.compile(rb"^X-Mailer: zhijian\b", re.M | re.I)
 _DRAFT_HEAD = 64 * 1024  # the headers of a draft are far shorter
 
 
 def replaceable(path: str | Path) -> bool:
     """Whether an existing file may be replaced by an output: a report or copy zhijian wrote
-    (`zhijian_output`), a zip, or an e-mail draft zhijian wrote (never a user's own .eml). Never a
+    (`zhijian_output`), the day's zip or an e-mail draft zhijian wrote (never a user's own .eml). Never a
     blank template once written (it is filled in where it lies: the 评分表 of `template` and
     `sample`, the registers)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".eml":
         return _zhijian_draft(path)
-    return suffix in _PLAIN_OUTPUTS or zhijian_output(path) is not None
+    if suffix == ".zip":
+        return _zhijian_zip(path)
+    return zhijian_output(path) is not None
+
+
+def _zhijian_zip(path: str | Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.comment.startswith(ZIP_COMMENT)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 def _zhijian_draft(path: str | Path) -> bool:
