@@ -125,3 +125,15 @@ def test_a_users_zip_is_never_replaced_the_days_own_zip_is(tmp_path):
     assert invoke("daily", tmp_path / "sheets", "--rubric", RUBRIC, "-o", day).exit_code == 0  # its own: replaced
     with zipfile.ZipFile(theirs) as z:
         assert z.namelist() == ["2026-11-02_wangmin.xlsx"]
+
+
+@pytest.mark.parametrize("command", ["consolidate", "weekly", "monthly"])
+def test_the_read_cache_as_the_output_is_refused_before_any_work(tmp_path, command):
+    """-o naming the read cache's database (ZHIJIAN_CACHE's reads.sqlite3, not made yet): every
+    sheet was read and cached, then the report was refused as a file zhijian did not write."""
+    sheet(tmp_path / "sheets", "2026-11-02_wangmin.xlsx")
+    cache = tmp_path / "cache"
+    target = cache / "reads.sqlite3"
+    r = invoke(command, tmp_path / "sheets", "--rubric", RUBRIC, "-o", target, env={"ZHIJIAN_CACHE": str(cache)})
+    refused(r, f"输出文件 {target} 就是要读取的缓存数据库")
+    assert not target.exists()

@@ -41,11 +41,12 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iterable[str | Path | None]],
-                  store: str | Path | None = None) -> None:
+                  store: str | Path | None = None, cache: str | Path | None = None) -> None:
     """Refuse (OutputPathError, exit 2) an output that is a folder, is named twice, or is one of the
     files read: `reads` maps what a file is to the user ("评分表", "申诉登记表", …) to its paths.
     `store`, the history store the command reads and writes, is refused as an output even before
-    it exists (the command creates it before the report is written)."""
+    it exists (the command creates it before the report is written); so is `cache`, the read
+    cache's database the command writes (files.read_cache)."""
     read: list[tuple[str, str, str]] = []  # (real path, as given, role)
     for role, paths in reads.items():
         for p in paths:
@@ -53,6 +54,8 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
                 read.append((real_path(p), str(p), role))
     if store is not None and str(store):
         read.append((real_path(store), str(store), "历史库"))
+    if cache is not None and str(cache):
+        read.append((real_path(cache), str(cache), "缓存数据库"))
     seen: dict[str, str] = {}
     for out in outputs:
         if out is None:
