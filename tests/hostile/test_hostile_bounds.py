@@ -79,6 +79,58 @@ def test_a_zip_bomb_among_good_sheets_is_left_out_of_the_report(bomb, tmp_path):
     assert json.loads(r.stdout)["n"] == 3 and out.is_file()
 
 
+def _one_far_value(folder: Path, name: str, far: bytes) -> Path:
+    """A real 评分表 with `far` (a row holding one value) appended to its sheet: a few kilobytes."""
+    good = sheet(folder, f"good-{name}")
+    out = folder / name
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", far + b"</sheetData>")
+            zout.writestr(info, data)
+    good.unlink()
+    return out
+
+
+FAR = {
+    "own-position": b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
+    "implied-row": b'<row r="1048575"></row><row><c r="XFD1048576"><v>1</v></c></row>',
+    "cell-without-position": b'<row r="1048576"><c><v>1</v></c></row>',  # A1048576: × the 19 columns
+}
+SPREAD_MESSAGE = "超过 2,000,000 个单元格(多半是远处的单元格里还有内容),为防止耗尽内存而拒绝读取"
+
+
+@pytest.mark.parametrize("case", list(FAR))
+def test_one_value_far_away_in_a_tiny_workbook_is_one_message_under_a_1_gb_limit(tmp_path, case):
+    """A 5 KB 评分表 with one value at XFD1048576: the reader made one dense grid of 17 billion
+    cells (half a terabyte) and the process died with a Rust backtrace (exit 134)."""
+    far = _one_far_value(tmp_path, "far.xlsx", FAR[case])
+    assert far.stat().st_size < 10_000
+    before = sha256(far)
+    r = run("score", far, "--rubric", RUBRIC, preexec=limited_memory)
+    assert r.returncode == 2, r.stderr[-2000:]
+    assert_one_message(r.stderr, f"{far}: 工作表“评分表”的数据区域有 1,048,576 行 × ")
+    assert SPREAD_MESSAGE in r.stderr
+    folder = tmp_path / "sheets"
+    sheet(folder, "good.xlsx")
+    (folder / "far.xlsx").symlink_to(far)
+    out = tmp_path / "analysis.xlsx"
+    r = run("consolidate", folder, "--rubric", RUBRIC, "-o", out, "--json", preexec=limited_memory)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads(r.stdout)["n"] == 3 and out.is_file()
+    assert sha256(far) == before
+
+
+def test_a_format_far_down_is_no_value_and_the_sheet_is_read(tmp_path):
+    """Styled empty cells, an empty value and a row format far down give calamine no cell: read."""
+    far = _one_far_value(tmp_path, "styled.xlsx", b'<row r="1048575" s="1" customFormat="1"/>'
+                         b'<row r="1048576"><c r="XFD1048576" s="0"/><c r="XFC1048576"><v></v></c></row>')
+    r = run("score", far, "--rubric", RUBRIC, "--json", preexec=limited_memory)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert len(json.loads(r.stdout)["calls"]) == 3
+
+
 # --- YAML ---------------------------------------------------------------------------------------
 
 LAUGHS = "".join(

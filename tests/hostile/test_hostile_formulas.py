@@ -168,3 +168,67 @@ def test_the_demos_csv_has_no_unescaped_cell(tmp_path):
     assert unsafe_csv_cells(out / "scored_calls.csv") == []
     for p in out.rglob("*.xlsx"):
         assert worksheet_formulas(p) == {}, p
+
+
+def test_a_rubrics_item_names_are_no_formula_in_the_weekly_charts(tmp_path):
+    """Item names that look like references ("=cmd|' /C calc'!A0", "=Sheet1!A1"), chosen as the
+    week's 质检主题: the topics chart named its lines with them, and XlsxWriter wrote each as the
+    line's name formula (<c:f>cmd|' /C calc'!A0</c:f>: a DDE link Excel offers to run)."""
+    import datetime as dt
+    import re
+    import zipfile
+
+    evil = {"业务能力": "=cmd|' /C calc'!A0", "聆听能力": "=Sheet1!A1"}
+    data = yaml.safe_load((resources.files("zhijian.bundled_rubrics") / f"{RUBRIC}.yaml").read_text(encoding="utf-8"))
+    data["id"] = "evil"
+    for cat in data["categories"]:
+        for it in cat["items"]:
+            if it["name"] in evil:
+                it["name"] = evil[it["name"]]
+                it.pop("aliases", None)
+    rubric = tmp_path / "evil.yaml"
+    rubric.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    header = [evil.get(h.replace("(5分)", ""), h) for h in LISTENING_HEADER]
+    for d in (2, 3):
+        day = dt.date(2026, 11, d)
+        rows = [header] + [listening_row(day, "王敏", 1001 + i, "王芳", f"R{d}{i}", [5] * 8 + [4, 3], total=94)
+                           for i in range(3)]
+        write_xlsx(tmp_path / f"2026-11-0{d}.xlsx", [SheetSpec("评分表", rows)])
+    out = tmp_path / "weekly.xlsx"
+    r = invoke("weekly", tmp_path / "2026-11-02.xlsx", tmp_path / "2026-11-03.xlsx", "--rubric", rubric,
+               "--topic", evil["业务能力"], "--topic", evil["聆听能力"], "-o", out)
+    assert r.exit_code == 0, r.output
+    with zipfile.ZipFile(out) as z:
+        refs = [f for n in z.namelist() if n.startswith("xl/charts/")
+                for f in re.findall(r"<c:f>([^<]*)</c:f>", z.read(n).decode("utf-8"))]
+    assert refs and all(re.fullmatch(r"'?[^!]+'?!\$?[A-Z]+\$?\d+(:\$?[A-Z]+\$?\d+)?", f) for f in refs), refs
+    assert not [f for f in refs if "cmd" in f or f.startswith("Sheet1!")], refs
+    assert_payloads_kept_as_text(out, list(evil.values()))
+
+
+def test_level_words_with_a_comma_or_a_quote_get_no_broken_dropdown(tmp_path):
+    """A rubric's level words 优"秀 and 良,好: the template's dropdown was written as
+    <formula1>"10,8,6,0,一般,优"秀,差,良,好,不涉及"</formula1>, a formula Excel cannot read (the
+    file opens as damaged) offering 良 and 好 and refusing 良,好. Now those items get no dropdown,
+    only the input message; the words still count in the 最终得分 formula."""
+    import re
+    import zipfile
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "forms/newcomer_50/rubric.yaml").read_text(encoding="utf-8"))
+    for cat in data["categories"]:
+        for it in cat["items"]:
+            if "labels" in it:
+                it["labels"] = {'优"秀': 10, "良,好": 8, "一般": 6, "差": 0}
+    rubric = tmp_path / "words.yaml"
+    rubric.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "template.xlsx"
+    assert invoke("template", rubric, "-o", out, "--rows", "5").exit_code == 0
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    lists = re.findall(r"<formula1>(&quot;|\")(.*?)</formula1>", xml)
+    assert lists, xml[:500]  # the 扣分项 keeps its dropdown of numbers
+    for _, body in lists:
+        words = body.replace("&quot;", '"')
+        assert words.endswith('"') and '"' not in words[:-1], words
+        assert "良" not in words and "优" not in words, words
+    assert '"良,好"' in xml and '"优""秀"' in xml  # in the total formula, as text literals

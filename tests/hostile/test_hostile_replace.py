@@ -100,3 +100,40 @@ def test_the_read_cache_prunes_only_its_own_entries(tmp_path):
     ReadCache(folder, {}).save([], max_bytes=0)
     assert sorted(p.name for p in folder.iterdir()) == ["reads.sqlite3", "validation.json"]
     assert mine.read_text(encoding="utf-8") == '{"mine": true}'
+
+
+def test_a_users_zip_is_never_replaced_the_days_own_zip_is(tmp_path):
+    """Every existing .zip counted as zhijian's: `-o backup.zip` (any report, the template) and the
+    day's package over a zip of the user's under its name replaced the user's archive."""
+    import zipfile
+
+    sheet(tmp_path / "sheets", "2026-11-02_wangmin.xlsx")
+    mine = tmp_path / "backup.zip"
+    with zipfile.ZipFile(mine, "w") as z:
+        z.writestr("notes.txt", "我的备份")
+    day = tmp_path / "day"
+    day.mkdir()
+    theirs = day / "质检监听评分表_2026-11-02.zip"
+    theirs.write_bytes(mine.read_bytes())
+    before = digests(tmp_path)
+    refused(invoke("consolidate", tmp_path / "sheets", "--rubric", RUBRIC, "-o", mine), f"{mine} {KEPT}")
+    refused(invoke("template", RUBRIC, "-o", mine), f"{mine} {KEPT}")
+    refused(invoke("daily", tmp_path / "sheets", "--rubric", RUBRIC, "-o", day), f"{theirs} {KEPT}")
+    assert digests(tmp_path) == before
+    theirs.unlink()
+    assert invoke("daily", tmp_path / "sheets", "--rubric", RUBRIC, "-o", day).exit_code == 0
+    assert invoke("daily", tmp_path / "sheets", "--rubric", RUBRIC, "-o", day).exit_code == 0  # its own: replaced
+    with zipfile.ZipFile(theirs) as z:
+        assert z.namelist() == ["2026-11-02_wangmin.xlsx"]
+
+
+@pytest.mark.parametrize("command", ["consolidate", "weekly", "monthly"])
+def test_the_read_cache_as_the_output_is_refused_before_any_work(tmp_path, command):
+    """-o naming the read cache's database (ZHIJIAN_CACHE's reads.sqlite3, not made yet): every
+    sheet was read and cached, then the report was refused as a file zhijian did not write."""
+    sheet(tmp_path / "sheets", "2026-11-02_wangmin.xlsx")
+    cache = tmp_path / "cache"
+    target = cache / "reads.sqlite3"
+    r = invoke(command, tmp_path / "sheets", "--rubric", RUBRIC, "-o", target, env={"ZHIJIAN_CACHE": str(cache)})
+    refused(r, f"输出文件 {target} 就是要读取的缓存数据库")
+    assert not target.exists()

@@ -41,7 +41,7 @@ def scan_cells(z: zipfile.ZipFile) -> tuple[bool, dict[str, set[str]], dict[str,
         has_error, refs, rows = _scan(z, part)
         errors = errors or has_error
         if refs or rows:
-            names = _sheet_names(z) if names is None else names
+            names = sheet_names(z) if names is None else names
             if part in names:
                 if refs:
                     uncalculated[names[part]] = refs
@@ -83,7 +83,7 @@ def _may_lack_values(text: bytes) -> bool:
     return text.count(b"</f>") != text.count(b"</f><v>") - text.count(b"</f><v></v>")
 
 
-def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
+def sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
     """{worksheet part ("xl/worksheets/sheet1.xml"): sheet name} from the workbook's relations
     (namespaces ignored: Excel's "Strict Open XML" files use other ones)."""
     try:

@@ -41,11 +41,12 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iterable[str | Path | None]],
-                  store: str | Path | None = None) -> None:
+                  store: str | Path | None = None, cache: str | Path | None = None) -> None:
     """Refuse (OutputPathError, exit 2) an output that is a folder, is named twice, or is one of the
     files read: `reads` maps what a file is to the user ("评分表", "申诉登记表", …) to its paths.
     `store`, the history store the command reads and writes, is refused as an output even before
-    it exists (the command creates it before the report is written)."""
+    it exists (the command creates it before the report is written); so is `cache`, the read
+    cache's database the command writes (files.read_cache)."""
     read: list[tuple[str, str, str]] = []  # (real path, as given, role)
     for role, paths in reads.items():
         for p in paths:
@@ -53,6 +54,8 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
                 read.append((real_path(p), str(p), role))
     if store is not None and str(store):
         read.append((real_path(store), str(store), "历史库"))
+    if cache is not None and str(cache):
+        read.append((real_path(cache), str(cache), "缓存数据库"))
     seen: dict[str, str] = {}
     for out in outputs:
         if out is None:
@@ -73,22 +76,32 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
                                   "为免覆盖,请换一个输出文件名,或先改名或移走它")
 
 
-# Files zhijian writes that carry no provenance (the day's zip of sheets): an existing one is
-# replaced as a report is. An e-mail draft is zhijian's when its header says so (X-Mailer).
-_PLAIN_OUTPUTS = (".zip",)
+# The day's zip of sheets is zhijian's when its comment says so (archive.write_zip), an e-mail
+# draft when its header does (X-Mailer): any other .zip or .eml is the user's, never replaced.
+ZIP_COMMENT = b"zhijian"
 _OUR_DRAFT = re.compile(rb"^X-Mailer: zhijian\b", re.M | re.I)
 _DRAFT_HEAD = 64 * 1024  # the headers of a draft are far shorter
 
 
 def replaceable(path: str | Path) -> bool:
     """Whether an existing file may be replaced by an output: a report or copy zhijian wrote
-    (`zhijian_output`), a zip, or an e-mail draft zhijian wrote (never a user's own .eml). Never a
+    (`zhijian_output`), the day's zip or an e-mail draft zhijian wrote (never a user's own .eml). Never a
     blank template once written (it is filled in where it lies: the 评分表 of `template` and
     `sample`, the registers)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".eml":
         return _zhijian_draft(path)
-    return suffix in _PLAIN_OUTPUTS or zhijian_output(path) is not None
+    if suffix == ".zip":
+        return _zhijian_zip(path)
+    return zhijian_output(path) is not None
+
+
+def _zhijian_zip(path: str | Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as z:
+            return z.comment.startswith(ZIP_COMMENT)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 def _zhijian_draft(path: str | Path) -> bool:

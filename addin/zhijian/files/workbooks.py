@@ -27,6 +27,9 @@ MAX_RATIO = 100  # unpacked / packed size, for a part over RATIO_FROM_BYTES (XML
 RATIO_FROM_BYTES = 10 * 1024 * 1024
 MAX_PARTS = 10_000
 MAX_CSV_BYTES = 200 * 1024 * 1024
+# calamine makes each sheet one dense grid from its first value to its last: a value far away
+# (XFD1048576) in a tiny file asks for billions of cells. The same bound as the ribbon's.
+MAX_SHEET_CELLS = 2_000_000
 
 
 
@@ -106,7 +109,21 @@ def read_grids(path: Path, data: bytes | None = None) -> list[Grid]:
     source = path if data is None else io.BytesIO(data)
     with _open_zip(source, str(path)) as z:  # one opening for the limits and the error cells
         _check_parts(z.infolist(), str(path))
+        _check_extents(z, str(path))
         return _read_workbook(path, z, data)
+
+
+def _check_extents(z: zipfile.ZipFile, name: str) -> None:
+    """Refuse a workbook one of whose sheets spans more than MAX_SHEET_CELLS cells."""
+    from .formula_cells import sheet_names
+    from .sheet_extent import worksheet_extents
+
+    for part, (rows, cols) in worksheet_extents(z, MAX_SHEET_CELLS).items():
+        if rows * cols > MAX_SHEET_CELLS:
+            sheet = sheet_names(z).get(part, part)
+            raise InputFileError(f"{name}: 工作表“{sheet}”的数据区域有 {rows:,} 行 × {cols:,} 列,超过 "
+                                 f"{MAX_SHEET_CELLS:,} 个单元格(多半是远处的单元格里还有内容),为防止耗尽内存而拒绝读取;"
+                                 "请删除数据下方和右侧多余的行和列(Ctrl+End 可找到最后一个单元格),保存后再试")
 
 
 def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) -> list[Grid]:

@@ -75,12 +75,13 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     With `cache`, files read before (same content, same rubric) are not parsed again
     (`files.read_cache`; off when ZHIJIAN_NO_CACHE is set)."""
     files, notes = expand_inputs(inputs)
-    guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})}, store=store)
+    kept = ReadCache.open(rubric, other_rubrics) if cache else None
+    guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})}, store=store,
+                  cache=kept.path if kept else None)
     if not files:
         raise no_workbooks_error(inputs, notes)
     if on_files:
         on_files(len(files))
-    kept = ReadCache.open(rubric, other_rubrics) if cache else None
     checked = check_files(rubric, files, other_rubrics=other_rubrics, progress=progress, roster=roster, cache=kept)
     notes += roster_notes(roster)
     from zhijian.engine.loaded import Loaded

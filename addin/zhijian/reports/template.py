@@ -68,7 +68,12 @@ def _item_width(header: str) -> float:
 
 
 def _list_source(values: list[str]) -> list[str] | None:
-    """A dropdown list, or None when it would not fit Excel's 255-character limit."""
+    """A dropdown list, or None when it would not fit Excel's 255-character limit or a word holds
+    a comma or a double quote: the list is one quoted text of comma-separated words in the sheet's
+    XML ("10,8,优秀"), where a comma splits a word in two and a quote ends the text (Excel then
+    finds the file damaged)."""
+    if any("," in v or '"' in v for v in values):
+        return None
     return values if len(",".join(values)) <= 255 else None
 
 

@@ -277,7 +277,9 @@ def _topics_chart(w: WeeklyWriter, series: dict[str, list[int]]):
     font = {"size": 9}
     for k, (item, rows) in enumerate(series.items()):
         colour = colours[k % len(colours)]
-        chart.add_series({"name": item, "categories": [SHEET_TOPICS, rows[0], 1, rows[-1], 1],
+        # the name is the cell holding the item's name: XlsxWriter takes a text such as
+        # "=cmd|' /C calc'!A0" (a rubric's item name) for a reference, a formula in the chart
+        chart.add_series({"name": [SHEET_TOPICS, rows[0], 0], "categories": [SHEET_TOPICS, rows[0], 1, rows[-1], 1],
                           "values": [SHEET_TOPICS, rows[0], 5, rows[-1], 5],
                           "line": {"color": colour, "width": 2.25},
                           "marker": {"type": "circle", "size": 6, "fill": {"color": colour},
