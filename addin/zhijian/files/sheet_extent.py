@@ -24,7 +24,12 @@ _P = rb"(?:\w+:)?"
 _TOKEN = re.compile(rb"<" + _P + rb"row\b([^>]*)>|<" + _P + rb"c\b([^>]*?)(/>|>(.*?)</" + _P + rb"c>)", re.S)
 _R = re.compile(rb'\br="([A-Za-z]*)(\d*)"')
 _VALUE = re.compile(rb"<" + _P + rb"(?:v|t)\b[^>]*>[^<]")  # a <v> or <t> that is not empty
-_CELL_AT = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+# A cell written with its position first: its row number, and (the same cells) its column letters.
+_ROW_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+_COLUMN_AT = re.compile(rb'<c r="([A-Z]{1,3})\d{1,7}"')
+# A positioned cell not within A1:ZZ999 (two letters, three digits).
+_NOT_NEAR = re.compile(rb'<c r="(?![A-Z]{1,2}\d{1,3}")')
+NEAR = (999, 26 * 27)  # the rows and columns of A1:ZZ999: 701,298 cells
 _BLOCK = 1 << 20
 _MAX_TAIL = 1 << 16  # what is kept of an unfinished cell between blocks (Excel's cells are shorter)
 
@@ -39,6 +44,8 @@ def _column(letters: bytes) -> int:
 def part_extent(z: zipfile.ZipFile, part: str, limit: int) -> tuple[int, int]:
     """(rows, columns) of a rectangle holding every value of the worksheet `part`: the smallest
     one when more than `limit` cells, else one of at most `limit` cells."""
+    if limit >= NEAR[0] * NEAR[1] and _near(z, part):
+        return NEAR
     quick = _quick_extent(z, part)
     if quick is not None and quick[0] * quick[1] <= limit:
         return quick
@@ -59,19 +66,29 @@ def _pieces(z: zipfile.ZipFile, part: str):
         yield tail
 
 
+def _near(z: zipfile.ZipFile, part: str) -> bool:
+    """Whether every cell is written with its position first, all within A1:ZZ999 (a 评分表 of a
+    day or a week): one search at C speed, where taking the rectangle costs three."""
+    for text in _pieces(z, part):
+        cells = text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
+        if text.count(b'<c r="') != cells or b":c " in text or _NOT_NEAR.search(text):
+            return False
+    return True
+
+
 def _quick_extent(z: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     """The rectangle of every cell, or None when a cell is written without its position first."""
     rows: tuple[int, int] | None = None
     letters: set[bytes] = set()
     for text in _pieces(z, part):
-        cells = _CELL_AT.findall(text)
-        if len(cells) != text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>") or b":c " in text:
+        numbers = _ROW_AT.findall(text)
+        if len(numbers) != text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>") or b":c " in text:
             return None
-        if cells:
-            numbers = [int(r) for _, r in cells]
+        if numbers:  # at C speed: a 评分表 has a thousand cells, and every file is looked at
+            numbers = list(map(int, numbers))
             lo, hi = min(numbers), max(numbers)
             rows = (lo, hi) if rows is None else (min(rows[0], lo), max(rows[1], hi))
-            letters.update(c for c, _ in cells)
+            letters.update(_COLUMN_AT.findall(text))
     if rows is None:
         return 0, 0
     cols = [_column(c) for c in letters]
