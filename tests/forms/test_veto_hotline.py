@@ -264,3 +264,23 @@ def test_the_week_and_the_month_reports(month, tmp_path):
     acc = m["accounting"]
     assert (acc["rows_read"], acc["counted"], acc["excluded"], acc["outside_period"], acc["duplicates"],
             acc["calibration_copies"]) == (17, 12, 2, 1, 1, 1)
+
+
+def test_a_second_sheet_of_the_form_missing_a_column_is_named_not_dropped(tmp_path):
+    """Two sheets of the form in one workbook (上旬, 下旬), 下旬 pasted from an older copy without the
+    工单记录 column. Its three calls cannot be scored: the sheet is named with what it lacks (on the
+    console and among the inputs not read), as it would be alone in its file — not dropped in silence
+    because 上旬 could be read. A sheet naming none of the form's items (a 说明 sheet) stays quiet."""
+    from zhijian.pipeline.jobs import consolidate
+
+    gone = HEAD.index("工单记录(15分)")
+    head = [h for k, h in enumerate(HEAD) if k != gone]
+    late = [[v for k, v in enumerate(r) if k != gone] for r in CALLS[3:6]]
+    path = write_xlsx(tmp_path / "周丽-11月.xlsx", [SheetSpec("上旬", [HEAD, *CALLS[:3]]), SheetSpec("下旬", [head, *late]),
+                                                   SheetSpec("说明", [["填表说明"], ["一票否决项填“是”"]])])
+    checked = check_files(RUBRIC, [path])
+    assert [(f.rule.value, f.sheet) for f in checked.report.findings] == [("sheet.unmapped", "下旬")]
+    assert "工单记录" in checked.report.findings[0].message
+    assert by_recording(checked.calls) == {"V01": 100, "V02": 82.352941, "V03": 95}
+    result = consolidate(RUBRIC, [str(path)], period_kind="month", date=D(2026, 11, 16))
+    assert [(u.sheet, "工单记录" in u.message) for u in result.analysis.account.unreadable] == [("下旬", True)]
