@@ -262,6 +262,7 @@ def template(rubric_name, output, rows, as_json):
     from zhijian.files.rubrics import load_rubric
     from zhijian.files.guard import guard_outputs
     from zhijian.reports.template import write_template
+    from zhijian.reports.template_formula import formula_fits
 
     r = load_rubric(rubric_name)
     guard_outputs([output], {"评分标准": [r.path]})
@@ -270,3 +271,6 @@ def template(rubric_name, output, rows, as_json):
         print_json({"rubric": r.id, "version": r.version, "output": str(path), "rows": rows})
     else:
         console.print(f"已生成《{r.name}》评分表: {path}")
+        if not formula_fits(r):
+            console.print("  “最终得分”列没有公式: 公式会超过 Excel 单个公式 8192 个字符的上限;"
+                          "填好后请用功能区“计算总分”或 zhijian score --write 计算")

@@ -208,6 +208,26 @@ def read_rule_columns(rubric: Rubric, cells: CallCells, data: dict[str, Any]) ->
                                         lambda rule, v, k=key, j=j, **p: add(rule, k, j, v, **p)))
         data[key] = out
     _doubled_within_counts(rubric, cells, data)
+    _rules_on_excluded_items(rubric, cells, data)
+
+
+def _rules_on_excluded_items(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:
+    """A bonus or deduction marked on an item the call left out as 不涉及 (`na: exclude`): it has no
+    points to go onto or come off, so it counts for nothing; a warning at the rule's cell says so
+    (the inspector's −3 never vanishes in silence)."""
+    for kind, rules, rule_id in (("bonus", rubric.bonuses, Rule.BONUS_ITEM_EXCLUDED),
+                                 ("deduction", rubric.deductions, Rule.DEDUCTION_ITEM_EXCLUDED)):
+        for r in rules:
+            key, item = f"{kind}:{r.id}", rubric.item_by_name[r.item]
+            if key not in data or item.na != "exclude" or item.name not in cells.cols:
+                continue
+            blank_is_na = rubric.blank_of(item) == "na"
+            for j, times in enumerate(data[key]):
+                if not times:
+                    continue
+                state = parse_number(cells.cols[item.name][j])[0]
+                if state == "na" or (state == "blank" and blank_is_na):
+                    cells.add(rule_id, key, j, cells.cols[key][j], name=r.name, item=item.name)
 
 
 def _doubled_within_counts(rubric: Rubric, cells: CallCells, data: dict[str, Any]) -> None:

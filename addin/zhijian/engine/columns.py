@@ -202,7 +202,9 @@ class Vocabulary:
     3. without its numbering ("10、", "七、", "2.3") it is a name, an alias or a field word that no
        other column shares: that column (so "1.1 问候语" and "9.1 问候语" never both become 问候语);
     4. it is at most `FUZZY_MAX` characters and contains the name of exactly one item
-       ("问候语评分", "开场白及挂机得分").
+       ("问候语评分", "开场白及挂机得分"); containing no item's name, it contains the name of
+       exactly one bonus, deduction or zero-out ("辱骂客户(一票否决)", "客户表扬(加2分)"): a rule
+       column headed as the form prints it is read, never left aside while its veto zeroes nothing.
     """
 
     def __init__(self, rubric: Rubric):
@@ -226,6 +228,12 @@ class Vocabulary:
             if spec.kind in ("item", "offence"):
                 for w in spec.aliases:
                     self.items.setdefault(normalise_header(w)[0], []).append(spec)
+        self.rules: dict[str, list[ColumnSpec]] = {}  # rule name or alias -> its columns (rule 4)
+        for spec in specs:
+            if spec.kind in ("bonus", "deduction", "zero"):
+                for w in spec.aliases:
+                    if not w.startswith(("加分", "减分", "清零")):  # the bare name and aliases
+                        self.rules.setdefault(normalise_header(w)[0], []).append(spec)
         self.weak = {normalise_header(w)[0]: by_key[k] for k, ws in WEAK_FIELD_WORDS.items()
                      for w in ws if k in by_key}
         self._cache: dict[str, ColumnSpec | None] = {}
@@ -266,6 +274,8 @@ class Vocabulary:
         if len(word) > FUZZY_MAX:
             return None
         hits = {s.key: s for w, ss in self.items.items() if w and w in word for s in ss}
+        if not hits:
+            hits = {s.key: s for w, ss in self.rules.items() if w and w in word for s in ss}
         return next(iter(hits.values())) if len(hits) == 1 else None
 
     def _named(self, word: str) -> ColumnSpec | None:

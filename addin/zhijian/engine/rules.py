@@ -41,6 +41,8 @@ class Rule(StrEnum):
     RECORDING_DATE_DIFFERS = "recording.date_differs"
     BONUS_NOT_ALLOWED = "bonus.not_allowed"
     DEDUCTION_NOT_ALLOWED = "deduction.not_allowed"
+    BONUS_ITEM_EXCLUDED = "bonus.item_excluded"
+    DEDUCTION_ITEM_EXCLUDED = "deduction.item_excluded"
     FLAG_UNREADABLE = "flag.unreadable"
     FATAL_INVALID = "fatal.invalid"
     ERROR_DEDUCTION_INVALID = "error_deduction.invalid"
@@ -156,6 +158,12 @@ _ENTRIES = [
               "“{header}”应为次数(0–{max_times}),而不是“{text}”",
               "填写减分的次数,不超过每通允许的次数;没有减分时留空",
               {"too_many": "减分“{name}”每通最多 {max_times} 次,这里填了 {times} 次"}),
+    RuleEntry(Rule.BONUS_ITEM_EXCLUDED, _W, "加分所在评分项不涉及",
+              "加分“{name}”加在“{item}”上,但“{item}”填了不涉及,不计入总分: 这次加分未计入",
+              "核对“{item}”: 若该项适用,填写它的分数;若确不涉及,删去这次加分"),
+    RuleEntry(Rule.DEDUCTION_ITEM_EXCLUDED, _W, "减分所在评分项不涉及",
+              "减分“{name}”从“{item}”扣除,但“{item}”填了不涉及,不计入总分: 这次减分未计入",
+              "核对“{item}”: 若该项适用,填写它的分数(减分从中扣除);若确不涉及,删去这次减分"),
     RuleEntry(Rule.FLAG_UNREADABLE, _E, "应填“是”或留空",
               "“{header}”应填“是”或留空,而不是“{text}”",
               "规则适用时填“是”,否则留空"),

@@ -75,6 +75,13 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
         for read in mapped:
             out.sheets.append(read)
             out.report.extend(read.findings)
+        # Another sheet of the same form that cannot be read (a column missing, pasted from an
+        # older copy) is named as it would be alone in its file, never dropped in silence because
+        # a sibling sheet could be read; sheets naming few of the form's items (说明, 统计) stay quiet.
+        for read in reads:
+            if not read.mapped and _names_most_items(rubric, read):
+                out.sheets.append(read)
+                out.report.extend(read.findings)
         mapped_reads += mapped
         files.append(mapped)
     by_read = {(r.file, r.sheet): r for r in mapped_reads}
@@ -123,6 +130,13 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     out.report.rows = len(out.calls)
     out.report.findings.sort(key=_finding_order)
     return out
+
+
+def _names_most_items(rubric: Rubric, read: SheetRead) -> bool:
+    """Whether a sheet's header row names more than half of the form's items and offences: a
+    评分表 of this form, not a 说明 or 统计 sheet beside it."""
+    keys = [it.name for it in rubric.items] + [f"offence:{o.id}" for o in rubric.offences]
+    return read.header_row is not None and 2 * sum(k in read.columns for k in keys) > len(keys)
 
 
 def _none_applicable(rubric: Rubric, calls: pd.DataFrame, reads: dict[tuple[str, str], SheetRead],

@@ -33,7 +33,7 @@ from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.files.atomic import atomic_path
 
 from .formula_rows import FormulaRowsSheet
-from .template_formula import total_formula, written_words
+from .template_formula import formula_fits, total_formula, written_words
 from .template_layout import (FIRST_DATA_ROW, GROUP_ROW, HEADER_ROW, NA_MEANING, NA_TEXT, SHEET, TITLE_ROW, YES_TEXT,
                               TemplateLayout, column_units, template_layout)
 from .template_notes import write_notes
@@ -244,6 +244,8 @@ def _write_data_rows(ws, rubric: Rubric, lay: TemplateLayout, first: int, last: 
         if v:
             ws.data_validation(first, i, last, i, v)
     tcol = lay.column_number("total") - 1
+    if not formula_fits(rubric, prefilled=prefilled):  # 说明 says so: 计算总分 / zhijian score fill it
+        return
     ws.formula_down(first, last, tcol, lambda row: total_formula(rubric, row, prefilled=prefilled), total_fmt, "")
 
 

@@ -30,6 +30,16 @@ def _times(points: float, expr: str) -> str:
     return expr if points == 1 else f"{expr}*{_num(points)}"
 
 
+EXCEL_FORMULA_LIMIT = 8192  # the most characters of one formula Excel opens (its specifications and limits)
+
+
+def formula_fits(rubric: Rubric, *, prefilled: bool = False) -> bool:
+    """Whether the 最终得分 formula stays within Excel's limit on every row (the longest references
+    are on the last row): a form of 40 and more items written as 是/否 does not, and Excel would
+    refuse the whole workbook as damaged."""
+    return len(total_formula(rubric, 1048576, prefilled=prefilled)) <= EXCEL_FORMULA_LIMIT
+
+
 def total_formula(rubric: Rubric, row: int, *, prefilled: bool = False) -> str:
     """The Excel formula of 最终得分 on sheet row `row`: `zhijian.engine.scoring.score_call`, in cells.
 

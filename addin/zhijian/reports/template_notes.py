@@ -13,6 +13,7 @@ from zhijian.engine.rubric import Rubric, fmt_number
 from zhijian.engine.rubric_rules import scoring_in_words
 
 from .toolkit import write_text
+from .template_formula import formula_fits
 from .template_ledger import charge_note
 from .template_layout import NA_MEANING, NOTES_SHEET, YES_TEXT, TemplateLayout, column_units, template_layout
 
@@ -89,6 +90,11 @@ class _NotesSheet:
         self.r += 1
         self.ws.merge_range(self.r, 0, self.r, self.last_col, title, self.f_sec)
         self.r += 1
+
+
+FORMULA_TOO_LONG = ("本评分标准的评分项较多,“最终得分”的公式会超过 Excel 单个公式 8192 个字符的上限"
+                    "(超过时 Excel 认为文件已损坏),所以“最终得分”列不写公式: 填好后请用功能区“计算总分”"
+                    "或 zhijian score --write 计算最终得分;汇总统计照常按评分项计算。")
 
 
 def write_notes(wb: xlsxwriter.Workbook, rubric: Rubric, lay: TemplateLayout) -> None:
@@ -225,5 +231,8 @@ def _notes_order(notes: _NotesSheet, rubric: Rubric) -> None:
     steps.append("最终得分 = 整通得分" + (" − 差错扣分,最低 0 分。" if ed.enabled else "。"))
     for k, step in enumerate(steps, 1):
         notes.wide(f"{k}. {step}")
+    if not formula_fits(rubric):
+        notes.wide(FORMULA_TOO_LONG)
+        return
     notes.wide("“最终得分”列为公式,请勿改写;录音编号和评分都为空的行显示为空。分数请填数字或从下拉列表选择"
                "(“5分”、全角数字等文字形式,公式不计算,汇总时按数字识别)。")
