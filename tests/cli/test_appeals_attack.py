@@ -76,3 +76,29 @@ def test_a_corrected_score_outside_the_item_is_named_as_typed(sheets, tmp_path):
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert "=HYPERLINK(\"http://x\",\"点\")" in [c.value for c in cells]
+
+
+def test_the_templates_rules_state_the_publication_time_the_check_applies(sheets, tmp_path):
+    # Before: the 说明 sheet said scores are published "评分日次日 10:00", so a lead read an appeal of
+    # R2 (12 Oct) filed on 14 Oct at 19:00 as in time (13 Oct 10:00 + 48 h = 15 Oct 10:00), while
+    # the check refused it: by default (SOP-15.1) scores are published on the call's day at 18:00,
+    # so the window closed on 14 Oct at 18:00.
+    reg = tmp_path / "申诉登记表.xlsx"
+    run("appeals", "template", "--rubric", "listening-10x4", "-o", reg)
+    wb = openpyxl.load_workbook(reg)
+    rules = [c for row in wb["说明"].iter_rows(values_only=True) for c in row if c]
+    assert not any("次日 10:00" in line for line in rules), rules
+    assert any("评分当天 18:00" in line and "48 小时" in line for line in rules), rules
+    ws = wb.worksheets[0]
+    header = next(r for r in ws.iter_rows(values_only=True) if r and "录音编号" in r)
+    col = {h: i for i, h in enumerate(header)}
+    row = [None] * len(header)
+    for k, v in {"录音编号": "R2", "坐席工号": "A002", "申诉时间": dt.datetime(2026, 10, 14, 19),
+                 "申诉理由": "业务能力不应扣分", "复核结果": "改判", "复核人": "赵班长",
+                 "决定时间": dt.datetime(2026, 10, 15, 9), "更正:业务能力": 5}.items():
+        row[col[k]] = v
+    ws.append(row)
+    wb.save(reg)
+    r = run("appeals", "check", reg, sheets, "--rubric", "listening-10x4", "--json")
+    [appeal] = json.loads(r.stdout)["appeals"]
+    assert appeal["status"] == "逾期", appeal

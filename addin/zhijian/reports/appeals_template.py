@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from zhijian.engine.appeal_policy import AppealPolicy
 from zhijian.engine.appeals import (ARBITRATION_CHOICES, CORRECTED, RECHECK_CHOICES, REGISTER_FIELDS,
                                     register_headers)
 from zhijian.engine.rubric import Rubric, fmt_number
@@ -80,7 +81,8 @@ def _write_rules(wb, rubric: Rubric, title) -> None:
     notes.set_column(0, 0, 100)
     for r, line in enumerate([
         "申诉流程(seed 001 SOP-15、seed 002 §6):",
-        "1. 坐席在成绩公布后 48 小时内提出申诉;成绩公布时间默认为评分日次日 10:00。逾期申诉不予受理。",
+        f"1. 坐席在成绩公布后的时限内提出申诉(默认 {AppealPolicy().describe()};"
+        "核对时可用 --publish-time、--window-hours 调整)。逾期申诉不予受理。",
         "2. 质检班长复核录音,填写“复核结果”和“复核人”: 改判 / 维持原判 / 提交仲裁。",
         "3. 提交仲裁的申诉由仲裁组在 48 小时内裁决,填写“仲裁结果”和“仲裁人”。",
         "4. 改判时在“更正:”各列填写更正后的分数,未填写的评分项保持原分;填写“决定时间”。",
