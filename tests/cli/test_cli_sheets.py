@@ -151,9 +151,9 @@ def test_unreadable_file_beside_a_good_one(tmp_path):
     data = json.loads(result.output)
     assert [f["rule"] for f in data["findings"]] == ["file.unreadable"]
     assert data["summary"]["rows"] == 3
-    # score goes on with the file it can read
+    # score goes on with the file it can read, and exits 1 for the one it cannot (a finding)
     result = invoke("score", good, bad, "--rubric", "listening-10x4", "--json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert [c["final_score"] for c in json.loads(result.output)["calls"]] == [100, 97, 80]
 
 
