@@ -28,6 +28,18 @@ def sheets(tmp_path):
     return d
 
 
+def append_appeal(ws, values: dict) -> dict[str, int]:
+    """One appeal row under the register's header ({header text: value}); the header's columns
+    (0-based), for a test that looks at a cell of it."""
+    header = next(r for r in ws.iter_rows(values_only=True) if r and "录音编号" in r)
+    col = {h: i for i, h in enumerate(header)}
+    row = [None] * len(header)
+    for k, v in values.items():
+        row[col[k]] = v
+    ws.append(row)
+    return col
+
+
 def test_an_empty_register_from_the_template_is_no_unreadable_input(sheets, tmp_path):
     # Before: the template's 说明 sheet was taken for the register, "找不到申诉登记表的表头" an error
     # (exit 1) and the register listed among the inputs that could not be read.
@@ -50,14 +62,9 @@ def test_a_corrected_score_outside_the_item_is_named_as_typed(sheets, tmp_path):
     run("appeals", "template", "--rubric", "listening-10x4", "-o", reg)
     wb = openpyxl.load_workbook(reg)
     ws = wb.worksheets[0]
-    header = next(r for r in ws.iter_rows(values_only=True) if r and "录音编号" in r)
-    col = {h: i for i, h in enumerate(header)}
-    row = [None] * len(header)
-    for k, v in {"录音编号": "R2", "坐席工号": "A002", "申诉时间": dt.datetime(2026, 10, 13, 9),
-                 "申诉理由": "=HYPERLINK(\"http://x\",\"点\")", "复核结果": "改判", "复核人": "@赵班长",
-                 "决定时间": dt.datetime(2026, 10, 13, 15), "更正:业务能力": 7, "更正:差错扣分": 11}.items():
-        row[col[k]] = v
-    ws.append(row)
+    col = append_appeal(ws, {"录音编号": "R2", "坐席工号": "A002", "申诉时间": dt.datetime(2026, 10, 13, 9),
+                             "申诉理由": "=HYPERLINK(\"http://x\",\"点\")", "复核结果": "改判", "复核人": "@赵班长",
+                             "决定时间": dt.datetime(2026, 10, 13, 15), "更正:业务能力": 7, "更正:差错扣分": 11})
     reason = ws.cell(ws.max_row, col["申诉理由"] + 1)
     reason.data_type = "s"  # typed as text (a leading '), not a formula of the register
     wb.save(reg)
@@ -89,15 +96,9 @@ def test_the_templates_rules_state_the_publication_time_the_check_applies(sheets
     rules = [c for row in wb["说明"].iter_rows(values_only=True) for c in row if c]
     assert not any("次日 10:00" in line for line in rules), rules
     assert any("评分当天 18:00" in line and "48 小时" in line for line in rules), rules
-    ws = wb.worksheets[0]
-    header = next(r for r in ws.iter_rows(values_only=True) if r and "录音编号" in r)
-    col = {h: i for i, h in enumerate(header)}
-    row = [None] * len(header)
-    for k, v in {"录音编号": "R2", "坐席工号": "A002", "申诉时间": dt.datetime(2026, 10, 14, 19),
-                 "申诉理由": "业务能力不应扣分", "复核结果": "改判", "复核人": "赵班长",
-                 "决定时间": dt.datetime(2026, 10, 15, 9), "更正:业务能力": 5}.items():
-        row[col[k]] = v
-    ws.append(row)
+    append_appeal(wb.worksheets[0], {"录音编号": "R2", "坐席工号": "A002", "申诉时间": dt.datetime(2026, 10, 14, 19),
+                                     "申诉理由": "业务能力不应扣分", "复核结果": "改判", "复核人": "赵班长",
+                                     "决定时间": dt.datetime(2026, 10, 15, 9), "更正:业务能力": 5})
     wb.save(reg)
     r = run("appeals", "check", reg, sheets, "--rubric", "listening-10x4", "--json")
     [appeal] = json.loads(r.stdout)["appeals"]

@@ -7,23 +7,16 @@ import zipfile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zhijian.engine.grid import col_letter
 from zhijian.files.sheet_extent import _followed_extent, part_extent
 
 PART = "xl/worksheets/sheet1.xml"
 
 
-def _letters(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _zip(cells: list[tuple[int, int, bool]], lowercase: bool = False) -> zipfile.ZipFile:
     rows: dict[int, list[str]] = {}
     for r, c, value in cells:
-        ref = f"{_letters(c)}{r}"
+        ref = f"{col_letter(c)}{r}"
         ref = ref.lower() if lowercase else ref
         rows.setdefault(r, []).append(f'<c r="{ref}"><v>1</v></c>' if value else f'<c r="{ref}" s="1"/>')
     xml = "<worksheet><sheetData>" + "".join(
