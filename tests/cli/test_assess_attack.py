@@ -10,10 +10,9 @@ import datetime as dt
 import json
 
 import openpyxl
-from click.testing import CliRunner
 
+from clikit import run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
-from zhijian.cli.main import cli
 
 CONFIG = """\
 components:
@@ -32,17 +31,22 @@ KPI = [["工号", "满意度", "AHT(秒)", "工单检查得分"],
 ITEMS = {"B1": 4, "B2": 5, "B3": 3, "B4": 2}
 
 
+def assess(tmp_path, sheets, kpi, config_text: str, out=None):
+    """`zhijian assess` of October on `sheets` with the KPI sheet `kpi` and this configuration
+    (written to 考核.yaml), --json, into `out` (o.xlsx by default), never a traceback."""
+    config = tmp_path / "考核.yaml"
+    config.write_text(config_text, encoding="utf-8")
+    return run("assess", sheets, "--rubric", "listening-10x4", "--month", "2026-10", "--config", config,
+               "--kpi", kpi, "-o", out or tmp_path / "o.xlsx", "--json")
+
+
 def test_kpi_values_off_the_line_are_findings_at_their_cells(tmp_path):
     rows = [listening_row(dt.date(2026, 10, 5), "王丽", aid, "坐席" + aid, f"R{aid}{k}", [v] * 10)
             for aid, v in ITEMS.items() for k in range(5)]
     sheets = write_xlsx(tmp_path / "2026-10-05_王丽.xlsx", [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
     kpi = write_xlsx(tmp_path / "KPI.xlsx", [SheetSpec("10月", KPI)])
-    config = tmp_path / "考核.yaml"
-    config.write_text(CONFIG, encoding="utf-8")
     out = tmp_path / "综合考核表.xlsx"
-    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
-                                 "--config", str(config), "--kpi", str(kpi), "-o", str(out), "--json"])
-    assert "Traceback" not in r.output, r.output
+    r = assess(tmp_path, sheets, kpi, CONFIG, out)
     assert r.exit_code == 1, r.output  # two errors
     d = json.loads(r.output)
     agents = {a["agent_id"]: a for a in d["agents"]}
@@ -103,12 +107,7 @@ def test_kpi_workbook_split_over_team_sheets_is_read_whole(tmp_path):
         SheetSpec("说明", [["本表按班组分页填写"]]),
         SheetSpec("一组", [head, ["B1", 0.92, 300, 90], ["B2", 0.90, 300, 80]]),
         SheetSpec("二组", [head, ["B3", 0.95, 200, 70], ["B4", 0.85, 400, 60], ["B1", 0.80, 400, 0]])])
-    config = tmp_path / "考核.yaml"
-    config.write_text(CONFIG, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
-                                 "--config", str(config), "--kpi", str(kpi), "-o", str(tmp_path / "o.xlsx"),
-                                 "--json"])
-    assert "Traceback" not in r.output, r.output
+    r = assess(tmp_path, sheets, kpi, CONFIG)
     assert r.exit_code == 1, r.output  # the duplicate B1 in 二组 is an error
     d = json.loads(r.stdout)
     totals = {a["agent_id"]: a["total"] for a in d["agents"]}
@@ -146,12 +145,7 @@ def test_a_zero_to_one_line_is_a_share_and_a_score_line_is_not(tmp_path):
         ["工号", "首次解决率", "工单检查得分", "投诉次数"],
         ["B1", 0.9, 95, 3],    # row 2: 90; (95 − 60) / 40 → 87.5; 3 complaints → 60
         ["B2", 95, 80, 0]])])  # row 3: 95 is no share: error at B3; 50; 100
-    config = tmp_path / "考核.yaml"
-    config.write_text(SHARE_CONFIG, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["assess", str(sheets), "--rubric", "listening-10x4", "--month", "2026-10",
-                                 "--config", str(config), "--kpi", str(kpi), "-o", str(tmp_path / "o.xlsx"),
-                                 "--json"])
-    assert "Traceback" not in r.output, r.output
+    r = assess(tmp_path, sheets, kpi, SHARE_CONFIG)
     assert r.exit_code == 1, r.output
     d = json.loads(r.stdout)
     agents = {a["agent_id"]: a for a in d["agents"]}
