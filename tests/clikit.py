@@ -1,6 +1,6 @@
-"""What the CLI tests share: a command run in-process, never with a traceback; the titled 评分表
-(a title row above LISTENING_HEADER) most of their cases build; a folder of four October calls;
-a folder nobody may write into."""
+"""What the CLI tests share: a command run in-process, never with a traceback; a report's row
+account from its --json; the titled 评分表 (a title row above LISTENING_HEADER) most of their cases
+build; a folder of four October calls; a folder nobody may write into."""
 
 from __future__ import annotations
 
@@ -26,6 +26,14 @@ def run(*args):
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
     assert "Traceback" not in r.output, r.output
     return r
+
+
+def account(data: dict) -> tuple:
+    """A report's --json row account: (rows read, counted, excluded, outside the period,
+    duplicates, calibration copies, whether they add up)."""
+    acc = data["accounting"]
+    return (acc["rows_read"], acc["counted"], acc["excluded"], acc["outside_period"], acc["duplicates"],
+            acc["calibration_copies"], acc["holds"])
 
 
 def titled_sheet(path, *rows, title=TITLE):

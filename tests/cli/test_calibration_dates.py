@@ -21,7 +21,7 @@ import json
 import openpyxl
 import pytest
 
-from clikit import run, titled_sheet
+from clikit import account, run, titled_sheet
 from sheetkit import listening_row
 
 OCT31, NOV2 = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
@@ -54,12 +54,6 @@ def test_different_dates_of_a_calibration_recording_are_a_warning_at_each_date(t
         (str(b), "recording.date_differs", "warning", "A3",
          "录音“R1”由多名质检员评分,日期不同: 这里是 2026-11-02,李娜 在 a.xlsx 评分表!A3 填的是 2026-10-31;"
          "此录音只计一次,按最早的日期 2026-10-31 计入(质检校正也在该日所在的统计期)")]
-
-
-def account(data):
-    acc = data["accounting"]
-    return (acc["rows_read"], acc["counted"], acc["excluded"], acc["outside_period"], acc["duplicates"],
-            acc["calibration_copies"], acc["holds"])
 
 
 def test_the_recording_counts_in_the_period_of_its_earliest_date_only(two_months, tmp_path):
