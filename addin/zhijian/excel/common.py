@@ -32,15 +32,14 @@ class ButtonResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-# A 评分表 has hundreds of rows; Excel's used range can reach a million when a format or a space
-# sits far down, and reading that through Excel would hang it. Checked before any value is read.
-MAX_SHEET_CELLS = 2_000_000
-
-
 def book_grids(port, what: str = "评分表") -> list:
     """Every sheet of the workbook except the ones the buttons write, as reader Grids (one
     used-range read each, after its size is checked)."""
     from zhijian.engine.reader import Grid
+    # A 评分表 has hundreds of rows; Excel's used range can reach a million when a format or a space
+    # sits far down, and reading that through Excel would hang it: checked before any value is read,
+    # against the bound a file's sheets are held to.
+    from zhijian.files.workbooks import MAX_SHEET_CELLS
 
     file = str(port.path) if port.path else port.name
     names = [n for n in port.sheet_names() if n not in OWN_SHEETS]

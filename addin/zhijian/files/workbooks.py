@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -28,8 +29,9 @@ RATIO_FROM_BYTES = 10 * 1024 * 1024
 MAX_PARTS = 10_000
 MAX_CSV_BYTES = 200 * 1024 * 1024
 # calamine makes each sheet one dense grid from its first value to its last: a value far away
-# (XFD1048576) in a tiny file asks for billions of cells. The same bound as the ribbon's.
+# (XFD1048576) in a tiny file asks for billions of cells. The ribbon holds Excel's used range to it too.
 MAX_SHEET_CELLS = 2_000_000
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](1|true)[\"']")
 
 
 
@@ -158,14 +160,11 @@ def _read_workbook(path: Path, z: zipfile.ZipFile, data: bytes | None = None) ->
 
 def uses_1904_dates(z: zipfile.ZipFile) -> bool:
     """Whether the workbook counts serial dates from 1904 (<workbookPr date1904="1"/>, older Mac Excel)."""
-    import re
-
     try:
         book = z.read("xl/workbook.xml")
     except KeyError:
         return False
-    m = re.search(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](1|true)[\"']", book)
-    return m is not None
+    return _DATE1904.search(book) is not None
 
 
 def _mark_uncalculated(grids: list[Grid], cells: dict[str, set[str]]) -> None:
