@@ -462,3 +462,59 @@ def test_the_final_check_reads_a_string_across_its_runs():
     with zipfile.ZipFile(buf) as z, pytest.raises(DeliveryError) as e:
         _left_unmasked(z, {}, "周报.xlsx")
     assert str(e.value).startswith("周报.xlsx: xl/sharedStrings.xml中有无法遮蔽的手机号或身份证号")
+
+
+# --- masking: numbers as other programs store them ----------------------------------------------------
+
+def exported_workbook(path):
+    """A 评分表 as a system export (Apache POI, EasyExcel: a number cell is Java's Double.toString,
+    1.3812345678E10) and as Excel keeps an 18-digit ID typed into a General cell (15 significant
+    digits, 1.10105194912310E+17: the birth date still readable), with text whose digits are XML
+    character references (&#49;, full-width &#65297;…), which every XML reader reads as the digits."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    ws.append(["录音编号", "客户电话", "身份证", "备注", "备注2"])
+    ws.append(["R1", 1, 2, "NOTE-1", "NOTE-2"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    full_width = "".join(f"&#{0xFF10 + int(d)};" for d in MOBILE3)
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info).decode("utf-8")
+            data = (data.replace('t="n"><v>1</v>', 't="n"><v>1.3812345678E10</v>')
+                    .replace('t="n"><v>2</v>', 't="n"><v>1.10105194912310E+17</v>')
+                    .replace("<t>NOTE-1</t>", f"<t>客户 &#49;{MOBILE2[1:]} 回电</t>")
+                    .replace("<t>NOTE-2</t>", f"<t>客户 {full_width}</t>"))
+            zout.writestr(info, data.encode("utf-8"))
+    return path
+
+
+def test_a_number_stored_in_exponent_form_or_as_character_references_is_masked(tmp_path, serve):  # noqa: F811
+    """All four went out as stored: the masking read only plain digits in the XML, and so did the
+    final check; Excel shows the customer's 13812345678, 13987654321 and １３９００００１１１１ and the
+    ID's birth date (110105194912310000)."""
+    import io
+
+    import openpyxl
+
+    rec, port = serve()
+    book = exported_workbook(tmp_path / "质检周报.xlsx")
+    ws = openpyxl.load_workbook(book).active
+    assert [ws["B2"].value, ws["C2"].value] == [13812345678, 110105194912310000]
+    assert ws["D2"].value == f"客户 {MOBILE2} 回电"
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    [part] = list(rec.delivered[0].message.iter_attachments())
+    ws = openpyxl.load_workbook(io.BytesIO(part.get_content())).active
+    assert [ws["B2"].value, ws["C2"].value] == ["138****5678", "110105********0000"]
+    assert ws["D2"].value == "客户 139****4321 回电"
+    assert ws["E2"].value == "客户 １３９****１１１１"
+    assert [ws["A1"].value, ws["A2"].value] == ["录音编号", "R1"]

@@ -18,10 +18,15 @@ from .config import DeliveryError, UnreadableReport
 
 # Text runs (<t>, <a:t>, <x:t>) in shared strings, inline strings, comments, text boxes and charts.
 _TEXT_RUN = re.compile(r"(<(?P<tag>(?:\w+:)?t)(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
-# A number cell (no t=, or t="n") holding an 11-digit mobile or a 15-digit old ID number, with the
-# formula whose cached result it is, if any.
+# A number cell (no t=, or t="n") with the formula whose cached result it is, if any; its value as
+# stored: 13812345678, 13812345678.0, or in exponent form (1.3812345678E10 from Java's exporters,
+# 1.10105194912310E+17 for an 18-digit ID typed into Excel: 15 digits kept, the birth date among them).
+_NUMBER = r"\d+(?:\.\d*)?(?:[Ee][+-]?\d+)?"
 _NUMBER_CELL = re.compile(r'<c\b(?P<attrs>[^>]*)>\s*(?P<f><f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*'
-                          r'<v>(?P<v>\d{11}|\d{15})(?:\.0*)?</v>\s*</c>')
+                          r'<v>(?P<v>' + _NUMBER + r')</v>\s*</c>')
+_NUMBER_VALUE = re.compile(r"(<v>)(" + _NUMBER + r")(</v>)")
+# A numeric character reference (&#49; &#xFF11;): the character itself to every XML reader.
+_CHAR_REF = re.compile(r"&#(?:(\d{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 _TYPE_ATTR = re.compile(r'\s+t="([^"]*)"')
 # The cached text of a formula cell (t="str").
 _FORMULA_TEXT = re.compile(r'(<c\b[^>]*\bt="str"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>)([^<]*)(</v>)')
@@ -45,6 +50,33 @@ _PHONETIC = re.compile(r"<(?P<tag>(?:\w+:)?rPh)\b.*?</(?P=tag)>", re.S)
 
 # Where a number left unmasked would be, for the message (a name cannot hold the * of a mask).
 _WHERE = {"xl/workbook.xml": "工作表名称、定义名称", "docProps/app.xml": "文档属性中的工作表名称"}
+
+
+def _integer_digits(v: str) -> str | None:
+    """The digits of a stored number that is a whole number of 11 to 18 digits (the length of a
+    mobile or an ID number), else None."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(v)
+    except InvalidOperation:
+        return None
+    if not d.is_finite() or d != d.to_integral_value() or not 10 ** 10 <= d < 10 ** 18:
+        return None
+    return str(int(d))
+
+
+def _literal_refs(xml: str) -> str:
+    """`xml` with numeric character references written as their characters, so that digits typed
+    as &#49; are seen; markup characters, quotes and controls stay references."""
+
+    def literal(m: re.Match) -> str:
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        if code < 32 or code == 127 or code > 0x10FFFF or 0xD800 <= code < 0xE000 or chr(code) in "<>&\"'":
+            return m.group(0)
+        return chr(code)
+
+    return _CHAR_REF.sub(literal, xml) if "&#" in xml else xml
 
 
 def _text_part(name: str) -> bool:
@@ -108,6 +140,7 @@ def _mask_joined(xml: str, report: MaskReport) -> str:
 
 def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     n = name.lower()
+    xml = _literal_refs(xml)
     if not n.endswith(".rels"):
         xml = _mask_joined(xml, report)
     if n.endswith(".rels"):
@@ -130,8 +163,11 @@ def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
             kind = _TYPE_ATTR.search(m.group("attrs"))
             if kind and kind.group(1) != "n":
                 return m.group(0)
-            masked = mask_text(m.group("v"), report)
-            if masked == m.group("v"):
+            digits = _integer_digits(m.group("v"))
+            if digits is None:
+                return m.group(0)
+            masked = mask_text(digits, report)
+            if masked == digits:
                 return m.group(0)
             attrs = _TYPE_ATTR.sub("", m.group("attrs"))
             if m.group("f"):  # a formula's cached number: its text, until Excel calculates again
@@ -148,7 +184,8 @@ def _left_unmasked(zin: zipfile.ZipFile, changed: dict[str, bytes], name: str) -
     for info in zin.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        text = (changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace")
+        text = _literal_refs((changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace"))
+        text = _NUMBER_VALUE.sub(lambda m: m.group(1) + (_integer_digits(m.group(2)) or m.group(2)) + m.group(3), text)
         probe = MaskReport()
         mask_text(text, probe)
         for m in _JOINED.finditer(text):  # a text read across its formatted runs
