@@ -518,3 +518,68 @@ def test_a_number_stored_in_exponent_form_or_as_character_references_is_masked(t
     assert ws["D2"].value == "客户 139****4321 回电"
     assert ws["E2"].value == "客户 １３９****１１１１"
     assert [ws["A1"].value, ws["A2"].value] == ["录音编号", "R1"]
+
+
+def _with_parts(path, parts: dict[str, bytes]):
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "明细"
+    wb.active["A1"] = "备注"
+    wb.save(path)
+    with zipfile.ZipFile(path, "a") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _embedded_workbook() -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = f"客户 {MOBILE} 要求回电"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("part, data", [
+    ("xl/embeddings/Microsoft_Excel_Worksheet1.xlsx", _embedded_workbook()),  # an inserted workbook object
+    ("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0" + f"客户 {MOBILE}".encode("utf-16-le")),  # OLE, UTF-16
+    ("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0Attribute " + MOBILE.encode("ascii")),  # a macro's text
+])
+def test_a_number_inside_an_embedded_object_stops_the_mail(tmp_path, serve, part, data):  # noqa: F811
+    """A workbook (or a Word document) inserted as an object, an OLE object, a macro project: the
+    final check read only the XML parts, so the customer's number inside them went out as typed."""
+    rec, port = serve()
+    book = _with_parts(tmp_path / "质检周报.xlsx", {part: data})
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 1, r.output
+    assert r.output.strip().startswith(f"{book}: {part}") and "无法遮蔽的手机号或身份证号,邮件未发送" in r.output
+    assert rec.mail_calls == 0 and MOBILE not in r.output
+    assert run(book, "--kind", "weekly", "--config", cfg, "--no-mask").exit_code == 0
+
+
+def test_pictures_and_a_clean_embedded_object_do_not_stop_the_mail(tmp_path, serve):  # noqa: F811
+    import io
+
+    import openpyxl
+
+    rec, port = serve()
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "无个人信息"
+    clean = io.BytesIO()
+    wb.save(clean)
+    book = _with_parts(tmp_path / "质检周报.xlsx", {"xl/embeddings/Microsoft_Excel_Worksheet1.xlsx": clean.getvalue(),
+                                                   "xl/media/image1.png": b"\x89PNG\r\n" + MOBILE.encode()})
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    assert len(rec.delivered) == 1

@@ -178,23 +178,58 @@ def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     return xml
 
 
+def _has_number(text: str) -> bool:
+    probe = MaskReport()
+    mask_text(text, probe)
+    for m in _JOINED.finditer(text):  # a text read across its formatted runs
+        mask_text(_joined_text(m.group("body")), probe)
+    return probe.total > 0
+
+
+def _unmasked_part(zin: zipfile.ZipFile, changed: dict[str, bytes], depth: int = 0) -> str | None:
+    """The first part of `zin` still holding a mobile or ID number: an XML part (numbers in
+    exponent form and character references read as digits), an embedded Office file (a zip: an
+    inserted workbook or document, read part by part) or an OLE/macro part (.bin: its text in
+    UTF-16 or single bytes); pictures are not read."""
+    for info in zin.infolist():
+        n = info.filename.lower()
+        if n.endswith((".xml", ".rels", ".vml")):
+            text = _literal_refs((changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace"))
+            text = _NUMBER_VALUE.sub(lambda m: m.group(1) + (_integer_digits(m.group(2)) or m.group(2)) + m.group(3),
+                                     text)
+            if _has_number(text):
+                return info.filename
+            continue
+        if n.startswith("xl/media/"):
+            continue
+        data = zin.read(info)
+        if data[:4] == b"PK\x03\x04" and depth < 2:
+            try:
+                inner = zipfile.ZipFile(io.BytesIO(data))
+            except zipfile.BadZipFile:
+                inner = None
+            if inner is not None:
+                with inner:
+                    check_zip_limits(io.BytesIO(data), info.filename)
+                    found = _unmasked_part(inner, {}, depth + 1)
+                if found:
+                    return f"{info.filename}/{found}"
+                continue
+        if n.endswith(".bin") and any(_has_number(t) for t in (data.decode("latin-1"), data.decode("utf-16-le", "replace"),
+                                                                 data[1:].decode("utf-16-le", "replace"))):
+            return info.filename
+    return None
+
+
 def _left_unmasked(zin: zipfile.ZipFile, changed: dict[str, bytes], name: str) -> None:
     """Refuse (DeliveryError) a workbook in which a mobile or ID number is left after masking, in
-    any part: a sheet or defined name, a number inside a formula, a pivot cache …"""
-    for info in zin.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
-        text = _literal_refs((changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace"))
-        text = _NUMBER_VALUE.sub(lambda m: m.group(1) + (_integer_digits(m.group(2)) or m.group(2)) + m.group(3), text)
-        probe = MaskReport()
-        mask_text(text, probe)
-        for m in _JOINED.finditer(text):  # a text read across its formatted runs
-            mask_text(_joined_text(m.group("body")), probe)
-        if probe.total:
-            where = _WHERE.get(info.filename, info.filename)
-            part = f"{info.filename}({where})" if where != info.filename else info.filename
-            raise DeliveryError(f"{name}: {part}中有无法遮蔽的手机号或身份证号,邮件未发送;请在 Excel 中改掉"
-                                "(工作表名称、定义名称、公式中的数字等)后再发送,或确认可以发送后用 --no-mask")
+    any part: a sheet or defined name, a number inside a formula, a pivot cache, an embedded object …"""
+    found = _unmasked_part(zin, changed)
+    if found:
+        where = _WHERE.get(found, found)
+        part = f"{found}({where})" if where != found else found
+        raise DeliveryError(f"{name}: {part}中有无法遮蔽的手机号或身份证号,邮件未发送;请在 Excel 中改掉"
+                            "(工作表名称、定义名称、公式中的数字、插入的对象等)后再发送,或确认可以发送后用 --no-mask")
 
 
 def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, MaskReport]:
