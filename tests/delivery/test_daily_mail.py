@@ -159,3 +159,29 @@ def test_what_is_missing_is_said_in_chinese(package, tmp_path):
     no_briefing = parse_config(config_text().split("  briefing:")[0], "d.yaml")
     with pytest.raises(Exception, match="briefing"):
         build_briefing(package, no_briefing)
+
+
+def test_a_file_in_the_days_zip_that_cannot_be_masked_stops_the_mail(package, tmp_path, server):
+    """A note the lead added to the day's zip (质检监听评分表_….zip) with a customer's number: only
+    workbooks and CSVs inside are masked, and the note went to every recipient as typed."""
+    import shutil
+
+    rec, port = server
+    folder = tmp_path / "日报"
+    shutil.copytree(package, folder)
+    with zipfile.ZipFile(folder / ZIP, "a") as z:
+        z.writestr("回访记录.txt", f"客户 {PHONE} 要求回电".encode("gb18030"))
+    config = parse_config(config_text(port), "d.yaml")
+    with pytest.raises(DeliveryError) as e:
+        send(build_daily_package(folder, config), config, delays=(0, 0))
+    assert str(e.value).startswith(f"{folder / ZIP}/回访记录.txt: 不是评分表(.xlsx、.xlsm、.csv),其中有无法遮蔽的手机号或身份证号")
+    assert PHONE not in str(e.value) and rec.delivered == []
+    # A member without a number is sent as it is.
+    with zipfile.ZipFile(package / ZIP) as src, zipfile.ZipFile(folder / ZIP, "w") as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr("说明.txt", "无个人信息".encode("utf-8"))
+    out = build_daily_package(folder, config)
+    send(out, config, delays=(0, 0))
+    with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(rec.delivered[0][2], policy=policy.default))[ZIP])) as z:
+        assert z.read("说明.txt") == "无个人信息".encode("utf-8")

@@ -25,7 +25,7 @@ from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files import names
 from zhijian.files.workbooks import check_zip_limits
 
-from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, UnreadableReport
+from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, DeliveryError, UnreadableReport
 from .figures import read_key_figures
 from .message import Outgoing, attach, mask_figures, new_message, plain_text, render
 from .workbook_mask import mask_workbook_bytes
@@ -108,6 +108,9 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
                 report.parts += [f"{info.filename}:{p}" for p in part.parts]
             elif suffix == ".csv":
                 raw = _mask_csv(raw, report, f"{name}/{info.filename}")
+            elif _has_number(raw):  # nothing else can be masked: a number in it stops the mail
+                raise DeliveryError(f"{name}/{mask_text(info.filename)}: 不是评分表(.xlsx、.xlsm、.csv),其中有无法遮蔽的"
+                                    "手机号或身份证号,邮件未发送;请从压缩包中删去它,或确认可以发送后用 --no-mask")
             member = mask_text(info.filename, report)
             ni = zipfile.ZipInfo(member, info.date_time)
             # A masked name drops the Unicode Path field, which would still hold the number.
@@ -115,6 +118,15 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
             ni.compress_type, ni.external_attr, ni.extra = zipfile.ZIP_DEFLATED, info.external_attr, extra
             zout.writestr(ni, raw)
     return out.getvalue(), report
+
+
+def _has_number(raw: bytes) -> bool:
+    """Whether a member's bytes, read as text (UTF-8, GB18030, UTF-16), hold a mobile or ID number."""
+    probe = MaskReport()
+    for text in (raw.decode("utf-8", "replace"), raw.decode("gb18030", "replace"), raw.decode("utf-16-le", "replace"),
+                 raw[1:].decode("utf-16-le", "replace")):
+        mask_text(text, probe)
+    return probe.total > 0
 
 
 def _mask_csv(raw: bytes, report: MaskReport, where: str) -> bytes:
