@@ -185,3 +185,24 @@ def test_a_file_in_the_days_zip_that_cannot_be_masked_stops_the_mail(package, tm
     send(out, config, delays=(0, 0))
     with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(rec.delivered[0][2], policy=policy.default))[ZIP])) as z:
         assert z.read("说明.txt") == "无个人信息".encode("utf-8")
+
+
+def test_an_input_that_could_not_be_read_is_said_in_the_body(tmp_path, server):
+    """赵敏's sheet of the day is damaged: the log lists it (数据来源, 排除与重复) and the zip leaves
+    it out, but the body said only "有效通数 6 通 …" — the project manager reading the mail could not
+    tell that a sheet of the day is missing from every figure, whatever the template."""
+    rec, port = server
+    folder = week_folder(tmp_path / "评分表")
+    (folder / "2026-10-14_赵敏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    pkg = daily_package(load_rubric("listening-10x4"), [str(folder)], date=WED, roster=roster(tmp_path / "人员名单.xlsx"))
+    write_daily_package(pkg, tmp_path / "日报")
+    line = "未能读取的输入 1 个(未计入统计,见附件“数据来源”): 2026-10-14_赵敏.xlsx"
+    for template in ("", "    body: '{period} 日志见附件。'\n"):
+        config = parse_config(config_text(port).replace('    subject: "质检日志 {period}"\n',
+                                                        '    subject: "质检日志 {period}"\n' + template), "d.yaml")
+        out = build_daily_package(tmp_path / "日报", config)
+        send(out, config, delays=(0, 0))
+        body = email.message_from_bytes(rec.delivered[-1][2], policy=policy.default).get_body(("plain",)).get_content()
+        assert line in body, body
+        assert ("有效通数 6 通" in body) == (not template)
+    assert out.figures.to_dict()["unreadable"] == ["2026-10-14_赵敏.xlsx"]

@@ -27,7 +27,7 @@ from zhijian.files.workbooks import check_zip_limits
 
 from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, DeliveryError, UnreadableReport
 from .figures import read_key_figures
-from .message import Outgoing, attach, mask_figures, new_message, plain_text, render
+from .message import Outgoing, attach, mask_figures, new_message, plain_text, render, with_unreadable
 from .workbook_mask import mask_workbook_bytes
 
 BRIEFING_SHEET = names.BRIEFING
@@ -169,7 +169,7 @@ def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool 
     values = figures.placeholders() | {"report": KINDS["daily"], "file": f"{log_name}、{zip_name}",
                                        "points": MISSING, "sender": config.sender.name or config.sender.address}
     subject = plain_text(" ".join(render(rd.subject, values, "主题").split()))
-    body = render(rd.body, values, "正文")
+    body = with_unreadable(render(rd.body, values, "正文"), rd.body, figures)
     if mask:
         subject, body = mask_text(subject), mask_text(body)
     msg, sender = new_message(config, rd, subject)
