@@ -583,3 +583,31 @@ def test_pictures_and_a_clean_embedded_object_do_not_stop_the_mail(tmp_path, ser
     r = run(book, "--kind", "weekly", "--config", cfg)
     assert r.exit_code == 0, r.output
     assert len(rec.delivered) == 1
+
+
+THREADED = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+            '<threadedComment ref="A1" dT="2026-10-14T09:00:00.00" personId="{00000000-0000-0000-0000-000000000001}" '
+            'id="{00000000-0000-0000-0000-000000000002}"><text>客户 {n} 回电</text></threadedComment>'
+            '<threadedComment ref="A1" dT="2026-10-14T09:05:00.00" personId="{00000000-0000-0000-0000-000000000001}" '
+            'id="{00000000-0000-0000-0000-000000000003}" parentId="{00000000-0000-0000-0000-000000000002}">'
+            '<text>已回电,无人接听</text></threadedComment></ThreadedComments>')
+
+
+def test_a_number_in_a_threaded_comment_is_masked(tmp_path, serve):  # noqa: F811
+    """Excel 365 writes every comment as a threaded comment (<text>, not <t>): a customer's number
+    in one stopped the mail, and the lead's only way on was --no-mask, which sent every number."""
+    import io
+    import zipfile
+
+    rec, port = serve()
+    book = _with_parts(tmp_path / "质检周报.xlsx",
+                       {"xl/threadedComments/threadedComment1.xml": THREADED.replace("{n}", MOBILE).encode("utf-8")})
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    [part] = list(rec.delivered[0].message.iter_attachments())
+    with zipfile.ZipFile(io.BytesIO(part.get_content())) as z:
+        sent = z.read("xl/threadedComments/threadedComment1.xml").decode("utf-8")
+    assert sent == THREADED.replace("{n}", "138****5678")

@@ -33,6 +33,8 @@ _FORMULA_TEXT = re.compile(r'(<c\b[^>]*\bt="str"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]
 # Formulas (cells, data validations, conditional formats): only their string literals are text.
 _FORMULA = re.compile(r"(<(?P<tag>(?:\w+:)?(?:f|formula|formula1|formula2))(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"|&quot;(?:(?!&quot;).)*&quot;')
+# The text of a threaded comment (Excel 365's comments: <text>, no runs).
+_COMMENT_TEXT = re.compile(r"(<(?P<tag>(?:\w+:)?text)(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
 # A sheet's printed header and footer.
 _HEADER_FOOTER = re.compile(r"(<(?P<tag>(?:\w+:)?(?:odd|even|first)(?:Header|Footer))>)([^<]*)(</(?P=tag)>)")
 # Attributes that hold text shown to the reader: validation prompts and errors, hyperlink tips.
@@ -148,6 +150,8 @@ def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     if n.startswith(("docprops/", "xl/charts/")):
         return _ANY_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
     xml = _TEXT_RUN.sub(lambda m: m.group(1) + mask_text(m.group(3), report) + m.group(4), xml)
+    if n.startswith("xl/threadedcomments/"):
+        xml = _COMMENT_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(3), report) + m.group(4), xml)
     if n.startswith("xl/worksheets/"):
         xml = _FORMULA_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
 
