@@ -611,3 +611,16 @@ def test_a_number_in_a_threaded_comment_is_masked(tmp_path, serve):  # noqa: F81
     with zipfile.ZipFile(io.BytesIO(part.get_content())) as z:
         sent = z.read("xl/threadedComments/threadedComment1.xml").decode("utf-8")
     assert sent == THREADED.replace("{n}", "138****5678")
+
+
+@pytest.mark.parametrize("pasted, code", [("wl@example.com\u200b", "U+200B"), ("\ufeffwl@example.com", "U+FEFF"),
+                                          ("王丽 <wl@exa\u2060mple.com>", "U+2060")])
+def test_an_address_with_an_invisible_character_says_which(pasted, code):
+    """An address pasted from a chat or a web page with a zero-width space: refused as
+    “wl@example.com”不是有效的邮件地址, which the lead, looking at a valid-looking address, could not act on."""
+    text = BASE.replace("to: [王经理 <pm@example.com>]", "to: [" + json.dumps(pasted) + "]")
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(text, "d.yaml")
+    [line] = e.value.lines()
+    assert line.startswith("发送配置文件错误 d.yaml:11: reports.weekly.to[0]: ") and f"看不见的字符 {code}" in line
+    assert "\u200b" not in line and "\ufeff" not in line and "\u2060" not in line

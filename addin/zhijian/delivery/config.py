@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import string
+import unicodedata
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, Literal
@@ -206,6 +207,11 @@ def parse_address(text: str) -> tuple[str, str]:
         raise ValueError(f"“{text}”包含多个地址,请每个地址单独写一项")
     name, addr = pairs[0] if pairs else ("", "")
     if not addr or not _ADDRESS.fullmatch(addr) or text.count("<") != text.count(">"):
+        hidden = list(dict.fromkeys(ch for ch in text if unicodedata.category(ch) in ("Cf", "Co", "Cn")))
+        if hidden:  # pasted from a chat or a web page: the address looks right and is not
+            shown = "".join(f"[U+{ord(ch):04X}]" if ch in hidden else ch for ch in text.strip())
+            raise ValueError(f"“{shown}”含有看不见的字符 " + "、".join(f"U+{ord(ch):04X}" for ch in hidden)
+                             + "(多见于从聊天工具或网页复制的地址),请删去后重新输入")
         raise ValueError(f"“{text}”不是有效的邮件地址(应写成 name@example.com 或 张三 <name@example.com>)")
     if len(addr) > MAX_ADDRESS:  # RFC 5321: a longer one is refused by servers (and breaks header lines)
         raise ValueError(f"“{text}”的地址超过 {MAX_ADDRESS} 个字符,不是有效的邮件地址")
