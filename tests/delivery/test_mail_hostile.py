@@ -624,3 +624,25 @@ def test_an_address_with_an_invisible_character_says_which(pasted, code):
     [line] = e.value.lines()
     assert line.startswith("发送配置文件错误 d.yaml:11: reports.weekly.to[0]: ") and f"看不见的字符 {code}" in line
     assert "\u200b" not in line and "\ufeff" not in line and "\u2060" not in line
+
+
+@pytest.mark.parametrize("key, value, says", [
+    ("host", "${SMTP_HOST}", "不展开环境变量"), ("host", "%SMTP_HOST%", "不展开环境变量"),
+    ("username", "${SMTP_USER}", "不展开环境变量"), ("host", "smtp://mail.example.com", "smtp.example.com"),
+    ("host", "mail.example.com:587", "smtp.port"), ("host", "mail example.com", "smtp.example.com"),
+])
+def test_a_host_or_username_that_cannot_be_meant_literally_is_refused_at_its_line(key, value, says):
+    """`host: ${SMTP_HOST}` was looked up as a host name when sending (域名无法解析) and
+    `username: ${SMTP_USER}` sent as the user name (用户名或密码不对); a URL or host:port likewise."""
+    text = BASE.replace("port: 25", "port: 25\n  username: qa\n  allow_plaintext_auth: true")
+    text = text.replace("host: 127.0.0.1", f"host: '{value}'") if key == "host" else \
+        text.replace("username: qa", f"username: '{value}'")
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(text, "d.yaml")
+    [line] = e.value.lines()
+    assert line.startswith(f"发送配置文件错误 d.yaml:{2 if key == 'host' else 4}: smtp.{key}: ") and says in line, line
+
+
+def test_ordinary_hosts_pass():
+    for host in ("127.0.0.1", "smtp.example.com", "::1", "mail-01.corp.example.cn"):
+        assert parse_config(BASE.replace("host: 127.0.0.1", f"host: '{host}'"), "d.yaml").smtp.host == host

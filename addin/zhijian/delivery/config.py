@@ -234,7 +234,23 @@ def _smtp_problems(s: SmtpSettings) -> list[tuple[tuple, str]]:
                                            "确需在内网明文登录时在 smtp 下写 allow_plaintext_auth: true"))
     if has_control(s.host) or (s.username and has_control(s.username)):
         probs.append((("smtp",), "服务器地址或用户名含有换行或控制字符"))
+        return probs
+    for key, value in (("host", s.host), ("username", s.username or "")):
+        if _ENV_REFERENCE.search(value):
+            probs.append((("smtp", key), f"“{value}”: 配置文件不展开环境变量,请直接写上值"
+                                         + ("(只有密码放在环境变量中: smtp.password_env)" if key == "username" else "")))
+    host = s.host.strip()
+    if not _ENV_REFERENCE.search(host):
+        if "://" in host or "/" in host or any(ch.isspace() for ch in host):
+            probs.append((("smtp", "host"), f"“{host}”: 只写服务器名或 IP 地址,如 smtp.example.com"
+                                           "(不写 smtp://、路径或空格)"))
+        elif host.count(":") == 1:
+            probs.append((("smtp", "host"), f"“{host}”: 端口请写在 smtp.port,smtp.host 只写服务器名"
+                                           f"(如 host: {host.split(':')[0]} 与 port: {host.split(':')[1]})"))
     return probs
+
+
+_ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_]\w*\}?|%[A-Za-z_]\w*%")
 
 
 def _template_problems(text: str) -> str | None:
