@@ -235,8 +235,9 @@ def _smtp_problems(s: SmtpSettings) -> list[tuple[tuple, str]]:
     if has_control(s.host) or (s.username and has_control(s.username)):
         probs.append((("smtp",), "服务器地址或用户名含有换行或控制字符"))
         return probs
+    # A host name holds no $ or %; a user name may (qa$), unless it is a reference and nothing else.
     for key, value in (("host", s.host), ("username", s.username or "")):
-        if _ENV_REFERENCE.search(value):
+        if _ENV_REFERENCE.search(value) if key == "host" else _ENV_REFERENCE.fullmatch(value.strip()):
             probs.append((("smtp", key), f"“{value}”: 配置文件不展开环境变量,请直接写上值"
                                          + ("(只有密码放在环境变量中: smtp.password_env)" if key == "username" else "")))
     host = s.host.strip()
