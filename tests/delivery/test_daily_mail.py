@@ -206,3 +206,34 @@ def test_an_input_that_could_not_be_read_is_said_in_the_body(tmp_path, server):
         assert line in body, body
         assert ("有效通数 6 通" in body) == (not template)
     assert out.figures.to_dict()["unreadable"] == ["2026-10-14_赵敏.xlsx"]
+
+
+@pytest.mark.parametrize("bom, codec", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_a_sheet_of_the_day_saved_as_unicode_text_csv_is_masked_and_sent(tmp_path, server, bom, codec):
+    """陈静's sheet as Excel's "Unicode 文本" CSV (UTF-16 with its BOM), which zhijian daily reads:
+    the mail was refused (无法识别 CSV 的文字编码,无法遮蔽个人信息, exit 2), leaving --no-mask."""
+    import csv
+
+    rec, port = server
+    folder = week_folder(tmp_path / "评分表")
+    sheet = folder / "2026-10-14_陈静.xlsx"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t").writerows([["" if v is None else v for v in row] for row in
+                                              openpyxl.load_workbook(sheet).active.iter_rows(values_only=True)])
+    assert PHONE in buf.getvalue()
+    sheet.unlink()
+    saved = tmp_path / "2026-10-14_陈静.csv"  # named on the command line (a folder's CSVs are skipped)
+    saved.write_bytes(bom + buf.getvalue().encode(codec))
+    pkg = daily_package(load_rubric("listening-10x4"), [str(folder), str(saved)], date=WED,
+                        roster=roster(tmp_path / "人员名单.xlsx"))
+    assert pkg.report.analysis.overall.n == 6  # the CSV's three calls are counted
+    write_daily_package(pkg, tmp_path / "日报")
+    config = parse_config(config_text(port), "d.yaml")
+    send(build_daily_package(tmp_path / "日报", config), config, delays=(0, 0))
+    [(_, _, raw)] = rec.delivered
+    with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(raw, policy=policy.default))[ZIP])) as z:
+        data = z.read("2026-10-14_陈静.csv")
+    assert data.startswith(bom)
+    text = data[2:].decode(codec)
+    assert "139****5678" in text and PHONE not in text
+    assert text == buf.getvalue().replace(PHONE, "139****5678")

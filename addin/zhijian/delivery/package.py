@@ -129,10 +129,17 @@ def _has_number(raw: bytes) -> bool:
     return probe.total > 0
 
 
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}  # Excel's "Unicode 文本", as files.workbooks reads it
+
+
 def _mask_csv(raw: bytes, report: MaskReport, where: str) -> bytes:
-    for enc in ("utf-8-sig", "gb18030"):
+    """The CSV `raw` masked, in its own encoding (UTF-8, GB18030, or UTF-16 with its BOM kept)."""
+    bom, codecs = b"", ("utf-8-sig", "gb18030")
+    if raw[:2] in _UTF16_BOMS:
+        bom, codecs = raw[:2], (_UTF16_BOMS[raw[:2]],)
+    for enc in codecs:
         try:
-            text = raw.decode(enc)
+            text = raw[len(bom):].decode(enc)
             break
         except UnicodeDecodeError:
             continue
@@ -140,9 +147,10 @@ def _mask_csv(raw: bytes, report: MaskReport, where: str) -> bytes:
         raise UnreadableReport(f"{where}: 无法识别 CSV 的文字编码,无法遮蔽个人信息")
     before = report.total
     masked = mask_text(text, report)
-    if report.total != before:
-        report.parts.append(where)
-    return masked.encode("utf-8-sig" if enc == "utf-8-sig" else enc)
+    if report.total == before:
+        return raw
+    report.parts.append(where)
+    return bom + masked.encode(enc)  # UTF-8 with a BOM, which Excel needs to read it as UTF-8
 
 
 def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool = True) -> Outgoing:
