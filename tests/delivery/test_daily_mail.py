@@ -237,3 +237,26 @@ def test_a_sheet_of_the_day_saved_as_unicode_text_csv_is_masked_and_sent(tmp_pat
     text = data[2:].decode(codec)
     assert "139****5678" in text and PHONE not in text
     assert text == buf.getvalue().replace(PHONE, "139****5678")
+
+
+def test_two_sheets_whose_names_mask_alike_stay_two_files_in_the_zip(package, tmp_path, server):
+    """回访13912345678.xlsx and 回访13900005678.xlsx both mask to 回访139****5678.xlsx: the zip sent
+    held two members of one name (and Python's 'Duplicate name' warning), and unzipping kept one."""
+    import shutil
+
+    rec, port = server
+    folder = tmp_path / "日报"
+    shutil.copytree(package, folder)
+    with zipfile.ZipFile(package / ZIP) as src, zipfile.ZipFile(folder / ZIP, "w") as z:
+        sheet = src.read("2026-10-14_陈静.xlsx")
+        z.writestr("回访13912345678.xlsx", sheet)
+        z.writestr("回访13900005678.xlsx", sheet)
+    config = parse_config(config_text(port), "d.yaml")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a duplicate member name is a warning in zipfile
+        send(build_daily_package(folder, config), config, delays=(0, 0))
+    [(_, _, raw)] = rec.delivered
+    with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(raw, policy=policy.default))[ZIP])) as z:
+        assert z.namelist() == ["回访139****5678.xlsx", "回访139****5678 (2).xlsx"]

@@ -97,6 +97,7 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
         raise UnreadableReport(f"{name}: 不是 zip 压缩包") from None
     check_zip_limits(io.BytesIO(data), name)  # every member is read whole below
     out = io.BytesIO()
+    used = {i.filename.lower() for i in zin.infolist()}
     with zin, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             raw = zin.read(info)
@@ -112,6 +113,12 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
                 raise DeliveryError(f"{name}/{mask_text(info.filename)}: 不是评分表(.xlsx、.xlsm、.csv),其中有无法遮蔽的"
                                     "手机号或身份证号,邮件未发送;请从压缩包中删去它,或确认可以发送后用 --no-mask")
             member = mask_text(info.filename, report)
+            if member != info.filename:  # two names may mask alike: " (2)" as files.archive names them
+                stem, suffix, k = member[: len(member) - len(Path(member).suffix)], Path(member).suffix, 1
+                while member.lower() in used:
+                    k += 1
+                    member = f"{stem} ({k}){suffix}"
+                used.add(member.lower())
             ni = zipfile.ZipInfo(member, info.date_time)
             # A masked name drops the Unicode Path field, which would still hold the number.
             extra = info.extra if member == info.filename else b""
