@@ -3,6 +3,7 @@ problem, and pydantic's validation errors turned into Chinese lines that point a
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args
 
 import yaml
@@ -53,10 +54,30 @@ def _no_repeated_key(node: yaml.MappingNode, file: str, error: type[FileProblems
         seen[k.value] = line
 
 
+# Characters a double-quoted escape can make that the file itself may not hold raw (PyYAML refuses
+# those): controls and lone surrogates, which no .xlsx can hold (the 评分表 came out damaged, or
+# printing the name was an internal error), and invisible ones that change how a name reads (a
+# zero-width space in 开场\u200b问候: a sheet's 开场问候 never matched the item) or shows (the
+# right-to-left override). Tab, newline and carriage return are text.
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _no_unseen_character(node: yaml.ScalarNode, file: str, error: type[FileProblemsError]) -> None:
+    m = _UNSEEN.search(node.value)
+    if m:
+        seen = _UNSEEN.sub("", node.value)[:20]
+        what = f"文字“{seen}”" if seen else "文字"
+        raise error([(file, node.start_mark.line + 1,
+                      f"{what}中有不可见的字符 U+{ord(m.group()):04X}(控制字符、零宽字符或文字方向符,"
+                      "多为转义写法或从别处粘贴而来),写进评分表后无法读取或看不出区别;请删除")])
+
+
 def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) -> None:
     """Refuse a document that expands (aliases followed) beyond MAX_YAML_NODES nodes or
-    MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor. Linear in the document:
-    each node's expanded size is counted once."""
+    MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor, or a text with a
+    character no workbook can show (`_UNSEEN`). Linear in the document: each node's expanded size
+    is counted once."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 
@@ -75,6 +96,8 @@ def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) 
             n += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
             n += sum(size(v, depth + 1) for v in node.value)
+        else:
+            _no_unseen_character(node, file, error)
         open_nodes.discard(key)
         if n > MAX_YAML_NODES:
             raise error([(file, None, f"YAML 展开别名(*)后超过 {MAX_YAML_NODES} 个节点,拒绝读取"

@@ -1,0 +1,75 @@
+"""A rubric's words as a hostile or careless lead writes them: YAML escapes that make characters
+no workbook can hold, ids that are no file name, keys that are no text, levels written twice.
+Each is refused by `rubric check` at its line (exit 2), never an internal error or a 评分表 that
+Excel finds damaged."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_rubric_attacks import BASE
+from test_rubric_loading import assert_one_problem, edit, line_of, refused
+
+from zhijian.files.rubrics import parse_rubric
+
+ITEM = "{name: 开场问候, max: 10}"
+
+
+@pytest.mark.parametrize("written, shown", [
+    (r'"开场\x07问候"', "U+0007"),   # a bell: the template's XML was damaged (Excel repairs it)
+    (r'"开场\0问候"', "U+0000"),
+    (r'"开场\ud800"', "U+D800"),     # a lone surrogate: `rubric check` was 内部错误, exit 3
+    (r'"开场\uffff问候"', "U+FFFF"),
+    (r'"开场\u200b问候"', "U+200B"),  # invisible: a sheet's 开场问候 no longer matches the item
+    (r'"开场\u202e问候"', "U+202E"),  # turns the text around on screen
+])
+def test_a_character_no_sheet_can_hold_is_refused_at_its_line(written, shown):
+    text = edit(BASE, ITEM, f"{{name: {written}, max: 10}}")
+    assert_one_problem(refused(text), line_of(text, written), shown, "不可见")
+
+
+def test_the_same_character_pasted_into_a_title_or_a_label_is_refused_too():
+    text = edit(BASE, "name: 测试表", 'name: "测试\\udc80表"')
+    assert_one_problem(refused(text), 2, "U+DC80")
+    text = edit(BASE, ITEM, '{name: 开场问候, max: 10, levels: [10, 0], labels: {"\\ud800": 10, 差: 0}}')
+    assert_one_problem(refused(text), line_of(text, "labels"), "U+D800")
+    text = "\n".join([BASE.rstrip("\n"), "assumptions:", "  - 第一条", "  - \"第二\u200b条\"", ""])
+    assert_one_problem(refused(text), line_of(text, "第二"), "U+200B")
+
+
+def test_tabs_newlines_and_a_leading_bom_still_load():
+    text = edit(BASE, ITEM, r'{name: "开场\t问候", max: 10}')
+    assert parse_rubric("\ufeff" + text.replace("\n", "\r\n"), "t.yaml").items[0].name == "开场\t问候"
+
+
+@pytest.mark.parametrize("written", ['""', '"../../评分表"', '"a/b"', '"a\\\\b"', '"a:b"', '"x*"', '" t40"', '"."'])
+def test_an_id_that_is_no_file_name_is_refused(written):
+    # The ribbon's 新建评分表 writes “{id}-{date}.xlsx” beside the workbook: ../../ wrote it two
+    # folders up, a/b failed with no such folder, and an empty id was “-20240618.xlsx”.
+    text = edit(BASE, "id: t40", f"id: {written}")
+    assert_one_problem(refused(text), 1, "id")
+
+
+def test_ids_of_the_shipped_forms_still_load():
+    for written in ("qc-v3.1", "form_seed004", "客服-2024.1"):
+        assert parse_rubric(edit(BASE, "id: t40", f"id: {written}"), "t.yaml").id == written
+
+
+@pytest.mark.parametrize("key", ["1", "~", "true"])
+def test_a_key_that_is_no_text_is_said_in_chinese(key):
+    text = BASE + f"{key}: 2\n"
+    msg = assert_one_problem(refused(text), line_of(text, f"{key}: 2"), "键")
+    assert "Keys should be" not in msg
+
+
+def test_a_level_written_twice_is_refused_at_the_second():
+    # [10, 10, 0]: the dropdown listed 10 twice (a typo for 10/5/0?), 说明 said 10/10/0
+    text = edit(BASE, ITEM, "{name: 开场问候, max: 10,\n         levels: [10, 10, 0]}")
+    assert_one_problem(refused(text), line_of(text, "levels"), "开场问候", "10", "重复")
+
+
+def test_field_aliases_of_a_field_the_sheet_has_not_are_refused():
+    # {日期: [...]} or {data: [...]}: the words were never used, without a word
+    text = BASE + "field_aliases:\n  date: [检查日期]\n  data: [录音日期]\n"
+    assert_one_problem(refused(text), line_of(text, "data:"), "data", "date")
+    assert parse_rubric(BASE + "field_aliases:\n  date: [检查日期]\n", "t.yaml").field_aliases == {"date": ["检查日期"]}
