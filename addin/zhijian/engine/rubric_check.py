@@ -16,7 +16,7 @@ from .rubric_rules import fmt_number, rule_problems, word_clashes
 
 def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
-    probs: list[tuple[tuple, str]] = []
+    probs: list[tuple[tuple, str]] = _id_problems(r)
     if not r.categories and not r.offences:
         probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
     probs += _category_problems(r)
@@ -28,6 +28,24 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += rule_problems(r)  # weights, negative items, bands, rounding
     probs += _column_problems(r)
     return probs
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
+ID_CHARS = 64
+
+
+def _id_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """The id names files (the ribbon's 新建评分表 writes “{id}-{date}.xlsx” beside the workbook):
+    no path, no character Windows refuses in a file name, not empty."""
+    if not r.id.strip():
+        return [(("id",), "id(评分标准编号)为空;请写一个简短的编号,如 listening-10x4")]
+    bad = _NOT_IN_FILE_NAMES.search(r.id)
+    if bad or r.id != r.id.strip() or r.id.strip(".") == "" or len(r.id) > ID_CHARS:
+        why = f"含有“{bad.group()}”" if bad else f"超过 {ID_CHARS} 个字符" if len(r.id) > ID_CHARS \
+            else "首尾有空格" if r.id != r.id.strip() else "只有句点"
+        return [(("id",), f"id(评分标准编号)“{r.id[:ID_CHARS]}”{why};编号用于文件名,"
+                          "只能用字母、数字、汉字、“-”“_”“.”等,不能含 / \\ : * ? \" < > |")]
+    return []
 
 
 def _spec_paths(r: Rubric) -> dict[str, tuple]:
@@ -171,6 +189,9 @@ def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
             if (v < 0 and not it.negative) or v > it.max + 1e-9:
                 probs.append((ipath + ("levels", li),
                               f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
+            elif any(math.isclose(v, w) for w in it.levels[:li]):  # [10, 10, 0]: a typo for 10/5/0?
+                probs.append((ipath + ("levels", li),
+                              f"评分项“{it.name}”的等级 {fmt_number(v)} 重复;每个分值只写一次"))
     if it.range is not None:
         rg = it.range
         if not math.isclose(rg.max, it.max) or (rg.min < 0 and not it.negative) or rg.step <= 0 \
@@ -287,6 +308,12 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
                 probs.append((("grades", k), f"等级“{g.name}”与等级“{seen[key]}”都从 {g.describe()} 起,"
                                              f"“{g.name}”永远不会被评到;请改分数线或删去一个"))
             seen.setdefault(key, g.name)
+    from .columns import FIELD_ALIASES, FIELD_ZH
+
+    for k in r.field_aliases:  # {日期: […]} or {data: […]}: its words were never used
+        if k not in FIELD_ALIASES:
+            known = "、".join(f"{f}({FIELD_ZH[f]})" for f in FIELD_ALIASES)
+            probs.append((("field_aliases", k), f"field_aliases 的“{k}”不是评分表的字段;可用: {known}"))
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
         probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))

@@ -30,6 +30,7 @@ _PYDANTIC_ZH = {
     "tuple_type": "应为两个数的列表",
     "too_short": "元素太少",
     "too_long": "元素太多",
+    "invalid_key": "键应为文字(数字、true/false、~ 作为键时请加引号)",
 }
 
 
@@ -111,12 +112,19 @@ def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) 
 def line_map(root: yaml.Node | None) -> dict[tuple, int]:
     """Map each path in the composed YAML document (keys and list indexes) to its 1-based line."""
     lines: dict[tuple, int] = {}
+    constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)  # to build a key the way the loader did
+    yaml.constructor.SafeConstructor.__init__(constructor)
 
     def walk(node: yaml.Node, path: tuple) -> None:
         lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 key = k.value
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:str":
+                    try:  # 1: / ~: / true: are keys 1, None and True in the document
+                        lines[path + (constructor.construct_object(k),)] = k.start_mark.line + 1
+                    except (yaml.YAMLError, TypeError, ValueError):
+                        pass
                 lines[path + (key,)] = k.start_mark.line + 1
                 walk(v, path + (key,))
                 lines[path + (key,)] = k.start_mark.line + 1
@@ -284,6 +292,8 @@ def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
     problems = []
     for err in e.errors():
         loc = tuple(err["loc"])
+        if err["type"] == "invalid_key":  # pydantic's loc holds str(None), 1 for True: the key itself
+            loc = loc[:-1] + (err.get("input"),)
         msg = unknown + _allowed_keys(model, loc) if err["type"] == "extra_forbidden" \
             else _PYDANTIC_ZH.get(err["type"], err["msg"])
         msg = msg.removeprefix("Value error, ")  # a validator's own message is already in Chinese
