@@ -73,3 +73,32 @@ def test_field_aliases_of_a_field_the_sheet_has_not_are_refused():
     text = BASE + "field_aliases:\n  date: [检查日期]\n  data: [录音日期]\n"
     assert_one_problem(refused(text), line_of(text, "data:"), "data", "date")
     assert parse_rubric(BASE + "field_aliases:\n  date: [检查日期]\n", "t.yaml").field_aliases == {"date": ["检查日期"]}
+
+
+@pytest.mark.parametrize("word", ["=好", "+好", "-差", "@好"])
+def test_a_cell_word_that_excel_takes_for_a_formula_is_refused(word):
+    # The dropdown listed "=好"; typed or picked in a cell Excel reads it as a formula (#NAME?),
+    # so the word could never be read back as the level it names.
+    text = edit(BASE, ITEM, f'{{name: 开场问候, max: 10, levels: [10, 0],\n         labels: {{"{word}": 10, 中: 0}}}}')
+    assert_one_problem(refused(text), line_of(text, "labels"), word, "公式")
+    text = BASE + f'pass_words: ["{word}"]\n'
+    assert_one_problem(refused(text), line_of(text, "pass_words"), word, "公式")
+
+
+def test_item_names_that_look_like_formulas_are_headers_as_written(tmp_path):
+    # A name is a header (write_string), never a formula, in the 评分表 and in 说明.
+    import openpyxl
+
+    from zhijian.reports.template import write_template
+
+    names = ["=1+1", "+SUM(A1:A3)", "-开场", "@需求"]
+    text = BASE
+    for old, new in zip(("开场问候", "需求理解", "解决问题", "结束礼仪"), names):
+        text = edit(text, f"{{name: {old}, max: 10}}", f'{{name: "{new}", max: 10}}')
+    text = edit(text, "  - name: 服务\n", '  - name: "=HYPERLINK(\\"http://x\\",\\"点我\\")"\n')
+    rubric = parse_rubric(text, "t.yaml")
+    wb = openpyxl.load_workbook(write_template(rubric, tmp_path / "t.xlsx", rows=3))
+    formulas = [c.value for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert len(formulas) == 3 and all(f.startswith("=IF(COUNTA(") for f in formulas), formulas
+    texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "s"}
+    assert {f"{n}(10分)" for n in names} <= texts and rubric.categories[0].name in texts

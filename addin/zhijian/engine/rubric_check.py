@@ -345,6 +345,9 @@ def _word_problems(r: Rubric) -> list[tuple[tuple, str]]:
             probs.append((path, f"{what}“{w}”是数字,不能作为文字等级"))
         elif k in na:
             probs.append((path, f"{what}“{w}”表示不涉及,不能作为等级"))
+        elif w.lstrip()[:1] in ("=", "+", "-", "@"):  # typed in a cell, Excel takes it for a formula
+            probs.append((path, f"{what}“{w}”以“{w.lstrip()[0]}”开头,在 Excel 单元格里输入时会被当作公式"
+                                "(或报错),读不回这个词;请换个写法"))
 
     written = [(("labels",), r.labels)] + [(("categories", ci, "labels"), c.labels) for ci, c in enumerate(r.categories)]
     written += [(("categories", ci, "items", ii, "labels"), it.labels)
