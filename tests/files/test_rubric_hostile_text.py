@@ -102,3 +102,16 @@ def test_item_names_that_look_like_formulas_are_headers_as_written(tmp_path):
     assert len(formulas) == 3 and all(f.startswith("=IF(COUNTA(") for f in formulas), formulas
     texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if c.data_type == "s"}
     assert {f"{n}(10分)" for n in names} <= texts and rubric.categories[0].name in texts
+
+
+@pytest.mark.parametrize("written, read", [("010", "8"), ("0x10", "16"), ("0b1010", "10"), ("1:30", "90")])
+def test_a_number_yaml_reads_otherwise_than_it_looks_is_refused(written, read):
+    # YAML 1.1: 010 is octal 8, 0x10 is 16, 1:30 is 90 (base 60): max: 010 made an item of 8 points
+    text = edit(BASE, ITEM, f"{{name: 开场问候, max: {written}}}")
+    msg = assert_one_problem(refused(text), line_of(text, "开场问候"), written, read)
+    assert "引号" in msg
+
+
+def test_numbers_written_plainly_still_load():
+    text = edit(BASE, ITEM, "{name: 开场问候, max: 1_0, levels: [10, 05, 00, 2.5e+0]}")
+    assert parse_rubric(text, "t.yaml").items[0].levels == [10, 5, 0, 2.5]

@@ -42,6 +42,16 @@ MAX_YAML_NODES = 100_000  # nodes after expanding every alias
 MAX_YAML_DEPTH = 100
 
 
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _scalar_value(node: yaml.ScalarNode) -> Any:
+    """A scalar node built as the loader builds it (a number, a key), outside of the document."""
+    build = yaml.constructor.SafeConstructor.yaml_constructors.get(node.tag)
+    return build(_CONSTRUCTOR, node) if build is not None else node.value
+
+
 def _no_repeated_key(node: yaml.MappingNode, file: str, error: type[FileProblemsError]) -> None:
     """A key written twice in one mapping: YAML keeps the last and drops the first without a word
     (`labels: {好: 10, 好: 5}` is 好 = 5), so the file is refused at the second one."""
@@ -74,6 +84,20 @@ def _no_unseen_character(node: yaml.ScalarNode, file: str, error: type[FileProbl
                       "多为转义写法或从别处粘贴而来),写进评分表后无法读取或看不出区别;请删除")])
 
 
+def _no_misread_number(node: yaml.ScalarNode, value: Any, file: str, error: type[FileProblemsError]) -> None:
+    """A plain number YAML 1.1 reads otherwise than it looks: 010 is octal 8, 0x10 is 16, 0b11 is 3,
+    1:30 is 90 (base 60). `max: 010` was an item of 8 points without a word."""
+    text = node.value.replace("_", "")
+    try:
+        looks = int(text, 10) if node.tag == _INT else float(text)
+    except ValueError:
+        looks = None
+    if looks is None or looks != value:
+        raise error([(file, node.start_mark.line + 1,
+                      f"“{node.value}”在 YAML 里读作数字 {value}(以 0 开头是八进制,0x/0b 是十六/二进制,"
+                      f"带冒号是六十进制);分值请写成普通的数(去掉开头的 0),文字请加引号,如 \"{node.value}\"")])
+
+
 def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) -> None:
     """Refuse a document that expands (aliases followed) beyond MAX_YAML_NODES nodes or
     MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor, or a text with a
@@ -99,6 +123,8 @@ def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) 
             n += sum(size(v, depth + 1) for v in node.value)
         else:
             _no_unseen_character(node, file, error)
+            if node.tag in (_INT, _FLOAT) and node.style is None and node.value.lstrip("+-")[:1] != ".":
+                _no_misread_number(node, _scalar_value(node), file, error)  # (.inf/.nan: `HandWritten`)
         open_nodes.discard(key)
         if n > MAX_YAML_NODES:
             raise error([(file, None, f"YAML 展开别名(*)后超过 {MAX_YAML_NODES} 个节点,拒绝读取"
@@ -112,8 +138,6 @@ def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) 
 def line_map(root: yaml.Node | None) -> dict[tuple, int]:
     """Map each path in the composed YAML document (keys and list indexes) to its 1-based line."""
     lines: dict[tuple, int] = {}
-    constructor = yaml.SafeLoader.__new__(yaml.SafeLoader)  # to build a key the way the loader did
-    yaml.constructor.SafeConstructor.__init__(constructor)
 
     def walk(node: yaml.Node, path: tuple) -> None:
         lines.setdefault(path, node.start_mark.line + 1)
@@ -122,7 +146,7 @@ def line_map(root: yaml.Node | None) -> dict[tuple, int]:
                 key = k.value
                 if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:str":
                     try:  # 1: / ~: / true: are keys 1, None and True in the document
-                        lines[path + (constructor.construct_object(k),)] = k.start_mark.line + 1
+                        lines[path + (_scalar_value(k),)] = k.start_mark.line + 1
                     except (yaml.YAMLError, TypeError, ValueError):
                         pass
                 lines[path + (key,)] = k.start_mark.line + 1
