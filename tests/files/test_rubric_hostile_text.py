@@ -115,3 +115,26 @@ def test_a_number_yaml_reads_otherwise_than_it_looks_is_refused(written, read):
 def test_numbers_written_plainly_still_load():
     text = edit(BASE, ITEM, "{name: 开场问候, max: 1_0, levels: [10, 05, 00, 2.5e+0]}")
     assert parse_rubric(text, "t.yaml").items[0].levels == [10, 5, 0, 2.5]
+
+
+def _wide(n: int) -> str:
+    items = "".join(f"      - {{name: 第{k}项, max: 1}}\n" for k in range(n))
+    return (f'id: wide\nname: 宽表\nversion: "1"\nmarks: {{full: {n}, good: {n * 0.8:g}, pass: {n * 0.6:g}}}\n'
+            f"analysis: {{bin_width: 1}}\ncategories:\n  - name: 服务\n    items:\n{items}")
+
+
+def test_a_rubric_of_more_columns_than_a_sheet_can_be_read_in_is_refused_at_once():
+    # 17,000 items: the template had 16,384 columns (Excel's last, XFD) and lost the rest without
+    # a word; `rubric check` took 10 s. The limit leaves 2,000 calls a sheet under the reader's
+    # 2,000,000 values.
+    from zhijian.engine.columns import column_specs
+    from zhijian.engine.rubric_check import MAX_COLUMNS
+
+    import time
+
+    fields = len(column_specs(parse_rubric(_wide(10), "t.yaml"))) - 10
+    start = time.perf_counter()
+    text = _wide(MAX_COLUMNS - fields + 1)
+    assert_one_problem(refused(text), line_of(text, "categories:"), f"{MAX_COLUMNS + 1}", f"{MAX_COLUMNS:,}")
+    assert time.perf_counter() - start < 5
+    assert len(column_specs(parse_rubric(_wide(MAX_COLUMNS - fields), "t.yaml"))) == MAX_COLUMNS

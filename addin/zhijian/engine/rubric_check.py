@@ -16,6 +16,9 @@ from .rubric_rules import fmt_number, rule_problems, word_clashes
 
 def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
+    too_wide = _width_problems(r)
+    if too_wide:  # the other checks would take seconds on 17,000 items, to no use
+        return too_wide
     probs: list[tuple[tuple, str]] = _id_problems(r)
     if not r.categories and not r.offences:
         probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
@@ -28,6 +31,23 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += rule_problems(r)  # weights, negative items, bands, rounding
     probs += _column_problems(r)
     return probs
+
+
+# Columns of a rubric's 评分表: Excel has 16,384 (the template lost the items past XFD without a
+# word), and a sheet read holds at most 2,000,000 values (files.MAX_SHEET_CELLS): 1,000 columns
+# leave 2,000 calls a sheet.
+MAX_COLUMNS = 1_000
+
+
+def _width_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    from .columns import column_specs
+
+    n = len(column_specs(r))
+    if n <= MAX_COLUMNS:
+        return []
+    where = ("categories",) if r.categories else ("offences",)
+    return [(where, f"评分表会有 {n} 列(字段、评分项、加减分、清零、扣分条款等),最多 {MAX_COLUMNS:,} 列;"
+                    "请把评分项合并,或分成几份评分标准")]
 
 
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
