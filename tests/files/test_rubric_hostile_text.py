@@ -138,3 +138,10 @@ def test_a_rubric_of_more_columns_than_a_sheet_can_be_read_in_is_refused_at_once
     assert_one_problem(refused(text), line_of(text, "categories:"), f"{MAX_COLUMNS + 1}", f"{MAX_COLUMNS:,}")
     assert time.perf_counter() - start < 5
     assert len(column_specs(parse_rubric(_wide(MAX_COLUMNS - fields), "t.yaml"))) == MAX_COLUMNS
+
+
+@pytest.mark.parametrize("written", ['""', '"  "', '"' + "9" * 65 + '"'])
+def test_an_empty_or_endless_version_is_refused(written):
+    # v + 300 digits in every title, and in the 评分表's document properties past Excel's 255
+    text = edit(BASE, 'version: "1"', f"version: {written}")
+    assert_one_problem(refused(text), 3, "version")

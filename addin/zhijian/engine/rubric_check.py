@@ -56,16 +56,20 @@ ID_CHARS = 64
 
 def _id_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """The id names files (the ribbon's 新建评分表 writes “{id}-{date}.xlsx” beside the workbook):
-    no path, no character Windows refuses in a file name, not empty."""
-    if not r.id.strip():
-        return [(("id",), "id(评分标准编号)为空;请写一个简短的编号,如 listening-10x4")]
+    no path, no character Windows refuses in a file name, not empty; the version is short text
+    (in every title, and in the 评分表's document properties)."""
+    probs: list[tuple[tuple, str]] = []
+    if not r.version.strip() or len(r.version) > ID_CHARS:
+        probs.append((("version",), f"version(版本)应为 1–{ID_CHARS} 个字符,如 \"1.0\""))
     bad = _NOT_IN_FILE_NAMES.search(r.id)
-    if bad or r.id != r.id.strip() or r.id.strip(".") == "" or len(r.id) > ID_CHARS:
+    if not r.id.strip():
+        probs.append((("id",), "id(评分标准编号)为空;请写一个简短的编号,如 listening-10x4"))
+    elif bad or r.id != r.id.strip() or r.id.strip(".") == "" or len(r.id) > ID_CHARS:
         why = f"含有“{bad.group()}”" if bad else f"超过 {ID_CHARS} 个字符" if len(r.id) > ID_CHARS \
             else "首尾有空格" if r.id != r.id.strip() else "只有句点"
-        return [(("id",), f"id(评分标准编号)“{r.id[:ID_CHARS]}”{why};编号用于文件名,"
-                          "只能用字母、数字、汉字、“-”“_”“.”等,不能含 / \\ : * ? \" < > |")]
-    return []
+        probs.append((("id",), f"id(评分标准编号)“{r.id[:ID_CHARS]}”{why};编号用于文件名,"
+                               "只能用字母、数字、汉字、“-”“_”“.”等,不能含 / \\ : * ? \" < > |"))
+    return probs
 
 
 def _spec_paths(r: Rubric) -> dict[str, tuple]:
