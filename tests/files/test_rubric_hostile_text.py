@@ -145,3 +145,10 @@ def test_an_empty_or_endless_version_is_refused(written):
     # v + 300 digits in every title, and in the 评分表's document properties past Excel's 255
     text = edit(BASE, 'version: "1"', f"version: {written}")
     assert_one_problem(refused(text), 3, "version")
+
+
+def test_an_assumption_longer_than_a_cell_of_its_notes_is_refused():
+    # 40,000 characters: 说明 showed the first 32,767 (Excel's most) without a word
+    text = BASE + "assumptions:\n  - 短的一条\n  - \"" + "长" * 40_000 + "\"\n"
+    assert_one_problem(refused(text), line_of(text, "长长长"), "40,000", "5,000")
+    assert parse_rubric(BASE + "assumptions:\n  - \"" + "长" * 5_000 + "\"\n", "t.yaml").assumptions

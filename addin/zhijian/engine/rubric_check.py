@@ -19,7 +19,7 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     too_wide = _width_problems(r)
     if too_wide:  # the other checks would take seconds on 17,000 items, to no use
         return too_wide
-    probs: list[tuple[tuple, str]] = _id_problems(r)
+    probs: list[tuple[tuple, str]] = _id_problems(r) + _long_texts(r)
     if not r.categories and not r.offences:
         probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
     probs += _category_problems(r)
@@ -48,6 +48,35 @@ def _width_problems(r: Rubric) -> list[tuple[tuple, str]]:
     where = ("categories",) if r.categories else ("offences",)
     return [(where, f"评分表会有 {n} 列(字段、评分项、加减分、清零、扣分条款等),最多 {MAX_COLUMNS:,} 列;"
                     "请把评分项合并,或分成几份评分标准")]
+
+
+MAX_TEXT = 5_000  # one assumption, note or 评分点: a cell of 说明 (Excel keeps 32,767 characters)
+
+
+def _long_texts(r: Rubric) -> list[tuple[tuple, str]]:
+    """A text too long for the cell of 说明 that shows it: Excel (and XlsxWriter, without a word)
+    cut a 40,000-character assumption at 32,767."""
+    from pydantic import BaseModel
+
+    probs: list[tuple[tuple, str]] = []
+
+    def walk(v: Any, path: tuple) -> None:
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            probs.append((path, f"文字“{v[:20]}…”太长({len(v):,} 个字符),最多 {MAX_TEXT:,} 个;请分成几条写"))
+        elif isinstance(v, BaseModel):
+            for name, f in type(v).model_fields.items():
+                if not f.exclude:
+                    walk(getattr(v, name), path + (f.alias or name,))
+        elif isinstance(v, (list, tuple)):
+            for k, x in enumerate(v):
+                walk(x, path + (k,))
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(k, path + (k,))
+                walk(x, path + (k,))
+
+    walk(r, ())
+    return probs
 
 
 _NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
