@@ -152,3 +152,11 @@ def test_an_assumption_longer_than_a_cell_of_its_notes_is_refused():
     text = BASE + "assumptions:\n  - 短的一条\n  - \"" + "长" * 40_000 + "\"\n"
     assert_one_problem(refused(text), line_of(text, "长长长"), "40,000", "5,000")
     assert parse_rubric(BASE + "assumptions:\n  - \"" + "长" * 5_000 + "\"\n", "t.yaml").assumptions
+
+
+@pytest.mark.parametrize("written, shown", [("1.0", "1.0"), ("2024-06-01", "2024-06-01"), ("3", "3")])
+def test_a_version_yaml_reads_as_a_number_or_a_date_says_to_quote_it(written, shown):
+    # version: 1.0 is the number 1.0 to YAML: "应为文字(值: datetime.date(2024, 6, 1))" did not say why
+    text = edit(BASE, 'version: "1"', f"version: {written}")
+    msg = assert_one_problem(refused(text), 3, "引号", shown)
+    assert "datetime" not in msg

@@ -3,6 +3,7 @@ problem, and pydantic's validation errors turned into Chinese lines that point a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, get_args
 
@@ -325,6 +326,12 @@ def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
             expected = str(err.get("ctx", {}).get("expected", ""))  # pydantic's "'a', 'b' or 'c'"
             msg += f",应为 {expected.replace(' or ', ' 或 ')} 之一"
         value: Any = err.get("input")
+        if err["type"] == "string_type" and isinstance(value, bool):
+            msg += "(YAML 把没加引号的 yes/no/on/off/true/false 读成了真假值;请加引号,如 \"yes\")"
+        elif err["type"] == "string_type" and isinstance(value, (int, float, dt.date)):
+            msg += "(YAML 把没加引号的数字、日期读成了数字或日期;请加引号,如 \"1.0\")"
+            if isinstance(value, dt.date):  # as written, not datetime.date(2024, 6, 1)
+                value = value.isoformat()
         shown = "" if err["type"] in ("missing", "extra_forbidden") or isinstance(value, (dict, list)) \
             else f"(值: {value!r})"
         problems.append((file, line_for(lines, loc), f"{loc_text(loc)}: {msg}{shown}"))
