@@ -160,3 +160,17 @@ def test_a_version_yaml_reads_as_a_number_or_a_date_says_to_quote_it(written, sh
     text = edit(BASE, 'version: "1"', f"version: {written}")
     msg = assert_one_problem(refused(text), 3, "引号", shown)
     assert "datetime" not in msg
+
+
+@pytest.mark.parametrize("head", [b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"])
+def test_a_workbook_given_as_the_rubric_is_named_as_one(tmp_path, head):
+    # --rubric 评分表.xlsx said "not UTF-8 … save it as UTF-8 in an editor"
+    from zhijian.errors import RubricError
+    from zhijian.files.rubrics import load_rubric
+
+    p = tmp_path / "评分表.xlsx"
+    p.write_bytes(head + bytes(range(256)) * 4)
+    with pytest.raises(RubricError) as exc:
+        load_rubric(p)
+    msg = str(exc.value)
+    assert msg.startswith(f"评分标准文件错误 {p}: ") and "工作簿" in msg and "另存为" not in msg, msg
