@@ -174,3 +174,17 @@ def test_a_workbook_given_as_the_rubric_is_named_as_one(tmp_path, head):
         load_rubric(p)
     msg = str(exc.value)
     assert msg.startswith(f"评分标准文件错误 {p}: ") and "工作簿" in msg and "另存为" not in msg, msg
+
+
+def test_a_bundled_rubric_written_as_a_missing_file_says_its_name(tmp_path, monkeypatch):
+    # --rubric listening-10x4.yaml outside the source tree: only 找不到评分标准文件
+    from zhijian.errors import RubricError
+    from zhijian.files.rubrics import load_rubric
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RubricError) as exc:
+        load_rubric("listening-10x4.yaml")
+    assert "找不到评分标准文件" in str(exc.value) and "只写名称即可,如 listening-10x4" in str(exc.value), str(exc.value)
+    with pytest.raises(RubricError) as exc:
+        load_rubric("我的表.yaml")
+    assert "内置" not in str(exc.value)
