@@ -181,8 +181,8 @@ def read_text(path, error: type[FileProblemsError], encoding: str = "utf-8") -> 
         return data.decode(encoding)
     except UnicodeDecodeError as e:
         if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # .xlsx/.zip, .xls/.doc
-            raise error([(str(path), None, "这是 Excel 工作簿(或压缩包、Office 文件),不是 YAML 文本文件;"
-                                           "评分标准、配置文件是 .yaml 文件(如 rubrics/listening-10x4.yaml)")]) from None
+            raise error([(str(path), None, "这是 Excel 工作簿(或压缩包),不是 YAML 文本文件;"
+                                           "评分标准和配置文件是 .yaml 文件")]) from None
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             seems, line = "看起来是 UTF-16(“Unicode”)编码", 1
         else:
