@@ -16,7 +16,10 @@ from .rubric_rules import fmt_number, rule_problems, word_clashes
 
 def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     """Cross-reference checks pydantic cannot express; each problem with its path in the file."""
-    probs: list[tuple[tuple, str]] = []
+    too_wide = _width_problems(r)
+    if too_wide:  # the other checks would take seconds on 17,000 items, to no use
+        return too_wide
+    probs: list[tuple[tuple, str]] = _id_problems(r) + _long_texts(r)
     if not r.categories and not r.offences:
         probs.append(((), "评分标准既没有 categories(评分项)也没有 offences(扣分条款)"))
     probs += _category_problems(r)
@@ -27,6 +30,74 @@ def rubric_problems(r: Rubric) -> list[tuple[tuple, str]]:
     probs += ledger_problems(r)
     probs += rule_problems(r)  # weights, negative items, bands, rounding
     probs += _column_problems(r)
+    return probs
+
+
+# Columns of a rubric's 评分表: Excel has 16,384 (the template lost the items past XFD without a
+# word), and a sheet read holds at most 2,000,000 values (files.MAX_SHEET_CELLS): 1,000 columns
+# leave 2,000 calls a sheet.
+MAX_COLUMNS = 1_000
+
+
+def _width_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    from .columns import column_specs
+
+    n = len(column_specs(r))
+    if n <= MAX_COLUMNS:
+        return []
+    where = ("categories",) if r.categories else ("offences",)
+    return [(where, f"评分表会有 {n} 列(字段、评分项、加减分、清零、扣分条款等),最多 {MAX_COLUMNS:,} 列;"
+                    "请把评分项合并,或分成几份评分标准")]
+
+
+MAX_TEXT = 5_000  # one assumption, note or 评分点: a cell of 说明 (Excel keeps 32,767 characters)
+
+
+def _long_texts(r: Rubric) -> list[tuple[tuple, str]]:
+    """A text too long for the cell of 说明 that shows it: Excel (and XlsxWriter, without a word)
+    cut a 40,000-character assumption at 32,767."""
+    from pydantic import BaseModel
+
+    probs: list[tuple[tuple, str]] = []
+
+    def walk(v: Any, path: tuple) -> None:
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            probs.append((path, f"文字“{v[:20]}…”太长({len(v):,} 个字符),最多 {MAX_TEXT:,} 个;请分成几条写"))
+        elif isinstance(v, BaseModel):
+            for name, f in type(v).model_fields.items():
+                if not f.exclude:
+                    walk(getattr(v, name), path + (f.alias or name,))
+        elif isinstance(v, (list, tuple)):
+            for k, x in enumerate(v):
+                walk(x, path + (k,))
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(k, path + (k,))
+                walk(x, path + (k,))
+
+    walk(r, ())
+    return probs
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')
+ID_CHARS = 64
+
+
+def _id_problems(r: Rubric) -> list[tuple[tuple, str]]:
+    """The id names files (the ribbon's 新建评分表 writes “{id}-{date}.xlsx” beside the workbook):
+    no path, no character Windows refuses in a file name, not empty; the version is short text
+    (in every title, and in the 评分表's document properties)."""
+    probs: list[tuple[tuple, str]] = []
+    if not r.version.strip() or len(r.version) > ID_CHARS:
+        probs.append((("version",), f"version(版本)应为 1–{ID_CHARS} 个字符,如 \"1.0\""))
+    bad = _NOT_IN_FILE_NAMES.search(r.id)
+    if not r.id.strip():
+        probs.append((("id",), "id(评分标准编号)为空;请写一个简短的编号,如 listening-10x4"))
+    elif bad or r.id != r.id.strip() or r.id.strip(".") == "" or len(r.id) > ID_CHARS:
+        why = f"含有“{bad.group()}”" if bad else f"超过 {ID_CHARS} 个字符" if len(r.id) > ID_CHARS \
+            else "首尾有空格" if r.id != r.id.strip() else "只有句点"
+        probs.append((("id",), f"id(评分标准编号)“{r.id[:ID_CHARS]}”{why};编号用于文件名,"
+                               "只能用字母、数字、汉字、“-”“_”“.”等,不能含 / \\ : * ? \" < > |"))
     return probs
 
 
@@ -171,6 +242,9 @@ def _item_problems(it: Item, ipath: tuple) -> list[tuple[tuple, str]]:
             if (v < 0 and not it.negative) or v > it.max + 1e-9:
                 probs.append((ipath + ("levels", li),
                               f"评分项“{it.name}”的等级 {fmt_number(v)} 不在 0–{fmt_number(it.max)} 之内"))
+            elif any(math.isclose(v, w) for w in it.levels[:li]):  # [10, 10, 0]: a typo for 10/5/0?
+                probs.append((ipath + ("levels", li),
+                              f"评分项“{it.name}”的等级 {fmt_number(v)} 重复;每个分值只写一次"))
     if it.range is not None:
         rg = it.range
         if not math.isclose(rg.max, it.max) or (rg.min < 0 and not it.negative) or rg.step <= 0 \
@@ -287,6 +361,12 @@ def _setting_problems(r: Rubric) -> list[tuple[tuple, str]]:
                 probs.append((("grades", k), f"等级“{g.name}”与等级“{seen[key]}”都从 {g.describe()} 起,"
                                              f"“{g.name}”永远不会被评到;请改分数线或删去一个"))
             seen.setdefault(key, g.name)
+    from .columns import FIELD_ALIASES, FIELD_ZH
+
+    for k in r.field_aliases:  # {日期: […]} or {data: […]}: its words were never used
+        if k not in FIELD_ALIASES:
+            known = "、".join(f"{f}({FIELD_ZH[f]})" for f in FIELD_ALIASES)
+            probs.append((("field_aliases", k), f"field_aliases 的“{k}”不是评分表的字段;可用: {known}"))
     a = r.analysis
     if a.bin_width <= 0 or r.marks.full % a.bin_width:
         probs.append((("analysis", "bin_width"), f"分组宽度 {fmt_number(a.bin_width)} 应能整除满分"))
@@ -318,6 +398,9 @@ def _word_problems(r: Rubric) -> list[tuple[tuple, str]]:
             probs.append((path, f"{what}“{w}”是数字,不能作为文字等级"))
         elif k in na:
             probs.append((path, f"{what}“{w}”表示不涉及,不能作为等级"))
+        elif w.lstrip()[:1] in ("=", "+", "-", "@"):  # typed in a cell, Excel takes it for a formula
+            probs.append((path, f"{what}“{w}”以“{w.lstrip()[0]}”开头,在 Excel 单元格里输入时会被当作公式"
+                                "(或报错),读不回这个词;请换个写法"))
 
     written = [(("labels",), r.labels)] + [(("categories", ci, "labels"), c.labels) for ci, c in enumerate(r.categories)]
     written += [(("categories", ci, "items", ii, "labels"), it.labels)

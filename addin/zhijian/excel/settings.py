@@ -54,6 +54,9 @@ class Settings:
     mail_config: Path | None = None
     history_store: Path | None = None
     sources: dict[str, str] = field(default_factory=dict)  # key -> where the value came from
+    # the workbook's zhijian_rubric_id when it names no bundled rubric (a team's own .yaml): the
+    # rubric the settings name must be that one
+    rubric_id: str | None = None
 
     def as_rows(self) -> list[list[Any]]:
         values = {"rubric": self.rubric, "folder": self.folder, "output": self.output,
@@ -139,16 +142,31 @@ def load_settings(port: WorkbookPort) -> Settings:
     _apply(s, _read_settings_sheet(port), f"“{SETTINGS_SHEET}”工作表", base)
     prop = port.document_property("zhijian_rubric_id")
     if prop:
-        _apply(s, {"rubric": prop}, "文档属性 zhijian_rubric_id", base)
+        from zhijian.files.rubrics import bundled_rubric_names
+
+        if prop in bundled_rubric_names():
+            _apply(s, {"rubric": prop}, "文档属性 zhijian_rubric_id", base)
+        else:  # a template of a team's own rubric: the id is no name to load it by
+            s.rubric_id = prop
     config = user_config_path()
     _apply(s, _read_user_config(), str(config), config.parent)
     return s
 
 
 def rubric_of(settings: Settings):
-    """The rubric the settings name (bundled name or .yaml path)."""
+    """The rubric the settings name (bundled name or .yaml path); for a workbook of a team's own
+    rubric, the one whose id it carries."""
     from zhijian.files.rubrics import load_rubric
-    return load_rubric(settings.rubric)
+    if settings.rubric_id and "rubric" not in settings.sources:
+        raise InputFileError(f"本工作簿是评分标准“{settings.rubric_id}”的评分表(文档属性 zhijian_rubric_id),"
+                             f"它不是内置的评分标准;请在“{SETTINGS_SHEET}”工作表或 {user_config_path()} 中"
+                             "写明它的 .yaml 文件(评分标准: 文件路径)")
+    rubric = load_rubric(settings.rubric)
+    if settings.rubric_id and rubric.id != settings.rubric_id:
+        raise InputFileError(f"本工作簿是评分标准“{settings.rubric_id}”的评分表(文档属性 zhijian_rubric_id),"
+                             f"而{settings.sources.get('rubric', '设置')}指定的评分标准是“{rubric.id}”"
+                             f"({settings.rubric});请改成“{settings.rubric_id}”的 .yaml 文件")
+    return rubric
 
 
 def other_rubrics(current):

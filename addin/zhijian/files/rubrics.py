@@ -50,7 +50,8 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
         if p.is_dir():
             raise RubricError([(str(p), None, "这是一个文件夹,不是评分标准文件(.yaml)")])
         if not p.is_file():
-            raise RubricError([(str(p), None, "找不到评分标准文件")])
+            hint = f";内置的评分标准只写名称即可,如 {p.stem}" if p.stem in bundled_rubric_names() else ""
+            raise RubricError([(str(p), None, f"找不到评分标准文件{hint}")])
         check_file_size(p, RubricError)
         return parse_rubric(read_text(p, RubricError), str(p))
     res = resources.files("zhijian.bundled_rubrics") / f"{name_or_path}.yaml"

@@ -3,6 +3,8 @@ problem, and pydantic's validation errors turned into Chinese lines that point a
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any, get_args
 
 import yaml
@@ -29,6 +31,7 @@ _PYDANTIC_ZH = {
     "tuple_type": "应为两个数的列表",
     "too_short": "元素太少",
     "too_long": "元素太多",
+    "invalid_key": "键应为文字(数字、true/false、~ 作为键时请加引号)",
 }
 
 
@@ -38,6 +41,16 @@ _PYDANTIC_ZH = {
 MAX_YAML_CHARS = 1_000_000
 MAX_YAML_NODES = 100_000  # nodes after expanding every alias
 MAX_YAML_DEPTH = 100
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _scalar_value(node: yaml.ScalarNode) -> Any:
+    """A scalar node built as the loader builds it (a number, a key), outside of the document."""
+    build = yaml.constructor.SafeConstructor.yaml_constructors.get(node.tag)
+    return build(_CONSTRUCTOR, node) if build is not None else node.value
 
 
 def _no_repeated_key(node: yaml.MappingNode, file: str, error: type[FileProblemsError]) -> None:
@@ -53,10 +66,44 @@ def _no_repeated_key(node: yaml.MappingNode, file: str, error: type[FileProblems
         seen[k.value] = line
 
 
+# Characters a double-quoted escape can make that the file itself may not hold raw (PyYAML refuses
+# those): controls and lone surrogates, which no .xlsx can hold (the 评分表 came out damaged, or
+# printing the name was an internal error), and invisible ones that change how a name reads (a
+# zero-width space in 开场\u200b问候: a sheet's 开场问候 never matched the item) or shows (the
+# right-to-left override). Tab, newline and carriage return are text.
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+                     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _no_unseen_character(node: yaml.ScalarNode, file: str, error: type[FileProblemsError]) -> None:
+    m = _UNSEEN.search(node.value)
+    if m:
+        seen = _UNSEEN.sub("", node.value)[:20]
+        what = f"文字“{seen}”" if seen else "文字"
+        raise error([(file, node.start_mark.line + 1,
+                      f"{what}中有不可见的字符 U+{ord(m.group()):04X}(控制字符、零宽字符或文字方向符,"
+                      "多为转义写法或从别处粘贴而来),写进评分表后无法读取或看不出区别;请删除")])
+
+
+def _no_misread_number(node: yaml.ScalarNode, value: Any, file: str, error: type[FileProblemsError]) -> None:
+    """A plain number YAML 1.1 reads otherwise than it looks: 010 is octal 8, 0x10 is 16, 0b11 is 3,
+    1:30 is 90 (base 60). `max: 010` was an item of 8 points without a word."""
+    text = node.value.replace("_", "")
+    try:
+        looks = int(text, 10) if node.tag == _INT else float(text)
+    except ValueError:
+        looks = None
+    if looks is None or looks != value:
+        raise error([(file, node.start_mark.line + 1,
+                      f"“{node.value}”在 YAML 里读作数字 {value}(以 0 开头是八进制,0x/0b 是十六/二进制,"
+                      f"带冒号是六十进制);分值请写成普通的数(去掉开头的 0),文字请加引号,如 \"{node.value}\"")])
+
+
 def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) -> None:
     """Refuse a document that expands (aliases followed) beyond MAX_YAML_NODES nodes or
-    MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor. Linear in the document:
-    each node's expanded size is counted once."""
+    MAX_YAML_DEPTH levels, or that holds an alias inside its own anchor, or a text with a
+    character no workbook can show (`_UNSEEN`). Linear in the document: each node's expanded size
+    is counted once."""
     sizes: dict[int, int] = {}
     open_nodes: set[int] = set()
 
@@ -75,6 +122,10 @@ def _expanded_nodes(root: yaml.Node, file: str, error: type[FileProblemsError]) 
             n += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
             n += sum(size(v, depth + 1) for v in node.value)
+        else:
+            _no_unseen_character(node, file, error)
+            if node.tag in (_INT, _FLOAT) and node.style is None and node.value.lstrip("+-")[:1] != ".":
+                _no_misread_number(node, _scalar_value(node), file, error)  # (.inf/.nan: `HandWritten`)
         open_nodes.discard(key)
         if n > MAX_YAML_NODES:
             raise error([(file, None, f"YAML 展开别名(*)后超过 {MAX_YAML_NODES} 个节点,拒绝读取"
@@ -94,6 +145,11 @@ def line_map(root: yaml.Node | None) -> dict[tuple, int]:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 key = k.value
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:str":
+                    try:  # 1: / ~: / true: are keys 1, None and True in the document
+                        lines[path + (_scalar_value(k),)] = k.start_mark.line + 1
+                    except (yaml.YAMLError, TypeError, ValueError):
+                        pass
                 lines[path + (key,)] = k.start_mark.line + 1
                 walk(v, path + (key,))
                 lines[path + (key,)] = k.start_mark.line + 1
@@ -124,6 +180,9 @@ def read_text(path, error: type[FileProblemsError], encoding: str = "utf-8") -> 
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as e:
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # .xlsx/.zip, .xls/.doc
+            raise error([(str(path), None, "这是 Excel 工作簿(或压缩包),不是 YAML 文本文件;"
+                                           "评分标准和配置文件是 .yaml 文件")]) from None
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
             seems, line = "看起来是 UTF-16(“Unicode”)编码", 1
         else:
@@ -261,6 +320,8 @@ def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
     problems = []
     for err in e.errors():
         loc = tuple(err["loc"])
+        if err["type"] == "invalid_key":  # pydantic's loc holds str(None), 1 for True: the key itself
+            loc = loc[:-1] + (err.get("input"),)
         msg = unknown + _allowed_keys(model, loc) if err["type"] == "extra_forbidden" \
             else _PYDANTIC_ZH.get(err["type"], err["msg"])
         msg = msg.removeprefix("Value error, ")  # a validator's own message is already in Chinese
@@ -268,6 +329,12 @@ def validation_problems(e: ValidationError, lines: dict[tuple, int], file: str,
             expected = str(err.get("ctx", {}).get("expected", ""))  # pydantic's "'a', 'b' or 'c'"
             msg += f",应为 {expected.replace(' or ', ' 或 ')} 之一"
         value: Any = err.get("input")
+        if err["type"] == "string_type" and isinstance(value, bool):
+            msg += "(YAML 把没加引号的 yes/no/on/off/true/false 读成了真假值;请加引号,如 \"yes\")"
+        elif err["type"] == "string_type" and isinstance(value, (int, float, dt.date)):
+            msg += "(YAML 把没加引号的数字、日期读成了数字或日期;请加引号,如 \"1.0\")"
+            if isinstance(value, dt.date):  # as written, not datetime.date(2024, 6, 1)
+                value = value.isoformat()
         shown = "" if err["type"] in ("missing", "extra_forbidden") or isinstance(value, (dict, list)) \
             else f"(值: {value!r})"
         problems.append((file, line_for(lines, loc), f"{loc_text(loc)}: {msg}{shown}"))

@@ -319,10 +319,13 @@ def _validation(rubric: Rubric, s: ColumnSpec) -> dict | None:
         rule = next(r for r in (rubric.bonuses if s.kind == "bonus" else rubric.deductions)
                     if f"{s.kind}:{r.id}" == s.key)
         sign = "+" if s.kind == "bonus" else "-"
-        msg = (f"次数 0–{rule.max_times};每次 {sign}{fmt_number(rule.points)} 分(计入“{rule.item}”)")
-        return {"validate": "list", "source": [str(k) for k in range(rule.max_times + 1)],
-                **err, "error_message": msg, "input_title": ("加分" if s.kind == "bonus" else "减分"),
-                "input_message": msg}
+        msg = (f"次数 0–{rule.max_times};每次 {sign}{fmt_number(rule.points)} 分(计入“{rule.item}”)")[:255]
+        shown = {"input_title": ("加分" if s.kind == "bonus" else "减分"), "input_message": msg}
+        src = _list_source([str(k) for k in range(rule.max_times + 1)]) if rule.max_times < 100 else None
+        if src is None:  # 0,1,…,300 is past Excel's 255 characters: XlsxWriter would drop the list
+            return {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": rule.max_times,
+                    **err, "error_message": msg, **shown}
+        return {"validate": "list", "source": src, **err, "error_message": msg, **shown}
     if s.kind == "zero":
         z = next(z for z in rubric.zero_outs if f"zero:{z.id}" == s.key)
         what = {"item": f"评分项“{z.target}”", "category": f"类别“{z.target}”",
