@@ -6,7 +6,11 @@ in the comments."""
 from __future__ import annotations
 
 import datetime as dt
+import contextlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -154,3 +158,78 @@ def test_rows_with_unreadable_dates_stay_in_the_quarters_account_from_the_store(
     assert "行数核对: 读取 7 行 = 计入 5 + 校验错误 2" in r.output
 
 
+
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """`path` (a file, or a folder with its files) that nobody may write while the block runs:
+    immutable (chattr +i) when the tests run as root, whom permissions do not stop; else without
+    write permission."""
+    mode = path.stat().st_mode
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not available")
+        try:
+            yield path
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+    else:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield path
+        finally:
+            path.chmod(mode)
+
+
+def test_a_store_that_cannot_be_written_is_said_so_not_called_damaged(quarter, tmp_path):
+    # A store copied from a read-only share, or kept in a folder the lead may not write: the import
+    # used to say the store was "not a valid DuckDB file, or damaged" (the lead might delete it),
+    # or, in a folder where DuckDB cannot write its log (z.duckdb.wal), stop with an internal
+    # error (exit 3). Now: one line saying it cannot be written, exit 2, the store as it was; and
+    # the quarter is still read from it.
+    folder = tmp_path / "共享"
+    folder.mkdir()
+    store = folder / "z.duckdb"
+    data(run("history", "import", quarter / "2026-10-05_王丽.xlsx", "--rubric", R, "--store", store, "--json"))
+    before = store.read_bytes()
+    for what in (store, folder):
+        with locked(what):
+            for command in (["history", "import", quarter], ["consolidate", quarter, "-o", tmp_path / "a.xlsx"]):
+                r = run(*command, "--rubric", R, "--store", store, "--json")
+                assert r.exit_code == 2, r.output
+                error = json.loads(r.stdout[r.stdout.index("{"):])["error"]
+                assert error.startswith(f"无法写入历史库 {store}") and "历史库未改动" in error, error
+                assert "损坏" not in error and store.read_bytes() == before
+            assert not (tmp_path / "a.xlsx").exists()
+            q = quarterly(store, tmp_path / "q.xlsx")
+            assert q["n"] == 15  # October alone: 3 agents × 5 calls
+
+
+@pytest.mark.parametrize("change, named", [
+    ("ALTER TABLE calls DROP COLUMN final_score", "calls 表缺少列 final_score"),
+    ("DROP TABLE findings", "缺少数据表 findings"),
+    ("ALTER TABLE files DROP COLUMN fingerprint", "files 表缺少列 fingerprint"),
+    ("ALTER TABLE calls ALTER final_score TYPE VARCHAR", "calls 表的列 final_score 类型为 VARCHAR(应为 DOUBLE)"),
+    ("DROP TABLE meta; CREATE TABLE meta (k INTEGER)", "meta 表缺少列 key"),
+])
+def test_a_store_whose_tables_someone_changed_is_refused_not_silently_mended(quarter, tmp_path, change, named):
+    # Someone "tidied" the store in a DuckDB shell. A dropped final_score used to be added back
+    # empty by the next import and the quarter from the store read 平均分 nan (exit 0); a dropped
+    # table or column of files stopped with an internal error (exit 3); a meta table of another
+    # layout was called "not a valid DuckDB file". Now every command refuses it, naming the table
+    # and column (exit 2), and leaves it as it is.
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
+    # in another process, as from a DuckDB shell
+    subprocess.run([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+                    "[con.execute(s) for s in sys.argv[2].split('; ')]; con.close()", str(store), change], check=True)
+    before = store.read_bytes()
+    for command in (["history", "status"], ["history", "import", quarter, "--rubric", R],
+                    ["quarterly", "--rubric", R, "--quarter", "2026-Q4", "-o", tmp_path / "q.xlsx"]):
+        r = run(*command, "--store", store, "--json")
+        assert r.exit_code == 2, r.output
+        error = json.loads(r.stdout[r.stdout.index("{"):])["error"]
+        assert error.startswith(f"历史库 {store} 的数据表已被改动") and named in error, error
+        assert store.read_bytes() == before
+    assert not (tmp_path / "q.xlsx").exists()

@@ -26,6 +26,7 @@ writes; reading back (`store_query`) is beside it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import time
@@ -89,6 +90,25 @@ APPEAL_FINDINGS = """CREATE TABLE IF NOT EXISTS appeal_findings (
     register_sha256 VARCHAR, rule VARCHAR, severity VARCHAR, file VARCHAR, sheet VARCHAR, cell VARCHAR,
     message VARCHAR, value VARCHAR, "row" INTEGER)"""
 SCHEMA.append(APPEAL_FINDINGS)
+
+
+@functools.cache
+def expected_schema() -> dict[str, dict[str, str]]:
+    """table -> {column: SQL type} of a store made by `SCHEMA` (DuckDB's own spelling of each type)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        for statement in SCHEMA:
+            con.execute(statement)
+        out: dict[str, dict[str, str]] = {}
+        for table, column, typ in con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "ORDER BY table_name, ordinal_position").fetchall():
+            out.setdefault(table, {})[column] = typ
+        return out
+    finally:
+        con.close()
 
 
 def quote(name: str) -> str:
@@ -155,7 +175,10 @@ class Store:
             self._check_schema(read_only)
         except duckdb.Error as e:
             self.con.close()
-            raise InputFileError(store_error_text(self.path, e)) from None
+            raise InputFileError(store_error_text(self.path, e, opened=True)) from None
+        except BaseException:
+            self.con.close()  # a refused store is not held open (the add-in's process lives on)
+            raise
 
     def _connect(self, read_only: bool):
         """The connection; while another process holds the file's lock, retried for up to
@@ -171,7 +194,8 @@ class Store:
                 return con
             except duckdb.Error as e:
                 if not is_lock_error(e) or time.monotonic() >= deadline:
-                    raise InputFileError(store_error_text(self.path, e, waited=BUSY_SECONDS)) from None
+                    raise InputFileError(store_error_text(self.path, e, waited=BUSY_SECONDS,
+                                                          writing=not read_only)) from None
             time.sleep(min(_BUSY_POLL, max(0.0, deadline - time.monotonic())))
 
     def __enter__(self) -> "Store":
@@ -184,14 +208,16 @@ class Store:
         self.con.close()
 
     def _check_schema(self, read_only: bool) -> None:
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        have = self._table_columns()
+        tables = set(have)
         if "meta" in tables:
+            self._check_tables(have, ["meta"])
             rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
             row = rows[0] if rows else None
             if row is None or row[0] != SCHEMA_VERSION:
                 raise InputFileError(f"历史库 {self.path} 的格式版本为 {row[0] if row else '未知'},"
                                      f"本程序使用版本 {SCHEMA_VERSION};请使用对应版本的 zhijian")
+            self._check_tables(have, [t for t in expected_schema() if t != "meta"])
             if not read_only:
                 self.con.execute(APPEAL_FINDINGS)
             return
@@ -202,6 +228,37 @@ class Store:
         for statement in SCHEMA:
             self.con.execute(statement)
         self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+
+    def _table_columns(self) -> dict[str, dict[str, str]]:
+        """table -> {column: SQL type} of the file's main schema."""
+        out: dict[str, dict[str, str]] = {}
+        for table, column, typ in self.con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall():
+            out.setdefault(table, {})[column] = typ
+        return out
+
+    def _check_tables(self, have: dict[str, dict[str, str]], tables: list[str]) -> None:
+        """Refuse a store whose tables are not the ones zhijian made (a table dropped, a column
+        dropped or retyped in a DuckDB shell): mending it would add back empty columns and every
+        figure read from it would be blank. Extra tables and columns are left alone;
+        appeal_findings may be missing (a store made before it; added on writing)."""
+        problems = []
+        for table in tables:
+            want = expected_schema()[table]
+            if table not in have:
+                if table != "appeal_findings":
+                    problems.append(f"缺少数据表 {table}")
+                continue
+            for column, typ in want.items():
+                got = have[table].get(column)
+                if got is None:
+                    problems.append(f"{table} 表缺少列 {column}")
+                elif got != typ:
+                    problems.append(f"{table} 表的列 {column} 类型为 {got}(应为 {typ})")
+        if problems:
+            raise InputFileError(f"历史库 {self.path} 的数据表已被改动,不是 zhijian 写出的样子: "
+                                 + ";".join(problems) + ";未读取也未改动它(请用备份,或换一个新的历史库文件)")
 
     # --- columns ----------------------------------------------------------------------------------
 
@@ -228,6 +285,8 @@ class Store:
         """Add what `loaded` holds (its files, their calls and findings, the appeals applied);
         see the module docstring for what counts as unchanged, replaced or the same content.
         Every file is looked up, superseded and inserted in a few statements, not one by one."""
+        import duckdb
+
         now = now or dt.datetime.now().replace(microsecond=0)
         appeals_sha = file_sha256(appeals) if appeals else None
         plan = _Plan(rubric, command, str(Path(appeals).resolve()) if appeals else None, appeals_sha, now)
@@ -273,8 +332,13 @@ class Store:
             if appeals and loaded.appeals is not None:
                 self._add_appeals(Path(appeals), appeals_sha, loaded, now)
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as e:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a COMMIT that failed (the folder not writable: no .wal) has ended the transaction
+            if isinstance(e, duckdb.Error):
+                raise InputFileError(store_error_text(self.path, e, writing=True)) from None
             raise
         return result
 
@@ -473,10 +537,30 @@ def is_lock_error(e: Exception) -> bool:
     return "lock" in str(e).lower()
 
 
-def store_error_text(path: Path, e: Exception, *, waited: float | None = None) -> str:
-    """A DuckDB error opening or reading the store, as one Chinese line."""
+_NO_PERMISSION = ("permission denied", "operation not permitted", "read-only file system", "access is denied")
+
+
+def store_error_text(path: Path, e: Exception, *, waited: float | None = None, opened: bool = False,
+                     writing: bool = False) -> str:
+    """A DuckDB error opening, reading or writing the store, as one Chinese line (DuckDB's own
+    English, "IO Error: The file … is not a valid DuckDB database file!", is not shown). `opened`:
+    the file opened as a database and its tables could not be read; `writing`: an import failed,
+    its transaction rolled back."""
+    text = str(e).lower()
     if is_lock_error(e):
         after = f"(已等待 {waited:g} 秒)" if waited else ""
         return f"历史库 {path} 正被另一个程序使用{after},请稍后再试"
-    # DuckDB's own English ("IO Error: The file … is not a valid DuckDB database file!") is not shown
-    return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏"
+    if any(w in text for w in _NO_PERMISSION):
+        if writing:
+            return (f"无法写入历史库 {path}: 没有写入权限(文件只读,或所在文件夹不可写: DuckDB 要在同一文件夹"
+                    f"写入 {path.name}.wal);历史库未改动")
+        return f"无法打开历史库 {path}: 没有读写这个文件的权限;历史库未改动"
+    if "no space left" in text or "disk full" in text:
+        return f"无法写入历史库 {path}: 磁盘空间不足;历史库未改动"
+    if "version number" in text:
+        return f"无法打开历史库 {path}: 它由更新版本的 DuckDB 写出,请使用对应版本的 zhijian"
+    if opened:
+        return f"历史库 {path} 的数据表已被改动,不是 zhijian 写出的样子,无法读取;请用备份,或换一个新的历史库文件"
+    if "not a valid duckdb" in text or not writing:
+        return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏"
+    return f"无法写入历史库 {path}: 写入失败({str(e).splitlines()[0][:200]}),本次写入已撤销,历史库未改动"
