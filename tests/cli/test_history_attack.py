@@ -233,3 +233,34 @@ def test_a_store_whose_tables_someone_changed_is_refused_not_silently_mended(qua
         assert error.startswith(f"历史库 {store} 的数据表已被改动") and named in error, error
         assert store.read_bytes() == before
     assert not (tmp_path / "q.xlsx").exists()
+
+
+def test_an_export_overwritten_holds_only_the_stores_calls_now(tmp_path):
+    # A sheet typed with September dates is exported, then corrected to October, re-imported and
+    # exported again with --overwrite: the folder used to keep September's partition beside
+    # October's (6 rows where the store holds 3, and "月份: 2026-09、2026-10" printed). Now the
+    # export's own partitions are replaced; a calls folder holding anything else is never emptied.
+    import duckdb
+
+    d = tmp_path / "sheets"
+    d.mkdir()
+    sheet = d / "王丽.xlsx"
+    rows = lambda day: [listening_row(day, "王丽", "A1", "甲", f"R{k}", [5] * 10) for k in range(3)]  # noqa: E731
+    write_xlsx(sheet, [SheetSpec("评分表", [LISTENING_HEADER, *rows(D(2026, 9, 30))])])
+    store, out = tmp_path / "z.duckdb", tmp_path / "导出"
+    data(run("history", "import", d, "--rubric", R, "--store", store, "--json"))
+    assert data(run("history", "export", "--parquet", out, "--store", store, "--json"))["months"] == ["2026-09"]
+    write_xlsx(sheet, [SheetSpec("评分表", [LISTENING_HEADER, *rows(D(2026, 10, 30))])])
+    assert data(run("history", "import", d, "--rubric", R, "--store", store, "--json"))["counts"] == {"替换": 1}
+    got = data(run("history", "export", "--parquet", out, "--store", store, "--overwrite", "--json"))
+    assert (got["months"], got["rows"]) == (["2026-10"], 3)
+    back = duckdb.connect().execute(f"SELECT month, count(*) FROM read_parquet('{out}/calls/*/*.parquet', "
+                                    "hive_partitioning = true) GROUP BY 1").fetchall()
+    assert back == [("2026-10", 3)]
+    # A folder whose calls/ holds the team's own file: refused, nothing removed.
+    mine = tmp_path / "我的" / "calls" / "说明.xlsx"
+    mine.parent.mkdir(parents=True)
+    mine.write_bytes(sheet.read_bytes())
+    r = run("history", "export", "--parquet", tmp_path / "我的", "--store", store, "--overwrite", "--json")
+    assert r.exit_code == 2 and "说明.xlsx" in json.loads(r.stdout)["error"], r.output
+    assert mine.read_bytes() == sheet.read_bytes() and sorted(mine.parent.iterdir()) == [mine]
