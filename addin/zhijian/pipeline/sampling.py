@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
+import pandas as pd
+
 from zhijian.engine.calllist import CallList, Roster, read_call_list, read_roster_grids, unknown_agent_findings
 from zhijian.engine.findings import Finding
 from zhijian.engine.reader import Grid
@@ -78,13 +80,26 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
         raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
     findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order) \
         + list(getattr(roster, "findings", ()))
-    plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
+    plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored,
+                     excluded=excluded_rows(calls, day))
     if not plan.draws:
         dates = calls.dates()
         span = f"(通话记录中的日期为 {_span(dates)})" if dates else ""
         raise NothingToReport("\n".join([f"{day:%Y-%m-%d} 没有可抽取的录音,未生成抽检计划{span}", *notes, *plan.notes]),
                               exit_code=1)
     return SampleResult(plan, calls, roster, findings, notes=notes)
+
+
+def excluded_rows(calls: CallList, day: dt.date) -> dict[str, int]:
+    """Per agent, the call list's rows a finding leaves out that may be the day's (its start on
+    the day, or unreadable): an agent short of calls for them is said to be, not to have none."""
+    bad = calls.calls[calls.calls["has_error"].to_numpy(dtype=bool)]
+    out: dict[str, int] = {}
+    for aid, start in zip(bad["agent_id"].tolist(), bad["start"].tolist()):
+        on_other_day = isinstance(start, dt.datetime) and not pd.isna(start) and start.date() != day  # NaT: unreadable
+        if isinstance(aid, str) and aid and not on_other_day:
+            out[aid] = out.get(aid, 0) + 1
+    return out
 
 
 def _span(dates) -> str:
