@@ -264,3 +264,37 @@ def test_an_export_overwritten_holds_only_the_stores_calls_now(tmp_path):
     r = run("history", "export", "--parquet", tmp_path / "我的", "--store", store, "--overwrite", "--json")
     assert r.exit_code == 2 and "说明.xlsx" in json.loads(r.stdout)["error"], r.output
     assert mine.read_bytes() == sheet.read_bytes() and sorted(mine.parent.iterdir()) == [mine]
+
+
+def test_a_sheet_moved_and_edited_is_said_to_repeat_the_stored_one(tmp_path):
+    # 王丽's October sheet is imported from a/, then moved to b/ and A2's five calls corrected from
+    # 80 to 100 (every item 4 → 5). The store keeps a/'s version (its path is gone, not replaced)
+    # and adds b/'s: the same five recordings by the same inspector twice; the quarter from the
+    # store counts the first by path, a/'s 80, where the sheets on disk say 100. The import said
+    # only "新增 1 个文件". Now it names the stored file, that it no longer exists, and which counts.
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    month_sheet(a / "王丽.xlsx", 10, {"A1": 5, "A2": 4})
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", a, "--rubric", R, "--store", store, "--json"))
+    (a / "王丽.xlsx").unlink()
+    month_sheet(b / "王丽.xlsx", 10, {"A1": 5, "A2": 5})
+    d = data(run("history", "import", b, "--rubric", R, "--store", store, "--json"))
+    assert d["counts"] == {"新增": 1}
+    old, new = str((a / "王丽.xlsx").resolve()), str((b / "王丽.xlsx").resolve())
+    assert d["files"][0]["note"] == (f"其中 10 条录音已在历史库的 {old} 中(同一质检员的重复评分): "
+                                     f"从历史库出的报表只计文件路径在前的 {old} 中的评分;{old} 已不在原处(改名或移走?),"
+                                     "它在历史库中的记录仍然有效")
+    r = run("history", "import", b, "--rubric", R, "--store", store)
+    assert "未变 1 个文件" in r.output  # said once, when it is added
+    # what the note warns of: the quarter from the store counts a/'s 80 for A2
+    q = quarterly(store, tmp_path / "q.xlsx", "--min-calls", "1")
+    assert q["accounting"]["duplicates"] == 10
+    assert {a["agent_id"]: a["period_score"] for a in q["agents"]} == {"A1": 100.0, "A2": 80.0}
+    # consolidate, writing what it read into the store, says it too
+    c = tmp_path / "c"
+    c.mkdir()
+    month_sheet(c / "王丽.xlsx", 10, {"A1": 3, "A2": 3})
+    r = run("consolidate", c, "--rubric", R, "--store", store, "-o", tmp_path / "c.xlsx")
+    assert r.exit_code == 0 and f"其中 10 条录音已在历史库的 {old} 中" in r.output.replace("\n", ""), r.output

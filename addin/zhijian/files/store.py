@@ -327,6 +327,7 @@ class Store:
                     twins.setdefault((shas[given], rubric.content_hash or ""), outcome.path)
                     next_id += 1
             plan.batch = call_batch(calls, by_file, plan.written, rubric.content_hash or "")
+            self._note_repeats(rubric, plan, result)
             self._write(plan)
             result.findings_written = len(plan.findings)
             if appeals and loaded.appeals is not None:
@@ -341,6 +342,40 @@ class Store:
                 raise InputFileError(store_error_text(self.path, e, writing=True)) from None
             raise
         return result
+
+    def _note_repeats(self, rubric: Rubric, plan: "_Plan", result: ImportResult) -> None:
+        """A file added (or replaced) holding recordings the same inspector scored in another stored
+        file (a sheet moved or renamed, then edited; a copy with a row changed) says so: reports
+        from the store count each such recording once, in the file first by path, which may be the
+        stored one, no longer on disk."""
+        if plan.batch is None or not len(plan.batch):
+            return
+        keys = plan.batch[["file", "recording_id", "inspector"]]
+        keys = keys[keys["recording_id"].astype(str).str.strip() != ""]
+        if not len(keys):
+            return
+        gone = [old for old, _ in plan.superseded] or [-1]
+        self.con.register("zhijian_keys", keys)
+        try:
+            rows = self.con.execute(
+                "SELECT k.file, c.file, count(DISTINCT k.recording_id) FROM zhijian_keys k JOIN calls c "
+                "ON c.recording_id = k.recording_id AND c.inspector = k.inspector AND c.file <> k.file "
+                "WHERE c.superseded_at IS NULL AND c.rubric_hash IN "
+                "(SELECT rubric_hash FROM rubrics WHERE rubric_id = ?) "
+                f"AND c.file_id NOT IN ({', '.join('?' for _ in gone)}) GROUP BY ALL ORDER BY 1, 2",
+                [rubric.id, *gone]).fetchall()
+        finally:
+            self.con.unregister("zhijian_keys")
+        notes: dict[str, list[str]] = {}
+        for new, other, n in rows:
+            text = (f"其中 {n} 条录音已在历史库的 {other} 中(同一质检员的重复评分): "
+                    f"从历史库出的报表只计文件路径在前的 {min(new, other)} 中的评分")
+            if not Path(other).exists():
+                text += f";{other} 已不在原处(改名或移走?),它在历史库中的记录仍然有效"
+            notes.setdefault(new, []).append(text)
+        for f in result.files:
+            if f.status in (ADDED, REPLACED) and f.path in notes:
+                f.note = ";".join(notes[f.path])
 
     def _write(self, plan: "_Plan") -> None:
         if plan.superseded:

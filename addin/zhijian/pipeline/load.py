@@ -117,11 +117,14 @@ def _looks_like_register(grid) -> bool:
 def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str,
                     appeals: str | Path | None = None):
     """Add the loaded calls to the history store (`files.store`); the outcome becomes a note."""
-    from zhijian.files.store import Store
+    from zhijian.files.store import ADDED, REPLACED, Store
 
     with Store(store) as s:
         result = s.add(rubric, loaded, command=command, appeals=appeals)
-    loaded.notes.append(result.summary())
+    # one note (the last: `history import` prints the files itself): the summary, then what a
+    # file added says of the stored ones (recordings it repeats)
+    loaded.notes.append("\n".join([result.summary(), *(f"  {f.path}: {f.note}" for f in result.files
+                                                       if f.note and f.status in (ADDED, REPLACED))]))
     return result
 
 
