@@ -298,3 +298,23 @@ def test_a_sheet_moved_and_edited_is_said_to_repeat_the_stored_one(tmp_path):
     month_sheet(c / "王丽.xlsx", 10, {"A1": 3, "A2": 3})
     r = run("consolidate", c, "--rubric", R, "--store", store, "-o", tmp_path / "c.xlsx")
     assert r.exit_code == 0 and f"其中 10 条录音已在历史库的 {old} 中" in r.output.replace("\n", ""), r.output
+
+
+def test_a_store_path_that_is_a_folder_or_under_a_file_is_refused_before_reading(quarter, tmp_path, monkeypatch):
+    # ZHIJIAN_STORE set to the sheets' folder (click's --store check does not see the environment):
+    # status said "历史库不存在", an import "写入失败(IO Error: Could not read from file …: Is a
+    # directory)" after reading every sheet; a store under a file ("名单.xlsx/z.duckdb") said
+    # "无法访问 名单.xlsx: File exists". Now one Chinese line each, before any sheet is read.
+    roster = tmp_path / "名单.xlsx"
+    roster.write_bytes((quarter / "2026-10-05_王丽.xlsx").read_bytes())
+    for store, said in [(quarter, f"历史库 {quarter} 是一个文件夹,不是文件;请给出历史库文件(如 {quarter / 'zhijian.duckdb'})"),
+                        (roster / "z.duckdb", f"无法建立历史库 {roster / 'z.duckdb'}: {roster} 是文件,不是文件夹")]:
+        monkeypatch.setenv("ZHIJIAN_STORE", str(store))
+        for command in (["history", "status"], ["history", "import", quarter, "--rubric", R],
+                        ["consolidate", quarter, "--rubric", R, "-o", tmp_path / "a.xlsx"]):
+            r = run(*command, "--json")
+            assert r.exit_code == 2, r.output
+            assert json.loads(r.stdout[r.stdout.index("{"):])["error"] == said
+            assert "读取评分表" not in r.output
+    assert not (tmp_path / "a.xlsx").exists()
+    assert roster.read_bytes() == (quarter / "2026-10-05_王丽.xlsx").read_bytes()

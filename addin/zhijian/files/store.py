@@ -43,7 +43,7 @@ from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
 
 from .provenance import file_sha256
-from .store_path import STORE_ENV, configured_store  # noqa: F401  (re-exported)
+from .store_path import STORE_ENV, check_store_path, configured_store  # noqa: F401  (re-exported)
 
 SCHEMA_VERSION = "1"
 # Another command holding the store (DuckDB lets one process write, or several read): wait this
@@ -165,7 +165,7 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         import duckdb
 
-        self.path = Path(path)
+        self.path = check_store_path(Path(path))
         if read_only and not self.path.is_file():
             raise InputFileError(f"历史库不存在: {self.path}(先用 zhijian history import 导入评分表)")
         if not read_only:
