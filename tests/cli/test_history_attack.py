@@ -318,3 +318,30 @@ def test_a_store_path_that_is_a_folder_or_under_a_file_is_refused_before_reading
             assert "读取评分表" not in r.output
     assert not (tmp_path / "a.xlsx").exists()
     assert roster.read_bytes() == (quarter / "2026-10-05_王丽.xlsx").read_bytes()
+
+
+def test_a_sheet_edited_after_its_import_is_named_with_what_changed(quarter, tmp_path):
+    # The inspector corrects two of A3's October calls (60 → 100) and adds a call after the import:
+    # re-importing said "替换 1 个文件(写入 16 通)" and did not name the file. Now the file is
+    # listed: when its old version was imported, the rows before and after, the calls whose final
+    # score changed; the new version counts.
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
+    when = data(run("history", "status", "--store", store, "--json"))["last_import"]
+    october = quarter / "2026-10-05_王丽.xlsx"
+    rows = [listening_row(D(2026, 10, 5), "王丽", aid, "坐席" + aid, f"R10{aid}{k}",
+                          [5] * 10 if (aid, k) in {("A3", 0), ("A3", 1)} else [v] * 10)
+            for aid, v in {"A1": 5, "A2": 4, "A3": 3}.items() for k in range(5)]
+    rows.append(listening_row(D(2026, 10, 6), "王丽", "A1", "坐席A1", "R10new", [5] * 10))
+    write_xlsx(october, [SheetSpec("评分表", [LISTENING_HEADER, *rows])])
+    d = data(run("history", "import", quarter, "--rubric", R, "--store", store, "--json"))
+    assert d["counts"] == {"替换": 1, "未变": 2}
+    replaced = [f for f in d["files"] if f["status"] == "替换"][0]
+    assert replaced["path"] == str(october.resolve())
+    assert replaced["note"] == (f"替换了历史库中 {when} 导入的版本: 15 行 → 16 行,其中 2 通的最终得分有变化,"
+                                "新增 1 通;旧记录保留为已替换")
+    r = run("history", "import", quarter, "--rubric", R, "--store", store)
+    assert "未变 3 个文件" in r.output
+    q = quarterly(store, tmp_path / "q.xlsx")
+    a3 = [a for a in q["agents"] if a["agent_id"] == "A3"][0]
+    assert a3["monthly_scores"]["2026-10"] == 76.0  # (2 × 100 + 3 × 60) / 5

@@ -327,6 +327,7 @@ class Store:
                     twins.setdefault((shas[given], rubric.content_hash or ""), outcome.path)
                     next_id += 1
             plan.batch = call_batch(calls, by_file, plan.written, rubric.content_hash or "")
+            self._note_replaced(plan, result)
             self._note_repeats(rubric, plan, result)
             self._write(plan)
             result.findings_written = len(plan.findings)
@@ -342,6 +343,35 @@ class Store:
                 raise InputFileError(store_error_text(self.path, e, writing=True)) from None
             raise
         return result
+
+    def _note_replaced(self, plan: "_Plan", result: ImportResult) -> None:
+        """A file replacing its stored version (edited since) says so: when the old version was
+        imported, the rows before and after, the calls whose final score changed, those added and
+        removed (by 录音编号)."""
+        if not plan.superseded:
+            return
+        path_of = {fid: path for _, fid, path in plan.written}
+        batch = plan.batch if plan.batch is not None else pd.DataFrame(columns=["file_id", "recording_id",
+                                                                                "final_score"])
+        for old, new in plan.superseded:
+            when, old_n = self.con.execute("SELECT imported_at, n_rows FROM files WHERE file_id = ?",
+                                           [old]).fetchall()[0]
+            before = {r: v for r, v in self.con.execute(
+                "SELECT recording_id, final_score FROM calls WHERE file_id = ? AND superseded_at IS NULL",
+                [old]).fetchall() if r}
+            rows = batch[batch["file_id"] == new]
+            after = {r: v for r, v in zip(rows["recording_id"].tolist(), rows["final_score"].tolist()) if r}
+            changed = sum(1 for r in before.keys() & after.keys() if not _same_score(before[r], after[r]))
+            parts = [f"其中 {changed} 通的最终得分有变化" if changed else "最终得分都未变"]
+            if after.keys() - before.keys():
+                parts.append(f"新增 {len(after.keys() - before.keys())} 通")
+            if before.keys() - after.keys():
+                parts.append(f"删去 {len(before.keys() - after.keys())} 通")
+            note = (f"替换了历史库中 {when:%Y-%m-%d %H:%M:%S} 导入的版本: {old_n} 行 → {len(rows)} 行,"
+                    + ",".join(parts) + ";旧记录保留为已替换")
+            for f in result.files:
+                if f.status == REPLACED and f.path == path_of.get(new):
+                    f.note = ";".join(n for n in (f.note, note) if n)
 
     def _note_repeats(self, rubric: Rubric, plan: "_Plan", result: ImportResult) -> None:
         """A file added (or replaced) holding recordings the same inspector scored in another stored
@@ -375,7 +405,7 @@ class Store:
             notes.setdefault(new, []).append(text)
         for f in result.files:
             if f.status in (ADDED, REPLACED) and f.path in notes:
-                f.note = ";".join(notes[f.path])
+                f.note = ";".join([*([f.note] if f.note else []), *notes[f.path]])
 
     def _write(self, plan: "_Plan") -> None:
         if plan.superseded:
@@ -495,6 +525,12 @@ class _Plan:
                            None if f.value is None else str(f.value), f.row] for f in findings]
         self.written.append((str(p), file_id, path))
         return FileOutcome(path, REPLACED if old is not None else ADDED, rows.n)
+
+
+def _same_score(a, b) -> bool:
+    """Two final scores are the same (both blank: an unscorable row before and after)."""
+    blank_a, blank_b = a is None or a != a, b is None or b != b
+    return blank_a and blank_b or not (blank_a or blank_b) and abs(float(a) - float(b)) < 1e-9
 
 
 def _unreadable(findings: list) -> bool:
