@@ -296,3 +296,32 @@ def test_a_shortfall_from_rows_with_findings_says_so_not_no_calls(tmp_path):
     short = openpyxl.load_workbook(tmp_path / "o" / "抽检计划_2026-10-12.xlsx")["抽检不足"]
     rows = {row[0]: row[-1] for row in short.iter_rows(min_row=4, values_only=True) if row[0]}
     assert rows["A04"] == reasons["A04"][2] and rows["A05"] == reasons["A05"][2]
+
+
+def test_a_days_plan_is_never_replaced_by_one_drawing_other_calls(files, tmp_path):
+    """The inspectors have taken their 评分表 to their own folders; the lead runs the day again on
+    an export with two more calls of A26 (13:45, 13:50): the 抽检计划 was replaced by one drawing
+    other calls for A26 without a word, and `monthly --plans` would then count what 陈静 scores from
+    her sheet as unplanned. Now that is refused (exit 2, the plan as it was); the same draws again
+    are written as before."""
+    calls, roster = files
+    out = tmp_path / "out"
+    assert sample(files, out).exit_code == 0
+    plan = out / "抽检计划_2026-10-12.xlsx"
+    before, drawn = plan.read_bytes(), plan_rows(plan)
+    taken = tmp_path / "质检员"
+    taken.mkdir()
+    for p in out.glob("评分表_*.xlsx"):
+        p.rename(taken / p.name)
+    spec = {a: FULL_DAY_TIMES for a in AGENTS[:-1]} | {"A26": ["09:10", "09:20", "13:40", "13:45", "13:50"]}
+    more = write_call_list(tmp_path / "calls2.xlsx", DAY, spec)
+    r = run("sample", more, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, *HOURS, "-o", out,
+            "--json")
+    assert r.exit_code == 2, r.output
+    error = json.loads(r.stdout)["error"]
+    assert error == (f"抽检计划 {plan} 已存在,抽取的录音与这次不同(原计划 128 通,这次 130 通,有 2 通不同);"
+                     "已发出的评分表会与新计划不符,未覆盖。请换一个输出文件夹,或先移走原计划")
+    assert plan.read_bytes() == before and not list(out.glob("评分表_*.xlsx"))
+    assert sample(files, out).exit_code == 0  # the same call list: the same 128 draws
+    assert plan_rows(plan) == drawn
+    assert sorted(p.name for p in out.glob("评分表_*.xlsx")) == sorted(p.name for p in taken.iterdir())

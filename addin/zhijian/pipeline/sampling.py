@@ -168,6 +168,7 @@ def write_plan(result: SampleResult, rubric: Rubric, out_dir: Path) -> list[Path
     from .jobs import guard_report
 
     out_dir = Path(out_dir)
+    check_replaced_plan(result.plan, out_dir / plan_file_name(result.plan.date))
     guard_report(result, out_dir / plan_file_name(result.plan.date),
                  *(out_dir / sheet_file_name(result.plan.date, g.inspector) for g in result.plan.groups))
     sheets = write_plan_sheets(result.plan, rubric, out_dir)
@@ -177,3 +178,24 @@ def write_plan(result: SampleResult, rubric: Rubric, out_dir: Path) -> list[Path
                                     call_sheets=result.calls.sheets)
     result.outputs = [plan_path, *sheets.values()]
     return result.outputs
+
+
+def check_replaced_plan(plan: Plan, path: Path) -> None:
+    """Refuse to replace the day's 抽检计划 already at `path` (zhijian's) by one drawing other
+    calls: the 评分表 sent out with it (perhaps moved to the inspectors' own folders) would no
+    longer match the plan `monthly --plans` checks them against. The same draws are written again."""
+    from zhijian.engine.plan_check import read_plan_grid
+    from zhijian.files.guard import zhijian_output
+
+    if not path.is_file() or zhijian_output(path) is None:
+        return  # none, or not zhijian's: guard_outputs refuses the latter
+    try:
+        found = [p for p in (read_plan_grid(g) for g in read_grids(path)) if p is not None]
+    except InputFileError:
+        return  # unreadable: guard_outputs decides
+    old = {(str(i), str(r)) for f in found for i, r in zip(f["inspector"], f["recording_id"])}
+    new = {(d.inspector, d.recording_id) for d in plan.draws}
+    if old != new:
+        raise InputFileError(f"抽检计划 {path} 已存在,抽取的录音与这次不同(原计划 {len(old)} 通,这次 {len(new)} 通,"
+                             f"有 {len(old ^ new)} 通不同);已发出的评分表会与新计划不符,未覆盖。"
+                             "请换一个输出文件夹,或先移走原计划")
