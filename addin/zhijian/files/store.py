@@ -221,8 +221,13 @@ class Store:
             if not read_only:
                 self.con.execute(APPEAL_FINDINGS)
             return
-        if tables:
-            raise InputFileError(f"{self.path} 不是 zhijian 的历史库(其中已有其他数据表)")
+        others = self.con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema NOT IN ('main', 'information_schema', "
+            "'pg_catalog') ORDER BY 1").fetchall()
+        if tables or others:
+            named = "、".join([*sorted(tables), *(o for o, in others)][:5])
+            raise InputFileError(f"{self.path} 不是 zhijian 的历史库(其中已有其他数据表: {named})")
         if read_only:
             raise InputFileError(f"历史库 {self.path} 是空的(先用 zhijian history import 导入评分表)")
         for statement in SCHEMA:
