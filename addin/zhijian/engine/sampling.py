@@ -193,9 +193,8 @@ class Plan:
                                       for d in g.draws]} for g in self.groups],
             "agents": [{"agent_id": c.agent_id, "agent_name": c.agent_name, "team": c.team,
                         "inspector": c.inspector, "calls": c.calls, "scored": c.scored,
-                        "eligible": c.eligible, "short_calls": c.short_calls, "drawn": c.drawn,
-                        "excluded": c.excluded, "fallbacks": c.fallbacks, "reason": c.reason}
-                       for c in self.counts],
+                        "eligible": c.eligible, "excluded": c.excluded, "short_calls": c.short_calls,
+                        "drawn": c.drawn, "fallbacks": c.fallbacks, "reason": c.reason} for c in self.counts],
             "short": [c.agent_id for c in self.short],
             "notes": list(self.notes),
         }
@@ -396,10 +395,9 @@ def make_plan(calls: pd.DataFrame, roster: pd.DataFrame, inspectors: Sequence[st
               rule: SamplingRule = SamplingRule(), seed: int | None = None,
               scored: set[str] | frozenset[str] = frozenset(), excluded: Mapping[str, int] | None = None) -> Plan:
     """The 抽检计划 of `day` from the call list `calls` (columns recording_id, agent_id, start
-    (datetime), duration (seconds or NaN), call_type, customer; rows with findings already left
-    out: `excluded` counts them per agent, for the 抽检不足 reasons) for the agents of `roster`
-    (agent_id, agent_name, team), split among `inspectors`; recordings in `scored` (already in
-    earlier 评分表) are not drawn."""
+    (datetime), duration (seconds or NaN), call_type, customer; rows with findings left out,
+    `excluded` counts them per agent) for the agents of `roster` (agent_id, agent_name, team),
+    split among `inspectors`; recordings in `scored` (already in earlier 评分表) are not drawn."""
     inspectors = list(dict.fromkeys(i for i in inspectors if i))
     if not inspectors:
         raise ValueError("at least one inspector")
@@ -469,10 +467,8 @@ def _type_counts(types: list[str]) -> tuple[tuple[str, int], ...]:
 
 
 def _with_reason(c: AgentCount) -> AgentCount:
-    if c.calls == 0 and c.excluded:
-        reason = f"当日 {c.excluded} 行通话记录有校验错误(见校验结果),不参与抽取"
-    elif c.calls == 0:
-        reason = "当日没有通话记录"
+    if c.calls == 0:  # rows with findings are not calls to draw: said, never "no calls"
+        reason = f"当日 {c.excluded} 行通话记录有校验错误(见校验结果),不参与抽取" if c.excluded else "当日没有通话记录"
     elif c.eligible == 0:
         reason = f"当日 {c.calls} 通录音都已在以往评分表中"
     else:

@@ -20,13 +20,13 @@ replaces its rows: the old rows stay, marked superseded with the time. A file wh
 already stored, current, under another path (a moved folder) is not added twice.
 
 Every write is one transaction: an interrupted import leaves the store as it was. This module only
-writes; reading back (`store_query`) is beside it.
+writes; beside it: the tables and their check (`store_schema`), what an import says of the files it
+replaces or that repeat stored recordings (`store_notes`), reading back (`store_query`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import time
@@ -43,73 +43,16 @@ from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
 
 from .provenance import file_sha256
+from .store_notes import repeat_notes, replaced_notes
 from .store_path import STORE_ENV, check_store_path, configured_store  # noqa: F401  (re-exported)
+from .store_schema import (BOOK_COLUMNS, META_TYPES, SCHEMA_VERSION, check_schema,  # noqa: F401  (re-exported)
+                           is_lock_error, store_error_text)
 
-SCHEMA_VERSION = "1"
 # Another command holding the store (DuckDB lets one process write, or several read): wait this
 # long for it, as the read cache does (`read_cache._BUSY_SECONDS`), then say so.
 BUSY_SECONDS = 10.0
 _BUSY_POLL = 0.2
 DEFAULT_STORE = "zhijian.duckdb"
-
-# The calls table's fixed columns and their SQL types; every other column of a calls frame is
-# added as DOUBLE, BOOLEAN or VARCHAR the first time it is seen.
-BOOK_COLUMNS = {"file_id": "INTEGER", "ordinal": "INTEGER", "month": "VARCHAR", "rubric_hash": "VARCHAR",
-                "superseded_at": "TIMESTAMP"}
-META_TYPES = {"file": "VARCHAR", "sheet": "VARCHAR", "row": "INTEGER", "date": "DATE",
-              "inspector": "VARCHAR", "agent_id": "VARCHAR", "agent_name": "VARCHAR", "team": "VARCHAR",
-              "recording_id": "VARCHAR", "call_type": "VARCHAR", "remarks": "VARCHAR",
-              "recorded_total": "DOUBLE", "call_score": "DOUBLE", "error_deduction": "DOUBLE",
-              "fatal_errors": "INTEGER", "final_score": "DOUBLE", "grade": "VARCHAR",
-              "has_error": "BOOLEAN", "appeal_changed": "BOOLEAN"}
-
-SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    """CREATE TABLE IF NOT EXISTS files (
-        file_id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, size BIGINT,
-        rubric_id VARCHAR, rubric_version VARCHAR, rubric_hash VARCHAR,
-        appeals_path VARCHAR, appeals_sha256 VARCHAR, fingerprint VARCHAR, command VARCHAR,
-        imported_at TIMESTAMP NOT NULL, superseded_at TIMESTAMP, superseded_by INTEGER,
-        n_rows INTEGER, error_rows INTEGER, first_date DATE, last_date DATE)""",
-    """CREATE TABLE IF NOT EXISTS rubrics (
-        rubric_hash VARCHAR PRIMARY KEY, rubric_id VARCHAR, version VARCHAR, name VARCHAR,
-        signature VARCHAR, columns VARCHAR, definition VARCHAR, first_seen TIMESTAMP)""",
-    "CREATE TABLE IF NOT EXISTS calls (" + ", ".join(
-        f'"{k}" {t}' for k, t in {**BOOK_COLUMNS, **META_TYPES}.items()) + ")",
-    """CREATE TABLE IF NOT EXISTS findings (
-        file_id INTEGER, superseded_at TIMESTAMP, rule VARCHAR, severity VARCHAR, file VARCHAR,
-        sheet VARCHAR, cell VARCHAR, message VARCHAR, value VARCHAR, "row" INTEGER)""",
-    """CREATE TABLE IF NOT EXISTS appeals (
-        register_path VARCHAR, register_sha256 VARCHAR, imported_at TIMESTAMP, "row" INTEGER,
-        recording_id VARCHAR, agent_id VARCHAR, status VARCHAR, decided_by VARCHAR,
-        decided_at TIMESTAMP, old_final DOUBLE, new_final DOUBLE, changes VARCHAR, note VARCHAR)""",
-]
-# The findings of each appeals register applied (a late appeal refused …), as the reports from the
-# sheets list them; added to a store made before it, on its first opening for writing.
-APPEAL_FINDINGS = """CREATE TABLE IF NOT EXISTS appeal_findings (
-    register_sha256 VARCHAR, rule VARCHAR, severity VARCHAR, file VARCHAR, sheet VARCHAR, cell VARCHAR,
-    message VARCHAR, value VARCHAR, "row" INTEGER)"""
-SCHEMA.append(APPEAL_FINDINGS)
-
-
-@functools.cache
-def expected_schema() -> dict[str, dict[str, str]]:
-    """table -> {column: SQL type} of a store made by `SCHEMA` (DuckDB's own spelling of each type)."""
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    try:
-        for statement in SCHEMA:
-            con.execute(statement)
-        out: dict[str, dict[str, str]] = {}
-        for table, column, typ in con.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "ORDER BY table_name, ordinal_position").fetchall():
-            out.setdefault(table, {})[column] = typ
-        return out
-    finally:
-        con.close()
-
 
 def quote(name: str) -> str:
     """A column name as a SQL identifier (item names are Chinese, rule columns hold ':')."""
@@ -208,62 +151,7 @@ class Store:
         self.con.close()
 
     def _check_schema(self, read_only: bool) -> None:
-        have = self._table_columns()
-        tables = set(have)
-        if "meta" in tables:
-            self._check_tables(have, ["meta"])
-            rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-            row = rows[0] if rows else None
-            if row is None or row[0] != SCHEMA_VERSION:
-                raise InputFileError(f"历史库 {self.path} 的格式版本为 {row[0] if row else '未知'},"
-                                     f"本程序使用版本 {SCHEMA_VERSION};请使用对应版本的 zhijian")
-            self._check_tables(have, [t for t in expected_schema() if t != "meta"])
-            if not read_only:
-                self.con.execute(APPEAL_FINDINGS)
-            return
-        others = self.con.execute(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND table_schema NOT IN ('main', 'information_schema', "
-            "'pg_catalog') ORDER BY 1").fetchall()
-        if tables or others:
-            named = "、".join([*sorted(tables), *(o for o, in others)][:5])
-            raise InputFileError(f"{self.path} 不是 zhijian 的历史库(其中已有其他数据表: {named})")
-        if read_only:
-            raise InputFileError(f"历史库 {self.path} 是空的(先用 zhijian history import 导入评分表)")
-        for statement in SCHEMA:
-            self.con.execute(statement)
-        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-
-    def _table_columns(self) -> dict[str, dict[str, str]]:
-        """table -> {column: SQL type} of the file's main schema."""
-        out: dict[str, dict[str, str]] = {}
-        for table, column, typ in self.con.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall():
-            out.setdefault(table, {})[column] = typ
-        return out
-
-    def _check_tables(self, have: dict[str, dict[str, str]], tables: list[str]) -> None:
-        """Refuse a store whose tables are not the ones zhijian made (a table dropped, a column
-        dropped or retyped in a DuckDB shell): mending it would add back empty columns and every
-        figure read from it would be blank. Extra tables and columns are left alone;
-        appeal_findings may be missing (a store made before it; added on writing)."""
-        problems = []
-        for table in tables:
-            want = expected_schema()[table]
-            if table not in have:
-                if table != "appeal_findings":
-                    problems.append(f"缺少数据表 {table}")
-                continue
-            for column, typ in want.items():
-                got = have[table].get(column)
-                if got is None:
-                    problems.append(f"{table} 表缺少列 {column}")
-                elif got != typ:
-                    problems.append(f"{table} 表的列 {column} 类型为 {got}(应为 {typ})")
-        if problems:
-            raise InputFileError(f"历史库 {self.path} 的数据表已被改动,不是 zhijian 写出的样子: "
-                                 + ";".join(problems) + ";未读取也未改动它(请用备份,或换一个新的历史库文件)")
+        check_schema(self.con, self.path, read_only)
 
     # --- columns ----------------------------------------------------------------------------------
 
@@ -332,8 +220,12 @@ class Store:
                     twins.setdefault((shas[given], rubric.content_hash or ""), outcome.path)
                     next_id += 1
             plan.batch = call_batch(calls, by_file, plan.written, rubric.content_hash or "")
-            self._note_replaced(plan, result)
-            self._note_repeats(rubric, plan, result)
+            said = replaced_notes(self.con, plan.superseded, plan.written, plan.batch)
+            for path, notes in repeat_notes(self.con, rubric.id, plan.superseded, plan.batch).items():
+                said.setdefault(path, []).extend(notes)
+            for f in result.files:
+                if f.status in (ADDED, REPLACED) and f.path in said:
+                    f.note = ";".join(said[f.path])
             self._write(plan)
             result.findings_written = len(plan.findings)
             if appeals and loaded.appeals is not None:
@@ -348,69 +240,6 @@ class Store:
                 raise InputFileError(store_error_text(self.path, e, writing=True)) from None
             raise
         return result
-
-    def _note_replaced(self, plan: "_Plan", result: ImportResult) -> None:
-        """A file replacing its stored version (edited since) says so: when the old version was
-        imported, the rows before and after, the calls whose final score changed, those added and
-        removed (by 录音编号)."""
-        if not plan.superseded:
-            return
-        path_of = {fid: path for _, fid, path in plan.written}
-        batch = plan.batch if plan.batch is not None else pd.DataFrame(columns=["file_id", "recording_id",
-                                                                                "final_score"])
-        for old, new in plan.superseded:
-            when, old_n = self.con.execute("SELECT imported_at, n_rows FROM files WHERE file_id = ?",
-                                           [old]).fetchall()[0]
-            before = {r: v for r, v in self.con.execute(
-                "SELECT recording_id, final_score FROM calls WHERE file_id = ? AND superseded_at IS NULL",
-                [old]).fetchall() if r}
-            rows = batch[batch["file_id"] == new]
-            after = {r: v for r, v in zip(rows["recording_id"].tolist(), rows["final_score"].tolist()) if r}
-            changed = sum(1 for r in before.keys() & after.keys() if not _same_score(before[r], after[r]))
-            parts = [f"其中 {changed} 通的最终得分有变化" if changed else "最终得分都未变"]
-            if after.keys() - before.keys():
-                parts.append(f"新增 {len(after.keys() - before.keys())} 通")
-            if before.keys() - after.keys():
-                parts.append(f"删去 {len(before.keys() - after.keys())} 通")
-            note = (f"替换了历史库中 {when:%Y-%m-%d %H:%M:%S} 导入的版本: {old_n} 行 → {len(rows)} 行,"
-                    + ",".join(parts) + ";旧记录保留为已替换")
-            for f in result.files:
-                if f.status == REPLACED and f.path == path_of.get(new):
-                    f.note = ";".join(n for n in (f.note, note) if n)
-
-    def _note_repeats(self, rubric: Rubric, plan: "_Plan", result: ImportResult) -> None:
-        """A file added (or replaced) holding recordings the same inspector scored in another stored
-        file (a sheet moved or renamed, then edited; a copy with a row changed) says so: reports
-        from the store count each such recording once, in the file first by path, which may be the
-        stored one, no longer on disk."""
-        if plan.batch is None or not len(plan.batch):
-            return
-        keys = plan.batch[["file", "recording_id", "inspector"]]
-        keys = keys[keys["recording_id"].astype(str).str.strip() != ""]
-        if not len(keys):
-            return
-        gone = [old for old, _ in plan.superseded] or [-1]
-        self.con.register("zhijian_keys", keys)
-        try:
-            rows = self.con.execute(
-                "SELECT k.file, c.file, count(DISTINCT k.recording_id) FROM zhijian_keys k JOIN calls c "
-                "ON c.recording_id = k.recording_id AND c.inspector = k.inspector AND c.file <> k.file "
-                "WHERE c.superseded_at IS NULL AND c.rubric_hash IN "
-                "(SELECT rubric_hash FROM rubrics WHERE rubric_id = ?) "
-                f"AND c.file_id NOT IN ({', '.join('?' for _ in gone)}) GROUP BY ALL ORDER BY 1, 2",
-                [rubric.id, *gone]).fetchall()
-        finally:
-            self.con.unregister("zhijian_keys")
-        notes: dict[str, list[str]] = {}
-        for new, other, n in rows:
-            text = (f"其中 {n} 条录音已在历史库的 {other} 中(同一质检员的重复评分): "
-                    f"从历史库出的报表只计文件路径在前的 {min(new, other)} 中的评分")
-            if not Path(other).exists():
-                text += f";{other} 已不在原处(改名或移走?),它在历史库中的记录仍然有效"
-            notes.setdefault(new, []).append(text)
-        for f in result.files:
-            if f.status in (ADDED, REPLACED) and f.path in notes:
-                f.note = ";".join([*([f.note] if f.note else []), *notes[f.path]])
 
     def _write(self, plan: "_Plan") -> None:
         if plan.superseded:
@@ -532,12 +361,6 @@ class _Plan:
         return FileOutcome(path, REPLACED if old is not None else ADDED, rows.n)
 
 
-def _same_score(a, b) -> bool:
-    """Two final scores are the same (both blank: an unscorable row before and after)."""
-    blank_a, blank_b = a is None or a != a, b is None or b != b
-    return blank_a and blank_b or not (blank_a or blank_b) and abs(float(a) - float(b)) < 1e-9
-
-
 def _unreadable(findings: list) -> bool:
     """Whether a file's findings say none of it could be read (a damaged file, no sheet the rubric
     maps, a sheet of another rubric)."""
@@ -606,37 +429,3 @@ def frame_fingerprint(columns, hashes: np.ndarray) -> str:
     h = hashlib.sha256(",".join(map(str, columns)).encode("utf-8"))
     h.update(np.ascontiguousarray(hashes).tobytes())
     return h.hexdigest()
-
-
-def is_lock_error(e: Exception) -> bool:
-    """Whether DuckDB refused the file because another process holds its lock."""
-    return "lock" in str(e).lower()
-
-
-_NO_PERMISSION = ("permission denied", "operation not permitted", "read-only file system", "access is denied")
-
-
-def store_error_text(path: Path, e: Exception, *, waited: float | None = None, opened: bool = False,
-                     writing: bool = False) -> str:
-    """A DuckDB error opening, reading or writing the store, as one Chinese line (DuckDB's own
-    English, "IO Error: The file … is not a valid DuckDB database file!", is not shown). `opened`:
-    the file opened as a database and its tables could not be read; `writing`: an import failed,
-    its transaction rolled back."""
-    text = str(e).lower()
-    if is_lock_error(e):
-        after = f"(已等待 {waited:g} 秒)" if waited else ""
-        return f"历史库 {path} 正被另一个程序使用{after},请稍后再试"
-    if any(w in text for w in _NO_PERMISSION):
-        if writing:
-            return (f"无法写入历史库 {path}: 没有写入权限(文件只读,或所在文件夹不可写: DuckDB 要在同一文件夹"
-                    f"写入 {path.name}.wal);历史库未改动")
-        return f"无法打开历史库 {path}: 没有读写这个文件的权限;历史库未改动"
-    if "no space left" in text or "disk full" in text:
-        return f"无法写入历史库 {path}: 磁盘空间不足;历史库未改动"
-    if "version number" in text:
-        return f"无法打开历史库 {path}: 它由更新版本的 DuckDB 写出,请使用对应版本的 zhijian"
-    if opened:
-        return f"历史库 {path} 的数据表已被改动,不是 zhijian 写出的样子,无法读取;请用备份,或换一个新的历史库文件"
-    if "not a valid duckdb" in text or not writing:
-        return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏"
-    return f"无法写入历史库 {path}: 写入失败({str(e).splitlines()[0][:200]}),本次写入已撤销,历史库未改动"
