@@ -345,3 +345,19 @@ def test_a_sheet_edited_after_its_import_is_named_with_what_changed(quarter, tmp
     q = quarterly(store, tmp_path / "q.xlsx")
     a3 = [a for a in q["agents"] if a["agent_id"] == "A3"][0]
     assert a3["monthly_scores"]["2026-10"] == 76.0  # (2 × 100 + 3 × 60) / 5
+
+
+def test_a_store_named_as_one_of_the_sheets_is_refused_before_reading(quarter, tmp_path):
+    # `--store` pointing at a 评分表 (a slip of the shell's completion): every sheet was read, then
+    # "无法打开历史库 …: 不是有效的 DuckDB 数据库文件,或文件已损坏" (the lead fears the sheet is
+    # damaged). Now: the store is that 评分表, before any sheet is read, the sheet untouched.
+    sheet = quarter / "2026-11-05_王丽.xlsx"
+    before = sheet.read_bytes()
+    for command in (["history", "import", quarter, "--rubric", R],
+                    ["consolidate", quarter, "--rubric", R, "-o", tmp_path / "a.xlsx"],
+                    ["quarterly", quarter, "--rubric", R, "-o", tmp_path / "q.xlsx"]):
+        r = run(*command, "--store", sheet, "--json")
+        assert r.exit_code == 2, r.output
+        error = json.loads(r.stdout[r.stdout.index("{"):])["error"]
+        assert error == f"历史库 {sheet} 就是要读取的评分表 {sheet};请给出另一个历史库文件(如 zhijian.duckdb)"
+    assert sheet.read_bytes() == before and not (tmp_path / "a.xlsx").exists()
