@@ -20,12 +20,22 @@ def replaced_notes(con, superseded: list[tuple[int, int]], written: list[tuple[s
     path_of = {fid: path for _, fid, path in written}
     if batch is None:
         batch = pd.DataFrame(columns=["file_id", "recording_id", "final_score"])
+    if not superseded:
+        return out
+    olds = [old for old, _ in superseded]
+    marks = ", ".join("?" for _ in olds)
+    stored = {fid: (when, n) for fid, when, n in con.execute(
+        f"SELECT file_id, imported_at, n_rows FROM files WHERE file_id IN ({marks})", olds).fetchall()}
+    scores: dict[int, dict] = {}
+    for fid, r, v in con.execute(f"SELECT file_id, recording_id, final_score FROM calls WHERE superseded_at IS NULL "
+                                 f"AND file_id IN ({marks})", olds).fetchall():
+        if r:
+            scores.setdefault(fid, {})[r] = v
+    by_new = batch.groupby("file_id").indices if len(batch) else {}
     for old, new in superseded:
-        when, old_n = con.execute("SELECT imported_at, n_rows FROM files WHERE file_id = ?", [old]).fetchall()[0]
-        before = {r: v for r, v in con.execute(
-            "SELECT recording_id, final_score FROM calls WHERE file_id = ? AND superseded_at IS NULL",
-            [old]).fetchall() if r}
-        rows = batch[batch["file_id"] == new]
+        when, old_n = stored[old]
+        before = scores.get(old, {})
+        rows = batch.iloc[by_new.get(new, [])]
         after = {r: v for r, v in zip(rows["recording_id"].tolist(), rows["final_score"].tolist()) if r}
         changed = sum(1 for r in before.keys() & after.keys() if not _same_score(before[r], after[r]))
         parts = [f"其中 {changed} 通的最终得分有变化" if changed else "最终得分都未变"]
