@@ -270,3 +270,58 @@ def test_an_earlier_sheet_that_cannot_be_read_is_said(files, tmp_path):
     assert any(n.startswith("以往评分表 ") and "王丽.xlsx" in n and "未能读取,其中的录音可能再次抽取" in n for n in notes), notes
     sheet = openpyxl.load_workbook(tmp_path / "out" / "抽检计划_2026-10-12.xlsx")["说明"]
     assert any("未能读取,其中的录音可能再次抽取" in str(c.value) for row in sheet.iter_rows() for c in row)
+
+
+def test_a_shortfall_from_rows_with_findings_says_so_not_no_calls(tmp_path):
+    """A04's two calls of the day have no 录音编号, and two of A05's three rows cannot be drawn (a
+    录音编号 already A01's, a start time "昨天"): the 抽检不足 reasons said A04 had "当日没有通话记录"
+    (the lead would think the agent did not work) and A05 "只有 1 通可抽录音" with nothing on the
+    rows left out. Now each reason counts the rows with a finding."""
+    day = dt.datetime.combine(DAY, dt.time(9))
+    bad = [[None, "A04", day.replace(hour=10), 120, "呼入", ""], [None, "A04", day.replace(hour=11), 120, "呼入", ""],
+           ["A01-0930", "A05", day.replace(hour=11), 120, "呼入", ""], ["X2", "A05", "昨天", 120, "呼入", ""],
+           ["X3", "A05", day.replace(hour=12), 120, "呼入", ""]]
+    calls = write_call_list(tmp_path / "calls.xlsx", DAY, {"A01": FULL_DAY_TIMES}, extra_rows=bad)
+    roster = write_roster(tmp_path / "roster.xlsx", ["A01", "A04", "A05", "A06"], ["王丽"])
+    r = run("sample", calls, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, *HOURS,
+            "-o", tmp_path / "o", "--json")
+    assert r.exit_code == 1, r.output  # the rows' findings
+    data = json.loads(r.stdout)
+    reasons = {a["agent_id"]: (a["drawn"], a["excluded"], a["reason"]) for a in data["agents"]}
+    assert reasons == {
+        "A01": (5, 0, ""),
+        "A04": (0, 2, "当日 2 行通话记录有校验错误(见校验结果),不参与抽取,不足 5 通"),
+        "A05": (1, 2, "当日只有 1 通可抽录音(另有 2 行有校验错误,不参与抽取),不足 5 通"),
+        "A06": (0, 0, "当日没有通话记录,不足 5 通")}
+    short = openpyxl.load_workbook(tmp_path / "o" / "抽检计划_2026-10-12.xlsx")["抽检不足"]
+    rows = {row[0]: row[-1] for row in short.iter_rows(min_row=4, values_only=True) if row[0]}
+    assert rows["A04"] == reasons["A04"][2] and rows["A05"] == reasons["A05"][2]
+
+
+def test_a_days_plan_is_never_replaced_by_one_drawing_other_calls(files, tmp_path):
+    """The inspectors have taken their 评分表 to their own folders; the lead runs the day again on
+    an export with two more calls of A26 (13:45, 13:50): the 抽检计划 was replaced by one drawing
+    other calls for A26 without a word, and `monthly --plans` would then count what 陈静 scores from
+    her sheet as unplanned. Now that is refused (exit 2, the plan as it was); the same draws again
+    are written as before."""
+    calls, roster = files
+    out = tmp_path / "out"
+    assert sample(files, out).exit_code == 0
+    plan = out / "抽检计划_2026-10-12.xlsx"
+    before, drawn = plan.read_bytes(), plan_rows(plan)
+    taken = tmp_path / "质检员"
+    taken.mkdir()
+    for p in out.glob("评分表_*.xlsx"):
+        p.rename(taken / p.name)
+    spec = {a: FULL_DAY_TIMES for a in AGENTS[:-1]} | {"A26": ["09:10", "09:20", "13:40", "13:45", "13:50"]}
+    more = write_call_list(tmp_path / "calls2.xlsx", DAY, spec)
+    r = run("sample", more, "--date", DAY, "--rubric", "listening-10x4", "--roster", roster, *HOURS, "-o", out,
+            "--json")
+    assert r.exit_code == 2, r.output
+    error = json.loads(r.stdout)["error"]
+    assert error == (f"抽检计划 {plan} 已存在,抽取的录音与这次不同(原计划 128 通,这次 130 通,有 2 通不同);"
+                     "已发出的评分表会与新计划不符,未覆盖。请换一个输出文件夹,或先移走原计划")
+    assert plan.read_bytes() == before and not list(out.glob("评分表_*.xlsx"))
+    assert sample(files, out).exit_code == 0  # the same call list: the same 128 draws
+    assert plan_rows(plan) == drawn
+    assert sorted(p.name for p in out.glob("评分表_*.xlsx")) == sorted(p.name for p in taken.iterdir())

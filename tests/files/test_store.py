@@ -158,3 +158,18 @@ def test_a_file_that_is_not_a_store_is_refused_in_chinese(tmp_path):
     duckdb.connect(str(other)).execute("CREATE TABLE t (x INTEGER)").close()
     with pytest.raises(InputFileError, match="不是 zhijian 的历史库"):
         Store(other)
+
+
+
+def test_a_database_whose_tables_are_in_another_schema_is_not_written_into(tmp_path):
+    # Someone's DuckDB file keeping its tables in a schema of its own (crm.customers): the main
+    # schema was empty, so zhijian took it for a new store and added its tables to that database.
+    other = tmp_path / "their.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE SCHEMA crm; CREATE TABLE crm.customers (id INTEGER, phone VARCHAR)")
+    con.close()
+    before = other.read_bytes()
+    for read_only in (False, True):
+        with pytest.raises(InputFileError, match=r"不是 zhijian 的历史库\(其中已有其他数据表: crm.customers\)"):
+            Store(other, read_only=read_only)
+    assert other.read_bytes() == before

@@ -36,7 +36,7 @@ import datetime as dt
 import math
 import zlib
 from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -127,6 +127,7 @@ class AgentCount:
     mix: tuple[tuple[str, int], ...]  # eligible calls per type
     drawn_types: tuple[tuple[str, int], ...]  # drawn calls per type
     reason: str = ""  # why fewer than the target ("" when the target was met)
+    excluded: int = 0  # the agent's rows of the call list left out by a finding (not in `calls`)
 
     @property
     def eligible(self) -> int:
@@ -192,8 +193,8 @@ class Plan:
                                       for d in g.draws]} for g in self.groups],
             "agents": [{"agent_id": c.agent_id, "agent_name": c.agent_name, "team": c.team,
                         "inspector": c.inspector, "calls": c.calls, "scored": c.scored,
-                        "eligible": c.eligible, "short_calls": c.short_calls, "drawn": c.drawn,
-                        "fallbacks": c.fallbacks, "reason": c.reason} for c in self.counts],
+                        "eligible": c.eligible, "excluded": c.excluded, "short_calls": c.short_calls,
+                        "drawn": c.drawn, "fallbacks": c.fallbacks, "reason": c.reason} for c in self.counts],
             "short": [c.agent_id for c in self.short],
             "notes": list(self.notes),
         }
@@ -392,11 +393,11 @@ def _day_calls(calls: pd.DataFrame, day: dt.date, agents: set[str], rule: Sampli
 
 def make_plan(calls: pd.DataFrame, roster: pd.DataFrame, inspectors: Sequence[str], day: dt.date, *,
               rule: SamplingRule = SamplingRule(), seed: int | None = None,
-              scored: set[str] | frozenset[str] = frozenset()) -> Plan:
+              scored: set[str] | frozenset[str] = frozenset(), excluded: Mapping[str, int] | None = None) -> Plan:
     """The 抽检计划 of `day` from the call list `calls` (columns recording_id, agent_id, start
-    (datetime), duration (seconds or NaN), call_type, customer; rows with findings already left
-    out) for the agents of `roster` (agent_id, agent_name, team), split among `inspectors`;
-    recordings in `scored` (already in earlier 评分表) are not drawn."""
+    (datetime), duration (seconds or NaN), call_type, customer; rows with findings left out,
+    `excluded` counts them per agent) for the agents of `roster` (agent_id, agent_name, team),
+    split among `inspectors`; recordings in `scored` (already in earlier 评分表) are not drawn."""
     inspectors = list(dict.fromkeys(i for i in inspectors if i))
     if not inspectors:
         raise ValueError("at least one inspector")
@@ -414,7 +415,8 @@ def make_plan(calls: pd.DataFrame, roster: pd.DataFrame, inspectors: Sequence[st
     draws_of: dict[str, list[Draw]] = {i: [] for i in inspectors}
     counts = []
     for aid, (name, team) in meta.items():
-        draws, count = _plan_agent(rule, seed, day_calls, windows, aid, name, team, inspector_of.get(aid, ""))
+        draws, count = _plan_agent(rule, seed, day_calls, windows, aid, name, team, inspector_of.get(aid, ""),
+                                   (excluded or {}).get(aid, 0))
         counts.append(count)
         if draws:
             draws_of[count.inspector].extend(draws)
@@ -434,7 +436,7 @@ def _agent_key(d: Draw) -> tuple[str, str]:
 
 
 def _plan_agent(rule: SamplingRule, seed: int, day: _DayCalls, windows: tuple[Window, ...], aid: str,
-                name: str, team: str, inspector: str) -> tuple[list[Draw], AgentCount]:
+                name: str, team: str, inspector: str, excluded: int = 0) -> tuple[list[Draw], AgentCount]:
     pos = day.by_agent.get(aid, np.zeros(0, dtype=int))
     if len(pos):  # the roster's name and team, else the call list's
         name = name or _text(day.columns["agent_name"][pos[0]])
@@ -451,7 +453,7 @@ def _plan_agent(rule: SamplingRule, seed: int, day: _DayCalls, windows: tuple[Wi
     drawn_types = _type_counts([d.call_type for d in draws])
     count = AgentCount(aid, name, team, inspector, len(pos) + scored, scored,
                        int((day.pool[pos] == _SHORT).sum()), len(draws), rule.per_agent,
-                       sum(d.window != d.round for d in draws), mix, drawn_types)
+                       sum(d.window != d.round for d in draws), mix, drawn_types, excluded=excluded)
     if count.is_short:
         count = _with_reason(count)
     return draws, count
@@ -465,14 +467,16 @@ def _type_counts(types: list[str]) -> tuple[tuple[str, int], ...]:
 
 
 def _with_reason(c: AgentCount) -> AgentCount:
-    if c.calls == 0:
-        reason = "当日没有通话记录"
+    if c.calls == 0:  # rows with findings are not calls to draw: said, never "no calls"
+        reason = f"当日 {c.excluded} 行通话记录有校验错误(见校验结果),不参与抽取" if c.excluded else "当日没有通话记录"
     elif c.eligible == 0:
         reason = f"当日 {c.calls} 通录音都已在以往评分表中"
     else:
         reason = f"当日只有 {c.eligible} 通可抽录音"
         if c.scored:
             reason += f"(共 {c.calls} 通,其中 {c.scored} 通已在以往评分表中)"
+        if c.excluded:
+            reason += f"(另有 {c.excluded} 行有校验错误,不参与抽取)"
     return replace(c, reason=reason + f",不足 {c.target} 通")
 
 

@@ -76,6 +76,18 @@ def guard_outputs(outputs: Iterable[str | Path | None], reads: Mapping[str, Iter
                                   "为免覆盖,请换一个输出文件名,或先改名或移走它")
 
 
+def guard_store(store: str | Path | None, reads: Mapping[str, Iterable[str | Path | None]]) -> None:
+    """Refuse (exit 2) a history store that is one of the files a command reads (`reads` as for
+    `guard_outputs`: a 评分表, the register, the roster …), before any is read: it is never opened."""
+    if store is None or not str(store) or not os.path.exists(store):
+        return
+    key = real_path(store)
+    for role, paths in reads.items():
+        for p in paths:
+            if p is not None and str(p) and os.path.exists(p) and _same_file(key, real_path(p)):
+                raise OutputPathError(f"历史库 {store} 就是要读取的{role} {p};请给出另一个历史库文件(如 zhijian.duckdb)")
+
+
 # The day's zip of sheets is zhijian's when its comment says so (archive.write_zip), an e-mail
 # draft when its header does (X-Mailer): any other .zip or .eml is the user's, never replaced.
 ZIP_COMMENT = b"zhijian"

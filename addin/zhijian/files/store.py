@@ -20,7 +20,8 @@ replaces its rows: the old rows stay, marked superseded with the time. A file wh
 already stored, current, under another path (a moved folder) is not added twice.
 
 Every write is one transaction: an interrupted import leaves the store as it was. This module only
-writes; reading back (`store_query`) is beside it.
+writes; beside it: the tables and their check (`store_schema`), what an import says of the files it
+replaces or that repeat stored recordings (`store_notes`), reading back (`store_query`).
 """
 
 from __future__ import annotations
@@ -42,54 +43,16 @@ from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
 
 from .provenance import file_sha256
-from .store_path import STORE_ENV, configured_store  # noqa: F401  (re-exported)
+from .store_notes import repeat_notes, replaced_notes
+from .store_path import STORE_ENV, check_store_path, configured_store  # noqa: F401  (re-exported)
+from .store_schema import (BOOK_COLUMNS, META_TYPES, SCHEMA_VERSION, check_schema,  # noqa: F401  (re-exported)
+                           is_lock_error, store_error_text)
 
-SCHEMA_VERSION = "1"
 # Another command holding the store (DuckDB lets one process write, or several read): wait this
 # long for it, as the read cache does (`read_cache._BUSY_SECONDS`), then say so.
 BUSY_SECONDS = 10.0
 _BUSY_POLL = 0.2
 DEFAULT_STORE = "zhijian.duckdb"
-
-# The calls table's fixed columns and their SQL types; every other column of a calls frame is
-# added as DOUBLE, BOOLEAN or VARCHAR the first time it is seen.
-BOOK_COLUMNS = {"file_id": "INTEGER", "ordinal": "INTEGER", "month": "VARCHAR", "rubric_hash": "VARCHAR",
-                "superseded_at": "TIMESTAMP"}
-META_TYPES = {"file": "VARCHAR", "sheet": "VARCHAR", "row": "INTEGER", "date": "DATE",
-              "inspector": "VARCHAR", "agent_id": "VARCHAR", "agent_name": "VARCHAR", "team": "VARCHAR",
-              "recording_id": "VARCHAR", "call_type": "VARCHAR", "remarks": "VARCHAR",
-              "recorded_total": "DOUBLE", "call_score": "DOUBLE", "error_deduction": "DOUBLE",
-              "fatal_errors": "INTEGER", "final_score": "DOUBLE", "grade": "VARCHAR",
-              "has_error": "BOOLEAN", "appeal_changed": "BOOLEAN"}
-
-SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    """CREATE TABLE IF NOT EXISTS files (
-        file_id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, size BIGINT,
-        rubric_id VARCHAR, rubric_version VARCHAR, rubric_hash VARCHAR,
-        appeals_path VARCHAR, appeals_sha256 VARCHAR, fingerprint VARCHAR, command VARCHAR,
-        imported_at TIMESTAMP NOT NULL, superseded_at TIMESTAMP, superseded_by INTEGER,
-        n_rows INTEGER, error_rows INTEGER, first_date DATE, last_date DATE)""",
-    """CREATE TABLE IF NOT EXISTS rubrics (
-        rubric_hash VARCHAR PRIMARY KEY, rubric_id VARCHAR, version VARCHAR, name VARCHAR,
-        signature VARCHAR, columns VARCHAR, definition VARCHAR, first_seen TIMESTAMP)""",
-    "CREATE TABLE IF NOT EXISTS calls (" + ", ".join(
-        f'"{k}" {t}' for k, t in {**BOOK_COLUMNS, **META_TYPES}.items()) + ")",
-    """CREATE TABLE IF NOT EXISTS findings (
-        file_id INTEGER, superseded_at TIMESTAMP, rule VARCHAR, severity VARCHAR, file VARCHAR,
-        sheet VARCHAR, cell VARCHAR, message VARCHAR, value VARCHAR, "row" INTEGER)""",
-    """CREATE TABLE IF NOT EXISTS appeals (
-        register_path VARCHAR, register_sha256 VARCHAR, imported_at TIMESTAMP, "row" INTEGER,
-        recording_id VARCHAR, agent_id VARCHAR, status VARCHAR, decided_by VARCHAR,
-        decided_at TIMESTAMP, old_final DOUBLE, new_final DOUBLE, changes VARCHAR, note VARCHAR)""",
-]
-# The findings of each appeals register applied (a late appeal refused …), as the reports from the
-# sheets list them; added to a store made before it, on its first opening for writing.
-APPEAL_FINDINGS = """CREATE TABLE IF NOT EXISTS appeal_findings (
-    register_sha256 VARCHAR, rule VARCHAR, severity VARCHAR, file VARCHAR, sheet VARCHAR, cell VARCHAR,
-    message VARCHAR, value VARCHAR, "row" INTEGER)"""
-SCHEMA.append(APPEAL_FINDINGS)
-
 
 def quote(name: str) -> str:
     """A column name as a SQL identifier (item names are Chinese, rule columns hold ':')."""
@@ -145,7 +108,7 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         import duckdb
 
-        self.path = Path(path)
+        self.path = check_store_path(Path(path))
         if read_only and not self.path.is_file():
             raise InputFileError(f"历史库不存在: {self.path}(先用 zhijian history import 导入评分表)")
         if not read_only:
@@ -155,7 +118,10 @@ class Store:
             self._check_schema(read_only)
         except duckdb.Error as e:
             self.con.close()
-            raise InputFileError(store_error_text(self.path, e)) from None
+            raise InputFileError(store_error_text(self.path, e, opened=True)) from None
+        except BaseException:
+            self.con.close()  # a refused store is not held open (the add-in's process lives on)
+            raise
 
     def _connect(self, read_only: bool):
         """The connection; while another process holds the file's lock, retried for up to
@@ -171,7 +137,8 @@ class Store:
                 return con
             except duckdb.Error as e:
                 if not is_lock_error(e) or time.monotonic() >= deadline:
-                    raise InputFileError(store_error_text(self.path, e, waited=BUSY_SECONDS)) from None
+                    raise InputFileError(store_error_text(self.path, e, waited=BUSY_SECONDS,
+                                                          writing=not read_only)) from None
             time.sleep(min(_BUSY_POLL, max(0.0, deadline - time.monotonic())))
 
     def __enter__(self) -> "Store":
@@ -184,24 +151,7 @@ class Store:
         self.con.close()
 
     def _check_schema(self, read_only: bool) -> None:
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
-        if "meta" in tables:
-            rows = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-            row = rows[0] if rows else None
-            if row is None or row[0] != SCHEMA_VERSION:
-                raise InputFileError(f"历史库 {self.path} 的格式版本为 {row[0] if row else '未知'},"
-                                     f"本程序使用版本 {SCHEMA_VERSION};请使用对应版本的 zhijian")
-            if not read_only:
-                self.con.execute(APPEAL_FINDINGS)
-            return
-        if tables:
-            raise InputFileError(f"{self.path} 不是 zhijian 的历史库(其中已有其他数据表)")
-        if read_only:
-            raise InputFileError(f"历史库 {self.path} 是空的(先用 zhijian history import 导入评分表)")
-        for statement in SCHEMA:
-            self.con.execute(statement)
-        self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        check_schema(self.con, self.path, read_only)
 
     # --- columns ----------------------------------------------------------------------------------
 
@@ -228,6 +178,8 @@ class Store:
         """Add what `loaded` holds (its files, their calls and findings, the appeals applied);
         see the module docstring for what counts as unchanged, replaced or the same content.
         Every file is looked up, superseded and inserted in a few statements, not one by one."""
+        import duckdb
+
         now = now or dt.datetime.now().replace(microsecond=0)
         appeals_sha = file_sha256(appeals) if appeals else None
         plan = _Plan(rubric, command, str(Path(appeals).resolve()) if appeals else None, appeals_sha, now)
@@ -268,13 +220,24 @@ class Store:
                     twins.setdefault((shas[given], rubric.content_hash or ""), outcome.path)
                     next_id += 1
             plan.batch = call_batch(calls, by_file, plan.written, rubric.content_hash or "")
+            said = replaced_notes(self.con, plan.superseded, plan.written, plan.batch)
+            for path, notes in repeat_notes(self.con, rubric.id, plan.superseded, plan.batch).items():
+                said.setdefault(path, []).extend(notes)
+            for f in result.files:
+                if f.status in (ADDED, REPLACED) and f.path in said:
+                    f.note = ";".join(said[f.path])
             self._write(plan)
             result.findings_written = len(plan.findings)
             if appeals and loaded.appeals is not None:
                 self._add_appeals(Path(appeals), appeals_sha, loaded, now)
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as e:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a COMMIT that failed (the folder not writable: no .wal) has ended the transaction
+            if isinstance(e, duckdb.Error):
+                raise InputFileError(store_error_text(self.path, e, writing=True)) from None
             raise
         return result
 
@@ -466,17 +429,3 @@ def frame_fingerprint(columns, hashes: np.ndarray) -> str:
     h = hashlib.sha256(",".join(map(str, columns)).encode("utf-8"))
     h.update(np.ascontiguousarray(hashes).tobytes())
     return h.hexdigest()
-
-
-def is_lock_error(e: Exception) -> bool:
-    """Whether DuckDB refused the file because another process holds its lock."""
-    return "lock" in str(e).lower()
-
-
-def store_error_text(path: Path, e: Exception, *, waited: float | None = None) -> str:
-    """A DuckDB error opening or reading the store, as one Chinese line."""
-    if is_lock_error(e):
-        after = f"(已等待 {waited:g} 秒)" if waited else ""
-        return f"历史库 {path} 正被另一个程序使用{after},请稍后再试"
-    # DuckDB's own English ("IO Error: The file … is not a valid DuckDB database file!") is not shown
-    return f"无法打开历史库 {path}: 不是有效的 DuckDB 数据库文件,或文件已损坏"

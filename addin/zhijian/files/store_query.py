@@ -226,6 +226,8 @@ def export_parquet(store: Store, folder: Path, *, overwrite: bool = False) -> di
     if folder.exists() and any(folder.iterdir()) and not overwrite:
         raise InputFileError(f"导出目录 {folder} 不是空的;要覆盖请加 --overwrite")
     folder.mkdir(parents=True, exist_ok=True)
+    if overwrite:
+        _remove_previous_export(folder / "calls")
     skip = [c for c in BOOK_COLUMNS if c not in ("month", "rubric_hash", "file_id")]
     cols = [c for c in store.call_columns() if c not in skip]
     target = str(folder / "calls").replace("'", "''")
@@ -235,7 +237,33 @@ def export_parquet(store: Store, folder: Path, *, overwrite: bool = False) -> di
         f"TO '{target}' (FORMAT PARQUET, PARTITION_BY (month), OVERWRITE_OR_IGNORE)")
     files_target = str(folder / "files.parquet").replace("'", "''")
     store.con.execute(f"COPY (SELECT * FROM files ORDER BY file_id) TO '{files_target}' (FORMAT PARQUET)")
-    months = sorted(p.name.split("=", 1)[1] for p in (folder / "calls").glob("month=*"))
+    months = [m for m, in store.con.execute(
+        "SELECT DISTINCT month FROM calls WHERE superseded_at IS NULL AND month IS NOT NULL ORDER BY 1").fetchall()]
     rows = store.con.execute("SELECT count(*) FROM calls WHERE superseded_at IS NULL AND month IS NOT NULL"
                              ).fetchall()[0][0]
     return {"folder": str(folder), "months": months, "rows": int(rows)}
+
+
+def _remove_previous_export(calls: Path) -> None:
+    """Before an export with --overwrite: remove the partitions a previous export wrote
+    (calls/month=…/*.parquet), so that a month no longer in the store (its sheet corrected) and a
+    partition's extra files do not stay beside the new ones. Anything else in calls/ is the team's:
+    refused, nothing removed."""
+    if not calls.exists():
+        return
+    if not calls.is_dir():
+        raise InputFileError(f"导出目录中的 {calls} 不是文件夹,未覆盖;请换一个导出目录")
+    ours, foreign = [], []
+    for p in calls.iterdir():
+        if p.is_dir() and not p.is_symlink() and p.name.startswith("month="):
+            for f in p.iterdir():
+                (ours if f.is_file() and not f.is_symlink() and f.suffix == ".parquet" else foreign).append(f)
+        else:
+            foreign.append(p)
+    if foreign:
+        raise InputFileError(f"导出目录中的 {calls} 含有不是 zhijian 导出的文件({foreign[0]}),未覆盖也未删除任何文件;"
+                             "请换一个导出目录")
+    for f in ours:
+        f.unlink()
+    for p in list(calls.iterdir()):
+        p.rmdir()

@@ -38,7 +38,7 @@ def import_sheets(store: Path, rubric: Rubric, inputs: list[str], *, appeals: st
     created): `NothingToReport` (exit 2) naming each input. Some unreadable among readable ones are
     listed in the result as 无法读取, the others imported."""
     loaded = load_calls(rubric, inputs, other_rubrics=other_rubrics, progress=progress, on_files=on_files,
-                        appeals=appeals, policy=policy)
+                        appeals=appeals, policy=policy, store=store, record=False)
     check_importable(loaded)
     result = record_in_store(store, rubric, loaded, command="import", appeals=appeals)
     return result, loaded

@@ -19,7 +19,7 @@ from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.roster import Roster
 from zhijian.engine.rubric import Rubric
 from zhijian.errors import InputFileError
-from zhijian.files.guard import guard_outputs
+from zhijian.files.guard import guard_outputs, guard_store
 from zhijian.files.inputs import expand_inputs, no_workbooks_error
 from zhijian.files.read_cache import ReadCache
 from zhijian.files.workbooks import read_grids
@@ -66,7 +66,8 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
                on_files: Callable[[int], None] | None = None,
                appeals: str | Path | None = None, policy: AppealPolicy = AppealPolicy(),
                store: Path | None = None, command: str = "import", outputs=(),
-               reads: dict | None = None, roster: Roster | None = None, cache: bool = False) -> Loaded:
+               reads: dict | None = None, roster: Roster | None = None, cache: bool = False,
+               record: bool = True) -> Loaded:
     """Read and check every sheet of the inputs (files, folders, globs); apply the decided
     appeals of the register `appeals` (申诉登记表) when given; agent ids not on the `roster` (人员名单)
     are findings and their calls are left out of every figure; add what was read to the history
@@ -76,6 +77,7 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     (`files.read_cache`; off when ZHIJIAN_NO_CACHE is set)."""
     files, notes = expand_inputs(inputs)
     kept = ReadCache.open(rubric, other_rubrics) if cache else None
+    guard_store(store, {"评分表": files, "申诉登记表": [appeals], **(reads or {})})
     guard_outputs(outputs, {"评分表": files, "申诉登记表": [appeals], **(reads or {})}, store=store,
                   cache=kept.path if kept else None)
     if not files:
@@ -89,7 +91,7 @@ def load_calls(rubric: Rubric, inputs: list[str], *, other_rubrics=(),
     loaded = Loaded(checked.calls, checked.report.findings, files, notes, roster=roster)
     if appeals is not None:
         register_appeals(rubric, loaded, Path(appeals), policy)
-    if store is not None:
+    if store is not None and record:  # not `record`: the caller adds them (history import, once it checked)
         record_in_store(store, rubric, loaded, command=command, appeals=appeals)
     return loaded
 
@@ -117,11 +119,14 @@ def _looks_like_register(grid) -> bool:
 def record_in_store(store: Path, rubric: Rubric, loaded: Loaded, *, command: str,
                     appeals: str | Path | None = None):
     """Add the loaded calls to the history store (`files.store`); the outcome becomes a note."""
-    from zhijian.files.store import Store
+    from zhijian.files.store import ADDED, REPLACED, Store
 
     with Store(store) as s:
         result = s.add(rubric, loaded, command=command, appeals=appeals)
-    loaded.notes.append(result.summary())
+    # one note (the last: `history import` prints the files itself): the summary, then what a
+    # file added says of the stored ones (recordings it repeats)
+    loaded.notes.append("\n".join([result.summary(), *(f"  {f.path}: {f.note}" for f in result.files
+                                                       if f.note and f.status in (ADDED, REPLACED))]))
     return result
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
+import pandas as pd
+
 from zhijian.engine.calllist import CallList, Roster, read_call_list, read_roster_grids, unknown_agent_findings
 from zhijian.engine.findings import Finding
 from zhijian.engine.reader import Grid
@@ -78,13 +80,26 @@ def plan_from_grids(grids: Sequence[Grid], roster: Roster, *, day: dt.date | Non
         raise NoInspectorsError("没有质检员名单: 人员名单中没有“质检员”列,也没有另外指定质检员")
     findings = sorted(calls.findings + unknown_agent_findings(calls, roster.ids), key=finding_order) \
         + list(getattr(roster, "findings", ()))
-    plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored)
+    plan = make_plan(calls.valid, roster.agents, names, day, rule=rule, seed=seed, scored=scored,
+                     excluded=excluded_rows(calls, day))
     if not plan.draws:
         dates = calls.dates()
         span = f"(通话记录中的日期为 {_span(dates)})" if dates else ""
         raise NothingToReport("\n".join([f"{day:%Y-%m-%d} 没有可抽取的录音,未生成抽检计划{span}", *notes, *plan.notes]),
                               exit_code=1)
     return SampleResult(plan, calls, roster, findings, notes=notes)
+
+
+def excluded_rows(calls: CallList, day: dt.date) -> dict[str, int]:
+    """Per agent, the call list's rows a finding leaves out that may be the day's (its start on
+    the day, or unreadable): an agent short of calls for them is said to be, not to have none."""
+    bad = calls.calls[calls.calls["has_error"].to_numpy(dtype=bool)]
+    out: dict[str, int] = {}
+    for aid, start in zip(bad["agent_id"].tolist(), bad["start"].tolist()):
+        on_other_day = isinstance(start, dt.datetime) and not pd.isna(start) and start.date() != day  # NaT: unreadable
+        if isinstance(aid, str) and aid and not on_other_day:
+            out[aid] = out.get(aid, 0) + 1
+    return out
 
 
 def _span(dates) -> str:
@@ -153,6 +168,7 @@ def write_plan(result: SampleResult, rubric: Rubric, out_dir: Path) -> list[Path
     from .jobs import guard_report
 
     out_dir = Path(out_dir)
+    check_replaced_plan(result.plan, out_dir / plan_file_name(result.plan.date))
     guard_report(result, out_dir / plan_file_name(result.plan.date),
                  *(out_dir / sheet_file_name(result.plan.date, g.inspector) for g in result.plan.groups))
     sheets = write_plan_sheets(result.plan, rubric, out_dir)
@@ -162,3 +178,24 @@ def write_plan(result: SampleResult, rubric: Rubric, out_dir: Path) -> list[Path
                                     call_sheets=result.calls.sheets)
     result.outputs = [plan_path, *sheets.values()]
     return result.outputs
+
+
+def check_replaced_plan(plan: Plan, path: Path) -> None:
+    """Refuse to replace the day's 抽检计划 already at `path` (zhijian's) by one drawing other
+    calls: the 评分表 sent out with it (perhaps moved to the inspectors' own folders) would no
+    longer match the plan `monthly --plans` checks them against. The same draws are written again."""
+    from zhijian.engine.plan_check import read_plan_grid
+    from zhijian.files.guard import zhijian_output
+
+    if not path.is_file() or zhijian_output(path) is None:
+        return  # none, or not zhijian's: guard_outputs refuses the latter
+    try:
+        found = [p for p in (read_plan_grid(g) for g in read_grids(path)) if p is not None]
+    except InputFileError:
+        return  # unreadable: guard_outputs decides
+    old = {(str(i), str(r)) for f in found for i, r in zip(f["inspector"], f["recording_id"])}
+    new = {(d.inspector, d.recording_id) for d in plan.draws}
+    if old != new:
+        raise InputFileError(f"抽检计划 {path} 已存在,抽取的录音与这次不同(原计划 {len(old)} 通,这次 {len(new)} 通,"
+                             f"有 {len(old ^ new)} 通不同);已发出的评分表会与新计划不符,未覆盖。"
+                             "请换一个输出文件夹,或先移走原计划")
