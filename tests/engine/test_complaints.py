@@ -94,7 +94,7 @@ def test_complaint_counts_upheld_rate_and_classes(orders):
 
 def test_rechecks_late_against_the_two_hour_rule(orders):
     f = complaint_figures(orders[0], OCT)
-    assert f.rechecks == {"复核": 4, "按时": 1, "超时": 2, "未回复": 1}
+    assert f.rechecks == {"复核": 4, "按时": 1, "超时": 2, "未回复": 1, "时间有误": 0}
     assert list(f.late["工单编号"]) == ["T2", "T3", "T4"]
     assert list(f.late["说明"]) == ["超时", "超时", "未回复"]
     assert f.late["用时(小时)"].iloc[0] == approx(2.5)
@@ -120,3 +120,18 @@ def test_month_over_month_rows(orders, calls):
     assert rows.loc["10月", "拨测通数"] == 4 and rows.loc["9月", "拨测通数"] == 0
     d = section.to_dict()
     assert d["complaints"]["complaints"] == 5 and d["hq_calls"]["fatal_errors"] == 3
+
+
+def test_a_reply_before_its_request_is_neither_on_time_nor_late():
+    """T1 answered 10:30 after a 09:00 request (on time); T2 "answered" at 08:00 for a 09:00
+    request: a typo in one of the two times, so its time is unknown. A warning at its cell, and
+    the re-check counts as 时间有误, listed, never as 按时 (−1 h ≤ 2 h was taken for on time)."""
+    rows = [[D(2026, 10, 8), "T1", "太原", "A1", "甲", "投诉", "集团", "是", "服务类", T(2026, 10, 8, 9),
+             T(2026, 10, 8, 10, 30), None, ""],
+            [D(2026, 10, 9), "T2", "太原", "A1", "甲", "投诉", "客户", "是", "业务类", T(2026, 10, 9, 9),
+             T(2026, 10, 9, 8), None, ""]]
+    found, findings = read_complaints(Grid("登记表.xlsx", "投诉表扬登记表", [HEAD, *rows]))
+    assert [(f.severity, f.cell) for f in findings] == [("warning", "K3")]
+    f = complaint_figures(found, OCT)
+    assert f.rechecks == {"复核": 2, "按时": 1, "超时": 0, "未回复": 0, "时间有误": 1}
+    assert list(f.late["工单编号"]) == ["T2"] and list(f.late["说明"]) == ["回复早于请求,时间有误"]

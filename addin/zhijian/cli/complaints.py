@@ -81,7 +81,8 @@ def _print(section, label: str) -> None:
         console.print(f"{label}: 投诉工单 {d['complaints']} 份(成立 {d['complaints_upheld']},其中服务类 {d['service']}、"
                       f"业务类 {d['business']};待定 {d['complaints_pending']};成立率 {rate}),表扬工单 {d['praise']} 份")
         r = d["rechecks"]
-        console.print(f"  投诉查询复核 {r['复核']} 次: 按时 {r['按时']},超时 {r['超时']},未回复 {r['未回复']}")
+        console.print(f"  投诉查询复核 {r['复核']} 次: 按时 {r['按时']},超时 {r['超时']},未回复 {r['未回复']}"
+                      + (f",时间有误 {r['时间有误']}(回复早于请求)" if r.get("时间有误") else ""))
         table = Table("中心", "投诉", "投诉成立", "表扬", "表扬成立", title="按中心")
         for row in d["by_centre"]:
             table.add_row(str(row["中心"]), str(row["投诉"]), str(row["投诉成立"]), str(row["表扬"]), str(row["表扬成立"]))

@@ -268,7 +268,7 @@ class ComplaintFigures:
     by_centre: pd.DataFrame
     by_source: pd.DataFrame
     by_agent: pd.DataFrame
-    rechecks: dict[str, int]  # 复核, 按时, 超时, 未回复
+    rechecks: dict[str, int]  # 复核, 按时, 超时, 未回复, 时间有误 (a reply before its request)
     late: pd.DataFrame
 
     def count(self, kind: str, column: str = "工单数") -> int:
@@ -319,18 +319,21 @@ def complaint_figures(orders: list[Complaint], period: Period) -> ComplaintFigur
         by_agent = by_agent.sort_values(["投诉成立", "投诉", "工号"], ascending=[False, False, True],
                                         kind="stable").reset_index(drop=True)
     asked = [o for o in mine if o.kind == COMPLAINT and o.requested_at is not None]
+    # a reply before its request is a typo in one of the times: its time is unknown, never on time
+    wrong = [o for o in asked if o.recheck_hours is not None and o.recheck_hours < 0]
     late = [o for o in asked if o.recheck_hours is not None and o.recheck_hours > o.limit_hours + 1e-9]
     unanswered = [o for o in asked if o.answered_at is None]
     late_df = pd.DataFrame([{"日期": o.date, "工单编号": o.ticket_id, "工号": o.agent_id, "姓名": o.agent_name,
                              "复核请求时间": o.requested_at, "复核回复时间": o.answered_at,
                              "用时(小时)": o.recheck_hours, "时限(小时)": o.limit_hours,
-                             "说明": "未回复" if o.answered_at is None else "超时"}
-                            for o in sorted(late + unanswered, key=lambda o: (o.date, o.row))],
+                             "说明": "未回复" if o.answered_at is None else
+                             "回复早于请求,时间有误" if o.recheck_hours < 0 else "超时"}
+                            for o in sorted(late + unanswered + wrong, key=lambda o: (o.date, o.row))],
                            columns=["日期", "工单编号", "工号", "姓名", "复核请求时间", "复核回复时间", "用时(小时)",
                                     "时限(小时)", "说明"])
     return ComplaintFigures(mine, summary, pivot(["中心"]), pivot(["来源"]), by_agent,
-                            {"复核": len(asked), "按时": len(asked) - len(late) - len(unanswered), "超时": len(late),
-                             "未回复": len(unanswered)}, late_df)
+                            {"复核": len(asked), "按时": len(asked) - len(late) - len(unanswered) - len(wrong),
+                             "超时": len(late), "未回复": len(unanswered), "时间有误": len(wrong)}, late_df)
 
 
 @dataclass

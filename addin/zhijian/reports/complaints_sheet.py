@@ -37,7 +37,9 @@ def write_complaints_sheet(w: Writer, section: ComplaintsSection) -> None:
         row = _block(s, row, "按中心", c.by_centre, fmts)
         row = _block(s, row, "投诉来源", c.by_source, fmts)
         r = c.rechecks
-        s.text(row, 0, f"投诉查询复核: 共 {r['复核']} 次,按时 {r['按时']},超时 {r['超时']},未回复 {r['未回复']}", w.section)
+        wrong = f",时间有误 {r['时间有误']}(回复早于请求)" if r.get("时间有误") else ""
+        s.text(row, 0, f"投诉查询复核: 共 {r['复核']} 次,按时 {r['按时']},超时 {r['超时']},未回复 {r['未回复']}{wrong}",
+               w.section)
         row = _block(s, row + 1, "", c.late, fmts, none="没有超时或未回复的复核")
         row = _block(s, row, "按坐席", c.by_agent, fmts)
     t = section.hq_calls
