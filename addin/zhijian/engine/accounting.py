@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, Iterable
 
 import numpy as np
@@ -175,15 +176,23 @@ class Selection:
         return tuple(self)[i]
 
 
-def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
-           roster_given: bool = False) -> Selection:
-    """Split every row read into the period's valid calls and the rows left out, by reason."""
+def effective_dates(calls: pd.DataFrame) -> list:
+    """Each row's date as the periods see it: its own, except that the valid scorings of a
+    calibration recording scored on several days all take its earliest date (it counts once, in
+    one period); a blank or unreadable date stays what it is (the row belongs to no period)."""
     dates = calls["date"].tolist()
-    first = earliest_dates(calls)  # a calibration recording scored on several days counts on the first
+    first = earliest_dates(calls)
     if first:
         valid_row = ~calls["has_error"].to_numpy(dtype=bool) if "has_error" in calls else np.ones(len(calls), bool)
         dates = [first.get(str(r), d) if v and isinstance(d, dt.date) else d
                  for r, d, v in zip(calls["recording_id"].tolist(), dates, valid_row)]
+    return dates
+
+
+def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
+           roster_given: bool = False) -> Selection:
+    """Split every row read into the period's valid calls and the rows left out, by reason."""
+    dates = effective_dates(calls)
     dated = np.array([isinstance(d, dt.date) for d in dates], dtype=bool)
     inside = np.array([isinstance(d, dt.date) and d in period for d in dates], dtype=bool)
     mine = inside | ~dated  # undated rows are excluded in every report, so they are listed in each
@@ -209,6 +218,7 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
                                        instead.get(keys[i], []))
         if not reason[i]:
             reason[i], detail[i] = REASON_FINDING, "有校验错误"
+    _earlier_period_duplicates(calls, dates, inside, has_error, reason, detail)
     account = RowAccount(rows_read=len(calls), outside_period=int((dated & ~inside).sum()),
                          unreadable=unreadable_inputs(findings),
                          unknown_agents=0 if roster_given else None)
@@ -227,6 +237,28 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
     chosen = [f for f in findings if f.row is None or (f.file, f.sheet, f.row) in period_keys]
     valid = calls[inside & (reason == "")]
     return Selection(valid.reset_index(drop=True), chosen, account)
+
+
+def _earlier_period_duplicates(calls: pd.DataFrame, dates: list, inside: np.ndarray, has_error: np.ndarray,
+                               reason: np.ndarray, detail: np.ndarray) -> None:
+    """Mark as duplicates the period's rows whose recording the same inspector scored before (in
+    the order read, without an error) in a row of another period, in another file: that row counts,
+    in its own period, so this one counts in none (within one period `analysis.analyse` finds them;
+    within one file the reader's `recording.duplicate` does)."""
+    ok = ~has_error & (calls["recording_id"].astype(str) != "").to_numpy(dtype=bool) & \
+        np.array([isinstance(d, dt.date) for d in dates], dtype=bool)
+    pairs = calls.loc[ok, ["recording_id", "inspector"]]
+    repeated = pairs.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    first: dict[tuple, int] = {}
+    for i, key in zip(np.flatnonzero(ok)[repeated], zip(*(pairs[c].to_numpy()[repeated] for c in pairs))):
+        j = first.setdefault(key, i)
+        if j != i and inside[i] and not inside[j] and not reason[i]:
+            reason[i] = REASON_DUPLICATE
+            detail[i] = (f"录音“{key[0]}”同一质检员已评分(首次在 {PurePath(str(calls['file'].iat[j])).name} "
+                         f"{calls['sheet'].iat[j]} 第 {int(calls['row'].iat[j])} 行,{dates[j]:%Y-%m-%d},"
+                         "计入该日所在的统计期),只计第一次")
 
 
 def _reason(errors: list[Finding], refusal: Finding | None, dated: bool,

@@ -218,8 +218,12 @@ def _agents(s: Sheet, rep: PeriodReview) -> None:
 
 def _months(s: Sheet, rep: PeriodReview) -> tuple[int, int]:
     """The month rows; returns (first, last) data rows of the months (not the period row)."""
-    sheet_title(s, f"服务质量分析(月度) {rep.label}",
-                "每月的服务质量分析表指标(与 zhijian consolidate --period month 的结果相同);最后一行为整个统计期")
+    note = "每月的服务质量分析表指标(与 zhijian consolidate --period month 的结果相同);最后一行为整个统计期"
+    if rep.undated:
+        # Each month excludes them, as each month's report does: the months' 排除行数 do not add up.
+        note += (f";各月的排除行数含日期为空或无法识别的 {rep.undated} 行(不属于任何月份,与各月的月报一样"
+                 "每个月都排除),整个统计期只计一次")
+    sheet_title(s, f"服务质量分析(月度) {rep.label}", note)
     df = rep.month_figures
     fmts: dict[str, Any] = {c: INT for c in df.columns if c.endswith("天数")}
     fmts.update({"有效通数": INT, "排除行数": INT, "平均分": SCORE, "优良率": PCT, "轻微不良": PCT, "一般不良": PCT,
