@@ -139,3 +139,38 @@ def test_the_same_inspectors_recording_in_two_files_of_two_months_counts_once(tm
                       "-o", tmp_path / "h.xlsx", "--json"))
     assert [(m["month"], m["n"], m["mean_score"]) for m in stored["months"]] == \
         [(m["month"], m["n"], m["mean_score"]) for m in q["months"]]
+
+
+def _altered(src, dst, sheet, value, new):
+    """`src` re-saved by openpyxl as `dst` with the first cell of `sheet` holding `value` set to
+    `new` (a number changed by hand); returns that cell's address."""
+    wb = openpyxl.load_workbook(src)
+    cell = next(c for row in wb[sheet].iter_rows() for c in row if c.value == value)
+    cell.value = new
+    wb.save(dst)
+    return cell.coordinate
+
+
+def test_audit_names_the_number_changed_by_hand_and_passes_a_report_saved_again_unchanged(sheets, tmp_path):
+    octo, q = tmp_path / "m10.xlsx", tmp_path / "q.xlsx"
+    monthly(sheets, "2026-10", octo)
+    data(run("quarterly", sheets, "--rubric", R, "--quarter", "2026-Q4", "-o", q, "--json"))
+    for report, sheet_name, value, new in ((octo, "排除与重复", 5, 4), (q, "服务质量分析(月度)", 80, 85)):
+        assert run("audit", report, sheets).exit_code == 0
+        changed = tmp_path / f"changed-{report.name}"
+        where = _altered(report, changed, sheet_name, value, new)
+        # openpyxl drops the empty text cells of the report when it saves: those are no difference.
+        d = data(run("audit", changed, sheets, "--json"), code=1)
+        assert d["differences"] == 1, d
+        assert d["first_difference"].startswith(f"工作表“{sheet_name}” {where}"), d
+        assert d["first_difference"].endswith(f"报表中为 {new},重新计算为 {value}"), d
+
+
+def test_audit_passes_a_report_opened_and_saved_in_libreoffice(sheets, tmp_path):
+    from zhijian.files.libreoffice import recalculate
+
+    out = tmp_path / "m10.xlsx"
+    monthly(sheets, "2026-10", out)
+    saved = recalculate(out, tmp_path / "saved")
+    r = run("audit", saved, sheets)
+    assert r.exit_code == 0, r.output

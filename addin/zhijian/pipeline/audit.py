@@ -336,6 +336,9 @@ def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:
 
 
 def _same(a: Any, b: Any) -> bool:
+    # An empty text cell and no cell look the same; a spreadsheet program saving the report (Excel,
+    # LibreOffice, openpyxl) may drop the one for the other.
+    a, b = (None if v == "" else v for v in (a, b))
     if isinstance(a, float) and isinstance(b, (int, float)) or isinstance(b, float) and isinstance(a, (int, float)):
         return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
     return a == b
