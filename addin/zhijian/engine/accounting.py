@@ -183,9 +183,13 @@ def effective_dates(calls: pd.DataFrame) -> list:
     dates = calls["date"].tolist()
     first = earliest_dates(calls)
     if first:
-        valid_row = ~calls["has_error"].to_numpy(dtype=bool) if "has_error" in calls else np.ones(len(calls), bool)
-        dates = [first.get(str(r), d) if v and isinstance(d, dt.date) else d
-                 for r, d, v in zip(calls["recording_id"].tolist(), dates, valid_row)]
+        ids = calls["recording_id"].astype(str)
+        hit = ids.isin(first.keys()).to_numpy(dtype=bool, copy=True)  # few rows: touch only those
+        if "has_error" in calls:
+            hit &= ~calls["has_error"].to_numpy(dtype=bool)
+        for i in np.flatnonzero(hit):
+            if isinstance(dates[i], dt.date):
+                dates[i] = first[ids.iat[i]]
     return dates
 
 

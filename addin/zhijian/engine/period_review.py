@@ -160,15 +160,21 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
     key, label = period_label(kind, period)
     months = []
     keys, undated = _month_keys(loaded, period)
+    # Rows whose recording has other rows (calibration, an inspector's repeat): few, looked at alone.
     recordings = loaded.calls["recording_id"].astype(str) if len(loaded.calls) else pd.Series(dtype=str)
+    repeated = np.flatnonzero(recordings.duplicated(keep=False).to_numpy(dtype=bool)
+                              & (recordings != "").to_numpy(dtype=bool))
+    repeated_ids = recordings.iloc[repeated]
     for mp in months_of(period):
         # The month's rows; the undated ones, which belong to no period and so are excluded in every
         # month's report; and the other rows of the month's recordings (an inspector's earlier
         # scoring of one, in another month, makes the month's a duplicate): the month's account is
         # that month's 质检月报's, term by term (the other rows read are outside its period).
         in_month = keys == mp.start.year * 100 + mp.start.month
-        ids = set(recordings[in_month].tolist()) - {""}
-        related = recordings.isin(ids).to_numpy(dtype=bool) if ids else np.zeros(len(keys), bool)
+        related = np.zeros(len(keys), dtype=bool)
+        if len(repeated):
+            ids = set(repeated_ids[in_month[repeated]].tolist())
+            related[repeated[repeated_ids.isin(ids).to_numpy(dtype=bool)]] = True
         part = loaded.calls.iloc[np.flatnonzero(in_month | undated | related)]
         sel = Loaded(part, loaded.findings, loaded.files, roster=loaded.roster).select(mp)
         sel.account.outside_period += len(loaded.calls) - len(part)
