@@ -174,3 +174,11 @@ def test_audit_passes_a_report_opened_and_saved_in_libreoffice(sheets, tmp_path)
     saved = recalculate(out, tmp_path / "saved")
     r = run("audit", saved, sheets)
     assert r.exit_code == 0, r.output
+
+
+def test_the_quarterly_never_asks_for_an_option_it_does_not_take(sheets, tmp_path):
+    """Its console said "未提供人员名单(--roster),工号未核对", and `--roster` is refused (exit 2)."""
+    r = run("quarterly", sheets, "--rubric", R, "--quarter", "2026-Q4", "-o", tmp_path / "q.xlsx")
+    assert r.exit_code == 0 and "--roster" not in r.output
+    assert "工号未核对: 本考核表不按人员名单核对工号(名单外的工号也计入)" in r.output
+    assert run("quarterly", sheets, "--rubric", R, "--roster", tmp_path / "r.xlsx").exit_code == 2
