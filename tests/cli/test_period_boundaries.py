@@ -182,3 +182,16 @@ def test_the_quarterly_never_asks_for_an_option_it_does_not_take(sheets, tmp_pat
     assert r.exit_code == 0 and "--roster" not in r.output
     assert "工号未核对: 本考核表不按人员名单核对工号(名单外的工号也计入)" in r.output
     assert run("quarterly", sheets, "--rubric", R, "--roster", tmp_path / "r.xlsx").exit_code == 2
+
+
+def test_a_quarter_or_year_without_a_call_is_one_message_and_no_workbook(sheets, tmp_path):
+    """As every other report: it wrote an empty 季度质检考核表 and exited 0."""
+    out = tmp_path / "q.xlsx"
+    r = run("quarterly", sheets, "--rubric", R, "--quarter", "2027-Q2", "-o", out)
+    assert r.exit_code == 1 and not out.exists()
+    assert "2027年第2季度没有可计入统计的评分记录,未生成报表(读取 5 行 = 计入 0 + 校验错误 1 + 统计期外 4" in r.output
+    store = tmp_path / "z.duckdb"
+    data(run("history", "import", sheets, "--rubric", R, "--store", store, "--json"))
+    r = run("yearly", "--rubric", R, "--store", store, "--year", "2025", "-o", out, "--json")
+    assert r.exit_code == 1 and not out.exists()
+    assert json.loads(r.stdout)["exit_code"] == 1
