@@ -105,6 +105,11 @@ def test_the_quarter_from_the_store_counts_a_recording_across_the_boundary_as_th
         assert [(m["month"], m["n"], m["mean_score"]) for m in stored["months"]] == \
             [(m["month"], m["n"], m["mean_score"]) for m in sheets_["months"]], quarter
         assert stored["agents"] == sheets_["agents"], quarter
+        # The store reads the files the quarter touches whole, as the sheets are read: the same
+        # account, month by month, and the report audits against the sheets.
+        assert account(stored) == account(sheets_), quarter
+        assert [account(m) for m in stored["months"]] == [account(m) for m in sheets_["months"]], quarter
+        assert run("audit", tmp_path / f"h{quarter}.xlsx", d).exit_code == 0, quarter
 
 
 def test_the_same_inspectors_recording_in_two_files_of_two_months_counts_once(tmp_path):
@@ -139,6 +144,7 @@ def test_the_same_inspectors_recording_in_two_files_of_two_months_counts_once(tm
                       "-o", tmp_path / "h.xlsx", "--json"))
     assert [(m["month"], m["n"], m["mean_score"]) for m in stored["months"]] == \
         [(m["month"], m["n"], m["mean_score"]) for m in q["months"]]
+    assert account(stored) == account(q)
 
 
 def _altered(src, dst, sheet, value, new):
