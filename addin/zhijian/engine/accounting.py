@@ -7,7 +7,8 @@
 dated outside the period are only counted (the scorings of a calibration recording dated on several
 days all belong to its earliest date: it counts once, in one period); a row whose date is blank or unreadable belongs to no
 period and is excluded by its finding in every report; a row with an error finding is excluded;
-a row repeated in one inspector's file is a duplicate; an agent id not on the roster is left out
+a row repeated in one inspector's file is a duplicate, and so is one whose recording the same
+inspector scored first in another period (in another file: that row counts, there); an agent id not on the roster is left out
 of everything. `analysis.analyse` then completes the account with what it finds among the valid
 rows: duplicates across files, calibration copies (a recording scored by several inspectors
 counts once, at its benchmark; its other scorings are copies) and the counted calls. Writers only
