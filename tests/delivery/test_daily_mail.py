@@ -159,3 +159,104 @@ def test_what_is_missing_is_said_in_chinese(package, tmp_path):
     no_briefing = parse_config(config_text().split("  briefing:")[0], "d.yaml")
     with pytest.raises(Exception, match="briefing"):
         build_briefing(package, no_briefing)
+
+
+def test_a_file_in_the_days_zip_that_cannot_be_masked_stops_the_mail(package, tmp_path, server):
+    """A note the lead added to the day's zip (质检监听评分表_….zip) with a customer's number: only
+    workbooks and CSVs inside are masked, and the note went to every recipient as typed."""
+    import shutil
+
+    rec, port = server
+    folder = tmp_path / "日报"
+    shutil.copytree(package, folder)
+    with zipfile.ZipFile(folder / ZIP, "a") as z:
+        z.writestr("回访记录.txt", f"客户 {PHONE} 要求回电".encode("gb18030"))
+    config = parse_config(config_text(port), "d.yaml")
+    with pytest.raises(DeliveryError) as e:
+        send(build_daily_package(folder, config), config, delays=(0, 0))
+    assert str(e.value).startswith(f"{folder / ZIP}/回访记录.txt: 不是评分表(.xlsx、.xlsm、.csv),其中有无法遮蔽的手机号或身份证号")
+    assert PHONE not in str(e.value) and rec.delivered == []
+    # A member without a number is sent as it is.
+    with zipfile.ZipFile(package / ZIP) as src, zipfile.ZipFile(folder / ZIP, "w") as z:
+        for info in src.infolist():
+            z.writestr(info, src.read(info))
+        z.writestr("说明.txt", "无个人信息".encode("utf-8"))
+    out = build_daily_package(folder, config)
+    send(out, config, delays=(0, 0))
+    with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(rec.delivered[0][2], policy=policy.default))[ZIP])) as z:
+        assert z.read("说明.txt") == "无个人信息".encode("utf-8")
+
+
+def test_an_input_that_could_not_be_read_is_said_in_the_body(tmp_path, server):
+    """赵敏's sheet of the day is damaged: the log lists it (数据来源, 排除与重复) and the zip leaves
+    it out, but the body said only "有效通数 6 通 …" — the project manager reading the mail could not
+    tell that a sheet of the day is missing from every figure, whatever the template."""
+    rec, port = server
+    folder = week_folder(tmp_path / "评分表")
+    (folder / "2026-10-14_赵敏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    pkg = daily_package(load_rubric("listening-10x4"), [str(folder)], date=WED, roster=roster(tmp_path / "人员名单.xlsx"))
+    write_daily_package(pkg, tmp_path / "日报")
+    line = "未能读取的输入 1 个(未计入统计,见附件“数据来源”): 2026-10-14_赵敏.xlsx"
+    for template in ("", "    body: '{period} 日志见附件。'\n"):
+        config = parse_config(config_text(port).replace('    subject: "质检日志 {period}"\n',
+                                                        '    subject: "质检日志 {period}"\n' + template), "d.yaml")
+        out = build_daily_package(tmp_path / "日报", config)
+        send(out, config, delays=(0, 0))
+        body = email.message_from_bytes(rec.delivered[-1][2], policy=policy.default).get_body(("plain",)).get_content()
+        assert line in body, body
+        assert ("有效通数 6 通" in body) == (not template)
+    assert out.figures.to_dict()["unreadable"] == ["2026-10-14_赵敏.xlsx"]
+
+
+@pytest.mark.parametrize("bom, codec", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_a_sheet_of_the_day_saved_as_unicode_text_csv_is_masked_and_sent(tmp_path, server, bom, codec):
+    """陈静's sheet as Excel's "Unicode 文本" CSV (UTF-16 with its BOM), which zhijian daily reads:
+    the mail was refused (无法识别 CSV 的文字编码,无法遮蔽个人信息, exit 2), leaving --no-mask."""
+    import csv
+
+    rec, port = server
+    folder = week_folder(tmp_path / "评分表")
+    sheet = folder / "2026-10-14_陈静.xlsx"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t").writerows([["" if v is None else v for v in row] for row in
+                                              openpyxl.load_workbook(sheet).active.iter_rows(values_only=True)])
+    assert PHONE in buf.getvalue()
+    sheet.unlink()
+    saved = tmp_path / "2026-10-14_陈静.csv"  # named on the command line (a folder's CSVs are skipped)
+    saved.write_bytes(bom + buf.getvalue().encode(codec))
+    pkg = daily_package(load_rubric("listening-10x4"), [str(folder), str(saved)], date=WED,
+                        roster=roster(tmp_path / "人员名单.xlsx"))
+    assert pkg.report.analysis.overall.n == 6  # the CSV's three calls are counted
+    write_daily_package(pkg, tmp_path / "日报")
+    config = parse_config(config_text(port), "d.yaml")
+    send(build_daily_package(tmp_path / "日报", config), config, delays=(0, 0))
+    [(_, _, raw)] = rec.delivered
+    with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(raw, policy=policy.default))[ZIP])) as z:
+        data = z.read("2026-10-14_陈静.csv")
+    assert data.startswith(bom)
+    text = data[2:].decode(codec)
+    assert "139****5678" in text and PHONE not in text
+    assert text == buf.getvalue().replace(PHONE, "139****5678")
+
+
+def test_two_sheets_whose_names_mask_alike_stay_two_files_in_the_zip(package, tmp_path, server):
+    """回访13912345678.xlsx and 回访13900005678.xlsx both mask to 回访139****5678.xlsx: the zip sent
+    held two members of one name (and Python's 'Duplicate name' warning), and unzipping kept one."""
+    import shutil
+
+    rec, port = server
+    folder = tmp_path / "日报"
+    shutil.copytree(package, folder)
+    with zipfile.ZipFile(package / ZIP) as src, zipfile.ZipFile(folder / ZIP, "w") as z:
+        sheet = src.read("2026-10-14_陈静.xlsx")
+        z.writestr("回访13912345678.xlsx", sheet)
+        z.writestr("回访13900005678.xlsx", sheet)
+    config = parse_config(config_text(port), "d.yaml")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a duplicate member name is a warning in zipfile
+        send(build_daily_package(folder, config), config, delays=(0, 0))
+    [(_, _, raw)] = rec.delivered
+    with zipfile.ZipFile(io.BytesIO(attachments(email.message_from_bytes(raw, policy=policy.default))[ZIP])) as z:
+        assert z.namelist() == ["回访139****5678.xlsx", "回访139****5678 (2).xlsx"]

@@ -462,3 +462,187 @@ def test_the_final_check_reads_a_string_across_its_runs():
     with zipfile.ZipFile(buf) as z, pytest.raises(DeliveryError) as e:
         _left_unmasked(z, {}, "周报.xlsx")
     assert str(e.value).startswith("周报.xlsx: xl/sharedStrings.xml中有无法遮蔽的手机号或身份证号")
+
+
+# --- masking: numbers as other programs store them ----------------------------------------------------
+
+def exported_workbook(path):
+    """A 评分表 as a system export (Apache POI, EasyExcel: a number cell is Java's Double.toString,
+    1.3812345678E10) and as Excel keeps an 18-digit ID typed into a General cell (15 significant
+    digits, 1.10105194912310E+17: the birth date still readable), with text whose digits are XML
+    character references (&#49;, full-width &#65297;…), which every XML reader reads as the digits."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    ws.append(["录音编号", "客户电话", "身份证", "备注", "备注2"])
+    ws.append(["R1", 1, 2, "NOTE-1", "NOTE-2"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    full_width = "".join(f"&#{0xFF10 + int(d)};" for d in MOBILE3)
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info).decode("utf-8")
+            data = (data.replace('t="n"><v>1</v>', 't="n"><v>1.3812345678E10</v>')
+                    .replace('t="n"><v>2</v>', 't="n"><v>1.10105194912310E+17</v>')
+                    .replace("<t>NOTE-1</t>", f"<t>客户 &#49;{MOBILE2[1:]} 回电</t>")
+                    .replace("<t>NOTE-2</t>", f"<t>客户 {full_width}</t>"))
+            zout.writestr(info, data.encode("utf-8"))
+    return path
+
+
+def test_a_number_stored_in_exponent_form_or_as_character_references_is_masked(tmp_path, serve):  # noqa: F811
+    """All four went out as stored: the masking read only plain digits in the XML, and so did the
+    final check; Excel shows the customer's 13812345678, 13987654321 and １３９００００１１１１ and the
+    ID's birth date (110105194912310000)."""
+    import io
+
+    import openpyxl
+
+    rec, port = serve()
+    book = exported_workbook(tmp_path / "质检周报.xlsx")
+    ws = openpyxl.load_workbook(book).active
+    assert [ws["B2"].value, ws["C2"].value] == [13812345678, 110105194912310000]
+    assert ws["D2"].value == f"客户 {MOBILE2} 回电"
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    [part] = list(rec.delivered[0].message.iter_attachments())
+    ws = openpyxl.load_workbook(io.BytesIO(part.get_content())).active
+    assert [ws["B2"].value, ws["C2"].value] == ["138****5678", "110105********0000"]
+    assert ws["D2"].value == "客户 139****4321 回电"
+    assert ws["E2"].value == "客户 １３９****１１１１"
+    assert [ws["A1"].value, ws["A2"].value] == ["录音编号", "R1"]
+
+
+def _with_parts(path, parts: dict[str, bytes]):
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "明细"
+    wb.active["A1"] = "备注"
+    wb.save(path)
+    with zipfile.ZipFile(path, "a") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _embedded_workbook() -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = f"客户 {MOBILE} 要求回电"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("part, data", [
+    ("xl/embeddings/Microsoft_Excel_Worksheet1.xlsx", _embedded_workbook()),  # an inserted workbook object
+    ("xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0" + f"客户 {MOBILE}".encode("utf-16-le")),  # OLE, UTF-16
+    ("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0Attribute " + MOBILE.encode("ascii")),  # a macro's text
+])
+def test_a_number_inside_an_embedded_object_stops_the_mail(tmp_path, serve, part, data):  # noqa: F811
+    """A workbook (or a Word document) inserted as an object, an OLE object, a macro project: the
+    final check read only the XML parts, so the customer's number inside them went out as typed."""
+    rec, port = serve()
+    book = _with_parts(tmp_path / "质检周报.xlsx", {part: data})
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 1, r.output
+    assert r.output.strip().startswith(f"{book}: {part}") and "无法遮蔽的手机号或身份证号,邮件未发送" in r.output
+    assert rec.mail_calls == 0 and MOBILE not in r.output
+    assert run(book, "--kind", "weekly", "--config", cfg, "--no-mask").exit_code == 0
+
+
+def test_pictures_and_a_clean_embedded_object_do_not_stop_the_mail(tmp_path, serve):  # noqa: F811
+    import io
+
+    import openpyxl
+
+    rec, port = serve()
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "无个人信息"
+    clean = io.BytesIO()
+    wb.save(clean)
+    book = _with_parts(tmp_path / "质检周报.xlsx", {"xl/embeddings/Microsoft_Excel_Worksheet1.xlsx": clean.getvalue(),
+                                                   "xl/media/image1.png": b"\x89PNG\r\n" + MOBILE.encode()})
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    assert len(rec.delivered) == 1
+
+
+THREADED = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+            '<threadedComment ref="A1" dT="2026-10-14T09:00:00.00" personId="{00000000-0000-0000-0000-000000000001}" '
+            'id="{00000000-0000-0000-0000-000000000002}"><text>客户 {n} 回电</text></threadedComment>'
+            '<threadedComment ref="A1" dT="2026-10-14T09:05:00.00" personId="{00000000-0000-0000-0000-000000000001}" '
+            'id="{00000000-0000-0000-0000-000000000003}" parentId="{00000000-0000-0000-0000-000000000002}">'
+            '<text>已回电,无人接听</text></threadedComment></ThreadedComments>')
+
+
+def test_a_number_in_a_threaded_comment_is_masked(tmp_path, serve):  # noqa: F811
+    """Excel 365 writes every comment as a threaded comment (<text>, not <t>): a customer's number
+    in one stopped the mail, and the lead's only way on was --no-mask, which sent every number."""
+    import io
+    import zipfile
+
+    rec, port = serve()
+    book = _with_parts(tmp_path / "质检周报.xlsx",
+                       {"xl/threadedComments/threadedComment1.xml": THREADED.replace("{n}", MOBILE).encode("utf-8")})
+    cfg = tmp_path / "d.yaml"
+    cfg.write_text(BASE.replace("port: 25", f"port: {port}"), encoding="utf-8")
+    r = run(book, "--kind", "weekly", "--config", cfg)
+    assert r.exit_code == 0, r.output
+    [part] = list(rec.delivered[0].message.iter_attachments())
+    with zipfile.ZipFile(io.BytesIO(part.get_content())) as z:
+        sent = z.read("xl/threadedComments/threadedComment1.xml").decode("utf-8")
+    assert sent == THREADED.replace("{n}", "138****5678")
+
+
+@pytest.mark.parametrize("pasted, code", [("wl@example.com\u200b", "U+200B"), ("\ufeffwl@example.com", "U+FEFF"),
+                                          ("王丽 <wl@exa\u2060mple.com>", "U+2060")])
+def test_an_address_with_an_invisible_character_says_which(pasted, code):
+    """An address pasted from a chat or a web page with a zero-width space: refused as
+    “wl@example.com”不是有效的邮件地址, which the lead, looking at a valid-looking address, could not act on."""
+    text = BASE.replace("to: [王经理 <pm@example.com>]", "to: [" + json.dumps(pasted) + "]")
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(text, "d.yaml")
+    [line] = e.value.lines()
+    assert line.startswith("发送配置文件错误 d.yaml:11: reports.weekly.to[0]: ") and f"看不见的字符 {code}" in line
+    assert "\u200b" not in line and "\ufeff" not in line and "\u2060" not in line
+
+
+@pytest.mark.parametrize("key, value, says", [
+    ("host", "${SMTP_HOST}", "不展开环境变量"), ("host", "%SMTP_HOST%", "不展开环境变量"),
+    ("username", "${SMTP_USER}", "不展开环境变量"), ("host", "smtp://mail.example.com", "smtp.example.com"),
+    ("host", "mail.example.com:587", "smtp.port"), ("host", "mail example.com", "smtp.example.com"),
+])
+def test_a_host_or_username_that_cannot_be_meant_literally_is_refused_at_its_line(key, value, says):
+    """`host: ${SMTP_HOST}` was looked up as a host name when sending (域名无法解析) and
+    `username: ${SMTP_USER}` sent as the user name (用户名或密码不对); a URL or host:port likewise."""
+    text = BASE.replace("port: 25", "port: 25\n  username: qa\n  allow_plaintext_auth: true")
+    text = text.replace("host: 127.0.0.1", f"host: '{value}'") if key == "host" else \
+        text.replace("username: qa", f"username: '{value}'")
+    with pytest.raises(DeliveryConfigError) as e:
+        parse_config(text, "d.yaml")
+    [line] = e.value.lines()
+    assert line.startswith(f"发送配置文件错误 d.yaml:{2 if key == 'host' else 4}: smtp.{key}: ") and says in line, line
+
+
+def test_ordinary_hosts_pass():
+    for host in ("127.0.0.1", "smtp.example.com", "::1", "mail-01.corp.example.cn"):
+        assert parse_config(BASE.replace("host: 127.0.0.1", f"host: '{host}'"), "d.yaml").smtp.host == host

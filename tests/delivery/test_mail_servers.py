@@ -287,3 +287,35 @@ def test_many_refused_recipients_are_named_in_a_short_line(tmp_path, report, ser
         f"邮件服务器 127.0.0.1:{port} 拒绝了收件人 agent000@example.com、agent001@example.com、agent002@example.com、"
         "agent003@example.com、agent004@example.com 等 200 个(550 5.1.1 No such user);"
         "为避免只发给一部分人,这封邮件没有发给任何收件人")
+
+
+# --- what the server demands before MAIL FROM --------------------------------------------------------
+
+def test_a_message_larger_than_the_server_takes_is_refused_before_mail_from(tmp_path, report, serve):  # noqa: F811
+    """A server announcing SIZE 2000 (aiosmtpd's data_size_limit) and a 6 KB report: the lead read
+    "拒绝了发件人 qa@example.com(552 …)" and looked for a fault in the sender; the size limit is the
+    server's, and the message grows by a third in transit (base64), which max_attachment_mb does not see."""
+    rec, port = serve(data_size_limit=2000)
+    r = run(report, "--kind", "weekly", "--config", write_config(tmp_path, port), as_json=True)
+    assert r.exit_code == 1
+    error = one_json(r)["error"]
+    assert error.startswith(f"邮件服务器 127.0.0.1:{port} 只接受 2.0 KB 以内的邮件,这封邮件(附件编码后)有 "), error
+    assert "邮件未发送" in error and "发件人" not in error
+    assert rec.mail_calls == 0 and rec.delivered == []
+
+
+@pytest.mark.parametrize("demand, hint", [
+    (dict(authenticator=_authenticator, auth_required=True, auth_require_tls=False), "smtp.username"),
+    ("starttls", "smtp.security"),
+])
+def test_a_server_demanding_a_login_or_starttls_that_is_not_configured(tmp_path, report, serve, cert, demand, hint):  # noqa: F811
+    """No smtp.username for a server that requires AUTH, or security: none for one that requires
+    STARTTLS: both answer MAIL FROM with 530, which the lead read as "拒绝了发件人 qa@example.com"."""
+    kwargs = dict(tls_context=server_tls(cert), require_starttls=True) if demand == "starttls" else demand
+    rec, port = serve(**kwargs)
+    r = run(report, "--kind", "weekly", "--config", write_config(tmp_path, port), as_json=True)
+    assert r.exit_code == 1
+    error = one_json(r)["error"]
+    assert error.startswith(f"邮件服务器 127.0.0.1:{port} 要求"), error
+    assert hint in error and "530" in error and "邮件未发送" in error and "拒绝了发件人" not in error
+    assert rec.mail_calls == 0 and rec.delivered == []

@@ -278,6 +278,23 @@ def test_listening_sheet_checked_as_qc_is_named_too(rubrics, tmp_path):
     assert checked.report.findings[0].value == "listening-10x4"
 
 
+def test_another_forms_sheet_beside_a_readable_one_is_named_not_skipped(rubrics, tmp_path):
+    """A workbook whose first sheet is this form's and whose second is a qc-v3.1 评分表 (3 calls),
+    or a 评分表 of a form no rubric knows (日期, 坐席工号, 录音编号 and items of its own): the
+    second sheet is named as it would be alone in its file, its rows in no figure; a 说明 sheet
+    beside them stays quiet."""
+    unknown = SheetSpec("新版评分", [["日期", "质检员", "坐席工号", "录音编号", "礼貌", "专业"],
+                                    [D1, "陈静", 1001, "N001", 10, 20]])
+    notes = SheetSpec("说明", [["评分说明"], ["日期", "按通话日期填写"]])
+    path = write_xlsx(tmp_path / "混合.xlsx", [clean_listening(), clean_qc(), unknown, notes])
+    checked = check_grids(rubrics["listening-10x4"], read_grids(path), roster=ROSTER, period=PERIOD,
+                          other_rubrics=[rubrics["qc-v3.1"]])
+    assert [(f.rule, f.sheet, f.cell) for f in checked.report.findings] == \
+        [(Rule.SHEET_OTHER_RUBRIC, "QC评分", "A1"), (Rule.SHEET_UNMAPPED, "新版评分", "A1")]
+    assert all(f.severity == Severity.ERROR for f in checked.report.findings)
+    assert len(checked.calls) == 4  # the listening sheet's four calls, and no other row
+
+
 def test_findings_point_at_cells_when_the_table_starts_at_c3(rubrics, tmp_path):
     spec = clean_listening()
     spec.rows = spec.rows[1:]          # no title: header at C3, calls in rows 4–7

@@ -212,17 +212,34 @@ def score(inputs, rubric_name, write, as_json):
     scored = calls[calls["scorable"].astype(bool)] if len(calls) else calls
     if len(scored):
         console.print(f"{len(scored)} 通录音可计分,平均最终得分 {scored['final_score'].mean():.1f}")
+    _print_uncounted_rows(calls, scored, invalid, by_row, checked.report.errors)
+    for w in written:
+        console.print(f"已写出计分副本: {w}")
+    sys.exit(status)
+
+
+
+def _print_uncounted_rows(calls, scored, invalid: int, by_row: dict, errors: int) -> None:
+    """After the table: the rows without a score, then the rows scored that no report counts (an
+    unreadable 日期, a duplicate …), each with its reasons; a count of what is not listed."""
     if invalid:
         console.print(f"{invalid} 行无法计分(有分数无法识别、未评分或不允许的单元格),这些行没有得分:", style="red")
         for c in calls[~calls["scorable"].astype(bool)].head(20).itertuples():
             words = ";".join(f.message for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error")
             console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {words}")
-    elif checked.report.errors:
-        console.print(f"有 {checked.report.errors} 个校验错误,请运行 zhijian validate 查看", style="yellow")
-    for w in written:
-        console.print(f"已写出计分副本: {w}")
-    sys.exit(status)
-
+    # scored rows with an error (an unreadable 日期, a duplicate …): their score is shown, but no
+    # report counts them, so they are listed too, not left to a count
+    flawed = [(c, words) for c in scored.itertuples()
+              if (words := ";".join(f.message for f in by_row.get((c.file, c.sheet, c.row), [])
+                                    if f.severity == "error"))]
+    if flawed:
+        console.print(f"{len(flawed)} 行有得分,但有校验错误,不计入汇总和报表:", style="yellow")
+        for c, words in flawed[:20]:
+            console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {words}")
+    listed = sum(len([f for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error"])
+                 for c in calls.itertuples()) if len(calls) else 0
+    if errors > listed or len(flawed) > 20 or invalid > 20:
+        console.print(f"共 {errors} 个校验错误,完整清单请运行 zhijian validate 查看", style="yellow")
 
 
 def _print_ledger_scores(r, calls, by_row) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import string
+import unicodedata
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any, Literal
@@ -206,6 +207,11 @@ def parse_address(text: str) -> tuple[str, str]:
         raise ValueError(f"“{text}”包含多个地址,请每个地址单独写一项")
     name, addr = pairs[0] if pairs else ("", "")
     if not addr or not _ADDRESS.fullmatch(addr) or text.count("<") != text.count(">"):
+        hidden = list(dict.fromkeys(ch for ch in text if unicodedata.category(ch) in ("Cf", "Co", "Cn")))
+        if hidden:  # pasted from a chat or a web page: the address looks right and is not
+            shown = "".join(f"[U+{ord(ch):04X}]" if ch in hidden else ch for ch in text.strip())
+            raise ValueError(f"“{shown}”含有看不见的字符 " + "、".join(f"U+{ord(ch):04X}" for ch in hidden)
+                             + "(多见于从聊天工具或网页复制的地址),请删去后重新输入")
         raise ValueError(f"“{text}”不是有效的邮件地址(应写成 name@example.com 或 张三 <name@example.com>)")
     if len(addr) > MAX_ADDRESS:  # RFC 5321: a longer one is refused by servers (and breaks header lines)
         raise ValueError(f"“{text}”的地址超过 {MAX_ADDRESS} 个字符,不是有效的邮件地址")
@@ -228,7 +234,24 @@ def _smtp_problems(s: SmtpSettings) -> list[tuple[tuple, str]]:
                                            "确需在内网明文登录时在 smtp 下写 allow_plaintext_auth: true"))
     if has_control(s.host) or (s.username and has_control(s.username)):
         probs.append((("smtp",), "服务器地址或用户名含有换行或控制字符"))
+        return probs
+    # A host name holds no $ or %; a user name may (qa$), unless it is a reference and nothing else.
+    for key, value in (("host", s.host), ("username", s.username or "")):
+        if _ENV_REFERENCE.search(value) if key == "host" else _ENV_REFERENCE.fullmatch(value.strip()):
+            probs.append((("smtp", key), f"“{value}”: 配置文件不展开环境变量,请直接写上值"
+                                         + ("(只有密码放在环境变量中: smtp.password_env)" if key == "username" else "")))
+    host = s.host.strip()
+    if not _ENV_REFERENCE.search(host):
+        if "://" in host or "/" in host or any(ch.isspace() for ch in host):
+            probs.append((("smtp", "host"), f"“{host}”: 只写服务器名或 IP 地址,如 smtp.example.com"
+                                           "(不写 smtp://、路径或空格)"))
+        elif host.count(":") == 1:
+            probs.append((("smtp", "host"), f"“{host}”: 端口请写在 smtp.port,smtp.host 只写服务器名"
+                                           f"(如 host: {host.split(':')[0]} 与 port: {host.split(':')[1]})"))
     return probs
+
+
+_ENV_REFERENCE = re.compile(r"\$\{?[A-Za-z_]\w*\}?|%[A-Za-z_]\w*%")
 
 
 def _template_problems(text: str) -> str | None:

@@ -30,6 +30,14 @@ class KeyFigures:
     ledger_mean_score: str | None = None
     ledger_min_score: str | None = None
     ledger_below_pass: str | None = None
+    # The inputs no row could be read from (the 数据来源 sheet's 未能读取的输入), by file name.
+    unreadable: tuple[str, ...] = ()
+
+    def unreadable_line(self) -> str | None:
+        if not self.unreadable:
+            return None
+        return (f"未能读取的输入 {len(self.unreadable)} 个(未计入统计,见附件“数据来源”): "
+                + "、".join(self.unreadable))
 
     def lines(self) -> list[str]:
         out = []
@@ -52,6 +60,8 @@ class KeyFigures:
             out.append(f"质检主题 {self.topics}")
         if self.next_topics is not None:
             out.append(f"下周建议主题 {self.next_topics}")
+        if self.unreadable:
+            out.append(self.unreadable_line())
         return out
 
     def placeholders(self) -> dict[str, str]:
@@ -76,7 +86,7 @@ class KeyFigures:
                 "mean_score": self.mean_score, "excellent_rate": self.excellent_rate,
                 "mean_defect_rate": self.mean_defect_rate, "mean_defect_level": self.mean_defect_level,
                 "topics": self.topics, "next_topics": self.next_topics,
-                **{k: getattr(self, k) for k in LEDGER_KEYS}}
+                **{k: getattr(self, k) for k in LEDGER_KEYS}, "unreadable": list(self.unreadable)}
 
 
 LEDGER_KEYS = ("ledger_agents", "ledger_mean_score", "ledger_min_score", "ledger_below_pass")
@@ -205,6 +215,25 @@ def _shown(v: float, places: int = 1) -> str:
     return str(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+MAX_SOURCE_ROWS = 20_000  # rows of the 数据来源 sheet read for its 未能读取的输入
+_UNREADABLE = re.compile(r"未能读取的输入\(共 (\d+) 个\)")
+
+
+def _unreadable(rows) -> tuple[str, ...]:
+    """The file names under 未能读取的输入(共 N 个) (a header row 文件 | 工作表 | 原因, then N rows)."""
+    from pathlib import PureWindowsPath
+
+    rows = iter(rows)
+    for r in rows:
+        m = _UNREADABLE.fullmatch(str(r[0]).strip()) if r and r[0] is not None else None
+        if m:
+            n = int(m.group(1))
+            next(rows, None)  # the header row
+            files = [str(r[0]) for r, _ in zip(rows, range(n)) if r and r[0] is not None]
+            return tuple(PureWindowsPath(f).name for f in files)
+    return ()
+
+
 def read_key_figures(path: Path) -> KeyFigures:
     """The key figures on the workbook's first (overview) sheet, see `_find_figures`; and the period,
     from a 统计周期 cell, the title rows, the 数据来源 sheet, the document title or the file name."""
@@ -221,6 +250,9 @@ def read_key_figures(path: Path) -> KeyFigures:
         if "数据来源" in wb.sheetnames:
             period_cells += [str(r[1]) for r in wb["数据来源"].iter_rows(max_row=50, max_col=2, values_only=True)
                              if len(r) > 1 and _label(r[0]) == "统计周期" and r[1]]
+            unreadable = _unreadable(wb["数据来源"].iter_rows(max_row=MAX_SOURCE_ROWS, max_col=1, values_only=True))
+        else:
+            unreadable = ()
         doc_title = wb.properties.title or ""
     finally:
         wb.close()
@@ -254,4 +286,4 @@ def read_key_figures(path: Path) -> KeyFigures:
                       ledger_agents=_number_text(found.get("ledger_agents"), "int"),
                       ledger_mean_score=_number_text(found.get("ledger_mean_score"), "score"),
                       ledger_min_score=_number_text(found.get("ledger_min_score"), "score"),
-                      ledger_below_pass=_number_text(found.get("ledger_below_pass"), "int"))
+                      ledger_below_pass=_number_text(found.get("ledger_below_pass"), "int"), unreadable=unreadable)

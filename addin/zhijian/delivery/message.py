@@ -158,7 +158,19 @@ def plain_text(text: str) -> str:
 
 def mask_figures(figures: KeyFigures) -> KeyFigures:
     """The key figures with every text masked (they end up in the body and in --json)."""
-    return dataclasses.replace(figures, **{k: mask_text(v) for k, v in vars(figures).items() if isinstance(v, str)})
+    return dataclasses.replace(figures, **{k: mask_text(v) for k, v in vars(figures).items() if isinstance(v, str)},
+                               unreadable=tuple(mask_text(f) for f in figures.unreadable))
+
+
+def with_unreadable(body: str, template: str, figures: KeyFigures) -> str:
+    """`body`, with the inputs that could not be read said at its end when the template has no
+    {figures} to say them: a figure that leaves out a sheet is never sent without saying so."""
+    import string
+
+    line = figures.unreadable_line()
+    if line is None or "figures" in (f for _, f, _, _ in string.Formatter().parse(template)):
+        return body
+    return body.rstrip("\n") + "\n\n" + line + "\n"
 
 
 def render(template: str, values: dict[str, str], what: str) -> str:
@@ -206,7 +218,7 @@ def build_outgoing(report: str | Path, config: DeliveryConfig, kind: str, *, mas
     values = figures.placeholders() | {"report": KINDS[kind], "file": name, "points": MISSING,
                                        "sender": config.sender.name or config.sender.address}
     subject = plain_text(" ".join(render(rd.subject, values, "主题").split()))
-    body = render(rd.body, values, "正文")
+    body = with_unreadable(render(rd.body, values, "正文"), rd.body, figures)
     if mask:
         subject, body = mask_text(subject), mask_text(body)
 

@@ -25,9 +25,9 @@ from zhijian.engine.masking import MaskReport, mask_text
 from zhijian.files import names
 from zhijian.files.workbooks import check_zip_limits
 
-from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, UnreadableReport
+from .config import DEFAULT_BODY, KINDS, MISSING, DeliveryConfig, DeliveryError, UnreadableReport
 from .figures import read_key_figures
-from .message import Outgoing, attach, mask_figures, new_message, plain_text, render
+from .message import Outgoing, attach, mask_figures, new_message, plain_text, render, with_unreadable
 from .workbook_mask import mask_workbook_bytes
 
 BRIEFING_SHEET = names.BRIEFING
@@ -97,6 +97,7 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
         raise UnreadableReport(f"{name}: 不是 zip 压缩包") from None
     check_zip_limits(io.BytesIO(data), name)  # every member is read whole below
     out = io.BytesIO()
+    used = {i.filename.lower() for i in zin.infolist()}
     with zin, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             raw = zin.read(info)
@@ -108,7 +109,16 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
                 report.parts += [f"{info.filename}:{p}" for p in part.parts]
             elif suffix == ".csv":
                 raw = _mask_csv(raw, report, f"{name}/{info.filename}")
+            elif _has_number(raw):  # nothing else can be masked: a number in it stops the mail
+                raise DeliveryError(f"{name}/{mask_text(info.filename)}: 不是评分表(.xlsx、.xlsm、.csv),其中有无法遮蔽的"
+                                    "手机号或身份证号,邮件未发送;请从压缩包中删去它,或确认可以发送后用 --no-mask")
             member = mask_text(info.filename, report)
+            if member != info.filename:  # two names may mask alike: " (2)" as files.archive names them
+                stem, suffix, k = member[: len(member) - len(Path(member).suffix)], Path(member).suffix, 1
+                while member.lower() in used:
+                    k += 1
+                    member = f"{stem} ({k}){suffix}"
+                used.add(member.lower())
             ni = zipfile.ZipInfo(member, info.date_time)
             # A masked name drops the Unicode Path field, which would still hold the number.
             extra = info.extra if member == info.filename else b""
@@ -117,10 +127,26 @@ def mask_zip_bytes(data: bytes, name: str) -> tuple[bytes, MaskReport]:
     return out.getvalue(), report
 
 
+def _has_number(raw: bytes) -> bool:
+    """Whether a member's bytes, read as text (UTF-8, GB18030, UTF-16), hold a mobile or ID number."""
+    probe = MaskReport()
+    for text in (raw.decode("utf-8", "replace"), raw.decode("gb18030", "replace"), raw.decode("utf-16-le", "replace"),
+                 raw[1:].decode("utf-16-le", "replace")):
+        mask_text(text, probe)
+    return probe.total > 0
+
+
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}  # Excel's "Unicode 文本", as files.workbooks reads it
+
+
 def _mask_csv(raw: bytes, report: MaskReport, where: str) -> bytes:
-    for enc in ("utf-8-sig", "gb18030"):
+    """The CSV `raw` masked, in its own encoding (UTF-8, GB18030, or UTF-16 with its BOM kept)."""
+    bom, codecs = b"", ("utf-8-sig", "gb18030")
+    if raw[:2] in _UTF16_BOMS:
+        bom, codecs = raw[:2], (_UTF16_BOMS[raw[:2]],)
+    for enc in codecs:
         try:
-            text = raw.decode(enc)
+            text = raw[len(bom):].decode(enc)
             break
         except UnicodeDecodeError:
             continue
@@ -128,9 +154,10 @@ def _mask_csv(raw: bytes, report: MaskReport, where: str) -> bytes:
         raise UnreadableReport(f"{where}: 无法识别 CSV 的文字编码,无法遮蔽个人信息")
     before = report.total
     masked = mask_text(text, report)
-    if report.total != before:
-        report.parts.append(where)
-    return masked.encode("utf-8-sig" if enc == "utf-8-sig" else enc)
+    if report.total == before:
+        return raw
+    report.parts.append(where)
+    return bom + masked.encode(enc)  # UTF-8 with a BOM, which Excel needs to read it as UTF-8
 
 
 def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool = True) -> Outgoing:
@@ -157,7 +184,7 @@ def build_daily_package(path: str | Path, config: DeliveryConfig, *, mask: bool 
     values = figures.placeholders() | {"report": KINDS["daily"], "file": f"{log_name}、{zip_name}",
                                        "points": MISSING, "sender": config.sender.name or config.sender.address}
     subject = plain_text(" ".join(render(rd.subject, values, "主题").split()))
-    body = render(rd.body, values, "正文")
+    body = with_unreadable(render(rd.body, values, "正文"), rd.body, figures)
     if mask:
         subject, body = mask_text(subject), mask_text(body)
     msg, sender = new_message(config, rd, subject)

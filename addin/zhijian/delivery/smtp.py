@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, NoReturn
 
 from .config import RETRY_DELAYS, DeliveryConfig, DeliveryError, SmtpSettings, require_password
-from .message import Outgoing, check_size
+from .message import Outgoing, check_size, size_text
 
 
 @dataclass(frozen=True)
@@ -132,10 +132,17 @@ class _Session:
         """MAIL FROM and every RCPT TO: all recipients accepted, or the transaction is reset."""
         client = self.client
         self.stage = "mail"
+        limit = _size_limit(client)
+        if limit and size > limit:  # the server's own limit (RFC 1870), checked before MAIL FROM
+            raise DeliveryError(f"邮件服务器 {self.where} 只接受 {size_text(limit)} 以内的邮件,这封邮件(附件编码后)有 "
+                                f"{size_text(size)},邮件未发送;请压缩或拆分报表,并把 max_attachment_mb 设得比服务器"
+                                "的上限小三分之一(附件在邮件中按 base64 编码,约大三分之一)")
         options = [f"SIZE={size}"] if client.has_extn("size") else []
         code, resp = client.mail(out.envelope_from, options)
         if code != 250:
             self.reset = True
+            if code == 530:  # RFC 4954 / 3207: log in (or STARTTLS) first; not a fault of the sender
+                raise DeliveryError(f"邮件服务器 {self.where} {_demand(self.smtp, _reply(code, resp))}")
             self.fail(code, resp, f"拒绝了发件人 {out.envelope_from}")
         self.stage = "rcpt"
         refused, accepted = [], 0
@@ -172,6 +179,23 @@ class _Session:
         if code != 250:
             self.fail(code, resp, "拒绝了这封邮件")
         self.stage = "quit"
+
+
+def _size_limit(client: smtplib.SMTP) -> int:
+    """The largest message the server takes (its EHLO's SIZE), 0 when it names none."""
+    value = (client.esmtp_features.get("size") or "").strip()
+    return int(value) if value.isdigit() else 0
+
+
+def _demand(smtp: SmtpSettings, reply: str) -> str:
+    """What a 530 to MAIL FROM asks for, and the setting that gives it."""
+    if "tls" in reply.lower() and smtp.security == "none":
+        return (f"要求先用 STARTTLS 加密({reply}),邮件未发送;配置为不加密(security: none),"
+                "请把 smtp.security 改为 starttls")
+    if not smtp.username:
+        return (f"要求先登录({reply}),邮件未发送;配置中没有登录用户名,请写上 smtp.username,"
+                f"密码放在环境变量 {smtp.password_env} 或系统钥匙串中")
+    return f"要求先登录或加密({reply}),邮件未发送"
 
 
 def _transaction(out: Outgoing, payload: bytes, smtp: SmtpSettings, password: str | None) -> None:

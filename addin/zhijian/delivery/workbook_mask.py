@@ -18,16 +18,23 @@ from .config import DeliveryError, UnreadableReport
 
 # Text runs (<t>, <a:t>, <x:t>) in shared strings, inline strings, comments, text boxes and charts.
 _TEXT_RUN = re.compile(r"(<(?P<tag>(?:\w+:)?t)(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
-# A number cell (no t=, or t="n") holding an 11-digit mobile or a 15-digit old ID number, with the
-# formula whose cached result it is, if any.
+# A number cell (no t=, or t="n") with the formula whose cached result it is, if any; its value as
+# stored: 13812345678, 13812345678.0, or in exponent form (1.3812345678E10 from Java's exporters,
+# 1.10105194912310E+17 for an 18-digit ID typed into Excel: 15 digits kept, the birth date among them).
+_NUMBER = r"\d+(?:\.\d*)?(?:[Ee][+-]?\d+)?"
 _NUMBER_CELL = re.compile(r'<c\b(?P<attrs>[^>]*)>\s*(?P<f><f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*'
-                          r'<v>(?P<v>\d{11}|\d{15})(?:\.0*)?</v>\s*</c>')
+                          r'<v>(?P<v>' + _NUMBER + r')</v>\s*</c>')
+_NUMBER_VALUE = re.compile(r"(<v>)(" + _NUMBER + r")(</v>)")
+# A numeric character reference (&#49; &#xFF11;): the character itself to every XML reader.
+_CHAR_REF = re.compile(r"&#(?:(\d{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 _TYPE_ATTR = re.compile(r'\s+t="([^"]*)"')
 # The cached text of a formula cell (t="str").
 _FORMULA_TEXT = re.compile(r'(<c\b[^>]*\bt="str"[^>]*>\s*(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?\s*<v>)([^<]*)(</v>)')
 # Formulas (cells, data validations, conditional formats): only their string literals are text.
 _FORMULA = re.compile(r"(<(?P<tag>(?:\w+:)?(?:f|formula|formula1|formula2))(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"|&quot;(?:(?!&quot;).)*&quot;')
+# The text of a threaded comment (Excel 365's comments: <text>, no runs).
+_COMMENT_TEXT = re.compile(r"(<(?P<tag>(?:\w+:)?text)(?:\s[^>]*)?>)([^<]*)(</(?P=tag)>)")
 # A sheet's printed header and footer.
 _HEADER_FOOTER = re.compile(r"(<(?P<tag>(?:\w+:)?(?:odd|even|first)(?:Header|Footer))>)([^<]*)(</(?P=tag)>)")
 # Attributes that hold text shown to the reader: validation prompts and errors, hyperlink tips.
@@ -45,6 +52,33 @@ _PHONETIC = re.compile(r"<(?P<tag>(?:\w+:)?rPh)\b.*?</(?P=tag)>", re.S)
 
 # Where a number left unmasked would be, for the message (a name cannot hold the * of a mask).
 _WHERE = {"xl/workbook.xml": "工作表名称、定义名称", "docProps/app.xml": "文档属性中的工作表名称"}
+
+
+def _integer_digits(v: str) -> str | None:
+    """The digits of a stored number that is a whole number of 11 to 18 digits (the length of a
+    mobile or an ID number), else None."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(v)
+    except InvalidOperation:
+        return None
+    if not d.is_finite() or d != d.to_integral_value() or not 10 ** 10 <= d < 10 ** 18:
+        return None
+    return str(int(d))
+
+
+def _literal_refs(xml: str) -> str:
+    """`xml` with numeric character references written as their characters, so that digits typed
+    as &#49; are seen; markup characters, quotes and controls stay references."""
+
+    def literal(m: re.Match) -> str:
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        if code < 32 or code == 127 or code > 0x10FFFF or 0xD800 <= code < 0xE000 or chr(code) in "<>&\"'":
+            return m.group(0)
+        return chr(code)
+
+    return _CHAR_REF.sub(literal, xml) if "&#" in xml else xml
 
 
 def _text_part(name: str) -> bool:
@@ -108,6 +142,7 @@ def _mask_joined(xml: str, report: MaskReport) -> str:
 
 def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     n = name.lower()
+    xml = _literal_refs(xml)
     if not n.endswith(".rels"):
         xml = _mask_joined(xml, report)
     if n.endswith(".rels"):
@@ -115,6 +150,8 @@ def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     if n.startswith(("docprops/", "xl/charts/")):
         return _ANY_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
     xml = _TEXT_RUN.sub(lambda m: m.group(1) + mask_text(m.group(3), report) + m.group(4), xml)
+    if n.startswith("xl/threadedcomments/"):
+        xml = _COMMENT_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(3), report) + m.group(4), xml)
     if n.startswith("xl/worksheets/"):
         xml = _FORMULA_TEXT.sub(lambda m: m.group(1) + mask_text(m.group(2), report) + m.group(3), xml)
 
@@ -130,8 +167,11 @@ def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
             kind = _TYPE_ATTR.search(m.group("attrs"))
             if kind and kind.group(1) != "n":
                 return m.group(0)
-            masked = mask_text(m.group("v"), report)
-            if masked == m.group("v"):
+            digits = _integer_digits(m.group("v"))
+            if digits is None:
+                return m.group(0)
+            masked = mask_text(digits, report)
+            if masked == digits:
                 return m.group(0)
             attrs = _TYPE_ATTR.sub("", m.group("attrs"))
             if m.group("f"):  # a formula's cached number: its text, until Excel calculates again
@@ -142,22 +182,58 @@ def _mask_xml(xml: str, report: MaskReport, name: str) -> str:
     return xml
 
 
+def _has_number(text: str) -> bool:
+    probe = MaskReport()
+    mask_text(text, probe)
+    for m in _JOINED.finditer(text):  # a text read across its formatted runs
+        mask_text(_joined_text(m.group("body")), probe)
+    return probe.total > 0
+
+
+def _unmasked_part(zin: zipfile.ZipFile, changed: dict[str, bytes], depth: int = 0) -> str | None:
+    """The first part of `zin` still holding a mobile or ID number: an XML part (numbers in
+    exponent form and character references read as digits), an embedded Office file (a zip: an
+    inserted workbook or document, read part by part) or an OLE/macro part (.bin: its text in
+    UTF-16 or single bytes); pictures are not read."""
+    for info in zin.infolist():
+        n = info.filename.lower()
+        if n.endswith((".xml", ".rels", ".vml")):
+            text = _literal_refs((changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace"))
+            text = _NUMBER_VALUE.sub(lambda m: m.group(1) + (_integer_digits(m.group(2)) or m.group(2)) + m.group(3),
+                                     text)
+            if _has_number(text):
+                return info.filename
+            continue
+        if n.startswith("xl/media/"):
+            continue
+        data = zin.read(info)
+        if data[:4] == b"PK\x03\x04" and depth < 2:
+            try:
+                inner = zipfile.ZipFile(io.BytesIO(data))
+            except zipfile.BadZipFile:
+                inner = None
+            if inner is not None:
+                with inner:
+                    check_zip_limits(io.BytesIO(data), info.filename)
+                    found = _unmasked_part(inner, {}, depth + 1)
+                if found:
+                    return f"{info.filename}/{found}"
+                continue
+        if n.endswith(".bin") and any(_has_number(t) for t in (data.decode("latin-1"), data.decode("utf-16-le", "replace"),
+                                                                 data[1:].decode("utf-16-le", "replace"))):
+            return info.filename
+    return None
+
+
 def _left_unmasked(zin: zipfile.ZipFile, changed: dict[str, bytes], name: str) -> None:
     """Refuse (DeliveryError) a workbook in which a mobile or ID number is left after masking, in
-    any part: a sheet or defined name, a number inside a formula, a pivot cache …"""
-    for info in zin.infolist():
-        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
-        text = (changed.get(info.filename) or zin.read(info)).decode("utf-8", "replace")
-        probe = MaskReport()
-        mask_text(text, probe)
-        for m in _JOINED.finditer(text):  # a text read across its formatted runs
-            mask_text(_joined_text(m.group("body")), probe)
-        if probe.total:
-            where = _WHERE.get(info.filename, info.filename)
-            part = f"{info.filename}({where})" if where != info.filename else info.filename
-            raise DeliveryError(f"{name}: {part}中有无法遮蔽的手机号或身份证号,邮件未发送;请在 Excel 中改掉"
-                                "(工作表名称、定义名称、公式中的数字等)后再发送,或确认可以发送后用 --no-mask")
+    any part: a sheet or defined name, a number inside a formula, a pivot cache, an embedded object …"""
+    found = _unmasked_part(zin, changed)
+    if found:
+        where = _WHERE.get(found, found)
+        part = f"{found}({where})" if where != found else found
+        raise DeliveryError(f"{name}: {part}中有无法遮蔽的手机号或身份证号,邮件未发送;请在 Excel 中改掉"
+                            "(工作表名称、定义名称、公式中的数字、插入的对象等)后再发送,或确认可以发送后用 --no-mask")
 
 
 def mask_workbook_bytes(data: bytes, name: str = "workbook") -> tuple[bytes, MaskReport]:

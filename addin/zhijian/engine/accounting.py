@@ -7,8 +7,8 @@
 dated outside the period are only counted (the scorings of a calibration recording dated on several
 days all belong to its earliest date: it counts once, in one period); a row whose date is blank or unreadable belongs to no
 period and is excluded by its finding in every report; a row with an error finding is excluded;
-a row repeated in one inspector's file is a duplicate, and so is one whose recording the same
-inspector scored first in another period (in another file: that row counts, there); an agent id not on the roster is left out
+a row repeated in one inspector's file is a duplicate, and so is a row of the period whose recording
+the same inspector scored on an earlier date outside it (it counted there); an agent id not on the roster is left out
 of everything. `analysis.analyse` then completes the account with what it finds among the valid
 rows: duplicates across files, calibration copies (a recording scored by several inspectors
 counts once, at its benchmark; its other scorings are copies) and the counted calls. Writers only
@@ -223,7 +223,8 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
                                        instead.get(keys[i], []))
         if not reason[i]:
             reason[i], detail[i] = REASON_FINDING, "有校验错误"
-    _earlier_period_duplicates(calls, dates, inside, has_error, reason, detail)
+    for i, text in _scored_before(calls, dates, inside, has_error).items():
+        reason[i], detail[i] = REASON_DUPLICATE, text
     account = RowAccount(rows_read=len(calls), outside_period=int((dated & ~inside).sum()),
                          unreadable=unreadable_inputs(findings),
                          unknown_agents=0 if roster_given else None)
@@ -244,26 +245,36 @@ def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
     return Selection(valid.reset_index(drop=True), chosen, account)
 
 
-def _earlier_period_duplicates(calls: pd.DataFrame, dates: list, inside: np.ndarray, has_error: np.ndarray,
-                               reason: np.ndarray, detail: np.ndarray) -> None:
-    """Mark as duplicates the period's rows whose recording the same inspector scored before (in
-    the order read, without an error) in a row of another period, in another file: that row counts,
-    in its own period, so this one counts in none (within one period `analysis.analyse` finds them;
-    within one file the reader's `recording.duplicate` does)."""
-    ok = ~has_error & (calls["recording_id"].astype(str) != "").to_numpy(dtype=bool) & \
-        np.array([isinstance(d, dt.date) for d in dates], dtype=bool)
-    pairs = calls.loc[ok, ["recording_id", "inspector"]]
-    repeated = pairs.duplicated(keep=False).to_numpy()
-    if not repeated.any():
-        return
-    first: dict[tuple, int] = {}
-    for i, key in zip(np.flatnonzero(ok)[repeated], zip(*(pairs[c].to_numpy()[repeated] for c in pairs))):
-        j = first.setdefault(key, i)
-        if j != i and inside[i] and not inside[j] and not reason[i]:
-            reason[i] = REASON_DUPLICATE
-            detail[i] = (f"录音“{key[0]}”同一质检员已评分(首次在 {PurePath(str(calls['file'].iat[j])).name} "
-                         f"{calls['sheet'].iat[j]} 第 {int(calls['row'].iat[j])} 行,{dates[j]:%Y-%m-%d},"
-                         "计入该日所在的统计期),只计第一次")
+def _scored_before(calls: pd.DataFrame, dates: list, inside: np.ndarray, has_error: np.ndarray) -> dict[int, str]:
+    """{index: why} of the period's rows without an error whose recording the same inspector
+    scored, without an error, on an earlier date outside the period: a duplicate of that scoring,
+    which counted in its own period (the recording counts once, in the period it was first scored)."""
+    ids = calls["recording_id"].tolist()
+    counts: dict[Any, int] = {}
+    for r in ids:
+        if r:
+            counts[r] = counts.get(r, 0) + 1
+    repeated = [i for i, r in enumerate(ids) if r and counts[r] > 1 and not has_error[i]
+                and isinstance(dates[i], dt.date)]
+    if not repeated:
+        return {}
+    inspectors = calls["inspector"].tolist()
+    groups: dict[tuple, list[int]] = {}
+    for i in repeated:
+        groups.setdefault((ids[i], inspectors[i]), []).append(i)
+    files, sheets, rows = calls["file"].tolist(), calls["sheet"].tolist(), calls["row"].tolist()
+    out = {}
+    for (rid, _), members in groups.items():
+        before = [j for j in members if not inside[j]]
+        for i in members:
+            if not inside[i]:
+                continue
+            earlier = [j for j in before if dates[j] < dates[i]]
+            if earlier:
+                j = min(earlier, key=lambda k: (dates[k], k))
+                out[i] = (f"录音“{rid}”同一质检员已于 {dates[j].isoformat()} 评分({PurePath(str(files[j])).name} "
+                          f"{sheets[j]} 第 {rows[j]} 行,计入那一统计期),只计第一次")
+    return out
 
 
 def _reason(errors: list[Finding], refusal: Finding | None, dated: bool,

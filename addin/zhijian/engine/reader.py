@@ -284,6 +284,12 @@ def _unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields, oth
     if other is not None:
         return other
     if hr is None:
+        calls_at = _calls_header_row(grid, vocabulary(rubric))
+        if calls_at is not None:  # a 评分表 all the same, of a form no rubric given knows
+            read.header_row = grid.first_row + calls_at
+            return Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, grid.cell(calls_at, 0),
+                              variant="no_items", row_number=read.header_row, rubric=rubric.name,
+                              calls_header=True)
         return Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, "", scan_rows=HEADER_SCAN_ROWS,
                           rubric=rubric.name)
     names = {k: (k.split(":", 1)[1] if k.startswith("offence:") else k) for k in missing_items}
@@ -294,6 +300,16 @@ def _unmapped_finding(rubric, grid, read, hr, missing_items, missing_fields, oth
     return Finding.of(Rule.SHEET_UNMAPPED, grid.file, grid.sheet, cell, variant=variant,
                       items="、".join(names[k] for k in missing_items),
                       fields="、".join(FIELD_ZH[k] for k in missing_fields))
+
+
+def _calls_header_row(grid: Grid, vocab: Vocabulary) -> int | None:
+    """The index of a top row naming a call's 日期, 坐席 (工号 or 姓名) and 录音编号, in a sheet
+    naming none of the rubric's items: a header of one call per row."""
+    for r in range(min(HEADER_SCAN_ROWS, len(grid.rows))):
+        keys = {spec.key for v in grid.rows[r] if (spec := vocab.match(v)) is not None and spec.kind == "field"}
+        if {"date", "recording_id"} <= keys and keys & {"agent_id", "agent_name"}:
+            return r
+    return None
 
 
 def _other_rubric(rubric: Rubric, grid: Grid, other_rubrics: Sequence[Rubric]) -> Finding | None:

@@ -76,10 +76,11 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
             out.sheets.append(read)
             out.report.extend(read.findings)
         # Another sheet of the same form that cannot be read (a column missing, pasted from an
-        # older copy) is named as it would be alone in its file, never dropped in silence because
-        # a sibling sheet could be read; sheets naming few of the form's items (说明, 统计) stay quiet.
+        # older copy), or a 评分表 of another form, is named as it would be alone in its file, never
+        # dropped in silence because a sibling sheet could be read; sheets naming few of the form's
+        # items and no call's 日期, 坐席工号 and 录音编号 (说明, 统计) stay quiet.
         for read in reads:
-            if not read.mapped and _names_most_items(rubric, read):
+            if not read.mapped and (_names_most_items(rubric, read) or _holds_calls(read)):
                 out.sheets.append(read)
                 out.report.extend(read.findings)
         mapped_reads += mapped
@@ -130,6 +131,13 @@ def check_reads(rubric: Rubric, sheet_reads: Iterable[SheetRead], *, roster: set
     out.report.rows = len(out.calls)
     out.report.findings.sort(key=_finding_order)
     return out
+
+
+def _holds_calls(read: SheetRead) -> bool:
+    """Whether a sheet that cannot be read is a 评分表 all the same: another rubric's, or one whose
+    header names a call's 日期, 坐席工号 and 录音编号 (one row per call, of a form we do not know)."""
+    return any(f.rule == Rule.SHEET_OTHER_RUBRIC or (f.rule == Rule.SHEET_UNMAPPED and f.params.get("calls_header"))
+               for f in read.findings)
 
 
 def _names_most_items(rubric: Rubric, read: SheetRead) -> bool:

@@ -35,7 +35,7 @@ from typing import Any, Iterator, Sequence
 from zhijian.engine.findings import Finding, Rule, Severity
 from zhijian.engine.grid import SheetRead
 
-FORMAT = 10  # 10: rule columns headed as the form prints them ("辱骂客户(一票否决)"), a second sheet of the form missing a column refused; 9: serial dates of a 1904 workbook, digits split by a space, rule-column numbers, 合计 rows by their label; 8: × and x in a yes/no column are refused (were read as yes); 7: dates with a weekday (2026年11月2日星期一); 6: the hostile-sheet findings (dates, counts, hidden rows, points, digits…); 4: one SQLite file
+FORMAT = 11  # 11: a sheet of another form beside a readable one is named (sheet.unmapped no_items); 10: rule columns headed as the form prints them ("辱骂客户(一票否决)"), a second sheet of the form missing a column refused; 9: serial dates of a 1904 workbook, digits split by a space, rule-column numbers, 合计 rows by their label; 8: × and x in a yes/no column are refused (were read as yes); 7: dates with a weekday (2026年11月2日星期一); 6: the hostile-sheet findings (dates, counts, hidden rows, points, digits…); 4: one SQLite file
 MAX_BYTES = 256 * 1024 * 1024  # the whole cache; a month of 450 files takes about 7 MB
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a file larger than this is read from disk and not cached
 DB_NAME = "reads.sqlite3"
