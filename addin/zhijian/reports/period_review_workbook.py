@@ -19,7 +19,8 @@ from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.period_review import DOWN, TREND_STEP, UP, PeriodReview
 
 from .toolkit import INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title
-from .common_sheets import write_excluded_sheet, write_provenance, write_sources_rows
+from .common_sheets import (write_account_rows, write_excluded_sheet, write_provenance, write_sources_rows,
+                            write_unreadable)
 
 SHEET_OVERVIEW = "考核概览"
 SHEET_MONTHS = "服务质量分析(月度)"
@@ -67,9 +68,12 @@ def write_period_review_workbook(rep: PeriodReview, path: Path, *, provenance=No
             write_complaints_sheet(w, rep.extra["complaints"])
         write_excluded_sheet(w, rep.overall, rep.findings)
         src = w.sheet(SHEET_SOURCES)
+        r = 0
         if provenance is not None:
-            write_sources_rows(src, provenance)
+            r = write_sources_rows(src, provenance)
             write_provenance(wb, provenance)
+        # The period's row account, as every report's 数据来源 shows it.
+        write_unreadable(src, rep.overall.account, write_account_rows(src, rep.overall.account, r + 1) + 1)
         src.finish(min_width=10)
     return path
 
