@@ -151,7 +151,11 @@ def _altered(src, dst, sheet, value, new):
     """`src` re-saved by openpyxl as `dst` with the first cell of `sheet` holding `value` set to
     `new` (a number changed by hand); returns that cell's address."""
     wb = openpyxl.load_workbook(src)
-    cell = next(c for row in wb[sheet].iter_rows() for c in row if c.value == value)
+    if sheet == "数据来源":  # its 读取行数 (the sheet holds other numbers: the options)
+        cell = next(row[1] for row in wb[sheet].iter_rows() if row[0].value == "读取行数")
+        assert cell.value == value
+    else:
+        cell = next(c for row in wb[sheet].iter_rows() for c in row if c.value == value)
     cell.value = new
     wb.save(dst)
     return cell.coordinate
@@ -161,9 +165,11 @@ def test_audit_names_the_number_changed_by_hand_and_passes_a_report_saved_again_
     octo, q = tmp_path / "m10.xlsx", tmp_path / "q.xlsx"
     monthly(sheets, "2026-10", octo)
     data(run("quarterly", sheets, "--rubric", R, "--quarter", "2026-Q4", "-o", q, "--json"))
-    for report, sheet_name, value, new in ((octo, "排除与重复", 5, 4), (q, "服务质量分析(月度)", 80, 85)):
+    # (数据来源 too: its paths may differ between machines, its numbers — the row account — may not.)
+    for report, sheet_name, value, new in ((octo, "排除与重复", 5, 4), (q, "服务质量分析(月度)", 80, 85),
+                                           (octo, "数据来源", 5, 6), (q, "数据来源", 5, 7)):
         assert run("audit", report, sheets).exit_code == 0
-        changed = tmp_path / f"changed-{report.name}"
+        changed = tmp_path / f"changed-{sheet_name}-{report.name}"
         where = _altered(report, changed, sheet_name, value, new)
         # openpyxl drops the empty text cells of the report when it saves: those are no difference.
         d = data(run("audit", changed, sheets, "--json"), code=1)
