@@ -5,6 +5,8 @@ lists and vouchers show all three kinds of serious problem: a 严重 item, a 差
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -154,3 +156,34 @@ def test_libreoffice_prints_one_voucher_per_page(pdfs):
         assert re.findall(r"KF\d{8}-\d{3}", text) == [number], text
     assert "R304" in pdf_text(vouchers, 2) and "业务能力" in pdf_text(vouchers, 2)
     assert "扣分凭单" not in pdf_text(vouchers, 4).split("\n")[0]  # page 4: the register
+
+
+def test_the_months_register_shows_what_became_of_every_row_read(tmp_path):
+    """R401 has a 差错扣分 of 5 and an unreadable item: no voucher, and the register must say why
+    (the console did; the workbook, which is what is kept and signed, did not say a row was left
+    out). 4 rows read = 1 counted (R302, a voucher) + 1 excluded (R401) + 1 outside (R501, November)
+    + 1 duplicate (R302 again)."""
+    from clikit import run
+
+    src = write_xlsx(tmp_path / "2026-10-14_王丽.xlsx", [SheetSpec("评分表", [
+        LISTENING_HEADER, row(WED, "王丽", "A002", "李四", "R302", err=2),
+        row(WED, "王丽", "A003", "王五", "R401", {"服务态度": "x"}, err=5),
+        row(dt.date(2026, 11, 2), "王丽", "A003", "王五", "R501"),
+        row(WED, "王丽", "A002", "李四", "R302", err=2)])])
+    out = tmp_path / "扣罚登记表_2026-10.xlsx"
+    r = run("penalties", src, "--rubric", "listening-10x4", "--month", "2026-10", "-o", out, "--json")
+    assert r.exit_code == 0, r.output
+    acc = json.loads(r.output)["accounting"]
+    identity = "读取 4 行 = 计入 1 + 校验错误 1 + 统计期外 1 + 重复 1 + 校正副本 0"
+    assert (acc["rows_read"], acc["counted"], acc["excluded"], acc["outside_period"], acc["duplicates"]) == \
+        (4, 1, 1, 1, 1)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["扣分凭单", "服务质量扣罚登记表", "排除与重复", "数据来源", "_zhijian"]
+    assert values(wb["服务质量扣罚登记表"])[3][0] == f"行数核对: {identity}(未计入的行见“排除与重复”,没有扣分凭单)"
+    excluded = values(wb["排除与重复"])
+    assert excluded[1][0] == identity
+    listed = [(x[0], x[7]) for x in excluded if x[0] in ("校验错误", "重复录音") and str(x[1]).endswith(".xlsx")]
+    assert listed == [("校验错误", "R401"), ("重复录音", "R302")]
+    sources = {x[0]: x[1] for x in values(wb["数据来源"]) if x and x[0]}
+    assert (sources["读取行数"], sources["计入统计"], sources["校验错误排除"], sources["统计期外"]) == (4, 1, 1, 1)
+    assert run("audit", out, src).exit_code == 0

@@ -337,6 +337,14 @@ def test_workbook_reads_back_as_to_dict(workbook, report):
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert any("10-09(4)" in t for t in texts) and any("10-12(6)" in t for t in texts)
     assert "四、非工作日的评分" in texts
+    # A003's 2 calls on the 1 October holiday are listed under their date, shown as a date (it was
+    # the serial number 46296 in a General cell).
+    section = next(c.row for row in ws.iter_rows() for c in row if c.value == "四、非工作日的评分")
+    heads = [c.value for c in ws[section + 1]]
+    off = [r for r in ws.iter_rows(min_row=section + 2) if r[0].value is not None]
+    assert heads[:5] == ["日期", "星期", "工号", "姓名", "通数"]
+    assert [(r[0].value, r[0].is_date, r[2].value, r[4].value) for r in off][:1] == \
+        [(dt.datetime(2026, 10, 1), True, "A003", 2)]
 
 
 def test_native_charts_and_values_only(workbook):

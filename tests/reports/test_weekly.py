@@ -492,3 +492,25 @@ def test_libreoffice_prints_the_report(workbook, reports, tmp_path):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts  # embedded: no tofu boxes
+
+
+def test_a_week_across_new_year_keeps_the_statutory_calendar_for_the_year_it_knows():
+    """The last year chinese-calendar knows, Y, and Y + 1, which it does not: a week holding
+    1 January of Y + 1 takes Y's days from the statutory calendar and says only Y + 1 fell back (it
+    said "尚无 Y、Y+1 年的节假日数据" and counted Y's days Monday–Friday too)."""
+    import chinese_calendar
+
+    from zhijian.engine.workdays import CALENDAR_CN, working_days
+
+    year = 2004
+    while True:
+        try:
+            chinese_calendar.is_workday(dt.date(year + 1, 1, 1))
+        except NotImplementedError:
+            break
+        year += 1
+    monday = dt.date(year, 12, 29)  # seven days from 29 December: both years, whatever the weekdays
+    wd = working_days(monday, monday + dt.timedelta(days=6))
+    assert wd.calendar == f"{CALENDAR_CN};{year + 1} 年: 周一至周五(chinese-calendar 尚无 {year + 1} 年的节假日数据)"
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    assert list(wd.days) == [d for d in days if (chinese_calendar.is_workday(d) if d.year == year else d.weekday() < 5)]

@@ -125,11 +125,13 @@ def topic_option(fn):
                         help="质检主题(评分项名称,可多次指定),如 --topic 主动推介 --topic 业务能力")(fn)
 
 
-def print_account(account) -> None:
-    """The accounting identity and every input that could not be read, on the console."""
+def print_account(account, *, roster_option: bool = True) -> None:
+    """The accounting identity and every input that could not be read, on the console.
+    `roster_option`: whether the command takes --roster (the quarterly and yearly do not)."""
     console.print(f"  行数核对: {account.identity_text()}")
     if not account.roster_checked:
-        console.print("  未提供人员名单(--roster),工号未核对", style="dim")
+        console.print("  未提供人员名单(--roster),工号未核对" if roster_option
+                      else "  工号未核对: 本考核表不按人员名单核对工号(名单外的工号也计入)", style="dim")
     for u in account.unreadable:
         where = f"{u.file} / {u.sheet}" if u.sheet else u.file
         console.print(f"  未能读取: {where}: {u.message}", style="red")

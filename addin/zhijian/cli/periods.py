@@ -91,7 +91,7 @@ def _run(kind, period, inputs, rubric_name, lead, stars, min_calls, output, appe
     source = "历史库" if result.from_store else f"{len(result.files)} 个文件"
     console.print(f"《{r.name}》{rep.word}质检考核表 {rep.label}({source}): 有效评分 {o.n} 通,"
                   f"坐席 {len(rep.agents)} 人,考核月份 {'、'.join(rep.assessed) or '无'}")
-    print_account(rep.overall.account)
+    print_account(rep.overall.account, roster_option=False)  # no --roster here: never name it
     print_register_accounts(rep.extra)
     if o.n:
         from zhijian.engine.ledger import score_line

@@ -177,15 +177,27 @@ class Selection:
         return tuple(self)[i]
 
 
+def effective_dates(calls: pd.DataFrame) -> list:
+    """Each row's date as the periods see it: its own, except that the valid scorings of a
+    calibration recording scored on several days all take its earliest date (it counts once, in
+    one period); a blank or unreadable date stays what it is (the row belongs to no period)."""
+    dates = calls["date"].tolist()
+    first = earliest_dates(calls)
+    if first:
+        ids = calls["recording_id"].astype(str)
+        hit = ids.isin(first.keys()).to_numpy(dtype=bool, copy=True)  # few rows: touch only those
+        if "has_error" in calls:
+            hit &= ~calls["has_error"].to_numpy(dtype=bool)
+        for i in np.flatnonzero(hit):
+            if isinstance(dates[i], dt.date):
+                dates[i] = first[ids.iat[i]]
+    return dates
+
+
 def select(calls: pd.DataFrame, findings: list[Finding], period: Period, *,
            roster_given: bool = False) -> Selection:
     """Split every row read into the period's valid calls and the rows left out, by reason."""
-    dates = calls["date"].tolist()
-    first = earliest_dates(calls)  # a calibration recording scored on several days counts on the first
-    if first:
-        valid_row = ~calls["has_error"].to_numpy(dtype=bool) if "has_error" in calls else np.ones(len(calls), bool)
-        dates = [first.get(str(r), d) if v and isinstance(d, dt.date) else d
-                 for r, d, v in zip(calls["recording_id"].tolist(), dates, valid_row)]
+    dates = effective_dates(calls)
     dated = np.array([isinstance(d, dt.date) for d in dates], dtype=bool)
     inside = np.array([isinstance(d, dt.date) and d in period for d in dates], dtype=bool)
     mine = inside | ~dated  # undated rows are excluded in every report, so they are listed in each

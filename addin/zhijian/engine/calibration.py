@@ -82,9 +82,12 @@ def earliest_dates(calls: pd.DataFrame) -> dict[str, dt.date]:
     rows = rows[rows.duplicated("recording_id", keep=False)]
     if rows.empty:
         return {}
-    g = rows.groupby("recording_id", sort=False)
-    several = (g["inspector"].nunique() > 1) & (g["date"].nunique() > 1)
-    return {str(k): v for k, v in g["date"].min()[several].items()}
+    # Days as whole numbers: pandas takes the minimum of date objects group by group in Python.
+    days = rows["date"].map(dt.date.toordinal)
+    g = days.groupby(rows["recording_id"], sort=False)
+    several = (rows.groupby("recording_id", sort=False)["inspector"].nunique() > 1) & (g.nunique() > 1)
+    dates = rows["date"]
+    return {str(k): dates.at[i] for k, i in g.idxmin()[several].items()}
 
 
 def calibrate(rubric: Rubric, calls: pd.DataFrame, *, lead: str | None = None,

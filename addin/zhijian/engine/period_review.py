@@ -26,12 +26,14 @@ Nothing here reads or writes files.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .accounting import effective_dates
 from .analysis import Analysis, analyse, rounded, score_rank
 from .ledger import agent_scores, ledger_for
 from .loaded import Loaded
@@ -85,6 +87,7 @@ class PeriodReview:
     notes: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # sections added by the pipeline (complaints)
     findings: list = field(default_factory=list)  # the findings of the period's rows (排除与重复)
+    undated: int = 0  # rows without a readable date: excluded in every month's account (and the period's once)
 
     @property
     def word(self) -> str:
@@ -156,11 +159,26 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         raise ValueError("min_calls and stars must be at least 1")
     key, label = period_label(kind, period)
     months = []
-    keys = _month_keys(loaded, period)
+    keys, undated = _month_keys(loaded, period)
+    # Rows whose recording has other rows (calibration, an inspector's repeat): few, looked at alone.
+    recordings = loaded.calls["recording_id"].astype(str) if len(loaded.calls) else pd.Series(dtype=str)
+    repeated = np.flatnonzero(recordings.duplicated(keep=False).to_numpy(dtype=bool)
+                              & (recordings != "").to_numpy(dtype=bool))
+    repeated_ids = recordings.iloc[repeated]
     for mp in months_of(period):
-        part = loaded.calls.iloc[np.flatnonzero(keys == mp.start.year * 100 + mp.start.month)]
-        # The month's own rows: its account counts them (not the other months' rows, nor undated ones).
+        # The month's rows; the undated ones, which belong to no period and so are excluded in every
+        # month's report; and the other rows of the month's recordings (an inspector's earlier
+        # scoring of one, in another month, makes the month's a duplicate): the month's account is
+        # that month's 质检月报's, term by term (the other rows read are outside its period).
+        in_month = keys == mp.start.year * 100 + mp.start.month
+        related = np.zeros(len(keys), dtype=bool)
+        if len(repeated):
+            ids = set(repeated_ids[in_month[repeated]].tolist())
+            related[repeated[repeated_ids.isin(ids).to_numpy(dtype=bool)]] = True
+        part = loaded.calls.iloc[np.flatnonzero(in_month | undated | related)]
         sel = Loaded(part, loaded.findings, loaded.files, roster=loaded.roster).select(mp)
+        sel.account.outside_period += len(loaded.calls) - len(part)
+        sel.account.rows_read = len(loaded.calls)
         _, month_label = period_of("month", mp.start)
         months.append(Month(mp, month_label, analyse(rubric, sel.calls, period_label=month_label, lead=lead,
                                                      account=sel.account, inspectors=False)))
@@ -183,16 +201,21 @@ def build_period_review(rubric: Rubric, loaded: Loaded, kind: str, period: Perio
         adjustments=_adjustments(rubric, agents, months), month_figures=_month_figures(months, overall, label),
         item_trends=_item_trends(months, overall, assessed),
         category_trends=_category_trends(rubric, months, overall, assessed),
-        teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes, findings=sel.findings)
+        teams=_teams(months, overall), min_calls=min_calls, star_count=stars, notes=notes, findings=sel.findings,
+        undated=int(undated.sum()))
 
 
-def _month_keys(loaded: Loaded, period: Period) -> np.ndarray:
-    """Per call, year × 100 + month of its date when the date lies in the period, else 0 (no
-    date, or outside): computed once, so that a year is not scanned twelve times."""
-    dates = pd.to_datetime(pd.Series(loaded.calls["date"].to_numpy(dtype=object)), errors="coerce")
+def _month_keys(loaded: Loaded, period: Period) -> tuple[np.ndarray, np.ndarray]:
+    """Per call, year × 100 + month of its date as the periods see it (a calibration recording
+    scored on several days: its earliest, `accounting.effective_dates`) when that lies in the
+    period, else 0; and whether the call has no readable date. Computed once, so that a year is
+    not scanned twelve times."""
+    own = effective_dates(loaded.calls)
+    undated = np.array([not isinstance(d, dt.date) for d in own], dtype=bool)
+    dates = pd.to_datetime(pd.Series(own, dtype=object), errors="coerce")
     keys = (dates.dt.year * 100 + dates.dt.month).fillna(0).to_numpy(dtype=np.int64)
     inside = ((dates >= pd.Timestamp(period.start)) & (dates <= pd.Timestamp(period.end))).to_numpy(dtype=bool)
-    return np.where(inside, keys, 0)
+    return np.where(inside, keys, 0), undated
 
 
 def _agent_month_scores(months: list[Month], min_calls: int) -> dict[str, dict[str, tuple[float, bool]]]:

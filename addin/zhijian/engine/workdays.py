@@ -30,9 +30,21 @@ def working_days(start: dt.date, end: dt.date) -> WorkingDays:
     except ImportError:
         return WorkingDays(tuple(d for d in all_days if d.weekday() < 5),
                            f"{CALENDAR_WEEKDAYS}(未安装 chinese-calendar)")
-    try:
-        return WorkingDays(tuple(d for d in all_days if chinese_calendar.is_workday(d)), CALENDAR_CN)
-    except NotImplementedError:  # a year the package has no holiday data for
-        years = "、".join(sorted({str(d.year) for d in all_days}))
-        return WorkingDays(tuple(d for d in all_days if d.weekday() < 5),
-                           f"{CALENDAR_WEEKDAYS}(chinese-calendar 尚无 {years} 年的节假日数据)")
+    known, unknown = {}, set()
+    for year in sorted({d.year for d in all_days}):
+        try:
+            chinese_calendar.is_workday(dt.date(year, 1, 1))
+            known[year] = True
+        except NotImplementedError:  # a year the package has no holiday data for
+            unknown.add(year)
+    # A week across New Year may hold a year the package knows and one it does not yet: each day
+    # follows its own year's calendar, and the report says which year fell back to Monday–Friday.
+    days = tuple(d for d in all_days
+                 if (d.weekday() < 5 if d.year in unknown else chinese_calendar.is_workday(d)))
+    if not unknown:
+        return WorkingDays(days, CALENDAR_CN)
+    years = "、".join(str(y) for y in sorted(unknown))
+    fallback = f"{CALENDAR_WEEKDAYS}(chinese-calendar 尚无 {years} 年的节假日数据)"
+    if not known:
+        return WorkingDays(days, fallback)
+    return WorkingDays(days, f"{CALENDAR_CN};{years} 年: {fallback}")

@@ -81,15 +81,21 @@ def load_period(store: Store, rubric: Rubric, period: Period, *, lean: bool = Fa
     if not hashes:
         return StoredCalls(Loaded(template.assign(appeal_changed=pd.Series(dtype=bool)), [], [], notes))
     marks = ", ".join("?" for _ in hashes)
-    # A row whose date could not be read belongs to no period and is excluded by its finding in
-    # every report (engine.accounting), as when the sheets are read: it comes with its file when
-    # the file has calls in the period, and always when no row of the file has a date.
+    # The files the period touches are read whole, as when the sheets are given: their rows of
+    # other dates are outside the period in its account, and a row whose date could not be read
+    # (no period's) is excluded by its finding (engine.accounting). Touched: a row dated in the
+    # period, a row of one of the period's recordings (a calibration recording counts on its
+    # earliest date, an inspector's second scoring of a recording is a duplicate of the first,
+    # whichever period either lies in), or no dated row at all.
+    current = f"superseded_at IS NULL AND rubric_hash IN ({marks})"
     frame = store.con.execute(
-        f"SELECT {', '.join(quote(c) for c in columns)}, file_id FROM calls "
-        f"WHERE superseded_at IS NULL AND rubric_hash IN ({marks}) AND (date BETWEEN ? AND ? OR date IS NULL "
-        f"AND file_id IN (SELECT file_id FROM calls WHERE superseded_at IS NULL AND date BETWEEN ? AND ? "
-        "UNION SELECT file_id FROM files WHERE superseded_at IS NULL AND first_date IS NULL)) "
-        "ORDER BY file, ordinal", [*hashes, period.start, period.end, period.start, period.end]).df()
+        f"SELECT {', '.join(quote(c) for c in columns)}, file_id FROM calls WHERE {current} AND file_id IN ("
+        f"SELECT file_id FROM calls WHERE {current} AND date BETWEEN ? AND ? "
+        "UNION SELECT file_id FROM files WHERE superseded_at IS NULL AND first_date IS NULL "
+        f"UNION SELECT file_id FROM calls WHERE {current} AND recording_id <> '' AND recording_id IN ("
+        f"SELECT recording_id FROM calls WHERE {current} AND date BETWEEN ? AND ?)) "
+        "ORDER BY file, ordinal",
+        [*hashes, *hashes, period.start, period.end, *hashes, *hashes, period.start, period.end]).df()
     file_ids = sorted(set(frame["file_id"].tolist()))
     frame = restore_frame(frame.drop(columns=["file_id"]), template)
     files = store.con.execute(

@@ -6,7 +6,7 @@ options; the inputs given now are hashed and matched with the recorded ones by t
 to the inputs' common folder (`match_inputs`: two `day.xlsx` in different folders stay apart); the
 appeals register, the previous month's sheets and the roster recorded are hashed again too; the
 command is run again into a temporary file and the two workbooks are compared cell by cell
-(the 数据来源 sheet aside: it lists paths, which may differ between machines).
+(on the 数据来源 sheet, which lists paths that may differ between machines, only the row account).
 """
 
 from __future__ import annotations
@@ -22,7 +22,11 @@ from zhijian.errors import InputFileError
 from zhijian.files.provenance import (HIDDEN_SHEET, Provenance, entry_relative, file_sha256, read_provenance,
                                       relative_paths)
 
-SKIP_SHEETS = {HIDDEN_SHEET, "数据来源"}
+SKIP_SHEETS = {HIDDEN_SHEET}
+# A sheet that lists the inputs' paths (which differ between machines, and between a report read
+# from the history store and the same report from the sheets): only its row account is compared,
+# term by term, so that a figure changed there by hand is found.
+ACCOUNT_ONLY = {"数据来源"}
 
 
 @dataclass
@@ -318,6 +322,16 @@ def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:
                 continue
             ra = [list(r) for r in a[name].iter_rows(values_only=True)]
             rb = [list(r) for r in b[name].iter_rows(values_only=True)]
+            if name in ACCOUNT_ONLY:
+                terms_a, terms_b = _account_terms(ra), _account_terms(rb)
+                for label in [*terms_a, *(t for t in terms_b if t not in terms_a)]:
+                    (i, va), (_, vb) = terms_a.get(label, (None, None)), terms_b.get(label, (None, None))
+                    if not _same(va, vb):
+                        count += 1
+                        if not first:
+                            where = f"工作表“{name}” " + (f"B{i + 1}" if i is not None else "") + f"({label})"
+                            first = f"{where}: 报表中为 {_show(va)},重新计算为 {_show(vb)}"
+                continue
             for i in range(max(len(ra), len(rb))):
                 row_a = ra[i] if i < len(ra) else []
                 row_b = rb[i] if i < len(rb) else []
@@ -335,7 +349,18 @@ def compare_workbooks(original: Path, recomputed: Path) -> tuple[int, str]:
         b.close()
 
 
+def _account_terms(rows: list[list]) -> dict[str, tuple[int, Any]]:
+    """The row account's terms on a sheet: label (读取行数 …) -> (its row, its value)."""
+    from zhijian.engine.accounting import RowAccount
+
+    labels = {label for label, _, _ in RowAccount().rows()}
+    return {r[0]: (i, r[1] if len(r) > 1 else None) for i, r in enumerate(rows) if r and r[0] in labels}
+
+
 def _same(a: Any, b: Any) -> bool:
+    # An empty text cell and no cell look the same; a spreadsheet program saving the report (Excel,
+    # LibreOffice, openpyxl) may drop the one for the other.
+    a, b = (None if v == "" else v for v in (a, b))
     if isinstance(a, float) and isinstance(b, (int, float)) or isinstance(b, float) and isinstance(a, (int, float)):
         return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
     return a == b

@@ -176,6 +176,7 @@ class PenaltiesResult:
     provenance: Provenance
     output: Path | None = None
     account: RowAccount | None = None  # what became of every row read (the month's)
+    findings: list = field(default_factory=list)  # the findings of the month's rows (排除与重复)
 
 
 def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None = None, lead: str | None = None,
@@ -201,7 +202,8 @@ def penalties_register(rubric: Rubric, inputs: list[str], *, month: str | None =
     prov = Provenance.of("penalties", rubric, rubric_source or rubric.id, after.files, appeals=appeals,
                          roster=roster, options={"month": f"{period.start:%Y-%m}", "lead": lead,
                                   "roster": str(roster) if roster else None, **policy_options(policy, appeals)})
-    return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov, account=account)
+    return PenaltiesResult(reg, after.files, after.notes, after.appeals_of(period), prov, account=account,
+                           findings=sel.findings)
 
 
 def write_penalties(result: PenaltiesResult, output: Path) -> Path:
@@ -209,5 +211,6 @@ def write_penalties(result: PenaltiesResult, output: Path) -> Path:
 
     guard_report(result, Path(output))
     result.output = write_penalties_workbook(result.register, Path(output), appeals=result.appeals,
-                                             provenance=result.provenance)
+                                             provenance=result.provenance, account=result.account,
+                                             findings=result.findings)
     return result.output

@@ -23,7 +23,7 @@ from zhijian.files.guard import guard_outputs
 from zhijian.files.provenance import Provenance
 from zhijian.files.store import ImportResult, Store
 
-from .jobs import check_readable, guard_report, policy_options, unreadable_lines
+from .jobs import check_readable, check_something, guard_report, policy_options, unreadable_lines
 from .load import load_calls, record_in_store
 
 KINDS = {"quarter": "quarterly", "year": "yearly"}
@@ -129,6 +129,8 @@ def period_review(rubric: Rubric, kind: str, period_text: str | None = None, inp
     options[kind] = period_key(kind, period)
     prov.options = {**prov.options, **options}
     review = build_period_review(rubric, loaded, kind, period, lead=lead, min_calls=min_calls, stars=stars)
+    # Nothing to report is a failure, as for every other report: one message, no workbook.
+    check_something(review.overall.account, review.label, loaded.notes)
     if complaints:
         from zhijian.engine.periods import months_of
 

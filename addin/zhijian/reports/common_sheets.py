@@ -28,8 +28,12 @@ UNCOUNTED_HEADERS = ["原因", "文件", "工作表", "行", "日期", "质检�
 def write_excluded_sheet(w: Writer, a: Analysis, findings: list, s: "Sheet | None" = None) -> None:
     """排除与重复: the accounting identity, every row not counted with its reason (rows outside the
     period are only counted), the findings, and the inputs that could not be read."""
+    write_excluded_account(w, a.account, findings, s)
+
+
+def write_excluded_account(w: Writer, acc, findings: list, s: "Sheet | None" = None) -> None:
+    """排除与重复 of a report that has the row account (`acc`) but no 服务质量分析表 of its own."""
     s = s or w.sheet(SHEET_EXCLUDED)
-    acc = a.account
     s.text(0, 0, "排除与重复: 读到的每一行都有去处", w.section)
     s.text(1, 0, acc.identity_text() + ("" if acc.holds() else f"(有 {acc.balance} 行未归类!)"), w.note)
     s.ws.freeze_panes(2, 0)

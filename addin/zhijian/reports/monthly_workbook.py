@@ -28,7 +28,7 @@ from .monthly_common import (HEADER_ROW, PCT_CHANGE, PER_100, PER_100_CHANGE, SH
                              MonthlyWriter, comparison_chart, empty, trend_chart)
 from .monthly_overview import write_overview
 from .monthly_plan_check import write_plan_check
-from .toolkit import (INT, PCT, SCORE, SIGNED, Sheet, Writer, level_cell, merge_text, new_workbook, pareto_chart,
+from .toolkit import (DATE, INT, PCT, SCORE, SIGNED, Sheet, Writer, level_cell, merge_text, new_workbook, pareto_chart,
                       sheet_title)
 from .common_sheets import (colour_days_table, write_account_rows, write_appeals_sheet, write_excluded_sheet,
                             write_provenance, write_sources_rows, write_unreadable)
@@ -88,6 +88,8 @@ def _table(s: Sheet, row: int, df: pd.DataFrame, formats: dict[str, Any], *, col
     for rec in df.itertuples(index=False):
         for j, (name, v) in enumerate(zip(df.columns, rec)):
             fmt = formats.get(name)
+            if fmt is None and isinstance(v, (dt.date, pd.Timestamp)):
+                fmt = DATE  # a boxed writer's plain format would show a date as its serial number
             s.put(row, col + j, v, fmt if fmt is not None and not isinstance(fmt, str) else s.w.fmt(fmt))
         row += 1
     return row

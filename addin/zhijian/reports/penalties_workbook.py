@@ -19,11 +19,12 @@ from zhijian.engine.rubric import fmt_number
 
 from .daily_log import text_lines
 from .toolkit import DATE, SCORE, SHEET_SOURCES, Writer, merge_text, new_workbook, sheet_title
-from .common_sheets import write_appeals_sheet, write_provenance, write_sources_rows
+from .common_sheets import (write_account_rows, write_appeals_sheet, write_excluded_account, write_provenance,
+                            write_sources_rows, write_unreadable)
 
 SHEET_VOUCHERS = "扣分凭单"
 SHEET_REGISTER = "服务质量扣罚登记表"
-SHEETS = [SHEET_VOUCHERS, SHEET_REGISTER, SHEET_SOURCES]
+SHEETS = [SHEET_VOUCHERS, SHEET_REGISTER, SHEET_SOURCES]  # and 排除与重复 before 数据来源 for a month
 DEFAULT_FONT = {"font_name": "Arial", "font_size": 10, "font_scheme": False}
 WIDTHS = [17, 14, 9, 12, 9, 10]  # A–F (A: "坐席(签名确认)" on one line), Excel units: A4 portrait at 100% in Excel and LibreOffice (wider there)
 LAST = len(WIDTHS) - 1
@@ -49,20 +50,28 @@ class VoucherWriter(Writer):
 
 
 def write_penalties_workbook(reg: PenaltyRegister, path: Path, *, appeals: list | None = None,
-                             provenance=None) -> Path:
-    """Write the vouchers and the register of `reg` to `path` (atomically); returns `path`."""
+                             provenance=None, account=None, findings: list = ()) -> Path:
+    """Write the vouchers and the register of `reg` to `path` (atomically); returns `path`. With
+    the period's row `account` (the month's register), the register says what became of every row
+    read: its 行数核对 line, an 排除与重复 sheet (each row not counted: it has no voucher) and the
+    terms on 数据来源."""
     path = Path(path)
     with new_workbook(path, title=f"{reg.rubric.name} 服务质量扣罚登记表 {reg.key}", subject="服务质量扣罚登记表",
                       default_font=DEFAULT_FONT) as wb:
         w = VoucherWriter(wb)
         _vouchers(w, reg)
-        _register(w, reg)
+        _register(w, reg, account)
         if appeals is not None:
             write_appeals_sheet(w, appeals, AppealPolicy.from_options(provenance.options if provenance else None))
+        if account is not None:
+            write_excluded_account(w, account, list(findings))
         s = w.sheet(SHEET_SOURCES)
+        r = 0
         if provenance is not None:
-            write_sources_rows(s, provenance)
+            r = write_sources_rows(s, provenance)
             write_provenance(wb, provenance)
+        if account is not None:
+            write_unreadable(s, account, write_account_rows(s, account, r + 1) + 1)
         s.finish(min_width=10)
     return path
 
@@ -158,7 +167,7 @@ def _voucher(w: VoucherWriter, ws, row: int, v: Voucher, reg: PenaltyRegister) -
     return row + 1
 
 
-def _register(w: VoucherWriter, reg: PenaltyRegister) -> None:
+def _register(w: VoucherWriter, reg: PenaltyRegister, account=None) -> None:
     s = w.sheet(SHEET_REGISTER)
     ws = s.ws
     counts = reg.counts()
@@ -167,6 +176,8 @@ def _register(w: VoucherWriter, reg: PenaltyRegister) -> None:
                 "班长确认、坐席签名后把状态改为“已确认”并填写确认扣分(SOP-14)", height=22)
     ws.write_string(2, 0, "合计: " + ",".join(f"{k} {n} 张" for k, n in counts.items())
                     + f";建议扣分合计(不含已撤销) {fmt_number(reg.points_total())} 分", w.section)
+    if account is not None:  # a row not counted has no voucher: say so, and where the rows are listed
+        s.text(3, 0, "行数核对: " + account.identity_text() + "(未计入的行见“排除与重复”,没有扣分凭单)", w.note)
     # A ledger rubric's call has no score: its 本通扣分 (what the agent's ledger loses) instead.
     head = ["凭单编号", "日期", "录音编号", "坐席工号", "坐席姓名", "班组", "质检员", "问题", "扣分依据", "建议扣分",
             "本通扣分" if reg.rubric.ledger is not None else "最终得分", "状态", "说明", "确认扣分", "班长确认", "坐席签名", "确认日期"]

@@ -19,7 +19,8 @@ from zhijian.engine.ledger import describe_ledger
 from zhijian.engine.period_review import DOWN, TREND_STEP, UP, PeriodReview
 
 from .toolkit import INT, PCT, SCORE, SIGNED2, Sheet, Writer, frame_table, new_workbook, sheet_title
-from .common_sheets import write_excluded_sheet, write_provenance, write_sources_rows
+from .common_sheets import (write_account_rows, write_excluded_sheet, write_provenance, write_sources_rows,
+                            write_unreadable)
 
 SHEET_OVERVIEW = "考核概览"
 SHEET_MONTHS = "服务质量分析(月度)"
@@ -67,9 +68,12 @@ def write_period_review_workbook(rep: PeriodReview, path: Path, *, provenance=No
             write_complaints_sheet(w, rep.extra["complaints"])
         write_excluded_sheet(w, rep.overall, rep.findings)
         src = w.sheet(SHEET_SOURCES)
+        r = 0
         if provenance is not None:
-            write_sources_rows(src, provenance)
+            r = write_sources_rows(src, provenance)
             write_provenance(wb, provenance)
+        # The period's row account, as every report's 数据来源 shows it.
+        write_unreadable(src, rep.overall.account, write_account_rows(src, rep.overall.account, r + 1) + 1)
         src.finish(min_width=10)
     return path
 
@@ -218,8 +222,12 @@ def _agents(s: Sheet, rep: PeriodReview) -> None:
 
 def _months(s: Sheet, rep: PeriodReview) -> tuple[int, int]:
     """The month rows; returns (first, last) data rows of the months (not the period row)."""
-    sheet_title(s, f"服务质量分析(月度) {rep.label}",
-                "每月的服务质量分析表指标(与 zhijian consolidate --period month 的结果相同);最后一行为整个统计期")
+    note = "每月的服务质量分析表指标(与 zhijian consolidate --period month 的结果相同);最后一行为整个统计期"
+    if rep.undated:
+        # Each month excludes them, as each month's report does: the months' 排除行数 do not add up.
+        note += (f";各月的排除行数含日期为空或无法识别的 {rep.undated} 行(不属于任何月份,与各月的月报一样"
+                 "每个月都排除),整个统计期只计一次")
+    sheet_title(s, f"服务质量分析(月度) {rep.label}", note)
     df = rep.month_figures
     fmts: dict[str, Any] = {c: INT for c in df.columns if c.endswith("天数")}
     fmts.update({"有效通数": INT, "排除行数": INT, "平均分": SCORE, "优良率": PCT, "轻微不良": PCT, "一般不良": PCT,
