@@ -278,3 +278,12 @@ def stacked(*blocks: list[list[Any]], gap: int = 1) -> list[list[Any]]:
             out.extend([[None]] * gap)
         out.extend(block)
     return out
+
+
+def type_into_template(ws, layout, calls: Sequence[dict]) -> None:
+    """Type the i-th call's cells ({key: value}, keys as `template_layout` names its columns) into
+    the template's i-th data row, as an inspector would; None leaves a cell as the template has it."""
+    for i, cells in enumerate(calls):
+        for key, value in cells.items():
+            if value is not None:
+                ws.cell(row=layout.data_row(i), column=layout.column_number(key), value=value)

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from formkit import by_recording, form_rubric
-from sheetkit import SheetSpec, write_xlsx
+from sheetkit import SheetSpec, type_into_template, write_xlsx
 from zhijian.pipeline.load import check_files
 
 RUBRIC = form_rubric("veto_hotline")
@@ -168,9 +168,7 @@ def fill_template(path: Path) -> Path:
         {"date": D(2026, 11, 20), "inspector": "郑华", "agent_id": "H02", "agent_name": "陈晨", "recording_id": "V16",
          **ITEMS, "礼貌用语": "不涉及", "需求理解": 10},
     ]
-    for i, cells in enumerate(rows):
-        for key, value in cells.items():
-            ws.cell(row=lay.data_row(i), column=lay.column_number(key), value=value)
+    type_into_template(ws, lay, rows)
     wb.save(path)
     return path
 

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from clikit import run
+from sheetkit import type_into_template
 from zhijian.files.libreoffice import recalculate_many
 from zhijian.files.rubrics import load_rubric
 from zhijian.reports.template_layout import template_layout
@@ -103,15 +104,14 @@ def _fill(name: str, template, out):
     lay = template_layout(rubric)
     wb = openpyxl.load_workbook(template)
     ws = wb[lay.sheet]
+    calls = []
     for i, (cells, _) in enumerate(CASES[name]):
         values = {"date": dt.datetime(2024, 6, 3 + i), "inspector": "张敏", "agent_id": "A001",
                   "agent_name": "赵一", "recording_id": f"R{i + 1:03d}"}
         if rubric.items and name == "qc-v3.1":  # every item at its maximum unless the call says otherwise
             values.update({it.name: it.max for it in rubric.items})
-        values.update(cells)
-        for key, v in values.items():
-            if v is not None:
-                ws.cell(row=lay.data_row(i), column=lay.column_number(key), value=v)
+        calls.append({**values, **cells})
+    type_into_template(ws, lay, calls)
     wb.save(out)
     return out
 
