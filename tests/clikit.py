@@ -55,20 +55,29 @@ def four_calls(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def unwritable(folder: Path):
-    """`folder` (made here) that nobody may write into while the block runs: immutable (chattr +i)
-    when the tests run as root, whom permissions do not stop; else without write permission."""
-    folder.mkdir()
+def locked(path: Path):
+    """`path` (a file, or a folder with its files) that nobody may write while the block runs:
+    immutable (chattr +i) when the tests run as root, whom permissions do not stop; else without
+    write permission."""
+    mode = path.stat().st_mode
     if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
             pytest.skip("chattr +i is not available")
         try:
-            yield folder
+            yield path
         finally:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
+            subprocess.run(["chattr", "-i", str(path)], check=True)
     else:
-        folder.chmod(0o555)
+        path.chmod(0o555 if path.is_dir() else 0o444)
         try:
-            yield folder
+            yield path
         finally:
-            folder.chmod(0o755)
+            path.chmod(mode)
+
+
+@contextlib.contextmanager
+def unwritable(folder: Path):
+    """`folder` (made here) that nobody may write into while the block runs (`locked`)."""
+    folder.mkdir()
+    with locked(folder):
+        yield folder

@@ -6,9 +6,7 @@ in the comments."""
 from __future__ import annotations
 
 import datetime as dt
-import contextlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from clikit import run
+from clikit import locked, run
 from sheetkit import LISTENING_HEADER, SheetSpec, listening_row, write_xlsx
 
 R = "listening-10x4"
@@ -158,30 +156,6 @@ def test_rows_with_unreadable_dates_stay_in_the_quarters_account_from_the_store(
         assert "读取 7 行 = 计入 5 + 校验错误 2" in overview
     r = run("quarterly", "--rubric", R, "--store", store, "--quarter", "2026-Q4", "-o", tmp_path / "c.xlsx")
     assert "行数核对: 读取 7 行 = 计入 5 + 校验错误 2" in r.output
-
-
-
-
-
-@contextlib.contextmanager
-def locked(path: Path):
-    """`path` (a file, or a folder with its files) that nobody may write while the block runs:
-    immutable (chattr +i) when the tests run as root, whom permissions do not stop; else without
-    write permission."""
-    mode = path.stat().st_mode
-    if os.geteuid() == 0:
-        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
-            pytest.skip("chattr +i is not available")
-        try:
-            yield path
-        finally:
-            subprocess.run(["chattr", "-i", str(path)], check=True)
-    else:
-        path.chmod(0o555 if path.is_dir() else 0o444)
-        try:
-            yield path
-        finally:
-            path.chmod(mode)
 
 
 def test_a_store_that_cannot_be_written_is_said_so_not_called_damaged(quarter, tmp_path):
