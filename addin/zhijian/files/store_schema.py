@@ -60,12 +60,7 @@ def expected_schema() -> dict[str, dict[str, str]]:
     try:
         for statement in SCHEMA:
             con.execute(statement)
-        out: dict[str, dict[str, str]] = {}
-        for table, column, typ in con.execute(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns "
-                "ORDER BY table_name, ordinal_position").fetchall():
-            out.setdefault(table, {})[column] = typ
-        return out
+        return table_columns(con)
     finally:
         con.close()
 
