@@ -222,22 +222,24 @@ def score(inputs, rubric_name, write, as_json):
 def _print_uncounted_rows(calls, scored, invalid: int, by_row: dict, errors: int) -> None:
     """After the table: the rows without a score, then the rows scored that no report counts (an
     unreadable 日期, a duplicate …), each with its reasons; a count of what is not listed."""
+    def reasons(c) -> list[str]:
+        return [f.message for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error"]
+
+    def show(c, words: list[str]) -> None:
+        console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {';'.join(words)}")
+
     if invalid:
         console.print(f"{invalid} 行无法计分(有分数无法识别、未评分或不允许的单元格),这些行没有得分:", style="red")
         for c in calls[~calls["scorable"].astype(bool)].head(20).itertuples():
-            words = ";".join(f.message for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error")
-            console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {words}")
+            show(c, reasons(c))
     # scored rows with an error (an unreadable 日期, a duplicate …): their score is shown, but no
     # report counts them, so they are listed too, not left to a count
-    flawed = [(c, words) for c in scored.itertuples()
-              if (words := ";".join(f.message for f in by_row.get((c.file, c.sheet, c.row), [])
-                                    if f.severity == "error"))]
+    flawed = [(c, words) for c in scored.itertuples() if (words := reasons(c))]
     if flawed:
         console.print(f"{len(flawed)} 行有得分,但有校验错误,不计入汇总和报表:", style="yellow")
         for c, words in flawed[:20]:
-            console.print(f"  {Path(c.file).name} 第 {c.row} 行({c.recording_id or '无录音编号'}): {words}")
-    listed = sum(len([f for f in by_row.get((c.file, c.sheet, c.row), []) if f.severity == "error"])
-                 for c in calls.itertuples()) if len(calls) else 0
+            show(c, words)
+    listed = sum(len(reasons(c)) for c in calls.itertuples()) if len(calls) else 0
     if errors > listed or len(flawed) > 20 or invalid > 20:
         console.print(f"共 {errors} 个校验错误,完整清单请运行 zhijian validate 查看", style="yellow")
 

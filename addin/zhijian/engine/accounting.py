@@ -19,6 +19,7 @@ with its reason in `RowAccount.uncounted`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Iterable
@@ -250,10 +251,7 @@ def _scored_before(calls: pd.DataFrame, dates: list, inside: np.ndarray, has_err
     scored, without an error, on an earlier date outside the period: a duplicate of that scoring,
     which counted in its own period (the recording counts once, in the period it was first scored)."""
     ids = calls["recording_id"].tolist()
-    counts: dict[Any, int] = {}
-    for r in ids:
-        if r:
-            counts[r] = counts.get(r, 0) + 1
+    counts = Counter(ids)
     repeated = [i for i, r in enumerate(ids) if r and counts[r] > 1 and not has_error[i]
                 and isinstance(dates[i], dt.date)]
     if not repeated:
